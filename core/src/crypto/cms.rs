@@ -123,10 +123,19 @@ fn single_value(attrs: &SignedAttributes, oid: const_oid::ObjectIdentifier) -> O
         .and_then(|a| if a.values.len() == 1 { a.values.get(0) } else { None })
 }
 
-/// Verifies a detached CMS SignedData against the document digest. Checks the signature over
-/// the signed attributes, the messageDigest and contentType attributes, and that the digest
-/// algorithm fits the signer's key. Does not check the certificate path.
-pub fn verify_detached(cms_der: &[u8], digest: &[u8]) -> Result<VerifiedSignature, Error> {
+/// The bytes the (single) signer signed, the DER SET OF signed attributes, and its signature:
+/// what an outside tool needs to check an SM2 SignerInfo with an explicit SM2 ID.
+pub fn signed_attributes_and_signature(cms_der: &[u8]) -> Result<(Vec<u8>, Vec<u8>), Error> {
+    let sd = parse_signed_data(cms_der)?;
+    let si = single_signer(&sd)?;
+    let attrs = si
+        .signed_attrs
+        .as_ref()
+        .ok_or(cms_error("signed attributes missing"))?;
+    Ok((attrs.to_der()?, si.signature.as_bytes().to_vec()))
+}
+
+fn parse_signed_data(cms_der: &[u8]) -> Result<SignedData, Error> {
     if cms_der.len() > MAX_CMS_LEN {
         return Err(cms_error("CMS too large"));
     }
@@ -134,10 +143,24 @@ pub fn verify_detached(cms_der: &[u8], digest: &[u8]) -> Result<VerifiedSignatur
     if ci.content_type != oid::CMS_SIGNED_DATA {
         return Err(cms_error("not SignedData"));
     }
-    let sd: SignedData = ci
-        .content
+    ci.content
         .decode_as()
-        .map_err(|_| cms_error("malformed SignedData"))?;
+        .map_err(|_| cms_error("malformed SignedData"))
+}
+
+fn single_signer(sd: &SignedData) -> Result<&SignerInfo, Error> {
+    match sd.signer_infos.0.len() {
+        1 => sd.signer_infos.0.get(0).ok_or(cms_error("no signer")),
+        0 => Err(cms_error("no signer")),
+        _ => Err(cms_error("more than one signer")),
+    }
+}
+
+/// Verifies a detached CMS SignedData against the document digest. Checks the signature over
+/// the signed attributes, the messageDigest and contentType attributes, and that the digest
+/// algorithm fits the signer's key. Does not check the certificate path.
+pub fn verify_detached(cms_der: &[u8], digest: &[u8]) -> Result<VerifiedSignature, Error> {
+    let sd = parse_signed_data(cms_der)?;
     if sd.encap_content_info.econtent.is_some() {
         return Err(cms_error("expected a detached signature"));
     }
@@ -150,11 +173,7 @@ pub fn verify_detached(cms_der: &[u8], digest: &[u8]) -> Result<VerifiedSignatur
             CertificateChoices::Other(_) => None,
         })
         .collect();
-    let si = match sd.signer_infos.0.len() {
-        1 => sd.signer_infos.0.get(0).ok_or(cms_error("no signer"))?,
-        0 => return Err(cms_error("no signer")),
-        _ => return Err(cms_error("more than one signer")),
-    };
+    let si = single_signer(&sd)?;
     let SignerIdentifier::IssuerAndSerialNumber(isn) = &si.sid else {
         return Err(cms_error("signer identified by key id is not supported"));
     };
