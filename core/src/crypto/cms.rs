@@ -43,7 +43,9 @@ pub fn sign_detached(
         return Err(Error::InvalidInput("the document digest must be 32 bytes"));
     }
     if &x509::certificate_public_key(certificate)? != signer.public_key() {
-        return Err(Error::InvalidInput("the certificate does not belong to the signer"));
+        return Err(Error::InvalidInput(
+            "the certificate does not belong to the signer",
+        ));
     }
     let secs = signing_time
         .duration_since(SystemTime::UNIX_EPOCH)
@@ -117,10 +119,13 @@ fn cms_error(reason: &'static str) -> Error {
 }
 
 fn single_value(attrs: &SignedAttributes, oid: const_oid::ObjectIdentifier) -> Option<&Any> {
-    attrs
-        .iter()
-        .find(|a| a.oid == oid)
-        .and_then(|a| if a.values.len() == 1 { a.values.get(0) } else { None })
+    attrs.iter().find(|a| a.oid == oid).and_then(|a| {
+        if a.values.len() == 1 {
+            a.values.get(0)
+        } else {
+            None
+        }
+    })
 }
 
 /// The bytes the (single) signer signed, the DER SET OF signed attributes, and its signature:
@@ -275,7 +280,10 @@ mod tests {
 
             let other = alg.digest(b"tender document v4");
             assert!(matches!(verify_detached(&cms, &other), Err(Error::Cms(_))));
-            assert!(matches!(verify_detached(&cms[..cms.len() - 3], &digest), Err(Error::Cms(_))));
+            assert!(matches!(
+                verify_detached(&cms[..cms.len() - 3], &digest),
+                Err(Error::Cms(_))
+            ));
             // A certificate of another key is refused at signing time.
             let stranger = PrivateKey::generate(alg).expect("key");
             assert!(sign_detached(&digest, &stranger, &cert, &[], now).is_err());

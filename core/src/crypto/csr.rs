@@ -94,8 +94,14 @@ mod tests {
             let err = verify(&to_der(&forged).expect("der"));
             assert!(matches!(err, Err(Error::Csr(_))), "{err:?}");
 
-            assert!(matches!(verify(b"\x30\x03\x02\x01\x01"), Err(Error::Csr(_))));
-            assert!(matches!(verify(&vec![0x30; MAX_CSR_LEN + 1]), Err(Error::Csr(_))));
+            assert!(matches!(
+                verify(b"\x30\x03\x02\x01\x01"),
+                Err(Error::Csr(_))
+            ));
+            assert!(matches!(
+                verify(&vec![0x30; MAX_CSR_LEN + 1]),
+                Err(Error::Csr(_))
+            ));
         }
     }
 }

@@ -92,15 +92,27 @@ mod tests {
     #[test]
     fn round_trip_and_tamper() {
         let key = PrivateKey::generate(Algorithm::P256).expect("key");
-        let ct = key.public_key().encrypt(b"sealed bid key").expect("encrypt");
+        let ct = key
+            .public_key()
+            .encrypt(b"sealed bid key")
+            .expect("encrypt");
         assert_eq!(ct.len(), 1 + 65 + 14 + 16);
-        assert_eq!(key.decrypt(&ct).expect("decrypt").as_slice(), b"sealed bid key");
+        assert_eq!(
+            key.decrypt(&ct).expect("decrypt").as_slice(),
+            b"sealed bid key"
+        );
         for i in [0, 5, 70, ct.len() - 1] {
             let mut bad = ct.clone();
             bad[i] ^= 0x01;
-            assert!(key.decrypt(&bad).is_err(), "byte {i} flipped still decrypts");
+            assert!(
+                key.decrypt(&bad).is_err(),
+                "byte {i} flipped still decrypts"
+            );
         }
-        assert!(matches!(key.decrypt(&ct[..40]), Err(Error::MalformedCiphertext)));
+        assert!(matches!(
+            key.decrypt(&ct[..40]),
+            Err(Error::MalformedCiphertext)
+        ));
         let other = PrivateKey::generate(Algorithm::P256).expect("key");
         assert!(matches!(other.decrypt(&ct), Err(Error::Decrypt)));
         // Empty plaintexts are fine for ECIES.

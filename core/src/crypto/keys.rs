@@ -8,10 +8,7 @@ use std::fmt;
 use der::asn1::BitString;
 use der::{Any, Decode, Encode};
 use sm2::elliptic_curve::{
-    Generate, Group, PrimeField,
-    ops::Reduce,
-    point::AffineCoordinates,
-    sec1::ToSec1Point,
+    Generate, Group, PrimeField, ops::Reduce, point::AffineCoordinates, sec1::ToSec1Point,
 };
 use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
@@ -217,24 +214,25 @@ impl PublicKey {
     }
 
     /// Verifies a DER signature over the whole message `msg` (SM2 with the default ID).
+    ///
+    /// Verification handles only public data, so it runs in variable time (precomputed generator
+    /// tables, joint wNAF); with the `aws-lc` feature P-256 goes through AWS-LC's assembly.
     pub fn verify(&self, msg: &[u8], signature_der: &[u8]) -> Result<(), Error> {
-        match self {
+        let ok = match self {
             PublicKey::Sm2(pk) => {
-                use sm2::dsa::signature::Verifier;
                 let sig = sm2::dsa::Signature::from_der(signature_der)
                     .map_err(|_| Error::MalformedSignature)?;
-                let vk = sm2::dsa::VerifyingKey::new(SM2_DEFAULT_ID, *pk)
-                    .map_err(|_| Error::InvalidPublicKey)?;
-                vk.verify(msg, &sig).map_err(|_| Error::BadSignature)
+                let z = sm2_z(SM2_DEFAULT_ID, pk)?;
+                sm2_verify_vartime(pk, &sm2_prehash(&z, msg), &sig)
             }
             PublicKey::P256(pk) => {
-                use p256::ecdsa::signature::Verifier;
-                let sig = p256::ecdsa::DerSignature::from_bytes(signature_der)
+                // Parsed here too, so a malformed signature is reported as such.
+                p256::ecdsa::Signature::from_der(signature_der)
                     .map_err(|_| Error::MalformedSignature)?;
-                let vk = p256::ecdsa::VerifyingKey::from(pk);
-                vk.verify(msg, &sig).map_err(|_| Error::BadSignature)
+                p256_verify(pk, msg, signature_der)
             }
-        }
+        };
+        if ok { Ok(()) } else { Err(Error::BadSignature) }
     }
 
     /// Verifies a signature made with a given AlgorithmIdentifier (certificates, CSRs, CMS).
@@ -272,8 +270,10 @@ impl PublicKey {
 /// The SM2 curve parameters a, b, xG, yG as they enter Z (GM/T 0003.5 recommended curve).
 const SM2_A: [u8; 32] = hex_lit("FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00000000FFFFFFFFFFFFFFFC");
 const SM2_B: [u8; 32] = hex_lit("28E9FA9E9D9F5E344D5A9E4BCF6509A7F39789F515AB8F92DDBCBD414D940E93");
-const SM2_GX: [u8; 32] = hex_lit("32C4AE2C1F1981195F9904466A39C9948FE30BBFF2660BE1715A4589334C74C7");
-const SM2_GY: [u8; 32] = hex_lit("BC3736A2F4F6779C59BDCEE36B692153D0A9877CC62A474002DF32E52139F0A0");
+const SM2_GX: [u8; 32] =
+    hex_lit("32C4AE2C1F1981195F9904466A39C9948FE30BBFF2660BE1715A4589334C74C7");
+const SM2_GY: [u8; 32] =
+    hex_lit("BC3736A2F4F6779C59BDCEE36B692153D0A9877CC62A474002DF32E52139F0A0");
 
 const fn hex_lit(s: &str) -> [u8; 32] {
     const fn nibble(c: u8) -> u8 {
@@ -367,8 +367,8 @@ impl PrivateKey {
 
     fn from_sm2(secret: sm2::SecretKey) -> Result<Self, Error> {
         let d = *secret.to_nonzero_scalar().as_ref();
-        let d1_inv =
-            Option::<sm2::Scalar>::from((d + sm2::Scalar::ONE).invert()).ok_or(Error::InvalidKey)?;
+        let d1_inv = Option::<sm2::Scalar>::from((d + sm2::Scalar::ONE).invert())
+            .ok_or(Error::InvalidKey)?;
         let public = secret.public_key();
         let z = sm2_z(SM2_DEFAULT_ID, &public)?;
         Ok(PrivateKey {
@@ -492,7 +492,7 @@ fn sm2_sign_with_k(
     e: &sm2::Scalar,
     k: &sm2::Scalar,
 ) -> Option<(sm2::Scalar, sm2::Scalar)> {
-    let x1 = sm2::ProjectivePoint::mul_by_generator(k).to_affine().x();
+    let x1 = sm2_mul_base(k).to_affine().x();
     let r = *e + <sm2::Scalar as Reduce<sm2::FieldBytes>>::reduce(&x1);
     let r_plus_k = r + k;
     if bool::from(r.is_zero() | r_plus_k.is_zero()) {
@@ -513,6 +513,71 @@ fn sm2_prehash(z: &[u8; 32], msg: &[u8]) -> sm2::Scalar {
     h.update(msg);
     let digest: [u8; 32] = h.finalize().into();
     <sm2::Scalar as Reduce<sm2::FieldBytes>>::reduce(&sm2::FieldBytes::from(digest))
+}
+
+const TABLE_WINDOW: usize = 33;
+
+/// [k]G with the SM2 generator table, constant time.
+fn sm2_mul_base(k: &sm2::Scalar) -> sm2::ProjectivePoint {
+    <sm2::Sm2 as primeorder::PrimeCurveWithBasepointTable<TABLE_WINDOW>>::BASEPOINT_TABLE.mul(k)
+}
+
+type Window = sm2::elliptic_curve::consts::U5;
+
+/// wNAF table of the SM2 generator, built once, for joint s·G + t·P in verification.
+static SM2_G_WNAF: std::sync::LazyLock<wnaf::WnafBase<sm2::ProjectivePoint, Window>> =
+    std::sync::LazyLock::new(|| wnaf::WnafBase::new(&sm2::ProjectivePoint::generator()));
+
+/// SM2 verification (GM/T 0003.2 §7.1, steps B1–B7) over the prehash `e`.
+fn sm2_verify_vartime(pk: &sm2::PublicKey, e: &sm2::Scalar, sig: &sm2::dsa::Signature) -> bool {
+    // B1, B2: r, s ∈ [1, n−1] is guaranteed by the signature type.
+    let (r, s) = (*sig.r(), *sig.s());
+    let t = r + s;
+    if bool::from(t.is_zero()) {
+        return false;
+    }
+    let p: wnaf::WnafBase<sm2::ProjectivePoint, Window> =
+        wnaf::WnafBase::new(&sm2::ProjectivePoint::from(*pk.as_affine()));
+    let s_w: wnaf::WnafScalar<sm2::Scalar, Window> = wnaf::WnafScalar::new(&s);
+    let t_w: wnaf::WnafScalar<sm2::Scalar, Window> = wnaf::WnafScalar::new(&t);
+    let point = wnaf::WnafBase::multiscalar_mul([(&*SM2_G_WNAF, &s_w), (&p, &t_w)].into_iter());
+    if bool::from(point.is_identity()) {
+        return false;
+    }
+    let x1 = point.to_affine().x();
+    r == *e + <sm2::Scalar as Reduce<sm2::FieldBytes>>::reduce(&x1)
+}
+
+/// ECDSA P-256 verification through AWS-LC.
+#[cfg(feature = "aws-lc")]
+fn p256_verify(pk: &p256::PublicKey, msg: &[u8], signature_der: &[u8]) -> bool {
+    use aws_lc_rs::signature::{ECDSA_P256_SHA256_ASN1, UnparsedPublicKey};
+    UnparsedPublicKey::new(&ECDSA_P256_SHA256_ASN1, pk.to_sec1_point(false).as_bytes())
+        .verify(msg, signature_der)
+        .is_ok()
+}
+
+/// ECDSA P-256 verification (SEC 1 §4.1.4) in variable time with the generator table.
+#[cfg(not(feature = "aws-lc"))]
+fn p256_verify(pk: &p256::PublicKey, msg: &[u8], signature_der: &[u8]) -> bool {
+    let Ok(sig) = p256::ecdsa::Signature::from_der(signature_der) else {
+        return false;
+    };
+    let table =
+        <p256::NistP256 as primeorder::PrimeCurveWithBasepointTable<TABLE_WINDOW>>::BASEPOINT_TABLE;
+    let (r, s) = sig.split_scalars();
+    let e = <p256::Scalar as Reduce<p256::FieldBytes>>::reduce(&p256::FieldBytes::from(
+        hash::sha256(msg),
+    ));
+    let Some(s_inv) = Option::<p256::Scalar>::from(s.invert()) else {
+        return false;
+    };
+    let point = table.mul_vartime(&(e * s_inv))
+        + p256::ProjectivePoint::from(*pk.as_affine()).mul_vartime(&(*r * s_inv));
+    if bool::from(point.is_identity()) {
+        return false;
+    }
+    *r == <p256::Scalar as Reduce<p256::FieldBytes>>::reduce(&point.to_affine().x())
 }
 
 fn sm2_signature_der(r: &sm2::Scalar, s: &sm2::Scalar) -> Result<Vec<u8>, Error> {
@@ -611,17 +676,57 @@ mod tests {
         for alg in [Algorithm::Sm2, Algorithm::P256] {
             let key = PrivateKey::generate(alg).expect("generate");
             let sig = key.sign(b"bid 2026-001").expect("sign");
-            key.public_key().verify(b"bid 2026-001", &sig).expect("verify");
+            key.public_key()
+                .verify(b"bid 2026-001", &sig)
+                .expect("verify");
             assert!(key.public_key().verify(b"bid 2026-002", &sig).is_err());
             let other = PrivateKey::generate(alg).expect("generate");
             assert!(other.public_key().verify(b"bid 2026-001", &sig).is_err());
             // SPKI and PKCS#8 round trips.
             let spki = key.public_key().to_spki_der().expect("spki");
-            assert_eq!(&PublicKey::from_spki_der(&spki).expect("parse"), key.public_key());
+            assert_eq!(
+                &PublicKey::from_spki_der(&spki).expect("parse"),
+                key.public_key()
+            );
             let p8 = key.to_pkcs8_der().expect("pkcs8");
             let back = PrivateKey::from_pkcs8_der(&p8).expect("pkcs8 parse");
             assert_eq!(back.public_key(), key.public_key());
             assert_eq!(back.algorithm(), alg);
+        }
+    }
+
+    /// The fast verifiers agree with the RustCrypto constant-time ones on good and bad input.
+    #[test]
+    fn fast_verifiers_agree_with_reference() {
+        use sm2::dsa::signature::Verifier as _;
+        for round in 0..50u32 {
+            let msg = format!("message {round}").into_bytes();
+            for alg in [Algorithm::Sm2, Algorithm::P256] {
+                let key = PrivateKey::generate(alg).expect("key");
+                let mut sig = key.sign(&msg).expect("sign");
+                if round % 2 == 1 {
+                    // Flip a bit inside r or s (stays a valid DER INTEGER most of the time).
+                    let i = sig.len() - 1 - (round as usize % 20);
+                    sig[i] ^= 0x01;
+                }
+                let ours = key.public_key().verify(&msg, &sig).is_ok();
+                let reference = match key.public_key() {
+                    PublicKey::Sm2(pk) => {
+                        let vk = sm2::dsa::VerifyingKey::new(SM2_DEFAULT_ID, *pk).expect("vk");
+                        sm2::dsa::Signature::from_der(&sig)
+                            .map(|s| vk.verify(&msg, &s).is_ok())
+                            .unwrap_or(false)
+                    }
+                    PublicKey::P256(pk) => {
+                        let vk = p256::ecdsa::VerifyingKey::from(pk);
+                        p256::ecdsa::Signature::from_der(&sig)
+                            .map(|s| vk.verify(&msg, &s).is_ok())
+                            .unwrap_or(false)
+                    }
+                };
+                assert_eq!(ours, reference, "{alg} round {round}");
+                assert_eq!(ours, round % 2 == 0, "{alg} round {round}");
+            }
         }
     }
 

@@ -32,7 +32,9 @@ fn printable(value: &str) -> Result<Any, Error> {
 
 fn utf8(value: &str) -> Result<Any, Error> {
     if value.is_empty() || value.chars().count() > 128 {
-        return Err(Error::InvalidInput("name attribute must have 1 to 128 characters"));
+        return Err(Error::InvalidInput(
+            "name attribute must have 1 to 128 characters",
+        ));
     }
     Ok(Any::new(Tag::Utf8String, value.as_bytes())?)
 }
@@ -62,10 +64,8 @@ impl SubjectName {
             } else {
                 utf8(value)?
             };
-            let rdn = RelativeDistinguishedName::try_from(vec![AttributeTypeAndValue {
-                oid,
-                value,
-            }])?;
+            let rdn =
+                RelativeDistinguishedName::try_from(vec![AttributeTypeAndValue { oid, value }])?;
             seq.push(rdn);
         }
         if seq.is_empty() {
@@ -78,7 +78,9 @@ impl SubjectName {
     pub fn from_name(name: &Name) -> Self {
         let mut out = SubjectName::default();
         for atv in name.iter() {
-            let Some(text) = attribute_text(&atv.value) else { continue };
+            let Some(text) = attribute_text(&atv.value) else {
+                continue;
+            };
             let slot = match atv.oid {
                 oid::AT_COUNTRY => &mut out.country,
                 oid::AT_PROVINCE => &mut out.province,
@@ -98,7 +100,9 @@ impl SubjectName {
 
 fn attribute_text(value: &Any) -> Option<String> {
     match value.tag() {
-        Tag::Utf8String => Utf8StringRef::try_from(value).ok().map(|s| s.as_str().to_owned()),
+        Tag::Utf8String => Utf8StringRef::try_from(value)
+            .ok()
+            .map(|s| s.as_str().to_owned()),
         Tag::PrintableString => PrintableStringRef::try_from(value)
             .ok()
             .map(|s| s.as_str().to_owned()),

@@ -16,14 +16,14 @@ pub const MAX_PATH_LEN: usize = 8;
 
 /// Extensions this validator understands; any other extension marked critical fails the path.
 const KNOWN_EXTENSIONS: [&str; 8] = [
-    "2.5.29.19", // basicConstraints
-    "2.5.29.15", // keyUsage
-    "2.5.29.37", // extKeyUsage
-    "2.5.29.14", // subjectKeyIdentifier
-    "2.5.29.35", // authorityKeyIdentifier
-    "2.5.29.31", // cRLDistributionPoints
+    "2.5.29.19",         // basicConstraints
+    "2.5.29.15",         // keyUsage
+    "2.5.29.37",         // extKeyUsage
+    "2.5.29.14",         // subjectKeyIdentifier
+    "2.5.29.35",         // authorityKeyIdentifier
+    "2.5.29.31",         // cRLDistributionPoints
     "1.3.6.1.5.5.7.1.1", // authorityInfoAccess
-    "2.5.29.17", // subjectAltName
+    "2.5.29.17",         // subjectAltName
 ];
 
 /// Why a path is not valid. Each names the certificate by its subject.
@@ -329,7 +329,12 @@ mod tests {
         .expect("root");
         let issuing_key = PrivateKey::generate(alg).expect("key");
         let issuing = issue(
-            &template(Profile::IssuingCa { path_len: 0 }, "Issuing", &issuing_key, 1825),
+            &template(
+                Profile::IssuingCa { path_len: 0 },
+                "Issuing",
+                &issuing_key,
+                1825,
+            ),
             Issuer::Ca {
                 certificate: &root,
                 signer: &root_key,

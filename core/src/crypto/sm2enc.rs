@@ -22,7 +22,12 @@ pub enum CiphertextFormat {
 
 /// Encrypts `plaintext` to `pk`, returning the ASN.1 form.
 pub(crate) fn encrypt(pk: &sm2::PublicKey, plaintext: &[u8]) -> Result<Vec<u8>, Error> {
-    encrypt_with_rng(pk, plaintext, &mut getrandom::SysRng, CiphertextFormat::Asn1)
+    encrypt_with_rng(
+        pk,
+        plaintext,
+        &mut getrandom::SysRng,
+        CiphertextFormat::Asn1,
+    )
 }
 
 /// Encrypts with a caller-supplied RNG and output format (the RNG draws the ephemeral k).
@@ -36,9 +41,15 @@ pub fn encrypt_with_rng<R: rand_core::TryCryptoRng>(
         return Err(Error::InvalidInput("SM2 cannot encrypt an empty message"));
     }
     let result = match format {
-        CiphertextFormat::Asn1 => EncryptingKey::new_with_mode(*pk, Mode::C1C3C2).encrypt_der(rng, plaintext),
-        CiphertextFormat::C1C3C2 => EncryptingKey::new_with_mode(*pk, Mode::C1C3C2).encrypt(rng, plaintext),
-        CiphertextFormat::C1C2C3 => EncryptingKey::new_with_mode(*pk, Mode::C1C2C3).encrypt(rng, plaintext),
+        CiphertextFormat::Asn1 => {
+            EncryptingKey::new_with_mode(*pk, Mode::C1C3C2).encrypt_der(rng, plaintext)
+        }
+        CiphertextFormat::C1C3C2 => {
+            EncryptingKey::new_with_mode(*pk, Mode::C1C3C2).encrypt(rng, plaintext)
+        }
+        CiphertextFormat::C1C2C3 => {
+            EncryptingKey::new_with_mode(*pk, Mode::C1C2C3).encrypt(rng, plaintext)
+        }
     };
     result.map_err(|_| Error::Rng)
 }
@@ -105,30 +116,52 @@ mod tests {
     /// GM/T 0003.5 encryption example: M = "encryption standard".
     #[test]
     fn sm2_gmt_0003_5_encryption_vector() {
-        let key = PrivateKey::from_bytes(Algorithm::Sm2, &hex::decode(D).expect("hex")).expect("key");
-        let PublicKey::Sm2(pk) = key.public_key() else { panic!("sm2") };
+        let key =
+            PrivateKey::from_bytes(Algorithm::Sm2, &hex::decode(D).expect("hex")).expect("key");
+        let PublicKey::Sm2(pk) = key.public_key() else {
+            panic!("sm2")
+        };
         let mut rng = FixedRng(hex::decode(K).expect("hex"));
-        let ct = encrypt_with_rng(pk, b"encryption standard", &mut rng, CiphertextFormat::C1C3C2)
-            .expect("encrypt");
+        let ct = encrypt_with_rng(
+            pk,
+            b"encryption standard",
+            &mut rng,
+            CiphertextFormat::C1C3C2,
+        )
+        .expect("encrypt");
         let c3 = &ct[65..97];
         let c2 = &ct[97..];
         assert_eq!(
             hex::encode_upper(c3),
             "59983C18F809E262923C53AEC295D30383B54E39D609D160AFCB1908D0BD8766"
         );
-        assert_eq!(hex::encode_upper(c2), "21886CA989CA9C7D58087307CA93092D651EFA");
-        let pt = key.decrypt_sm2(&ct, CiphertextFormat::C1C3C2).expect("decrypt");
+        assert_eq!(
+            hex::encode_upper(c2),
+            "21886CA989CA9C7D58087307CA93092D651EFA"
+        );
+        let pt = key
+            .decrypt_sm2(&ct, CiphertextFormat::C1C3C2)
+            .expect("decrypt");
         assert_eq!(pt.as_slice(), b"encryption standard");
     }
 
     #[test]
     fn all_formats_round_trip_and_reject_tampering() {
         let key = PrivateKey::generate(Algorithm::Sm2).expect("key");
-        let PublicKey::Sm2(pk) = key.public_key() else { panic!("sm2") };
+        let PublicKey::Sm2(pk) = key.public_key() else {
+            panic!("sm2")
+        };
         let msg = b"bid key 0123456789abcdef";
-        for format in [CiphertextFormat::Asn1, CiphertextFormat::C1C3C2, CiphertextFormat::C1C2C3] {
+        for format in [
+            CiphertextFormat::Asn1,
+            CiphertextFormat::C1C3C2,
+            CiphertextFormat::C1C2C3,
+        ] {
             let ct = encrypt_with_rng(pk, msg, &mut getrandom::SysRng, format).expect("encrypt");
-            assert_eq!(key.decrypt_sm2(&ct, format).expect("decrypt").as_slice(), msg);
+            assert_eq!(
+                key.decrypt_sm2(&ct, format).expect("decrypt").as_slice(),
+                msg
+            );
             let mut bad = ct.clone();
             let last = bad.len() - 1;
             bad[last] ^= 1;
@@ -140,7 +173,13 @@ mod tests {
         // Another key cannot open it.
         let other = PrivateKey::generate(Algorithm::Sm2).expect("key");
         assert!(matches!(other.decrypt(&der), Err(Error::Decrypt)));
-        assert!(matches!(key.decrypt_sm2(&der[..10], CiphertextFormat::Asn1), Err(Error::Decrypt)));
-        assert!(matches!(key.public_key().encrypt(b""), Err(Error::InvalidInput(_))));
+        assert!(matches!(
+            key.decrypt_sm2(&der[..10], CiphertextFormat::Asn1),
+            Err(Error::Decrypt)
+        ));
+        assert!(matches!(
+            key.public_key().encrypt(b""),
+            Err(Error::InvalidInput(_))
+        ));
     }
 }

@@ -3,6 +3,7 @@
 
 use std::time::{Duration, SystemTime};
 
+use const_oid::AssociatedOid;
 use der::asn1::{BitString, Ia5String, OctetString};
 use der::{DecodePem, Encode, EncodePem};
 use signature::Keypair;
@@ -13,14 +14,13 @@ use spki::{
 use x509_cert::builder::profile::BuilderProfile;
 use x509_cert::builder::{Builder, CertificateBuilder};
 use x509_cert::certificate::{Certificate, TbsCertificate};
+use x509_cert::ext::Extension;
 use x509_cert::ext::pkix::crl::dp::DistributionPoint;
 use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
 use x509_cert::ext::pkix::{
     AccessDescription, AuthorityInfoAccessSyntax, AuthorityKeyIdentifier, BasicConstraints,
     CrlDistributionPoints, ExtendedKeyUsage, KeyUsage, KeyUsages, SubjectKeyIdentifier,
 };
-use const_oid::AssociatedOid;
-use x509_cert::ext::Extension;
 use x509_cert::name::Name;
 use x509_cert::serial_number::SerialNumber;
 use x509_cert::time::{Time, Validity};
@@ -165,9 +165,7 @@ impl McertProfile {
                     ca: true,
                     path_len_constraint: Some(path_len),
                 },
-                KeyUsage(
-                    KeyUsages::KeyCertSign | KeyUsages::CRLSign | KeyUsages::DigitalSignature,
-                ),
+                KeyUsage(KeyUsages::KeyCertSign | KeyUsages::CRLSign | KeyUsages::DigitalSignature),
             ),
             Profile::PersonalLeaf | Profile::OrganizationLeaf => (
                 BasicConstraints {
@@ -292,7 +290,9 @@ fn to_time(t: SystemTime) -> Result<Time, Error> {
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_err(|_| Error::InvalidInput("time before 1970"))?
         .as_secs();
-    Ok(Time::try_from(SystemTime::UNIX_EPOCH + Duration::from_secs(secs))?)
+    Ok(Time::try_from(
+        SystemTime::UNIX_EPOCH + Duration::from_secs(secs),
+    )?)
 }
 
 /// Issues a certificate for `template` from `issuer`.
@@ -303,17 +303,26 @@ pub fn issue(template: &CertificateTemplate, issuer: Issuer<'_>) -> Result<Certi
     let (signer, issuer_name, issuer_key_id) = match issuer {
         Issuer::SelfSigned(signer) => {
             if template.profile != Profile::RootCa {
-                return Err(Error::InvalidInput("only a root CA certificate is self-signed"));
+                return Err(Error::InvalidInput(
+                    "only a root CA certificate is self-signed",
+                ));
             }
             if signer.public_key() != &template.subject_key {
-                return Err(Error::InvalidInput("a self-signed certificate must certify its signer"));
+                return Err(Error::InvalidInput(
+                    "a self-signed certificate must certify its signer",
+                ));
             }
             (signer, None, None)
         }
-        Issuer::Ca { certificate, signer } => {
+        Issuer::Ca {
+            certificate,
+            signer,
+        } => {
             let ca_key = certificate_public_key(certificate)?;
             if &ca_key != signer.public_key() {
-                return Err(Error::InvalidInput("the signer does not hold the issuer certificate's key"));
+                return Err(Error::InvalidInput(
+                    "the signer does not hold the issuer certificate's key",
+                ));
             }
             if !is_ca(certificate) {
                 return Err(Error::InvalidInput("the issuer certificate is not a CA"));

@@ -182,7 +182,10 @@ struct Cursor<'a> {
 impl<'a> Cursor<'a> {
     fn take(&mut self, n: usize) -> Result<&'a [u8], EnvelopeError> {
         let end = self.pos.checked_add(n).ok_or(EnvelopeError::Tampered)?;
-        let out = self.data.get(self.pos..end).ok_or(EnvelopeError::Tampered)?;
+        let out = self
+            .data
+            .get(self.pos..end)
+            .ok_or(EnvelopeError::Tampered)?;
         self.pos = end;
         Ok(out)
     }
@@ -321,7 +324,10 @@ pub fn check<'a>(
         // Versions are not covered by a key this code knows; report them as they are.
         return Err(EnvelopeError::UnknownVersion(version));
     }
-    let body_len = blob.len().checked_sub(MAC_LEN).ok_or(EnvelopeError::Tampered)?;
+    let body_len = blob
+        .len()
+        .checked_sub(MAC_LEN)
+        .ok_or(EnvelopeError::Tampered)?;
     let (body, mac) = blob.split_at(body_len);
     let expected = hash::hmac_sha256(keys.mac_key.as_ref(), &[body, binding]);
     if !hash::ct_eq(mac, &expected) {
@@ -400,7 +406,9 @@ mod tests {
             assert_eq!(env.aead(), aead);
             assert_eq!(env.kdf_params(), P);
             assert_eq!(
-                env.open(b"135790", b"key-1", &keys).expect("open").as_slice(),
+                env.open(b"135790", b"key-1", &keys)
+                    .expect("open")
+                    .as_slice(),
                 b"scalar bytes"
             );
             assert_eq!(
@@ -413,17 +421,32 @@ mod tests {
                 bad[i] ^= 0x40;
                 let err = check(&bad, b"key-1", &keys).err();
                 assert!(
-                    matches!(err, Some(EnvelopeError::Tampered | EnvelopeError::UnknownVersion(_))),
+                    matches!(
+                        err,
+                        Some(EnvelopeError::Tampered | EnvelopeError::UnknownVersion(_))
+                    ),
                     "byte {i}: {err:?}"
                 );
             }
             // Moved to another key record, or under another device secret.
-            assert_eq!(check(&blob, b"key-2", &keys).err(), Some(EnvelopeError::Tampered));
+            assert_eq!(
+                check(&blob, b"key-2", &keys).err(),
+                Some(EnvelopeError::Tampered)
+            );
             let other = DeviceKeys::derive(&[2u8; 32]);
-            assert_eq!(check(&blob, b"key-1", &other).err(), Some(EnvelopeError::Tampered));
+            assert_eq!(
+                check(&blob, b"key-1", &other).err(),
+                Some(EnvelopeError::Tampered)
+            );
             // Truncated, empty, future version.
-            assert_eq!(check(&blob[..20], b"key-1", &keys).err(), Some(EnvelopeError::Tampered));
-            assert_eq!(check(b"", b"key-1", &keys).err(), Some(EnvelopeError::Tampered));
+            assert_eq!(
+                check(&blob[..20], b"key-1", &keys).err(),
+                Some(EnvelopeError::Tampered)
+            );
+            assert_eq!(
+                check(b"", b"key-1", &keys).err(),
+                Some(EnvelopeError::Tampered)
+            );
             let mut future = blob.clone();
             future[4] = 9;
             assert_eq!(

@@ -68,7 +68,9 @@ pub enum KeyStoreError {
     NotFound(String),
     #[error("the certificate does not belong to this key")]
     CertificateMismatch,
-    #[error("the key store holds keys but the device secret is gone; the keys cannot be opened on this device")]
+    #[error(
+        "the key store holds keys but the device secret is gone; the keys cannot be opened on this device"
+    )]
     DeviceSecretMissing,
     #[error("the device secret has the wrong length")]
     DeviceSecretInvalid,
@@ -544,7 +546,10 @@ impl KeyStore {
                 now
             ],
         )?;
-        tx.execute("UPDATE keys SET updated_at = ?1 WHERE id = ?2", params![now, id])?;
+        tx.execute(
+            "UPDATE keys SET updated_at = ?1 WHERE id = ?2",
+            params![now, id],
+        )?;
         tx.commit()?;
         Ok(StoredCertificate {
             key_id: id.to_string(),
@@ -602,7 +607,10 @@ impl KeyStore {
     pub fn delete(&self, id: &str) -> Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute("UPDATE keys SET replaced_by = NULL WHERE replaced_by = ?1", [id])?;
+        tx.execute(
+            "UPDATE keys SET replaced_by = NULL WHERE replaced_by = ?1",
+            [id],
+        )?;
         let changed = tx.execute("DELETE FROM keys WHERE id = ?1", [id])?;
         if changed == 0 {
             return Err(KeyStoreError::NotFound(id.to_string()));
@@ -656,7 +664,9 @@ mod tests {
         let path = temp_path("life");
         let secrets = KeyringSecretStore::mock().expect("mock");
         let store = KeyStore::open(&path, &secrets, options()).expect("open");
-        let k = store.generate(Algorithm::Sm2, "135790", "个人证书").expect("generate");
+        let k = store
+            .generate(Algorithm::Sm2, "135790", "个人证书")
+            .expect("generate");
         assert_eq!(k.pin_tries_left, MAX_PIN_FAILURES);
         assert!(matches!(
             store.generate(Algorithm::Sm2, "123456", "x"),
@@ -666,7 +676,9 @@ mod tests {
         let pk = PublicKey::from_sec1(Algorithm::Sm2, &k.public_key).expect("pk");
         pk.verify(b"hello", &sig).expect("verify");
 
-        store.change_pin(&k.id, "135790", "246802").expect("change pin");
+        store
+            .change_pin(&k.id, "135790", "246802")
+            .expect("change pin");
         assert!(matches!(
             store.unlock(&k.id, "135790"),
             Err(KeyStoreError::WrongPin { tries_left: 4 })
@@ -674,7 +686,9 @@ mod tests {
         store.unlock(&k.id, "246802").expect("new pin works");
         assert_eq!(store.key(&k.id).expect("key").pin_tries_left, 5);
 
-        let other = store.generate(Algorithm::P256, "975310", "new").expect("generate");
+        let other = store
+            .generate(Algorithm::P256, "975310", "new")
+            .expect("generate");
         store.retire(&k.id, Some(&other.id)).expect("retire");
         let listed = store.list().expect("list");
         assert_eq!(listed.len(), 2);
@@ -684,11 +698,17 @@ mod tests {
         // A retired key still decrypts.
         let ct = pk.encrypt(b"old bid key").expect("encrypt");
         assert_eq!(
-            store.decrypt(&k.id, "246802", &ct).expect("decrypt").as_slice(),
+            store
+                .decrypt(&k.id, "246802", &ct)
+                .expect("decrypt")
+                .as_slice(),
             b"old bid key"
         );
         store.delete(&other.id).expect("delete");
-        assert!(matches!(store.key(&other.id), Err(KeyStoreError::NotFound(_))));
+        assert!(matches!(
+            store.key(&other.id),
+            Err(KeyStoreError::NotFound(_))
+        ));
         assert!(store.integrity_check().expect("check"));
         drop(store);
         let _ = std::fs::remove_file(&path);

@@ -59,14 +59,27 @@ mod tests {
         for ok in ["135790", "202611", "987655", "000001", "480213"] {
             assert!(Pin::new_checked(ok).is_ok(), "{ok}");
         }
-        for weak in ["000000", "999999", "123456", "654321", "012345", "456789", "543210"] {
-            assert_eq!(Pin::new_checked(weak).err(), Some(PinPolicyError::TooWeak), "{weak}");
+        for weak in [
+            "000000", "999999", "123456", "654321", "012345", "456789", "543210",
+        ] {
+            assert_eq!(
+                Pin::new_checked(weak).err(),
+                Some(PinPolicyError::TooWeak),
+                "{weak}"
+            );
         }
         for bad in ["", "12345", "1234567", "12a456", "１２３４５６", " 12345"] {
-            assert_eq!(Pin::new_checked(bad).err(), Some(PinPolicyError::Format), "{bad}");
+            assert_eq!(
+                Pin::new_checked(bad).err(),
+                Some(PinPolicyError::Format),
+                "{bad}"
+            );
         }
         // Unlocking accepts any six digits, weak or not (old keys may predate the policy).
         assert!(Pin::parse("123456").is_ok());
-        assert_eq!(format!("{:?}", Pin::parse("135790").expect("pin")), "Pin(******)");
+        assert_eq!(
+            format!("{:?}", Pin::parse("135790").expect("pin")),
+            "Pin(******)"
+        );
     }
 }

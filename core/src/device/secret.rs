@@ -172,7 +172,9 @@ impl FileSecretStore {
 
     fn path(&self, name: &str) -> Result<PathBuf, SecretStoreError> {
         if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-            return Err(SecretStoreError::Failed(format!("invalid secret name {name:?}")));
+            return Err(SecretStoreError::Failed(format!(
+                "invalid secret name {name:?}"
+            )));
         }
         Ok(self.dir.join(format!("{name}.secret")))
     }
@@ -227,7 +229,11 @@ mod tests {
         assert_eq!(store.load("device-secret").expect("load"), None);
         store.store("device-secret", &[7u8; 32]).expect("store");
         assert_eq!(
-            store.load("device-secret").expect("load").as_deref().map(|v| v.as_slice()),
+            store
+                .load("device-secret")
+                .expect("load")
+                .as_deref()
+                .map(|v| v.as_slice()),
             Some([7u8; 32].as_slice())
         );
         store.delete("device-secret").expect("delete");

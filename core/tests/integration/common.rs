@@ -49,7 +49,12 @@ pub fn hierarchy(alg: Algorithm) -> Hierarchy {
     let root = issue(&root_t, Issuer::SelfSigned(&root_key)).expect("root");
     let issuing_key = PrivateKey::generate(alg).expect("key");
     let issuing = issue(
-        &template(Profile::IssuingCa { path_len: 0 }, "Test Issuing CA", &issuing_key, 1825),
+        &template(
+            Profile::IssuingCa { path_len: 0 },
+            "Test Issuing CA",
+            &issuing_key,
+            1825,
+        ),
         Issuer::Ca {
             certificate: &root,
             signer: &root_key,

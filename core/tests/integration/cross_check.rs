@@ -19,15 +19,23 @@ fn sm2_signatures_both_ways() {
         let msg = format!("投标文件 round {round}").into_bytes();
         // Ours → theirs.
         let ours = key.sign(&msg).expect("sign");
-        assert!(sm2::Verify::new(&pk).verify_der(&msg, &ours, true), "sm-crypto rejects ours");
+        assert!(
+            sm2::Verify::new(&pk).verify_der(&msg, &ours, true),
+            "sm-crypto rejects ours"
+        );
         // Theirs → ours.
         let theirs = sm2::Sign::new(&sk).sign_der(&msg, true);
-        key.public_key().verify(&msg, &theirs).expect("we reject sm-crypto's signature");
+        key.public_key()
+            .verify(&msg, &theirs)
+            .expect("we reject sm-crypto's signature");
         // And a key made by sm-crypto works in ours.
         let (sk2, pk2) = sm2::gen_keypair();
         let key2 = PrivateKey::from_bytes(Algorithm::Sm2, &hex::decode(&sk2).expect("hex"))
             .expect("their key");
-        assert_eq!(hex::encode(&key2.public_key().to_sec1()[1..]), pk2.to_lowercase());
+        assert_eq!(
+            hex::encode(&key2.public_key().to_sec1()[1..]),
+            pk2.to_lowercase()
+        );
     }
 }
 
@@ -41,18 +49,25 @@ fn sm2_encryption_both_ways() {
         assert_eq!(sm2::Decrypt::new(&sk).decrypt_asna1(&ct), msg);
         // Theirs (ASN.1) → ours.
         let ct = sm2::Encrypt::new(&pk).encrypt_asna1(&msg);
-        assert_eq!(key.decrypt(&ct).expect("decrypt asn1").as_slice(), msg.as_slice());
+        assert_eq!(
+            key.decrypt(&ct).expect("decrypt asn1").as_slice(),
+            msg.as_slice()
+        );
         // Theirs (raw C1C3C2 without the point prefix) → ours, once the prefix is added.
         let raw = sm2::Encrypt::new(&pk).encrypt(&msg);
         let mut prefixed = vec![0x04];
         prefixed.extend_from_slice(&raw);
-        let pt = key.decrypt_sm2(&prefixed, CiphertextFormat::C1C3C2).expect("decrypt raw");
+        let pt = key
+            .decrypt_sm2(&prefixed, CiphertextFormat::C1C3C2)
+            .expect("decrypt raw");
         assert_eq!(pt.as_slice(), msg.as_slice());
         // Theirs (legacy C1C2C3) → ours.
         let legacy = sm2::Encrypt::new(&pk).encrypt_c1c2c3(&msg);
         let mut prefixed = vec![0x04];
         prefixed.extend_from_slice(&legacy);
-        let pt = key.decrypt_sm2(&prefixed, CiphertextFormat::C1C2C3).expect("decrypt legacy");
+        let pt = key
+            .decrypt_sm2(&prefixed, CiphertextFormat::C1C2C3)
+            .expect("decrypt legacy");
         assert_eq!(pt.as_slice(), msg.as_slice());
     }
 }

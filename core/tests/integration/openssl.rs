@@ -130,7 +130,14 @@ fn openssl_verifies_our_chains() {
             // Without SM2 IDs in play, the whole chain in one call.
             let out = must(
                 &dir,
-                &["verify", "-CAfile", s(&root), "-untrusted", s(&issuing), s(&leaf)],
+                &[
+                    "verify",
+                    "-CAfile",
+                    s(&root),
+                    "-untrusted",
+                    s(&issuing),
+                    s(&leaf),
+                ],
             );
             assert!(out.contains(": OK"), "{out}");
         }
@@ -146,16 +153,33 @@ fn openssl_verifies_our_chains() {
             "root.pub",
             pubkey_pem(&x509::certificate_public_key(&h.root).expect("key")),
         );
-        let digest = if alg == Algorithm::Sm2 { "sm3" } else { "sha256" };
+        let digest = if alg == Algorithm::Sm2 {
+            "sm3"
+        } else {
+            "sha256"
+        };
         let mut args = vec![
-            "pkeyutl", "-verify", "-pubin", "-inkey", s(&root_pub), "-rawin", "-digest", digest,
-            "-in", s(&tbs_path), "-sigfile", s(&sig),
+            "pkeyutl",
+            "-verify",
+            "-pubin",
+            "-inkey",
+            s(&root_pub),
+            "-rawin",
+            "-digest",
+            digest,
+            "-in",
+            s(&tbs_path),
+            "-sigfile",
+            s(&sig),
         ];
         if alg == Algorithm::Sm2 {
             args.extend(["-pkeyopt", DISTID]);
         }
         let out = must(&dir, &args);
-        assert!(out.contains("Signature Verified Successfully"), "{alg}: {out}");
+        assert!(
+            out.contains("Signature Verified Successfully"),
+            "{alg}: {out}"
+        );
 
         // OpenSSL prints the extensions we meant to write.
         let text = must(&dir, &["x509", "-in", s(&leaf), "-noout", "-text"]);
@@ -167,7 +191,10 @@ fn openssl_verifies_our_chains() {
             "URI:http://127.0.0.1:8080/v1/crl/issuing.crl",
             "X509v3 Authority Key Identifier",
         ] {
-            assert!(text.contains(expected), "{alg}: missing {expected} in\n{text}");
+            assert!(
+                text.contains(expected),
+                "{alg}: missing {expected} in\n{text}"
+            );
         }
     }
 }
@@ -201,7 +228,13 @@ fn we_verify_openssl_csrs_and_certificates() {
         let (genpkey, md): (&[&str], &str) = match alg {
             Algorithm::Sm2 => (&["genpkey", "-algorithm", "SM2"], "-sm3"),
             Algorithm::P256 => (
-                &["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"],
+                &[
+                    "genpkey",
+                    "-algorithm",
+                    "EC",
+                    "-pkeyopt",
+                    "ec_paramgen_curve:P-256",
+                ],
                 "-sha256",
             ),
         };
@@ -209,7 +242,15 @@ fn we_verify_openssl_csrs_and_certificates() {
         args.extend(["-out", "key.pem"]);
         must(&dir, &args);
         let mut args = vec![
-            "req", "-new", "-key", "key.pem", "-subj", "/CN=openssl-made", "-out", "req.pem", md,
+            "req",
+            "-new",
+            "-key",
+            "key.pem",
+            "-subj",
+            "/CN=openssl-made",
+            "-out",
+            "req.pem",
+            md,
         ];
         if alg == Algorithm::Sm2 {
             args.extend(["-sigopt", DISTID]);
@@ -221,9 +262,21 @@ fn we_verify_openssl_csrs_and_certificates() {
         // A self-signed CA certificate made by OpenSSL validates as a trust anchor of a path
         // whose leaf we issue from its key.
         let mut args = vec![
-            "req", "-x509", "-new", "-key", "key.pem", "-subj", "/CN=OpenSSL Root", "-days", "30",
-            "-addext", "basicConstraints=critical,CA:TRUE", "-addext",
-            "keyUsage=critical,keyCertSign,cRLSign", "-out", "ca.pem",
+            "req",
+            "-x509",
+            "-new",
+            "-key",
+            "key.pem",
+            "-subj",
+            "/CN=OpenSSL Root",
+            "-days",
+            "30",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+            "-out",
+            "ca.pem",
         ];
         args.push(md);
         if alg == Algorithm::Sm2 {
@@ -233,7 +286,10 @@ fn we_verify_openssl_csrs_and_certificates() {
         let ca = x509::parse_certificate(&dir.read("ca.pem")).expect("parse OpenSSL cert");
         must(
             &dir,
-            &["pkcs8", "-topk8", "-nocrypt", "-in", "key.pem", "-outform", "DER", "-out", "key.der"],
+            &[
+                "pkcs8", "-topk8", "-nocrypt", "-in", "key.pem", "-outform", "DER", "-out",
+                "key.der",
+            ],
         );
         let ca_key = PrivateKey::from_pkcs8_der(&dir.read("key.der")).expect("OpenSSL key");
         assert_eq!(ca_key.algorithm(), alg);
@@ -257,8 +313,13 @@ fn we_verify_openssl_csrs_and_certificates() {
             },
         )
         .expect("issue under OpenSSL's CA");
-        let path = validate(&leaf, &[], std::slice::from_ref(&ca), &ValidationOptions::at(now))
-            .expect("path to OpenSSL's root");
+        let path = validate(
+            &leaf,
+            &[],
+            std::slice::from_ref(&ca),
+            &ValidationOptions::at(now),
+        )
+        .expect("path to OpenSSL's root");
         assert_eq!(path.len(), 2);
     }
 }
@@ -270,27 +331,53 @@ fn signatures_both_ways_with_pkeyutl() {
     }
     for alg in [Algorithm::Sm2, Algorithm::P256] {
         let dir = Dir::new("sig");
-        let digest = if alg == Algorithm::Sm2 { "sm3" } else { "sha256" };
+        let digest = if alg == Algorithm::Sm2 {
+            "sm3"
+        } else {
+            "sha256"
+        };
         let key = PrivateKey::generate(alg).expect("key");
         let msg = dir.write("msg", "登录 青海能源集团数字招采平台 session 42".as_bytes());
         let pubkey = dir.write("pub.pem", pubkey_pem(key.public_key()));
         let keyfile = dir.write("key.pem", privkey_pem(&key));
         let sig = dir.write("ours.sig", key.sign(&dir.read("msg")).expect("sign"));
         let mut args = vec![
-            "pkeyutl", "-verify", "-pubin", "-inkey", s(&pubkey), "-rawin", "-digest", digest,
-            "-in", s(&msg), "-sigfile", s(&sig),
+            "pkeyutl",
+            "-verify",
+            "-pubin",
+            "-inkey",
+            s(&pubkey),
+            "-rawin",
+            "-digest",
+            digest,
+            "-in",
+            s(&msg),
+            "-sigfile",
+            s(&sig),
         ];
         if alg == Algorithm::Sm2 {
             args.extend(["-pkeyopt", DISTID]);
         }
         let out = must(&dir, &args);
-        assert!(out.contains("Signature Verified Successfully"), "{alg}: {out}");
+        assert!(
+            out.contains("Signature Verified Successfully"),
+            "{alg}: {out}"
+        );
 
         // OpenSSL signs with our exported key; we verify.
         let theirs = dir.path("theirs.sig");
         let mut args = vec![
-            "pkeyutl", "-sign", "-inkey", s(&keyfile), "-rawin", "-digest", digest, "-in",
-            s(&msg), "-out", s(&theirs),
+            "pkeyutl",
+            "-sign",
+            "-inkey",
+            s(&keyfile),
+            "-rawin",
+            "-digest",
+            digest,
+            "-in",
+            s(&msg),
+            "-out",
+            s(&theirs),
         ];
         if alg == Algorithm::Sm2 {
             args.extend(["-pkeyopt", DISTID]);
@@ -313,15 +400,45 @@ fn sm2_encryption_both_ways_with_pkeyutl() {
     let keyfile = dir.write("key.pem", privkey_pem(&key));
     let secret = b"AES-256 bid key: 0123456789abcdef0123456789abcdef";
     // Ours → OpenSSL.
-    let ct = dir.write("ours.ct", key.public_key().encrypt(secret).expect("encrypt"));
+    let ct = dir.write(
+        "ours.ct",
+        key.public_key().encrypt(secret).expect("encrypt"),
+    );
     let out = dir.path("ours.pt");
-    must(&dir, &["pkeyutl", "-decrypt", "-inkey", s(&keyfile), "-in", s(&ct), "-out", s(&out)]);
+    must(
+        &dir,
+        &[
+            "pkeyutl",
+            "-decrypt",
+            "-inkey",
+            s(&keyfile),
+            "-in",
+            s(&ct),
+            "-out",
+            s(&out),
+        ],
+    );
     assert_eq!(dir.read("ours.pt"), secret);
     // OpenSSL → ours.
     let pt = dir.write("pt", secret);
     let theirs = dir.path("theirs.ct");
-    must(&dir, &["pkeyutl", "-encrypt", "-pubin", "-inkey", s(&pubkey), "-in", s(&pt), "-out", s(&theirs)]);
-    let opened = key.decrypt(&dir.read("theirs.ct")).expect("decrypt OpenSSL's ciphertext");
+    must(
+        &dir,
+        &[
+            "pkeyutl",
+            "-encrypt",
+            "-pubin",
+            "-inkey",
+            s(&pubkey),
+            "-in",
+            s(&pt),
+            "-out",
+            s(&theirs),
+        ],
+    );
+    let opened = key
+        .decrypt(&dir.read("theirs.ct"))
+        .expect("decrypt OpenSSL's ciphertext");
     assert_eq!(opened.as_slice(), secret);
 }
 
@@ -349,8 +466,19 @@ fn p256_cms_both_ways() {
     let out = must(
         &dir,
         &[
-            "cms", "-verify", "-binary", "-inform", "DER", "-in", s(&sig_path), "-content",
-            s(&doc_path), "-CAfile", s(&root), "-out", "/dev/null",
+            "cms",
+            "-verify",
+            "-binary",
+            "-inform",
+            "DER",
+            "-in",
+            s(&sig_path),
+            "-content",
+            s(&doc_path),
+            "-CAfile",
+            s(&root),
+            "-out",
+            "/dev/null",
         ],
     );
     assert!(out.contains("Verification successful"), "{out}");
@@ -362,8 +490,23 @@ fn p256_cms_both_ways() {
     must(
         &dir,
         &[
-            "cms", "-sign", "-binary", "-md", "sha256", "-in", s(&doc_path), "-signer", s(&leaf),
-            "-inkey", s(&key), "-certfile", s(&chain), "-outform", "DER", "-out", s(&theirs),
+            "cms",
+            "-sign",
+            "-binary",
+            "-md",
+            "sha256",
+            "-in",
+            s(&doc_path),
+            "-signer",
+            s(&leaf),
+            "-inkey",
+            s(&key),
+            "-certfile",
+            s(&chain),
+            "-outform",
+            "DER",
+            "-out",
+            s(&theirs),
         ],
     );
     let v = cms::verify_detached(&dir.read("theirs.p7s"), &digest).expect("verify OpenSSL CMS");
@@ -386,12 +529,26 @@ fn sm2_cms_as_far_as_openssl_goes() {
     let doc = b"tender document (SM2)".to_vec();
     let doc_path = dir.write("doc.bin", &doc);
     let digest = Algorithm::Sm2.digest(&doc);
-    let sig = cms::sign_detached(&digest, &h.leaf_key, &h.leaf, &[], SystemTime::now())
-        .expect("sign");
+    let sig =
+        cms::sign_detached(&digest, &h.leaf_key, &h.leaf, &[], SystemTime::now()).expect("sign");
     let sig_path = dir.write("doc.p7s", &sig);
-    let printed = must(&dir, &["cms", "-cmsout", "-print", "-inform", "DER", "-in", s(&sig_path)]);
+    let printed = must(
+        &dir,
+        &[
+            "cms",
+            "-cmsout",
+            "-print",
+            "-inform",
+            "DER",
+            "-in",
+            s(&sig_path),
+        ],
+    );
     assert!(printed.contains("sm3"), "{printed}");
-    assert!(printed.contains("SM2-with-SM3") || printed.contains("SM2-SM3"), "{printed}");
+    assert!(
+        printed.contains("SM2-with-SM3") || printed.contains("SM2-SM3"),
+        "{printed}"
+    );
 
     // Our own verifier accepts it; the attribute signature verifies in OpenSSL with the ID.
     cms::verify_detached(&sig, &digest).expect("verify");
@@ -399,8 +556,20 @@ fn sm2_cms_as_far_as_openssl_goes() {
     let (ok, text) = openssl(
         &dir,
         &[
-            "cms", "-verify", "-binary", "-inform", "DER", "-in", s(&sig_path), "-content",
-            s(&doc_path), "-CAfile", s(&root), "-noverify", "-out", "/dev/null",
+            "cms",
+            "-verify",
+            "-binary",
+            "-inform",
+            "DER",
+            "-in",
+            s(&sig_path),
+            "-content",
+            s(&doc_path),
+            "-CAfile",
+            s(&root),
+            "-noverify",
+            "-out",
+            "/dev/null",
         ],
     );
     eprintln!("openssl cms -verify on SM2 SignedData: ok={ok}\n{text}");
@@ -413,8 +582,20 @@ fn sm2_cms_as_far_as_openssl_goes() {
     let out = must(
         &dir,
         &[
-            "pkeyutl", "-verify", "-pubin", "-inkey", s(&pubkey), "-rawin", "-digest", "sm3",
-            "-in", s(&attrs), "-sigfile", s(&signature), "-pkeyopt", DISTID,
+            "pkeyutl",
+            "-verify",
+            "-pubin",
+            "-inkey",
+            s(&pubkey),
+            "-rawin",
+            "-digest",
+            "sm3",
+            "-in",
+            s(&attrs),
+            "-sigfile",
+            s(&signature),
+            "-pkeyopt",
+            DISTID,
         ],
     );
     assert!(out.contains("Signature Verified Successfully"), "{out}");
