@@ -1,1 +1,157 @@
-fn main() {}
+//! `mcert`: the command line of the mcert mobile certificate system.
+//!
+//! - `mcert demo`: walks through the crypto spine end to end and checks every step.
+//! - `mcert qr decode|encode`: QR codes as the phone reads and the platforms show them.
+//! - `mcert device --home DIR …`: the desktop stand-in for the phone's key store.
+
+#![forbid(unsafe_code)]
+
+mod demo;
+mod device;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use mcert_core::device::qr::{self, Engine};
+use mcert_core::i18n::{Locale, UserMessage, message};
+
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("MCERT_GIT_COMMIT"),
+    ", ",
+    env!("MCERT_TARGET"),
+    ")"
+);
+
+#[derive(Parser, Debug)]
+#[command(name = "mcert", version = VERSION, about = "mcert 移动数字证书 / mobile digital certificates")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Walk through keys, certificates, signatures, bid sealing and QR codes, checking each step.
+    Demo,
+    /// Decode or make QR codes.
+    Qr {
+        #[command(subcommand)]
+        command: QrCommand,
+    },
+    /// The phone's key store on this computer.
+    Device(device::DeviceArgs),
+}
+
+#[derive(Subcommand, Debug)]
+enum QrCommand {
+    /// Print every QR payload found in a PNG or JPEG image, one per line (exit 1 when none).
+    Decode {
+        image: PathBuf,
+        #[arg(long, value_enum, default_value_t = EngineArg::Auto)]
+        engine: EngineArg,
+    },
+    /// Write `text` as a QR code (EC level M) to a PNG file.
+    Encode {
+        text: String,
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Pixels per module.
+        #[arg(long, default_value_t = 8)]
+        scale: u32,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum EngineArg {
+    Auto,
+    Rxing,
+    Rqrr,
+}
+
+impl From<EngineArg> for Engine {
+    fn from(e: EngineArg) -> Engine {
+        match e {
+            EngineArg::Auto => Engine::Auto,
+            EngineArg::Rxing => Engine::Rxing,
+            EngineArg::Rqrr => Engine::Rqrr,
+        }
+    }
+}
+
+/// An error for the user: the message is already in their language.
+#[derive(Debug)]
+pub struct CliError {
+    message: String,
+    code: u8,
+}
+
+impl CliError {
+    pub fn new(message: impl Into<String>) -> Self {
+        CliError {
+            message: message.into(),
+            code: 2,
+        }
+    }
+
+    pub fn from_user<E: UserMessage>(e: &E, locale: Locale) -> Self {
+        CliError::new(format!("{} [{}]", e.user_message(locale), e.code()))
+    }
+
+    pub fn io(locale: Locale, path: &std::path::Path, e: &std::io::Error) -> Self {
+        CliError::new(message(
+            locale,
+            "cli-io",
+            &[
+                ("path", path.display().to_string().into()),
+                ("detail", e.to_string().into()),
+            ],
+        ))
+    }
+}
+
+fn run_qr(command: QrCommand, locale: Locale) -> Result<ExitCode, CliError> {
+    match command {
+        QrCommand::Decode { image, engine } => {
+            let bytes = std::fs::read(&image).map_err(|e| CliError::io(locale, &image, &e))?;
+            let found = qr::decode_image(&bytes, engine.into())
+                .map_err(|e| CliError::from_user(&e, locale))?;
+            if found.is_empty() {
+                eprintln!("{}", message(locale, "qr-none", &[]));
+                return Ok(ExitCode::from(1));
+            }
+            for text in found {
+                println!("{text}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        QrCommand::Encode {
+            text,
+            output,
+            scale,
+        } => {
+            let png = qr::encode_png(&text, scale).map_err(|e| CliError::from_user(&e, locale))?;
+            std::fs::write(&output, png).map_err(|e| CliError::io(locale, &output, &e))?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let locale = Locale::from_env();
+    let result = match cli.command {
+        Command::Demo => demo::run(locale).map(|()| ExitCode::SUCCESS),
+        Command::Qr { command } => run_qr(command, locale),
+        Command::Device(args) => device::run(args, locale).map(|()| ExitCode::SUCCESS),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("{}: {}", message(locale, "cli-error", &[]), e.message);
+            ExitCode::from(e.code)
+        }
+    }
+}

@@ -8,4 +8,5 @@ pub mod clock;
 pub mod crypto;
 #[cfg(feature = "device")]
 pub mod device;
+pub mod i18n;
 pub mod id;

@@ -95,25 +95,38 @@ fn decode_rqrr(width: usize, height: usize, pixels: &[u8]) -> Vec<String> {
 }
 
 fn decode_rxing(width: usize, height: usize, pixels: &[u8]) -> Vec<String> {
-    use rxing::{BarcodeFormat, DecodeHints};
+    use rxing::multi::MultipleBarcodeReader;
+    use rxing::{BarcodeFormat, BinaryBitmap, DecodeHints, common::HybridBinarizer};
     let (Ok(w), Ok(h)) = (u32::try_from(width), u32::try_from(height)) else {
         return Vec::new();
     };
-    let mut hints = DecodeHints {
+    let hints = DecodeHints {
         PossibleFormats: Some(HashSet::from([BarcodeFormat::QR_CODE])),
         TryHarder: Some(true),
         ..Default::default()
     };
-    match rxing::helpers::detect_in_luma_slice_with_hints(
+    // The single-code search (MultiFormatReader restricted to QR, trying harder) is the most
+    // forgiving; once it has found a code, the multi reader looks for any others in the frame.
+    let mut single_hints = hints.clone();
+    let Ok(first) = rxing::helpers::detect_in_luma_slice_with_hints(
         pixels,
         w,
         h,
         Some(BarcodeFormat::QR_CODE),
-        &mut hints,
-    ) {
-        Ok(result) => vec![result.getText().to_string()],
-        Err(_) => Vec::new(),
+        &mut single_hints,
+    ) else {
+        return Vec::new();
+    };
+    let mut found = vec![first.getText().to_string()];
+    if let Ok(source) = rxing::Luma8Source::new_with_slice(pixels, w, h) {
+        let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
+        if let Ok(results) = rxing::multi::qrcode::QRCodeMultiReader::new()
+            .decode_multiple_with_hints(&mut bitmap, &hints)
+        {
+            found.extend(results.iter().map(|r| r.getText().to_string()));
+        }
     }
+    found
 }
 
 /// Sums over 3×3 neighbourhoods, edges clamped.

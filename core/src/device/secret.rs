@@ -161,7 +161,9 @@ pub struct FileSecretStore {
 }
 
 /// The warning a program must show when it falls back to [`FileSecretStore`].
-pub const FILE_SECRET_WARNING: &str = "警告：设备密钥保存在普通文件中，复制该目录即可离线猜测证书密码。仅用于测试或无系统密钥库的环境。\nWARNING: the device secret is kept in a plain file; anyone who copies this folder can guess certificate PINs offline. Use only for testing or on machines without a system secret store.";
+pub fn file_secret_warning(locale: crate::i18n::Locale) -> String {
+    crate::i18n::message(locale, "file-secret-warning", &[])
+}
 
 impl FileSecretStore {
     pub fn new(dir: &Path) -> Self {

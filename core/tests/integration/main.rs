@@ -3,5 +3,7 @@
 
 mod common;
 mod cross_check;
+mod keystore;
 mod openssl;
+mod qr;
 mod vectors;

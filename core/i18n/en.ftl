@@ -1,0 +1,49 @@
+# mcert core: messages shown to users (English fallback).
+
+pin-format = The certificate PIN must be exactly 6 digits
+pin-weak = The certificate PIN is too easy to guess: not six equal digits and not a straight run (such as 123456 or 654321)
+pin-wrong = Wrong certificate PIN, { $tries } tries left
+pin-wrong-last = Wrong certificate PIN; the certificate is now locked
+key-locked = The certificate is locked after 5 wrong PINs. Reset the PIN under Certificate management after verifying your identity.
+key-tampered = The certificate data on this device was modified or is damaged ({ $what }) and cannot be used. Please have the certificate reissued.
+key-unknown-version = The certificate data on this device uses a newer format (version { $version }). Please update the app.
+key-not-found = No such certificate key: { $id }
+cert-mismatch = This certificate does not match the key on this device
+device-secret-missing = The device secret in this phone's secure storage is gone, so the certificates on this device cannot be opened. Please have them reissued.
+device-secret-invalid = The device secret in this phone's secure storage is damaged. Please have the certificates reissued.
+secret-store-unavailable = The system's secure storage is not available: { $detail }
+secret-store-failed = The system's secure storage failed: { $detail }
+schema-too-new = The certificate store was created by a newer version of the app. Please update the app.
+keystore-io = Reading or writing the certificate store failed: { $detail }
+protection-unsupported = This certificate's protection ({ $mode }) does not support this operation
+crypto-failed = A cryptographic operation failed: { $detail }
+qr-none = No QR code found
+qr-invalid-frame = Invalid camera frame: { $detail }
+qr-image = Cannot read the image: { $detail }
+qr-encode = Cannot make the QR code: { $detail }
+file-secret-warning = WARNING: the device secret is kept in a plain file; anyone who copies this folder can guess certificate PINs offline. Use only for testing or on machines without a system secret store.
+
+## Command line
+cli-error = error
+cli-io = cannot read or write { $path }: { $detail }
+cli-pin-prompt = Enter the 6-digit certificate PIN: 
+cli-new-pin-prompt = Choose a new 6-digit certificate PIN: 
+cli-no-secret-store = { $detail }. On a machine without a system secret store, --insecure-file-secret keeps the device secret in a file (not secure).
+cli-key-made = Made { $alg } key { $id } on this device
+cli-pin-changed = Certificate PIN changed
+cli-no-keys = No certificate keys on this device yet
+
+## mcert demo
+demo-title = mcert core walkthrough ({ $alg }): keys, certificates, signatures, bid opening and QR codes
+demo-store = Stand-in phone key store: { $path } (device secret held in process memory)
+demo-ca = Made CAs: { $root } → { $issuing }
+demo-keygen = Made key { $id } in the phone key store, protected by the certificate PIN (Argon2id, { $ms } ms)
+demo-csr = Made a certificate request; the CA checked proof of possession
+demo-issue = Issued a personal certificate: serial { $serial }, valid until { $until }
+demo-path = Certificate path validated ({ $depth } levels)
+demo-login = Scan to log in: the phone signed what it showed, the platform verified it
+demo-cms = Document signing: detached CMS signature verified (digest { $digest }…)
+demo-bid = Bid opening: a bid key sealed to the certificate, opened on the phone with the PIN
+demo-wrong-pin = With a wrong PIN: { $message }
+demo-qr = QR code: made and read back { $bytes } bytes, identical
+demo-done = All { $steps } steps passed

@@ -1,0 +1,49 @@
+# mcert core: messages shown to users (zh-CN).
+
+pin-format = 证书密码必须是 6 位数字
+pin-weak = 证书密码过于简单：不能 6 位相同，也不能是连续数字（如 123456、654321）
+pin-wrong = 证书密码错误，还可尝试 { $tries } 次
+pin-wrong-last = 证书密码错误，证书已锁定
+key-locked = 证书密码连续输错 5 次，证书已锁定。请在【证书管理】中通过实名认证重置证书密码。
+key-tampered = 本机证书数据已被篡改或损坏（{ $what }），无法使用。请补办证书。
+key-unknown-version = 本机证书数据的格式版本（{ $version }）过新，请升级 App。
+key-not-found = 找不到该证书密钥：{ $id }
+cert-mismatch = 该证书与本机密钥不匹配
+device-secret-missing = 本机安全存储中的设备密钥已丢失，本机证书无法打开。请补办证书。
+device-secret-invalid = 本机安全存储中的设备密钥已损坏。请补办证书。
+secret-store-unavailable = 系统安全存储不可用：{ $detail }
+secret-store-failed = 系统安全存储出错：{ $detail }
+schema-too-new = 证书存储由更新版本的 App 创建，请升级 App。
+keystore-io = 证书存储读写失败：{ $detail }
+protection-unsupported = 此证书的保护方式（{ $mode }）不支持该操作
+crypto-failed = 密码运算失败：{ $detail }
+qr-none = 未识别到二维码
+qr-invalid-frame = 相机画面无效：{ $detail }
+qr-image = 无法读取图片：{ $detail }
+qr-encode = 无法生成二维码：{ $detail }
+file-secret-warning = 警告：设备密钥保存在普通文件中，复制该目录即可离线猜测证书密码。仅用于测试或无系统密钥库的环境。
+
+## Command line
+cli-error = 错误
+cli-io = 无法读写文件 { $path }：{ $detail }
+cli-pin-prompt = 请输入 6 位证书密码：
+cli-new-pin-prompt = 请设置新的 6 位证书密码：
+cli-no-secret-store = { $detail }。在没有系统密钥库的机器上，可加 --insecure-file-secret 把设备密钥存为文件（不安全）。
+cli-key-made = 已在本机生成 { $alg } 密钥 { $id }
+cli-pin-changed = 证书密码已修改
+cli-no-keys = 本机还没有证书密钥
+
+## mcert demo
+demo-title = mcert 核心演示（{ $alg }）：密钥、证书、签名、开标与二维码
+demo-store = 模拟手机密钥库：{ $path }（设备密钥保存在进程内存中）
+demo-ca = 已生成 CA：{ $root } → { $issuing }
+demo-keygen = 已在手机密钥库中生成密钥 { $id }，并用证书密码保护（Argon2id，{ $ms } 毫秒）
+demo-csr = 已生成证书请求；CA 验证了私钥持有证明
+demo-issue = 已签发个人证书：序列号 { $serial }，有效期至 { $until }
+demo-path = 证书链校验通过（{ $depth } 级）
+demo-login = 扫码登录：手机对显示内容签名，平台验证通过
+demo-cms = 文件签名：CMS 分离式签名验证通过（摘要 { $digest }…）
+demo-bid = 开标：投标密钥加密给证书，手机凭证书密码解密成功
+demo-wrong-pin = 输错证书密码时：{ $message }
+demo-qr = 二维码：生成并识别 { $bytes } 字节的内容，一致
+demo-done = 全部 { $steps } 步通过

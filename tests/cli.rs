@@ -1,0 +1,357 @@
+//! The `mcert` command line, run as a user would run it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const MCERT: &str = env!("CARGO_BIN_EXE_mcert");
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> TempDir {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        let p =
+            std::env::temp_dir().join(format!("mcert-cli-{tag}-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&p).expect("mkdir");
+        TempDir(p)
+    }
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn mcert(args: &[&str]) -> Output {
+    Command::new(MCERT)
+        .args(args)
+        .env("MCERT_LANG", "zh-CN")
+        .output()
+        .expect("run mcert")
+}
+
+fn text(out: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+fn have(tool: &str, arg: &str) -> bool {
+    Command::new(tool).arg(arg).output().is_ok()
+}
+
+#[test]
+fn version_names_the_commit() {
+    let out = mcert(&["--version"]);
+    assert!(out.status.success());
+    let (stdout, _) = text(&out);
+    assert!(stdout.starts_with("mcert 0.1.0 (commit "), "{stdout}");
+}
+
+#[test]
+fn qr_encode_then_decode() {
+    let dir = TempDir::new("qr");
+    let png = dir.path("code.png");
+    let payload = "mcert.01JD3T9W6R8Q2XK4M5N7P9S1V3.3.0f1e2d3c4b5a69788796a5b4c3d2e1f0";
+    let out = mcert(&["qr", "encode", payload, "-o", s(&png)]);
+    assert!(out.status.success(), "{:?}", text(&out));
+    let out = mcert(&["qr", "decode", s(&png)]);
+    assert!(out.status.success());
+    assert_eq!(text(&out).0, format!("{payload}\n"));
+    for engine in ["rxing", "rqrr"] {
+        let out = mcert(&["qr", "decode", "--engine", engine, s(&png)]);
+        assert_eq!(text(&out).0, format!("{payload}\n"), "{engine}");
+    }
+    // A stranger reads it too.
+    if have("zbarimg", "--version") {
+        let z = Command::new("zbarimg")
+            .args(["--quiet", "--raw", s(&png)])
+            .output()
+            .expect("zbarimg");
+        assert_eq!(String::from_utf8_lossy(&z.stdout).trim(), payload);
+    } else {
+        eprintln!("zbarimg not installed: skipping the cross-check");
+    }
+}
+
+#[test]
+fn qr_decode_without_a_code_or_a_picture() {
+    let dir = TempDir::new("qr-none");
+    // A plain grey picture: nothing on stdout, exit code 1.
+    let blank = dir.path("blank.png");
+    std::fs::write(&blank, image_bytes_grey()).expect("write");
+    let out = mcert(&["qr", "decode", s(&blank)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(text(&out).1.contains("未识别到二维码"));
+    // Not an image at all: a precise error, exit code 2.
+    let junk = dir.path("junk.png");
+    std::fs::write(&junk, b"not a picture").expect("write");
+    let out = mcert(&["qr", "decode", s(&junk)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).1.contains("无法读取图片"), "{:?}", text(&out));
+    let out = mcert(&["qr", "decode", s(&dir.path("missing.png"))]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).1.contains("无法读写文件"));
+}
+
+/// A 64×64 mid-grey PNG (stored uncompressed: zlib level 0), written without an image crate.
+fn image_bytes_grey() -> Vec<u8> {
+    fn crc32(data: &[u8]) -> u32 {
+        let mut crc = 0xffff_ffffu32;
+        for &b in data {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xedb8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+    fn adler32(data: &[u8]) -> u32 {
+        let (mut a, mut b) = (1u32, 0u32);
+        for &d in data {
+            a = (a + u32::from(d)) % 65521;
+            b = (b + a) % 65521;
+        }
+        (b << 16) | a
+    }
+    fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let mut body = kind.to_vec();
+        body.extend_from_slice(data);
+        out.extend_from_slice(&body);
+        out.extend_from_slice(&crc32(&body).to_be_bytes());
+    }
+    let (w, h) = (64u32, 64u32);
+    let mut raw = Vec::new();
+    for _ in 0..h {
+        raw.push(0); // filter: none
+        raw.extend(std::iter::repeat_n(128u8, w as usize));
+    }
+    let mut z = vec![0x78, 0x01, 0x01];
+    z.extend_from_slice(&(raw.len() as u16).to_le_bytes());
+    z.extend_from_slice(&(!(raw.len() as u16)).to_le_bytes());
+    z.extend_from_slice(&raw);
+    z.extend_from_slice(&adler32(&raw).to_be_bytes());
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&w.to_be_bytes());
+    ihdr.extend_from_slice(&h.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 0, 0, 0, 0]);
+    chunk(&mut png, b"IHDR", &ihdr);
+    chunk(&mut png, b"IDAT", &z);
+    chunk(&mut png, b"IEND", &[]);
+    png
+}
+
+#[test]
+fn device_keys_from_the_shell() {
+    let dir = TempDir::new("device");
+    let home = dir.path("phone");
+    let base = ["device", "--home", s(&home), "--insecure-file-secret"];
+    let run = |extra: &[&str]| {
+        let mut args = base.to_vec();
+        args.extend_from_slice(extra);
+        mcert(&args)
+    };
+    // A weak PIN is refused with the reason.
+    let out = run(&["keygen", "--alg", "sm2", "--pin", "123456"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).1.contains("证书密码过于简单"),
+        "{:?}",
+        text(&out)
+    );
+    let out = run(&[
+        "keygen",
+        "--alg",
+        "sm2",
+        "--pin",
+        "135790",
+        "--label",
+        "个人证书",
+    ]);
+    assert!(out.status.success(), "{:?}", text(&out));
+    let (stdout, stderr) = text(&out);
+    assert!(
+        stderr.contains("警告"),
+        "the file secret must be announced: {stderr}"
+    );
+    let id = stdout.trim().to_string();
+    let out = run(&["keys"]);
+    let (listing, _) = text(&out);
+    assert!(
+        listing.contains(&id) && listing.contains("tries_left=5"),
+        "{listing}"
+    );
+
+    // Sign a file and check the signature against a CSR's key with OpenSSL when present.
+    let doc = dir.path("doc.txt");
+    std::fs::write(&doc, "投标文件").expect("write");
+    let sig = dir.path("doc.sig");
+    let out = run(&[
+        "sign",
+        &id,
+        "--in",
+        s(&doc),
+        "--out",
+        s(&sig),
+        "--pin",
+        "135790",
+    ]);
+    assert!(out.status.success(), "{:?}", text(&out));
+    let req = dir.path("req.pem");
+    let out = run(&["csr", &id, "--cn", "张三", "-o", s(&req), "--pin", "135790"]);
+    assert!(out.status.success(), "{:?}", text(&out));
+    if have("openssl", "version") {
+        let v = Command::new("openssl")
+            .args([
+                "req",
+                "-verify",
+                "-noout",
+                "-in",
+                s(&req),
+                "-vfyopt",
+                "distid:1234567812345678",
+            ])
+            .output()
+            .expect("openssl");
+        assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stderr));
+        let pubkey = dir.path("pub.pem");
+        let p = Command::new("openssl")
+            .args([
+                "req",
+                "-in",
+                s(&req),
+                "-pubkey",
+                "-noout",
+                "-out",
+                s(&pubkey),
+            ])
+            .output()
+            .expect("openssl");
+        assert!(p.status.success());
+        let v = Command::new("openssl")
+            .args([
+                "pkeyutl",
+                "-verify",
+                "-pubin",
+                "-inkey",
+                s(&pubkey),
+                "-rawin",
+                "-digest",
+                "sm3",
+                "-in",
+                s(&doc),
+                "-sigfile",
+                s(&sig),
+                "-pkeyopt",
+                "distid:1234567812345678",
+            ])
+            .output()
+            .expect("openssl");
+        assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stdout));
+    }
+
+    // Wrong PIN: tries left; change PIN; the old one stops working.
+    let out = run(&[
+        "sign",
+        &id,
+        "--in",
+        s(&doc),
+        "--out",
+        s(&sig),
+        "--pin",
+        "000001",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).1.contains("还可尝试 4 次"), "{:?}", text(&out));
+    let out = run(&[
+        "change-pin",
+        &id,
+        "--old-pin",
+        "135790",
+        "--new-pin",
+        "246802",
+    ]);
+    assert!(out.status.success(), "{:?}", text(&out));
+    let out = run(&[
+        "sign",
+        &id,
+        "--in",
+        s(&doc),
+        "--out",
+        s(&sig),
+        "--pin",
+        "135790",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(&[
+        "sign",
+        &id,
+        "--in",
+        s(&doc),
+        "--out",
+        s(&sig),
+        "--pin",
+        "246802",
+    ]);
+    assert!(out.status.success());
+    // The PIN can come on standard input too.
+    let mut child = Command::new(MCERT)
+        .args(base)
+        .args(["sign", &id, "--in", s(&doc), "--out", s(&sig)])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin.write_all(b"246802\n").expect("write pin");
+    }
+    assert!(child.wait_with_output().expect("wait").status.success());
+}
+
+#[test]
+fn device_without_a_secret_store_says_how_to_proceed() {
+    // This test box has no Secret Service on D-Bus; without the opt-in the command refuses.
+    let dir = TempDir::new("nostore");
+    let out = Command::new(MCERT)
+        .args(["device", "--home", s(&dir.path("phone")), "keys"])
+        .env("MCERT_LANG", "en")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .output()
+        .expect("run");
+    if out.status.success() {
+        eprintln!("a system secret store is reachable here; nothing to check");
+        return;
+    }
+    let (_, stderr) = text(&out);
+    assert!(stderr.contains("--insecure-file-secret"), "{stderr}");
+}
+
+#[test]
+fn demo_runs_clean() {
+    let out = mcert(&["demo"]);
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains("全部 20 步通过"), "{stdout}");
+}
