@@ -35,10 +35,7 @@ impl Locale {
 }
 
 fn bundle(tag: &str, source: &'static str) -> FluentBundle<FluentResource> {
-    let lang: unic_langid::LanguageIdentifier = match tag.parse() {
-        Ok(l) => l,
-        Err(_) => unic_langid::LanguageIdentifier::default(),
-    };
+    let lang: unic_langid::LanguageIdentifier = tag.parse().unwrap_or_default();
     let mut bundle = FluentBundle::new_concurrent(vec![lang]);
     // Unicode isolation marks would end up in terminals and logs; plain text is wanted.
     bundle.set_use_isolating(false);

@@ -159,19 +159,19 @@ fn check_issuer(issuer: &Certificate, below: usize) -> Result<(), PathError> {
             subject: subject_of(issuer),
         });
     }
-    if let Some(limit) = bc.path_len_constraint {
-        if below > usize::from(limit) {
-            return Err(PathError::PathLenExceeded {
-                subject: subject_of(issuer),
-            });
-        }
+    if let Some(limit) = bc.path_len_constraint
+        && below > usize::from(limit)
+    {
+        return Err(PathError::PathLenExceeded {
+            subject: subject_of(issuer),
+        });
     }
-    if let Some(ku) = key_usage(issuer)? {
-        if !ku.0.contains(KeyUsages::KeyCertSign) {
-            return Err(PathError::NoKeyCertSign {
-                subject: subject_of(issuer),
-            });
-        }
+    if let Some(ku) = key_usage(issuer)?
+        && !ku.0.contains(KeyUsages::KeyCertSign)
+    {
+        return Err(PathError::NoKeyCertSign {
+            subject: subject_of(issuer),
+        });
     }
     Ok(())
 }
@@ -198,14 +198,13 @@ pub fn validate(
 ) -> Result<Vec<Certificate>, PathError> {
     check_validity(leaf, options.time)?;
     check_critical_extensions(leaf)?;
-    if !options.leaf_key_usage.is_empty() {
-        if let Some(ku) = key_usage(leaf)? {
-            if options.leaf_key_usage.iter().any(|u| !ku.0.contains(*u)) {
-                return Err(PathError::KeyUsage {
-                    subject: subject_of(leaf),
-                });
-            }
-        }
+    if !options.leaf_key_usage.is_empty()
+        && let Some(ku) = key_usage(leaf)?
+        && options.leaf_key_usage.iter().any(|u| !ku.0.contains(*u))
+    {
+        return Err(PathError::KeyUsage {
+            subject: subject_of(leaf),
+        });
     }
 
     let mut path = vec![leaf.clone()];
@@ -367,30 +366,30 @@ mod tests {
                 time: now,
                 leaf_key_usage: vec![KeyUsages::DigitalSignature],
             };
-            let path = validate(&h.leaf, &[h.issuing.clone()], &[h.root.clone()], &opts)
+            let path = validate(&h.leaf, std::slice::from_ref(&h.issuing), std::slice::from_ref(&h.root), &opts)
                 .expect("valid path");
             assert_eq!(path.len(), 3);
 
             // Missing intermediate.
             assert!(matches!(
-                validate(&h.leaf, &[], &[h.root.clone()], &opts),
+                validate(&h.leaf, &[], std::slice::from_ref(&h.root), &opts),
                 Err(PathError::NoIssuer { .. })
             ));
             // Too late and too early.
             let late = ValidationOptions::at(now + Duration::from_secs(400 * 86400));
             assert!(matches!(
-                validate(&h.leaf, &[h.issuing.clone()], &[h.root.clone()], &late),
+                validate(&h.leaf, std::slice::from_ref(&h.issuing), std::slice::from_ref(&h.root), &late),
                 Err(PathError::Expired { .. })
             ));
             let early = ValidationOptions::at(now - Duration::from_secs(86400));
             assert!(matches!(
-                validate(&h.leaf, &[h.issuing.clone()], &[h.root.clone()], &early),
+                validate(&h.leaf, std::slice::from_ref(&h.issuing), std::slice::from_ref(&h.root), &early),
                 Err(PathError::NotYetValid { .. })
             ));
             // An anchor of another hierarchy with the same name does not verify the signature.
             let other = hierarchy(alg);
             assert!(matches!(
-                validate(&h.leaf, &[h.issuing.clone()], &[other.root.clone()], &opts),
+                validate(&h.leaf, std::slice::from_ref(&h.issuing), std::slice::from_ref(&other.root), &opts),
                 Err(PathError::BadSignature { .. })
             ));
             // A leaf cannot act as a CA.
@@ -425,12 +424,12 @@ mod tests {
                 validate(
                     &under_sub,
                     &[h.issuing.clone(), sub.clone()],
-                    &[h.root.clone()],
+                    std::slice::from_ref(&h.root),
                     &opts
                 ),
                 Err(PathError::PathLenExceeded { .. })
             ));
-            assert!(validate(&forged, &[h.issuing.clone()], &[h.root.clone()], &opts).is_ok());
+            assert!(validate(&forged, std::slice::from_ref(&h.issuing), std::slice::from_ref(&h.root), &opts).is_ok());
             // A leaf used as an issuer: name it as issuer by issuing a cert whose issuer is the leaf.
             let err = check_issuer(&h.leaf, 0);
             assert!(matches!(err, Err(PathError::NotCa { .. })));
