@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs every check and test of the workspace: formatting, lints, unit and integration tests
-# (OpenSSL interoperability included when `openssl` is installed), and a short run of the
-# benchmark so it keeps working.
+# Runs every check and test of the workspace: formatting, lints, a short run of the benchmark
+# (so it keeps working), and the unit and integration tests (OpenSSL interoperability included
+# when `openssl` is installed). Ends with one summary line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,8 +11,14 @@ cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-echo "== cargo test"
-cargo test --workspace --locked
-
 echo "== benchmark (short run)"
 MCERT_BENCH_QUICK=1 cargo bench --locked -p mcert-core --features aws-lc --bench spine
+
+echo "== cargo test"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+cargo test --workspace --locked 2>&1 | tee "$log"
+passed=$(grep -Eo '[0-9]+ passed' "$log" | awk '{s += $1} END {print s + 0}')
+failed=$(grep -Eo '[0-9]+ failed' "$log" | awk '{s += $1} END {print s + 0}')
+echo
+echo "tests: ${passed} passed, ${failed} failed"

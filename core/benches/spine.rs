@@ -75,9 +75,17 @@ fn main() {
         .to_vec();
 
     let mut rows: Vec<(String, f64, Option<f64>, Option<f64>)> = Vec::new();
-    let openssl = openssl_speed(if quick { 1 } else { 3 });
+    let only_qr = std::env::var("MCERT_BENCH_ONLY").as_deref() == Ok("qr");
+    let openssl = if only_qr {
+        None
+    } else {
+        openssl_speed(if quick { 1 } else { 3 })
+    };
 
-    for alg in [Algorithm::Sm2, Algorithm::P256] {
+    for alg in [Algorithm::Sm2, Algorithm::P256]
+        .into_iter()
+        .filter(|_| !only_qr)
+    {
         let key = PrivateKey::generate(alg).expect("key");
         let sig = key.sign(&msg).expect("sign");
         let sign = per_second(budget, || {
@@ -196,6 +204,19 @@ fn main() {
                     }
                 }
             }
+            if std::env::var("MCERT_BENCH_DETAIL").is_ok() {
+                let mut pos_times: Vec<f64> = set
+                    .iter()
+                    .zip(&times)
+                    .filter(|(s, _)| s.payload.is_some())
+                    .map(|(_, t)| *t)
+                    .collect();
+                pos_times.sort_by(|a, b| a.total_cmp(b));
+                eprintln!(
+                    "  {engine:?} positives median {:.1} ms",
+                    pos_times[pos_times.len() / 2]
+                );
+            }
             times.sort_by(|a, b| a.total_cmp(b));
             println!(
                 "| QR {set_name} 1280×720, {engine:?} | median {:.1} ms, hits {hits}/{pos} ({:.1} %), false positives {false_pos} | – | – |",
@@ -204,7 +225,7 @@ fn main() {
             );
         }
     }
-    if openssl.is_none() {
+    if openssl.is_none() && !only_qr {
         println!("(openssl not found: no reference figures)");
     }
 }

@@ -522,7 +522,7 @@ fn sm2_mul_base(k: &sm2::Scalar) -> sm2::ProjectivePoint {
     <sm2::Sm2 as primeorder::PrimeCurveWithBasepointTable<TABLE_WINDOW>>::BASEPOINT_TABLE.mul(k)
 }
 
-type Window = sm2::elliptic_curve::consts::U5;
+type Window = sm2::elliptic_curve::consts::U6;
 
 /// wNAF table of the SM2 generator, built once, for joint s·G + t·P in verification.
 static SM2_G_WNAF: std::sync::LazyLock<wnaf::WnafBase<sm2::ProjectivePoint, Window>> =

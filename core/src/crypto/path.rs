@@ -366,8 +366,13 @@ mod tests {
                 time: now,
                 leaf_key_usage: vec![KeyUsages::DigitalSignature],
             };
-            let path = validate(&h.leaf, std::slice::from_ref(&h.issuing), std::slice::from_ref(&h.root), &opts)
-                .expect("valid path");
+            let path = validate(
+                &h.leaf,
+                std::slice::from_ref(&h.issuing),
+                std::slice::from_ref(&h.root),
+                &opts,
+            )
+            .expect("valid path");
             assert_eq!(path.len(), 3);
 
             // Missing intermediate.
@@ -378,18 +383,33 @@ mod tests {
             // Too late and too early.
             let late = ValidationOptions::at(now + Duration::from_secs(400 * 86400));
             assert!(matches!(
-                validate(&h.leaf, std::slice::from_ref(&h.issuing), std::slice::from_ref(&h.root), &late),
+                validate(
+                    &h.leaf,
+                    std::slice::from_ref(&h.issuing),
+                    std::slice::from_ref(&h.root),
+                    &late
+                ),
                 Err(PathError::Expired { .. })
             ));
             let early = ValidationOptions::at(now - Duration::from_secs(86400));
             assert!(matches!(
-                validate(&h.leaf, std::slice::from_ref(&h.issuing), std::slice::from_ref(&h.root), &early),
+                validate(
+                    &h.leaf,
+                    std::slice::from_ref(&h.issuing),
+                    std::slice::from_ref(&h.root),
+                    &early
+                ),
                 Err(PathError::NotYetValid { .. })
             ));
             // An anchor of another hierarchy with the same name does not verify the signature.
             let other = hierarchy(alg);
             assert!(matches!(
-                validate(&h.leaf, std::slice::from_ref(&h.issuing), std::slice::from_ref(&other.root), &opts),
+                validate(
+                    &h.leaf,
+                    std::slice::from_ref(&h.issuing),
+                    std::slice::from_ref(&other.root),
+                    &opts
+                ),
                 Err(PathError::BadSignature { .. })
             ));
             // A leaf cannot act as a CA.
@@ -429,7 +449,15 @@ mod tests {
                 ),
                 Err(PathError::PathLenExceeded { .. })
             ));
-            assert!(validate(&forged, std::slice::from_ref(&h.issuing), std::slice::from_ref(&h.root), &opts).is_ok());
+            assert!(
+                validate(
+                    &forged,
+                    std::slice::from_ref(&h.issuing),
+                    std::slice::from_ref(&h.root),
+                    &opts
+                )
+                .is_ok()
+            );
             // A leaf used as an issuer: name it as issuer by issuing a cert whose issuer is the leaf.
             let err = check_issuer(&h.leaf, 0);
             assert!(matches!(err, Err(PathError::NotCa { .. })));

@@ -105,28 +105,28 @@ fn decode_rxing(width: usize, height: usize, pixels: &[u8]) -> Vec<String> {
         TryHarder: Some(true),
         ..Default::default()
     };
-    // The single-code search (MultiFormatReader restricted to QR, trying harder) is the most
-    // forgiving; once it has found a code, the multi reader looks for any others in the frame.
+    // The multi reader returns every code in the frame; when it finds none, the single-code
+    // search (MultiFormatReader restricted to QR, trying harder) gets its more forgiving turn.
+    if let Ok(source) = rxing::Luma8Source::new_with_slice(pixels, w, h) {
+        let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
+        if let Ok(results) = rxing::multi::qrcode::QRCodeMultiReader::new()
+            .decode_multiple_with_hints(&mut bitmap, &hints)
+            && !results.is_empty()
+        {
+            return results.iter().map(|r| r.getText().to_string()).collect();
+        }
+    }
     let mut single_hints = hints.clone();
-    let Ok(first) = rxing::helpers::detect_in_luma_slice_with_hints(
+    match rxing::helpers::detect_in_luma_slice_with_hints(
         pixels,
         w,
         h,
         Some(BarcodeFormat::QR_CODE),
         &mut single_hints,
-    ) else {
-        return Vec::new();
-    };
-    let mut found = vec![first.getText().to_string()];
-    if let Ok(source) = rxing::Luma8Source::new_with_slice(pixels, w, h) {
-        let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
-        if let Ok(results) = rxing::multi::qrcode::QRCodeMultiReader::new()
-            .decode_multiple_with_hints(&mut bitmap, &hints)
-        {
-            found.extend(results.iter().map(|r| r.getText().to_string()));
-        }
+    ) {
+        Ok(first) => vec![first.getText().to_string()],
+        Err(_) => Vec::new(),
     }
-    found
 }
 
 /// Sums over 3×3 neighbourhoods, edges clamped.
