@@ -321,7 +321,8 @@ pub fn check<'a>(
     }
     let version = c.u8()?;
     if version != VERSION {
-        // Versions are not covered by a key this code knows; report them as they are.
+        // Checked before the MAC: another version may lay out (and authenticate) the rest
+        // differently, so all this code can say is which version it met.
         return Err(EnvelopeError::UnknownVersion(version));
     }
     let body_len = blob
