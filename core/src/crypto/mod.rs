@@ -9,6 +9,7 @@ mod keys;
 pub mod name;
 pub mod oid;
 pub mod path;
+pub mod revocation;
 pub mod sm2enc;
 pub mod x509;
 

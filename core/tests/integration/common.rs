@@ -11,6 +11,7 @@ use x509_cert::Certificate;
 pub struct Hierarchy {
     pub root: Certificate,
     pub issuing: Certificate,
+    pub issuing_key: PrivateKey,
     pub leaf: Certificate,
     pub leaf_key: PrivateKey,
 }
@@ -73,6 +74,7 @@ pub fn hierarchy(alg: Algorithm) -> Hierarchy {
     Hierarchy {
         root,
         issuing,
+        issuing_key,
         leaf,
         leaf_key,
     }

@@ -600,3 +600,165 @@ fn sm2_cms_as_far_as_openssl_goes() {
     );
     assert!(out.contains("Signature Verified Successfully"), "{out}");
 }
+
+/// CRLs and OCSP: OpenSSL verifies our P-256 CRL and OCSP responses, and we read the OCSP
+/// requests `openssl ocsp` makes. (SM2 CRL/OCSP signatures cannot be checked by OpenSSL's
+/// commands, which have no way to pass the SM2 ID; they are parsed and printed here.)
+#[test]
+fn crl_and_ocsp_with_openssl() {
+    use mcert_core::crypto::revocation::{
+        CertStatus, RevocationReason, Revoked, build_crl, build_ocsp_response, parse_ocsp_request,
+    };
+    if !have_openssl() {
+        return;
+    }
+    for alg in [Algorithm::Sm2, Algorithm::P256] {
+        let dir = Dir::new("revocation");
+        let h = hierarchy(alg);
+        let root = dir.write("root.pem", pem(&h.root));
+        let issuing = dir.write("issuing.pem", pem(&h.issuing));
+        let leaf = dir.write("leaf.pem", pem(&h.leaf));
+        let now = SystemTime::now();
+        let serial = h.leaf.tbs_certificate().serial_number().as_bytes().to_vec();
+
+        // The CRL lists the leaf.
+        let crl = build_crl(
+            &h.issuing,
+            &h.issuing_key,
+            &[Revoked {
+                serial: serial.clone(),
+                time: now,
+                reason: RevocationReason::KeyCompromise,
+            }],
+            3,
+            now,
+            now + std::time::Duration::from_secs(86400),
+        )
+        .expect("crl");
+        let crl_path = dir.write("issuing.crl", der::Encode::to_der(&crl).expect("der"));
+        let text = must(
+            &dir,
+            &[
+                "crl",
+                "-inform",
+                "DER",
+                "-in",
+                s(&crl_path),
+                "-noout",
+                "-text",
+            ],
+        );
+        assert!(text.contains("Key Compromise"), "{text}");
+        assert!(text.contains(&x509::serial_hex(&h.leaf)), "{text}");
+        assert!(text.contains("X509v3 CRL Number"), "{text}");
+        if alg == Algorithm::P256 {
+            let out = must(
+                &dir,
+                &[
+                    "crl",
+                    "-inform",
+                    "DER",
+                    "-in",
+                    s(&crl_path),
+                    "-CAfile",
+                    s(&issuing),
+                    "-noout",
+                ],
+            );
+            assert!(out.contains("verify OK"), "{out}");
+            // openssl verify with the CRL rejects the revoked leaf.
+            let crl_pem = dir.path("issuing.crl.pem");
+            must(
+                &dir,
+                &[
+                    "crl",
+                    "-inform",
+                    "DER",
+                    "-in",
+                    s(&crl_path),
+                    "-out",
+                    s(&crl_pem),
+                ],
+            );
+            let chain = dir.write("chain.pem", format!("{}{}", pem(&h.root), pem(&h.issuing)));
+            let (ok, out) = openssl(
+                &dir,
+                &[
+                    "verify",
+                    "-crl_check",
+                    "-CAfile",
+                    s(&chain),
+                    "-CRLfile",
+                    s(&crl_pem),
+                    s(&leaf),
+                ],
+            );
+            assert!(!ok && out.contains("certificate revoked"), "{out}");
+        }
+
+        // OCSP: OpenSSL's request, our response.
+        let req = dir.path("req.der");
+        must(
+            &dir,
+            &[
+                "ocsp",
+                "-issuer",
+                s(&issuing),
+                "-cert",
+                s(&leaf),
+                "-reqout",
+                s(&req),
+            ],
+        );
+        let parsed = parse_ocsp_request(&dir.read("req.der")).expect("parse OpenSSL request");
+        assert_eq!(parsed.cert_ids.len(), 1);
+        assert!(parsed.cert_ids[0].matches_issuer(&h.issuing));
+        assert_eq!(parsed.cert_ids[0].serial(), serial.as_slice());
+        assert!(parsed.nonce.is_some(), "OpenSSL sends a nonce by default");
+        for (status, expect) in [
+            (CertStatus::Good, ": good"),
+            (
+                CertStatus::Revoked {
+                    time: now,
+                    reason: RevocationReason::Superseded,
+                },
+                ": revoked",
+            ),
+        ] {
+            let resp = build_ocsp_response(
+                &h.issuing,
+                &h.issuing_key,
+                &[(parsed.cert_ids[0].clone(), status)],
+                parsed.nonce.as_deref(),
+                now,
+                std::time::Duration::from_secs(600),
+            )
+            .expect("response");
+            let resp_path = dir.write("resp.der", &resp);
+            let mut args = vec![
+                "ocsp",
+                "-respin",
+                s(&resp_path),
+                "-issuer",
+                s(&issuing),
+                "-cert",
+                s(&leaf),
+                "-CAfile",
+                s(&root),
+                "-VAfile",
+                s(&issuing),
+                "-resp_text",
+                // -respin makes a fresh request whose nonce cannot match the saved response.
+                "-no_nonce",
+            ];
+            if alg == Algorithm::Sm2 {
+                args.push("-noverify");
+            }
+            let out = must(&dir, &args);
+            assert!(out.contains(expect), "{alg}: {out}");
+            if alg == Algorithm::P256 {
+                assert!(out.contains("Response verify OK"), "{out}");
+            }
+        }
+    }
+}
