@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test of the workspace: formatting, lints, a short run of the benchmark
 # (so it keeps working), and the unit and integration tests (OpenSSL interoperability included
-# when `openssl` is installed). Ends with one summary line.
+# when `openssl` is installed; the service tests on PostgreSQL too when it is installed, on a
+# throwaway server this script starts and stops). Ends with one summary line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,8 +16,11 @@ echo "== benchmark (short run)"
 MCERT_BENCH_QUICK=1 cargo bench --locked -p mcert-core --features aws-lc --bench spine
 
 echo "== cargo test"
+# shellcheck source=scripts/postgres.sh
+. scripts/postgres.sh
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+trap 'stop_postgres; rm -f "$log"' EXIT
+start_postgres
 cargo test --workspace --locked 2>&1 | tee "$log"
 passed=$(grep -Eo '[0-9]+ passed' "$log" | awk '{s += $1} END {print s + 0}')
 failed=$(grep -Eo '[0-9]+ failed' "$log" | awk '{s += $1} END {print s + 0}')

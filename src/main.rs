@@ -3,6 +3,7 @@
 //! - `mcert demo`: walks through the crypto spine end to end and checks every step.
 //! - `mcert qr decode|encode`: QR codes as the phone reads and the platforms show them.
 //! - `mcert device --home DIR …`: the desktop stand-in for the phone's key store.
+//! - `mcert audit verify`: checks the service's hash-chained audit log.
 
 #![forbid(unsafe_code)]
 
@@ -43,6 +44,24 @@ enum Command {
     },
     /// The phone's key store on this computer.
     Device(device::DeviceArgs),
+    /// The service's hash-chained audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum AuditCommand {
+    /// Check every link of the audit chain; names the first broken one (exit 1).
+    Verify {
+        /// The service's data folder (its embedded SQLite database).
+        #[arg(long, default_value = "./mcert-data")]
+        data_dir: PathBuf,
+        /// A database URL instead (sqlite://… or postgres://…).
+        #[arg(long)]
+        database: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -139,6 +158,53 @@ fn run_qr(command: QrCommand, locale: Locale) -> Result<ExitCode, CliError> {
     }
 }
 
+fn run_audit(command: AuditCommand, locale: Locale) -> Result<ExitCode, CliError> {
+    let AuditCommand::Verify { data_dir, database } = command;
+    let url = database.unwrap_or_else(|| mcert_service::store::Store::sqlite_url(&data_dir));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::new(e.to_string()))?;
+    let db_error = |e: mcert_service::store::StoreError| {
+        CliError::new(message(
+            locale,
+            "cli-database",
+            &[("detail", e.to_string().into())],
+        ))
+    };
+    let report = runtime.block_on(async {
+        let store = mcert_service::store::Store::connect(&url).await?;
+        let report = mcert_service::audit::verify(&store).await;
+        store.close().await;
+        report
+    });
+    let report = report.map_err(db_error)?;
+    match report.first_broken {
+        None => {
+            println!(
+                "{}",
+                message(locale, "cli-audit-ok", &[("events", report.events.into())])
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Some((seq, reason)) => {
+            println!(
+                "{}",
+                message(
+                    locale,
+                    "cli-audit-broken",
+                    &[
+                        ("seq", seq.into()),
+                        ("reason", reason.into()),
+                        ("events", report.events.into())
+                    ]
+                )
+            );
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let locale = Locale::from_env();
@@ -146,6 +212,7 @@ fn main() -> ExitCode {
         Command::Demo => demo::run(locale).map(|()| ExitCode::SUCCESS),
         Command::Qr { command } => run_qr(command, locale),
         Command::Device(args) => device::run(args, locale).map(|()| ExitCode::SUCCESS),
+        Command::Audit { command } => run_audit(command, locale),
     };
     match result {
         Ok(code) => code,

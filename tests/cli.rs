@@ -355,3 +355,43 @@ fn demo_runs_clean() {
     assert!(out.status.success(), "{stdout}\n{stderr}");
     assert!(stdout.contains("全部 20 步通过"), "{stdout}");
 }
+
+#[test]
+fn audit_verify_finds_the_broken_link() {
+    use mcert_service::authority::{Authority, AuthorityConfig, OperatorKey};
+    use mcert_service::store::Store;
+    let dir = TempDir::new("audit");
+    let url = Store::sqlite_url(&dir.0);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let store = Store::connect(&url).await.expect("store");
+        Authority::open(
+            store.clone(),
+            &OperatorKey::generate().expect("key"),
+            AuthorityConfig {
+                base_url: "http://127.0.0.1:8080".into(),
+            },
+            std::sync::Arc::new(mcert_core::clock::SystemClock),
+        )
+        .await
+        .expect("authority");
+        store.close().await;
+    });
+    let out = mcert(&["audit", "verify", "--data-dir", s(&dir.0)]);
+    assert!(out.status.success(), "{:?}", text(&out));
+    assert!(text(&out).0.contains("共 4 条事件"), "{:?}", text(&out));
+    runtime.block_on(async {
+        let store = Store::connect(&url).await.expect("store");
+        sqlx::query("UPDATE audit_events SET actor = 'mallory' WHERE seq = 2")
+            .execute(store.pool())
+            .await
+            .expect("tamper");
+        store.close().await;
+    });
+    let out = mcert(&["audit", "verify", "--database", &url]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).0.contains("第 2 条"), "{:?}", text(&out));
+}

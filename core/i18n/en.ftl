@@ -47,3 +47,6 @@ demo-bid = Bid opening: a bid key sealed to the certificate, opened on the phone
 demo-wrong-pin = With a wrong PIN: { $message }
 demo-qr = QR code: made and read back { $bytes } bytes, identical
 demo-done = All { $steps } steps passed
+cli-audit-ok = The audit chain is intact: { $events } events
+cli-audit-broken = The audit chain breaks at event { $seq } ({ $reason }); { $events } events checked
+cli-database = Database error: { $detail }

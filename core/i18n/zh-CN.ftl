@@ -47,3 +47,6 @@ demo-bid = 开标：投标密钥加密给证书，手机凭证书密码解密成
 demo-wrong-pin = 输错证书密码时：{ $message }
 demo-qr = 二维码：生成并识别 { $bytes } 字节的内容，一致
 demo-done = 全部 { $steps } 步通过
+cli-audit-ok = 审计链完整：共 { $events } 条事件
+cli-audit-broken = 审计链在第 { $seq } 条事件处断开（{ $reason }），共检查 { $events } 条
+cli-database = 数据库错误：{ $detail }

@@ -148,15 +148,14 @@ pub fn build_crl(
             crl_entry_extensions: Some(vec![reason]),
         });
     }
-    let mut exts: Extensions = Vec::new();
-    exts.push(extension(&CrlNumber(Uint::new(
-        &crl_number.to_be_bytes(),
-    )?))?);
-    exts.push(extension(&AuthorityKeyIdentifier {
-        key_identifier: Some(OctetString::new(issuer_key_id(issuer)?)?),
-        authority_cert_issuer: None,
-        authority_cert_serial_number: None,
-    })?);
+    let exts: Extensions = vec![
+        extension(&CrlNumber(Uint::new(&crl_number.to_be_bytes())?))?,
+        extension(&AuthorityKeyIdentifier {
+            key_identifier: Some(OctetString::new(issuer_key_id(issuer)?)?),
+            authority_cert_issuer: None,
+            authority_cert_serial_number: None,
+        })?,
+    ];
     let tbs = TbsCertList {
         version: x509_cert::Version::V2,
         signature: signer.algorithm().signature_algorithm(),

@@ -1,0 +1,7 @@
+//! mcert issuance service: the store (SQLite or PostgreSQL), the hash-chained audit log, and
+//! the certification authority (issuance from device CSRs, revocation, CRL, OCSP). The HTTP API,
+//! accounts, real-name checks and orders build on these.
+
+pub mod audit;
+pub mod authority;
+pub mod store;

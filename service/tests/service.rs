@@ -1,0 +1,396 @@
+//! The service against real databases: a SQLite file always, and PostgreSQL when
+//! `MCERT_TEST_PG_URL` points at a server (the test script starts a throwaway one).
+
+use std::process::Command;
+use std::sync::Arc;
+use std::time::Duration;
+
+use mcert_core::clock::SystemClock;
+use mcert_core::crypto::name::SubjectName;
+use mcert_core::crypto::revocation::{self, CertId, CertStatus, RevocationReason};
+use mcert_core::crypto::x509::{self, Profile};
+use mcert_core::crypto::{Algorithm, PrivateKey, csr};
+use mcert_service::audit;
+use mcert_service::authority::{
+    Authority, AuthorityConfig, AuthorityError, IssueRequest, OperatorKey,
+};
+use mcert_service::store::Store;
+use sqlx::Row;
+
+struct Db {
+    url: String,
+    _dir: Option<TempDir>,
+}
+
+struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn random_suffix() -> String {
+    let mut b = [0u8; 6];
+    getrandom::fill(&mut b).expect("rng");
+    hex::encode(b)
+}
+
+/// A fresh database on every engine available: SQLite always, PostgreSQL when configured.
+async fn databases() -> Vec<Db> {
+    let dir = std::env::temp_dir().join(format!("mcert-svc-{}", random_suffix()));
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let mut out = vec![Db {
+        url: Store::sqlite_url(&dir),
+        _dir: Some(TempDir(dir)),
+    }];
+    if let Ok(admin) = std::env::var("MCERT_TEST_PG_URL") {
+        sqlx::any::install_default_drivers();
+        let name = format!("mcert_test_{}", random_suffix());
+        let pool = sqlx::AnyPool::connect(&admin)
+            .await
+            .expect("connect to PostgreSQL");
+        // The name is made here from hex digits only.
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&pool)
+            .await
+            .expect("create database");
+        pool.close().await;
+        let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+        out.push(Db {
+            url: format!("{base}/{name}"),
+            _dir: None,
+        });
+    } else if std::env::var("MCERT_REQUIRE_POSTGRES").is_ok() {
+        panic!("MCERT_REQUIRE_POSTGRES is set but MCERT_TEST_PG_URL is not");
+    }
+    out
+}
+
+fn config() -> AuthorityConfig {
+    AuthorityConfig {
+        base_url: "http://127.0.0.1:8080".into(),
+    }
+}
+
+async fn authority(url: &str, key: &OperatorKey) -> Authority {
+    let store = Store::connect(url).await.expect("store");
+    Authority::open(store, key, config(), Arc::new(SystemClock))
+        .await
+        .expect("authority")
+}
+
+fn person(name: &str) -> SubjectName {
+    SubjectName {
+        country: Some("CN".into()),
+        common_name: Some(name.into()),
+        serial_number: Some("110101199003070011".into()),
+        ..Default::default()
+    }
+}
+
+fn device_csr(alg: Algorithm) -> (PrivateKey, Vec<u8>) {
+    let key = PrivateKey::generate(alg).expect("key");
+    let subject = SubjectName {
+        common_name: Some("whatever the device says".into()),
+        ..Default::default()
+    }
+    .to_name()
+    .expect("name");
+    let req = csr::build(&subject, &key).expect("csr");
+    (key, csr::to_der(&req).expect("der"))
+}
+
+fn have_openssl() -> bool {
+    Command::new("openssl").arg("version").output().is_ok()
+}
+
+fn openssl(dir: &std::path::Path, args: &[&str]) -> (bool, String) {
+    let out = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("openssl");
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+#[tokio::test]
+async fn the_ca_is_created_once_and_its_keys_are_sealed() {
+    for db in databases().await {
+        let key = OperatorKey::generate().expect("operator key");
+        let first = authority(&db.url, &key).await;
+        let second = authority(&db.url, &key).await;
+        for alg in [Algorithm::Sm2, Algorithm::P256] {
+            let (a, b) = (
+                first.hierarchy(alg).expect("h"),
+                second.hierarchy(alg).expect("h"),
+            );
+            assert_eq!(a.issuing_id, b.issuing_id);
+            assert_eq!(a.root, b.root);
+            assert!(x509::is_ca(&a.issuing));
+        }
+        // Another operator key cannot open the CA keys.
+        let store = Store::connect(&db.url).await.expect("store");
+        let wrong = OperatorKey::generate().expect("key");
+        let err = Authority::open(store.clone(), &wrong, config(), Arc::new(SystemClock)).await;
+        assert!(
+            matches!(err, Err(AuthorityError::OperatorKey(_))),
+            "{err:?}"
+        );
+        // Nothing readable at rest: the stored blob is not the key's DER.
+        let rows = sqlx::query("SELECT protected_key FROM ca_keys")
+            .fetch_all(store.pool())
+            .await
+            .expect("rows");
+        assert_eq!(rows.len(), 4);
+        for row in rows {
+            let blob: Vec<u8> = row.try_get(0).expect("blob");
+            assert_eq!(blob[0], 1);
+            assert!(!blob.windows(4).any(|w| w == [0x30, 0x81, 0x87, 0x02]));
+        }
+        assert!(matches!(
+            OperatorKey::from_hex("abcd"),
+            Err(AuthorityError::BadOperatorKey)
+        ));
+        assert_eq!(
+            OperatorKey::from_hex(&key.to_hex())
+                .expect("hex")
+                .to_hex()
+                .as_str(),
+            key.to_hex().as_str()
+        );
+    }
+}
+
+#[tokio::test]
+async fn issue_check_revoke_with_crl_and_ocsp() {
+    for db in databases().await {
+        let ca = authority(&db.url, &OperatorKey::generate().expect("key")).await;
+        for alg in [Algorithm::Sm2, Algorithm::P256] {
+            let (device_key, csr_der) = device_csr(alg);
+            let issued = ca
+                .issue(IssueRequest {
+                    csr: &csr_der,
+                    subject: person("张三"),
+                    profile: Profile::PersonalLeaf,
+                    validity: Duration::from_secs(365 * 86400),
+                    entitlement_id: Some("ent-1"),
+                    actor: "account:test",
+                })
+                .await
+                .expect("issue");
+            let cert = x509::parse_certificate(&issued.certificate).expect("cert");
+            // The subject is the verified owner's, the key is the device's.
+            let info = x509::info(&cert).expect("info");
+            assert_eq!(info.subject.common_name.as_deref(), Some("张三"));
+            assert_eq!(
+                &x509::certificate_public_key(&cert).expect("pk"),
+                device_key.public_key()
+            );
+            assert_eq!(info.serial_hex, issued.serial);
+            let h = ca.hierarchy(alg).expect("h");
+            mcert_core::crypto::path::validate(
+                &cert,
+                std::slice::from_ref(&h.issuing),
+                std::slice::from_ref(&h.root),
+                &mcert_core::crypto::path::ValidationOptions::at(std::time::SystemTime::now()),
+            )
+            .expect("path");
+
+            // OCSP: good, then revoked.
+            let id = CertId::new(
+                &h.issuing,
+                cert.tbs_certificate().serial_number().as_bytes(),
+                None,
+            )
+            .expect("id");
+            let req = revocation::build_ocsp_request(std::slice::from_ref(&id), Some(b"n1"))
+                .expect("req");
+            let resp = ca.ocsp(&req).await.expect("ocsp");
+            let statuses = revocation::verify_ocsp_response(&resp, &h.issuing).expect("verify");
+            assert_eq!(statuses[0].1, CertStatus::Good);
+            ca.revoke(
+                &issued.serial,
+                RevocationReason::KeyCompromise,
+                "account:test",
+            )
+            .await
+            .expect("revoke");
+            let resp = ca.ocsp(&req).await.expect("ocsp");
+            let statuses = revocation::verify_ocsp_response(&resp, &h.issuing).expect("verify");
+            assert!(matches!(
+                statuses[0].1,
+                CertStatus::Revoked {
+                    reason: RevocationReason::KeyCompromise,
+                    ..
+                }
+            ));
+            assert!(matches!(
+                ca.revoke(&issued.serial, RevocationReason::Superseded, "t")
+                    .await,
+                Err(AuthorityError::AlreadyRevoked(_))
+            ));
+            assert!(matches!(
+                ca.revoke("00DEADBEEF", RevocationReason::Superseded, "t")
+                    .await,
+                Err(AuthorityError::UnknownCertificate(_))
+            ));
+            // A garbage request gets a malformedRequest answer, not an error.
+            let bad = ca.ocsp(b"\x30\x03\x02\x01\x00").await.expect("answer");
+            assert!(revocation::verify_ocsp_response(&bad, &h.issuing).is_err());
+
+            // The CRL lists it; OpenSSL agrees.
+            let crl = ca.crl(alg).await.expect("crl");
+            let crl2 = ca.crl(alg).await.expect("crl");
+            assert_ne!(crl, crl2, "CRL numbers increase");
+            if have_openssl() {
+                let dir = std::env::temp_dir().join(format!("mcert-svc-ossl-{}", random_suffix()));
+                std::fs::create_dir_all(&dir).expect("mkdir");
+                std::fs::write(dir.join("crl.der"), &crl).expect("write");
+                std::fs::write(
+                    dir.join("issuing.pem"),
+                    x509::to_pem(&h.issuing).expect("pem"),
+                )
+                .expect("write");
+                std::fs::write(dir.join("root.pem"), x509::to_pem(&h.root).expect("pem"))
+                    .expect("write");
+                std::fs::write(dir.join("leaf.pem"), x509::to_pem(&cert).expect("pem"))
+                    .expect("write");
+                let (ok, text) = openssl(
+                    &dir,
+                    &["crl", "-inform", "DER", "-in", "crl.der", "-noout", "-text"],
+                );
+                assert!(ok && text.contains(&issued.serial), "{text}");
+                if alg == Algorithm::P256 {
+                    let (ok, out) = openssl(
+                        &dir,
+                        &[
+                            "verify",
+                            "-CAfile",
+                            "root.pem",
+                            "-untrusted",
+                            "issuing.pem",
+                            "leaf.pem",
+                        ],
+                    );
+                    assert!(ok, "{out}");
+                    std::fs::write(dir.join("resp.der"), &resp).expect("write");
+                    let (ok, out) = openssl(
+                        &dir,
+                        &[
+                            "ocsp",
+                            "-respin",
+                            "resp.der",
+                            "-issuer",
+                            "issuing.pem",
+                            "-cert",
+                            "leaf.pem",
+                            "-VAfile",
+                            "issuing.pem",
+                            "-no_nonce",
+                        ],
+                    );
+                    assert!(ok && out.contains("leaf.pem: revoked"), "{out}");
+                }
+                let _ = std::fs::remove_dir_all(&dir);
+            }
+        }
+        let report = audit::verify(&Store::connect(&db.url).await.expect("store"))
+            .await
+            .expect("audit");
+        assert_eq!(report.first_broken, None);
+        assert_eq!(
+            report.events,
+            4 + 2 * 2,
+            "4 CA creations, 2 issues, 2 revocations"
+        );
+    }
+}
+
+#[tokio::test]
+async fn bad_requests_are_refused_and_store_nothing() {
+    for db in databases().await {
+        let ca = authority(&db.url, &OperatorKey::generate().expect("key")).await;
+        let (_, good) = device_csr(Algorithm::Sm2);
+        // Malformed.
+        let err = ca
+            .issue(IssueRequest {
+                csr: b"not a csr",
+                subject: person("李四"),
+                profile: Profile::PersonalLeaf,
+                validity: Duration::from_secs(86400),
+                entitlement_id: None,
+                actor: "t",
+            })
+            .await;
+        assert!(matches!(err, Err(AuthorityError::BadRequest(_))), "{err:?}");
+        // Signed by another key than the one it carries.
+        let mut req = x509_cert::request::CertReq::try_from(good.as_slice()).expect("parse");
+        let other = PrivateKey::generate(Algorithm::Sm2).expect("key");
+        req.info.public_key = other.public_key().to_spki().expect("spki");
+        let forged = der::Encode::to_der(&req).expect("der");
+        let err = ca
+            .issue(IssueRequest {
+                csr: &forged,
+                subject: person("李四"),
+                profile: Profile::PersonalLeaf,
+                validity: Duration::from_secs(86400),
+                entitlement_id: None,
+                actor: "t",
+            })
+            .await;
+        assert!(matches!(err, Err(AuthorityError::BadRequest(_))), "{err:?}");
+        let store = Store::connect(&db.url).await.expect("store");
+        let n: i64 = sqlx::query("SELECT COUNT(*) FROM certificates")
+            .fetch_one(store.pool())
+            .await
+            .expect("count")
+            .try_get(0)
+            .expect("n");
+        assert_eq!(n, 0);
+    }
+}
+
+#[tokio::test]
+async fn the_audit_chain_names_the_first_broken_link() {
+    for db in databases().await {
+        let ca = authority(&db.url, &OperatorKey::generate().expect("key")).await;
+        let (_, csr_der) = device_csr(Algorithm::P256);
+        for _ in 0..3 {
+            ca.issue(IssueRequest {
+                csr: &csr_der,
+                subject: person("王五"),
+                profile: Profile::PersonalLeaf,
+                validity: Duration::from_secs(86400),
+                entitlement_id: None,
+                actor: "t",
+            })
+            .await
+            .expect("issue");
+        }
+        let store = Store::connect(&db.url).await.expect("store");
+        assert_eq!(
+            audit::verify(&store).await.expect("verify").first_broken,
+            None
+        );
+        sqlx::query("UPDATE audit_events SET detail = '{}' WHERE seq = 6")
+            .execute(store.pool())
+            .await
+            .expect("tamper");
+        let report = audit::verify(&store).await.expect("verify");
+        assert_eq!(report.first_broken, Some((6, "event altered")));
+        sqlx::query("DELETE FROM audit_events WHERE seq = 5")
+            .execute(store.pool())
+            .await
+            .expect("delete");
+        let report = audit::verify(&store).await.expect("verify");
+        assert_eq!(report.first_broken, Some((6, "sequence gap")));
+    }
+}
