@@ -1,6 +1,7 @@
 //! `mcert`: the command line of the mcert mobile certificate system.
 //!
 //! - `mcert demo`: walks through the crypto spine end to end and checks every step.
+//! - `mcert serve`: the issuance service.
 //! - `mcert qr decode|encode`: QR codes as the phone reads and the platforms show them.
 //! - `mcert device --home DIR …`: the desktop stand-in for the phone's key store.
 //! - `mcert audit verify`: checks the service's hash-chained audit log.
@@ -9,6 +10,7 @@
 
 mod demo;
 mod device;
+mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -37,6 +39,8 @@ struct Cli {
 enum Command {
     /// Walk through keys, certificates, signatures, bid sealing and QR codes, checking each step.
     Demo,
+    /// Run the issuance service.
+    Serve(serve::ServeArgs),
     /// Decode or make QR codes.
     Qr {
         #[command(subcommand)]
@@ -210,6 +214,7 @@ fn main() -> ExitCode {
     let locale = Locale::from_env();
     let result = match cli.command {
         Command::Demo => demo::run(locale).map(|()| ExitCode::SUCCESS),
+        Command::Serve(args) => serve::run(args, locale).map(|()| ExitCode::SUCCESS),
         Command::Qr { command } => run_qr(command, locale),
         Command::Device(args) => device::run(args, locale).map(|()| ExitCode::SUCCESS),
         Command::Audit { command } => run_audit(command, locale),

@@ -395,3 +395,79 @@ fn audit_verify_finds_the_broken_link() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out).0.contains("第 2 条"), "{:?}", text(&out));
 }
+
+#[test]
+fn serve_refuses_production_without_a_key_and_runs_in_dev() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let dir = TempDir::new("serve");
+    let out = Command::new(MCERT)
+        .args([
+            "serve",
+            "--data-dir",
+            s(&dir.path("prod")),
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .env("MCERT_LANG", "zh-CN")
+        .env_remove("MCERT_OPERATOR_KEY")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).1.contains("生产模式需要运营密钥"),
+        "{:?}",
+        text(&out)
+    );
+
+    let mut child = Command::new(MCERT)
+        .args([
+            "serve",
+            "--dev",
+            "--data-dir",
+            s(&dir.path("dev")),
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .env("MCERT_LANG", "zh-CN")
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut first)
+        .expect("read");
+    let url = first
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split('（').next())
+        .expect("listening line");
+    let mut stream = std::net::TcpStream::connect(url).expect("connect");
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .expect("timeout");
+    write!(
+        stream,
+        "GET /healthz HTTP/1.1\r\nHost: {url}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("write");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains("\"status\":\"ok\""), "{response}");
+    // SIGTERM: a graceful stop.
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success(), "{:?}", out.status);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("开发模式") && stderr.contains("已停止"),
+        "{stderr}"
+    );
+    assert!(dir.path("dev").join("operator.key").exists());
+}

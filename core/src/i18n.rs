@@ -48,10 +48,49 @@ fn bundle(tag: &str, source: &'static str) -> FluentBundle<FluentResource> {
     bundle
 }
 
-static ZH: LazyLock<FluentBundle<FluentResource>> =
-    LazyLock::new(|| bundle("zh-CN", include_str!("../i18n/zh-CN.ftl")));
-static EN: LazyLock<FluentBundle<FluentResource>> =
-    LazyLock::new(|| bundle("en", include_str!("../i18n/en.ftl")));
+/// A set of messages in both languages (the core's, or a crate's own, such as the service's).
+pub struct Catalog {
+    zh: FluentBundle<FluentResource>,
+    en: FluentBundle<FluentResource>,
+}
+
+impl std::fmt::Debug for Catalog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Catalog")
+    }
+}
+
+impl Catalog {
+    /// From the text of a zh-CN and an English Fluent file.
+    pub fn new(zh_cn: &'static str, en: &'static str) -> Catalog {
+        Catalog {
+            zh: bundle("zh-CN", zh_cn),
+            en: bundle("en", en),
+        }
+    }
+
+    /// The message `id` in `locale`, falling back to English, then to the id itself.
+    pub fn message(&self, locale: Locale, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+        let mut fargs = FluentArgs::new();
+        for (k, v) in args {
+            fargs.set(*k, v.clone());
+        }
+        let primary = match locale {
+            Locale::ZhCn => &self.zh,
+            Locale::En => &self.en,
+        };
+        format(primary, id, &fargs)
+            .or_else(|| format(&self.en, id, &fargs))
+            .unwrap_or_else(|| id.to_string())
+    }
+}
+
+static CORE: LazyLock<Catalog> = LazyLock::new(|| {
+    Catalog::new(
+        include_str!("../i18n/zh-CN.ftl"),
+        include_str!("../i18n/en.ftl"),
+    )
+});
 
 fn format(
     bundle: &FluentBundle<FluentResource>,
@@ -67,19 +106,26 @@ fn format(
     )
 }
 
-/// The message `id` in `locale`, falling back to English, then to the id itself.
+/// A message of the core's catalog.
 pub fn message(locale: Locale, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
-    let mut fargs = FluentArgs::new();
-    for (k, v) in args {
-        fargs.set(*k, v.clone());
-    }
-    let primary = match locale {
-        Locale::ZhCn => &*ZH,
-        Locale::En => &*EN,
+    CORE.message(locale, id, args)
+}
+
+/// The message ids of a Fluent file (for tests that keep two languages in step).
+pub fn message_ids(source: &str) -> Vec<String> {
+    let resource = match FluentResource::try_new(source.to_string()) {
+        Ok(r) => r,
+        Err((r, _)) => r,
     };
-    format(primary, id, &fargs)
-        .or_else(|| format(&EN, id, &fargs))
-        .unwrap_or_else(|| id.to_string())
+    let mut ids: Vec<String> = resource
+        .entries()
+        .filter_map(|e| match e {
+            fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_string()),
+            _ => None,
+        })
+        .collect();
+    ids.sort();
+    ids
 }
 
 /// Errors that can be shown to a user: a stable code and a message per locale.
@@ -96,22 +142,11 @@ mod tests {
 
     #[test]
     fn both_files_parse_and_have_the_same_ids() {
-        let ids = |src: &str| -> Vec<String> {
-            let res = FluentResource::try_new(src.to_string()).expect("ftl parses");
-            let mut ids: Vec<String> = res
-                .entries()
-                .filter_map(|e| match e {
-                    fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_string()),
-                    _ => None,
-                })
-                .collect();
-            ids.sort();
-            ids
-        };
-        assert_eq!(
-            ids(include_str!("../i18n/zh-CN.ftl")),
-            ids(include_str!("../i18n/en.ftl"))
-        );
+        let zh = include_str!("../i18n/zh-CN.ftl");
+        let en = include_str!("../i18n/en.ftl");
+        assert!(FluentResource::try_new(zh.to_string()).is_ok());
+        assert!(FluentResource::try_new(en.to_string()).is_ok());
+        assert_eq!(message_ids(zh), message_ids(en));
     }
 
     #[test]

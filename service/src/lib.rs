@@ -4,4 +4,8 @@
 
 pub mod audit;
 pub mod authority;
+pub mod config;
+pub mod http;
+pub mod i18n;
+pub mod server;
 pub mod store;

@@ -394,3 +394,185 @@ async fn the_audit_chain_names_the_first_broken_link() {
         assert_eq!(report.first_broken, Some((6, "sequence gap")));
     }
 }
+
+mod http {
+    use super::*;
+    use mcert_service::config::ServiceConfig;
+    use mcert_service::server;
+
+    async fn start(url: &str) -> server::Running {
+        let config = ServiceConfig {
+            listen: "127.0.0.1:0".parse().expect("addr"),
+            data_dir: std::env::temp_dir().join(format!("mcert-http-{}", random_suffix())),
+            database_url: Some(url.to_string()),
+            ..Default::default()
+        };
+        server::start(&config, &OperatorKey::generate().expect("key"))
+            .await
+            .expect("start")
+    }
+
+    fn client() -> reqwest::Client {
+        reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .expect("client")
+    }
+
+    #[tokio::test]
+    async fn ca_endpoints_health_and_errors() {
+        for db in databases().await {
+            let running = start(&db.url).await;
+            let base = format!("http://{}", running.addr);
+            let http = client();
+            let health = http
+                .get(format!("{base}/healthz"))
+                .send()
+                .await
+                .expect("healthz");
+            assert_eq!(health.status(), 200);
+            for alg in ["sm2", "p256"] {
+                for which in ["root.cer", "issuing.cer", "crl"] {
+                    let r = http
+                        .get(format!("{base}/v1/ca/{alg}/{which}"))
+                        .send()
+                        .await
+                        .expect("get");
+                    assert_eq!(r.status(), 200, "{alg}/{which}");
+                    let body = r.bytes().await.expect("body");
+                    if which != "crl" {
+                        let cert = x509::parse_certificate(&body).expect("certificate");
+                        assert!(x509::is_ca(&cert));
+                    }
+                }
+            }
+            // Errors are JSON with a stable code and a zh-CN message.
+            let r = http
+                .get(format!("{base}/v1/ca/rsa/crl"))
+                .send()
+                .await
+                .expect("get");
+            assert_eq!(r.status(), 404);
+            let body: serde_json::Value = r.json().await.expect("json");
+            assert_eq!(body["code"], "unknown_algorithm");
+            assert!(
+                body["message"]
+                    .as_str()
+                    .expect("message")
+                    .contains("不支持的算法")
+            );
+            let r = http
+                .get(format!("{base}/no/such/thing"))
+                .send()
+                .await
+                .expect("get");
+            assert_eq!(r.status(), 404);
+            let r = http
+                .post(format!("{base}/v1/ocsp"))
+                .header("content-type", "application/json")
+                .body("{}")
+                .send()
+                .await
+                .expect("post");
+            assert_eq!(r.status(), 415);
+            let body: serde_json::Value = r.json().await.expect("json");
+            assert_eq!(body["code"], "unsupported_media_type");
+            let r = http
+                .post(format!("{base}/v1/ocsp"))
+                .header("content-type", "application/ocsp-request")
+                .body(vec![0u8; 200 * 1024])
+                .send()
+                .await
+                .expect("post");
+            assert_eq!(r.status(), 413);
+            let metrics = http
+                .get(format!("{base}/metrics"))
+                .send()
+                .await
+                .expect("metrics")
+                .text()
+                .await
+                .expect("text");
+            assert!(
+                metrics.contains(
+                    "mcert_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1"
+                ),
+                "{metrics}"
+            );
+            running.stop().await.expect("stop");
+        }
+    }
+
+    /// `openssl ocsp -url` talks to the running service over HTTP.
+    #[tokio::test]
+    async fn openssl_asks_the_ocsp_responder() {
+        if !have_openssl() {
+            return;
+        }
+        for db in databases().await {
+            let running = start(&db.url).await;
+            let ca = running.state.authority.clone();
+            let (_, csr_der) = device_csr(Algorithm::P256);
+            let issued = ca
+                .issue(IssueRequest {
+                    csr: &csr_der,
+                    subject: person("赵六"),
+                    profile: Profile::PersonalLeaf,
+                    validity: Duration::from_secs(86400),
+                    entitlement_id: None,
+                    actor: "t",
+                })
+                .await
+                .expect("issue");
+            let h = ca.hierarchy(Algorithm::P256).expect("h");
+            let dir = std::env::temp_dir().join(format!("mcert-ocsp-{}", random_suffix()));
+            std::fs::create_dir_all(&dir).expect("mkdir");
+            std::fs::write(
+                dir.join("issuing.pem"),
+                x509::to_pem(&h.issuing).expect("pem"),
+            )
+            .expect("w");
+            std::fs::write(dir.join("root.pem"), x509::to_pem(&h.root).expect("pem")).expect("w");
+            let leaf = x509::parse_certificate(&issued.certificate).expect("leaf");
+            std::fs::write(dir.join("leaf.pem"), x509::to_pem(&leaf).expect("pem")).expect("w");
+            let url = format!("http://{}/v1/ocsp", running.addr);
+            let ask = |dir: &std::path::Path| {
+                let dir = dir.to_path_buf();
+                let url = url.clone();
+                tokio::task::spawn_blocking(move || {
+                    openssl(
+                        &dir,
+                        &[
+                            "ocsp",
+                            "-issuer",
+                            "issuing.pem",
+                            "-cert",
+                            "leaf.pem",
+                            "-url",
+                            &url,
+                            "-VAfile",
+                            "issuing.pem",
+                            "-timeout",
+                            "10",
+                        ],
+                    )
+                })
+            };
+            let (ok, out) = ask(&dir).await.expect("join");
+            assert!(
+                ok && out.contains("leaf.pem: good") && out.contains("Response verify OK"),
+                "{out}"
+            );
+            ca.revoke(&issued.serial, RevocationReason::CessationOfOperation, "t")
+                .await
+                .expect("revoke");
+            let (ok, out) = ask(&dir).await.expect("join");
+            assert!(ok && out.contains("leaf.pem: revoked"), "{out}");
+            // The certificate points at this responder and this CRL.
+            let text = openssl(&dir, &["x509", "-in", "leaf.pem", "-noout", "-text"]).1;
+            assert!(text.contains(&url), "{text}");
+            let _ = std::fs::remove_dir_all(&dir);
+            running.stop().await.expect("stop");
+        }
+    }
+}

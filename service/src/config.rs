@@ -1,0 +1,152 @@
+//! Service configuration: defaults, then a TOML file, then `MCERT_*` environment variables, then
+//! command-line flags (applied by the caller).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServiceConfig {
+    /// Address to listen on.
+    pub listen: SocketAddr,
+    /// Data folder: the embedded SQLite database and, in development, the operator key.
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`; the embedded SQLite file when absent.
+    pub database_url: Option<String>,
+    /// Public base URL written into certificates (CRL, OCSP); `http://<listen>` when absent.
+    pub base_url: Option<String>,
+    /// Development mode: development providers and a generated operator key are allowed.
+    pub dev: bool,
+    /// File holding the operator key (64 hex digits).
+    pub operator_key_file: Option<PathBuf>,
+    /// Logs as JSON lines.
+    pub log_json: bool,
+}
+
+impl Default for ServiceConfig {
+    fn default() -> Self {
+        ServiceConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("./mcert-data"),
+            database_url: None,
+            base_url: None,
+            dev: false,
+            operator_key_file: None,
+            log_json: false,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {0}: {1}")]
+    Read(PathBuf, std::io::Error),
+    #[error("invalid configuration file {0}: {1}")]
+    Parse(PathBuf, String),
+    #[error("invalid value for {0}: {1}")]
+    Env(&'static str, String),
+}
+
+fn flag(value: &str) -> Option<bool> {
+    match value.to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Some(true),
+        "0" | "false" | "no" | "off" | "" => Some(false),
+        _ => None,
+    }
+}
+
+impl ServiceConfig {
+    /// Defaults, overlaid by the file (if any), overlaid by the environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let mut config = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| ConfigError::Read(path.to_path_buf(), e))?;
+                toml::from_str(&text)
+                    .map_err(|e| ConfigError::Parse(path.to_path_buf(), e.to_string()))?
+            }
+            None => ServiceConfig::default(),
+        };
+        config.apply_env(|k| std::env::var(k).ok())?;
+        Ok(config)
+    }
+
+    /// Overlays `MCERT_*` variables read through `get`.
+    pub fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+        if let Some(v) = get("MCERT_LISTEN") {
+            self.listen = v.parse().map_err(|_| ConfigError::Env("MCERT_LISTEN", v))?;
+        }
+        if let Some(v) = get("MCERT_DATA_DIR") {
+            self.data_dir = PathBuf::from(v);
+        }
+        if let Some(v) = get("MCERT_DATABASE_URL") {
+            self.database_url = Some(v);
+        }
+        if let Some(v) = get("MCERT_BASE_URL") {
+            self.base_url = Some(v);
+        }
+        if let Some(v) = get("MCERT_DEV") {
+            self.dev = flag(&v).ok_or(ConfigError::Env("MCERT_DEV", v))?;
+        }
+        if let Some(v) = get("MCERT_OPERATOR_KEY_FILE") {
+            self.operator_key_file = Some(PathBuf::from(v));
+        }
+        if let Some(v) = get("MCERT_LOG_JSON") {
+            self.log_json = flag(&v).ok_or(ConfigError::Env("MCERT_LOG_JSON", v))?;
+        }
+        Ok(())
+    }
+
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| crate::store::Store::sqlite_url(&self.data_dir))
+    }
+
+    pub fn base_url(&self, bound: SocketAddr) -> String {
+        self.base_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{bound}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_then_environment() {
+        let dir = std::env::temp_dir().join(format!("mcert-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let file = dir.join("mcert.toml");
+        std::fs::write(&file, "listen = \"127.0.0.1:9000\"\ndev = true\n").expect("write");
+        let mut c = ServiceConfig::load(Some(&file)).expect("load");
+        assert_eq!(c.listen.port(), 9000);
+        assert!(c.dev);
+        c.apply_env(|k| match k {
+            "MCERT_LISTEN" => Some("127.0.0.1:9100".into()),
+            "MCERT_DEV" => Some("no".into()),
+            _ => None,
+        })
+        .expect("env");
+        assert_eq!(c.listen.port(), 9100);
+        assert!(!c.dev);
+        assert!(
+            c.apply_env(|k| (k == "MCERT_DEV").then(|| "maybe".into()))
+                .is_err()
+        );
+        std::fs::write(&file, "listen = 5\n").expect("write");
+        assert!(matches!(
+            ServiceConfig::load(Some(&file)),
+            Err(ConfigError::Parse(..))
+        ));
+        std::fs::write(&file, "lisen = \"x\"\n").expect("write");
+        assert!(matches!(
+            ServiceConfig::load(Some(&file)),
+            Err(ConfigError::Parse(..))
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

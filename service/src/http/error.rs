@@ -1,0 +1,78 @@
+//! API errors: the HTTP status, a stable `code` for programs and a zh-CN `message` for people,
+//! rendered as `{"code": …, "message": …}`.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use mcert_core::i18n::Locale;
+
+use crate::authority::AuthorityError;
+use crate::i18n::{FluentValue, message};
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(
+        status: StatusCode,
+        code: &'static str,
+        message_id: &str,
+        args: &[(&str, FluentValue<'_>)],
+    ) -> Self {
+        ApiError {
+            status,
+            code,
+            message: message(Locale::ZhCn, message_id, args),
+        }
+    }
+
+    pub fn not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", "err-not-found", &[])
+    }
+
+    pub fn bad_request(detail: impl ToString) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "err-bad-request",
+            &[("detail", detail.to_string().into())],
+        )
+    }
+
+    pub fn internal(e: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %e, "internal error");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "err-internal",
+            &[],
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({"code": self.code, "message": self.message});
+        (self.status, Json(body)).into_response()
+    }
+}
+
+impl From<AuthorityError> for ApiError {
+    fn from(e: AuthorityError) -> Self {
+        match e {
+            AuthorityError::BadRequest(inner) => ApiError::bad_request(inner),
+            AuthorityError::UnknownCertificate(_) => ApiError::not_found(),
+            AuthorityError::AlreadyRevoked(_) => ApiError::new(
+                StatusCode::CONFLICT,
+                "already_revoked",
+                "err-bad-request",
+                &[("detail", e.to_string().into())],
+            ),
+            other => ApiError::internal(other),
+        }
+    }
+}

@@ -1,0 +1,217 @@
+//! The HTTP API (axum): health, Prometheus metrics, and the CA's public endpoints (certificates,
+//! CRL, OCSP). Handlers translate HTTP to calls of the domain modules and hold no rules of
+//! their own.
+
+pub mod error;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::extract::{MatchedPath, Path, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use mcert_core::crypto::{Algorithm, x509};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::authority::Authority;
+use crate::store::Store;
+use error::ApiError;
+
+/// Largest request body accepted.
+pub const MAX_BODY: usize = 64 * 1024;
+/// Longest a request may take.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// (method, route template, status).
+type RequestKey = (String, String, u16);
+
+/// Request counters for `/metrics`.
+#[derive(Debug, Default)]
+pub struct Metrics {
+    /// Count and total seconds per request kind.
+    requests: Mutex<BTreeMap<RequestKey, (u64, f64)>>,
+}
+
+impl Metrics {
+    fn record(&self, method: &str, route: &str, status: u16, seconds: f64) {
+        let mut map = self.requests.lock().unwrap_or_else(|e| e.into_inner());
+        let entry = map
+            .entry((method.to_string(), route.to_string(), status))
+            .or_insert((0, 0.0));
+        entry.0 += 1;
+        entry.1 += seconds;
+    }
+
+    /// Prometheus text exposition format.
+    pub fn render(&self) -> String {
+        let map = self.requests.lock().unwrap_or_else(|e| e.into_inner());
+        let mut out = String::from(
+            "# HELP mcert_http_requests_total HTTP requests by method, route and status.\n\
+             # TYPE mcert_http_requests_total counter\n",
+        );
+        for ((method, route, status), (count, _)) in map.iter() {
+            out.push_str(&format!(
+                "mcert_http_requests_total{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {count}\n"
+            ));
+        }
+        out.push_str(
+            "# HELP mcert_http_request_seconds_sum Time spent answering, by method and route.\n\
+             # TYPE mcert_http_request_seconds_sum counter\n",
+        );
+        let mut sums: BTreeMap<(&str, &str), f64> = BTreeMap::new();
+        for ((method, route, _), (_, secs)) in map.iter() {
+            *sums.entry((method, route)).or_default() += secs;
+        }
+        for ((method, route), secs) in sums {
+            out.push_str(&format!(
+                "mcert_http_request_seconds_sum{{method=\"{method}\",route=\"{route}\"}} {secs:.6}\n"
+            ));
+        }
+        out
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub store: Store,
+    pub authority: Authority,
+    pub metrics: Arc<Metrics>,
+}
+
+async fn track(State(metrics): State<Arc<Metrics>>, req: Request, next: Next) -> Response {
+    let method = req.method().to_string();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".to_string());
+    let started = Instant::now();
+    let response = next.run(req).await;
+    metrics.record(
+        &method,
+        &route,
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64(),
+    );
+    response
+}
+
+/// The whole API.
+pub fn router(state: AppState) -> Router {
+    let metrics = state.metrics.clone();
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics_text))
+        .route("/v1/ca/{alg}/root.cer", get(root_certificate))
+        .route("/v1/ca/{alg}/issuing.cer", get(issuing_certificate))
+        .route("/v1/ca/{alg}/crl", get(crl))
+        .route("/v1/ocsp", axum::routing::post(ocsp_post))
+        .route("/v1/ocsp/{*request}", get(ocsp_get))
+        .fallback(|| async { ApiError::not_found() })
+        .with_state(state)
+        .layer(middleware::from_fn_with_state(metrics, track))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(TraceLayer::new_for_http())
+}
+
+async fn healthz(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
+    sqlx::query("SELECT 1")
+        .execute(state.store.pool())
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(Json(serde_json::json!({"status": "ok"})))
+}
+
+async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(),
+    )
+}
+
+fn algorithm(name: &str) -> Result<Algorithm, ApiError> {
+    Algorithm::parse(name).map_err(|_| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "unknown_algorithm",
+            "err-bad-algorithm",
+            &[("alg", name.to_string().into())],
+        )
+    })
+}
+
+fn der_response(content_type: &'static str, der: Vec<u8>) -> Response {
+    ([(header::CONTENT_TYPE, content_type)], der).into_response()
+}
+
+async fn root_certificate(
+    State(state): State<AppState>,
+    Path(alg): Path<String>,
+) -> Result<Response, ApiError> {
+    let h = state.authority.hierarchy(algorithm(&alg)?)?;
+    Ok(der_response(
+        "application/pkix-cert",
+        x509::to_der(&h.root).map_err(ApiError::internal)?,
+    ))
+}
+
+async fn issuing_certificate(
+    State(state): State<AppState>,
+    Path(alg): Path<String>,
+) -> Result<Response, ApiError> {
+    let h = state.authority.hierarchy(algorithm(&alg)?)?;
+    Ok(der_response(
+        "application/pkix-cert",
+        x509::to_der(&h.issuing).map_err(ApiError::internal)?,
+    ))
+}
+
+async fn crl(State(state): State<AppState>, Path(alg): Path<String>) -> Result<Response, ApiError> {
+    let der = state.authority.crl(algorithm(&alg)?).await?;
+    Ok(der_response("application/pkix-crl", der))
+}
+
+async fn ocsp_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !content_type.starts_with("application/ocsp-request") {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "err-unsupported-media-type",
+            &[("expected", "application/ocsp-request".into())],
+        ));
+    }
+    let der = state.authority.ocsp(&body).await?;
+    Ok(der_response("application/ocsp-response", der))
+}
+
+/// RFC 6960 Appendix A.1: GET with the base64 request in the path.
+async fn ocsp_get(
+    State(state): State<AppState>,
+    Path(request): Path<String>,
+) -> Result<Response, ApiError> {
+    use base64ct::Encoding;
+    let der = base64ct::Base64::decode_vec(request.trim_matches('/'))
+        .map_err(|_| ApiError::bad_request("OCSP request is not base64"))?;
+    let der = state.authority.ocsp(&der).await?;
+    Ok(der_response("application/ocsp-response", der))
+}

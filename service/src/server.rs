@@ -1,0 +1,165 @@
+//! Starting and stopping the service: operator key, store, authority, HTTP listener, graceful
+//! shutdown.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use mcert_core::clock::{Clock, SystemClock};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::authority::{Authority, AuthorityConfig, AuthorityError, OperatorKey};
+use crate::config::ServiceConfig;
+use crate::http::{AppState, Metrics, router};
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error(
+        "production mode needs an operator key: set MCERT_OPERATOR_KEY (64 hex digits) or operator_key_file, or run with --dev"
+    )]
+    NoOperatorKey,
+    #[error("operator key file {0}: {1}")]
+    OperatorKeyFile(String, String),
+    #[error(transparent)]
+    Authority(#[from] AuthorityError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot listen on {0}: {1}")]
+    Listen(SocketAddr, std::io::Error),
+    #[error("server: {0}")]
+    Serve(std::io::Error),
+}
+
+/// Where the operator key comes from: `MCERT_OPERATOR_KEY`, the configured file, or (only with
+/// `--dev`) a key generated into the data folder on first start.
+pub fn operator_key(config: &ServiceConfig) -> Result<OperatorKey, ServiceError> {
+    if let Ok(hex) = std::env::var("MCERT_OPERATOR_KEY") {
+        return Ok(OperatorKey::from_hex(&hex)?);
+    }
+    if let Some(path) = &config.operator_key_file {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            ServiceError::OperatorKeyFile(path.display().to_string(), e.to_string())
+        })?;
+        return Ok(OperatorKey::from_hex(&text)?);
+    }
+    if !config.dev {
+        return Err(ServiceError::NoOperatorKey);
+    }
+    let path = config.data_dir.join("operator.key");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Ok(OperatorKey::from_hex(&text)?),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let key = OperatorKey::generate()?;
+            write_private(&path, key.to_hex().as_bytes()).map_err(|e| {
+                ServiceError::OperatorKeyFile(path.display().to_string(), e.to_string())
+            })?;
+            tracing::warn!(path = %path.display(), "development mode: generated an operator key in the data folder");
+            Ok(key)
+        }
+        Err(e) => Err(ServiceError::OperatorKeyFile(
+            path.display().to_string(),
+            e.to_string(),
+        )),
+    }
+}
+
+fn write_private(path: &Path, data: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options.open(path)?;
+    f.write_all(data)?;
+    f.sync_all()
+}
+
+/// A running service.
+#[derive(Debug)]
+pub struct Running {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<Result<(), ServiceError>>,
+}
+
+impl Running {
+    /// Stops accepting, lets requests in flight finish, and waits.
+    pub async fn stop(mut self) -> Result<(), ServiceError> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let result = match (&mut self.task).await {
+            Ok(r) => r,
+            Err(e) => Err(ServiceError::Serve(std::io::Error::other(e))),
+        };
+        self.state.store.close().await;
+        result
+    }
+}
+
+/// Binds, opens everything and serves in the background.
+pub async fn start(
+    config: &ServiceConfig,
+    operator_key: &OperatorKey,
+) -> Result<Running, ServiceError> {
+    start_with_clock(config, operator_key, Arc::new(SystemClock)).await
+}
+
+pub async fn start_with_clock(
+    config: &ServiceConfig,
+    operator_key: &OperatorKey,
+    clock: Arc<dyn Clock>,
+) -> Result<Running, ServiceError> {
+    if config.database_url.is_none() {
+        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+            ServiceError::OperatorKeyFile(config.data_dir.display().to_string(), e.to_string())
+        })?;
+    }
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| ServiceError::Listen(config.listen, e))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| ServiceError::Listen(config.listen, e))?;
+    let store = Store::connect(&config.database_url()).await?;
+    let authority = Authority::open(
+        store.clone(),
+        operator_key,
+        AuthorityConfig {
+            base_url: config.base_url(addr),
+        },
+        clock,
+    )
+    .await?;
+    let state = AppState {
+        store,
+        authority,
+        metrics: Arc::new(Metrics::default()),
+    };
+    let app = router(state.clone());
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await
+            .map_err(ServiceError::Serve)
+    });
+    Ok(Running {
+        addr,
+        state,
+        shutdown: Some(tx),
+        task,
+    })
+}
