@@ -10,3 +10,4 @@ pub mod crypto;
 pub mod device;
 pub mod i18n;
 pub mod id;
+pub mod validate;

@@ -84,6 +84,17 @@ impl OperatorKey {
         Ok(OperatorKey(k))
     }
 
+    /// A 32-byte key for another purpose (HKDF-SHA256 with `label` as info).
+    pub fn derive(&self, label: &str) -> Zeroizing<[u8; 32]> {
+        let hk = hkdf::Hkdf::<sha2::Sha256>::new(Some(b"mcert operator key v1"), self.0.as_ref());
+        let mut out = Zeroizing::new([0u8; 32]);
+        // 32 bytes is far below HKDF-SHA256's output limit.
+        if hk.expand(label.as_bytes(), out.as_mut()).is_err() {
+            unreachable!("32-byte HKDF output");
+        }
+        out
+    }
+
     pub fn to_hex(&self) -> Zeroizing<String> {
         Zeroizing::new(hex::encode(self.0.as_ref()))
     }

@@ -23,6 +23,8 @@ pub struct ServiceConfig {
     pub operator_key_file: Option<PathBuf>,
     /// Logs as JSON lines.
     pub log_json: bool,
+    /// Production SMS gateway (webhook); its HMAC secret comes from `MCERT_SMS_WEBHOOK_SECRET`.
+    pub sms_webhook_url: Option<String>,
 }
 
 impl Default for ServiceConfig {
@@ -35,6 +37,7 @@ impl Default for ServiceConfig {
             dev: false,
             operator_key_file: None,
             log_json: false,
+            sms_webhook_url: None,
         }
     }
 }
@@ -92,6 +95,9 @@ impl ServiceConfig {
         }
         if let Some(v) = get("MCERT_OPERATOR_KEY_FILE") {
             self.operator_key_file = Some(PathBuf::from(v));
+        }
+        if let Some(v) = get("MCERT_SMS_WEBHOOK_URL") {
+            self.sms_webhook_url = Some(v);
         }
         if let Some(v) = get("MCERT_LOG_JSON") {
             self.log_json = flag(&v).ok_or(ConfigError::Env("MCERT_LOG_JSON", v))?;

@@ -2,10 +2,12 @@
 //! the certification authority (issuance from device CSRs, revocation, CRL, OCSP). The HTTP API,
 //! accounts, real-name checks and orders build on these.
 
+pub mod accounts;
 pub mod audit;
 pub mod authority;
 pub mod config;
 pub mod http;
 pub mod i18n;
 pub mod server;
+pub mod sms;
 pub mod store;

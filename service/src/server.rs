@@ -10,9 +10,11 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use crate::accounts::Accounts;
 use crate::authority::{Authority, AuthorityConfig, AuthorityError, OperatorKey};
 use crate::config::ServiceConfig;
 use crate::http::{AppState, Metrics, router};
+use crate::sms::{DevOutbox, SmsProvider, WebhookSms};
 use crate::store::{Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -23,6 +25,14 @@ pub enum ServiceError {
     NoOperatorKey,
     #[error("operator key file {0}: {1}")]
     OperatorKeyFile(String, String),
+    #[error(
+        "production mode needs an SMS gateway: set sms_webhook_url and MCERT_SMS_WEBHOOK_SECRET, or run with --dev"
+    )]
+    NoSmsProvider,
+    #[error("SMS provider: {0}")]
+    Sms(#[from] crate::sms::SmsError),
+    #[error(transparent)]
+    Accounts(#[from] crate::accounts::AuthError),
     #[error(transparent)]
     Authority(#[from] AuthorityError),
     #[error(transparent)]
@@ -32,6 +42,12 @@ pub enum ServiceError {
     #[error("server: {0}")]
     Serve(std::io::Error),
 }
+
+/// Platforms offered in development mode (production platforms are configured by the operator).
+pub const DEV_PLATFORMS: [(&str, &str); 2] = [
+    ("qhny", "青海能源集团数字招采平台"),
+    ("minegoods", "中国矿用物资网招标平台"),
+];
 
 /// Where the operator key comes from: `MCERT_OPERATOR_KEY`, the configured file, or (only with
 /// `--dev`) a key generated into the data folder on first start.
@@ -138,15 +154,44 @@ pub async fn start_with_clock(
         AuthorityConfig {
             base_url: config.base_url(addr),
         },
-        clock,
+        clock.clone(),
     )
     .await?;
+    let (sms, dev_outbox): (Arc<dyn SmsProvider>, Option<DevOutbox>) = match &config.sms_webhook_url
+    {
+        Some(url) => {
+            let secret = std::env::var("MCERT_SMS_WEBHOOK_SECRET")
+                .map_err(|_| ServiceError::NoSmsProvider)?;
+            (Arc::new(WebhookSms::new(url, secret.as_bytes())?), None)
+        }
+        None if config.dev => {
+            let outbox = DevOutbox::new(store.clone(), clock.clone());
+            (Arc::new(outbox.clone()), Some(outbox))
+        }
+        None => return Err(ServiceError::NoSmsProvider),
+    };
+    if sms.is_dev() && !config.dev {
+        return Err(ServiceError::NoSmsProvider);
+    }
+    let accounts = Accounts::new(
+        store.clone(),
+        clock,
+        operator_key.derive("sms code mac"),
+        sms,
+    );
+    if config.dev {
+        for (id, name) in DEV_PLATFORMS {
+            accounts.add_platform(id, name).await?;
+        }
+    }
     let state = AppState {
         store,
         authority,
+        accounts,
         metrics: Arc::new(Metrics::default()),
+        dev_outbox,
     };
-    let app = router(state.clone());
+    let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)

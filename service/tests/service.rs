@@ -396,7 +396,7 @@ async fn the_audit_chain_names_the_first_broken_link() {
 }
 
 mod http {
-    use super::*;
+    pub(crate) use super::*;
     use mcert_service::config::ServiceConfig;
     use mcert_service::server;
 
@@ -405,6 +405,7 @@ mod http {
             listen: "127.0.0.1:0".parse().expect("addr"),
             data_dir: std::env::temp_dir().join(format!("mcert-http-{}", random_suffix())),
             database_url: Some(url.to_string()),
+            dev: true,
             ..Default::default()
         };
         server::start(&config, &OperatorKey::generate().expect("key"))
@@ -573,6 +574,382 @@ mod http {
             assert!(text.contains(&url), "{text}");
             let _ = std::fs::remove_dir_all(&dir);
             running.stop().await.expect("stop");
+        }
+    }
+}
+
+mod login {
+    use super::*;
+    use mcert_core::clock::ManualClock;
+    use mcert_service::config::ServiceConfig;
+    use mcert_service::server;
+    use serde_json::{Value, json};
+
+    struct Service {
+        running: server::Running,
+        clock: Arc<ManualClock>,
+        http: reqwest::Client,
+        base: String,
+    }
+
+    impl Service {
+        async fn start(url: &str) -> Service {
+            let clock = Arc::new(ManualClock::new(std::time::SystemTime::now()));
+            let config = ServiceConfig {
+                listen: "127.0.0.1:0".parse().expect("addr"),
+                data_dir: std::env::temp_dir().join(format!("mcert-login-{}", random_suffix())),
+                database_url: Some(url.to_string()),
+                dev: true,
+                ..Default::default()
+            };
+            let running = server::start_with_clock(
+                &config,
+                &OperatorKey::generate().expect("key"),
+                clock.clone(),
+            )
+            .await
+            .expect("start");
+            let base = format!("http://{}", running.addr);
+            Service {
+                running,
+                clock,
+                http: reqwest::Client::builder()
+                    .timeout(Duration::from_secs(10))
+                    .build()
+                    .expect("client"),
+                base,
+            }
+        }
+
+        async fn post(&self, path: &str, body: Value, token: Option<&str>) -> (u16, Value) {
+            let mut req = self.http.post(format!("{}{path}", self.base)).json(&body);
+            if let Some(t) = token {
+                req = req.bearer_auth(t);
+            }
+            let r = req.send().await.expect("send");
+            let status = r.status().as_u16();
+            (status, r.json().await.unwrap_or(Value::Null))
+        }
+
+        async fn get(&self, path: &str, token: Option<&str>) -> (u16, Value) {
+            let mut req = self.http.get(format!("{}{path}", self.base));
+            if let Some(t) = token {
+                req = req.bearer_auth(t);
+            }
+            let r = req.send().await.expect("send");
+            let status = r.status().as_u16();
+            (status, r.json().await.unwrap_or(Value::Null))
+        }
+
+        /// The code in the newest text sent to `phone`.
+        async fn last_code(&self, phone: &str) -> String {
+            let (status, body) = self
+                .get(&format!("/v1/dev/sms-outbox?phone={phone}"), None)
+                .await;
+            assert_eq!(status, 200);
+            let text = body["items"][0].as_str().expect("a text").to_string();
+            assert!(text.contains("验证码"), "{text}");
+            text.chars().filter(char::is_ascii_digit).take(6).collect()
+        }
+
+        async fn login(&self, phone: &str) -> String {
+            let (status, _) = self
+                .post("/v1/auth/sms-code", json!({"phone": phone}), None)
+                .await;
+            assert_eq!(status, 200);
+            let code = self.last_code(phone).await;
+            let (status, body) = self
+                .post(
+                    "/v1/auth/login",
+                    json!({"phone": phone, "code": code}),
+                    None,
+                )
+                .await;
+            assert_eq!(status, 200, "{body}");
+            body["token"].as_str().expect("token").to_string()
+        }
+    }
+
+    #[tokio::test]
+    async fn register_login_choose_platform_logout() {
+        for db in databases().await {
+            let svc = Service::start(&db.url).await;
+            let phone = "13812345678";
+            let (status, body) = svc
+                .post("/v1/auth/sms-code", json!({"phone": phone}), None)
+                .await;
+            assert_eq!(status, 200, "{body}");
+            assert_eq!(body["expires_in"], 300);
+            let code = svc.last_code(phone).await;
+            let (status, body) = svc
+                .post(
+                    "/v1/auth/login",
+                    json!({"phone": phone, "code": code}),
+                    None,
+                )
+                .await;
+            assert_eq!(status, 200, "{body}");
+            assert_eq!(body["new_account"], true);
+            assert_eq!(body["account"]["phone_masked"], "138****5678");
+            let token = body["token"].as_str().expect("token").to_string();
+            // The code is single use.
+            let (status, body) = svc
+                .post(
+                    "/v1/auth/login",
+                    json!({"phone": phone, "code": code}),
+                    None,
+                )
+                .await;
+            assert_eq!(
+                (status, body["code"].as_str()),
+                (401, Some("no_valid_code"))
+            );
+
+            let (status, me) = svc.get("/v1/me", Some(&token)).await;
+            assert_eq!(status, 200);
+            assert_eq!(me["phone"], phone);
+            let (_, platforms) = svc.get("/v1/platforms", None).await;
+            let items = platforms["items"].as_array().expect("items");
+            let first = items
+                .iter()
+                .find(|p| p["name"] == "青海能源集团数字招采平台")
+                .and_then(|p| p["id"].as_str())
+                .expect("platform")
+                .to_string();
+            let r = svc
+                .http
+                .put(format!("{}/v1/me/platform", svc.base))
+                .bearer_auth(&token)
+                .json(&json!({"platform_id": first}))
+                .send()
+                .await
+                .expect("put");
+            assert_eq!(r.status(), 200);
+            let r = svc
+                .http
+                .put(format!("{}/v1/me/platform", svc.base))
+                .bearer_auth(&token)
+                .json(&json!({"platform_id": "nope"}))
+                .send()
+                .await
+                .expect("put");
+            assert_eq!(r.status(), 404);
+            let (_, me) = svc.get("/v1/me", Some(&token)).await;
+            assert_eq!(me["platform_id"], first);
+
+            // A second login of the same number is the same account.
+            svc.clock.advance(Duration::from_secs(61));
+            let token2 = svc.login(phone).await;
+            let (_, me2) = svc.get("/v1/me", Some(&token2)).await;
+            assert_eq!(me2["id"], me["id"]);
+            // Logout ends only that session.
+            let (status, _) = svc.post("/v1/auth/logout", json!({}), Some(&token)).await;
+            assert_eq!(status, 204);
+            let (status, body) = svc.get("/v1/me", Some(&token)).await;
+            assert_eq!((status, body["code"].as_str()), (401, Some("unauthorized")));
+            assert_eq!(svc.get("/v1/me", Some(&token2)).await.0, 200);
+            assert_eq!(svc.get("/v1/me", Some("mct_forged")).await.0, 401);
+            assert_eq!(svc.get("/v1/me", None).await.0, 401);
+            // Tokens expire.
+            svc.clock.advance(Duration::from_secs(31 * 86400));
+            assert_eq!(svc.get("/v1/me", Some(&token2)).await.0, 401);
+            svc.running.stop().await.expect("stop");
+        }
+    }
+
+    #[tokio::test]
+    async fn codes_expire_cool_down_and_are_limited() {
+        for db in databases().await {
+            let svc = Service::start(&db.url).await;
+            let phone = "13900001111";
+            assert_eq!(
+                svc.post("/v1/auth/sms-code", json!({"phone": phone}), None)
+                    .await
+                    .0,
+                200
+            );
+            let code = svc.last_code(phone).await;
+            // Asking again at once: cooldown, with Retry-After.
+            let r = svc
+                .http
+                .post(format!("{}/v1/auth/sms-code", svc.base))
+                .json(&json!({"phone": phone}))
+                .send()
+                .await
+                .expect("send");
+            assert_eq!(r.status(), 429);
+            assert!(r.headers().get("retry-after").is_some());
+            let body: Value = r.json().await.expect("json");
+            assert_eq!(body["code"], "code_cooldown");
+            // Expired after five minutes.
+            svc.clock.advance(Duration::from_secs(301));
+            let (status, body) = svc
+                .post(
+                    "/v1/auth/login",
+                    json!({"phone": phone, "code": code}),
+                    None,
+                )
+                .await;
+            assert_eq!(
+                (status, body["code"].as_str()),
+                (401, Some("no_valid_code"))
+            );
+            // Five codes an hour per phone.
+            for _ in 0..4 {
+                assert_eq!(
+                    svc.post("/v1/auth/sms-code", json!({"phone": phone}), None)
+                        .await
+                        .0,
+                    200
+                );
+                svc.clock.advance(Duration::from_secs(61));
+            }
+            let (status, body) = svc
+                .post("/v1/auth/sms-code", json!({"phone": phone}), None)
+                .await;
+            assert_eq!((status, body["code"].as_str()), (429, Some("phone_limit")));
+            // Twenty per hour per address, whatever the phones.
+            for i in 0..15 {
+                let (status, body) = svc
+                    .post(
+                        "/v1/auth/sms-code",
+                        json!({"phone": format!("1370000{i:04}")}),
+                        None,
+                    )
+                    .await;
+                assert_eq!(status, 200, "{i}: {body}");
+            }
+            let (status, body) = svc
+                .post("/v1/auth/sms-code", json!({"phone": "13799999999"}), None)
+                .await;
+            assert_eq!((status, body["code"].as_str()), (429, Some("ip_limit")));
+            svc.running.stop().await.expect("stop");
+        }
+    }
+
+    #[tokio::test]
+    async fn wrong_codes_count_down_and_lock_the_phone() {
+        for db in databases().await {
+            let svc = Service::start(&db.url).await;
+            let phone = "13600002222";
+            for round in 0..2 {
+                assert_eq!(
+                    svc.post("/v1/auth/sms-code", json!({"phone": phone}), None)
+                        .await
+                        .0,
+                    200
+                );
+                let code = svc.last_code(phone).await;
+                let wrong = if code == "000000" { "000001" } else { "000000" };
+                for expected in (0..5).rev() {
+                    let (status, body) = svc
+                        .post(
+                            "/v1/auth/login",
+                            json!({"phone": phone, "code": wrong}),
+                            None,
+                        )
+                        .await;
+                    if round == 1 && expected == 0 {
+                        // The tenth wrong code in half an hour locks the phone.
+                        assert_eq!(
+                            (status, body["code"].as_str()),
+                            (423, Some("phone_locked")),
+                            "{body}"
+                        );
+                    } else {
+                        assert_eq!(
+                            (status, body["code"].as_str()),
+                            (401, Some("wrong_code")),
+                            "{body}"
+                        );
+                        assert!(
+                            body["message"]
+                                .as_str()
+                                .expect("msg")
+                                .contains(&format!("还可尝试 {expected} 次"))
+                        );
+                    }
+                }
+                // The burnt code no longer works, even when right.
+                let (status, _) = svc
+                    .post(
+                        "/v1/auth/login",
+                        json!({"phone": phone, "code": code}),
+                        None,
+                    )
+                    .await;
+                assert!(status == 401 || status == 423);
+                svc.clock.advance(Duration::from_secs(61));
+            }
+            let (status, body) = svc
+                .post("/v1/auth/sms-code", json!({"phone": phone}), None)
+                .await;
+            assert_eq!((status, body["code"].as_str()), (423, Some("phone_locked")));
+            // Another phone is not affected; the lock lifts after the window.
+            assert_eq!(
+                svc.post("/v1/auth/sms-code", json!({"phone": "13600003333"}), None)
+                    .await
+                    .0,
+                200
+            );
+            svc.clock.advance(Duration::from_secs(31 * 60));
+            assert_eq!(
+                svc.post("/v1/auth/sms-code", json!({"phone": phone}), None)
+                    .await
+                    .0,
+                200
+            );
+            svc.running.stop().await.expect("stop");
+        }
+    }
+
+    #[tokio::test]
+    async fn bad_input_gets_precise_errors() {
+        for db in databases().await {
+            let svc = Service::start(&db.url).await;
+            let (status, body) = svc
+                .post("/v1/auth/sms-code", json!({"phone": "12345"}), None)
+                .await;
+            assert_eq!((status, body["code"].as_str()), (400, Some("bad_phone")));
+            assert_eq!(body["message"], "请输入正确的手机号");
+            let (status, body) = svc
+                .post(
+                    "/v1/auth/sms-code",
+                    json!({"phone": "13812345678", "x": 1}),
+                    None,
+                )
+                .await;
+            assert_eq!((status, body["code"].as_str()), (400, Some("bad_request")));
+            let r = svc
+                .http
+                .post(format!("{}/v1/auth/sms-code", svc.base))
+                .header("content-type", "text/plain")
+                .body("phone=13812345678")
+                .send()
+                .await
+                .expect("send");
+            assert_eq!(r.status(), 415);
+            let r = svc
+                .http
+                .post(format!("{}/v1/auth/login", svc.base))
+                .header("content-type", "application/json")
+                .body(format!("{{\"phone\": \"{}\"}}", "1".repeat(100_000)))
+                .send()
+                .await
+                .expect("send");
+            assert_eq!(r.status(), 413);
+            let (status, body) = svc
+                .post(
+                    "/v1/auth/login",
+                    json!({"phone": "13812345678", "code": "12"}),
+                    None,
+                )
+                .await;
+            assert_eq!(
+                (status, body["code"].as_str()),
+                (401, Some("no_valid_code"))
+            );
+            svc.running.stop().await.expect("stop");
         }
     }
 }

@@ -1,7 +1,8 @@
-//! The HTTP API (axum): health, Prometheus metrics, and the CA's public endpoints (certificates,
-//! CRL, OCSP). Handlers translate HTTP to calls of the domain modules and hold no rules of
+//! The HTTP API (axum): health, Prometheus metrics, the CA's public endpoints (certificates,
+//! CRL, OCSP), and SMS login with the account and platform endpoints. Handlers translate HTTP to calls of the domain modules and hold no rules of
 //! their own.
 
+pub mod auth;
 pub mod error;
 
 use std::collections::BTreeMap;
@@ -20,7 +21,9 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::accounts::Accounts;
 use crate::authority::Authority;
+use crate::sms::DevOutbox;
 use crate::store::Store;
 use error::ApiError;
 
@@ -83,7 +86,43 @@ impl Metrics {
 pub struct AppState {
     pub store: Store,
     pub authority: Authority,
+    pub accounts: Accounts,
     pub metrics: Arc<Metrics>,
+    /// The development SMS outbox (development mode only).
+    pub dev_outbox: Option<DevOutbox>,
+}
+
+/// `Json` whose rejections (wrong content type, bad JSON, unknown fields) speak our error
+/// format.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> axum::extract::FromRequest<S> for ApiJson<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        use axum::extract::rejection::JsonRejection;
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "err-unsupported-media-type",
+                &[("expected", "application/json".into())],
+            )),
+            Err(JsonRejection::BytesRejection(_)) => Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "err-payload-too-large",
+                &[],
+            )),
+            Err(other) => Err(ApiError::bad_request(other.body_text())),
+        }
+    }
 }
 
 async fn track(State(metrics): State<Arc<Metrics>>, req: Request, next: Next) -> Response {
@@ -115,6 +154,13 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/ca/{alg}/crl", get(crl))
         .route("/v1/ocsp", axum::routing::post(ocsp_post))
         .route("/v1/ocsp/{*request}", get(ocsp_get))
+        .route("/v1/auth/sms-code", axum::routing::post(auth::sms_code))
+        .route("/v1/auth/login", axum::routing::post(auth::login))
+        .route("/v1/auth/logout", axum::routing::post(auth::logout))
+        .route("/v1/me", get(auth::me))
+        .route("/v1/me/platform", axum::routing::put(auth::choose_platform))
+        .route("/v1/platforms", get(auth::platforms))
+        .route("/v1/dev/sms-outbox", get(auth::dev_outbox))
         .fallback(|| async { ApiError::not_found() })
         .with_state(state)
         .layer(middleware::from_fn_with_state(metrics, track))

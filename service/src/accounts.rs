@@ -1,0 +1,436 @@
+//! Accounts and SMS login (seed 000 §1): the phone number is the account; an unknown number is
+//! registered on its first login. Codes are 6 digits, single use, valid 5 minutes, stored only as
+//! a MAC, compared in constant time, with a resend cooldown, limits per phone and per IP, and a
+//! lock after repeated failures. Bearer tokens are random, stored hashed, expire and can be
+//! revoked. All counting lives in the database, so several service processes agree.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use mcert_core::clock::{Clock, unix_millis};
+use mcert_core::crypto::hash;
+use mcert_core::validate;
+use serde_json::json;
+use sqlx::Row;
+use zeroize::Zeroizing;
+
+use crate::audit;
+use crate::sms::{SmsError, SmsProvider, login_code_text};
+use crate::store::{Store, StoreError};
+
+pub const CODE_TTL: Duration = Duration::from_secs(5 * 60);
+pub const RESEND_COOLDOWN: Duration = Duration::from_secs(60);
+pub const PHONE_CODES_PER_HOUR: i64 = 5;
+pub const IP_CODES_PER_HOUR: i64 = 20;
+/// Wrong codes per phone within [`LOCK_WINDOW`] that lock it.
+pub const LOCK_AFTER_FAILURES: i64 = 10;
+pub const LOCK_WINDOW: Duration = Duration::from_secs(30 * 60);
+/// Wrong tries one code survives.
+pub const CODE_MAX_FAILURES: i64 = 5;
+pub const TOKEN_TTL: Duration = Duration::from_secs(30 * 86400);
+const HOUR_MS: i64 = 3_600_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error("not a mainland mobile number")]
+    BadPhone,
+    #[error("a code was sent moments ago; retry in {0} s")]
+    Cooldown(u64),
+    #[error("too many codes for this phone; retry in {0} s")]
+    PhoneLimit(u64),
+    #[error("too many codes from this address; retry in {0} s")]
+    IpLimit(u64),
+    #[error("too many wrong codes; this phone is locked for {0} s")]
+    Locked(u64),
+    #[error("wrong code, {0} tries left")]
+    WrongCode(i64),
+    #[error("no valid code: it expired, was used, or was never sent")]
+    NoValidCode,
+    #[error("not logged in or the session has ended")]
+    Unauthorized,
+    #[error("no such platform")]
+    UnknownPlatform,
+    #[error(transparent)]
+    Sms(#[from] SmsError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("random number generator failed")]
+    Rng,
+}
+
+impl From<sqlx::Error> for AuthError {
+    fn from(e: sqlx::Error) -> Self {
+        AuthError::Store(StoreError::Database(e))
+    }
+}
+
+/// An account as the app sees it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Account {
+    pub id: String,
+    pub phone: String,
+    pub phone_masked: String,
+    pub platform_id: Option<String>,
+}
+
+/// A new login session.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct LoginSession {
+    pub token: String,
+    pub expires_at: String,
+    pub account: Account,
+    pub new_account: bool,
+}
+
+#[derive(Clone, Debug, serde::Serialize, PartialEq, Eq)]
+pub struct Platform {
+    pub id: String,
+    pub name: String,
+}
+
+/// The account service.
+#[derive(Clone)]
+pub struct Accounts {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    code_key: Arc<Zeroizing<[u8; 32]>>,
+    sms: Arc<dyn SmsProvider>,
+}
+
+impl std::fmt::Debug for Accounts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Accounts")
+            .field("sms", &self.sms)
+            .finish_non_exhaustive()
+    }
+}
+
+fn seconds_until(now: i64, at: i64) -> u64 {
+    u64::try_from((at - now).max(0)).unwrap_or(0).div_ceil(1000)
+}
+
+impl Accounts {
+    /// `code_key` authenticates stored codes (derived from the operator key).
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        code_key: Zeroizing<[u8; 32]>,
+        sms: Arc<dyn SmsProvider>,
+    ) -> Self {
+        Accounts {
+            store,
+            clock,
+            code_key: Arc::new(code_key),
+            sms,
+        }
+    }
+
+    fn code_mac(&self, phone: &str, code: &str) -> String {
+        hex::encode(hash::hmac_sha256(
+            &self.code_key[..],
+            &[phone.as_bytes(), b":", code.as_bytes()],
+        ))
+    }
+
+    async fn lock_remaining(&self, phone: &str, now: i64) -> Result<Option<u64>, AuthError> {
+        let window_start = now - i64::try_from(LOCK_WINDOW.as_millis()).unwrap_or(i64::MAX);
+        let row = sqlx::query(
+            "SELECT CAST(COALESCE(SUM(failures), 0) AS BIGINT), COALESCE(MAX(created_at), 0) FROM sms_codes
+             WHERE phone = $1 AND created_at > $2",
+        )
+        .bind(phone)
+        .bind(window_start)
+        .fetch_one(self.store.pool())
+        .await?;
+        let failures: i64 = row.try_get(0)?;
+        let last: i64 = row.try_get(1)?;
+        if failures >= LOCK_AFTER_FAILURES {
+            let until = last + i64::try_from(LOCK_WINDOW.as_millis()).unwrap_or(0);
+            return Ok(Some(seconds_until(now, until).max(1)));
+        }
+        Ok(None)
+    }
+
+    /// Sends a login code to `phone`, asked from `ip`.
+    pub async fn send_code(&self, phone: &str, ip: &str) -> Result<(), AuthError> {
+        if !validate::is_mobile(phone) {
+            return Err(AuthError::BadPhone);
+        }
+        let now_t = self.clock.now();
+        let now = unix_millis(now_t);
+        if let Some(secs) = self.lock_remaining(phone, now).await? {
+            return Err(AuthError::Locked(secs));
+        }
+        let hour_ago = now - HOUR_MS;
+        let phone_row = sqlx::query(
+            "SELECT COUNT(*), COALESCE(MAX(created_at), 0), COALESCE(MIN(created_at), 0) FROM sms_codes
+             WHERE phone = $1 AND created_at > $2",
+        )
+        .bind(phone)
+        .bind(hour_ago)
+        .fetch_one(self.store.pool())
+        .await?;
+        let (count, last, first): (i64, i64, i64) = (
+            phone_row.try_get(0)?,
+            phone_row.try_get(1)?,
+            phone_row.try_get(2)?,
+        );
+        let cooldown_end = last + i64::try_from(RESEND_COOLDOWN.as_millis()).unwrap_or(0);
+        if count > 0 && now < cooldown_end {
+            return Err(AuthError::Cooldown(seconds_until(now, cooldown_end)));
+        }
+        if count >= PHONE_CODES_PER_HOUR {
+            return Err(AuthError::PhoneLimit(seconds_until(now, first + HOUR_MS)));
+        }
+        let ip_row = sqlx::query(
+            "SELECT COUNT(*), COALESCE(MIN(created_at), 0) FROM sms_codes WHERE ip = $1 AND created_at > $2",
+        )
+        .bind(ip)
+        .bind(hour_ago)
+        .fetch_one(self.store.pool())
+        .await?;
+        let (ip_count, ip_first): (i64, i64) = (ip_row.try_get(0)?, ip_row.try_get(1)?);
+        if ip_count >= IP_CODES_PER_HOUR {
+            return Err(AuthError::IpLimit(seconds_until(now, ip_first + HOUR_MS)));
+        }
+
+        let mut raw = [0u8; 4];
+        getrandom::fill(&mut raw).map_err(|_| AuthError::Rng)?;
+        let code = Zeroizing::new(format!("{:06}", u32::from_be_bytes(raw) % 1_000_000));
+        let id = mcert_core::id::ulid(now_t).map_err(|_| AuthError::Rng)?;
+        sqlx::query(
+            "INSERT INTO sms_codes (id, phone, ip, code_mac, failures, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, 0, $5, $6)",
+        )
+        .bind(&id)
+        .bind(phone)
+        .bind(ip)
+        .bind(self.code_mac(phone, &code))
+        .bind(now)
+        .bind(now + i64::try_from(CODE_TTL.as_millis()).unwrap_or(0))
+        .execute(self.store.pool())
+        .await?;
+        self.sms
+            .send(phone, &login_code_text(&code, CODE_TTL.as_secs() / 60))
+            .await?;
+        Ok(())
+    }
+
+    /// Logs in with a code; registers the phone on first login.
+    pub async fn login(&self, phone: &str, code: &str) -> Result<LoginSession, AuthError> {
+        if !validate::is_mobile(phone) {
+            return Err(AuthError::BadPhone);
+        }
+        let now_t = self.clock.now();
+        let now = unix_millis(now_t);
+        if let Some(secs) = self.lock_remaining(phone, now).await? {
+            return Err(AuthError::Locked(secs));
+        }
+        let row = sqlx::query(
+            "SELECT id, code_mac, failures FROM sms_codes
+             WHERE phone = $1 AND used_at IS NULL AND expires_at > $2 AND failures < $3
+             ORDER BY created_at DESC LIMIT 1",
+        )
+        .bind(phone)
+        .bind(now)
+        .bind(CODE_MAX_FAILURES)
+        .fetch_optional(self.store.pool())
+        .await?
+        .ok_or(AuthError::NoValidCode)?;
+        let (code_id, stored, failures): (String, String, i64) =
+            (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+        let well_formed = code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit());
+        if !well_formed || !hash::ct_eq(self.code_mac(phone, code).as_bytes(), stored.as_bytes()) {
+            sqlx::query("UPDATE sms_codes SET failures = failures + 1 WHERE id = $1")
+                .bind(&code_id)
+                .execute(self.store.pool())
+                .await?;
+            if let Some(secs) = self.lock_remaining(phone, now).await? {
+                return Err(AuthError::Locked(secs));
+            }
+            return Err(AuthError::WrongCode(
+                (CODE_MAX_FAILURES - failures - 1).max(0),
+            ));
+        }
+
+        let mut tx = self.store.pool().begin().await?;
+        // Single use, even against a concurrent login with the same code.
+        let used =
+            sqlx::query("UPDATE sms_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
+                .bind(now)
+                .bind(&code_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        if used != 1 {
+            return Err(AuthError::NoValidCode);
+        }
+        let new_id = mcert_core::id::ulid(now_t).map_err(|_| AuthError::Rng)?;
+        let created = sqlx::query(
+            "INSERT INTO accounts (id, phone, platform_id, locked_until, created_at)
+             VALUES ($1, $2, NULL, 0, $3) ON CONFLICT (phone) DO NOTHING",
+        )
+        .bind(&new_id)
+        .bind(phone)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        let account_row = sqlx::query("SELECT id, platform_id FROM accounts WHERE phone = $1")
+            .bind(phone)
+            .fetch_one(&mut *tx)
+            .await?;
+        let account = Account {
+            id: account_row.try_get(0)?,
+            phone: phone.to_string(),
+            phone_masked: validate::mask_mobile(phone),
+            platform_id: account_row.try_get(1)?,
+        };
+        let mut raw = [0u8; 32];
+        getrandom::fill(&mut raw).map_err(|_| AuthError::Rng)?;
+        let token = format!("mct_{}", hex::encode(raw));
+        let expires = now_t + TOKEN_TTL;
+        sqlx::query(
+            "INSERT INTO auth_tokens (token_hash, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(hex::encode(hash::sha256(token.as_bytes())))
+        .bind(&account.id)
+        .bind(now)
+        .bind(unix_millis(expires))
+        .execute(&mut *tx)
+        .await?;
+        if created {
+            audit::append(
+                &mut tx,
+                self.store.engine(),
+                now,
+                &format!("account:{}", account.id),
+                "account.created",
+                &account.id,
+                &json!({"phone": account.phone_masked}),
+            )
+            .await?;
+        }
+        audit::append(
+            &mut tx,
+            self.store.engine(),
+            now,
+            &format!("account:{}", account.id),
+            "auth.login",
+            &account.id,
+            &json!({}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(LoginSession {
+            token,
+            expires_at: mcert_core::clock::rfc3339(expires),
+            account,
+            new_account: created,
+        })
+    }
+
+    /// The account behind a bearer token.
+    pub async fn authenticate(&self, token: &str) -> Result<Account, AuthError> {
+        if !token.starts_with("mct_") || token.len() != 68 {
+            return Err(AuthError::Unauthorized);
+        }
+        let now = unix_millis(self.clock.now());
+        let row = sqlx::query(
+            "SELECT a.id, a.phone, a.platform_id FROM auth_tokens t JOIN accounts a ON a.id = t.account_id
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2",
+        )
+        .bind(hex::encode(hash::sha256(token.as_bytes())))
+        .bind(now)
+        .fetch_optional(self.store.pool())
+        .await?
+        .ok_or(AuthError::Unauthorized)?;
+        let phone: String = row.try_get(1)?;
+        Ok(Account {
+            id: row.try_get(0)?,
+            phone_masked: validate::mask_mobile(&phone),
+            phone,
+            platform_id: row.try_get(2)?,
+        })
+    }
+
+    /// Ends a session.
+    pub async fn logout(&self, token: &str) -> Result<(), AuthError> {
+        let now = unix_millis(self.clock.now());
+        let changed = sqlx::query(
+            "UPDATE auth_tokens SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(hex::encode(hash::sha256(token.as_bytes())))
+        .execute(self.store.pool())
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Err(AuthError::Unauthorized);
+        }
+        Ok(())
+    }
+
+    /// The platforms a user can choose from.
+    pub async fn platforms(&self) -> Result<Vec<Platform>, AuthError> {
+        let rows =
+            sqlx::query("SELECT id, name FROM platforms WHERE active = 1 ORDER BY created_at, id")
+                .fetch_all(self.store.pool())
+                .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Platform {
+                    id: r.try_get(0)?,
+                    name: r.try_get(1)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Adds a platform (operator action) unless one with that id exists.
+    pub async fn add_platform(&self, id: &str, name: &str) -> Result<(), AuthError> {
+        sqlx::query("INSERT INTO platforms (id, name, active, created_at) VALUES ($1, $2, 1, $3) ON CONFLICT (id) DO NOTHING")
+            .bind(id)
+            .bind(name)
+            .bind(unix_millis(self.clock.now()))
+            .execute(self.store.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// The user picks the platform they work on.
+    pub async fn choose_platform(
+        &self,
+        account_id: &str,
+        platform_id: &str,
+    ) -> Result<(), AuthError> {
+        let exists = sqlx::query("SELECT 1 FROM platforms WHERE id = $1 AND active = 1")
+            .bind(platform_id)
+            .fetch_optional(self.store.pool())
+            .await?
+            .is_some();
+        if !exists {
+            return Err(AuthError::UnknownPlatform);
+        }
+        let now = unix_millis(self.clock.now());
+        let mut tx = self.store.pool().begin().await?;
+        sqlx::query("UPDATE accounts SET platform_id = $1 WHERE id = $2")
+            .bind(platform_id)
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await?;
+        audit::append(
+            &mut tx,
+            self.store.engine(),
+            now,
+            &format!("account:{account_id}"),
+            "account.platform_chosen",
+            account_id,
+            &json!({"platform": platform_id}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,205 @@
+//! Login by SMS code, the current account, platforms, and the development SMS outbox.
+
+use std::net::SocketAddr;
+
+use axum::Json;
+use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use super::error::ApiError;
+use super::{ApiJson, AppState};
+use crate::accounts::{Account, AuthError};
+
+impl From<AuthError> for ApiError {
+    fn from(e: AuthError) -> Self {
+        let secs = |s: u64| [("seconds", s.into())];
+        match e {
+            AuthError::BadPhone => {
+                ApiError::new(StatusCode::BAD_REQUEST, "bad_phone", "err-bad-phone", &[])
+            }
+            AuthError::Cooldown(s) => ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "code_cooldown",
+                "err-code-cooldown",
+                &secs(s),
+            )
+            .retry_after(s),
+            AuthError::PhoneLimit(s) => ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "phone_limit",
+                "err-phone-limit",
+                &secs(s),
+            )
+            .retry_after(s),
+            AuthError::IpLimit(s) => ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "ip_limit",
+                "err-ip-limit",
+                &secs(s),
+            )
+            .retry_after(s),
+            AuthError::Locked(s) => ApiError::new(
+                StatusCode::LOCKED,
+                "phone_locked",
+                "err-phone-locked",
+                &secs(s),
+            )
+            .retry_after(s),
+            AuthError::WrongCode(t) => ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "wrong_code",
+                "err-wrong-code",
+                &[("tries", t.into())],
+            ),
+            AuthError::NoValidCode => ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "no_valid_code",
+                "err-no-valid-code",
+                &[],
+            ),
+            AuthError::Unauthorized => ApiError::unauthorized(),
+            AuthError::UnknownPlatform => ApiError::new(
+                StatusCode::NOT_FOUND,
+                "unknown_platform",
+                "err-unknown-platform",
+                &[],
+            ),
+            AuthError::Sms(inner) => {
+                tracing::error!(error = %inner, "SMS delivery failed");
+                ApiError::new(StatusCode::BAD_GATEWAY, "sms_failed", "err-sms", &[])
+            }
+            other => ApiError::internal(other),
+        }
+    }
+}
+
+/// The account behind the request's `Authorization: Bearer …` header.
+#[derive(Debug, Clone)]
+pub struct CurrentAccount {
+    pub account: Account,
+    pub token: String,
+}
+
+impl FromRequestParts<AppState> for CurrentAccount {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or_else(ApiError::unauthorized)?
+            .trim()
+            .to_string();
+        let account = state.accounts.authenticate(&token).await?;
+        Ok(CurrentAccount { account, token })
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmsCodeRequest {
+    phone: String,
+}
+
+pub async fn sms_code(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ApiJson(req): ApiJson<SmsCodeRequest>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    state
+        .accounts
+        .send_code(req.phone.trim(), &peer.ip().to_string())
+        .await?;
+    Ok(Json(serde_json::json!({
+        "expires_in": crate::accounts::CODE_TTL.as_secs(),
+        "resend_after": crate::accounts::RESEND_COOLDOWN.as_secs(),
+    })))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    phone: String,
+    code: String,
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> Result<Json<crate::accounts::LoginSession>, ApiError> {
+    Ok(Json(
+        state
+            .accounts
+            .login(req.phone.trim(), req.code.trim())
+            .await?,
+    ))
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    me: CurrentAccount,
+) -> Result<Response, ApiError> {
+    state.accounts.logout(&me.token).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+pub async fn me(me: CurrentAccount) -> Json<Account> {
+    Json(me.account)
+}
+
+pub async fn platforms(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
+    Ok(Json(
+        serde_json::json!({"items": state.accounts.platforms().await?}),
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChoosePlatform {
+    platform_id: String,
+}
+
+pub async fn choose_platform(
+    State(state): State<AppState>,
+    me: CurrentAccount,
+    ApiJson(req): ApiJson<ChoosePlatform>,
+) -> Result<Json<Account>, ApiError> {
+    state
+        .accounts
+        .choose_platform(&me.account.id, &req.platform_id)
+        .await?;
+    Ok(Json(state.accounts.authenticate(&me.token).await?))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct OutboxQuery {
+    phone: String,
+}
+
+/// Development only: the texts the development SMS provider "sent".
+pub async fn dev_outbox(
+    State(state): State<AppState>,
+    Query(q): Query<OutboxQuery>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let Some(outbox) = &state.dev_outbox else {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "dev_only",
+            "err-dev-only",
+            &[],
+        ));
+    };
+    let messages = outbox
+        .messages(&q.phone)
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(Json(serde_json::json!({"items": messages})))
+}

@@ -1,0 +1,136 @@
+//! SMS delivery. The development provider keeps an outbox in the database that tests and the
+//! developer CLI read; the webhook provider posts each message, HMAC-signed, to the operator's
+//! SMS gateway. Development providers are refused outside `--dev`.
+
+use std::sync::Arc;
+
+use mcert_core::clock::{Clock, unix_millis};
+use sqlx::Row;
+
+use crate::store::Store;
+
+/// SMS templates (zh-CN, as sent to users).
+pub fn login_code_text(code: &str, minutes: u64) -> String {
+    format!("【mcert】您的登录验证码为 {code}，{minutes} 分钟内有效。请勿告诉他人。")
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SmsError {
+    #[error("SMS gateway failed: {0}")]
+    Gateway(String),
+    #[error("SMS outbox: {0}")]
+    Store(#[from] sqlx::Error),
+}
+
+/// Something that delivers a text to a phone.
+#[async_trait::async_trait]
+pub trait SmsProvider: Send + Sync + std::fmt::Debug {
+    /// Whether this is a development provider (refused in production).
+    fn is_dev(&self) -> bool;
+    async fn send(&self, phone: &str, text: &str) -> Result<(), SmsError>;
+}
+
+/// Development provider: writes to the `sms_outbox` table.
+#[derive(Debug, Clone)]
+pub struct DevOutbox {
+    store: Store,
+    clock: Arc<dyn Clock>,
+}
+
+impl DevOutbox {
+    pub fn new(store: Store, clock: Arc<dyn Clock>) -> Self {
+        DevOutbox { store, clock }
+    }
+
+    /// Messages sent to `phone`, newest first.
+    pub async fn messages(&self, phone: &str) -> Result<Vec<String>, SmsError> {
+        let rows = sqlx::query(
+            "SELECT body FROM sms_outbox WHERE phone = $1 ORDER BY created_at DESC, id DESC",
+        )
+        .bind(phone)
+        .fetch_all(self.store.pool())
+        .await?;
+        rows.iter()
+            .map(|r| r.try_get::<String, _>(0).map_err(SmsError::from))
+            .collect()
+    }
+}
+
+#[async_trait::async_trait]
+impl SmsProvider for DevOutbox {
+    fn is_dev(&self) -> bool {
+        true
+    }
+
+    async fn send(&self, phone: &str, text: &str) -> Result<(), SmsError> {
+        let now = self.clock.now();
+        let id = mcert_core::id::ulid(now).map_err(|e| SmsError::Gateway(e.to_string()))?;
+        sqlx::query("INSERT INTO sms_outbox (id, phone, body, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(id)
+            .bind(phone)
+            .bind(text)
+            .bind(unix_millis(now))
+            .execute(self.store.pool())
+            .await?;
+        Ok(())
+    }
+}
+
+/// Production provider: `POST {url}` with `{"phone": …, "text": …}` and an
+/// `X-Mcert-Signature: hex(HMAC-SHA256(secret, body))` header.
+#[derive(Clone)]
+pub struct WebhookSms {
+    url: String,
+    secret: zeroize::Zeroizing<Vec<u8>>,
+    http: reqwest::Client,
+}
+
+impl std::fmt::Debug for WebhookSms {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookSms")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl WebhookSms {
+    pub fn new(url: &str, secret: &[u8]) -> Result<Self, SmsError> {
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(10))
+            .build()
+            .map_err(|e| SmsError::Gateway(e.to_string()))?;
+        Ok(WebhookSms {
+            url: url.to_string(),
+            secret: zeroize::Zeroizing::new(secret.to_vec()),
+            http,
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl SmsProvider for WebhookSms {
+    fn is_dev(&self) -> bool {
+        false
+    }
+
+    async fn send(&self, phone: &str, text: &str) -> Result<(), SmsError> {
+        let body = serde_json::json!({"phone": phone, "text": text}).to_string();
+        let signature = hex::encode(mcert_core::crypto::hash::hmac_sha256(
+            &self.secret,
+            &[body.as_bytes()],
+        ));
+        let response = self
+            .http
+            .post(&self.url)
+            .header("content-type", "application/json")
+            .header("x-mcert-signature", signature)
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| SmsError::Gateway(e.to_string()))?;
+        if !response.status().is_success() {
+            return Err(SmsError::Gateway(format!("status {}", response.status())));
+        }
+        Ok(())
+    }
+}
