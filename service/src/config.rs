@@ -25,6 +25,9 @@ pub struct ServiceConfig {
     pub log_json: bool,
     /// Production SMS gateway (webhook); its HMAC secret comes from `MCERT_SMS_WEBHOOK_SECRET`.
     pub sms_webhook_url: Option<String>,
+    /// Production identity verification service (webhook); its HMAC secret comes from
+    /// `MCERT_IDENTITY_WEBHOOK_SECRET`.
+    pub identity_webhook_url: Option<String>,
 }
 
 impl Default for ServiceConfig {
@@ -38,6 +41,7 @@ impl Default for ServiceConfig {
             operator_key_file: None,
             log_json: false,
             sms_webhook_url: None,
+            identity_webhook_url: None,
         }
     }
 }
@@ -98,6 +102,9 @@ impl ServiceConfig {
         }
         if let Some(v) = get("MCERT_SMS_WEBHOOK_URL") {
             self.sms_webhook_url = Some(v);
+        }
+        if let Some(v) = get("MCERT_IDENTITY_WEBHOOK_URL") {
+            self.identity_webhook_url = Some(v);
         }
         if let Some(v) = get("MCERT_LOG_JSON") {
             self.log_json = flag(&v).ok_or(ConfigError::Env("MCERT_LOG_JSON", v))?;

@@ -8,6 +8,7 @@ pub mod authority;
 pub mod config;
 pub mod http;
 pub mod i18n;
+pub mod identity;
 pub mod server;
 pub mod sms;
 pub mod store;

@@ -14,6 +14,7 @@ use crate::accounts::Accounts;
 use crate::authority::{Authority, AuthorityConfig, AuthorityError, OperatorKey};
 use crate::config::ServiceConfig;
 use crate::http::{AppState, Metrics, router};
+use crate::identity::{DevIdentityProvider, Identities, IdentityProvider, WebhookIdentityProvider};
 use crate::sms::{DevOutbox, SmsProvider, WebhookSms};
 use crate::store::{Store, StoreError};
 
@@ -29,6 +30,12 @@ pub enum ServiceError {
         "production mode needs an SMS gateway: set sms_webhook_url and MCERT_SMS_WEBHOOK_SECRET, or run with --dev"
     )]
     NoSmsProvider,
+    #[error(
+        "production mode needs an identity verification service: set identity_webhook_url and MCERT_IDENTITY_WEBHOOK_SECRET, or run with --dev"
+    )]
+    NoIdentityProvider,
+    #[error(transparent)]
+    Identity(#[from] crate::identity::IdentityError),
     #[error("SMS provider: {0}")]
     Sms(#[from] crate::sms::SmsError),
     #[error(transparent)]
@@ -173,6 +180,25 @@ pub async fn start_with_clock(
     if sms.is_dev() && !config.dev {
         return Err(ServiceError::NoSmsProvider);
     }
+    let identity_provider: Arc<dyn IdentityProvider> = match &config.identity_webhook_url {
+        Some(url) => {
+            let secret = std::env::var("MCERT_IDENTITY_WEBHOOK_SECRET")
+                .map_err(|_| ServiceError::NoIdentityProvider)?;
+            Arc::new(WebhookIdentityProvider::new(url, secret.as_bytes())?)
+        }
+        None if config.dev => Arc::new(DevIdentityProvider),
+        None => return Err(ServiceError::NoIdentityProvider),
+    };
+    if identity_provider.is_dev() && !config.dev {
+        return Err(ServiceError::NoIdentityProvider);
+    }
+    let identities = Identities::new(
+        store.clone(),
+        clock.clone(),
+        identity_provider,
+        operator_key.derive("identity number seal"),
+        operator_key.derive("identity number lookup"),
+    );
     let accounts = Accounts::new(
         store.clone(),
         clock,
@@ -188,6 +214,7 @@ pub async fn start_with_clock(
         store,
         authority,
         accounts,
+        identities,
         metrics: Arc::new(Metrics::default()),
         dev_outbox,
     };

@@ -952,4 +952,104 @@ mod login {
             svc.running.stop().await.expect("stop");
         }
     }
+
+    #[tokio::test]
+    async fn real_name_verification() {
+        for db in databases().await {
+            let svc = Service::start(&db.url).await;
+            let token = svc.login("13512345678").await;
+            let good = json!({
+                "method": "bank_card", "name": "张三", "id_number": "110101199003070011",
+                "bank_card": "6222021234567890128", "phone": "13512345678", "face_token": "dev-live-ok",
+            });
+            let (status, _) = svc.post("/v1/identity/verify", good.clone(), None).await;
+            assert_eq!(status, 401);
+            let (_, body) = svc.get("/v1/identity", Some(&token)).await;
+            assert_eq!(body["verified"], false);
+            let with = |field: &str, value: Value| {
+                let mut v = good.clone();
+                v[field] = value;
+                v
+            };
+            for (body, status, code) in [
+                (
+                    with("id_number", json!("110101199003070012")),
+                    400,
+                    "bad_id_number",
+                ),
+                (
+                    with("bank_card", json!("6222021234567890127")),
+                    400,
+                    "bad_bank_card",
+                ),
+                (with("name", json!("张")), 400, "bad_name"),
+                (with("phone", json!("1351234567")), 400, "bad_phone"),
+                (with("face_token", json!("spoofed")), 422, "not_live"),
+                (with("name", json!("拒绝张三")), 422, "identity_mismatch"),
+            ] {
+                let (s, b) = svc.post("/v1/identity/verify", body, Some(&token)).await;
+                assert_eq!((s, b["code"].as_str()), (status, Some(code)), "{b}");
+            }
+            let (status, body) = svc
+                .post("/v1/identity/verify", good.clone(), Some(&token))
+                .await;
+            assert_eq!(status, 200, "{body}");
+            assert_eq!(body["id_number_masked"], "110***********0011");
+            let (_, body) = svc.get("/v1/identity", Some(&token)).await;
+            assert_eq!(body["verified"], true);
+            assert_eq!(body["identity"]["name"], "张三");
+            // Stored encrypted; the service can open it for certificate subjects.
+            let sealed: Vec<u8> = sqlx::query("SELECT id_number_sealed FROM identities")
+                .fetch_one(svc.running.state.store.pool())
+                .await
+                .expect("row")
+                .try_get(0)
+                .expect("blob");
+            assert!(!sealed.windows(18).any(|w| w == b"110101199003070011"));
+            let (_, me) = svc.get("/v1/me", Some(&token)).await;
+            let account_id = me["id"].as_str().expect("id");
+            let opened = svc
+                .running
+                .state
+                .identities
+                .open(account_id, &sealed)
+                .expect("open");
+            assert_eq!(opened.as_str(), "110101199003070011");
+            assert!(
+                svc.running
+                    .state
+                    .identities
+                    .open("another", &sealed)
+                    .is_err()
+            );
+            // Phone three-factor, and the daily limit of 10 checks (form errors do not count:
+            // 3 checks so far, this is the 4th, then 6 more).
+            let phone3 = json!({
+                "method": "phone", "name": "张三", "id_number": "11010519491231002X",
+                "phone": "13512345678", "face_token": "dev-live-ok",
+            });
+            assert_eq!(
+                svc.post("/v1/identity/verify", phone3.clone(), Some(&token))
+                    .await
+                    .0,
+                200
+            );
+            for _ in 0..6 {
+                let (s, _) = svc
+                    .post(
+                        "/v1/identity/verify",
+                        with("face_token", json!("x")),
+                        Some(&token),
+                    )
+                    .await;
+                assert_eq!(s, 422);
+            }
+            let (status, body) = svc.post("/v1/identity/verify", phone3, Some(&token)).await;
+            assert_eq!(
+                (status, body["code"].as_str()),
+                (429, Some("identity_attempts"))
+            );
+            svc.running.stop().await.expect("stop");
+        }
+    }
 }

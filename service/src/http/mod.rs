@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod error;
+pub mod identity;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -23,6 +24,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::accounts::Accounts;
 use crate::authority::Authority;
+use crate::identity::Identities;
 use crate::sms::DevOutbox;
 use crate::store::Store;
 use error::ApiError;
@@ -87,6 +89,7 @@ pub struct AppState {
     pub store: Store,
     pub authority: Authority,
     pub accounts: Accounts,
+    pub identities: Identities,
     pub metrics: Arc<Metrics>,
     /// The development SMS outbox (development mode only).
     pub dev_outbox: Option<DevOutbox>,
@@ -161,6 +164,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/me/platform", axum::routing::put(auth::choose_platform))
         .route("/v1/platforms", get(auth::platforms))
         .route("/v1/dev/sms-outbox", get(auth::dev_outbox))
+        .route("/v1/identity", get(identity::get))
+        .route("/v1/identity/verify", axum::routing::post(identity::verify))
         .fallback(|| async { ApiError::not_found() })
         .with_state(state)
         .layer(middleware::from_fn_with_state(metrics, track))

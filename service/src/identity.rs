@@ -1,0 +1,451 @@
+//! Real-name verification (seed 000 §2.1 B): bank-card four-factor (name, ID number, card,
+//! reserved phone) or phone three-factor (name, ID number, phone), each with a face-liveness
+//! token from the app. Checks go through an [`IdentityProvider`]; the development provider is
+//! deterministic and refused outside `--dev`. ID numbers are validated (GB 11643), stored
+//! encrypted, and shown masked.
+
+use std::sync::Arc;
+
+use aes_gcm::aead::{Aead, KeyInit, Payload};
+use mcert_core::clock::{Clock, unix_millis};
+use mcert_core::crypto::hash;
+use mcert_core::validate;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sqlx::Row;
+use zeroize::Zeroizing;
+
+use crate::audit;
+use crate::store::{Store, StoreError};
+
+/// Verification attempts an account may make per day.
+pub const ATTEMPTS_PER_DAY: i64 = 10;
+const DAY_MS: i64 = 86_400_000;
+
+/// How the person proves who they are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// Name, ID number, bank card and the phone reserved at the bank.
+    BankCard,
+    /// Name, ID number and a real-name registered phone.
+    Phone,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::BankCard => "bank_card",
+            Method::Phone => "phone",
+        }
+    }
+}
+
+/// What the app submits.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VerificationRequest {
+    pub method: Method,
+    pub name: String,
+    pub id_number: String,
+    #[serde(default)]
+    pub bank_card: Option<String>,
+    pub phone: String,
+    /// Token of the face-liveness check the app ran.
+    pub face_token: String,
+}
+
+impl std::fmt::Debug for VerificationRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VerificationRequest")
+            .field("method", &self.method)
+            .field("id_number", &validate::mask_id_number(&self.id_number))
+            .finish_non_exhaustive()
+    }
+}
+
+/// A provider's answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Pass {
+        reference: String,
+    },
+    /// The factors do not belong together (e.g. the card is not the person's).
+    Mismatch,
+    /// The face-liveness check failed.
+    NotLive,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IdentityError {
+    #[error("name must be 2 to 30 characters")]
+    BadName,
+    #[error("invalid identity number")]
+    BadIdNumber,
+    #[error("invalid bank card number")]
+    BadBankCard,
+    #[error("invalid mobile number")]
+    BadPhone,
+    #[error("the factors do not match")]
+    Mismatch,
+    #[error("face liveness check failed")]
+    NotLive,
+    #[error("too many verification attempts today")]
+    TooManyAttempts,
+    #[error("identity provider failed: {0}")]
+    Provider(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("encryption failed")]
+    Crypto,
+}
+
+impl From<sqlx::Error> for IdentityError {
+    fn from(e: sqlx::Error) -> Self {
+        IdentityError::Store(StoreError::Database(e))
+    }
+}
+
+/// Checks the factors with an outside service.
+#[async_trait::async_trait]
+pub trait IdentityProvider: Send + Sync + std::fmt::Debug {
+    fn is_dev(&self) -> bool;
+    async fn verify(&self, request: &VerificationRequest) -> Result<Verdict, IdentityError>;
+}
+
+/// Development provider. Documented test identities:
+/// - every well-formed request passes, with face token `dev-live-ok`;
+/// - a name starting with `拒绝` is a mismatch (the factors do not belong together);
+/// - any other face token fails liveness.
+#[derive(Debug, Clone, Default)]
+pub struct DevIdentityProvider;
+
+/// The face token the development provider accepts.
+pub const DEV_FACE_TOKEN: &str = "dev-live-ok";
+
+#[async_trait::async_trait]
+impl IdentityProvider for DevIdentityProvider {
+    fn is_dev(&self) -> bool {
+        true
+    }
+
+    async fn verify(&self, request: &VerificationRequest) -> Result<Verdict, IdentityError> {
+        if request.face_token != DEV_FACE_TOKEN {
+            return Ok(Verdict::NotLive);
+        }
+        if request.name.starts_with("拒绝") {
+            return Ok(Verdict::Mismatch);
+        }
+        let digest = hash::sha256(format!("{}:{}", request.name, request.id_number).as_bytes());
+        Ok(Verdict::Pass {
+            reference: format!("dev-{}", hex::encode(&digest[..8])),
+        })
+    }
+}
+
+/// Production shape: `POST {url}` with the factors as JSON and an HMAC signature header;
+/// answers `{"result": "pass" | "mismatch" | "not_live", "reference": …}`.
+#[derive(Clone)]
+pub struct WebhookIdentityProvider {
+    url: String,
+    secret: Zeroizing<Vec<u8>>,
+    http: reqwest::Client,
+}
+
+impl std::fmt::Debug for WebhookIdentityProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookIdentityProvider")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl WebhookIdentityProvider {
+    pub fn new(url: &str, secret: &[u8]) -> Result<Self, IdentityError> {
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(15))
+            .build()
+            .map_err(|e| IdentityError::Provider(e.to_string()))?;
+        Ok(WebhookIdentityProvider {
+            url: url.to_string(),
+            secret: Zeroizing::new(secret.to_vec()),
+            http,
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl IdentityProvider for WebhookIdentityProvider {
+    fn is_dev(&self) -> bool {
+        false
+    }
+
+    async fn verify(&self, r: &VerificationRequest) -> Result<Verdict, IdentityError> {
+        let body = json!({
+            "method": r.method.as_str(), "name": r.name, "id_number": r.id_number,
+            "bank_card": r.bank_card, "phone": r.phone, "face_token": r.face_token,
+        })
+        .to_string();
+        let signature = hex::encode(hash::hmac_sha256(&self.secret, &[body.as_bytes()]));
+        let response = self
+            .http
+            .post(&self.url)
+            .header("content-type", "application/json")
+            .header("x-mcert-signature", signature)
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| IdentityError::Provider(e.to_string()))?;
+        if !response.status().is_success() {
+            return Err(IdentityError::Provider(format!(
+                "status {}",
+                response.status()
+            )));
+        }
+        let answer: serde_json::Value = response
+            .json()
+            .await
+            .map_err(|e| IdentityError::Provider(e.to_string()))?;
+        match answer["result"].as_str() {
+            Some("pass") => Ok(Verdict::Pass {
+                reference: answer["reference"].as_str().unwrap_or("").to_string(),
+            }),
+            Some("mismatch") => Ok(Verdict::Mismatch),
+            Some("not_live") => Ok(Verdict::NotLive),
+            _ => Err(IdentityError::Provider("unexpected answer".into())),
+        }
+    }
+}
+
+/// A verified identity as shown to its owner.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct VerifiedIdentity {
+    pub name: String,
+    pub id_number_masked: String,
+    pub method: Method,
+    pub verified_at: String,
+}
+
+/// Real-name verification service.
+#[derive(Clone)]
+pub struct Identities {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    provider: Arc<dyn IdentityProvider>,
+    seal_key: Arc<Zeroizing<[u8; 32]>>,
+    lookup_key: Arc<Zeroizing<[u8; 32]>>,
+}
+
+impl std::fmt::Debug for Identities {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Identities")
+            .field("provider", &self.provider)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Identities {
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        provider: Arc<dyn IdentityProvider>,
+        seal_key: Zeroizing<[u8; 32]>,
+        lookup_key: Zeroizing<[u8; 32]>,
+    ) -> Self {
+        Identities {
+            store,
+            clock,
+            provider,
+            seal_key: Arc::new(seal_key),
+            lookup_key: Arc::new(lookup_key),
+        }
+    }
+
+    fn seal(&self, account_id: &str, id_number: &str) -> Result<Vec<u8>, IdentityError> {
+        let mut nonce = [0u8; 12];
+        getrandom::fill(&mut nonce).map_err(|_| IdentityError::Crypto)?;
+        let cipher = aes_gcm::Aes256Gcm::new_from_slice(&self.seal_key[..])
+            .map_err(|_| IdentityError::Crypto)?;
+        let n = aes_gcm::Nonce::try_from(&nonce[..]).map_err(|_| IdentityError::Crypto)?;
+        let ct = cipher
+            .encrypt(
+                &n,
+                Payload {
+                    msg: id_number.as_bytes(),
+                    aad: account_id.as_bytes(),
+                },
+            )
+            .map_err(|_| IdentityError::Crypto)?;
+        let mut out = nonce.to_vec();
+        out.extend_from_slice(&ct);
+        Ok(out)
+    }
+
+    /// Opens a sealed identity number (for issuing certificates to its owner).
+    pub fn open(
+        &self,
+        account_id: &str,
+        sealed: &[u8],
+    ) -> Result<Zeroizing<String>, IdentityError> {
+        if sealed.len() < 12 + 16 {
+            return Err(IdentityError::Crypto);
+        }
+        let cipher = aes_gcm::Aes256Gcm::new_from_slice(&self.seal_key[..])
+            .map_err(|_| IdentityError::Crypto)?;
+        let n = aes_gcm::Nonce::try_from(&sealed[..12]).map_err(|_| IdentityError::Crypto)?;
+        let pt = cipher
+            .decrypt(
+                &n,
+                Payload {
+                    msg: &sealed[12..],
+                    aad: account_id.as_bytes(),
+                },
+            )
+            .map_err(|_| IdentityError::Crypto)?;
+        String::from_utf8(pt)
+            .map(Zeroizing::new)
+            .map_err(|_| IdentityError::Crypto)
+    }
+
+    /// A keyed hash of an identity number, to find a person without decrypting every record.
+    pub fn lookup_hash(&self, id_number: &str) -> String {
+        hex::encode(hash::hmac_sha256(
+            &self.lookup_key[..],
+            &[id_number.to_ascii_uppercase().as_bytes()],
+        ))
+    }
+
+    /// Checks the request's form, asks the provider, and records the verified identity.
+    pub async fn verify(
+        &self,
+        account_id: &str,
+        req: &VerificationRequest,
+    ) -> Result<VerifiedIdentity, IdentityError> {
+        let name = req.name.trim();
+        let chars = name.chars().count();
+        if !(2..=30).contains(&chars) || name.chars().any(char::is_control) {
+            return Err(IdentityError::BadName);
+        }
+        if !validate::is_id_number(&req.id_number) {
+            return Err(IdentityError::BadIdNumber);
+        }
+        if !validate::is_mobile(&req.phone) {
+            return Err(IdentityError::BadPhone);
+        }
+        if req.method == Method::BankCard
+            && !req.bank_card.as_deref().is_some_and(validate::is_bank_card)
+        {
+            return Err(IdentityError::BadBankCard);
+        }
+        let now_t = self.clock.now();
+        let now = unix_millis(now_t);
+        let attempts: i64 = sqlx::query(
+            "SELECT COUNT(*) FROM identity_attempts WHERE account_id = $1 AND created_at > $2",
+        )
+        .bind(account_id)
+        .bind(now - DAY_MS)
+        .fetch_one(self.store.pool())
+        .await?
+        .try_get(0)?;
+        if attempts >= ATTEMPTS_PER_DAY {
+            return Err(IdentityError::TooManyAttempts);
+        }
+        let verdict = self.provider.verify(req).await?;
+        let outcome = match &verdict {
+            Verdict::Pass { .. } => "pass",
+            Verdict::Mismatch => "mismatch",
+            Verdict::NotLive => "not_live",
+        };
+        let attempt_id = mcert_core::id::ulid(now_t).map_err(|_| IdentityError::Crypto)?;
+        let mut tx = self.store.pool().begin().await?;
+        sqlx::query("INSERT INTO identity_attempts (id, account_id, method, outcome, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(&attempt_id)
+            .bind(account_id)
+            .bind(req.method.as_str())
+            .bind(outcome)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        let reference = match verdict {
+            Verdict::Pass { reference } => reference,
+            Verdict::Mismatch | Verdict::NotLive => {
+                audit::append(
+                    &mut tx,
+                    self.store.engine(),
+                    now,
+                    &format!("account:{account_id}"),
+                    "identity.failed",
+                    account_id,
+                    &json!({"method": req.method.as_str(), "outcome": outcome}),
+                )
+                .await?;
+                tx.commit().await?;
+                return Err(if outcome == "mismatch" {
+                    IdentityError::Mismatch
+                } else {
+                    IdentityError::NotLive
+                });
+            }
+        };
+        let id_number = req.id_number.to_ascii_uppercase();
+        let masked = validate::mask_id_number(&id_number);
+        // One verified identity per account; verifying again replaces it.
+        sqlx::query("DELETE FROM identities WHERE account_id = $1")
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO identities (account_id, name, id_number_sealed, id_number_masked, id_number_lookup, method, provider_ref, verified_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(account_id)
+        .bind(name)
+        .bind(self.seal(account_id, &id_number)?)
+        .bind(&masked)
+        .bind(self.lookup_hash(&id_number))
+        .bind(req.method.as_str())
+        .bind(&reference)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        audit::append(
+            &mut tx,
+            self.store.engine(),
+            now,
+            &format!("account:{account_id}"),
+            "identity.verified",
+            account_id,
+            &json!({"method": req.method.as_str(), "id_number": masked}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(VerifiedIdentity {
+            name: name.to_string(),
+            id_number_masked: masked,
+            method: req.method,
+            verified_at: mcert_core::clock::rfc3339(now_t),
+        })
+    }
+
+    /// The account's verified identity, if any.
+    pub async fn get(&self, account_id: &str) -> Result<Option<VerifiedIdentity>, IdentityError> {
+        let row = sqlx::query("SELECT name, id_number_masked, method, verified_at FROM identities WHERE account_id = $1")
+            .bind(account_id)
+            .fetch_optional(self.store.pool())
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let method: String = row.try_get(2)?;
+        Ok(Some(VerifiedIdentity {
+            name: row.try_get(0)?,
+            id_number_masked: row.try_get(1)?,
+            method: if method == "bank_card" {
+                Method::BankCard
+            } else {
+                Method::Phone
+            },
+            verified_at: mcert_core::clock::rfc3339(mcert_core::clock::from_unix_millis(
+                row.try_get(3)?,
+            )),
+        }))
+    }
+}
