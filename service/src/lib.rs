@@ -9,6 +9,7 @@ pub mod config;
 pub mod http;
 pub mod i18n;
 pub mod identity;
+pub mod orders;
 pub mod server;
 pub mod sms;
 pub mod store;

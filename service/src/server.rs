@@ -15,6 +15,7 @@ use crate::authority::{Authority, AuthorityConfig, AuthorityError, OperatorKey};
 use crate::config::ServiceConfig;
 use crate::http::{AppState, Metrics, router};
 use crate::identity::{DevIdentityProvider, Identities, IdentityProvider, WebhookIdentityProvider};
+use crate::orders::{DevGateway, Orders, Product};
 use crate::sms::{DevOutbox, SmsProvider, WebhookSms};
 use crate::store::{Store, StoreError};
 
@@ -36,6 +37,8 @@ pub enum ServiceError {
     NoIdentityProvider,
     #[error(transparent)]
     Identity(#[from] crate::identity::IdentityError),
+    #[error(transparent)]
+    Orders(#[from] crate::orders::OrderError),
     #[error("SMS provider: {0}")]
     Sms(#[from] crate::sms::SmsError),
     #[error(transparent)]
@@ -55,6 +58,35 @@ pub const DEV_PLATFORMS: [(&str, &str); 2] = [
     ("qhny", "青海能源集团数字招采平台"),
     ("minegoods", "中国矿用物资网招标平台"),
 ];
+
+/// The catalogue a new service starts with (seed 000: personal certificates; seed 003: the
+/// 300 CNY/year package of one organisation and two personal certificates).
+pub fn default_catalogue() -> Vec<(Product, bool)> {
+    vec![
+        (
+            Product {
+                id: "personal".into(),
+                name: "个人证书".into(),
+                personal_certs: 1,
+                organization_certs: 0,
+                price_fen_per_year: 10_000,
+                currency: "CNY".into(),
+            },
+            false,
+        ),
+        (
+            Product {
+                id: "org-package".into(),
+                name: "单位证书套餐（单位证书 1 张 + 个人证书 2 张）".into(),
+                personal_certs: 2,
+                organization_certs: 1,
+                price_fen_per_year: 30_000,
+                currency: "CNY".into(),
+            },
+            true,
+        ),
+    ]
+}
 
 /// Where the operator key comes from: `MCERT_OPERATOR_KEY`, the configured file, or (only with
 /// `--dev`) a key generated into the data folder on first start.
@@ -201,7 +233,7 @@ pub async fn start_with_clock(
     );
     let accounts = Accounts::new(
         store.clone(),
-        clock,
+        clock.clone(),
         operator_key.derive("sms code mac"),
         sms,
     );
@@ -210,11 +242,28 @@ pub async fn start_with_clock(
             accounts.add_platform(id, name).await?;
         }
     }
+    let gateway = DevGateway::new(
+        operator_key.derive("dev payment gateway"),
+        &format!("http://{addr}"),
+    )?;
+    let orders = Orders::new(
+        store.clone(),
+        clock.clone(),
+        authority.clone(),
+        identities.clone(),
+        gateway,
+    );
+    if orders.catalogue().await?.is_empty() {
+        for (product, review) in default_catalogue() {
+            orders.put_product(&product, review).await?;
+        }
+    }
     let state = AppState {
         store,
         authority,
         accounts,
         identities,
+        orders,
         metrics: Arc::new(Metrics::default()),
         dev_outbox,
     };

@@ -1052,4 +1052,262 @@ mod login {
             svc.running.stop().await.expect("stop");
         }
     }
+
+    async fn verified_user(svc: &Service, phone: &str, name: &str, id_number: &str) -> String {
+        let token = svc.login(phone).await;
+        let (status, body) = svc
+            .post(
+                "/v1/identity/verify",
+                json!({"method": "phone", "name": name, "id_number": id_number, "phone": phone, "face_token": "dev-live-ok"}),
+                Some(&token),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        token
+    }
+
+    async fn wait_completed(svc: &Service, token: &str, order_id: &str) -> Value {
+        for _ in 0..100 {
+            let (_, order) = svc
+                .get(&format!("/v1/orders/{order_id}"), Some(token))
+                .await;
+            if order["status"] == "completed" {
+                return order;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("order {order_id} never completed");
+    }
+
+    #[tokio::test]
+    async fn buy_pay_and_install_a_personal_certificate() {
+        for db in databases().await {
+            let svc = Service::start(&db.url).await;
+            // Without real-name verification there is no order.
+            let stranger = svc.login("13700000001").await;
+            let (status, body) = svc
+                .post(
+                    "/v1/orders",
+                    json!({"product_id": "personal", "years": 1}),
+                    Some(&stranger),
+                )
+                .await;
+            assert_eq!(
+                (status, body["code"].as_str()),
+                (403, Some("identity_required"))
+            );
+
+            let token = verified_user(&svc, "13800138000", "张三", "110101199003070011").await;
+            let (_, catalogue) = svc.get("/v1/catalog", None).await;
+            assert!(
+                catalogue["items"]
+                    .as_array()
+                    .expect("items")
+                    .iter()
+                    .any(|p| p["id"] == "personal")
+            );
+            for (body, code) in [
+                (json!({"product_id": "personal", "years": 4}), "bad_period"),
+                (json!({"product_id": "gold", "years": 1}), "unknown_product"),
+            ] {
+                let (_, b) = svc.post("/v1/orders", body, Some(&token)).await;
+                assert_eq!(b["code"], code);
+            }
+            // The same Idempotency-Key gives the same order.
+            let place = || async {
+                let r = svc
+                    .http
+                    .post(format!("{}/v1/orders", svc.base))
+                    .bearer_auth(&token)
+                    .header("idempotency-key", "k-1")
+                    .json(&json!({"product_id": "personal", "years": 2}))
+                    .send()
+                    .await
+                    .expect("send");
+                assert_eq!(r.status(), 201);
+                r.json::<Value>().await.expect("json")
+            };
+            let order = place().await;
+            assert_eq!(place().await["id"], order["id"]);
+            assert_eq!(order["status_label"], "待支付");
+            assert_eq!(order["amount_fen"], 20_000);
+            let order_id = order["id"].as_str().expect("id").to_string();
+            // Someone else's token does not reach it.
+            assert_eq!(
+                svc.get(&format!("/v1/orders/{order_id}"), Some(&stranger))
+                    .await
+                    .0,
+                404
+            );
+
+            // A forged or wrong notification changes nothing.
+            let gateway = svc.running.state.orders.gateway().clone();
+            let note = |amount: i64, txn: &str| {
+                serde_json::to_vec(&json!({"order_id": order_id, "transaction_id": txn, "amount_fen": amount, "currency": "CNY"})).expect("json")
+            };
+            let notify = |body: Vec<u8>, signature: String| {
+                let http = svc.http.clone();
+                let url = format!("{}/v1/payments/notify/dev", svc.base);
+                async move {
+                    let r = http
+                        .post(url)
+                        .header("content-type", "application/json")
+                        .header("x-mcert-signature", signature)
+                        .body(body)
+                        .send()
+                        .await
+                        .expect("send");
+                    let status = r.status().as_u16();
+                    (status, r.json::<Value>().await.unwrap_or(Value::Null))
+                }
+            };
+            let (status, b) = notify(note(20_000, "t-forged"), "00".repeat(32)).await;
+            assert_eq!((status, b["code"].as_str()), (401, Some("bad_signature")));
+            let wrong = note(1, "t-wrong");
+            let (status, b) = notify(wrong.clone(), gateway.sign(&wrong)).await;
+            assert_eq!((status, b["code"].as_str()), (400, Some("amount_mismatch")));
+            assert_eq!(
+                svc.get(&format!("/v1/orders/{order_id}"), Some(&token))
+                    .await
+                    .1["status"],
+                "awaiting_payment"
+            );
+
+            // Pay: the gateway's notification arrives asynchronously.
+            let (status, _) = svc
+                .post(
+                    &format!("/v1/orders/{order_id}/pay"),
+                    json!({}),
+                    Some(&token),
+                )
+                .await;
+            assert_eq!(status, 202);
+            let paid = wait_completed(&svc, &token, &order_id).await;
+            assert_eq!(paid["status_label"], "已完成");
+            // A replayed or duplicated notification changes nothing; another payment conflicts.
+            let again = note(20_000, "t-second");
+            let (status, b) = notify(again.clone(), gateway.sign(&again)).await;
+            assert_eq!((status, b["code"].as_str()), (409, Some("already_paid")));
+            let (_, ents) = svc.get("/v1/entitlements", Some(&token)).await;
+            let ents = ents["items"].as_array().expect("items").clone();
+            assert_eq!(ents.len(), 1);
+            assert_eq!(ents[0]["status"], "assigned");
+            let ent_id = ents[0]["id"].as_str().expect("id").to_string();
+
+            // Install: key made on the "device", CSR sent, certificate back.
+            let (device_key, csr_der) = device_csr(Algorithm::Sm2);
+            use base64ct::Encoding;
+            let (status, b) = svc
+                .post(
+                    &format!("/v1/entitlements/{ent_id}/install"),
+                    json!({"csr": base64ct::Base64::encode_string(&csr_der)}),
+                    Some(&stranger),
+                )
+                .await;
+            assert_eq!(
+                (status, b["code"].as_str()),
+                (404, Some("unknown_entitlement"))
+            );
+            let (status, b) = svc
+                .post(
+                    &format!("/v1/entitlements/{ent_id}/install"),
+                    json!({"csr": "bm90IGEgY3Ny"}),
+                    Some(&token),
+                )
+                .await;
+            assert_eq!(
+                (status, b["code"].as_str()),
+                (400, Some("bad_request")),
+                "{b}"
+            );
+            let (status, installed) = svc
+                .post(
+                    &format!("/v1/entitlements/{ent_id}/install"),
+                    json!({"csr": base64ct::Base64::encode_string(&csr_der)}),
+                    Some(&token),
+                )
+                .await;
+            assert_eq!(status, 200, "{installed}");
+            let der =
+                base64ct::Base64::decode_vec(installed["certificate"].as_str().expect("cert"))
+                    .expect("b64");
+            let cert = x509::parse_certificate(&der).expect("cert");
+            assert_eq!(
+                &x509::certificate_public_key(&cert).expect("pk"),
+                device_key.public_key()
+            );
+            let info = x509::info(&cert).expect("info");
+            assert_eq!(info.subject.common_name.as_deref(), Some("张三"));
+            assert_eq!(
+                info.subject.serial_number.as_deref(),
+                Some("110101199003070011")
+            );
+            let h = svc
+                .running
+                .state
+                .authority
+                .hierarchy(Algorithm::Sm2)
+                .expect("h");
+            mcert_core::crypto::path::validate(
+                &cert,
+                std::slice::from_ref(&h.issuing),
+                std::slice::from_ref(&h.root),
+                &mcert_core::crypto::path::ValidationOptions::at(std::time::SystemTime::now()),
+            )
+            .expect("path");
+            // Twice is refused; the list shows it.
+            let (status, b) = svc
+                .post(
+                    &format!("/v1/entitlements/{ent_id}/install"),
+                    json!({"csr": base64ct::Base64::encode_string(&csr_der)}),
+                    Some(&token),
+                )
+                .await;
+            assert_eq!((status, b["code"].as_str()), (409, Some("not_installable")));
+            let (_, certs) = svc.get("/v1/certificates", Some(&token)).await;
+            assert_eq!(certs["items"][0]["serial"], installed["serial"]);
+            assert_eq!(certs["items"][0]["status"], "good");
+            assert_eq!(certs["items"][0]["algorithm"], "sm2");
+            let (_, none) = svc.get("/v1/certificates", Some(&stranger)).await;
+            assert_eq!(none["items"].as_array().map(Vec::len), Some(0));
+
+            // Cancelling: only unpaid orders.
+            let (_, second) = svc
+                .post(
+                    "/v1/orders",
+                    json!({"product_id": "personal", "years": 1}),
+                    Some(&token),
+                )
+                .await;
+            let second_id = second["id"].as_str().expect("id");
+            let (status, cancelled) = svc
+                .post(
+                    &format!("/v1/orders/{second_id}/cancel"),
+                    json!({}),
+                    Some(&token),
+                )
+                .await;
+            assert_eq!(
+                (status, cancelled["status_label"].as_str()),
+                (200, Some("已取消"))
+            );
+            let (status, b) = svc
+                .post(
+                    &format!("/v1/orders/{order_id}/cancel"),
+                    json!({}),
+                    Some(&token),
+                )
+                .await;
+            assert_eq!((status, b["code"].as_str()), (409, Some("not_payable")));
+            let (status, b) = svc
+                .post(
+                    &format!("/v1/orders/{second_id}/pay"),
+                    json!({}),
+                    Some(&token),
+                )
+                .await;
+            assert_eq!((status, b["code"].as_str()), (409, Some("not_payable")));
+            svc.running.stop().await.expect("stop");
+        }
+    }
 }

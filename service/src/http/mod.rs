@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod error;
 pub mod identity;
+pub mod orders;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -25,6 +26,7 @@ use tower_http::trace::TraceLayer;
 use crate::accounts::Accounts;
 use crate::authority::Authority;
 use crate::identity::Identities;
+use crate::orders::Orders;
 use crate::sms::DevOutbox;
 use crate::store::Store;
 use error::ApiError;
@@ -90,6 +92,7 @@ pub struct AppState {
     pub authority: Authority,
     pub accounts: Accounts,
     pub identities: Identities,
+    pub orders: Orders,
     pub metrics: Arc<Metrics>,
     /// The development SMS outbox (development mode only).
     pub dev_outbox: Option<DevOutbox>,
@@ -166,6 +169,24 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/dev/sms-outbox", get(auth::dev_outbox))
         .route("/v1/identity", get(identity::get))
         .route("/v1/identity/verify", axum::routing::post(identity::verify))
+        .route("/v1/catalog", get(orders::catalogue))
+        .route("/v1/orders", get(orders::list).post(orders::create))
+        .route("/v1/orders/{id}", get(orders::get))
+        .route("/v1/orders/{id}/pay", axum::routing::post(orders::pay))
+        .route(
+            "/v1/orders/{id}/cancel",
+            axum::routing::post(orders::cancel),
+        )
+        .route(
+            "/v1/payments/notify/dev",
+            axum::routing::post(orders::notify_dev),
+        )
+        .route("/v1/entitlements", get(orders::entitlements))
+        .route(
+            "/v1/entitlements/{id}/install",
+            axum::routing::post(orders::install),
+        )
+        .route("/v1/certificates", get(orders::certificates))
         .fallback(|| async { ApiError::not_found() })
         .with_state(state)
         .layer(middleware::from_fn_with_state(metrics, track))
