@@ -1,6 +1,9 @@
-//! What only a device needs: the PIN-protected key store, the device secret, QR decoding.
+//! What only a device needs: the PIN-protected key store, the device secret, QR decoding, the
+//! service client and the device flows.
 
+pub mod client;
 pub mod envelope;
+pub mod flows;
 pub mod keystore;
 pub mod pin;
 pub mod qr;

@@ -1,0 +1,410 @@
+//! A typed client of the issuance service (reqwest with rustls), as the phone uses it.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+/// What went wrong talking to the service.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClientError {
+    /// The service answered with an error: its HTTP status, stable code and (zh-CN) message.
+    #[error("{message} [{code}, HTTP {status}]")]
+    Api {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    #[error("cannot reach the service: {0}")]
+    Network(String),
+    #[error("unexpected answer from the service: {0}")]
+    Decode(String),
+    #[error("not logged in")]
+    NotLoggedIn,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+pub struct Account {
+    pub id: String,
+    pub phone: String,
+    pub phone_masked: String,
+    pub platform_id: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+pub struct LoginSession {
+    pub token: String,
+    pub expires_at: String,
+    pub account: Account,
+    pub new_account: bool,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+pub struct Platform {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+pub struct Identity {
+    pub name: String,
+    pub id_number_masked: String,
+    pub method: String,
+    pub verified_at: String,
+}
+
+/// Real-name verification request (bank card four-factor or phone three-factor).
+#[derive(Clone, Serialize)]
+pub struct IdentityRequest {
+    /// `bank_card` or `phone`.
+    pub method: String,
+    pub name: String,
+    pub id_number: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bank_card: Option<String>,
+    pub phone: String,
+    pub face_token: String,
+}
+
+impl std::fmt::Debug for IdentityRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IdentityRequest")
+            .field("method", &self.method)
+            .field(
+                "id_number",
+                &crate::validate::mask_id_number(&self.id_number),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+pub struct Product {
+    pub id: String,
+    pub name: String,
+    pub personal_certs: i64,
+    pub organization_certs: i64,
+    pub price_fen_per_year: i64,
+    pub currency: String,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+pub struct Order {
+    pub id: String,
+    pub product_id: String,
+    pub years: i64,
+    pub amount_fen: i64,
+    pub currency: String,
+    pub status: String,
+    pub status_label: String,
+    pub reject_reason: Option<String>,
+    pub created_at: String,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+pub struct Entitlement {
+    pub id: String,
+    pub order_id: String,
+    pub kind: String,
+    pub years: i64,
+    pub status: String,
+    pub certificate_serial: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+pub struct Installed {
+    pub serial: String,
+    /// Base64 DER.
+    pub certificate: String,
+    pub chain: Vec<String>,
+    pub not_after: String,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+pub struct CertificateView {
+    pub serial: String,
+    pub entitlement_id: String,
+    pub subject: String,
+    pub issuer: String,
+    pub algorithm: String,
+    pub not_before: String,
+    pub not_after: String,
+    pub status: String,
+    pub certificate: String,
+}
+
+#[derive(Deserialize)]
+struct Items<T> {
+    items: Vec<T>,
+}
+
+/// The service client. Holds the session token once logged in.
+#[derive(Clone)]
+pub struct ServiceClient {
+    http: reqwest::Client,
+    base: String,
+    token: Option<String>,
+}
+
+impl std::fmt::Debug for ServiceClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServiceClient")
+            .field("base", &self.base)
+            .field("logged_in", &self.token.is_some())
+            .finish()
+    }
+}
+
+impl ServiceClient {
+    pub fn new(base_url: &str) -> Result<Self, ClientError> {
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(30))
+            .build()
+            .map_err(|e| ClientError::Network(e.to_string()))?;
+        Ok(ServiceClient {
+            http,
+            base: base_url.trim_end_matches('/').to_string(),
+            token: None,
+        })
+    }
+
+    pub fn with_token(mut self, token: Option<String>) -> Self {
+        self.token = token;
+        self
+    }
+
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+
+    async fn call<T: DeserializeOwned>(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+        auth: bool,
+        idempotency_key: Option<&str>,
+    ) -> Result<T, ClientError> {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if auth {
+            let token = self.token.as_deref().ok_or(ClientError::NotLoggedIn)?;
+            req = req.bearer_auth(token);
+        }
+        if let Some(key) = idempotency_key {
+            req = req.header("idempotency-key", key);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let response = req
+            .send()
+            .await
+            .map_err(|e| ClientError::Network(e.to_string()))?;
+        let status = response.status();
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| ClientError::Network(e.to_string()))?;
+        if !status.is_success() {
+            let v: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+            return Err(ClientError::Api {
+                status: status.as_u16(),
+                code: v["code"].as_str().unwrap_or("unknown").to_string(),
+                message: v["message"].as_str().unwrap_or("").to_string(),
+            });
+        }
+        let bytes = if bytes.is_empty() {
+            &b"null"[..]
+        } else {
+            &bytes[..]
+        };
+        serde_json::from_slice(bytes).map_err(|e| ClientError::Decode(e.to_string()))
+    }
+
+    pub async fn request_code(&self, phone: &str) -> Result<(), ClientError> {
+        let _: Value = self
+            .call(
+                reqwest::Method::POST,
+                "/v1/auth/sms-code",
+                Some(json!({"phone": phone})),
+                false,
+                None,
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Logs in and keeps the token.
+    pub async fn login(&mut self, phone: &str, code: &str) -> Result<LoginSession, ClientError> {
+        let session: LoginSession = self
+            .call(
+                reqwest::Method::POST,
+                "/v1/auth/login",
+                Some(json!({"phone": phone, "code": code})),
+                false,
+                None,
+            )
+            .await?;
+        self.token = Some(session.token.clone());
+        Ok(session)
+    }
+
+    pub async fn logout(&mut self) -> Result<(), ClientError> {
+        let _: Value = self
+            .call(
+                reqwest::Method::POST,
+                "/v1/auth/logout",
+                Some(json!({})),
+                true,
+                None,
+            )
+            .await?;
+        self.token = None;
+        Ok(())
+    }
+
+    pub async fn me(&self) -> Result<Account, ClientError> {
+        self.call(reqwest::Method::GET, "/v1/me", None, true, None)
+            .await
+    }
+
+    pub async fn platforms(&self) -> Result<Vec<Platform>, ClientError> {
+        let items: Items<Platform> = self
+            .call(reqwest::Method::GET, "/v1/platforms", None, false, None)
+            .await?;
+        Ok(items.items)
+    }
+
+    pub async fn choose_platform(&self, platform_id: &str) -> Result<Account, ClientError> {
+        self.call(
+            reqwest::Method::PUT,
+            "/v1/me/platform",
+            Some(json!({"platform_id": platform_id})),
+            true,
+            None,
+        )
+        .await
+    }
+
+    pub async fn verify_identity(
+        &self,
+        request: &IdentityRequest,
+    ) -> Result<Identity, ClientError> {
+        let body = serde_json::to_value(request).map_err(|e| ClientError::Decode(e.to_string()))?;
+        self.call(
+            reqwest::Method::POST,
+            "/v1/identity/verify",
+            Some(body),
+            true,
+            None,
+        )
+        .await
+    }
+
+    pub async fn identity(&self) -> Result<Option<Identity>, ClientError> {
+        let v: Value = self
+            .call(reqwest::Method::GET, "/v1/identity", None, true, None)
+            .await?;
+        serde_json::from_value(v["identity"].clone())
+            .map_err(|e| ClientError::Decode(e.to_string()))
+    }
+
+    pub async fn catalogue(&self) -> Result<Vec<Product>, ClientError> {
+        let items: Items<Product> = self
+            .call(reqwest::Method::GET, "/v1/catalog", None, false, None)
+            .await?;
+        Ok(items.items)
+    }
+
+    /// Places an order; retrying with the same key returns the same order.
+    pub async fn create_order(
+        &self,
+        product_id: &str,
+        years: i64,
+        idempotency_key: &str,
+    ) -> Result<Order, ClientError> {
+        self.call(
+            reqwest::Method::POST,
+            "/v1/orders",
+            Some(json!({"product_id": product_id, "years": years})),
+            true,
+            Some(idempotency_key),
+        )
+        .await
+    }
+
+    pub async fn orders(&self) -> Result<Vec<Order>, ClientError> {
+        let items: Items<Order> = self
+            .call(reqwest::Method::GET, "/v1/orders", None, true, None)
+            .await?;
+        Ok(items.items)
+    }
+
+    pub async fn order(&self, order_id: &str) -> Result<Order, ClientError> {
+        self.call(
+            reqwest::Method::GET,
+            &format!("/v1/orders/{order_id}"),
+            None,
+            true,
+            None,
+        )
+        .await
+    }
+
+    /// Starts payment; the order completes when the gateway's notification arrives.
+    pub async fn pay(&self, order_id: &str) -> Result<String, ClientError> {
+        let v: Value = self
+            .call(
+                reqwest::Method::POST,
+                &format!("/v1/orders/{order_id}/pay"),
+                Some(json!({})),
+                true,
+                None,
+            )
+            .await?;
+        Ok(v["transaction_id"].as_str().unwrap_or("").to_string())
+    }
+
+    pub async fn entitlements(&self) -> Result<Vec<Entitlement>, ClientError> {
+        let items: Items<Entitlement> = self
+            .call(reqwest::Method::GET, "/v1/entitlements", None, true, None)
+            .await?;
+        Ok(items.items)
+    }
+
+    pub async fn install(
+        &self,
+        entitlement_id: &str,
+        csr_der: &[u8],
+    ) -> Result<Installed, ClientError> {
+        use base64ct::Encoding;
+        self.call(
+            reqwest::Method::POST,
+            &format!("/v1/entitlements/{entitlement_id}/install"),
+            Some(json!({"csr": base64ct::Base64::encode_string(csr_der)})),
+            true,
+            None,
+        )
+        .await
+    }
+
+    pub async fn certificates(&self) -> Result<Vec<CertificateView>, ClientError> {
+        let items: Items<CertificateView> = self
+            .call(reqwest::Method::GET, "/v1/certificates", None, true, None)
+            .await?;
+        Ok(items.items)
+    }
+
+    /// Development mode only: the texts the development SMS provider sent to `phone`.
+    pub async fn dev_outbox(&self, phone: &str) -> Result<Vec<String>, ClientError> {
+        let items: Items<String> = self
+            .call(
+                reqwest::Method::GET,
+                &format!("/v1/dev/sms-outbox?phone={phone}"),
+                None,
+                false,
+                None,
+            )
+            .await?;
+        Ok(items.items)
+    }
+}

@@ -1,0 +1,5 @@
+//! Integration tests of the root package: the `mcert` command line, and the whole personal
+//! certificate story from a device to the service and back, checked with OpenSSL.
+
+mod cli;
+mod end_to_end;
