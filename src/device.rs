@@ -23,6 +23,9 @@ pub struct DeviceArgs {
     /// Anyone who copies the folder can then guess PINs offline.
     #[arg(long)]
     insecure_file_secret: bool,
+    /// The issuance service.
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    server: String,
     #[command(subcommand)]
     command: DeviceCommand,
 }
@@ -35,6 +38,57 @@ enum AlgArg {
 
 #[derive(Subcommand, Debug)]
 enum DeviceCommand {
+    /// Log in by SMS code (an unknown number is registered).
+    Login {
+        #[arg(long)]
+        phone: String,
+        /// The code (asked for when absent).
+        #[arg(long)]
+        code: Option<String>,
+        /// Development service only: read the code from its SMS outbox.
+        #[arg(long)]
+        dev_outbox: bool,
+        /// Platform to work on (first offered when absent).
+        #[arg(long)]
+        platform: Option<String>,
+    },
+    /// Real-name verification (phone three-factor, or bank card four-factor with --bank-card).
+    Verify {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        id_number: String,
+        #[arg(long)]
+        phone: String,
+        #[arg(long)]
+        bank_card: Option<String>,
+        /// Token of the face-liveness check (the app's camera step).
+        #[arg(long)]
+        face_token: String,
+    },
+    /// Order a product (personal certificate by default) for 1 to 3 years.
+    Order {
+        #[arg(long, default_value = "personal")]
+        product: String,
+        #[arg(long, default_value_t = 1)]
+        years: i64,
+    },
+    /// Pay an order online and wait for it to complete.
+    Pay { order_id: String },
+    /// List orders.
+    Orders,
+    /// Make a key on this device and install the certificate of a paid slot.
+    Install {
+        /// The slot (first one waiting when absent).
+        #[arg(long)]
+        entitlement: Option<String>,
+        #[arg(long, value_enum, default_value_t = AlgArg::Sm2)]
+        alg: AlgArg,
+        #[arg(long)]
+        pin: Option<String>,
+    },
+    /// List the certificates held by this account.
+    Certs,
     /// Make a key on this device, protected by a new 6-digit PIN.
     Keygen {
         #[arg(long, value_enum, default_value_t = AlgArg::Sm2)]
@@ -110,9 +164,240 @@ fn read_pin(given: Option<String>, prompt_id: &str, locale: Locale) -> Result<St
     Ok(line.trim().to_string())
 }
 
+fn alg_of(alg: AlgArg) -> Algorithm {
+    match alg {
+        AlgArg::Sm2 => Algorithm::Sm2,
+        AlgArg::P256 => Algorithm::P256,
+    }
+}
+
+fn service_error(locale: Locale, e: impl std::fmt::Display) -> CliError {
+    CliError::new(message(
+        locale,
+        "cli-service",
+        &[("detail", e.to_string().into())],
+    ))
+}
+
+/// The commands that talk to the service.
+fn run_online(
+    command: DeviceCommand,
+    home: &Path,
+    server: &str,
+    secrets: &dyn SecretStore,
+    locale: Locale,
+) -> Result<(), CliError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::new(e.to_string()))?;
+    let err = |e: mcert_core::device::flows::DeviceError| match e {
+        mcert_core::device::flows::DeviceError::KeyStore(k) => CliError::from_user(&k, locale),
+        other => service_error(locale, other),
+    };
+    let mut device =
+        mcert_core::device::flows::Device::open(home, server, secrets, KeyStoreOptions::default())
+            .map_err(err)?;
+    runtime.block_on(async move {
+        match command {
+            DeviceCommand::Login {
+                phone,
+                code,
+                dev_outbox,
+                platform,
+            } => {
+                device.request_code(&phone).await.map_err(err)?;
+                eprintln!(
+                    "{}",
+                    message(
+                        locale,
+                        "cli-code-sent",
+                        &[("phone", mcert_core::validate::mask_mobile(&phone).into())]
+                    )
+                );
+                let code = match (code, dev_outbox) {
+                    (Some(c), _) => c,
+                    (None, true) => {
+                        let text = device
+                            .client()
+                            .dev_outbox(&phone)
+                            .await
+                            .map_err(|e| service_error(locale, e))?;
+                        text.first()
+                            .map(|t| t.chars().filter(char::is_ascii_digit).take(6).collect())
+                            .unwrap_or_default()
+                    }
+                    (None, false) => read_pin(None, "cli-code-prompt", locale)?,
+                };
+                let session = device.login(&phone, &code).await.map_err(err)?;
+                let platforms = device
+                    .client()
+                    .platforms()
+                    .await
+                    .map_err(|e| service_error(locale, e))?;
+                let chosen = platform.or_else(|| platforms.first().map(|p| p.id.clone()));
+                if let Some(p) = chosen {
+                    device
+                        .client()
+                        .choose_platform(&p)
+                        .await
+                        .map_err(|e| service_error(locale, e))?;
+                }
+                println!(
+                    "{}",
+                    message(
+                        locale,
+                        "cli-logged-in",
+                        &[("phone", session.account.phone_masked.into())]
+                    )
+                );
+            }
+            DeviceCommand::Verify {
+                name,
+                id_number,
+                phone,
+                bank_card,
+                face_token,
+            } => {
+                let request = mcert_core::device::client::IdentityRequest {
+                    method: if bank_card.is_some() {
+                        "bank_card".into()
+                    } else {
+                        "phone".into()
+                    },
+                    name,
+                    id_number,
+                    bank_card,
+                    phone,
+                    face_token,
+                };
+                let id = device.verify_identity(&request).await.map_err(err)?;
+                println!(
+                    "{}",
+                    message(
+                        locale,
+                        "cli-verified",
+                        &[("name", id.name.into()), ("id", id.id_number_masked.into())]
+                    )
+                );
+            }
+            DeviceCommand::Order { product, years } => {
+                let order = device.order(&product, years).await.map_err(err)?;
+                println!("{}", order.id);
+                eprintln!(
+                    "{}",
+                    message(
+                        locale,
+                        "cli-order-placed",
+                        &[
+                            ("id", order.id.clone().into()),
+                            (
+                                "amount",
+                                format!("{}.{:02}", order.amount_fen / 100, order.amount_fen % 100)
+                                    .into()
+                            ),
+                            ("status", order.status_label.into()),
+                        ]
+                    )
+                );
+            }
+            DeviceCommand::Pay { order_id } => {
+                let order = device
+                    .pay_and_wait(&order_id, std::time::Duration::from_secs(60))
+                    .await
+                    .map_err(err)?;
+                println!(
+                    "{}",
+                    message(
+                        locale,
+                        "cli-order-paid",
+                        &[
+                            ("id", order.id.into()),
+                            ("status", order.status_label.into())
+                        ]
+                    )
+                );
+            }
+            DeviceCommand::Orders => {
+                for o in device
+                    .client()
+                    .orders()
+                    .await
+                    .map_err(|e| service_error(locale, e))?
+                {
+                    println!(
+                        "{}\t{}\t{}\t{}.{:02} {}\t{}",
+                        o.id,
+                        o.product_id,
+                        o.status_label,
+                        o.amount_fen / 100,
+                        o.amount_fen % 100,
+                        o.currency,
+                        o.created_at
+                    );
+                }
+            }
+            DeviceCommand::Install {
+                entitlement,
+                alg,
+                pin,
+            } => {
+                let entitlement = match entitlement {
+                    Some(e) => e,
+                    None => device
+                        .client()
+                        .entitlements()
+                        .await
+                        .map_err(|e| service_error(locale, e))?
+                        .into_iter()
+                        .find(|e| e.status == "assigned")
+                        .map(|e| e.id)
+                        .ok_or_else(|| CliError::new(message(locale, "cli-no-entitlement", &[])))?,
+                };
+                let pin = read_pin(pin, "cli-new-pin-prompt", locale)?;
+                let cert = device
+                    .install(&entitlement, alg_of(alg), &pin)
+                    .await
+                    .map_err(err)?;
+                println!(
+                    "{}",
+                    message(locale, "cli-installed", &[("serial", cert.serial.into())])
+                );
+            }
+            DeviceCommand::Certs => {
+                for c in device
+                    .client()
+                    .certificates()
+                    .await
+                    .map_err(|e| service_error(locale, e))?
+                {
+                    println!(
+                        "{}\t{}\t{}\t{}\t{} → {}\t{}",
+                        c.serial,
+                        c.algorithm,
+                        c.status,
+                        c.subject,
+                        c.not_before,
+                        c.not_after,
+                        c.issuer
+                    );
+                }
+            }
+            // The key store commands never reach here: `run` handles them offline.
+            DeviceCommand::Keygen { .. }
+            | DeviceCommand::Keys
+            | DeviceCommand::ChangePin { .. }
+            | DeviceCommand::Sign { .. }
+            | DeviceCommand::Csr { .. } => {}
+        }
+        Ok(())
+    })
+}
+
 pub fn run(args: DeviceArgs, locale: Locale) -> Result<(), CliError> {
     std::fs::create_dir_all(&args.home).map_err(|e| CliError::io(locale, &args.home, &e))?;
     let secrets = secret_store(&args, locale)?;
+
     let store = KeyStore::open(
         &args.home.join("keys.db"),
         secrets.as_ref(),
@@ -122,11 +407,18 @@ pub fn run(args: DeviceArgs, locale: Locale) -> Result<(), CliError> {
     let user = |e: mcert_core::device::keystore::KeyStoreError| CliError::from_user(&e, locale);
 
     match args.command {
+        online @ (DeviceCommand::Login { .. }
+        | DeviceCommand::Verify { .. }
+        | DeviceCommand::Order { .. }
+        | DeviceCommand::Pay { .. }
+        | DeviceCommand::Orders
+        | DeviceCommand::Install { .. }
+        | DeviceCommand::Certs) => {
+            drop(store);
+            return run_online(online, &args.home, &args.server, secrets.as_ref(), locale);
+        }
         DeviceCommand::Keygen { alg, label, pin } => {
-            let alg = match alg {
-                AlgArg::Sm2 => Algorithm::Sm2,
-                AlgArg::P256 => Algorithm::P256,
-            };
+            let alg = alg_of(alg);
             let pin = read_pin(pin, "cli-new-pin-prompt", locale)?;
             let key = store.generate(alg, &pin, &label).map_err(user)?;
             eprintln!(

@@ -471,3 +471,101 @@ fn serve_refuses_production_without_a_key_and_runs_in_dev() {
     );
     assert!(dir.path("dev").join("operator.key").exists());
 }
+
+/// The whole personal-certificate story from two terminals: `mcert serve --dev` and
+/// `mcert device …`.
+#[test]
+fn device_commands_against_a_running_service() {
+    use std::io::{BufRead, BufReader};
+    let dir = TempDir::new("online");
+    let mut server = Command::new(MCERT)
+        .args([
+            "serve",
+            "--dev",
+            "--data-dir",
+            s(&dir.path("service")),
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let mut first = String::new();
+    BufReader::new(server.stdout.take().expect("stdout"))
+        .read_line(&mut first)
+        .expect("read");
+    let url = format!(
+        "http://{}",
+        first
+            .split("http://")
+            .nth(1)
+            .and_then(|r| r.split('（').next())
+            .expect("url")
+    );
+    let home = dir.path("phone");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "device",
+            "--home",
+            s(&home),
+            "--insecure-file-secret",
+            "--server",
+            url.as_str(),
+        ];
+        args.extend_from_slice(extra);
+        mcert(&args)
+    };
+    let ok = |out: Output| {
+        assert!(out.status.success(), "{:?}", text(&out));
+        text(&out)
+    };
+    ok(run(&["login", "--phone", "13612345678", "--dev-outbox"]));
+    let out = run(&["order"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).1.contains("请先完成实名认证"),
+        "{:?}",
+        text(&out)
+    );
+    ok(run(&[
+        "verify",
+        "--name",
+        "李四",
+        "--id-number",
+        "11010519491231002X",
+        "--phone",
+        "13612345678",
+        "--face-token",
+        "dev-live-ok",
+    ]));
+    let (order_id, _) = ok(run(&["order", "--years", "2"]));
+    let order_id = order_id.trim().to_string();
+    let (paid, _) = ok(run(&["pay", &order_id]));
+    assert!(paid.contains("已完成"), "{paid}");
+    let (orders, _) = ok(run(&["orders"]));
+    assert!(
+        orders.contains(&order_id) && orders.contains("200.00 CNY"),
+        "{orders}"
+    );
+    let (installed, _) = ok(run(&["install", "--alg", "p256", "--pin", "135790"]));
+    assert!(installed.contains("证书已下载到本机"), "{installed}");
+    let (certs, _) = ok(run(&["certs"]));
+    assert!(
+        certs.contains("p256") && certs.contains("good") && certs.contains("李四"),
+        "{certs}"
+    );
+    let (keys, _) = ok(run(&["keys"]));
+    assert!(keys.contains("certificates=1"), "{keys}");
+    let out = run(&["install", "--pin", "135790"]);
+    assert!(
+        text(&out).1.contains("没有待下载的证书"),
+        "{:?}",
+        text(&out)
+    );
+    let _ = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status();
+    let _ = server.wait();
+}
