@@ -3,3 +3,4 @@
 
 mod cli;
 mod end_to_end;
+mod scale_out;
