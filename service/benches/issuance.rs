@@ -1,0 +1,227 @@
+//! Certificates issued per second through the HTTP API on loopback (install requests with
+//! device CSRs, 4 at a time), on SQLite and, when `MCERT_TEST_PG_URL` is set, PostgreSQL.
+//! Bounded: 300 certificates per engine (`MCERT_BENCH_QUICK=1`: 30).
+//!
+//! Run: `cargo bench -p mcert-service --bench issuance`.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use mcert_core::crypto::name::SubjectName;
+use mcert_core::crypto::{Algorithm, PrivateKey, csr};
+use mcert_service::authority::OperatorKey;
+use mcert_service::config::ServiceConfig;
+use mcert_service::orders::Notification;
+use mcert_service::server;
+use serde_json::{Value, json};
+
+async fn post(http: &reqwest::Client, url: String, token: Option<&str>, body: Value) -> Value {
+    let mut req = http.post(url).json(&body);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let r = req.send().await.expect("send");
+    assert!(r.status().is_success(), "{}", r.status());
+    r.json().await.unwrap_or(Value::Null)
+}
+
+async fn run(label: &str, database: String, count: usize) {
+    let config = ServiceConfig {
+        listen: "127.0.0.1:0".parse().expect("addr"),
+        data_dir: std::env::temp_dir().join(format!("mcert-bench-{}", std::process::id())),
+        database_url: Some(database),
+        dev: true,
+        ..Default::default()
+    };
+    let running = server::start(&config, &OperatorKey::generate().expect("key"))
+        .await
+        .expect("start");
+    let base = format!("http://{}", running.addr);
+    let http = reqwest::Client::new();
+    let phone = "13800000000";
+    post(
+        &http,
+        format!("{base}/v1/auth/sms-code"),
+        None,
+        json!({"phone": phone}),
+    )
+    .await;
+    let outbox: Value = http
+        .get(format!("{base}/v1/dev/sms-outbox?phone={phone}"))
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    let code: String = outbox["items"][0]
+        .as_str()
+        .expect("text")
+        .chars()
+        .filter(char::is_ascii_digit)
+        .take(6)
+        .collect();
+    let session = post(
+        &http,
+        format!("{base}/v1/auth/login"),
+        None,
+        json!({"phone": phone, "code": code}),
+    )
+    .await;
+    let token = session["token"].as_str().expect("token").to_string();
+    post(
+        &http,
+        format!("{base}/v1/identity/verify"),
+        Some(&token),
+        json!({"method": "phone", "name": "压测", "id_number": "110101199003070011", "phone": phone, "face_token": "dev-live-ok"}),
+    )
+    .await;
+    // Paid slots, prepared without the timing (orders paid directly, as the gateway would).
+    let account = session["account"]["id"].as_str().expect("id").to_string();
+    let orders = running.state.orders.clone();
+    for i in 0..count {
+        let order = orders
+            .create(&account, "personal", 1, None)
+            .await
+            .expect("order");
+        orders
+            .apply_payment(
+                "bench",
+                &Notification {
+                    order_id: order.id,
+                    transaction_id: format!("bench-{i}"),
+                    amount_fen: order.amount_fen,
+                    currency: order.currency,
+                },
+            )
+            .await
+            .expect("paid");
+    }
+    let entitlements: Value = http
+        .get(format!("{base}/v1/entitlements"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    let ids: Vec<String> = entitlements["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|e| e["id"].as_str().expect("id").to_string())
+        .collect();
+    let csrs: Vec<String> = (0..count)
+        .map(|i| {
+            use base64ct::Encoding;
+            let alg = if i % 2 == 0 {
+                Algorithm::Sm2
+            } else {
+                Algorithm::P256
+            };
+            let key = PrivateKey::generate(alg).expect("key");
+            let name = SubjectName {
+                common_name: Some("bench".into()),
+                ..Default::default()
+            }
+            .to_name()
+            .expect("name");
+            base64ct::Base64::encode_string(
+                &csr::to_der(&csr::build(&name, &key).expect("csr")).expect("der"),
+            )
+        })
+        .collect();
+
+    let work = Arc::new(std::sync::Mutex::new(
+        ids.into_iter().zip(csrs).collect::<Vec<_>>(),
+    ));
+    let latencies = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..4 {
+        let (work, latencies, http, base, token) = (
+            work.clone(),
+            latencies.clone(),
+            http.clone(),
+            base.clone(),
+            token.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            loop {
+                let Some((id, csr)) = work.lock().expect("lock").pop() else {
+                    break;
+                };
+                let t = Instant::now();
+                post(
+                    &http,
+                    format!("{base}/v1/entitlements/{id}/install"),
+                    Some(&token),
+                    json!({"csr": csr}),
+                )
+                .await;
+                latencies.lock().expect("lock").push(t.elapsed());
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.expect("task");
+    }
+    let elapsed = started.elapsed();
+    let mut lat: Vec<Duration> = latencies.lock().expect("lock").clone();
+    lat.sort();
+    let pick = |q: f64| lat[((lat.len() as f64 - 1.0) * q).round() as usize].as_secs_f64() * 1000.0;
+    println!(
+        "| {label} | {count} | {:.2} s | {:.0} | {:.1} ms | {:.1} ms |",
+        elapsed.as_secs_f64(),
+        count as f64 / elapsed.as_secs_f64(),
+        pick(0.5),
+        pick(0.99)
+    );
+    running.stop().await.expect("stop");
+    let _ = std::fs::remove_dir_all(&config.data_dir);
+}
+
+fn main() {
+    let count = if std::env::var("MCERT_BENCH_QUICK").is_ok() {
+        30
+    } else {
+        300
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    println!("| store | certificates | time | issued/s | p50 | p99 |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    runtime.block_on(async {
+        let dir = std::env::temp_dir().join(format!("mcert-bench-db-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        run(
+            "SQLite (file, WAL)",
+            mcert_service::store::Store::sqlite_url(&dir),
+            count,
+        )
+        .await;
+        let _ = std::fs::remove_dir_all(&dir);
+        if let Ok(admin) = std::env::var("MCERT_TEST_PG_URL") {
+            sqlx::any::install_default_drivers();
+            let name = format!("mcert_bench_{}", std::process::id());
+            let pool = sqlx::AnyPool::connect(&admin).await.expect("connect");
+            // The name is made here from digits only.
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&pool)
+                .await
+                .expect("create");
+            pool.close().await;
+            let url = format!(
+                "{}/{name}",
+                admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin)
+            );
+            run("PostgreSQL", url, count).await;
+        } else {
+            println!("(MCERT_TEST_PG_URL not set: PostgreSQL not measured)");
+        }
+    });
+}
