@@ -447,6 +447,29 @@ mod http {
                     }
                 }
             }
+            // OCSP by GET (RFC 6960 A.1): base64 of the request in the path.
+            {
+                use base64ct::Encoding;
+                let h = running
+                    .state
+                    .authority
+                    .hierarchy(Algorithm::P256)
+                    .expect("h");
+                let id = CertId::new(&h.issuing, &[0x01, 0x02], None).expect("id");
+                let req = revocation::build_ocsp_request(&[id], None).expect("req");
+                let path = base64ct::Base64::encode_string(&req)
+                    .replace('/', "%2F")
+                    .replace('+', "%2B");
+                let r = http
+                    .get(format!("{base}/v1/ocsp/{path}"))
+                    .send()
+                    .await
+                    .expect("get");
+                assert_eq!(r.status(), 200);
+                let body = r.bytes().await.expect("body");
+                let statuses = revocation::verify_ocsp_response(&body, &h.issuing).expect("verify");
+                assert_eq!(statuses[0].1, CertStatus::Unknown);
+            }
             // Errors are JSON with a stable code and a zh-CN message.
             let r = http
                 .get(format!("{base}/v1/ca/rsa/crl"))
@@ -1184,7 +1207,17 @@ mod login {
             assert_eq!(status, 202);
             let paid = wait_completed(&svc, &token, &order_id).await;
             assert_eq!(paid["status_label"], "已完成");
-            // A replayed or duplicated notification changes nothing; another payment conflicts.
+            // The same notification again (a gateway retry) is accepted and changes nothing.
+            let first_txn: String = sqlx::query("SELECT gateway_txn FROM payments")
+                .fetch_one(svc.running.state.store.pool())
+                .await
+                .expect("payment")
+                .try_get(0)
+                .expect("txn");
+            let replay = note(20_000, &first_txn);
+            let (status, b) = notify(replay.clone(), gateway.sign(&replay)).await;
+            assert_eq!((status, b["changed"].as_bool()), (200, Some(false)), "{b}");
+            // A second, different payment of a paid order conflicts.
             let again = note(20_000, "t-second");
             let (status, b) = notify(again.clone(), gateway.sign(&again)).await;
             assert_eq!((status, b["code"].as_str()), (409, Some("already_paid")));
@@ -1219,6 +1252,38 @@ mod login {
                 (status, b["code"].as_str()),
                 (400, Some("bad_request")),
                 "{b}"
+            );
+            // A CSR signed by another key than the one it carries: refused, nothing stored.
+            let mut forged =
+                x509_cert::request::CertReq::try_from(csr_der.as_slice()).expect("parse");
+            forged.info.public_key = PrivateKey::generate(Algorithm::Sm2)
+                .expect("key")
+                .public_key()
+                .to_spki()
+                .expect("spki");
+            let forged = der::Encode::to_der(&forged).expect("der");
+            let (status, b) = svc
+                .post(
+                    &format!("/v1/entitlements/{ent_id}/install"),
+                    json!({"csr": base64ct::Base64::encode_string(&forged)}),
+                    Some(&token),
+                )
+                .await;
+            assert_eq!(
+                (status, b["code"].as_str()),
+                (400, Some("bad_request")),
+                "{b}"
+            );
+            let stored: i64 = sqlx::query("SELECT COUNT(*) FROM certificates")
+                .fetch_one(svc.running.state.store.pool())
+                .await
+                .expect("count")
+                .try_get(0)
+                .expect("n");
+            assert_eq!(stored, 0);
+            assert_eq!(
+                svc.get("/v1/entitlements", Some(&token)).await.1["items"][0]["status"],
+                "assigned"
             );
             let (status, installed) = svc
                 .post(
