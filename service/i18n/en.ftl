@@ -36,3 +36,4 @@ err-amount-mismatch = The paid amount does not match the order amount
 err-already-paid = The order was already paid by another transaction
 err-unknown-entitlement = No such certificate
 err-not-installable = The certificate is { $status } and cannot be downloaded
+err-payment-gateway = The payment service is unavailable; please try again later

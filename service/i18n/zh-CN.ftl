@@ -36,3 +36,4 @@ err-amount-mismatch = 支付金额与订单金额不符
 err-already-paid = 订单已由另一笔交易支付
 err-unknown-entitlement = 找不到该证书
 err-not-installable = 该证书当前状态为【{ $status }】，不能下载
+err-payment-gateway = 支付服务暂不可用，请稍后重试

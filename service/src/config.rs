@@ -6,6 +6,17 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+/// A secret from configuration: never printed.
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 #[serde(default, deny_unknown_fields)]
 pub struct ServiceConfig {
@@ -23,11 +34,17 @@ pub struct ServiceConfig {
     pub operator_key_file: Option<PathBuf>,
     /// Logs as JSON lines.
     pub log_json: bool,
-    /// Production SMS gateway (webhook); its HMAC secret comes from `MCERT_SMS_WEBHOOK_SECRET`.
+    /// Production SMS gateway (webhook) and its HMAC secret (or `MCERT_SMS_WEBHOOK_SECRET`).
     pub sms_webhook_url: Option<String>,
-    /// Production identity verification service (webhook); its HMAC secret comes from
-    /// `MCERT_IDENTITY_WEBHOOK_SECRET`.
+    pub sms_webhook_secret: Option<Secret>,
+    /// Production identity verification service (webhook) and its HMAC secret (or
+    /// `MCERT_IDENTITY_WEBHOOK_SECRET`).
     pub identity_webhook_url: Option<String>,
+    pub identity_webhook_secret: Option<Secret>,
+    /// Production payment gateway (webhook) and its HMAC secret (or
+    /// `MCERT_PAYMENT_WEBHOOK_SECRET`).
+    pub payment_webhook_url: Option<String>,
+    pub payment_webhook_secret: Option<Secret>,
 }
 
 impl Default for ServiceConfig {
@@ -41,7 +58,11 @@ impl Default for ServiceConfig {
             operator_key_file: None,
             log_json: false,
             sms_webhook_url: None,
+            sms_webhook_secret: None,
             identity_webhook_url: None,
+            identity_webhook_secret: None,
+            payment_webhook_url: None,
+            payment_webhook_secret: None,
         }
     }
 }
@@ -105,6 +126,24 @@ impl ServiceConfig {
         }
         if let Some(v) = get("MCERT_IDENTITY_WEBHOOK_URL") {
             self.identity_webhook_url = Some(v);
+        }
+        if let Some(v) = get("MCERT_PAYMENT_WEBHOOK_URL") {
+            self.payment_webhook_url = Some(v);
+        }
+        for (key, slot) in [
+            ("MCERT_SMS_WEBHOOK_SECRET", &mut self.sms_webhook_secret),
+            (
+                "MCERT_IDENTITY_WEBHOOK_SECRET",
+                &mut self.identity_webhook_secret,
+            ),
+            (
+                "MCERT_PAYMENT_WEBHOOK_SECRET",
+                &mut self.payment_webhook_secret,
+            ),
+        ] {
+            if let Some(v) = get(key) {
+                *slot = Some(Secret(v));
+            }
         }
         if let Some(v) = get("MCERT_LOG_JSON") {
             self.log_json = flag(&v).ok_or(ConfigError::Env("MCERT_LOG_JSON", v))?;

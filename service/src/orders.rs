@@ -64,6 +64,8 @@ pub enum OrderError {
     Authority(#[from] AuthorityError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("payment gateway failed: {0}")]
+    Gateway(String),
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -193,14 +195,6 @@ impl DevGateway {
         hex::encode(hash::hmac_sha256(&self.key[..], &[body]))
     }
 
-    /// Checks a notification's signature and reads it.
-    pub fn verify(&self, body: &[u8], signature: &str) -> Result<Notification, OrderError> {
-        if !hash::ct_eq(self.sign(body).as_bytes(), signature.trim().as_bytes()) {
-            return Err(OrderError::BadSignature);
-        }
-        serde_json::from_slice(body).map_err(|_| OrderError::BadNotification)
-    }
-
     /// Starts paying `order`: the notification follows asynchronously.
     pub fn start(&self, order: &Order) -> Result<String, OrderError> {
         let mut txn = [0u8; 8];
@@ -232,6 +226,119 @@ impl DevGateway {
     }
 }
 
+/// Production payment gateway: starting a payment posts the order, HMAC-signed, to the
+/// operator's payment service (`{"order_id", "amount_fen", "currency", "notify_url"}`), which
+/// answers `{"transaction_id", "pay_url"}`; its notifications arrive, signed the same way, at
+/// `/v1/payments/notify/webhook`.
+#[derive(Clone)]
+pub struct WebhookGateway {
+    url: String,
+    notify_url: String,
+    secret: Arc<Zeroizing<Vec<u8>>>,
+    http: reqwest::Client,
+}
+
+impl std::fmt::Debug for WebhookGateway {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookGateway")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl WebhookGateway {
+    pub fn new(url: &str, secret: &[u8], base_url: &str) -> Result<Self, OrderError> {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(15))
+            .build()
+            .map_err(|e| OrderError::Internal(e.to_string()))?;
+        Ok(WebhookGateway {
+            url: url.to_string(),
+            notify_url: format!(
+                "{}/v1/payments/notify/webhook",
+                base_url.trim_end_matches('/')
+            ),
+            secret: Arc::new(Zeroizing::new(secret.to_vec())),
+            http,
+        })
+    }
+
+    fn sign(&self, body: &[u8]) -> String {
+        hex::encode(hash::hmac_sha256(&self.secret[..], &[body]))
+    }
+}
+
+/// The payment gateway in use.
+#[derive(Clone, Debug)]
+pub enum Gateway {
+    Dev(DevGateway),
+    Webhook(WebhookGateway),
+}
+
+impl Gateway {
+    /// The name used in notification URLs and payment records.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Gateway::Dev(_) => "dev",
+            Gateway::Webhook(_) => "webhook",
+        }
+    }
+
+    pub fn is_dev(&self) -> bool {
+        matches!(self, Gateway::Dev(_))
+    }
+
+    /// The signature a notification from this gateway carries (hex HMAC-SHA256 of the body).
+    pub fn sign(&self, body: &[u8]) -> String {
+        match self {
+            Gateway::Dev(g) => g.sign(body),
+            Gateway::Webhook(g) => g.sign(body),
+        }
+    }
+
+    /// Checks a notification's signature and reads it.
+    pub fn verify(&self, body: &[u8], signature: &str) -> Result<Notification, OrderError> {
+        if !hash::ct_eq(self.sign(body).as_bytes(), signature.trim().as_bytes()) {
+            return Err(OrderError::BadSignature);
+        }
+        serde_json::from_slice(body).map_err(|_| OrderError::BadNotification)
+    }
+
+    /// Starts paying `order`; returns the gateway's transaction reference.
+    pub async fn start(&self, order: &Order) -> Result<String, OrderError> {
+        match self {
+            Gateway::Dev(g) => g.start(order),
+            Gateway::Webhook(g) => {
+                let body = serde_json::to_vec(&json!({
+                    "order_id": order.id, "amount_fen": order.amount_fen,
+                    "currency": order.currency, "notify_url": g.notify_url,
+                }))
+                .map_err(|e| OrderError::Internal(e.to_string()))?;
+                let response = g
+                    .http
+                    .post(&g.url)
+                    .header("content-type", "application/json")
+                    .header("x-mcert-signature", g.sign(&body))
+                    .body(body)
+                    .send()
+                    .await
+                    .map_err(|e| OrderError::Gateway(e.to_string()))?;
+                if !response.status().is_success() {
+                    return Err(OrderError::Gateway(format!("status {}", response.status())));
+                }
+                let answer: serde_json::Value = response
+                    .json()
+                    .await
+                    .map_err(|e| OrderError::Gateway(e.to_string()))?;
+                answer["transaction_id"]
+                    .as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| OrderError::Gateway("no transaction id".into()))
+            }
+        }
+    }
+}
+
 /// Orders, payments, entitlements and installation.
 #[derive(Clone, Debug)]
 pub struct Orders {
@@ -239,7 +346,7 @@ pub struct Orders {
     clock: Arc<dyn Clock>,
     authority: Authority,
     identities: Identities,
-    gateway: DevGateway,
+    gateway: Gateway,
 }
 
 impl Orders {
@@ -248,7 +355,7 @@ impl Orders {
         clock: Arc<dyn Clock>,
         authority: Authority,
         identities: Identities,
-        gateway: DevGateway,
+        gateway: Gateway,
     ) -> Self {
         Orders {
             store,
@@ -259,7 +366,7 @@ impl Orders {
         }
     }
 
-    pub fn gateway(&self) -> &DevGateway {
+    pub fn gateway(&self) -> &Gateway {
         &self.gateway
     }
 
@@ -428,7 +535,7 @@ impl Orders {
         if order.status != "awaiting_payment" {
             return Err(OrderError::NotPayable(order.status));
         }
-        self.gateway.start(&order)
+        self.gateway.start(&order).await
     }
 
     pub async fn cancel(&self, account_id: &str, order_id: &str) -> Result<Order, OrderError> {

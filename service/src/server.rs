@@ -15,7 +15,7 @@ use crate::authority::{Authority, AuthorityConfig, AuthorityError, OperatorKey};
 use crate::config::ServiceConfig;
 use crate::http::{AppState, Metrics, router};
 use crate::identity::{DevIdentityProvider, Identities, IdentityProvider, WebhookIdentityProvider};
-use crate::orders::{DevGateway, Orders, Product};
+use crate::orders::{DevGateway, Gateway, Orders, Product, WebhookGateway};
 use crate::sms::{DevOutbox, SmsProvider, WebhookSms};
 use crate::store::{Store, StoreError};
 
@@ -37,6 +37,10 @@ pub enum ServiceError {
     NoIdentityProvider,
     #[error(transparent)]
     Identity(#[from] crate::identity::IdentityError),
+    #[error(
+        "production mode needs a payment gateway: set payment_webhook_url and MCERT_PAYMENT_WEBHOOK_SECRET, or run with --dev"
+    )]
+    NoPaymentGateway,
     #[error(transparent)]
     Orders(#[from] crate::orders::OrderError),
     #[error("SMS provider: {0}")]
@@ -199,9 +203,11 @@ pub async fn start_with_clock(
     let (sms, dev_outbox): (Arc<dyn SmsProvider>, Option<DevOutbox>) = match &config.sms_webhook_url
     {
         Some(url) => {
-            let secret = std::env::var("MCERT_SMS_WEBHOOK_SECRET")
-                .map_err(|_| ServiceError::NoSmsProvider)?;
-            (Arc::new(WebhookSms::new(url, secret.as_bytes())?), None)
+            let secret = config
+                .sms_webhook_secret
+                .as_ref()
+                .ok_or(ServiceError::NoSmsProvider)?;
+            (Arc::new(WebhookSms::new(url, secret.0.as_bytes())?), None)
         }
         None if config.dev => {
             let outbox = DevOutbox::new(store.clone(), clock.clone());
@@ -214,9 +220,11 @@ pub async fn start_with_clock(
     }
     let identity_provider: Arc<dyn IdentityProvider> = match &config.identity_webhook_url {
         Some(url) => {
-            let secret = std::env::var("MCERT_IDENTITY_WEBHOOK_SECRET")
-                .map_err(|_| ServiceError::NoIdentityProvider)?;
-            Arc::new(WebhookIdentityProvider::new(url, secret.as_bytes())?)
+            let secret = config
+                .identity_webhook_secret
+                .as_ref()
+                .ok_or(ServiceError::NoIdentityProvider)?;
+            Arc::new(WebhookIdentityProvider::new(url, secret.0.as_bytes())?)
         }
         None if config.dev => Arc::new(DevIdentityProvider),
         None => return Err(ServiceError::NoIdentityProvider),
@@ -242,10 +250,24 @@ pub async fn start_with_clock(
             accounts.add_platform(id, name).await?;
         }
     }
-    let gateway = DevGateway::new(
-        operator_key.derive("dev payment gateway"),
-        &format!("http://{addr}"),
-    )?;
+    let gateway = match &config.payment_webhook_url {
+        Some(url) => {
+            let secret = config
+                .payment_webhook_secret
+                .as_ref()
+                .ok_or(ServiceError::NoPaymentGateway)?;
+            Gateway::Webhook(WebhookGateway::new(
+                url,
+                secret.0.as_bytes(),
+                &config.base_url(addr),
+            )?)
+        }
+        None if config.dev => Gateway::Dev(DevGateway::new(
+            operator_key.derive("dev payment gateway"),
+            &format!("http://{addr}"),
+        )?),
+        None => return Err(ServiceError::NoPaymentGateway),
+    };
     let orders = Orders::new(
         store.clone(),
         clock.clone(),

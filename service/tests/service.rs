@@ -1376,3 +1376,222 @@ mod login {
         }
     }
 }
+
+/// Production mode: every provider is a real adapter talking HTTP (here to a stand-in provider
+/// on 127.0.0.1 that checks the signatures), and development endpoints are gone.
+mod production {
+    use super::*;
+    use axum::extract::State;
+    use axum::http::HeaderMap;
+    use axum::routing::post;
+    use mcert_service::config::{Secret, ServiceConfig};
+    use mcert_service::server;
+    use serde_json::{Value, json};
+    use std::sync::Mutex;
+
+    type Seen = Arc<Mutex<Vec<(String, Value)>>>;
+
+    fn checked(secret: &str, headers: &HeaderMap, body: &[u8]) -> bool {
+        let sig = headers
+            .get("x-mcert-signature")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        sig == hex::encode(mcert_core::crypto::hash::hmac_sha256(
+            secret.as_bytes(),
+            &[body],
+        ))
+    }
+
+    async fn provider() -> (String, Seen) {
+        let seen: Seen = Arc::new(Mutex::new(Vec::new()));
+        let record = |name: &'static str, secret: &'static str, answer: Value| {
+            move |State(seen): State<Seen>, headers: HeaderMap, body: axum::body::Bytes| {
+                let answer = answer.clone();
+                async move {
+                    assert!(checked(secret, &headers, &body), "{name}: bad signature");
+                    let v: Value = serde_json::from_slice(&body).expect("json");
+                    seen.lock().expect("lock").push((name.to_string(), v));
+                    axum::Json(answer)
+                }
+            }
+        };
+        let app = axum::Router::new()
+            .route("/sms", post(record("sms", "sms-secret", json!({}))))
+            .route(
+                "/identity",
+                post(record(
+                    "identity",
+                    "id-secret",
+                    json!({"result": "pass", "reference": "ref-1"}),
+                )),
+            )
+            .route(
+                "/pay",
+                post(record(
+                    "pay",
+                    "pay-secret",
+                    json!({"transaction_id": "gw-42", "pay_url": "https://pay.example/42"}),
+                )),
+            )
+            .with_state(seen.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        (format!("http://{addr}"), seen)
+    }
+
+    #[tokio::test]
+    async fn production_mode_uses_the_configured_providers() {
+        let (provider_url, seen) = provider().await;
+        let db_dir = std::env::temp_dir().join(format!("mcert-prod-{}", random_suffix()));
+        let mut config = ServiceConfig {
+            listen: "127.0.0.1:0".parse().expect("addr"),
+            data_dir: db_dir.clone(),
+            dev: false,
+            sms_webhook_url: Some(format!("{provider_url}/sms")),
+            sms_webhook_secret: Some(Secret("sms-secret".into())),
+            identity_webhook_url: Some(format!("{provider_url}/identity")),
+            identity_webhook_secret: Some(Secret("id-secret".into())),
+            payment_webhook_url: None,
+            payment_webhook_secret: Some(Secret("pay-secret".into())),
+            ..Default::default()
+        };
+        let key = OperatorKey::generate().expect("key");
+        // Without a payment gateway, production mode does not start.
+        let err = server::start(&config, &key).await;
+        assert!(
+            matches!(err, Err(server::ServiceError::NoPaymentGateway)),
+            "{err:?}"
+        );
+        config.payment_webhook_url = Some(format!("{provider_url}/pay"));
+        let running = server::start(&config, &key).await.expect("start");
+        let base = format!("http://{}", running.addr);
+        let http = reqwest::Client::new();
+        let post_json = |path: &str, body: Value, token: Option<&str>| {
+            let mut req = http.post(format!("{base}{path}")).json(&body);
+            if let Some(t) = token {
+                req = req.bearer_auth(t);
+            }
+            async move {
+                let r = req.send().await.expect("send");
+                let status = r.status().as_u16();
+                (status, r.json::<Value>().await.unwrap_or(Value::Null))
+            }
+        };
+        let phone = "13312345678";
+        assert_eq!(
+            post_json("/v1/auth/sms-code", json!({"phone": phone}), None)
+                .await
+                .0,
+            200
+        );
+        let text = seen.lock().expect("lock")[0].1["text"]
+            .as_str()
+            .expect("text")
+            .to_string();
+        let code: String = text.chars().filter(char::is_ascii_digit).take(6).collect();
+        let (status, session) = post_json(
+            "/v1/auth/login",
+            json!({"phone": phone, "code": code}),
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{session}");
+        let token = session["token"].as_str().expect("token").to_string();
+        let (status, _) = post_json(
+            "/v1/identity/verify",
+            json!({"method": "phone", "name": "赵六", "id_number": "110101199003070011", "phone": phone, "face_token": "from-the-face-sdk"}),
+            Some(&token),
+        )
+        .await;
+        assert_eq!(status, 200);
+        let (_, order) = post_json(
+            "/v1/orders",
+            json!({"product_id": "personal", "years": 1}),
+            Some(&token),
+        )
+        .await;
+        let order_id = order["id"].as_str().expect("id").to_string();
+        let (status, paid) = post_json(
+            &format!("/v1/orders/{order_id}/pay"),
+            json!({}),
+            Some(&token),
+        )
+        .await;
+        assert_eq!(
+            (status, paid["transaction_id"].as_str()),
+            (202, Some("gw-42"))
+        );
+        let pay_request = seen
+            .lock()
+            .expect("lock")
+            .iter()
+            .find(|(n, _)| n == "pay")
+            .expect("pay")
+            .1
+            .clone();
+        assert_eq!(pay_request["amount_fen"], 10_000);
+        assert!(
+            pay_request["notify_url"]
+                .as_str()
+                .expect("url")
+                .ends_with("/v1/payments/notify/webhook")
+        );
+        // The gateway's notification, signed with the shared secret.
+        let note = serde_json::to_vec(&json!({"order_id": order_id, "transaction_id": "gw-42", "amount_fen": 10_000, "currency": "CNY"})).expect("json");
+        let sig = hex::encode(mcert_core::crypto::hash::hmac_sha256(
+            b"pay-secret",
+            &[&note],
+        ));
+        for (path, expect) in [
+            ("/v1/payments/notify/dev", 404),
+            ("/v1/payments/notify/webhook", 200),
+        ] {
+            let r = http
+                .post(format!("{base}{path}"))
+                .header("content-type", "application/json")
+                .header("x-mcert-signature", &sig)
+                .body(note.clone())
+                .send()
+                .await
+                .expect("send");
+            assert_eq!(r.status().as_u16(), expect, "{path}");
+        }
+        let r = http
+            .get(format!("{base}/v1/orders/{order_id}"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(
+            r.json::<Value>().await.expect("json")["status"],
+            "completed"
+        );
+        // Development endpoints are not there.
+        let r = http
+            .get(format!("{base}/v1/dev/sms-outbox?phone={phone}"))
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(r.status(), 404);
+        let platforms: Value = http
+            .get(format!("{base}/v1/platforms"))
+            .send()
+            .await
+            .expect("get")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(
+            platforms["items"].as_array().map(Vec::len),
+            Some(0),
+            "no development platforms"
+        );
+        running.stop().await.expect("stop");
+        let _ = std::fs::remove_dir_all(&db_dir);
+    }
+}

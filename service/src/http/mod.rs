@@ -178,8 +178,8 @@ pub fn router(state: AppState) -> Router {
             axum::routing::post(orders::cancel),
         )
         .route(
-            "/v1/payments/notify/dev",
-            axum::routing::post(orders::notify_dev),
+            "/v1/payments/notify/{gateway}",
+            axum::routing::post(orders::notify),
         )
         .route("/v1/entitlements", get(orders::entitlements))
         .route(

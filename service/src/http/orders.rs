@@ -65,6 +65,14 @@ impl From<OrderError> for ApiError {
                 &[("status", s.into())],
             ),
             OrderError::Authority(a) => a.into(),
+            OrderError::Gateway(detail) => {
+                tracing::error!(%detail, "payment gateway failed");
+                plain(
+                    StatusCode::BAD_GATEWAY,
+                    "payment_gateway",
+                    "err-payment-gateway",
+                )
+            }
             other => ApiError::internal(other),
         }
     }
@@ -138,18 +146,25 @@ pub async fn cancel(
     Ok(Json(state.orders.cancel(&me.account.id, &id).await?))
 }
 
-/// The development gateway's asynchronous notification (signed).
-pub async fn notify_dev(
+/// The gateway's asynchronous notification (signed). Only the configured gateway is heard.
+pub async fn notify(
     State(state): State<AppState>,
+    Path(gateway): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<serde_json::Value>, ApiError> {
+    if gateway != state.orders.gateway().name() {
+        return Err(ApiError::not_found());
+    }
     let signature = headers
         .get("x-mcert-signature")
         .and_then(|v| v.to_str().ok())
         .ok_or(OrderError::BadSignature)?;
     let note = state.orders.gateway().verify(&body, signature)?;
-    let changed = state.orders.apply_payment("dev", &note).await?;
+    let changed = state
+        .orders
+        .apply_payment(state.orders.gateway().name(), &note)
+        .await?;
     Ok(Json(
         serde_json::json!({"accepted": true, "changed": changed}),
     ))
