@@ -17,6 +17,7 @@ use zeroize::Zeroizing;
 
 use crate::audit;
 use crate::store::{Store, StoreError};
+use crate::webhook::SignedWebhook;
 
 /// Verification attempts an account may make per day.
 pub const ATTEMPTS_PER_DAY: i64 = 10;
@@ -143,34 +144,16 @@ impl IdentityProvider for DevIdentityProvider {
     }
 }
 
-/// Production shape: `POST {url}` with the factors as JSON and an HMAC signature header;
-/// answers `{"result": "pass" | "mismatch" | "not_live", "reference": …}`.
-#[derive(Clone)]
-pub struct WebhookIdentityProvider {
-    url: String,
-    secret: Zeroizing<Vec<u8>>,
-    http: reqwest::Client,
-}
-
-impl std::fmt::Debug for WebhookIdentityProvider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("WebhookIdentityProvider")
-            .field("url", &self.url)
-            .finish_non_exhaustive()
-    }
-}
+/// Production shape: a [`SignedWebhook`] receiving the factors as JSON and answering
+/// `{"result": "pass" | "mismatch" | "not_live", "reference": …}`.
+#[derive(Clone, Debug)]
+pub struct WebhookIdentityProvider(SignedWebhook);
 
 impl WebhookIdentityProvider {
     pub fn new(url: &str, secret: &[u8]) -> Result<Self, IdentityError> {
-        let http = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(15))
-            .build()
-            .map_err(|e| IdentityError::Provider(e.to_string()))?;
-        Ok(WebhookIdentityProvider {
-            url: url.to_string(),
-            secret: Zeroizing::new(secret.to_vec()),
-            http,
-        })
+        SignedWebhook::new(url, secret, std::time::Duration::from_secs(15))
+            .map(WebhookIdentityProvider)
+            .map_err(IdentityError::Provider)
     }
 }
 
@@ -181,31 +164,14 @@ impl IdentityProvider for WebhookIdentityProvider {
     }
 
     async fn verify(&self, r: &VerificationRequest) -> Result<Verdict, IdentityError> {
-        let body = json!({
-            "method": r.method.as_str(), "name": r.name, "id_number": r.id_number,
-            "bank_card": r.bank_card, "phone": r.phone, "face_token": r.face_token,
-        })
-        .to_string();
-        let signature = hex::encode(hash::hmac_sha256(&self.secret, &[body.as_bytes()]));
-        let response = self
-            .http
-            .post(&self.url)
-            .header("content-type", "application/json")
-            .header("x-mcert-signature", signature)
-            .body(body)
-            .send()
+        let answer = self
+            .0
+            .post(&json!({
+                "method": r.method.as_str(), "name": r.name, "id_number": r.id_number,
+                "bank_card": r.bank_card, "phone": r.phone, "face_token": r.face_token,
+            }))
             .await
-            .map_err(|e| IdentityError::Provider(e.to_string()))?;
-        if !response.status().is_success() {
-            return Err(IdentityError::Provider(format!(
-                "status {}",
-                response.status()
-            )));
-        }
-        let answer: serde_json::Value = response
-            .json()
-            .await
-            .map_err(|e| IdentityError::Provider(e.to_string()))?;
+            .map_err(IdentityError::Provider)?;
         match answer["result"].as_str() {
             Some("pass") => Ok(Verdict::Pass {
                 reference: answer["reference"].as_str().unwrap_or("").to_string(),

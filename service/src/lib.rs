@@ -13,3 +13,4 @@ pub mod orders;
 pub mod server;
 pub mod sms;
 pub mod store;
+pub mod webhook;

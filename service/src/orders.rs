@@ -23,6 +23,7 @@ use crate::audit;
 use crate::authority::{Authority, AuthorityError, IssueRequest};
 use crate::identity::Identities;
 use crate::store::{Store, StoreError};
+use crate::webhook::SignedWebhook;
 
 const YEAR: Duration = Duration::from_secs(365 * 86400);
 
@@ -162,37 +163,19 @@ pub struct Notification {
 
 /// The development payment gateway: "paying" posts a signed notification back to the service
 /// shortly after, as a real gateway's asynchronous notification would arrive.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct DevGateway {
-    key: Arc<Zeroizing<[u8; 32]>>,
-    notify_url: String,
-    http: reqwest::Client,
-}
-
-impl std::fmt::Debug for DevGateway {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DevGateway")
-            .field("notify_url", &self.notify_url)
-            .finish_non_exhaustive()
-    }
+    /// The service's own notification endpoint, signed with a development key.
+    notify: SignedWebhook,
 }
 
 impl DevGateway {
     pub fn new(key: Zeroizing<[u8; 32]>, base_url: &str) -> Result<Self, OrderError> {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(10))
-            .build()
-            .map_err(|e| OrderError::Internal(e.to_string()))?;
+        let url = format!("{}/v1/payments/notify/dev", base_url.trim_end_matches('/'));
         Ok(DevGateway {
-            key: Arc::new(key),
-            notify_url: format!("{}/v1/payments/notify/dev", base_url.trim_end_matches('/')),
-            http,
+            notify: SignedWebhook::new(&url, &key[..], Duration::from_secs(10))
+                .map_err(OrderError::Internal)?,
         })
-    }
-
-    /// HMAC-SHA256 of the notification body, hex.
-    pub fn sign(&self, body: &[u8]) -> String {
-        hex::encode(hash::hmac_sha256(&self.key[..], &[body]))
     }
 
     /// Starts paying `order`: the notification follows asynchronously.
@@ -205,20 +188,11 @@ impl DevGateway {
             amount_fen: order.amount_fen,
             currency: order.currency.clone(),
         };
-        let body = serde_json::to_vec(&note).map_err(|e| OrderError::Internal(e.to_string()))?;
-        let signature = self.sign(&body);
-        let http = self.http.clone();
-        let url = self.notify_url.clone();
+        let body = serde_json::to_value(&note).map_err(|e| OrderError::Internal(e.to_string()))?;
+        let notify = self.notify.clone();
         tokio::spawn(async move {
             tokio::time::sleep(Duration::from_millis(50)).await;
-            let result = http
-                .post(&url)
-                .header("content-type", "application/json")
-                .header("x-mcert-signature", signature)
-                .body(body)
-                .send()
-                .await;
-            if let Err(e) = result {
+            if let Err(e) = notify.post(&body).await {
                 tracing::warn!(error = %e, "development payment notification failed");
             }
         });
@@ -230,41 +204,22 @@ impl DevGateway {
 /// operator's payment service (`{"order_id", "amount_fen", "currency", "notify_url"}`), which
 /// answers `{"transaction_id", "pay_url"}`; its notifications arrive, signed the same way, at
 /// `/v1/payments/notify/webhook`.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct WebhookGateway {
-    url: String,
+    endpoint: SignedWebhook,
     notify_url: String,
-    secret: Arc<Zeroizing<Vec<u8>>>,
-    http: reqwest::Client,
-}
-
-impl std::fmt::Debug for WebhookGateway {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("WebhookGateway")
-            .field("url", &self.url)
-            .finish_non_exhaustive()
-    }
 }
 
 impl WebhookGateway {
     pub fn new(url: &str, secret: &[u8], base_url: &str) -> Result<Self, OrderError> {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(15))
-            .build()
-            .map_err(|e| OrderError::Internal(e.to_string()))?;
         Ok(WebhookGateway {
-            url: url.to_string(),
+            endpoint: SignedWebhook::new(url, secret, Duration::from_secs(15))
+                .map_err(OrderError::Gateway)?,
             notify_url: format!(
                 "{}/v1/payments/notify/webhook",
                 base_url.trim_end_matches('/')
             ),
-            secret: Arc::new(Zeroizing::new(secret.to_vec())),
-            http,
         })
-    }
-
-    fn sign(&self, body: &[u8]) -> String {
-        hex::encode(hash::hmac_sha256(&self.secret[..], &[body]))
     }
 }
 
@@ -291,8 +246,8 @@ impl Gateway {
     /// The signature a notification from this gateway carries (hex HMAC-SHA256 of the body).
     pub fn sign(&self, body: &[u8]) -> String {
         match self {
-            Gateway::Dev(g) => g.sign(body),
-            Gateway::Webhook(g) => g.sign(body),
+            Gateway::Dev(g) => g.notify.sign(body),
+            Gateway::Webhook(g) => g.endpoint.sign(body),
         }
     }
 
@@ -309,27 +264,14 @@ impl Gateway {
         match self {
             Gateway::Dev(g) => g.start(order),
             Gateway::Webhook(g) => {
-                let body = serde_json::to_vec(&json!({
-                    "order_id": order.id, "amount_fen": order.amount_fen,
-                    "currency": order.currency, "notify_url": g.notify_url,
-                }))
-                .map_err(|e| OrderError::Internal(e.to_string()))?;
-                let response = g
-                    .http
-                    .post(&g.url)
-                    .header("content-type", "application/json")
-                    .header("x-mcert-signature", g.sign(&body))
-                    .body(body)
-                    .send()
+                let answer = g
+                    .endpoint
+                    .post(&json!({
+                        "order_id": order.id, "amount_fen": order.amount_fen,
+                        "currency": order.currency, "notify_url": g.notify_url,
+                    }))
                     .await
-                    .map_err(|e| OrderError::Gateway(e.to_string()))?;
-                if !response.status().is_success() {
-                    return Err(OrderError::Gateway(format!("status {}", response.status())));
-                }
-                let answer: serde_json::Value = response
-                    .json()
-                    .await
-                    .map_err(|e| OrderError::Gateway(e.to_string()))?;
+                    .map_err(OrderError::Gateway)?;
                 answer["transaction_id"]
                     .as_str()
                     .map(str::to_string)

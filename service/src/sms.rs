@@ -8,6 +8,7 @@ use mcert_core::clock::{Clock, unix_millis};
 use sqlx::Row;
 
 use crate::store::Store;
+use crate::webhook::SignedWebhook;
 
 /// SMS templates (zh-CN, as sent to users).
 pub fn login_code_text(code: &str, minutes: u64) -> String {
@@ -76,34 +77,15 @@ impl SmsProvider for DevOutbox {
     }
 }
 
-/// Production provider: `POST {url}` with `{"phone": …, "text": …}` and an
-/// `X-Mcert-Signature: hex(HMAC-SHA256(secret, body))` header.
-#[derive(Clone)]
-pub struct WebhookSms {
-    url: String,
-    secret: zeroize::Zeroizing<Vec<u8>>,
-    http: reqwest::Client,
-}
-
-impl std::fmt::Debug for WebhookSms {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("WebhookSms")
-            .field("url", &self.url)
-            .finish_non_exhaustive()
-    }
-}
+/// Production provider: a [`SignedWebhook`] receiving `{"phone": …, "text": …}`.
+#[derive(Clone, Debug)]
+pub struct WebhookSms(SignedWebhook);
 
 impl WebhookSms {
     pub fn new(url: &str, secret: &[u8]) -> Result<Self, SmsError> {
-        let http = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(10))
-            .build()
-            .map_err(|e| SmsError::Gateway(e.to_string()))?;
-        Ok(WebhookSms {
-            url: url.to_string(),
-            secret: zeroize::Zeroizing::new(secret.to_vec()),
-            http,
-        })
+        SignedWebhook::new(url, secret, std::time::Duration::from_secs(10))
+            .map(WebhookSms)
+            .map_err(SmsError::Gateway)
     }
 }
 
@@ -114,23 +96,10 @@ impl SmsProvider for WebhookSms {
     }
 
     async fn send(&self, phone: &str, text: &str) -> Result<(), SmsError> {
-        let body = serde_json::json!({"phone": phone, "text": text}).to_string();
-        let signature = hex::encode(mcert_core::crypto::hash::hmac_sha256(
-            &self.secret,
-            &[body.as_bytes()],
-        ));
-        let response = self
-            .http
-            .post(&self.url)
-            .header("content-type", "application/json")
-            .header("x-mcert-signature", signature)
-            .body(body)
-            .send()
+        self.0
+            .post(&serde_json::json!({"phone": phone, "text": text}))
             .await
-            .map_err(|e| SmsError::Gateway(e.to_string()))?;
-        if !response.status().is_success() {
-            return Err(SmsError::Gateway(format!("status {}", response.status())));
-        }
-        Ok(())
+            .map(|_| ())
+            .map_err(SmsError::Gateway)
     }
 }
