@@ -45,6 +45,32 @@ pub struct ServiceConfig {
     /// `MCERT_PAYMENT_WEBHOOK_SECRET`).
     pub payment_webhook_url: Option<String>,
     pub payment_webhook_secret: Option<Secret>,
+    /// The operator's catalogue (`[[products]]` tables); applied at start. When absent, a new
+    /// service starts with the default catalogue.
+    pub products: Vec<ProductConfig>,
+}
+
+/// One product of the catalogue, as the operator configures it.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ProductConfig {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub personal_certs: i64,
+    #[serde(default)]
+    pub organization_certs: i64,
+    /// Price per year in fen (分).
+    pub price_fen_per_year: i64,
+    #[serde(default = "cny")]
+    pub currency: String,
+    /// Whether orders wait for a reviewer (organisation certificates).
+    #[serde(default)]
+    pub needs_review: bool,
+}
+
+fn cny() -> String {
+    "CNY".to_string()
 }
 
 impl Default for ServiceConfig {
@@ -63,6 +89,7 @@ impl Default for ServiceConfig {
             identity_webhook_secret: None,
             payment_webhook_url: None,
             payment_webhook_secret: None,
+            products: Vec::new(),
         }
     }
 }
@@ -173,10 +200,17 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("mcert-config-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("mkdir");
         let file = dir.join("mcert.toml");
-        std::fs::write(&file, "listen = \"127.0.0.1:9000\"\ndev = true\n").expect("write");
+        std::fs::write(
+            &file,
+            "listen = \"127.0.0.1:9000\"\ndev = true\n\n[[products]]\nid = \"p1\"\nname = \"个人证书\"\npersonal_certs = 1\nprice_fen_per_year = 8800\n",
+        )
+        .expect("write");
         let mut c = ServiceConfig::load(Some(&file)).expect("load");
         assert_eq!(c.listen.port(), 9000);
         assert!(c.dev);
+        assert_eq!(c.products.len(), 1);
+        assert_eq!(c.products[0].price_fen_per_year, 8800);
+        assert_eq!(c.products[0].currency, "CNY");
         c.apply_env(|k| match k {
             "MCERT_LISTEN" => Some("127.0.0.1:9100".into()),
             "MCERT_DEV" => Some("no".into()),

@@ -41,6 +41,8 @@ pub enum ServiceError {
         "production mode needs a payment gateway: set payment_webhook_url and MCERT_PAYMENT_WEBHOOK_SECRET, or run with --dev"
     )]
     NoPaymentGateway,
+    #[error("product {0}: prices and certificate counts cannot be negative")]
+    BadProduct(String),
     #[error(transparent)]
     Orders(#[from] crate::orders::OrderError),
     #[error("SMS provider: {0}")]
@@ -275,7 +277,24 @@ pub async fn start_with_clock(
         identities.clone(),
         gateway,
     );
-    if orders.catalogue().await?.is_empty() {
+    if !config.products.is_empty() {
+        for p in &config.products {
+            if p.price_fen_per_year < 0 || p.personal_certs < 0 || p.organization_certs < 0 {
+                return Err(ServiceError::BadProduct(p.id.clone()));
+            }
+            let product = Product {
+                id: p.id.clone(),
+                name: p.name.clone(),
+                personal_certs: p.personal_certs,
+                organization_certs: p.organization_certs,
+                price_fen_per_year: p.price_fen_per_year,
+                currency: p.currency.clone(),
+            };
+            orders.put_product(&product, p.needs_review).await?;
+        }
+        let keep: Vec<String> = config.products.iter().map(|p| p.id.clone()).collect();
+        orders.retire_products_except(&keep).await?;
+    } else if orders.catalogue().await?.is_empty() {
         for (product, review) in default_catalogue() {
             orders.put_product(&product, review).await?;
         }

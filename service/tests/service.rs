@@ -1595,3 +1595,57 @@ mod production {
         let _ = std::fs::remove_dir_all(&db_dir);
     }
 }
+
+/// The operator's catalogue from configuration replaces the default one.
+#[tokio::test]
+async fn the_operator_configures_the_catalogue() {
+    use mcert_service::config::{ProductConfig, ServiceConfig};
+    for db in databases().await {
+        let key = OperatorKey::generate().expect("key");
+        let mut config = ServiceConfig {
+            listen: "127.0.0.1:0".parse().expect("addr"),
+            data_dir: std::env::temp_dir().join(format!("mcert-cat-{}", random_suffix())),
+            database_url: Some(db.url.clone()),
+            dev: true,
+            ..Default::default()
+        };
+        let running = mcert_service::server::start(&config, &key)
+            .await
+            .expect("start");
+        let ids: Vec<String> = running
+            .state
+            .orders
+            .catalogue()
+            .await
+            .expect("cat")
+            .into_iter()
+            .map(|p| p.id)
+            .collect();
+        assert_eq!(ids, ["org-package", "personal"]);
+        running.stop().await.expect("stop");
+        config.products = vec![ProductConfig {
+            id: "personal".into(),
+            name: "个人证书（优惠）".into(),
+            personal_certs: 1,
+            organization_certs: 0,
+            price_fen_per_year: 8_800,
+            currency: "CNY".into(),
+            needs_review: false,
+        }];
+        let running = mcert_service::server::start(&config, &key)
+            .await
+            .expect("start");
+        let catalogue = running.state.orders.catalogue().await.expect("cat");
+        assert_eq!(catalogue.len(), 1);
+        assert_eq!(
+            (catalogue[0].id.as_str(), catalogue[0].price_fen_per_year),
+            ("personal", 8_800)
+        );
+        running.stop().await.expect("stop");
+        config.products[0].price_fen_per_year = -1;
+        assert!(matches!(
+            mcert_service::server::start(&config, &key).await,
+            Err(mcert_service::server::ServiceError::BadProduct(_))
+        ));
+    }
+}
