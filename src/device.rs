@@ -261,9 +261,9 @@ fn run_online(
             } => {
                 let request = mcert_core::device::client::IdentityRequest {
                     method: if bank_card.is_some() {
-                        "bank_card".into()
+                        mcert_core::wire::Method::BankCard
                     } else {
-                        "phone".into()
+                        mcert_core::wire::Method::Phone
                     },
                     name,
                     id_number,

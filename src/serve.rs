@@ -35,25 +35,21 @@ pub struct ServeArgs {
     log_json: bool,
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
+/// Resolves on Ctrl-C or SIGTERM. The handlers are installed when this is called (not when the
+/// future is first polled), so a signal that arrives right after start-up is not lost.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(s) => s,
-                Err(_) => {
-                    let _ = ctrl_c.await;
-                    return;
-                }
-            };
-        tokio::select! {
-            _ = ctrl_c => {},
-            _ = term.recv() => {},
+    let term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    async move {
+        let ctrl_c = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        if let Some(mut term) = term {
+            tokio::select! {
+                _ = ctrl_c => {},
+                _ = term.recv() => {},
+            }
+            return;
         }
-    }
-    #[cfg(not(unix))]
-    {
         let _ = ctrl_c.await;
     }
 }
@@ -119,6 +115,7 @@ pub fn run(args: ServeArgs, locale: Locale) -> Result<(), CliError> {
         )),
     };
     runtime.block_on(async {
+        let stop = shutdown_signal();
         let key = server::operator_key(&config).map_err(failed)?;
         let running = server::start(&config, &key).await.map_err(failed)?;
         println!(
@@ -132,7 +129,7 @@ pub fn run(args: ServeArgs, locale: Locale) -> Result<(), CliError> {
                 ]
             )
         );
-        shutdown_signal().await;
+        stop.await;
         running.stop().await.map_err(failed)?;
         eprintln!("{}", message(locale, "cli-serve-stopped", &[]));
         Ok(())

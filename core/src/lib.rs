@@ -11,3 +11,4 @@ pub mod device;
 pub mod i18n;
 pub mod id;
 pub mod validate;
+pub mod wire;

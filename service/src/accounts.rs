@@ -14,6 +14,8 @@ use serde_json::json;
 use sqlx::Row;
 use zeroize::Zeroizing;
 
+pub use mcert_core::wire::{Account, LoginSession, Platform};
+
 use crate::audit;
 use crate::sms::{SmsError, SmsProvider, login_code_text};
 use crate::store::{Store, StoreError};
@@ -62,30 +64,6 @@ impl From<sqlx::Error> for AuthError {
     fn from(e: sqlx::Error) -> Self {
         AuthError::Store(StoreError::Database(e))
     }
-}
-
-/// An account as the app sees it.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct Account {
-    pub id: String,
-    pub phone: String,
-    pub phone_masked: String,
-    pub platform_id: Option<String>,
-}
-
-/// A new login session.
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct LoginSession {
-    pub token: String,
-    pub expires_at: String,
-    pub account: Account,
-    pub new_account: bool,
-}
-
-#[derive(Clone, Debug, serde::Serialize, PartialEq, Eq)]
-pub struct Platform {
-    pub id: String,
-    pub name: String,
 }
 
 /// The account service.

@@ -10,10 +10,12 @@ use aes_gcm::aead::{Aead, KeyInit, Payload};
 use mcert_core::clock::{Clock, unix_millis};
 use mcert_core::crypto::hash;
 use mcert_core::validate;
-use serde::{Deserialize, Serialize};
+
 use serde_json::json;
 use sqlx::Row;
 use zeroize::Zeroizing;
+
+pub use mcert_core::wire::{Method, VerificationRequest, VerifiedIdentity};
 
 use crate::audit;
 use crate::store::{Store, StoreError};
@@ -22,48 +24,6 @@ use crate::webhook::SignedWebhook;
 /// Verification attempts an account may make per day.
 pub const ATTEMPTS_PER_DAY: i64 = 10;
 const DAY_MS: i64 = 86_400_000;
-
-/// How the person proves who they are.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Method {
-    /// Name, ID number, bank card and the phone reserved at the bank.
-    BankCard,
-    /// Name, ID number and a real-name registered phone.
-    Phone,
-}
-
-impl Method {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::BankCard => "bank_card",
-            Method::Phone => "phone",
-        }
-    }
-}
-
-/// What the app submits.
-#[derive(Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct VerificationRequest {
-    pub method: Method,
-    pub name: String,
-    pub id_number: String,
-    #[serde(default)]
-    pub bank_card: Option<String>,
-    pub phone: String,
-    /// Token of the face-liveness check the app ran.
-    pub face_token: String,
-}
-
-impl std::fmt::Debug for VerificationRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("VerificationRequest")
-            .field("method", &self.method)
-            .field("id_number", &validate::mask_id_number(&self.id_number))
-            .finish_non_exhaustive()
-    }
-}
 
 /// A provider's answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -181,15 +141,6 @@ impl IdentityProvider for WebhookIdentityProvider {
             _ => Err(IdentityError::Provider("unexpected answer".into())),
         }
     }
-}
-
-/// A verified identity as shown to its owner.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct VerifiedIdentity {
-    pub name: String,
-    pub id_number_masked: String,
-    pub method: Method,
-    pub verified_at: String,
 }
 
 /// Real-name verification service.

@@ -19,6 +19,8 @@ use serde_json::json;
 use sqlx::Row;
 use zeroize::Zeroizing;
 
+pub use mcert_core::wire::{CertificateView, Entitlement, Installed, Order, Product};
+
 use crate::audit;
 use crate::authority::{Authority, AuthorityError, IssueRequest};
 use crate::identity::Identities;
@@ -75,65 +77,6 @@ impl From<sqlx::Error> for OrderError {
     fn from(e: sqlx::Error) -> Self {
         OrderError::Store(StoreError::Database(e))
     }
-}
-
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct Product {
-    pub id: String,
-    pub name: String,
-    pub personal_certs: i64,
-    pub organization_certs: i64,
-    pub price_fen_per_year: i64,
-    pub currency: String,
-}
-
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct Order {
-    pub id: String,
-    pub product_id: String,
-    pub years: i64,
-    pub amount_fen: i64,
-    pub currency: String,
-    pub status: String,
-    /// What the app shows: 待审核, 待支付, 已完成, 未通过, 已取消.
-    pub status_label: String,
-    pub reject_reason: Option<String>,
-    pub created_at: String,
-}
-
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct Entitlement {
-    pub id: String,
-    pub order_id: String,
-    pub kind: String,
-    pub years: i64,
-    pub status: String,
-    pub certificate_serial: Option<String>,
-}
-
-/// A certificate as the list and detail screens show it.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct CertificateView {
-    pub serial: String,
-    pub entitlement_id: String,
-    pub subject: String,
-    pub issuer: String,
-    pub algorithm: String,
-    pub not_before: String,
-    pub not_after: String,
-    /// good, revoked or expired.
-    pub status: String,
-    /// Base64 of the DER certificate.
-    pub certificate: String,
-}
-
-/// A certificate just installed, with its chain.
-#[derive(Clone, Debug, Serialize)]
-pub struct Installed {
-    pub serial: String,
-    pub certificate: String,
-    pub chain: Vec<String>,
-    pub not_after: String,
 }
 
 fn status_label(status: &str) -> &'static str {

@@ -100,7 +100,7 @@ async fn personal_certificate_end_to_end() {
     // Real name.
     device
         .verify_identity(&IdentityRequest {
-            method: "phone".into(),
+            method: mcert_core::wire::Method::Phone,
             name: "张三".into(),
             id_number: "110101199003070011".into(),
             bank_card: None,

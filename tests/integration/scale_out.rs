@@ -107,7 +107,7 @@ async fn two_processes_one_database() {
     assert_eq!(via_b.me().await.expect("me on B").id, session.account.id);
     via_b
         .verify_identity(&IdentityRequest {
-            method: "phone".into(),
+            method: mcert_core::wire::Method::Phone,
             name: "王五".into(),
             id_number: "110101199003070011".into(),
             bank_card: None,

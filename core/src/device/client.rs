@@ -1,8 +1,13 @@
 //! A typed client of the issuance service (reqwest with rustls), as the phone uses it.
 
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+
+pub use crate::wire::{
+    Account, CertificateView, Entitlement, Installed, LoginSession, Method, Order, Platform,
+    Product, VerificationRequest as IdentityRequest, VerifiedIdentity as Identity,
+};
 
 /// What went wrong talking to the service.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -20,116 +25,6 @@ pub enum ClientError {
     Decode(String),
     #[error("not logged in")]
     NotLoggedIn,
-}
-
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
-pub struct Account {
-    pub id: String,
-    pub phone: String,
-    pub phone_masked: String,
-    pub platform_id: Option<String>,
-}
-
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
-pub struct LoginSession {
-    pub token: String,
-    pub expires_at: String,
-    pub account: Account,
-    pub new_account: bool,
-}
-
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
-pub struct Platform {
-    pub id: String,
-    pub name: String,
-}
-
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
-pub struct Identity {
-    pub name: String,
-    pub id_number_masked: String,
-    pub method: String,
-    pub verified_at: String,
-}
-
-/// Real-name verification request (bank card four-factor or phone three-factor).
-#[derive(Clone, Serialize)]
-pub struct IdentityRequest {
-    /// `bank_card` or `phone`.
-    pub method: String,
-    pub name: String,
-    pub id_number: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bank_card: Option<String>,
-    pub phone: String,
-    pub face_token: String,
-}
-
-impl std::fmt::Debug for IdentityRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("IdentityRequest")
-            .field("method", &self.method)
-            .field(
-                "id_number",
-                &crate::validate::mask_id_number(&self.id_number),
-            )
-            .finish_non_exhaustive()
-    }
-}
-
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
-pub struct Product {
-    pub id: String,
-    pub name: String,
-    pub personal_certs: i64,
-    pub organization_certs: i64,
-    pub price_fen_per_year: i64,
-    pub currency: String,
-}
-
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
-pub struct Order {
-    pub id: String,
-    pub product_id: String,
-    pub years: i64,
-    pub amount_fen: i64,
-    pub currency: String,
-    pub status: String,
-    pub status_label: String,
-    pub reject_reason: Option<String>,
-    pub created_at: String,
-}
-
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
-pub struct Entitlement {
-    pub id: String,
-    pub order_id: String,
-    pub kind: String,
-    pub years: i64,
-    pub status: String,
-    pub certificate_serial: Option<String>,
-}
-
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
-pub struct Installed {
-    pub serial: String,
-    /// Base64 DER.
-    pub certificate: String,
-    pub chain: Vec<String>,
-    pub not_after: String,
-}
-
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
-pub struct CertificateView {
-    pub serial: String,
-    pub entitlement_id: String,
-    pub subject: String,
-    pub issuer: String,
-    pub algorithm: String,
-    pub not_before: String,
-    pub not_after: String,
-    pub status: String,
-    pub certificate: String,
 }
 
 #[derive(Deserialize)]
