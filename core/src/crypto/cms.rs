@@ -237,38 +237,13 @@ pub fn verify_detached(cms_der: &[u8], digest: &[u8]) -> Result<VerifiedSignatur
 mod tests {
     use super::*;
     use crate::crypto::PrivateKey;
-    use crate::crypto::name::SubjectName;
-    use crate::crypto::x509::{CertificateTemplate, Issuer, Profile, issue};
-
-    fn self_signed(key: &PrivateKey) -> Certificate {
-        let now = SystemTime::now();
-        issue(
-            &CertificateTemplate {
-                profile: Profile::RootCa,
-                subject: SubjectName {
-                    common_name: Some("signer".into()),
-                    ..Default::default()
-                }
-                .to_name()
-                .expect("name"),
-                subject_key: key.public_key().clone(),
-                serial: None,
-                not_before: now,
-                not_after: now + Duration::from_secs(3600),
-                crl_url: None,
-                ocsp_url: None,
-                ca_issuers_url: None,
-            },
-            Issuer::SelfSigned(key),
-        )
-        .expect("cert")
-    }
+    use crate::crypto::x509::testing::self_signed;
 
     #[test]
     fn detached_round_trip_and_wrong_digest() {
         for alg in [Algorithm::Sm2, Algorithm::P256] {
             let key = PrivateKey::generate(alg).expect("key");
-            let cert = self_signed(&key);
+            let cert = self_signed(&key, "signer");
             let digest = alg.digest(b"tender document v3");
             let now = SystemTime::now();
             let cms = sign_detached(&digest, &key, &cert, &[], now).expect("sign");

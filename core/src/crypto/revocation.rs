@@ -573,33 +573,11 @@ pub fn build_ocsp_request(ids: &[CertId], nonce: Option<&[u8]>) -> Result<Vec<u8
 mod tests {
     use super::*;
     use crate::crypto::PrivateKey;
-    use crate::crypto::name::SubjectName;
-    use crate::crypto::x509::{CertificateTemplate, Issuer, Profile, issue};
+    use crate::crypto::x509::testing::self_signed;
 
     fn ca(alg: Algorithm) -> (Certificate, PrivateKey) {
         let key = PrivateKey::generate(alg).expect("key");
-        let now = SystemTime::now();
-        let cert = issue(
-            &CertificateTemplate {
-                profile: Profile::RootCa,
-                subject: SubjectName {
-                    common_name: Some("CA".into()),
-                    ..Default::default()
-                }
-                .to_name()
-                .expect("name"),
-                subject_key: key.public_key().clone(),
-                serial: None,
-                not_before: now,
-                not_after: now + Duration::from_secs(86400),
-                crl_url: None,
-                ocsp_url: None,
-                ca_issuers_url: None,
-            },
-            Issuer::SelfSigned(&key),
-        )
-        .expect("ca");
-        (cert, key)
+        (self_signed(&key, "CA"), key)
     }
 
     #[test]

@@ -448,6 +448,38 @@ pub fn info(cert: &Certificate) -> Result<CertificateInfo, Error> {
     })
 }
 
+/// Test helpers shared by the crypto unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+    use crate::crypto::PrivateKey;
+
+    /// A self-signed root certificate for `key`, valid for a day.
+    pub(crate) fn self_signed(key: &PrivateKey, cn: &str) -> Certificate {
+        let now = SystemTime::now();
+        issue(
+            &CertificateTemplate {
+                profile: Profile::RootCa,
+                subject: SubjectName {
+                    common_name: Some(cn.into()),
+                    ..Default::default()
+                }
+                .to_name()
+                .expect("name"),
+                subject_key: key.public_key().clone(),
+                serial: None,
+                not_before: now,
+                not_after: now + Duration::from_secs(86400),
+                crl_url: None,
+                ocsp_url: None,
+                ca_issuers_url: None,
+            },
+            Issuer::SelfSigned(key),
+        )
+        .expect("self-signed certificate")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
