@@ -23,6 +23,19 @@ qr-image = Cannot read the image: { $detail }
 qr-encode = Cannot make the QR code: { $detail }
 file-secret-warning = WARNING: the device secret is kept in a plain file; anyone who copies this folder can guess certificate PINs offline. Use only for testing or on machines without a system secret store.
 
+
+## Scan
+scan-not-mcert = This is not an mcert certificate QR code
+scan-malformed-qr = The QR code is incomplete or damaged; please scan again
+scan-cert-not-good = The certificate cannot be used ({ $detail })
+scan-chain = Certificate chain check failed: { $detail }
+scan-mismatch = What was signed differs from the transaction ({ $field }); refused
+scan-wrong-session = This answer belongs to another transaction; refused
+scan-bad-bid = The bid cannot be opened: wrong key or damaged file
+scan-invalid = Invalid scan data: { $detail }
+scan-no-eligible = No certificate on this phone may be used for this transaction
+scan-expired-here = This QR code has expired; refresh it on the platform page and scan again
+
 ## Command line
 cli-error = error
 cli-io = cannot read or write { $path }: { $detail }

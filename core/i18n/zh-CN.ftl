@@ -23,6 +23,19 @@ qr-image = 无法读取图片：{ $detail }
 qr-encode = 无法生成二维码：{ $detail }
 file-secret-warning = 警告：设备密钥保存在普通文件中，复制该目录即可离线猜测证书密码。仅用于测试或无系统密钥库的环境。
 
+
+## Scan (扫码)
+scan-not-mcert = 这不是 mcert 移动证书的二维码
+scan-malformed-qr = 二维码内容不完整或已损坏，请重新扫描
+scan-cert-not-good = 证书状态异常（{ $detail }），不能使用
+scan-chain = 证书链校验失败：{ $detail }
+scan-mismatch = 签名内容与业务信息不一致（{ $field }），已拒绝
+scan-wrong-session = 该应答属于另一个业务，已拒绝
+scan-bad-bid = 投标文件无法解密：密钥不匹配或文件已损坏
+scan-invalid = 扫码数据无效：{ $detail }
+scan-no-eligible = 本机没有可用于此业务的证书
+scan-expired-here = 此二维码已过期，请在平台页面刷新后重新扫描
+
 ## Command line
 cli-error = 错误
 cli-io = 无法读写文件 { $path }：{ $detail }

@@ -187,6 +187,32 @@ impl UserMessage for crate::crypto::Error {
     }
 }
 
+impl UserMessage for crate::scan::ScanError {
+    fn code(&self) -> &'static str {
+        crate::scan::ScanError::code(self)
+    }
+
+    fn user_message(&self, locale: Locale) -> String {
+        use crate::scan::ScanError as E;
+        match self {
+            E::NotMcertCode => message(locale, "scan-not-mcert", &[]),
+            E::MalformedQr(_) => message(locale, "scan-malformed-qr", &[]),
+            E::NotGood(what) => message(locale, "scan-cert-not-good", &[("detail", (*what).into())]),
+            E::Chain(e) => message(locale, "scan-chain", &[("detail", e.to_string().into())]),
+            E::StatementMismatch(field) => {
+                message(locale, "scan-mismatch", &[("field", (*field).into())])
+            }
+            E::WrongSession => message(locale, "scan-wrong-session", &[]),
+            E::BadBid(_) => message(locale, "scan-bad-bid", &[]),
+            other => message(
+                locale,
+                "scan-invalid",
+                &[("detail", other.to_string().into())],
+            ),
+        }
+    }
+}
+
 #[cfg(feature = "device")]
 mod device_messages {
     use super::{Locale, UserMessage, message};

@@ -10,5 +10,6 @@ pub mod crypto;
 pub mod device;
 pub mod i18n;
 pub mod id;
+pub mod scan;
 pub mod validate;
 pub mod wire;

@@ -1,6 +1,7 @@
 //! Cryptography of mcert, free of I/O: keys and signatures (SM2/SM3, P-256), encryption (SM2,
 //! ECIES), certificates, CSRs, path validation and CMS.
 
+pub mod aead;
 pub mod cms;
 pub mod csr;
 pub mod ecies;

@@ -13,8 +13,6 @@
 //! HMAC-SHA256 under another device-secret key over all preceding bytes and the binding: it tells
 //! a tampered envelope from a wrong PIN without trying the PIN.
 
-use aes_gcm::aead::consts::U12;
-use aes_gcm::aead::{Aead, KeyInit, Payload};
 use zeroize::Zeroizing;
 
 use crate::crypto::hash;
@@ -64,38 +62,7 @@ impl Default for KdfParams {
 }
 
 /// The AEAD that wraps the private key.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum AeadAlgorithm {
-    #[default]
-    Aes256Gcm,
-    Sm4Gcm,
-}
-
-impl AeadAlgorithm {
-    fn id(self) -> u8 {
-        match self {
-            AeadAlgorithm::Aes256Gcm => 1,
-            AeadAlgorithm::Sm4Gcm => 2,
-        }
-    }
-
-    fn from_id(id: u8) -> Option<Self> {
-        match id {
-            1 => Some(AeadAlgorithm::Aes256Gcm),
-            2 => Some(AeadAlgorithm::Sm4Gcm),
-            _ => None,
-        }
-    }
-
-    fn key_len(self) -> usize {
-        match self {
-            AeadAlgorithm::Aes256Gcm => 32,
-            AeadAlgorithm::Sm4Gcm => 16,
-        }
-    }
-}
-
-type Sm4Gcm = aes_gcm::AesGcm<sm4::Sm4, U12>;
+pub use crate::crypto::aead::AeadAlgorithm;
 
 /// Keys derived from the device secret, one per purpose.
 pub struct DeviceKeys {
@@ -233,17 +200,8 @@ fn aead_seal(
     msg: &[u8],
     aad: &[u8],
 ) -> Result<Vec<u8>, EnvelopeError> {
-    let payload = Payload { msg, aad };
-    let nonce = aes_gcm::Nonce::try_from(nonce).map_err(|_| EnvelopeError::Tampered)?;
-    match aead {
-        AeadAlgorithm::Aes256Gcm => aes_gcm::Aes256Gcm::new_from_slice(key)
-            .map_err(|_| EnvelopeError::Tampered)?
-            .encrypt(&nonce, payload),
-        AeadAlgorithm::Sm4Gcm => Sm4Gcm::new_from_slice(key)
-            .map_err(|_| EnvelopeError::Tampered)?
-            .encrypt(&nonce, payload),
-    }
-    .map_err(|_| EnvelopeError::Tampered)
+    aead.seal(key, nonce, msg, aad)
+        .map_err(|_| EnvelopeError::Tampered)
 }
 
 fn aead_open(
@@ -253,19 +211,9 @@ fn aead_open(
     ct: &[u8],
     aad: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>, EnvelopeError> {
-    let payload = Payload { msg: ct, aad };
-    let nonce = aes_gcm::Nonce::try_from(nonce).map_err(|_| EnvelopeError::Tampered)?;
-    match aead {
-        AeadAlgorithm::Aes256Gcm => aes_gcm::Aes256Gcm::new_from_slice(key)
-            .map_err(|_| EnvelopeError::Tampered)?
-            .decrypt(&nonce, payload),
-        AeadAlgorithm::Sm4Gcm => Sm4Gcm::new_from_slice(key)
-            .map_err(|_| EnvelopeError::Tampered)?
-            .decrypt(&nonce, payload),
-    }
-    .map(Zeroizing::new)
-    // The MAC already vouched for the envelope, so a failing tag means the PIN was wrong.
-    .map_err(|_| EnvelopeError::WrongPin)
+    aead.open(key, nonce, ct, aad)
+        // The MAC already vouched for the envelope, so a failing tag means the PIN was wrong.
+        .map_err(|_| EnvelopeError::WrongPin)
 }
 
 fn aad(header: &[u8], binding: &[u8]) -> Vec<u8> {
