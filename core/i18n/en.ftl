@@ -36,6 +36,12 @@ scan-invalid = Invalid scan data: { $detail }
 scan-no-eligible = No certificate on this phone may be used for this transaction
 scan-expired-here = This QR code has expired; refresh it on the platform page and scan again
 
+net-unreachable = Cannot reach the service; check the network: { $detail }
+net-not-logged-in = Please log in first
+net-bad-answer = The service's answer could not be read: { $detail }
+pay-timeout = No payment result within { $seconds } s; check My orders later
+scan-no-bid-key = The key that opens this bid (certificate serial { $serial }) is not on this phone
+
 ## Command line
 cli-error = error
 cli-io = cannot read or write { $path }: { $detail }

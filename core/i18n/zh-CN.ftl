@@ -36,6 +36,12 @@ scan-invalid = 扫码数据无效：{ $detail }
 scan-no-eligible = 本机没有可用于此业务的证书
 scan-expired-here = 此二维码已过期，请在平台页面刷新后重新扫描
 
+net-unreachable = 无法连接服务，请检查网络：{ $detail }
+net-not-logged-in = 请先登录
+net-bad-answer = 服务返回的数据无法识别：{ $detail }
+pay-timeout = 支付结果 { $seconds } 秒内未返回，请稍后在【我的订单】中查看
+scan-no-bid-key = 本机没有打开此投标文件所需的证书密钥（证书序列号 { $serial }）
+
 ## Command line
 cli-error = 错误
 cli-io = 无法读写文件 { $path }：{ $detail }

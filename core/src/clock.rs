@@ -63,3 +63,74 @@ pub fn rfc3339(t: SystemTime) -> String {
         Err(_) => "invalid-time".to_string(),
     }
 }
+
+/// Reads `YYYY-MM-DD` (midnight UTC) or RFC 3339 UTC `YYYY-MM-DDTHH:MM:SSZ` (fractions of a
+/// second allowed and dropped).
+pub fn parse_rfc3339(text: &str) -> Option<SystemTime> {
+    let text = text.trim();
+    let num = |s: &str| -> Option<u16> {
+        if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        s.parse().ok()
+    };
+    let (date, time) = match text.split_once(['T', 't']) {
+        Some((d, t)) => (d, Some(t)),
+        None => (text, None),
+    };
+    let mut d = date.split('-');
+    let (year, month, day) = (num(d.next()?)?, num(d.next()?)?, num(d.next()?)?);
+    if d.next().is_some() || date.len() != 10 {
+        return None;
+    }
+    let (hour, minute, second) = match time {
+        None => (0, 0, 0),
+        Some(t) => {
+            let t = t.strip_suffix(['Z', 'z'])?;
+            let t = t.split_once('.').map_or(t, |(whole, _)| whole);
+            let mut parts = t.split(':');
+            let h = num(parts.next()?)?;
+            let m = num(parts.next()?)?;
+            let s = num(parts.next()?)?;
+            if parts.next().is_some() || t.len() != 8 {
+                return None;
+            }
+            (h, m, s)
+        }
+    };
+    let dt = der::DateTime::new(
+        year,
+        u8::try_from(month).ok()?,
+        u8::try_from(day).ok()?,
+        u8::try_from(hour).ok()?,
+        u8::try_from(minute).ok()?,
+        u8::try_from(second).ok()?,
+    )
+    .ok()?;
+    Some(dt.to_system_time())
+}
+
+#[cfg(test)]
+mod parse_tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_round_trip_and_dates() {
+        let t = SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_000_000);
+        assert_eq!(parse_rfc3339(&rfc3339(t)), Some(t));
+        assert_eq!(
+            parse_rfc3339("2026-11-23"),
+            parse_rfc3339("2026-11-23T00:00:00Z")
+        );
+        assert!(parse_rfc3339("2026-11-23T00:00:00.250Z").is_some());
+        for bad in [
+            "",
+            "2026-13-01",
+            "2026-11-23T25:00:00Z",
+            "2026-11-23T00:00:00",
+            "x",
+        ] {
+            assert_eq!(parse_rfc3339(bad), None, "{bad}");
+        }
+    }
+}

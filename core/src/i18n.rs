@@ -197,7 +197,9 @@ impl UserMessage for crate::scan::ScanError {
         match self {
             E::NotMcertCode => message(locale, "scan-not-mcert", &[]),
             E::MalformedQr(_) => message(locale, "scan-malformed-qr", &[]),
-            E::NotGood(what) => message(locale, "scan-cert-not-good", &[("detail", (*what).into())]),
+            E::NotGood(what) => {
+                message(locale, "scan-cert-not-good", &[("detail", (*what).into())])
+            }
             E::Chain(e) => message(locale, "scan-chain", &[("detail", e.to_string().into())]),
             E::StatementMismatch(field) => {
                 message(locale, "scan-mismatch", &[("field", (*field).into())])
@@ -313,6 +315,59 @@ mod device_messages {
                     locale,
                     "protection-unsupported",
                     &[("mode", m.as_str().into())],
+                ),
+            }
+        }
+    }
+
+    impl UserMessage for crate::device::flows::DeviceError {
+        fn code(&self) -> &'static str {
+            use crate::device::client::ClientError as C;
+            use crate::device::flows::DeviceError as E;
+            match self {
+                E::Client(C::Api { .. }) => "service_refused",
+                E::Client(C::Network(_)) => "network",
+                E::Client(C::Decode(_)) => "bad_answer",
+                E::Client(C::NotLoggedIn) => "not_logged_in",
+                E::KeyStore(k) => k.code(),
+                E::Crypto(c) => c.code(),
+                E::Io(_) => "io",
+                E::PaymentTimeout(_) => "payment_timeout",
+                E::Scan(s) => s.code(),
+                E::Qr(q) => q.code(),
+                E::NoQrCode => "no_qr_code",
+                E::NoEligibleCertificate => "no_eligible_certificate",
+                E::NoBidKey(_) => "no_bid_key",
+            }
+        }
+
+        fn user_message(&self, locale: Locale) -> String {
+            use crate::device::client::ClientError as C;
+            use crate::device::flows::DeviceError as E;
+            match self {
+                // The service already speaks the user's language (zh-CN).
+                E::Client(C::Api { message: m, .. }) if !m.is_empty() => m.clone(),
+                E::Client(C::Network(d)) => {
+                    message(locale, "net-unreachable", &[("detail", d.clone().into())])
+                }
+                E::Client(C::NotLoggedIn) => message(locale, "net-not-logged-in", &[]),
+                E::Client(other) => message(
+                    locale,
+                    "net-bad-answer",
+                    &[("detail", other.to_string().into())],
+                ),
+                E::KeyStore(k) => k.user_message(locale),
+                E::Crypto(c) => c.user_message(locale),
+                E::Io(d) => message(locale, "keystore-io", &[("detail", d.clone().into())]),
+                E::PaymentTimeout(s) => message(locale, "pay-timeout", &[("seconds", (*s).into())]),
+                E::Scan(s) => s.user_message(locale),
+                E::Qr(q) => q.user_message(locale),
+                E::NoQrCode => message(locale, "qr-none", &[]),
+                E::NoEligibleCertificate => message(locale, "scan-no-eligible", &[]),
+                E::NoBidKey(serial) => message(
+                    locale,
+                    "scan-no-bid-key",
+                    &[("serial", serial.clone().into())],
                 ),
             }
         }

@@ -412,9 +412,7 @@ impl Statement {
         let digest = match take("digest", false)? {
             None => None,
             Some(v) => {
-                let (label, hexd) = v
-                    .split_once(':')
-                    .ok_or(ScanError::BadStatement("digest"))?;
+                let (label, hexd) = v.split_once(':').ok_or(ScanError::BadStatement("digest"))?;
                 let alg = match label {
                     "sm3" => Algorithm::Sm2,
                     "sha256" => Algorithm::P256,
@@ -582,10 +580,7 @@ pub fn check_answer(
     if let Some((_, digest)) = expected.digest {
         let cms_der = unb64(
             "cms",
-            completion
-                .cms
-                .as_deref()
-                .ok_or(ScanError::Missing("cms"))?,
+            completion.cms.as_deref().ok_or(ScanError::Missing("cms"))?,
         )?;
         let verified = cms::verify_detached(&cms_der, &digest)
             .map_err(|e| ScanError::BadCms(e.to_string()))?;

@@ -16,6 +16,8 @@ use crate::config::ServiceConfig;
 use crate::http::{AppState, Metrics, router};
 use crate::identity::{DevIdentityProvider, Identities, IdentityProvider, WebhookIdentityProvider};
 use crate::orders::{DevGateway, Gateway, Orders, Product, WebhookGateway};
+use crate::platforms::{Platforms, Registration};
+use crate::sessions::Sessions;
 use crate::sms::{DevOutbox, SmsProvider, WebhookSms};
 use crate::store::{Store, StoreError};
 
@@ -53,6 +55,8 @@ pub enum ServiceError {
     Authority(#[from] AuthorityError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Platforms(#[from] crate::platforms::PlatformError),
     #[error("cannot listen on {0}: {1}")]
     Listen(SocketAddr, std::io::Error),
     #[error("server: {0}")]
@@ -64,6 +68,33 @@ pub const DEV_PLATFORMS: [(&str, &str); 2] = [
     ("qhny", "青海能源集团数字招采平台"),
     ("minegoods", "中国矿用物资网招标平台"),
 ];
+
+/// The relying platform of the demo page (`mcert rp-demo`), registered in development mode.
+pub const DEMO_PLATFORM: (&str, &str) = ("demo", "mcert 演示招标平台");
+/// Where a development service leaves the demo platform's API key (owner-only file).
+pub const DEMO_PLATFORM_KEY_FILE: &str = "demo-platform.key";
+
+/// Registers the demo platform once and leaves its API key in the data folder, so that
+/// `mcert rp-demo` and `mcert rp session` work against a development service.
+async fn dev_demo_platform(platforms: &Platforms, data_dir: &Path) -> Result<(), ServiceError> {
+    let path = data_dir.join(DEMO_PLATFORM_KEY_FILE);
+    if path.exists() && platforms.get(DEMO_PLATFORM.0).await.is_ok() {
+        return Ok(());
+    }
+    let credentials = platforms
+        .register(&Registration {
+            id: DEMO_PLATFORM.0.into(),
+            name: DEMO_PLATFORM.1.into(),
+            logo_url: None,
+            callback_urls: Vec::new(),
+        })
+        .await?;
+    let _ = std::fs::remove_file(&path);
+    write_private(&path, credentials.api_key.as_bytes())
+        .map_err(|e| ServiceError::OperatorKeyFile(path.display().to_string(), e.to_string()))?;
+    tracing::warn!(path = %path.display(), "development mode: demo platform API key written to the data folder");
+    Ok(())
+}
 
 /// The catalogue a new service starts with (seed 000: personal certificates; seed 003: the
 /// 300 CNY/year package of one organisation and two personal certificates).
@@ -299,12 +330,29 @@ pub async fn start_with_clock(
             orders.put_product(&product, review).await?;
         }
     }
+    let platforms = Platforms::new(
+        store.clone(),
+        clock.clone(),
+        operator_key.derive("platform callback"),
+    );
+    if config.dev {
+        dev_demo_platform(&platforms, &config.data_dir).await?;
+    }
+    let sessions = Sessions::new(
+        store.clone(),
+        clock.clone(),
+        authority.clone(),
+        identities.clone(),
+        platforms,
+        operator_key.derive("qr secret"),
+    );
     let state = AppState {
         store,
         authority,
         accounts,
         identities,
         orders,
+        sessions,
         metrics: Arc::new(Metrics::default()),
         dev_outbox,
     };

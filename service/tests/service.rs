@@ -602,6 +602,8 @@ mod http {
 }
 
 mod login {
+    mod scan;
+
     use super::*;
     use mcert_core::clock::ManualClock;
     use mcert_service::config::ServiceConfig;

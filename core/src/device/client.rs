@@ -5,8 +5,9 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 pub use crate::wire::{
-    Account, CertificateView, Entitlement, Installed, LoginSession, Method, Order, Platform,
-    Product, VerificationRequest as IdentityRequest, VerifiedIdentity as Identity,
+    Account, CertificateView, Completion, Decline, Entitlement, Installed, LoginSession, Method,
+    Order, Platform, Product, ScanRequest, ScannedSession, SessionStatus, UsagePage,
+    VerificationRequest as IdentityRequest, VerifiedIdentity as Identity,
 };
 
 /// What went wrong talking to the service.
@@ -290,6 +291,81 @@ impl ServiceClient {
     }
 
     /// Development mode only: the texts the development SMS provider sent to `phone`.
+    /// Sends a scanned QR payload; the answer is what the phone must show.
+    pub async fn scan(&self, qr: &str, device_id: &str) -> Result<ScannedSession, ClientError> {
+        let body = serde_json::to_value(ScanRequest {
+            qr: qr.to_string(),
+            device_id: device_id.to_string(),
+        })
+        .map_err(|e| ClientError::Decode(e.to_string()))?;
+        self.call(reqwest::Method::POST, "/v1/scan", Some(body), true, None)
+            .await
+    }
+
+    /// Sends the signed answer of a scanned session.
+    pub async fn complete(
+        &self,
+        session_id: &str,
+        completion: &Completion,
+    ) -> Result<SessionStatus, ClientError> {
+        let body =
+            serde_json::to_value(completion).map_err(|e| ClientError::Decode(e.to_string()))?;
+        self.call(
+            reqwest::Method::POST,
+            &format!("/v1/scan/{}/complete", path_segment(session_id)),
+            Some(body),
+            true,
+            None,
+        )
+        .await
+    }
+
+    /// Declines a scanned session.
+    pub async fn decline(
+        &self,
+        session_id: &str,
+        scan_ticket: &str,
+    ) -> Result<SessionStatus, ClientError> {
+        let body = serde_json::to_value(Decline {
+            scan_ticket: scan_ticket.to_string(),
+        })
+        .map_err(|e| ClientError::Decode(e.to_string()))?;
+        self.call(
+            reqwest::Method::POST,
+            &format!("/v1/scan/{}/decline", path_segment(session_id)),
+            Some(body),
+            true,
+            None,
+        )
+        .await
+    }
+
+    /// Usage records, newest first (`from`/`to`: dates or RFC 3339 times).
+    pub async fn usage(
+        &self,
+        from: Option<&str>,
+        to: Option<&str>,
+        cursor: Option<&str>,
+        limit: Option<u32>,
+    ) -> Result<UsagePage, ClientError> {
+        let mut query = Vec::new();
+        for (k, v) in [("from", from), ("to", to), ("cursor", cursor)] {
+            if let Some(v) = v {
+                query.push(format!("{k}={}", path_segment(v)));
+            }
+        }
+        if let Some(l) = limit {
+            query.push(format!("limit={l}"));
+        }
+        let path = if query.is_empty() {
+            "/v1/usage".to_string()
+        } else {
+            format!("/v1/usage?{}", query.join("&"))
+        };
+        self.call(reqwest::Method::GET, &path, None, true, None)
+            .await
+    }
+
     pub async fn dev_outbox(&self, phone: &str) -> Result<Vec<String>, ClientError> {
         let items: Items<String> = self
             .call(
@@ -302,4 +378,17 @@ impl ServiceClient {
             .await?;
         Ok(items.items)
     }
+}
+
+/// Percent-encodes everything but unreserved characters (RFC 3986 §2.3).
+fn path_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }

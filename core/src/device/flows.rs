@@ -1,15 +1,21 @@
 //! The device flows the shells call: log in, verify identity, order and pay, install a
-//! certificate with a key made on the device, list certificates and orders. The session token
-//! is kept in the device's home folder (owner-only file).
+//! certificate with a key made on the device, list certificates and orders, scan a platform's
+//! QR code and answer it (log in, sign, open a bid), and read usage records. The session token
+//! and the device id are kept in the device's home folder (owner-only files).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::client::{ClientError, IdentityRequest, LoginSession, Order, ServiceClient};
+use super::client::{
+    ClientError, IdentityRequest, LoginSession, Order, ScannedSession, ServiceClient,
+    SessionStatus, UsagePage,
+};
 use super::keystore::{KeyStore, KeyStoreError, KeyStoreOptions};
+use super::qr::{self, LumaFrame};
 use super::secret::SecretStore;
 use crate::crypto::name::SubjectName;
-use crate::crypto::{Algorithm, csr};
+use crate::crypto::{Algorithm, csr, x509};
+use crate::scan::{self, ScanError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DeviceError {
@@ -23,6 +29,34 @@ pub enum DeviceError {
     Io(String),
     #[error("payment did not complete within {0} s")]
     PaymentTimeout(u64),
+    #[error(transparent)]
+    Scan(#[from] ScanError),
+    #[error(transparent)]
+    Qr(#[from] qr::QrError),
+    #[error("no mcert QR code in the picture")]
+    NoQrCode,
+    #[error("no certificate on this device may answer this session")]
+    NoEligibleCertificate,
+    #[error("the key that opens this bid (certificate {0}) is not on this device")]
+    NoBidKey(String),
+}
+
+/// A certificate on this device that may answer a scanned session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScanChoice {
+    pub key_id: String,
+    pub serial: String,
+    /// The subject as shown (CN, organisation…).
+    pub subject: String,
+    pub algorithm: Algorithm,
+    pub not_after: std::time::SystemTime,
+}
+
+/// A scan waiting for the user: what to show, and which certificates may answer.
+#[derive(Clone, Debug)]
+pub struct PendingScan {
+    pub session: ScannedSession,
+    pub choices: Vec<ScanChoice>,
 }
 
 /// A certificate installed on this device.
@@ -40,6 +74,23 @@ pub struct Device {
     home: PathBuf,
     keys: KeyStore,
     client: ServiceClient,
+    device_id: String,
+}
+
+/// The random id of this installation (made on first use), sent with every scan.
+fn device_id(home: &Path) -> Result<String, DeviceError> {
+    let path = home.join("device.id");
+    if let Ok(id) = std::fs::read_to_string(&path) {
+        let id = id.trim();
+        if (8..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Ok(id.to_string());
+        }
+    }
+    let mut raw = [0u8; 16];
+    getrandom::fill(&mut raw).map_err(|_| crate::crypto::Error::Rng)?;
+    let id = hex::encode(raw);
+    write_private(&path, id.as_bytes()).map_err(|e| DeviceError::Io(e.to_string()))?;
+    Ok(id)
 }
 
 fn session_path(home: &Path) -> PathBuf {
@@ -70,6 +121,7 @@ impl Device {
             home: home.to_path_buf(),
             keys,
             client,
+            device_id: device_id(home)?,
         })
     }
 
@@ -180,6 +232,147 @@ impl Device {
         }
         result
     }
+}
+
+impl Device {
+    pub fn device_id(&self) -> &str {
+        &self.device_id
+    }
+
+    /// Sends a decoded QR payload to the service and lists the certificates on this device
+    /// that may answer.
+    pub async fn scan(&self, payload: &str) -> Result<PendingScan, DeviceError> {
+        scan::QrCode::parse(payload)?;
+        let session = self.client.scan(payload, &self.device_id).await?;
+        let mut choices = Vec::new();
+        for serial in &session.eligible_serials {
+            let Some(stored) = self.keys.certificate_by_serial(serial)? else {
+                continue;
+            };
+            let Ok(info) = self.keys.key(&stored.key_id) else {
+                continue;
+            };
+            if info.status != super::keystore::KeyStatus::Active {
+                continue;
+            }
+            let cert = x509::parse_certificate(&stored.der)?;
+            let cert_info = x509::info(&cert)?;
+            let subject = &cert_info.subject;
+            choices.push(ScanChoice {
+                key_id: stored.key_id.clone(),
+                serial: stored.serial.clone(),
+                subject: subject
+                    .organization
+                    .clone()
+                    .or_else(|| subject.common_name.clone())
+                    .unwrap_or(cert_info.subject_text),
+                algorithm: info.algorithm,
+                not_after: stored.not_after,
+            });
+        }
+        Ok(PendingScan { session, choices })
+    }
+
+    /// Decodes a camera frame (luma plane) and scans the mcert code in it.
+    pub async fn scan_frame(&self, frame: &LumaFrame<'_>) -> Result<PendingScan, DeviceError> {
+        let found = qr::decode_frame(frame, qr::Engine::Auto)?;
+        self.scan(&pick_mcert(found)?).await
+    }
+
+    /// Decodes a picture (PNG or JPEG) and scans the mcert code in it.
+    pub async fn scan_image(&self, bytes: &[u8]) -> Result<PendingScan, DeviceError> {
+        let found = qr::decode_image(bytes, qr::Engine::Auto)?;
+        self.scan(&pick_mcert(found)?).await
+    }
+
+    /// Answers a scanned session with the certificate `serial` unlocked by `pin`: signs the
+    /// statement of what was shown (and, for `sign`, the document digest as CMS); for
+    /// `decrypt`, opens the bid key with the key it was sealed to (a retired key too; same
+    /// PIN) and re-encrypts it to the platform's ephemeral key.
+    pub async fn confirm(
+        &self,
+        pending: &PendingScan,
+        serial: &str,
+        pin: &str,
+    ) -> Result<SessionStatus, DeviceError> {
+        let choice = pending
+            .choices
+            .iter()
+            .find(|c| c.serial.eq_ignore_ascii_case(serial))
+            .ok_or(DeviceError::NoEligibleCertificate)?;
+        let stored = self
+            .keys
+            .certificate_by_serial(&choice.serial)?
+            .ok_or(DeviceError::NoEligibleCertificate)?;
+        let certificate = x509::parse_certificate(&stored.der)?;
+        let key = self.keys.unlock(&choice.key_id, pin)?;
+        let session = &pending.session;
+        let reencrypted = match session.kind {
+            crate::wire::SessionKind::Decrypt => {
+                let recipient = session
+                    .recipient_serial
+                    .as_deref()
+                    .ok_or(ScanError::Missing("recipient_serial"))?;
+                let sealed_to = self
+                    .keys
+                    .certificate_by_serial(recipient)?
+                    .ok_or_else(|| DeviceError::NoBidKey(recipient.to_string()))?;
+                Some(if sealed_to.key_id == choice.key_id {
+                    scan::reencrypt_bid_key(session, &key)?
+                } else {
+                    let old = self.keys.unlock(&sealed_to.key_id, pin)?;
+                    scan::reencrypt_bid_key(session, &old)?
+                })
+            }
+            _ => None,
+        };
+        let completion = scan::answer(
+            session,
+            &key,
+            &certificate,
+            &[],
+            reencrypted,
+            std::time::SystemTime::now(),
+        )?;
+        Ok(self
+            .client
+            .complete(&session.session_id, &completion)
+            .await?)
+    }
+
+    /// The user declined (取消) on the confirm screen.
+    pub async fn decline(&self, pending: &PendingScan) -> Result<SessionStatus, DeviceError> {
+        Ok(self
+            .client
+            .decline(&pending.session.session_id, &pending.session.scan_ticket)
+            .await?)
+    }
+
+    /// The account's usage records (【使用记录】).
+    pub async fn usage(
+        &self,
+        from: Option<&str>,
+        to: Option<&str>,
+        cursor: Option<&str>,
+        limit: Option<u32>,
+    ) -> Result<UsagePage, DeviceError> {
+        Ok(self.client.usage(from, to, cursor, limit).await?)
+    }
+}
+
+/// The first mcert payload among those decoded (a frame may hold other codes too).
+fn pick_mcert(found: Vec<String>) -> Result<String, DeviceError> {
+    let mut other = None;
+    for text in found {
+        match scan::QrCode::parse(&text) {
+            Ok(_) => return Ok(text),
+            Err(e) => other = Some(e),
+        }
+    }
+    Err(match other {
+        Some(e) => DeviceError::Scan(e),
+        None => DeviceError::NoQrCode,
+    })
 }
 
 fn write_private(path: &Path, data: &[u8]) -> std::io::Result<()> {

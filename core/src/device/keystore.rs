@@ -584,6 +584,26 @@ impl KeyStore {
         Ok(rows)
     }
 
+    /// The stored certificate with this serial (hex, any case), with its key.
+    pub fn certificate_by_serial(&self, serial: &str) -> Result<Option<StoredCertificate>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT key_id, serial, der, not_before, not_after, added_at FROM certificates
+             WHERE serial = ?1 ORDER BY added_at DESC LIMIT 1",
+        )?;
+        let mut rows = stmt.query_map([serial.to_ascii_uppercase()], |r| {
+            Ok(StoredCertificate {
+                key_id: r.get(0)?,
+                serial: r.get(1)?,
+                der: r.get(2)?,
+                not_before: from_unix_millis(r.get(3)?),
+                not_after: from_unix_millis(r.get(4)?),
+                added_at: from_unix_millis(r.get(5)?),
+            })
+        })?;
+        Ok(rows.next().transpose()?)
+    }
+
     /// Marks a key as replaced (renewal, reissue, change). It stays usable for decryption.
     pub fn retire(&self, id: &str, replaced_by: Option<&str>) -> Result<()> {
         let mut conn = self.conn();

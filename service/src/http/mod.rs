@@ -1,11 +1,13 @@
 //! The HTTP API (axum): health, Prometheus metrics, the CA's public endpoints (certificates,
-//! CRL, OCSP), and SMS login with the account and platform endpoints. Handlers translate HTTP to calls of the domain modules and hold no rules of
+//! CRL, OCSP), SMS login, accounts, identity, orders and certificates, the relying-platform
+//! session API, the phone's scan endpoints and usage records. Handlers translate HTTP to calls of the domain modules and hold no rules of
 //! their own.
 
 pub mod auth;
 pub mod error;
 pub mod identity;
 pub mod orders;
+pub mod sessions;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -27,6 +29,7 @@ use crate::accounts::Accounts;
 use crate::authority::Authority;
 use crate::identity::Identities;
 use crate::orders::Orders;
+use crate::sessions::Sessions;
 use crate::sms::DevOutbox;
 use crate::store::Store;
 use error::ApiError;
@@ -93,6 +96,7 @@ pub struct AppState {
     pub accounts: Accounts,
     pub identities: Identities,
     pub orders: Orders,
+    pub sessions: Sessions,
     pub metrics: Arc<Metrics>,
     /// The development SMS outbox (development mode only).
     pub dev_outbox: Option<DevOutbox>,
@@ -187,6 +191,19 @@ pub fn router(state: AppState) -> Router {
             axum::routing::post(orders::install),
         )
         .route("/v1/certificates", get(orders::certificates))
+        .route("/v1/rp/openapi.json", get(sessions::openapi))
+        .route("/v1/rp/sessions", axum::routing::post(sessions::create))
+        .route("/v1/rp/sessions/{id}", get(sessions::status))
+        .route("/v1/scan", axum::routing::post(sessions::scan))
+        .route(
+            "/v1/scan/{id}/complete",
+            axum::routing::post(sessions::complete),
+        )
+        .route(
+            "/v1/scan/{id}/decline",
+            axum::routing::post(sessions::decline),
+        )
+        .route("/v1/usage", get(sessions::usage))
         .fallback(|| async { ApiError::not_found() })
         .with_state(state)
         .layer(middleware::from_fn_with_state(metrics, track))

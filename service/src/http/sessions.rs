@@ -1,0 +1,211 @@
+//! The relying-platform API (`/v1/rp/…`, platform API keys), the phone's scan endpoints
+//! (`/v1/scan…`, account tokens) and usage records (`/v1/usage`).
+
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use mcert_core::wire::{
+    Completion, CreatedSession, Decline, NewSession, ScanRequest, ScannedSession, SessionStatus,
+    UsagePage,
+};
+use serde::Deserialize;
+
+use super::auth::CurrentAccount;
+use super::error::ApiError;
+use super::{ApiJson, AppState};
+use crate::platforms::{PlatformError, RegisteredPlatform};
+use crate::sessions::{SessionError, failure_message_id};
+
+/// The platform API's description, kept in the repository and served as is.
+pub const OPENAPI: &str = include_str!("../../openapi.json");
+
+impl From<SessionError> for ApiError {
+    fn from(e: SessionError) -> Self {
+        let code = e.code();
+        let status = match &e {
+            SessionError::Invalid(detail) => return ApiError::bad_request(detail),
+            SessionError::Store(_) | SessionError::Authority(_) | SessionError::Internal(_) => {
+                return ApiError::internal(e);
+            }
+            SessionError::CallbackNotAllowed | SessionError::BadQr(_) | SessionError::QrFuture => {
+                StatusCode::BAD_REQUEST
+            }
+            SessionError::UnknownSession => StatusCode::NOT_FOUND,
+            SessionError::QrForged
+            | SessionError::BadTicket
+            | SessionError::UnknownCertificate
+            | SessionError::CertificateRevoked
+            | SessionError::CertificateExpired
+            | SessionError::SubjectNotAllowed => StatusCode::FORBIDDEN,
+            SessionError::QrStale(_) | SessionError::Expired => StatusCode::GONE,
+            SessionError::Finished(_) | SessionError::Taken | SessionError::NotScanned => {
+                StatusCode::CONFLICT
+            }
+            SessionError::Answer(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        tracing::info!(code, detail = %e, "scan session request refused");
+        ApiError::new(status, code, &failure_message_id(code), &[])
+    }
+}
+
+impl From<PlatformError> for ApiError {
+    fn from(e: PlatformError) -> Self {
+        match e {
+            PlatformError::Unauthorized => ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "err-platform-unauthorized",
+                &[],
+            ),
+            PlatformError::Store(_) | PlatformError::Rng => ApiError::internal(e),
+            other => ApiError::bad_request(other),
+        }
+    }
+}
+
+/// The platform behind the request's `Authorization: Bearer mcp_…` header.
+#[derive(Debug, Clone)]
+pub struct CurrentPlatform(pub RegisteredPlatform);
+
+impl FromRequestParts<AppState> for CurrentPlatform {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let key = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or_else(|| ApiError::from(PlatformError::Unauthorized))?
+            .trim();
+        Ok(CurrentPlatform(
+            state.sessions.platforms().authenticate(key).await?,
+        ))
+    }
+}
+
+pub async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    CurrentPlatform(platform): CurrentPlatform,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<NewSession>,
+) -> Result<(StatusCode, Json<CreatedSession>), ApiError> {
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 128);
+    let created = state.sessions.create(&platform, &req, key).await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusQuery {
+    /// Seconds to wait for a change (≤ 30).
+    wait: Option<u64>,
+    /// The status the caller already knows.
+    since: Option<String>,
+}
+
+pub async fn status(
+    State(state): State<AppState>,
+    CurrentPlatform(platform): CurrentPlatform,
+    Path(id): Path<String>,
+    Query(q): Query<StatusQuery>,
+) -> Result<Json<SessionStatus>, ApiError> {
+    let wait = q.wait.map(Duration::from_secs);
+    Ok(Json(
+        state
+            .sessions
+            .status(&platform.id, &id, wait, q.since.as_deref())
+            .await?,
+    ))
+}
+
+pub async fn scan(
+    State(state): State<AppState>,
+    me: CurrentAccount,
+    ApiJson(req): ApiJson<ScanRequest>,
+) -> Result<Json<ScannedSession>, ApiError> {
+    Ok(Json(state.sessions.scan(&me.account.id, &req).await?))
+}
+
+pub async fn complete(
+    State(state): State<AppState>,
+    me: CurrentAccount,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<Completion>,
+) -> Result<Json<SessionStatus>, ApiError> {
+    Ok(Json(
+        state.sessions.complete(&me.account.id, &id, &req).await?,
+    ))
+}
+
+pub async fn decline(
+    State(state): State<AppState>,
+    me: CurrentAccount,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<Decline>,
+) -> Result<Json<SessionStatus>, ApiError> {
+    Ok(Json(
+        state.sessions.decline(&me.account.id, &id, &req).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UsageQuery {
+    /// From this time (RFC 3339 or a date), inclusive.
+    from: Option<String>,
+    /// Up to this time, exclusive (a bare date means the whole day is included).
+    to: Option<String>,
+    cursor: Option<String>,
+    limit: Option<u32>,
+}
+
+fn time_param(name: &str, text: Option<&str>, whole_day: bool) -> Result<Option<i64>, ApiError> {
+    let Some(text) = text else {
+        return Ok(None);
+    };
+    let t = mcert_core::clock::parse_rfc3339(text)
+        .ok_or_else(|| ApiError::bad_request(format!("{name} is not a date or RFC 3339 time")))?;
+    let t = if whole_day && text.trim().len() == 10 {
+        t + Duration::from_secs(86_400)
+    } else {
+        t
+    };
+    Ok(Some(mcert_core::clock::unix_millis(t)))
+}
+
+pub async fn usage(
+    State(state): State<AppState>,
+    me: CurrentAccount,
+    Query(q): Query<UsageQuery>,
+) -> Result<Json<UsagePage>, ApiError> {
+    let from = time_param("from", q.from.as_deref(), false)?;
+    let to = time_param("to", q.to.as_deref(), true)?;
+    Ok(Json(
+        state
+            .sessions
+            .usage(
+                &me.account.id,
+                from,
+                to,
+                q.cursor.as_deref(),
+                q.limit.unwrap_or(20),
+            )
+            .await?,
+    ))
+}
