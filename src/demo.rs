@@ -1,5 +1,5 @@
-//! `mcert demo`: every part of the crypto spine used as the product will use it, each step
-//! checked. (The scan protocol and the issuance service join this walkthrough as they land.)
+//! `mcert demo --crypto-only`: every part of the crypto spine used as the product uses it, each
+//! step checked, offline (the full product walk is in `scan_demo`).
 
 use std::time::{Duration, Instant, SystemTime};
 

@@ -89,6 +89,32 @@ enum DeviceCommand {
     },
     /// List the certificates held by this account.
     Certs,
+    /// Scan a platform's QR code from a picture (PNG/JPEG), check what it asks, and answer.
+    Scan {
+        image: PathBuf,
+        /// The certificate to answer with (serial; the first that may answer when absent).
+        #[arg(long)]
+        cert: Option<String>,
+        #[arg(long)]
+        pin: Option<String>,
+        /// Answer without asking for confirmation.
+        #[arg(long)]
+        yes: bool,
+        /// Decline instead of answering.
+        #[arg(long)]
+        decline: bool,
+    },
+    /// Usage records (使用记录), newest first.
+    Usage {
+        /// From this date or RFC 3339 time.
+        #[arg(long)]
+        from: Option<String>,
+        /// Up to this date (inclusive) or time.
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+    },
     /// Make a key on this device, protected by a new 6-digit PIN.
     Keygen {
         #[arg(long, value_enum, default_value_t = AlgArg::Sm2)]
@@ -191,10 +217,7 @@ fn run_online(
         .enable_all()
         .build()
         .map_err(|e| CliError::new(e.to_string()))?;
-    let err = |e: mcert_core::device::flows::DeviceError| match e {
-        mcert_core::device::flows::DeviceError::KeyStore(k) => CliError::from_user(&k, locale),
-        other => service_error(locale, other),
-    };
+    let err = |e: mcert_core::device::flows::DeviceError| CliError::from_user(&e, locale);
     let mut device =
         mcert_core::device::flows::Device::open(home, server, secrets, KeyStoreOptions::default())
             .map_err(err)?;
@@ -383,6 +406,114 @@ fn run_online(
                     );
                 }
             }
+            DeviceCommand::Scan {
+                image,
+                cert,
+                pin,
+                yes,
+                decline,
+            } => {
+                let bytes = std::fs::read(&image).map_err(|e| CliError::io(locale, &image, &e))?;
+                let pending = device.scan_image(&bytes).await.map_err(err)?;
+                let s = &pending.session;
+                let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
+                println!(
+                    "{}",
+                    message(
+                        locale,
+                        "cli-scan-show",
+                        &[
+                            ("platform", s.platform.name.clone().into()),
+                            ("operation", s.operation.clone().into()),
+                            ("project", dash(&s.display.project).into()),
+                            ("lot", dash(&s.display.lot).into()),
+                            ("document", dash(&s.display.document_name).into()),
+                            ("code", s.verification_code.clone().into()),
+                        ]
+                    )
+                );
+                if decline {
+                    let st = device.decline(&pending).await.map_err(err)?;
+                    println!(
+                        "{}",
+                        message(locale, "cli-scan-declined", &[("status", st.status.into())])
+                    );
+                    return Ok(());
+                }
+                let choice = match &cert {
+                    Some(serial) => pending
+                        .choices
+                        .iter()
+                        .find(|c| c.serial.eq_ignore_ascii_case(serial)),
+                    None => pending.choices.first(),
+                }
+                .ok_or_else(|| {
+                    CliError::from_user(
+                        &mcert_core::device::flows::DeviceError::NoEligibleCertificate,
+                        locale,
+                    )
+                })?
+                .clone();
+                println!(
+                    "{}",
+                    message(
+                        locale,
+                        "cli-scan-cert",
+                        &[
+                            ("subject", choice.subject.clone().into()),
+                            ("serial", choice.serial.clone().into())
+                        ]
+                    )
+                );
+                if !yes {
+                    let answer = read_pin(None, "cli-scan-confirm", locale)?;
+                    if !matches!(answer.as_str(), "y" | "Y" | "yes" | "是") {
+                        let st = device.decline(&pending).await.map_err(err)?;
+                        println!(
+                            "{}",
+                            message(locale, "cli-scan-declined", &[("status", st.status.into())])
+                        );
+                        return Ok(());
+                    }
+                }
+                let pin = read_pin(pin, "cli-pin-prompt", locale)?;
+                let st = device
+                    .confirm(&pending, &choice.serial, &pin)
+                    .await
+                    .map_err(err)?;
+                println!(
+                    "{}",
+                    message(
+                        locale,
+                        "cli-scan-done",
+                        &[
+                            ("operation", s.operation.clone().into()),
+                            ("status", st.status.into())
+                        ]
+                    )
+                );
+            }
+            DeviceCommand::Usage { from, to, limit } => {
+                let page = device
+                    .usage(from.as_deref(), to.as_deref(), None, Some(limit))
+                    .await
+                    .map_err(err)?;
+                if page.items.is_empty() {
+                    eprintln!("{}", message(locale, "cli-usage-empty", &[]));
+                }
+                for u in page.items {
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                        u.at,
+                        u.operation,
+                        u.holder_name.unwrap_or_default(),
+                        u.certificate_serial.unwrap_or_else(|| "—".into()),
+                        u.platform_name,
+                        u.outcome_label,
+                        u.failure_code.unwrap_or_default()
+                    );
+                }
+            }
             // The key store commands never reach here: `run` handles them offline.
             DeviceCommand::Keygen { .. }
             | DeviceCommand::Keys
@@ -413,7 +544,9 @@ pub fn run(args: DeviceArgs, locale: Locale) -> Result<(), CliError> {
         | DeviceCommand::Pay { .. }
         | DeviceCommand::Orders
         | DeviceCommand::Install { .. }
-        | DeviceCommand::Certs) => {
+        | DeviceCommand::Certs
+        | DeviceCommand::Scan { .. }
+        | DeviceCommand::Usage { .. }) => {
             drop(store);
             return run_online(online, &args.home, &args.server, secrets.as_ref(), locale);
         }

@@ -1,15 +1,20 @@
 //! `mcert`: the command line of the mcert mobile certificate system.
 //!
-//! - `mcert demo`: walks through the crypto spine end to end and checks every step.
+//! - `mcert demo`: the whole product on one machine (service, phone, platform), every result
+//!   verified; `--crypto-only` walks through the crypto spine offline.
 //! - `mcert serve`: the issuance service.
 //! - `mcert qr decode|encode`: QR codes as the phone reads and the platforms show them.
 //! - `mcert device --home DIR …`: the desktop stand-in for the phone's key store.
+//! - `mcert rp session|seal`, `mcert rp-demo`: a relying platform's side of the scan.
+//! - `mcert platform add|key|revoke`: the operator registers relying platforms.
 //! - `mcert audit verify`: checks the service's hash-chained audit log.
 
 #![forbid(unsafe_code)]
 
 mod demo;
 mod device;
+mod rp;
+mod scan_demo;
 mod serve;
 
 use std::path::PathBuf;
@@ -37,8 +42,13 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Walk through keys, certificates, signatures, bid sealing and QR codes, checking each step.
-    Demo,
+    /// The whole product on this machine: service, phone, platform; log in, sign and open a bid
+    /// by scanning QR codes, each result verified.
+    Demo {
+        /// Only walk through the cryptography (keys, certificates, signatures, QR codes), offline.
+        #[arg(long)]
+        crypto_only: bool,
+    },
     /// Run the issuance service.
     Serve(serve::ServeArgs),
     /// Decode or make QR codes.
@@ -48,6 +58,12 @@ enum Command {
     },
     /// The phone's key store on this computer.
     Device(device::DeviceArgs),
+    /// A relying platform's tools: sessions with an animated QR code, sealed bids.
+    Rp(rp::RpArgs),
+    /// The demo bidding platform page (login, sign, bid opening by scan).
+    RpDemo(rp::RpDemoArgs),
+    /// Operator: register relying platforms and manage their API keys.
+    Platform(rp::PlatformArgs),
     /// The service's hash-chained audit log.
     Audit {
         #[command(subcommand)]
@@ -213,10 +229,14 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let locale = Locale::from_env();
     let result = match cli.command {
-        Command::Demo => demo::run(locale).map(|()| ExitCode::SUCCESS),
+        Command::Demo { crypto_only: true } => demo::run(locale).map(|()| ExitCode::SUCCESS),
+        Command::Demo { crypto_only: false } => scan_demo::run(locale).map(|()| ExitCode::SUCCESS),
         Command::Serve(args) => serve::run(args, locale).map(|()| ExitCode::SUCCESS),
         Command::Qr { command } => run_qr(command, locale),
         Command::Device(args) => device::run(args, locale).map(|()| ExitCode::SUCCESS),
+        Command::Rp(args) => rp::run(args, locale).map(|()| ExitCode::SUCCESS),
+        Command::RpDemo(args) => rp::run_demo(args, locale).map(|()| ExitCode::SUCCESS),
+        Command::Platform(args) => rp::run_platform(args, locale).map(|()| ExitCode::SUCCESS),
         Command::Audit { command } => run_audit(command, locale),
     };
     match result {

@@ -10,26 +10,49 @@ use mcert_service::server;
 
 use crate::CliError;
 
+/// Where the service keeps its data and finds its configuration.
 #[derive(Args, Debug)]
-pub struct ServeArgs {
+pub struct ServiceLocation {
     /// Configuration file (TOML); `MCERT_*` variables and these flags override it.
     #[arg(long)]
     config: Option<PathBuf>,
-    /// Address to listen on [default: 127.0.0.1:8080].
-    #[arg(long)]
-    listen: Option<SocketAddr>,
     /// Data folder [default: ./mcert-data].
     #[arg(long)]
     data_dir: Option<PathBuf>,
     /// Database URL (sqlite://… or postgres://…) instead of the embedded SQLite file.
     #[arg(long)]
     database: Option<String>,
-    /// Public base URL for CRL and OCSP links [default: http://<listen>].
-    #[arg(long)]
-    base_url: Option<String>,
     /// Development mode: development providers and a generated operator key.
     #[arg(long)]
     dev: bool,
+}
+
+impl ServiceLocation {
+    /// The configuration: file, then `MCERT_*` variables, then these flags.
+    pub fn load(&self) -> Result<ServiceConfig, CliError> {
+        let mut config = ServiceConfig::load(self.config.as_deref())
+            .map_err(|e| CliError::new(e.to_string()))?;
+        if let Some(v) = &self.data_dir {
+            config.data_dir = v.clone();
+        }
+        if let Some(v) = &self.database {
+            config.database_url = Some(v.clone());
+        }
+        config.dev |= self.dev;
+        Ok(config)
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    location: ServiceLocation,
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long)]
+    listen: Option<SocketAddr>,
+    /// Public base URL for CRL and OCSP links [default: http://<listen>].
+    #[arg(long)]
+    base_url: Option<String>,
     /// Log as JSON lines.
     #[arg(long)]
     log_json: bool,
@@ -69,21 +92,13 @@ fn redact_password(url: &str) -> String {
 }
 
 pub fn run(args: ServeArgs, locale: Locale) -> Result<(), CliError> {
-    let mut config =
-        ServiceConfig::load(args.config.as_deref()).map_err(|e| CliError::new(e.to_string()))?;
+    let mut config = args.location.load()?;
     if let Some(v) = args.listen {
         config.listen = v;
-    }
-    if let Some(v) = args.data_dir {
-        config.data_dir = v;
-    }
-    if let Some(v) = args.database {
-        config.database_url = Some(v);
     }
     if let Some(v) = args.base_url {
         config.base_url = Some(v);
     }
-    config.dev |= args.dev;
     config.log_json |= args.log_json;
 
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()

@@ -52,6 +52,28 @@ cli-key-made = Made { $alg } key { $id } on this device
 cli-pin-changed = Certificate PIN changed
 cli-no-keys = No certificate keys on this device yet
 
+cli-rp-no-key = A platform API key is needed: give --api-key, --api-key-file or MCERT_RP_API_KEY
+cli-rp-sealed = Bid sealed to certificate { $serial }
+cli-rp-created = { $operation } session { $id } created, verification code { $code }; scan it with the mcert app
+cli-rp-png = The QR code is redrawn every second in { $path }
+cli-rp-need-document = A sign session needs --document
+cli-rp-need-sealed = A decrypt session needs --sealed
+cli-rp-ended = The session did not complete: { $status } { $reason }
+cli-rp-verified = Result verified: { $subject } (certificate serial { $serial }, { $alg })
+cli-rp-bid-opened = Bid opened and written to { $path }
+cli-rp-demo = mcert demo bidding platform: { $url }
+cli-platform-added = Platform { $id } registered; the API key is shown only once, keep it safe
+cli-scan-show = { $platform } asks: { $operation }
+    Project: { $project }
+    Lot: { $lot }
+    Document: { $document }
+    Verification code: { $code } (compare it with the platform page)
+cli-scan-cert = Certificate: { $subject } (serial { $serial })
+cli-scan-confirm = Is all of this right? Continue? [y/N]
+cli-scan-declined = Declined ({ $status })
+cli-scan-done = { $operation }: done ({ $status })
+cli-usage-empty = No usage records yet
+
 ## mcert demo
 demo-title = mcert core walkthrough ({ $alg }): keys, certificates, signatures, bid opening and QR codes
 demo-store = Stand-in phone key store: { $path } (device secret held in process memory)
@@ -83,3 +105,20 @@ cli-order-paid = Order { $id } paid, status { $status }
 cli-installed = Certificate installed on this device: serial { $serial }
 cli-no-entitlement = No certificate waiting to be installed; order and pay for one first
 cli-service = The service answered with an error: { $detail }
+demo-scan-title = mcert demo: service, phone and bidding platform; log in, sign and open a bid by scanning, every step verified
+demo-scan-service = Service started at { $url } (development mode: development SMS, identity and payment providers)
+demo-scan-platform = The operator registers the bidding platform "{ $name }"; it gets an API key and pins the CA roots
+demo-scan-login-sms = The phone logs in with an SMS code: { $phone }
+demo-scan-identity = Real name verified: { $name } ({ $id })
+demo-scan-paid = Personal certificate ordered and paid: { $amount } CNY, order { $status }
+demo-scan-installed = Key made on the phone (PIN-protected), certificate installed: serial { $serial }
+demo-scan-sealed = The bid was sealed to the bidder's certificate { $serial } when it was submitted
+demo-scan-created = The platform starts "{ $operation }"; its page redraws the QR code every second ({ $bytes }-byte PNG), verification code { $code }
+demo-scan-phone-shows = The phone reads the QR code and shows: { $platform } asks "{ $operation }", verification code { $code }
+demo-scan-wrong-pin = A wrong PIN first: { $message }
+demo-scan-verified = The platform verifies "{ $operation }": signature, chain and OCSP status are good ({ $holder }, { $serial })
+demo-scan-opened = Bid opened: the platform recovers the bid key with its ephemeral key and decrypts the bid: { $bid }
+demo-scan-stale = A screenshot of the QR code from 6 seconds ago is refused: { $message }
+demo-scan-usage = Usage records ({ $count }):
+demo-scan-usage-line = { $at }  { $operation }  { $holder }  { $serial }  { $outcome }
+demo-scan-audit = Audit chain intact: { $events } events

@@ -52,6 +52,28 @@ cli-key-made = 已在本机生成 { $alg } 密钥 { $id }
 cli-pin-changed = 证书密码已修改
 cli-no-keys = 本机还没有证书密钥
 
+cli-rp-no-key = 需要平台 API 密钥：请用 --api-key、--api-key-file 或环境变量 MCERT_RP_API_KEY 提供
+cli-rp-sealed = 投标文件已加密给证书 { $serial }
+cli-rp-created = 已发起{ $operation }业务 { $id }，校验码 { $code }，请用 mcert App【扫码】
+cli-rp-png = 二维码每秒刷新，写入 { $path }
+cli-rp-need-document = 签名业务需要 --document 指定待签文件
+cli-rp-need-sealed = 解密业务需要 --sealed 指定加密的投标文件
+cli-rp-ended = 业务未完成：{ $status } { $reason }
+cli-rp-verified = 结果验证通过：{ $subject }（证书序列号 { $serial }，{ $alg }）
+cli-rp-bid-opened = 投标文件已解密，写入 { $path }
+cli-rp-demo = mcert 演示招标平台已启动：{ $url }
+cli-platform-added = 平台 { $id } 已登记；API 密钥只显示这一次，请妥善保存
+cli-scan-show = { $platform } 请求【{ $operation }】
+    项目：{ $project }
+    标段：{ $lot }
+    文件：{ $document }
+    校验码：{ $code }（请与平台页面上的校验码核对）
+cli-scan-cert = 使用证书：{ $subject }（序列号 { $serial }）
+cli-scan-confirm = 确认以上信息无误并继续？[y/N]
+cli-scan-declined = 已拒绝（{ $status }）
+cli-scan-done = { $operation }完成（{ $status }）
+cli-usage-empty = 暂无使用记录
+
 ## mcert demo
 demo-title = mcert 核心演示（{ $alg }）：密钥、证书、签名、开标与二维码
 demo-store = 模拟手机密钥库：{ $path }（设备密钥保存在进程内存中）
@@ -83,3 +105,20 @@ cli-order-paid = 订单 { $id } 支付完成，状态【{ $status }】
 cli-installed = 证书已下载到本机：序列号 { $serial }
 cli-no-entitlement = 没有待下载的证书，请先在【申请证书】中下单并支付
 cli-service = 服务返回错误：{ $detail }
+demo-scan-title = mcert 演示：服务、手机、招标平台，扫码登录、签名、开标，每一步都验证
+demo-scan-service = 服务已在 { $url } 启动（开发模式：短信、实名、支付为开发用服务商）
+demo-scan-platform = 运营方登记招标平台「{ $name }」，平台取得 API 密钥并固定 CA 根证书
+demo-scan-login-sms = 手机短信验证码登录：{ $phone }
+demo-scan-identity = 实名认证通过：{ $name }（{ $id }）
+demo-scan-paid = 申请个人证书并支付 { $amount } 元，订单【{ $status }】
+demo-scan-installed = 密钥在手机上生成（证书密码保护），证书已下载：序列号 { $serial }
+demo-scan-sealed = 投标文件提交时已加密给投标人证书 { $serial }
+demo-scan-created = 平台发起【{ $operation }】，页面二维码每秒刷新（{ $bytes } 字节 PNG），校验码 { $code }
+demo-scan-phone-shows = 手机识别二维码并显示：{ $platform } 请求【{ $operation }】，校验码 { $code }
+demo-scan-wrong-pin = 先输错一次证书密码：{ $message }
+demo-scan-verified = 平台验证【{ $operation }】结果：签名、证书链、OCSP 状态均有效（{ $holder }，{ $serial }）
+demo-scan-opened = 开标成功：平台用临时密钥取回投标密钥并解密投标文件：{ $bid }
+demo-scan-stale = 6 秒前的二维码截图被拒绝：{ $message }
+demo-scan-usage = 【使用记录】共 { $count } 条：
+demo-scan-usage-line = { $at }  { $operation }  { $holder }  { $serial }  { $outcome }
+demo-scan-audit = 审计链完整：共 { $events } 条事件

@@ -353,6 +353,18 @@ fn demo_runs_clean() {
     let out = mcert(&["demo"]);
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stdout}\n{stderr}");
+    for expected in [
+        "全部 19 步通过",
+        "开标成功",
+        "证书密码错误，还可尝试 4 次",
+        "二维码已过期",
+        "【使用记录】共 4 条",
+    ] {
+        assert!(stdout.contains(expected), "{expected}: {stdout}");
+    }
+    let out = mcert(&["demo", "--crypto-only"]);
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
     assert!(stdout.contains("全部 20 步通过"), "{stdout}");
 }
 
@@ -564,6 +576,127 @@ fn device_commands_against_a_running_service() {
         "{:?}",
         text(&out)
     );
+
+    // The scan from a shell: the platform in one terminal (`mcert rp session`, QR redrawn
+    // into a PNG every second), the phone in the other (`mcert device scan`).
+    let key_file = dir.path("service").join("demo-platform.key");
+    let session = |extra: &[&str], png: &Path| {
+        let _ = std::fs::remove_file(png);
+        let mut args = vec![
+            "rp".to_string(),
+            "--server".into(),
+            url.clone(),
+            "--api-key-file".into(),
+            s(&key_file).into(),
+            "session".into(),
+            "--png".into(),
+            s(png).into(),
+            "--expires-in".into(),
+            "60".into(),
+        ];
+        args.extend(extra.iter().map(|a| a.to_string()));
+        let child = Command::new(MCERT)
+            .args(&args)
+            .env("MCERT_LANG", "zh-CN")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn rp");
+        for _ in 0..200 {
+            if png.exists() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        assert!(png.exists(), "no QR picture");
+        child
+    };
+    let finish = |child: std::process::Child| {
+        let out = child.wait_with_output().expect("rp");
+        (out.status.success(), text(&out))
+    };
+    let png = dir.path("qr.png");
+    let bidder = dir.path("bidder.pem");
+    let rp = session(&["--kind", "login", "--save-cert", s(&bidder)], &png);
+    let (shown, _) = ok(run(&["scan", s(&png), "--pin", "135790", "--yes"]));
+    assert!(
+        shown.contains("请求【扫码登录】") && shown.contains("扫码登录完成（completed）"),
+        "{shown}"
+    );
+    let (done, (stdout, stderr)) = finish(rp);
+    assert!(
+        done && stdout.contains("结果验证通过") && stdout.contains("李四"),
+        "{stdout}{stderr}"
+    );
+    std::fs::write(dir.path("doc.txt"), "投标文件正文").expect("write");
+    let rp = session(
+        &[
+            "--kind",
+            "sign",
+            "--document",
+            s(&dir.path("doc.txt")),
+            "--project",
+            "某工程",
+        ],
+        &png,
+    );
+    let (shown, _) = ok(run(&["scan", s(&png), "--pin", "135790", "--yes"]));
+    assert!(
+        shown.contains("项目：某工程") && shown.contains("文件：doc.txt"),
+        "{shown}"
+    );
+    let (done, (stdout, stderr)) = finish(rp);
+    assert!(done && stdout.contains("结果验证通过"), "{stdout}{stderr}");
+    std::fs::write(dir.path("bid.txt"), "报价 100 万元").expect("write");
+    ok(mcert(&[
+        "rp",
+        "seal",
+        "--cert",
+        s(&bidder),
+        "--in",
+        s(&dir.path("bid.txt")),
+        "--out",
+        s(&dir.path("bid.json")),
+    ]));
+    let rp = session(
+        &[
+            "--kind",
+            "decrypt",
+            "--sealed",
+            s(&dir.path("bid.json")),
+            "--out",
+            s(&dir.path("opened.txt")),
+        ],
+        &png,
+    );
+    ok(run(&["scan", s(&png), "--pin", "135790", "--yes"]));
+    let (done, (stdout, stderr)) = finish(rp);
+    assert!(done, "{stdout}{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path("opened.txt")).expect("opened"),
+        "报价 100 万元"
+    );
+    // Declined on the phone: the platform learns it, exit code 2.
+    let rp = session(&["--kind", "login"], &png);
+    let (shown, _) = ok(run(&["scan", s(&png), "--decline"]));
+    assert!(shown.contains("已拒绝"), "{shown}");
+    let (done, (_, stderr)) = finish(rp);
+    assert!(!done && stderr.contains("用户已在手机上拒绝"), "{stderr}");
+    // A wrong PIN says how many tries are left.
+    let rp = session(&["--kind", "login"], &png);
+    let out = run(&["scan", s(&png), "--pin", "000111", "--yes"]);
+    assert!(text(&out).1.contains("还可尝试 4 次"), "{:?}", text(&out));
+    ok(run(&["scan", s(&png), "--pin", "135790", "--yes"]));
+    assert!(finish(rp).0);
+    let (usage, _) = ok(run(&["usage"]));
+    for expected in [
+        "扫码登录\t李四",
+        "文件签名\t李四",
+        "开标解密\t李四",
+        "已拒绝",
+    ] {
+        assert!(usage.contains(expected), "{expected}: {usage}");
+    }
     let _ = Command::new("kill")
         .args(["-TERM", &server.id().to_string()])
         .status();
