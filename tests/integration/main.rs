@@ -1,6 +1,8 @@
 //! Integration tests of the root package: the `mcert` command line, and the whole personal
 //! certificate story from a device to the service and back, checked with OpenSSL.
 
+mod browser;
 mod cli;
 mod end_to_end;
 mod scale_out;
+mod scan;
