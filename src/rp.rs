@@ -251,22 +251,17 @@ pub fn run(args: RpArgs, locale: Locale) -> Result<(), CliError> {
                 KindArg::Decrypt => SessionKind::Decrypt,
             };
             let mut req = NewSession {
-                kind,
                 display: DisplayText {
                     project,
                     lot,
                     document_name: None,
                 },
-                document_digests: None,
-                encrypted_key: None,
-                recipient_serial: None,
-                ephemeral_public_key: None,
                 allowed: id_number.map(|n| AllowedSubjects {
                     id_number: Some(n),
                     organization_code: None,
                 }),
                 expires_in: Some(expires_in),
-                callback_url: None,
+                ..NewSession::new(kind)
             };
             let file_name = |p: &PathBuf| {
                 p.file_name()

@@ -65,19 +65,12 @@ impl Drop for TempDir {
 
 fn new_session(kind: SessionKind) -> NewSession {
     NewSession {
-        kind,
         display: DisplayText {
             project: Some(PROJECT.into()),
             lot: Some(LOT.into()),
             document_name: None,
         },
-        document_digests: None,
-        encrypted_key: None,
-        recipient_serial: None,
-        ephemeral_public_key: None,
-        allowed: None,
-        expires_in: None,
-        callback_url: None,
+        ..NewSession::new(kind)
     }
 }
 

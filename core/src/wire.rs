@@ -266,6 +266,23 @@ pub struct NewSession {
     pub callback_url: Option<String>,
 }
 
+impl NewSession {
+    /// A session of `kind` with nothing else set (fill in what the kind needs).
+    pub fn new(kind: SessionKind) -> Self {
+        NewSession {
+            kind,
+            display: DisplayText::default(),
+            document_digests: None,
+            encrypted_key: None,
+            recipient_serial: None,
+            ephemeral_public_key: None,
+            allowed: None,
+            expires_in: None,
+            callback_url: None,
+        }
+    }
+}
+
 /// A session just created. The QR secret stays in the platform's backend.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreatedSession {

@@ -19,7 +19,7 @@ use mcert_core::crypto::name::SubjectName;
 use mcert_core::crypto::{Algorithm, PrivateKey, csr, x509};
 use mcert_core::device::qr::{self, Engine, LumaFrame};
 use mcert_core::scan::{self, Expectation};
-use mcert_core::wire::{DisplayText, NewSession, ScannedSession, SessionKind, SessionStatus};
+use mcert_core::wire::{NewSession, ScannedSession, SessionKind, SessionStatus};
 use mcert_service::authority::OperatorKey;
 use mcert_service::config::ServiceConfig;
 use mcert_service::orders::Notification;
@@ -154,17 +154,7 @@ async fn phone(
 }
 
 fn login() -> NewSession {
-    NewSession {
-        kind: SessionKind::Login,
-        display: DisplayText::default(),
-        document_digests: None,
-        encrypted_key: None,
-        recipient_serial: None,
-        ephemeral_public_key: None,
-        allowed: None,
-        expires_in: None,
-        callback_url: None,
-    }
+    NewSession::new(SessionKind::Login)
 }
 
 /// One whole session; returns what the core bench replays.

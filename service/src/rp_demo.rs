@@ -107,20 +107,11 @@ struct StartRequest {
 }
 
 async fn start_session(State(demo): State<Demo>, Json(req): Json<StartRequest>) -> Response {
-    let mut new = NewSession {
-        kind: req.kind,
-        display: DisplayText {
-            project: Some(PROJECT.into()),
-            lot: Some(LOT.into()),
-            document_name: None,
-        },
-        document_digests: None,
-        encrypted_key: None,
-        recipient_serial: None,
-        ephemeral_public_key: None,
-        allowed: None,
-        expires_in: None,
-        callback_url: None,
+    let mut new = NewSession::new(req.kind);
+    new.display = DisplayText {
+        project: Some(PROJECT.into()),
+        lot: Some(LOT.into()),
+        document_name: None,
     };
     let mut sealed = None;
     let mut ephemeral = None;

@@ -848,6 +848,28 @@ impl Sessions {
         }
     }
 
+    /// The scanned session this device answers, checked by its ticket. Refused attempts are
+    /// recorded; the session itself is left as it was.
+    async fn scanned_with_ticket(
+        &self,
+        account_id: &str,
+        session_id: &str,
+        ticket: &str,
+    ) -> Result<Stored, SessionError> {
+        let refused = match self.scanned_session(account_id, session_id).await {
+            Ok(s) => match self.check_ticket(&s, account_id, ticket) {
+                Ok(()) => return Ok(s),
+                Err(e) => (e, Some(Box::new(s))),
+            },
+            Err(refused) => refused,
+        };
+        if let (e, Some(s)) = &refused {
+            self.record(s, account_id, "failed", Some(e.code()), None)
+                .await?;
+        }
+        Err(refused.0)
+    }
+
     /// The phone's answer. Checked in full; the session completes exactly once.
     pub async fn complete(
         &self,
@@ -855,22 +877,9 @@ impl Sessions {
         session_id: &str,
         answer: &Completion,
     ) -> Result<SessionStatus, SessionError> {
-        let s = match self.scanned_session(account_id, session_id).await {
-            Ok(s) => s,
-            Err((e, s)) => {
-                if let Some(s) = s {
-                    self.record(&s, account_id, "failed", Some(e.code()), None)
-                        .await?;
-                }
-                return Err(e);
-            }
-        };
-        if let Err(e) = self.check_ticket(&s, account_id, &answer.scan_ticket) {
-            // Someone else's attempt: recorded, the session itself is untouched.
-            self.record(&s, account_id, "failed", Some(e.code()), None)
-                .await?;
-            return Err(e);
-        }
+        let s = self
+            .scanned_with_ticket(account_id, session_id, &answer.scan_ticket)
+            .await?;
         match self.verify_answer(account_id, &s, answer).await {
             Ok((serial, result)) => {
                 self.finish_completed(account_id, &s, &serial, &result)
@@ -990,12 +999,24 @@ impl Sessions {
         ))
     }
 
-    async fn holder_name(&self, account_id: &str) -> Result<Option<String>, SessionError> {
+    /// The holder's verified name and the platform's name, as usage records show them.
+    async fn usage_names(
+        &self,
+        s: &Stored,
+        account_id: &str,
+    ) -> Result<(Option<String>, String), SessionError> {
         let row = sqlx::query("SELECT name FROM identities WHERE account_id = $1")
             .bind(account_id)
             .fetch_optional(self.store.pool())
             .await?;
-        Ok(row.map(|r| r.try_get(0)).transpose()?)
+        let holder = row.map(|r| r.try_get(0)).transpose()?;
+        let platform_name = self
+            .platforms
+            .get(&s.platform_id)
+            .await
+            .map(|p| p.name)
+            .unwrap_or_else(|_| s.platform_id.clone());
+        Ok((holder, platform_name))
     }
 
     /// Moves a scanned session to its end state, with its usage record, in one transaction.
@@ -1010,18 +1031,12 @@ impl Sessions {
         result: Option<&SessionResult>,
     ) -> Result<bool, SessionError> {
         let now = self.now_ms();
-        let holder = self.holder_name(account_id).await?;
         let result = result
             .map(serde_json::to_string)
             .transpose()
             .map_err(|e| SessionError::Internal(e.to_string()))?;
         // Read everything before the transaction: SQLite has a single connection.
-        let platform_name = self
-            .platforms
-            .get(&s.platform_id)
-            .await
-            .map(|p| p.name)
-            .unwrap_or_else(|_| s.platform_id.clone());
+        let (holder, platform_name) = self.usage_names(s, account_id).await?;
         let mut tx = self.store.pool().begin().await?;
         let changed = sqlx::query(
             "UPDATE rp_sessions SET status = $1, failure_code = $2, result = $3, finished_at = $4
@@ -1117,21 +1132,9 @@ impl Sessions {
         session_id: &str,
         req: &Decline,
     ) -> Result<SessionStatus, SessionError> {
-        let s = match self.scanned_session(account_id, session_id).await {
-            Ok(s) => s,
-            Err((e, s)) => {
-                if let Some(s) = s {
-                    self.record(&s, account_id, "failed", Some(e.code()), None)
-                        .await?;
-                }
-                return Err(e);
-            }
-        };
-        if let Err(e) = self.check_ticket(&s, account_id, &req.scan_ticket) {
-            self.record(&s, account_id, "failed", Some(e.code()), None)
-                .await?;
-            return Err(e);
-        }
+        let s = self
+            .scanned_with_ticket(account_id, session_id, &req.scan_ticket)
+            .await?;
         if !self
             .end(account_id, &s, "declined", Some("declined"), None, None)
             .await?
@@ -1154,13 +1157,7 @@ impl Sessions {
         failure: Option<&str>,
         serial: Option<&str>,
     ) -> Result<(), SessionError> {
-        let holder = self.holder_name(account_id).await?;
-        let platform_name = self
-            .platforms
-            .get(&s.platform_id)
-            .await
-            .map(|p| p.name)
-            .unwrap_or_else(|_| s.platform_id.clone());
+        let (holder, platform_name) = self.usage_names(s, account_id).await?;
         let now = self.now_ms();
         let mut tx = self.store.pool().begin().await?;
         insert_usage(

@@ -69,19 +69,12 @@ fn have_openssl() -> bool {
 
 fn session(kind: SessionKind) -> NewSession {
     NewSession {
-        kind,
         display: DisplayText {
             project: Some("某高速公路机电工程".into()),
             lot: Some("第3标段".into()),
             document_name: None,
         },
-        document_digests: None,
-        encrypted_key: None,
-        recipient_serial: None,
-        ephemeral_public_key: None,
-        allowed: None,
-        expires_in: None,
-        callback_url: None,
+        ..NewSession::new(kind)
     }
 }
 

@@ -99,17 +99,7 @@ async fn platform(svc: &Service, callback: Option<String>) -> (RpClient, String)
 }
 
 fn login_session() -> NewSession {
-    NewSession {
-        kind: SessionKind::Login,
-        display: DisplayText::default(),
-        document_digests: None,
-        encrypted_key: None,
-        recipient_serial: None,
-        ephemeral_public_key: None,
-        allowed: None,
-        expires_in: None,
-        callback_url: None,
-    }
+    NewSession::new(SessionKind::Login)
 }
 
 const BID: &[u8] = "投标报价：人民币 12,345,678.00 元".as_bytes();
