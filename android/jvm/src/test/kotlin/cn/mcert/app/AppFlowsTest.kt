@@ -1,0 +1,311 @@
+package cn.mcert.app
+
+import cn.mcert.app.core.AppError
+import cn.mcert.app.core.FfiCertCore
+import cn.mcert.app.core.Texts
+import cn.mcert.app.state.ApplyModel
+import cn.mcert.app.state.CertificatesModel
+import cn.mcert.app.state.HomeModel
+import cn.mcert.app.state.IdentityModel
+import cn.mcert.app.state.LoginModel
+import cn.mcert.app.state.OrdersModel
+import cn.mcert.app.state.PinEntryModel
+import cn.mcert.app.state.PlatformModel
+import cn.mcert.app.state.ScanModel
+import cn.mcert.app.state.UsageModel
+import cn.mcert.ffi.KeyAlgorithm
+import cn.mcert.ffi.McertApp
+import cn.mcert.ffi.McertException
+import cn.mcert.ffi.ScanKind
+import kotlinx.coroutines.runBlocking
+import org.junit.jupiter.api.AfterAll
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.BeforeAll
+import org.junit.jupiter.api.MethodOrderer
+import org.junit.jupiter.api.Order
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.TestInstance
+import org.junit.jupiter.api.TestMethodOrder
+import org.junit.jupiter.api.assertThrows
+import java.io.File
+import java.nio.file.Files
+
+/**
+ * The app's screens walked as a user would, through the app's state holders, the generated
+ * Kotlin bindings and the real Rust core, against a real development service on loopback.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation::class)
+class AppFlowsTest {
+    private lateinit var service: DevService
+    private lateinit var home: File
+    private lateinit var app: McertApp
+    private lateinit var core: FfiCertCore
+    private val phone = "13912340000"
+    private val pin = "246810"
+    private var serial = ""
+
+    @BeforeAll
+    fun start() {
+        Texts.english = false
+        service = DevService()
+        home = Files.createTempDirectory("mcert-phone-").toFile()
+        app = McertApp(home.path, service.url, MemorySecrets())
+        core = FfiCertCore(app)
+    }
+
+    @AfterAll
+    fun stop() {
+        app.close()
+        service.close()
+        home.deleteRecursively()
+    }
+
+    @Test
+    @Order(1)
+    fun `login by SMS and choose a platform`() = runBlocking<Unit> {
+        val login = LoginModel(core)
+        login.phone.value = "12345"
+        login.sendCode()
+        assertEquals(LoginModel.State.Failed("请输入正确的手机号", "bad_phone"), login.state.value)
+        login.phone.value = phone
+        login.sendCode()
+        assertEquals(LoginModel.State.CodeSent(60), login.state.value)
+        // A wrong code: the service's zh-CN message, through the Kotlin error type.
+        login.code.value = "000000"
+        login.login()
+        val failed = login.state.value as LoginModel.State.Failed
+        assertEquals("wrong_code", failed.code)
+        assertTrue(failed.message.startsWith("验证码错误，还可尝试"), failed.message)
+        login.code.value = core.devSmsCode(phone)
+        login.login()
+        val account = (login.state.value as LoginModel.State.LoggedIn).account
+        assertEquals("139****0000", account.phoneMasked)
+        assertTrue(core.isLoggedIn())
+
+        val platforms = PlatformModel(core)
+        platforms.load()
+        assertTrue(platforms.platforms.value.size >= 2, "${platforms.platforms.value}")
+        platforms.choose(platforms.platforms.value.first().id)
+        assertEquals(platforms.platforms.value.first().id, platforms.chosen.value)
+    }
+
+    @Test
+    @Order(2)
+    fun `real name, order and pay`() = runBlocking<Unit> {
+        val apply = ApplyModel(core)
+        apply.load()
+        apply.selected.value = "personal"
+        apply.order()
+        val refused = apply.state.value as ApplyModel.State.Failed
+        assertEquals("identity_required", refused.code)
+        assertEquals("请先完成实名认证", refused.message)
+
+        val identity = IdentityModel(core)
+        identity.name.value = "张三"
+        identity.idNumber.value = "110101199003070011"
+        identity.phone.value = phone
+        identity.submit(faceToken = "not-live")
+        assertEquals("not_live", (identity.state.value as IdentityModel.State.Failed).code)
+        identity.submit(faceToken = "dev-live-ok")
+        val verified = (identity.state.value as IdentityModel.State.Verified).identity
+        assertEquals("110***********0011", verified.idNumberMasked)
+
+        apply.years.value = 2
+        assertEquals(20_000L, apply.amountFen())
+        apply.order()
+        val order = (apply.state.value as ApplyModel.State.Ordered).order
+        assertEquals("待支付", order.statusLabel)
+        apply.pay()
+        assertEquals("已完成", (apply.state.value as ApplyModel.State.Paid).order.statusLabel)
+        val orders = OrdersModel(core)
+        orders.refresh()
+        assertEquals(listOf(order.id), orders.orders.value.map { it.id })
+    }
+
+    @Test
+    @Order(3)
+    fun `install with a new PIN, checked by policy and confirmation`() = runBlocking<Unit> {
+        val certs = CertificatesModel(core)
+        certs.refresh()
+        assertEquals(1, certs.slots.value.size)
+        val pad = PinEntryModel(core, PinEntryModel.Mode.New)
+        "123456".forEach { pad.press(it.digitToInt()) }
+        val weak = pad.state.value as PinEntryModel.State.Entering
+        assertTrue(weak.error!!.contains("过于简单"), weak.error)
+        "246810".forEach { pad.press(it.digitToInt()) }
+        assertEquals("请再次输入证书密码", (pad.state.value as PinEntryModel.State.Entering).prompt)
+        "246811".forEach { pad.press(it.digitToInt()) }
+        assertEquals("两次输入的证书密码不一致，请重新设置", (pad.state.value as PinEntryModel.State.Entering).error)
+        (pin + pin).forEach { pad.press(it.digitToInt()) }
+        val chosen = (pad.state.value as PinEntryModel.State.Complete).pin
+        assertTrue(certs.install(certs.slots.value.first(), KeyAlgorithm.SM2, chosen), certs.error.value)
+        serial = certs.installed.value!!
+        val item = certs.items.value.single()
+        assertEquals(serial, item.certificate.serial)
+        assertTrue(item.certificate.onThisDevice)
+        assertEquals(5u, item.key!!.pinTriesLeft)
+        certs.open(serial)
+        assertTrue(certs.detail.value!!.certificate.subject.contains("张三"))
+
+        val home = HomeModel(core)
+        home.refresh()
+        assertEquals(listOf("数字证书", "扫码", "使用记录", "我的订单"), home.entries.map { home.label(it) })
+        assertEquals(1, home.summary.value!!.certificatesOnPhone)
+        assertEquals(0, home.summary.value!!.slotsToInstall)
+    }
+
+    /** Scans the platform's page until the confirm screen shows. */
+    private suspend fun scanUntilConfirm(scan: ScanModel, session: PlatformSession): ScanModel.State.Confirm {
+        repeat(20) {
+            val frame = session.cameraFrame()
+            if (scan.onFrame(frame.luma, frame.width, frame.height, frame.rowStride)) {
+                return scan.state.value as ScanModel.State.Confirm
+            }
+            check(scan.state.value == ScanModel.State.Scanning) { "${scan.state.value}" }
+            Thread.sleep(100)
+        }
+        error("the QR code was never read")
+    }
+
+    @Test
+    @Order(4)
+    fun `scan to log in, with a wrong PIN first`() = runBlocking<Unit> {
+        val bidder = File(service.dir, "bidder.pem")
+        val session = PlatformSession(service, "--kind", "login", "--save-cert", bidder.path)
+        val scan = ScanModel(core)
+        val confirm = scanUntilConfirm(scan, session)
+        assertEquals(ScanKind.LOGIN, confirm.view.kind)
+        assertEquals("扫码登录", confirm.view.operation)
+        assertEquals("mcert 演示招标平台", confirm.view.platformName)
+        assertEquals(session.verificationCode(), confirm.view.verificationCode)
+        assertEquals(serial, confirm.selected)
+        scan.proceed()
+        val entering = scan.state.value as ScanModel.State.EnterPin
+        "135791".forEach { entering.pin.press(it.digitToInt()) }
+        scan.submit((entering.pin.state.value as PinEntryModel.State.Complete).pin)
+        val again = scan.state.value as ScanModel.State.EnterPin
+        val shown = again.pin.state.value as PinEntryModel.State.Entering
+        assertEquals(4, shown.triesLeft)
+        assertEquals("证书密码错误，还可尝试 4 次", shown.error)
+        pin.forEach { again.pin.press(it.digitToInt()) }
+        scan.submit((again.pin.state.value as PinEntryModel.State.Complete).pin)
+        assertEquals(ScanModel.State.Done("扫码登录", "completed"), scan.state.value)
+        val (code, out) = session.finish()
+        assertEquals(0, code, out)
+        assertTrue(out.contains("结果验证通过") && out.contains("张三"), out)
+        assertTrue(bidder.exists())
+        // A successful unlock resets the counter.
+        assertEquals(5u, core.localKeys().single().pinTriesLeft)
+    }
+
+    @Test
+    @Order(5)
+    fun `scan to sign a document and to open a bid`() = runBlocking<Unit> {
+        val document = File(service.dir, "投标文件.pdf").also { it.writeText("%PDF bid document") }
+        var session = PlatformSession(service, "--kind", "sign", "--document", document.path, "--project", "某水电站工程")
+        var scan = ScanModel(core)
+        var confirm = scanUntilConfirm(scan, session)
+        assertEquals(ScanKind.SIGN, confirm.view.kind)
+        assertEquals("某水电站工程", confirm.view.project)
+        assertEquals("投标文件.pdf", confirm.view.documentName)
+        scan.proceed()
+        scan.submit(pin)
+        assertEquals(ScanModel.State.Done("文件签名", "completed"), scan.state.value)
+        assertEquals(0, session.finish().first)
+
+        val bid = File(service.dir, "bid.txt").also { it.writeText("报价：人民币 9,876,543.21 元") }
+        val sealed = File(service.dir, "bid.json")
+        val opened = File(service.dir, "opened.txt")
+        val (sealCode, sealOut) = mcert(
+            "rp", "seal", "--cert", File(service.dir, "bidder.pem").path,
+            "--in", bid.path, "--out", sealed.path,
+        )
+        assertEquals(0, sealCode, sealOut)
+        session = PlatformSession(service, "--kind", "decrypt", "--sealed", sealed.path, "--out", opened.path)
+        scan = ScanModel(core)
+        confirm = scanUntilConfirm(scan, session)
+        assertEquals("开标解密", confirm.view.operation)
+        scan.proceed()
+        scan.submit(pin)
+        assertEquals(ScanModel.State.Done("开标解密", "completed"), scan.state.value)
+        val (code, out) = session.finish()
+        assertEquals(0, code, out)
+        assertEquals(bid.readText(), opened.readText())
+    }
+
+    @Test
+    @Order(6)
+    fun `decline, a stranger's picture, and usage records`() = runBlocking<Unit> {
+        val session = PlatformSession(service, "--kind", "login")
+        val scan = ScanModel(core)
+        scanUntilConfirm(scan, session)
+        scan.decline()
+        assertEquals(ScanModel.State.Declined, scan.state.value)
+        val (code, out) = session.finish()
+        assertEquals(2, code, out)
+        assertTrue(out.contains("用户已在手机上拒绝"), out)
+
+        // A picture without a QR code keeps the viewfinder scanning.
+        scan.reset()
+        val blank = Frame(ByteArray(320 * 240) { 0x80.toByte() }, 320, 240, 320)
+        assertFalse(scan.onFrame(blank.luma, blank.width, blank.height, blank.rowStride))
+        assertEquals(ScanModel.State.Scanning, scan.state.value)
+
+        val usage = UsageModel(core, pageSize = 2)
+        usage.refresh()
+        assertEquals(2, usage.items.value.size)
+        assertTrue(usage.hasMore.value)
+        usage.loadMore()
+        usage.loadMore()
+        val ops = usage.items.value.map { it.operation to it.outcomeLabel }
+        assertEquals(
+            listOf("扫码登录" to "已拒绝", "开标解密" to "成功", "文件签名" to "成功", "扫码登录" to "成功"),
+            ops,
+        )
+        assertFalse(usage.hasMore.value)
+        assertTrue(usage.items.value.all { it.holderName == "张三" })
+        usage.from.value = "2099-01-01"
+        usage.refresh()
+        assertTrue(usage.items.value.isEmpty())
+    }
+
+    @Test
+    @Order(7)
+    fun `five wrong PINs lock the key, as a Kotlin error`() = runBlocking<Unit> {
+        val key = core.localKeys().single()
+        for (left in 4 downTo 1) {
+            val e = assertThrows<McertException.WrongPin> {
+                runBlocking { app.changePin(key.id, "975318", "864209") }
+            }
+            assertEquals(left.toUInt(), e.triesLeft)
+            assertEquals("证书密码错误，还可尝试 $left 次", e.userMessage)
+        }
+        val locked = assertThrows<AppError> { runBlocking { core.changePin(key.id, "975318", "864209") } }
+        assertTrue(locked.locked)
+        assertEquals("证书密码错误，证书已锁定", locked.message)
+        val stillLocked = assertThrows<AppError> { runBlocking { core.changePin(key.id, pin, "864209") } }
+        assertTrue(stillLocked.locked, stillLocked.message)
+        assertTrue(stillLocked.message.contains("已锁定"), stillLocked.message)
+        assertTrue(core.localKeys().single().locked)
+    }
+
+    @Test
+    @Order(8)
+    fun `errors in English when asked, and a service that is gone`() = runBlocking<Unit> {
+        cn.mcert.ffi.setLanguage("en")
+        try {
+            val e = assertThrows<AppError> { core.checkPin("111111") }
+            assertTrue(e.message.startsWith("The certificate PIN is too easy"), e.message)
+        } finally {
+            cn.mcert.ffi.setLanguage("zh-CN")
+        }
+        val offline = FfiCertCore(McertApp(home.path + "-offline", "http://127.0.0.1:9", MemorySecrets()))
+        val e = assertThrows<AppError> { runBlocking { offline.requestCode(phone) } }
+        assertEquals("network", e.code)
+        assertTrue(e.message.startsWith("无法连接服务"), e.message)
+        File(home.path + "-offline").deleteRecursively()
+    }
+}

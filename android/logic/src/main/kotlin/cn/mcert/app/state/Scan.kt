@@ -1,0 +1,164 @@
+package cn.mcert.app.state
+
+import cn.mcert.app.core.AppError
+import cn.mcert.app.core.CertCore
+import cn.mcert.app.core.Texts
+import cn.mcert.ffi.PendingScan
+import cn.mcert.ffi.ScanView
+import cn.mcert.ffi.UsageView
+import kotlinx.coroutines.flow.MutableStateFlow
+import kotlinx.coroutines.flow.StateFlow
+
+/**
+ * 【扫码】: camera frames → the confirm screen (platform, operation, project, document, the
+ * verification code to compare with the platform's page) → certificate choice → PIN → done.
+ */
+class ScanModel(private val core: CertCore) {
+    sealed interface State {
+        data object Scanning : State
+        data object Reading : State
+        data class Confirm(val view: ScanView, val selected: String?) : State
+        data class EnterPin(val view: ScanView, val serial: String, val pin: PinEntryModel) : State
+        data object Submitting : State
+        data class Done(val operation: String, val status: String) : State
+        data object Declined : State
+        data class Failed(val message: String, val code: String) : State
+    }
+
+    private val _state = MutableStateFlow<State>(State.Scanning)
+    val state: StateFlow<State> = _state
+    /** A hint under the viewfinder (for example: not an mcert code). */
+    val hint = MutableStateFlow<String?>(null)
+    private var pending: PendingScan? = null
+
+    /** Whether the torch is on (the screen toggles it; the camera follows this). */
+    val torch = MutableStateFlow(false)
+
+    /**
+     * One camera frame: the Y plane with its row stride. Frames arriving while a code is being
+     * handled are dropped. Returns true when the frame led to the confirm screen.
+     */
+    suspend fun onFrame(luma: ByteArray, width: Int, height: Int, rowStride: Int): Boolean {
+        if (_state.value != State.Scanning) return false
+        _state.value = State.Reading
+        return accept { core.scanFrame(luma, width, height, rowStride) }
+    }
+
+    /** A picture picked from the album. */
+    suspend fun onImage(image: ByteArray): Boolean {
+        if (_state.value != State.Scanning) return false
+        _state.value = State.Reading
+        return accept { core.scanImage(image) }
+    }
+
+    private suspend fun accept(read: suspend () -> PendingScan): Boolean =
+        try {
+            val scan = read()
+            pending = scan
+            val view = scan.view()
+            hint.value = null
+            _state.value = if (view.choices.isEmpty()) {
+                State.Failed(Texts["no_choice"], "no_eligible_certificate")
+            } else {
+                State.Confirm(view, view.choices.singleOrNull()?.serial)
+            }
+            true
+        } catch (e: AppError) {
+            when (e.code) {
+                // Nothing readable in this frame: keep scanning quietly.
+                "no_qr_code", "qr_none" -> _state.value = State.Scanning
+                "not_mcert_code", "malformed_qr" -> {
+                    hint.value = e.message
+                    _state.value = State.Scanning
+                }
+                else -> _state.value = State.Failed(e.message, e.code)
+            }
+            false
+        }
+
+    fun select(serial: String) {
+        val s = _state.value as? State.Confirm ?: return
+        if (s.view.choices.any { it.serial == serial }) _state.value = s.copy(selected = serial)
+    }
+
+    /** 【确认】 on the confirm screen: on to the PIN pad. */
+    fun proceed() {
+        val s = _state.value as? State.Confirm ?: return
+        val serial = s.selected ?: return
+        _state.value = State.EnterPin(s.view, serial, PinEntryModel(core, PinEntryModel.Mode.Unlock))
+    }
+
+    /** The PIN pad completed: answer the session. A wrong PIN goes back to the pad. */
+    suspend fun submit(pin: String) {
+        val s = _state.value as? State.EnterPin ?: return
+        val scan = pending ?: return
+        _state.value = State.Submitting
+        try {
+            val outcome = core.confirm(scan, s.serial, pin)
+            _state.value = State.Done(s.view.operation, outcome.status)
+        } catch (e: AppError) {
+            if (e.triesLeft != null) {
+                s.pin.refused(e)
+                _state.value = if (e.locked) State.Failed(e.message, e.code) else s
+            } else {
+                _state.value = State.Failed(e.message, e.code)
+            }
+        }
+    }
+
+    /** 【取消】: tells the platform the user declined. */
+    suspend fun decline() {
+        val scan = pending ?: run {
+            _state.value = State.Scanning
+            return
+        }
+        _state.value = try {
+            core.decline(scan)
+            State.Declined
+        } catch (e: AppError) {
+            State.Failed(e.message, e.code)
+        }
+    }
+
+    /** Back to the viewfinder. */
+    fun reset() {
+        pending = null
+        hint.value = null
+        _state.value = State.Scanning
+    }
+}
+
+/** 【使用记录】: newest first, a page at a time, optionally within dates. */
+class UsageModel(private val core: CertCore, private val pageSize: Int = 20) {
+    private val _items = MutableStateFlow<List<UsageView>>(emptyList())
+    val items: StateFlow<List<UsageView>> = _items
+    val from = MutableStateFlow<String?>(null)
+    val to = MutableStateFlow<String?>(null)
+    private val _hasMore = MutableStateFlow(false)
+    val hasMore: StateFlow<Boolean> = _hasMore
+    val error = MutableStateFlow<String?>(null)
+    private var cursor: String? = null
+    private var started = false
+
+    suspend fun refresh() {
+        cursor = null
+        started = false
+        _items.value = emptyList()
+        loadMore()
+    }
+
+    /** The next page; nothing once the last page is in. */
+    suspend fun loadMore() {
+        if (started && cursor == null) return
+        started = true
+        try {
+            val page = core.usage(from.value, to.value, cursor, pageSize)
+            _items.value = _items.value + page.items
+            cursor = page.nextCursor
+            _hasMore.value = page.nextCursor != null
+            error.value = null
+        } catch (e: AppError) {
+            error.value = e.message
+        }
+    }
+}
