@@ -1,0 +1,62 @@
+import McertFFI
+import McertKit
+import SwiftUI
+
+/// Opens the core once: key store in Application Support, the device secret in the Keychain.
+@MainActor
+final class AppModel: ObservableObject {
+    let core: CertCore
+    let login: LoginModel
+    let platforms: PlatformModel
+    let home: HomeModel
+    let identity: IdentityModel
+    let apply: ApplyModel
+    let orders: OrdersModel
+    let certificates: CertificatesModel
+    let scan: ScanModel
+    let usage: UsageModel
+
+    init() throws {
+        let dir = try FileManager.default.url(for: .applicationSupportDirectory, in: .userDomainMask, appropriateFor: nil, create: true)
+            .appendingPathComponent("mcert")
+        let server = Bundle.main.object(forInfoDictionaryKey: "MCertServerURL") as? String ?? "https://mcert.example.cn"
+        setLanguage(tag: Locale.preferredLanguages.first ?? "zh-CN")
+        let app = try McertApp(home: dir.path, serverUrl: server, secrets: KeychainSecretStore())
+        core = FfiCertCore(app: app)
+        login = LoginModel(core: core)
+        platforms = PlatformModel(core: core)
+        home = HomeModel(core: core)
+        identity = IdentityModel(core: core)
+        apply = ApplyModel(core: core)
+        orders = OrdersModel(core: core)
+        certificates = CertificatesModel(core: core)
+        scan = ScanModel(core: core)
+        usage = UsageModel(core: core)
+    }
+}
+
+@main
+struct McertMain: App {
+    @StateObject private var model = try! AppModel()
+
+    var body: some Scene {
+        WindowGroup { RootView().environmentObject(model) }
+    }
+}
+
+/// Login → platform → home, as on Android.
+struct RootView: View {
+    @EnvironmentObject var model: AppModel
+    @State private var stage = 0
+
+    var body: some View {
+        NavigationStack {
+            switch stage {
+            case 0: LoginView(login: model.login) { stage = 1 }
+            case 1: PlatformChoiceView(platforms: model.platforms) { stage = 2 }
+            default: HomeView()
+            }
+        }
+        .task { if await model.core.isLoggedIn() { stage = 2 } }
+    }
+}

@@ -1,0 +1,43 @@
+import McertKit
+import SwiftUI
+
+/// The 6-digit PIN pad over `PinEntryModel` (mirror of android PinPad.kt).
+struct PinPadView: View {
+    @ObservedObject var pad: PinEntryModel
+    let onPin: (String) -> Void
+
+    var body: some View {
+        VStack(spacing: 12) {
+            switch pad.state {
+            case let .entering(prompt, triesLeft, error):
+                Text(prompt)
+                if let t = triesLeft { Text("证书密码还可尝试 \(t) 次") }
+                if let e = error { Text(e).foregroundColor(.red) }
+            case let .locked(message):
+                Text("证书已锁定")
+                Text(message).foregroundColor(.red)
+            case .complete:
+                EmptyView()
+            }
+            HStack(spacing: 12) {
+                ForEach(0..<6, id: \.self) { i in
+                    Circle().fill(i < pad.digits.count ? Color.accentColor : Color.gray.opacity(0.3)).frame(width: 14, height: 14)
+                }
+            }
+            ForEach([[1, 2, 3], [4, 5, 6], [7, 8, 9], [-1, 0, -2]], id: \.self) { row in
+                HStack {
+                    ForEach(row, id: \.self) { k in
+                        switch k {
+                        case -1: Color.clear.frame(width: 72, height: 56)
+                        case -2: Button("⌫") { pad.backspace() }.frame(width: 72, height: 56)
+                        default: Button("\(k)") { pad.press(k) }.font(.title2).frame(width: 72, height: 56)
+                        }
+                    }
+                }
+            }
+        }
+        .onChange(of: pad.state) { state in
+            if case let .complete(pin) = state { onPin(pin) }
+        }
+    }
+}

@@ -1,0 +1,171 @@
+import AVFoundation
+import McertFFI
+import McertKit
+import SwiftUI
+
+/// 【扫码】: viewfinder, confirm screen, PIN pad, result (mirror of android ScanScreens.kt).
+struct ScanScreen: View {
+    @ObservedObject var scan: ScanModel
+    @Environment(\.dismiss) private var dismiss
+
+    var body: some View {
+        Group {
+            switch scan.state {
+            case .scanning, .reading:
+                ZStack(alignment: .bottom) {
+                    CameraView(scan: scan)
+                    VStack {
+                        Text(scan.hint ?? "将平台页面上的二维码放入框内").foregroundColor(.white)
+                        Button("手电筒") { scan.torch.toggle() }
+                    }.padding()
+                }
+            case let .confirm(view, selected):
+                ConfirmView(view: view, selected: selected, onSelect: scan.select, onConfirm: scan.proceed) {
+                    Task { await scan.decline() }
+                }
+            case let .enterPin(view, _, pad):
+                VStack {
+                    Text("\(view.platformName) · \(view.operation)").font(.headline)
+                    PinPadView(pad: pad) { pin in Task { await scan.submit(pin: pin) } }
+                }
+            case .submitting:
+                ProgressView()
+            case let .done(operation, _):
+                VStack(spacing: 16) { Text("\(operation) ✓").font(.title2); Button("完成") { dismiss() } }
+            case .declined:
+                VStack(spacing: 16) { Text("已取消"); Button("完成") { dismiss() } }
+            case let .failed(message, _):
+                VStack(spacing: 16) { Text(message).foregroundColor(.red); Button("重试") { scan.reset() } }
+            }
+        }
+        .navigationTitle("扫码")
+        .onDisappear { scan.reset() }
+    }
+}
+
+/// What the platform asks, the verification code to compare, and the certificate to use.
+struct ConfirmView: View {
+    let view: ScanView
+    let selected: String?
+    let onSelect: (String) -> Void
+    let onConfirm: () -> Void
+    let onCancel: () -> Void
+
+    var body: some View {
+        List {
+            Section("请核对业务信息") {
+                Text("平台：\(view.platformName)")
+                Text("业务：\(view.operation)")
+                if let p = view.project { Text("项目：\(p)") }
+                if let l = view.lot { Text("标段：\(l)") }
+                if let d = view.documentName { Text("文件：\(d)") }
+            }
+            Section("校验码（请与平台页面核对）") {
+                Text(view.verificationCode).font(.largeTitle).foregroundColor(.red)
+            }
+            Section("选择证书") {
+                ForEach(view.choices, id: \.serial) { c in
+                    Button {
+                        onSelect(c.serial)
+                    } label: {
+                        HStack {
+                            Image(systemName: selected == c.serial ? "largecircle.fill.circle" : "circle")
+                            Text("\(c.subject) · \(String(describing: c.algorithm)) · \(String(c.serial.suffix(8)))")
+                        }
+                    }
+                }
+            }
+            HStack {
+                Button("取消", action: onCancel)
+                Spacer()
+                Button("确认", action: onConfirm).disabled(selected == nil)
+            }
+        }
+    }
+}
+
+/// AVFoundation capture in the bi-planar YUV format: plane 0 is luma, handed to the core with
+/// its bytes-per-row (no RGB conversion). Frames are dropped while one is being read.
+struct CameraView: UIViewRepresentable {
+    let scan: ScanModel
+
+    func makeCoordinator() -> Coordinator { Coordinator(scan: scan) }
+
+    func makeUIView(context: Context) -> PreviewView {
+        let view = PreviewView()
+        context.coordinator.start(on: view)
+        return view
+    }
+
+    func updateUIView(_ uiView: PreviewView, context: Context) {
+        context.coordinator.setTorch(scan.torch)
+    }
+
+    static func dismantleUIView(_ uiView: PreviewView, coordinator: Coordinator) { coordinator.stop() }
+
+    final class PreviewView: UIView {
+        override class var layerClass: AnyClass { AVCaptureVideoPreviewLayer.self }
+        var previewLayer: AVCaptureVideoPreviewLayer { layer as! AVCaptureVideoPreviewLayer }
+    }
+
+    final class Coordinator: NSObject, AVCaptureVideoDataOutputSampleBufferDelegate {
+        private let scan: ScanModel
+        private let session = AVCaptureSession()
+        private let queue = DispatchQueue(label: "cn.mcert.camera")
+        private var device: AVCaptureDevice?
+        private var busy = false
+
+        init(scan: ScanModel) { self.scan = scan }
+
+        func start(on view: PreviewView) {
+            AVCaptureDevice.requestAccess(for: .video) { granted in
+                guard granted else { return }
+                self.queue.async { self.configure(view) }
+            }
+        }
+
+        private func configure(_ view: PreviewView) {
+            guard let camera = AVCaptureDevice.default(.builtInWideAngleCamera, for: .video, position: .back),
+                  let input = try? AVCaptureDeviceInput(device: camera) else { return }
+            device = camera
+            session.beginConfiguration()
+            session.sessionPreset = .hd1280x720
+            if session.canAddInput(input) { session.addInput(input) }
+            let output = AVCaptureVideoDataOutput()
+            output.videoSettings = [kCVPixelBufferPixelFormatTypeKey as String: kCVPixelFormatType_420YpCbCr8BiPlanarFullRange]
+            output.alwaysDiscardsLateVideoFrames = true
+            output.setSampleBufferDelegate(self, queue: queue)
+            if session.canAddOutput(output) { session.addOutput(output) }
+            session.commitConfiguration()
+            DispatchQueue.main.async {
+                view.previewLayer.session = self.session
+                view.previewLayer.videoGravity = .resizeAspectFill
+            }
+            session.startRunning()
+        }
+
+        func stop() { queue.async { self.session.stopRunning() } }
+
+        func setTorch(_ on: Bool) {
+            guard let d = device, d.hasTorch, (try? d.lockForConfiguration()) != nil else { return }
+            d.torchMode = on ? .on : .off
+            d.unlockForConfiguration()
+        }
+
+        func captureOutput(_ output: AVCaptureOutput, didOutput sampleBuffer: CMSampleBuffer, from connection: AVCaptureConnection) {
+            guard !busy, let pixels = CMSampleBufferGetImageBuffer(sampleBuffer) else { return }
+            CVPixelBufferLockBaseAddress(pixels, .readOnly)
+            defer { CVPixelBufferUnlockBaseAddress(pixels, .readOnly) }
+            guard let base = CVPixelBufferGetBaseAddressOfPlane(pixels, 0) else { return }
+            let width = CVPixelBufferGetWidthOfPlane(pixels, 0)
+            let height = CVPixelBufferGetHeightOfPlane(pixels, 0)
+            let stride = CVPixelBufferGetBytesPerRowOfPlane(pixels, 0)
+            let luma = Data(bytes: base, count: stride * height)
+            busy = true
+            Task { @MainActor in
+                await self.scan.onFrame(luma: luma, width: width, height: height, rowStride: stride)
+                self.queue.async { self.busy = false }
+            }
+        }
+    }
+}

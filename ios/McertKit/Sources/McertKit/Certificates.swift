@@ -1,0 +1,96 @@
+// Mirror of android/logic/.../state/Certificates.kt.
+import Foundation
+import McertFFI
+
+/// 【申请证书】: product, period, order, pay.
+@MainActor
+public final class ApplyModel: ObservableObject {
+    public enum State { case choosing, busy, ordered(OrderView), paid(OrderView), failed(message: String, code: String) }
+
+    @Published public private(set) var products: [ProductView] = []
+    @Published public var selected: String?
+    @Published public var years: Int64 = 1
+    @Published public private(set) var state: State = .choosing
+    private let core: CertCore
+
+    public init(core: CertCore) { self.core = core }
+
+    public func amountFen() -> Int64 {
+        products.first { $0.id == selected }.map { $0.priceFenPerYear * years } ?? 0
+    }
+
+    public func load() async {
+        do {
+            products = try await core.catalogue()
+            if selected == nil { selected = products.first?.id }
+        } catch let e as AppError { state = .failed(message: e.message, code: e.code) } catch {}
+    }
+
+    public func order() async {
+        guard let product = selected else { state = .failed(message: Texts["pick_product"], code: "no_product"); return }
+        guard (1...3).contains(years) else { state = .failed(message: Texts["bad_years"], code: "bad_period"); return }
+        state = .busy
+        do { state = .ordered(try await core.placeOrder(productId: product, years: years)) }
+        catch let e as AppError { state = .failed(message: e.message, code: e.code) } catch {}
+    }
+
+    /// 【立即支付】
+    public func pay() async {
+        guard case let .ordered(order) = state else { return }
+        state = .busy
+        do { state = .paid(try await core.payAndWait(orderId: order.id)) }
+        catch let e as AppError { state = .failed(message: e.message, code: e.code) } catch {}
+    }
+}
+
+/// 【我的订单】
+@MainActor
+public final class OrdersModel: ObservableObject {
+    @Published public private(set) var orders: [OrderView] = []
+    @Published public var error: String?
+    private let core: CertCore
+
+    public init(core: CertCore) { self.core = core }
+
+    public func refresh() async {
+        do { orders = try await core.orders() } catch let e as AppError { error = e.message } catch {}
+    }
+}
+
+/// 【数字证书】: list, detail, and installing a paid slot under a new PIN.
+@MainActor
+public final class CertificatesModel: ObservableObject {
+    public struct Item { public let certificate: CertificateView; public let key: LocalKeyView? }
+
+    @Published public private(set) var items: [Item] = []
+    @Published public private(set) var slots: [String] = []
+    @Published public var detail: Item?
+    @Published public var error: String?
+    @Published public private(set) var installed: String?
+    private let core: CertCore
+
+    public init(core: CertCore) { self.core = core }
+
+    public func refresh() async {
+        do {
+            let keys = try await core.localKeys()
+            items = try await core.certificates().map { c in Item(certificate: c, key: keys.first { $0.serials.contains(c.serial) }) }
+            slots = try await core.pendingSlots()
+        } catch let e as AppError { error = e.message } catch {}
+    }
+
+    public func open(_ serial: String) { detail = items.first { $0.certificate.serial == serial } }
+
+    /// 【下载证书】: the key is made on this phone under `pin`.
+    @discardableResult
+    public func install(slot: String, algorithm: KeyAlgorithm, pin: String) async -> Bool {
+        do {
+            installed = try await core.install(entitlementId: slot, algorithm: algorithm, pin: pin).serial
+            await refresh()
+            return true
+        } catch let e as AppError {
+            error = e.message
+            return false
+        } catch { return false }
+    }
+}
