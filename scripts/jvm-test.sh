@@ -15,12 +15,15 @@ if ! command -v mvn >/dev/null || ! command -v java >/dev/null; then
     exit 0
 fi
 
-cargo build --locked -p mcert-ffi --features cli --lib --bin uniffi-bindgen
-cargo build --locked -p mcert --bin mcert
+# The same build as `cargo test --workspace` (nothing to do after it): it makes the `mcert` and
+# `uniffi-bindgen` binaries and libmcert_ffi.so (in target/debug/deps) with the workspace's
+# features, so nothing is built twice.
+cargo test --workspace --locked --no-run -q
+lib=target/debug/deps/libmcert_ffi.so
 out=android/jvm/target/generated-sources/uniffi
 rm -rf "$out"
 mkdir -p "$out"
-target/debug/uniffi-bindgen generate --no-format --library target/debug/libmcert_ffi.so \
+target/debug/uniffi-bindgen generate --no-format --library "$lib" \
     --language kotlin --config bindings/uniffi-jvm.toml --out-dir "$out"
 if grep -q 'import android' "$out"/cn/mcert/ffi/*.kt; then
     echo "the JVM flavour of the bindings imports android.*" >&2

@@ -63,7 +63,7 @@ val uniffiBindings by tasks.registering(Exec::class) {
     dependsOn(cargoNdk)
     workingDir = repoRoot
     commandLine(
-        "cargo", "run", "--locked", "-p", "mcert-ffi", "--features", "cli", "--bin", "uniffi-bindgen", "--",
+        "cargo", "run", "--locked", "-p", "uniffi-bindgen", "--",
         "generate", "--library", jniLibs.file("arm64-v8a/libmcert_ffi.so").asFile.path,
         "--language", "kotlin", "--out-dir", generatedBindings.get().asFile.path,
     )

@@ -15,7 +15,7 @@ for target in aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios; do
 done
 
 # The Swift bindings, the C header and the module map (bindings/uniffi.toml names the module).
-cargo run --locked -p mcert-ffi --features cli --bin uniffi-bindgen -- generate \
+cargo run --locked -p uniffi-bindgen -- generate \
     --library "target/aarch64-apple-ios/release/libmcert_ffi.a" \
     --language swift --out-dir "$build/generated"
 cp "$build/generated/McertFFI.swift" "$kit/Sources/McertFFI/McertFFI.swift"
