@@ -6,6 +6,7 @@ use std::sync::Arc;
 use mcert_core::device::client::ClientError;
 use mcert_core::device::keystore::KeyStoreError;
 use mcert_ffi::{DeviceSecretStore, HostError, McertApp, McertError, check_new_pin, set_language};
+
 #[test]
 fn errors_carry_code_message_and_pin_state() {
     set_language("zh-CN".into());
