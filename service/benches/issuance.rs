@@ -15,15 +15,7 @@ use mcert_service::orders::Notification;
 use mcert_service::server;
 use serde_json::{Value, json};
 
-async fn post(http: &reqwest::Client, url: String, token: Option<&str>, body: Value) -> Value {
-    let mut req = http.post(url).json(&body);
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
-    }
-    let r = req.send().await.expect("send");
-    assert!(r.status().is_success(), "{}", r.status());
-    r.json().await.unwrap_or(Value::Null)
-}
+mod common;
 
 async fn run(label: &str, database: String, count: usize) {
     let config = ServiceConfig {
@@ -38,46 +30,9 @@ async fn run(label: &str, database: String, count: usize) {
         .expect("start");
     let base = format!("http://{}", running.addr);
     let http = reqwest::Client::new();
-    let phone = "13800000000";
-    post(
-        &http,
-        format!("{base}/v1/auth/sms-code"),
-        None,
-        json!({"phone": phone}),
-    )
-    .await;
-    let outbox: Value = http
-        .get(format!("{base}/v1/dev/sms-outbox?phone={phone}"))
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
-    let code: String = outbox["items"][0]
-        .as_str()
-        .expect("text")
-        .chars()
-        .filter(char::is_ascii_digit)
-        .take(6)
-        .collect();
-    let session = post(
-        &http,
-        format!("{base}/v1/auth/login"),
-        None,
-        json!({"phone": phone, "code": code}),
-    )
-    .await;
-    let token = session["token"].as_str().expect("token").to_string();
-    post(
-        &http,
-        format!("{base}/v1/identity/verify"),
-        Some(&token),
-        json!({"method": "phone", "name": "压测", "id_number": "110101199003070011", "phone": phone, "face_token": "dev-live-ok"}),
-    )
-    .await;
+    let (token, account) =
+        common::verified_account(&http, &base, "13800000000", "110101199003070011").await;
     // Paid slots, prepared without the timing (orders paid directly, as the gateway would).
-    let account = session["account"]["id"].as_str().expect("id").to_string();
     let orders = running.state.orders.clone();
     for i in 0..count {
         let order = orders
@@ -153,7 +108,7 @@ async fn run(label: &str, database: String, count: usize) {
                     break;
                 };
                 let t = Instant::now();
-                post(
+                common::post(
                     &http,
                     format!("{base}/v1/entitlements/{id}/install"),
                     Some(&token),

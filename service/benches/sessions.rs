@@ -28,15 +28,8 @@ use mcert_service::rp_client::{RpClient, verify};
 use mcert_service::server;
 use serde_json::{Value, json};
 
-async fn post(http: &reqwest::Client, url: String, token: Option<&str>, body: Value) -> Value {
-    let mut req = http.post(url).json(&body);
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
-    }
-    let r = req.send().await.expect("send");
-    assert!(r.status().is_success(), "{}", r.status());
-    r.json().await.unwrap_or(Value::Null)
-}
+mod common;
+use common::post;
 
 struct Phone {
     token: String,
@@ -51,51 +44,14 @@ async fn phone(
     n: usize,
     alg: Algorithm,
 ) -> Phone {
-    let number = format!("1380000000{n}");
-    post(
-        http,
-        format!("{base}/v1/auth/sms-code"),
-        None,
-        json!({"phone": number}),
-    )
-    .await;
-    let outbox: Value = http
-        .get(format!("{base}/v1/dev/sms-outbox?phone={number}"))
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
-    let code: String = outbox["items"][0]
-        .as_str()
-        .expect("text")
-        .chars()
-        .filter(char::is_ascii_digit)
-        .take(6)
-        .collect();
-    let session = post(
-        http,
-        format!("{base}/v1/auth/login"),
-        None,
-        json!({"phone": number, "code": code}),
-    )
-    .await;
-    let token = session["token"].as_str().expect("token").to_string();
     let ids = [
         "110101199003070011",
         "110101199003070038",
         "110105198505120040",
         "440304199201010059",
     ];
-    post(
-        http,
-        format!("{base}/v1/identity/verify"),
-        Some(&token),
-        json!({"method": "phone", "name": "压测", "id_number": ids[n % 4], "phone": number, "face_token": "dev-live-ok"}),
-    )
-    .await;
-    let account = session["account"]["id"].as_str().expect("id").to_string();
+    let (token, account) =
+        common::verified_account(http, base, &format!("1380000000{n}"), ids[n % 4]).await;
     let order = running
         .state
         .orders

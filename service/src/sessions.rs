@@ -481,33 +481,33 @@ impl Sessions {
         platform_id: &str,
         key: &str,
     ) -> Result<Option<Stored>, SessionError> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {SESSION_COLUMNS} FROM rp_sessions WHERE platform_id = $1 AND idempotency_key = $2"
-        )))
-        .bind(platform_id)
-        .bind(key)
-        .fetch_optional(self.store.pool())
-        .await?;
-        row.as_ref().map(from_row).transpose()
+        self.find(
+            "platform_id = $1 AND idempotency_key = $2",
+            &[platform_id, key],
+        )
+        .await
     }
 
     async fn load(&self, id: &str) -> Result<Option<Stored>, SessionError> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {SESSION_COLUMNS} FROM rp_sessions WHERE id = $1"
-        )))
-        .bind(id)
-        .fetch_optional(self.store.pool())
-        .await?;
-        row.as_ref().map(from_row).transpose()
+        self.find("id = $1", &[id]).await
     }
 
     async fn load_by_token(&self, token: &str) -> Result<Option<Stored>, SessionError> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {SESSION_COLUMNS} FROM rp_sessions WHERE qr_token = $1"
-        )))
-        .bind(token)
-        .fetch_optional(self.store.pool())
-        .await?;
+        self.find("qr_token = $1", &[token]).await
+    }
+
+    /// The session matching `condition` (a constant of this module) with `values` bound.
+    async fn find(
+        &self,
+        condition: &'static str,
+        values: &[&str],
+    ) -> Result<Option<Stored>, SessionError> {
+        let sql = format!("SELECT {SESSION_COLUMNS} FROM rp_sessions WHERE {condition}");
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for v in values {
+            query = query.bind(*v);
+        }
+        let row = query.fetch_optional(self.store.pool()).await?;
         row.as_ref().map(from_row).transpose()
     }
 
