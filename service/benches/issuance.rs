@@ -11,7 +11,6 @@ use mcert_core::crypto::name::SubjectName;
 use mcert_core::crypto::{Algorithm, PrivateKey, csr};
 use mcert_service::authority::OperatorKey;
 use mcert_service::config::ServiceConfig;
-use mcert_service::orders::Notification;
 use mcert_service::server;
 use serde_json::{Value, json};
 
@@ -35,22 +34,7 @@ async fn run(label: &str, database: String, count: usize) {
     // Paid slots, prepared without the timing (orders paid directly, as the gateway would).
     let orders = running.state.orders.clone();
     for i in 0..count {
-        let order = orders
-            .create(&account, "personal", 1, None)
-            .await
-            .expect("order");
-        orders
-            .apply_payment(
-                "bench",
-                &Notification {
-                    order_id: order.id,
-                    transaction_id: format!("bench-{i}"),
-                    amount_fen: order.amount_fen,
-                    currency: order.currency,
-                },
-            )
-            .await
-            .expect("paid");
+        common::paid_order(&orders, &account, i).await;
     }
     let entitlements: Value = http
         .get(format!("{base}/v1/entitlements"))

@@ -22,7 +22,6 @@ use mcert_core::scan::{self, Expectation};
 use mcert_core::wire::{NewSession, ScannedSession, SessionKind, SessionStatus};
 use mcert_service::authority::OperatorKey;
 use mcert_service::config::ServiceConfig;
-use mcert_service::orders::Notification;
 use mcert_service::platforms::Registration;
 use mcert_service::rp_client::{RpClient, verify};
 use mcert_service::server;
@@ -52,26 +51,7 @@ async fn phone(
     ];
     let (token, account) =
         common::verified_account(http, base, &format!("1380000000{n}"), ids[n % 4]).await;
-    let order = running
-        .state
-        .orders
-        .create(&account, "personal", 1, None)
-        .await
-        .expect("order");
-    running
-        .state
-        .orders
-        .apply_payment(
-            "bench",
-            &Notification {
-                order_id: order.id.clone(),
-                transaction_id: format!("bench-{n}"),
-                amount_fen: order.amount_fen,
-                currency: order.currency,
-            },
-        )
-        .await
-        .expect("paid");
+    common::paid_order(&running.state.orders, &account, n).await;
     let ents: Value = http
         .get(format!("{base}/v1/entitlements"))
         .bearer_auth(&token)

@@ -3,8 +3,6 @@
 //! accepts the chain and the OCSP answer; after revocation OCSP says revoked and the CRL lists
 //! it. Everything over real HTTP on 127.0.0.1.
 
-use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
 use mcert_core::crypto::Algorithm;
@@ -19,36 +17,7 @@ use mcert_service::authority::OperatorKey;
 use mcert_service::config::ServiceConfig;
 use mcert_service::server;
 
-fn temp(tag: &str) -> std::path::PathBuf {
-    let mut b = [0u8; 6];
-    getrandom::fill(&mut b).expect("rng");
-    std::env::temp_dir().join(format!("mcert-e2e-{tag}-{}", hex::encode(b)))
-}
-
-fn openssl(dir: &Path, args: &[&str]) -> (bool, String) {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("openssl");
-    (
-        out.status.success(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    )
-}
-
-fn have_openssl() -> bool {
-    let ok = Command::new("openssl").arg("version").output().is_ok();
-    assert!(
-        ok || std::env::var("MCERT_REQUIRE_OPENSSL").is_err(),
-        "openssl required"
-    );
-    ok
-}
+use crate::common::{have_openssl, openssl, temp};
 
 async fn fetch(url: &str) -> Vec<u8> {
     let r = reqwest::get(url).await.expect("get");

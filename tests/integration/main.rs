@@ -3,6 +3,7 @@
 
 mod browser;
 mod cli;
+mod common;
 mod end_to_end;
 mod scale_out;
 mod scan;

@@ -4,8 +4,6 @@
 //! checked by OpenSSL (the SM2 statement signature with the SM2 ID, the P-256 CMS over the
 //! document).
 
-use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, SystemTime};
 
 use mcert_core::crypto::revocation::RevocationReason;
@@ -24,13 +22,9 @@ use mcert_service::platforms::Registration;
 use mcert_service::rp_client::{AnimatedQr, RpClient, verify};
 use mcert_service::server;
 
-const PIN: &str = "135790";
+use crate::common::{have_openssl, openssl, temp};
 
-fn temp(tag: &str) -> std::path::PathBuf {
-    let mut b = [0u8; 6];
-    getrandom::fill(&mut b).expect("rng");
-    std::env::temp_dir().join(format!("mcert-scan-{tag}-{}", hex::encode(b)))
-}
+const PIN: &str = "135790";
 
 fn b64(b: &[u8]) -> String {
     use base64ct::Encoding;
@@ -40,31 +34,6 @@ fn b64(b: &[u8]) -> String {
 fn unb64(s: &str) -> Vec<u8> {
     use base64ct::Encoding;
     base64ct::Base64::decode_vec(s).expect("base64")
-}
-
-fn openssl(dir: &Path, args: &[&str]) -> (bool, String) {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("openssl");
-    (
-        out.status.success(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    )
-}
-
-fn have_openssl() -> bool {
-    let ok = Command::new("openssl").arg("version").output().is_ok();
-    assert!(
-        ok || std::env::var("MCERT_REQUIRE_OPENSSL").is_err(),
-        "openssl required"
-    );
-    ok
 }
 
 fn session(kind: SessionKind) -> NewSession {

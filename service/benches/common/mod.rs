@@ -1,5 +1,6 @@
 //! What both benchmarks need before they measure: HTTP posts and a verified account.
 
+use mcert_service::orders::{Notification, Orders};
 use serde_json::{Value, json};
 
 pub async fn post(http: &reqwest::Client, url: String, token: Option<&str>, body: Value) -> Value {
@@ -59,4 +60,25 @@ pub async fn verified_account(
     .await;
     let account = session["account"]["id"].as_str().expect("id").to_string();
     (token, account)
+}
+
+/// A paid personal-certificate order of `account`, paid directly as the gateway would (outside
+/// the timing); `n` makes the gateway transaction id unique.
+pub async fn paid_order(orders: &Orders, account: &str, n: usize) {
+    let order = orders
+        .create(account, "personal", 1, None)
+        .await
+        .expect("order");
+    orders
+        .apply_payment(
+            "bench",
+            &Notification {
+                order_id: order.id,
+                transaction_id: format!("bench-{n}"),
+                amount_fen: order.amount_fen,
+                currency: order.currency,
+            },
+        )
+        .await
+        .expect("paid");
 }
