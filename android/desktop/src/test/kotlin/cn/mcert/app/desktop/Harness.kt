@@ -101,7 +101,7 @@ fun render(phone: Phone): BufferedImage {
 }
 
 /** Pixels differing by more than [channel] in any channel; the images must have one size. */
-fun differingPixels(a: BufferedImage, b: BufferedImage, channel: Int = 40, diff: BufferedImage? = null): Int {
+fun differingPixels(a: BufferedImage, b: BufferedImage, channel: Int = 48, diff: BufferedImage? = null): Int {
     require(a.width == b.width && a.height == b.height) { "sizes ${a.width}x${a.height} and ${b.width}x${b.height}" }
     var n = 0
     for (y in 0 until a.height) {

@@ -112,7 +112,8 @@ class ScreensRenderTest {
         val expected = ImageIO.read(reference)
         val diff = BufferedImage(image.width, image.height, BufferedImage.TYPE_INT_ARGB)
         val n = differingPixels(image, expected, diff = diff)
-        val allowed = image.width * image.height / 500 // 0.2 %
+        // Anti-aliasing may differ a little between machines; a changed word does not pass.
+        val allowed = 100
         if (n > allowed) File(renders, "$name.diff.png").writePng(diff)
         assertTrue(
             n <= allowed,

@@ -120,7 +120,11 @@ private fun BottomBar(route: Route, nav: Navigator) {
                 onClick = { if (!selected) nav.go(r) },
                 icon = { Icon(if (selected) icons.first else icons.second, contentDescription = null) },
                 label = { Text(tr(text)) },
-                colors = NavigationBarItemDefaults.colors(indicatorColor = Brand.BlueLight),
+                colors = NavigationBarItemDefaults.colors(
+                    selectedIconColor = Brand.Blue,
+                    selectedTextColor = Brand.Blue,
+                    indicatorColor = Brand.BlueLight,
+                ),
                 modifier = Modifier.testTag("tab_${r.name}"),
             )
         }

@@ -53,7 +53,8 @@ fun PinPad(pad: PinEntryModel, title: String?, onPin: (String) -> Unit) {
                 Text(s.prompt, style = MaterialTheme.typography.titleLarge, modifier = Modifier.testTag("pin_prompt"))
                 Column(horizontalAlignment = Alignment.CenterHorizontally, modifier = Modifier.height(44.dp)) {
                     s.error?.let { ErrorText(it) }
-                    s.triesLeft?.let {
+                    // The core's refusal already says how many tries are left.
+                    s.triesLeft?.takeIf { s.error == null }?.let {
                         Text(
                             tr("pin_tries_left", it),
                             color = MaterialTheme.colorScheme.error,

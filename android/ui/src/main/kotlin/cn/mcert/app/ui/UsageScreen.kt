@@ -28,6 +28,7 @@ import androidx.compose.ui.Modifier
 import androidx.compose.ui.graphics.Color
 import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.text.input.KeyboardType
+import androidx.compose.ui.text.style.TextOverflow
 import androidx.compose.ui.unit.dp
 import cn.mcert.app.core.Display
 import cn.mcert.app.core.Usage
@@ -125,10 +126,11 @@ private fun UsageRow(u: Usage) {
         Column(Modifier.weight(1f).padding(end = 6.dp)) {
             Text(u.operation, style = MaterialTheme.typography.bodyLarge)
             Text(
-                listOfNotNull(u.platformName, u.holderName).joinToString(" · "),
+                u.platformName,
                 style = MaterialTheme.typography.bodySmall,
                 color = MaterialTheme.colorScheme.onSurfaceVariant,
-                maxLines = 2,
+                maxLines = 1,
+                overflow = TextOverflow.Ellipsis,
             )
         }
         Column(Modifier.width(outcomeWidth)) { Chip(u.outcomeLabel, outcomeColor(u.outcome)) }
