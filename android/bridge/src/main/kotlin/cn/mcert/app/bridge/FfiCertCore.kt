@@ -50,7 +50,15 @@ class FfiCertCore(private val app: McertApp) : CertCore {
     override suspend fun choosePlatform(id: String) = ffi { app.choosePlatform(id) }
     override suspend fun identity() = ffi { app.identity()?.toApp() }
     override suspend fun verifyIdentity(form: IdentityForm) = ffi {
-        app.verifyIdentity(FfiIdentityForm(form.name, form.idNumber, form.phone, form.bankCard, form.faceToken)).toApp()
+        app.verifyIdentity(
+            FfiIdentityForm(
+                name = form.name,
+                idNumber = form.idNumber,
+                phone = form.phone,
+                bankCard = form.bankCard,
+                faceToken = form.faceToken,
+            ),
+        ).toApp()
     }
     override suspend fun catalogue() = ffi {
         app.catalogue().map {
