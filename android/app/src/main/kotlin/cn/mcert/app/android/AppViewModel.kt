@@ -8,6 +8,7 @@ import cn.mcert.app.core.Texts
 import cn.mcert.app.state.AppModels
 import cn.mcert.app.ui.Navigator
 import cn.mcert.app.ui.Route
+import kotlinx.coroutines.flow.drop
 import kotlinx.coroutines.launch
 
 /** The screens' state holders and the back stack, for the activity's lifetime. */
@@ -19,8 +20,8 @@ class AppViewModel(core: CertCore, settings: Settings) : ViewModel() {
         viewModelScope.launch {
             if (core.isLoggedIn()) nav.go(Route.Home)
         }
-        // The language chosen in 【我的】 is kept for the next start.
-        viewModelScope.launch { Texts.language.collect { settings.language = it } }
+        // A language chosen in 【我的】 is kept for the next start (the phone's until then).
+        viewModelScope.launch { Texts.language.drop(1).collect { settings.language = it } }
     }
 }
 
