@@ -5,11 +5,14 @@
 pub mod accounts;
 pub mod audit;
 pub mod authority;
+pub mod authz;
 pub mod config;
 pub mod http;
 pub mod i18n;
 pub mod identity;
+pub mod limits;
 pub mod orders;
+pub mod outbox;
 pub mod platforms;
 pub mod rp_client;
 pub mod rp_demo;

@@ -23,6 +23,7 @@ pub use mcert_core::wire::{CertificateView, Entitlement, Installed, Order, Produ
 
 use crate::audit;
 use crate::authority::{Authority, AuthorityError, IssueRequest};
+use crate::authz::OwnAccount;
 use crate::identity::Identities;
 use crate::store::{Store, StoreError};
 use crate::webhook::SignedWebhook;
@@ -45,6 +46,8 @@ pub enum OrderError {
     UnknownProduct,
     #[error("the period must be 1, 2 or 3 years")]
     BadPeriod,
+    #[error("this Idempotency-Key was used for a different request")]
+    IdempotencyMismatch,
     #[error("real-name verification is needed first")]
     IdentityRequired,
     #[error("no such order")]
@@ -61,6 +64,8 @@ pub enum OrderError {
     AlreadyPaid,
     #[error("no such entitlement")]
     UnknownEntitlement,
+    #[error("no such certificate among yours")]
+    UnknownCertificate,
     #[error("the certificate slot is {0}, not ready to install")]
     NotInstallable(String),
     #[error(transparent)]
@@ -330,11 +335,12 @@ impl Orders {
     /// Places an order; the same idempotency key returns the same order.
     pub async fn create(
         &self,
-        account_id: &str,
+        owner: &OwnAccount,
         product_id: &str,
         years: i64,
         idempotency_key: Option<&str>,
     ) -> Result<Order, OrderError> {
+        let account_id = owner.account_id();
         if let Some(key) = idempotency_key
             && let Some(row) = sqlx::query(select_orders!(
                 "WHERE account_id = $1 AND idempotency_key = $2"
@@ -344,7 +350,12 @@ impl Orders {
             .fetch_optional(self.store.pool())
             .await?
         {
-            return Self::order_from_row(&row);
+            let order = Self::order_from_row(&row)?;
+            // The same key with another body is a client bug, not a retry.
+            if order.product_id != product_id || order.years != years {
+                return Err(OrderError::IdempotencyMismatch);
+            }
+            return Ok(order);
         }
         if !(1..=3).contains(&years) {
             return Err(OrderError::BadPeriod);
@@ -361,7 +372,7 @@ impl Orders {
         );
         if self
             .identities
-            .get(account_id)
+            .get(owner)
             .await
             .map_err(|e| OrderError::Internal(e.to_string()))?
             .is_none()
@@ -404,10 +415,11 @@ impl Orders {
         )
         .await?;
         tx.commit().await?;
-        self.order(account_id, &id).await
+        self.order(owner, &id).await
     }
 
-    pub async fn order(&self, account_id: &str, order_id: &str) -> Result<Order, OrderError> {
+    pub async fn order(&self, owner: &OwnAccount, order_id: &str) -> Result<Order, OrderError> {
+        let account_id = owner.account_id();
         let row = sqlx::query(select_orders!("WHERE id = $1 AND account_id = $2"))
             .bind(order_id)
             .bind(account_id)
@@ -417,7 +429,8 @@ impl Orders {
         Self::order_from_row(&row)
     }
 
-    pub async fn list(&self, account_id: &str) -> Result<Vec<Order>, OrderError> {
+    pub async fn list(&self, owner: &OwnAccount) -> Result<Vec<Order>, OrderError> {
+        let account_id = owner.account_id();
         let rows = sqlx::query(select_orders!(
             "WHERE account_id = $1 ORDER BY created_at DESC, id DESC"
         ))
@@ -428,15 +441,16 @@ impl Orders {
     }
 
     /// Starts online payment of an order awaiting it.
-    pub async fn pay(&self, account_id: &str, order_id: &str) -> Result<String, OrderError> {
-        let order = self.order(account_id, order_id).await?;
+    pub async fn pay(&self, owner: &OwnAccount, order_id: &str) -> Result<String, OrderError> {
+        let order = self.order(owner, order_id).await?;
         if order.status != "awaiting_payment" {
             return Err(OrderError::NotPayable(order.status));
         }
         self.gateway.start(&order).await
     }
 
-    pub async fn cancel(&self, account_id: &str, order_id: &str) -> Result<Order, OrderError> {
+    pub async fn cancel(&self, owner: &OwnAccount, order_id: &str) -> Result<Order, OrderError> {
+        let account_id = owner.account_id();
         let now = unix_millis(self.clock.now());
         let mut tx = self.store.pool().begin().await?;
         let changed = sqlx::query("UPDATE orders SET status = 'cancelled', updated_at = $1 WHERE id = $2 AND account_id = $3 AND status IN ('awaiting_payment', 'pending_review')")
@@ -448,7 +462,7 @@ impl Orders {
             .rows_affected();
         if changed == 0 {
             drop(tx);
-            let order = self.order(account_id, order_id).await?;
+            let order = self.order(owner, order_id).await?;
             return Err(OrderError::NotPayable(order.status));
         }
         audit::append(
@@ -462,7 +476,7 @@ impl Orders {
         )
         .await?;
         tx.commit().await?;
-        self.order(account_id, order_id).await
+        self.order(owner, order_id).await
     }
 
     /// Applies a verified payment notification. Returns whether anything changed.
@@ -577,7 +591,8 @@ impl Orders {
         Ok(true)
     }
 
-    pub async fn entitlements(&self, account_id: &str) -> Result<Vec<Entitlement>, OrderError> {
+    pub async fn entitlements(&self, owner: &OwnAccount) -> Result<Vec<Entitlement>, OrderError> {
+        let account_id = owner.account_id();
         let rows = sqlx::query("SELECT id, order_id, kind, years, status, certificate_serial FROM entitlements WHERE holder_account_id = $1 ORDER BY created_at DESC, id DESC")
             .bind(account_id)
             .fetch_all(self.store.pool())
@@ -599,10 +614,11 @@ impl Orders {
     /// Issues the certificate of an entitlement for the key in the device's CSR.
     pub async fn install(
         &self,
-        account_id: &str,
+        owner: &OwnAccount,
         entitlement_id: &str,
         csr: &[u8],
     ) -> Result<Installed, OrderError> {
+        let account_id = owner.account_id();
         let row = sqlx::query("SELECT kind, years, status, owner_account_id FROM entitlements WHERE id = $1 AND holder_account_id = $2")
             .bind(entitlement_id)
             .bind(account_id)
@@ -689,8 +705,44 @@ impl Orders {
         })
     }
 
+    /// The holder's own 挂失 (report lost): revokes a certificate the account holds, for
+    /// keyCompromise (a lost phone carries the key), so that key is never certified again. The
+    /// caller has re-authenticated the user by SMS.
+    pub async fn report_lost(&self, owner: &OwnAccount, serial: &str) -> Result<(), OrderError> {
+        self.ensure_holder(owner, serial).await?;
+        self.authority
+            .revoke(
+                serial,
+                mcert_core::crypto::revocation::RevocationReason::KeyCompromise,
+                &owner.actor().audit_name(),
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Refuses (as unknown) a certificate the account does not hold.
+    pub async fn ensure_holder(&self, owner: &OwnAccount, serial: &str) -> Result<(), OrderError> {
+        let held = sqlx::query(
+            "SELECT 1 FROM entitlements e JOIN certificates c ON c.entitlement_id = e.id
+             WHERE e.holder_account_id = $1 AND c.serial = $2",
+        )
+        .bind(owner.account_id())
+        .bind(serial)
+        .fetch_optional(self.store.pool())
+        .await?
+        .is_some();
+        if !held {
+            return Err(OrderError::UnknownCertificate);
+        }
+        Ok(())
+    }
+
     /// The certificates the account holds.
-    pub async fn certificates(&self, account_id: &str) -> Result<Vec<CertificateView>, OrderError> {
+    pub async fn certificates(
+        &self,
+        owner: &OwnAccount,
+    ) -> Result<Vec<CertificateView>, OrderError> {
+        let account_id = owner.account_id();
         let now = unix_millis(self.clock.now());
         let rows = sqlx::query(
             "SELECT c.serial, e.id, c.algorithm, c.der, c.not_after, c.status FROM entitlements e

@@ -1,5 +1,6 @@
 //! What both benchmarks need before they measure: HTTP posts and a verified account.
 
+use mcert_service::authz::{Actor, policy};
 use mcert_service::orders::{Notification, Orders};
 use serde_json::{Value, json};
 
@@ -65,8 +66,9 @@ pub async fn verified_account(
 /// A paid personal-certificate order of `account`, paid directly as the gateway would (outside
 /// the timing); `n` makes the gateway transaction id unique.
 pub async fn paid_order(orders: &Orders, account: &str, n: usize) {
+    let owner = policy::own_account(&Actor::Account(account.to_string())).expect("grant");
     let order = orders
-        .create(account, "personal", 1, None)
+        .create(&owner, "personal", 1, None)
         .await
         .expect("order");
     orders
