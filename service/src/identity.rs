@@ -368,4 +368,20 @@ impl Identities {
             )),
         }))
     }
+
+    /// The verified name and (opened) ID number of an account, for a certificate's subject.
+    pub async fn person(
+        &self,
+        account_id: &str,
+    ) -> Result<Option<(String, Zeroizing<String>)>, IdentityError> {
+        let row: Option<(String, Vec<u8>)> =
+            sqlx::query_as("SELECT name, id_number_sealed FROM identities WHERE account_id = $1")
+                .bind(account_id)
+                .fetch_optional(self.store.pool())
+                .await?;
+        let Some((name, sealed)) = row else {
+            return Ok(None);
+        };
+        Ok(Some((name, self.open(account_id, &sealed)?)))
+    }
 }

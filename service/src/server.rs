@@ -13,10 +13,10 @@ use zeroize::Zeroizing;
 
 use crate::accounts::Accounts;
 use crate::authority::{Authority, AuthorityConfig, AuthorityError, OperatorKey};
+use crate::billing::{DevGateway, Gateway, Orders, Product, WebhookGateway};
 use crate::config::ServiceConfig;
 use crate::http::{AppState, Metrics, router};
 use crate::identity::{DevIdentityProvider, Identities, IdentityProvider, WebhookIdentityProvider};
-use crate::orders::{DevGateway, Gateway, Orders, Product, WebhookGateway};
 use crate::outbox::{JobKind, Outbox};
 use crate::platforms::{Platforms, Registration};
 use crate::sessions::Sessions;
@@ -48,7 +48,7 @@ pub enum ServiceError {
     #[error("product {0}: prices and certificate counts cannot be negative")]
     BadProduct(String),
     #[error(transparent)]
-    Orders(#[from] crate::orders::OrderError),
+    Orders(#[from] crate::billing::OrderError),
     #[error("SMS provider: {0}")]
     Sms(#[from] crate::sms::SmsError),
     #[error(transparent)]

@@ -1,7 +1,7 @@
 //! What both benchmarks need before they measure: HTTP posts and a verified account.
 
 use mcert_service::authz::{Actor, policy};
-use mcert_service::orders::{Notification, Orders};
+use mcert_service::billing::{Notification, Orders};
 use serde_json::{Value, json};
 
 pub async fn post(http: &reqwest::Client, url: String, token: Option<&str>, body: Value) -> Value {
@@ -73,7 +73,7 @@ pub async fn paid_order(orders: &Orders, account: &str, n: usize) {
         .expect("order");
     orders
         .apply_payment(
-            "bench",
+            &policy::gateway(&Actor::Gateway("bench".into())).expect("grant"),
             &Notification {
                 order_id: order.id,
                 transaction_id: format!("bench-{n}"),

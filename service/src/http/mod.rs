@@ -30,8 +30,8 @@ use tower_http::trace::TraceLayer;
 
 use crate::accounts::Accounts;
 use crate::authority::Authority;
+use crate::billing::Orders;
 use crate::identity::Identities;
-use crate::orders::Orders;
 use crate::outbox::Outbox;
 use crate::sessions::Sessions;
 use crate::sms::DevOutbox;

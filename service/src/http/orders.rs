@@ -9,7 +9,8 @@ use super::auth::CurrentAccount;
 use super::client_ip::ClientIp;
 use super::error::ApiError;
 use super::{ApiJson, AppState};
-use crate::orders::{Installed, Order, OrderError};
+use crate::authz::{Actor, policy};
+use crate::billing::{Installed, Order, OrderError};
 use mcert_core::wire::{InstallRequest, NewOrder, ReportLost};
 
 impl From<OrderError> for ApiError {
@@ -165,10 +166,10 @@ pub async fn notify(
         .and_then(|v| v.to_str().ok())
         .ok_or(OrderError::BadSignature)?;
     let note = state.orders.gateway().verify(&body, signature)?;
-    let changed = state
-        .orders
-        .apply_payment(state.orders.gateway().name(), &note)
-        .await?;
+    // The signature verified: the gateway speaks.
+    let grant =
+        policy::gateway(&Actor::Gateway(gateway.clone())).map_err(|_| ApiError::not_found())?;
+    let changed = state.orders.apply_payment(&grant, &note).await?;
     Ok(Json(
         serde_json::json!({"accepted": true, "changed": changed}),
     ))
