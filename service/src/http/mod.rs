@@ -3,11 +3,9 @@
 //! session API, the phone's scan endpoints and usage records. Handlers translate HTTP to calls of the domain modules and hold no rules of
 //! their own.
 
-pub mod auth;
+pub mod app;
 pub mod client_ip;
 pub mod error;
-pub mod identity;
-pub mod orders;
 pub mod refusals;
 pub mod sessions;
 
@@ -23,7 +21,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use mcert_core::crypto::{Algorithm, x509};
-use mcert_core::wire::routes;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -33,8 +30,8 @@ use crate::authority::Authority;
 use crate::billing::Orders;
 use crate::identity::Identities;
 use crate::outbox::Outbox;
+use crate::providers::sms::DevOutbox;
 use crate::sessions::Sessions;
-use crate::sms::DevOutbox;
 use crate::store::Store;
 use error::ApiError;
 use zeroize::Zeroizing;
@@ -175,37 +172,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/ca/{alg}/crl", get(crl))
         .route("/v1/ocsp", axum::routing::post(ocsp_post))
         .route("/v1/ocsp/{*request}", get(ocsp_get))
-        .route(routes::SMS_CODE, axum::routing::post(auth::sms_code))
-        .route(routes::LOGIN, axum::routing::post(auth::login))
-        .route(routes::LOGOUT, axum::routing::post(auth::logout))
-        .route(routes::ME, get(auth::me))
-        .route(
-            routes::ME_PLATFORM,
-            axum::routing::put(auth::choose_platform),
-        )
-        .route(routes::PLATFORMS, get(auth::platforms))
-        .route(routes::DEV_SMS_OUTBOX, get(auth::dev_outbox))
-        .route(routes::IDENTITY, get(identity::get))
-        .route(
-            routes::IDENTITY_VERIFY,
-            axum::routing::post(identity::verify),
-        )
-        .route(routes::CATALOG, get(orders::catalogue))
-        .route(routes::ORDERS, get(orders::list).post(orders::create))
-        .route(routes::ORDER, get(orders::get))
-        .route(routes::ORDER_PAY, axum::routing::post(orders::pay))
-        .route(routes::ORDER_CANCEL, axum::routing::post(orders::cancel))
-        .route(routes::PAYMENT_NOTIFY, axum::routing::post(orders::notify))
-        .route(routes::ENTITLEMENTS, get(orders::entitlements))
-        .route(
-            routes::ENTITLEMENT_INSTALL,
-            axum::routing::post(orders::install),
-        )
-        .route(routes::CERTIFICATES, get(orders::certificates))
-        .route(
-            routes::CERTIFICATE_REPORT_LOST,
-            axum::routing::post(orders::report_lost),
-        )
+        .merge(app::router())
         .route("/v1/rp/openapi.json", get(sessions::openapi))
         .route("/v1/rp/sessions", axum::routing::post(sessions::create))
         .route("/v1/rp/sessions/{id}", get(sessions::status))
