@@ -142,7 +142,7 @@ android_check() {
         echo "CameraViewfinder's signature changed: update its stub in scripts/ui-test.sh" >&2
         return 1
     fi
-    cat >"$t/stubs/CameraViewfinder.kt" <<'KT'
+    cat >"$t/stubs/CameraViewfinderSignature.kt" <<'KT'
 package cn.mcert.app.android
 
 @androidx.compose.runtime.Composable
