@@ -99,6 +99,7 @@ cli-serve-failed = The service cannot start: { $detail }
 cli-code-sent = A code was sent to { $phone }
 cli-code-prompt = Enter the SMS code: 
 cli-logged-in = Logged in: { $phone }
+cli-reported-lost = Certificate { $serial } is reported lost and revoked; it can no longer be used
 cli-verified = Real name verified: { $name } ({ $id })
 cli-order-placed = Order { $id } placed: { $amount } CNY, status { $status }
 cli-order-paid = Order { $id } paid, status { $status }

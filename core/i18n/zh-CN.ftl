@@ -99,6 +99,7 @@ cli-serve-failed = 服务无法启动：{ $detail }
 cli-code-sent = 验证码已发送至 { $phone }
 cli-code-prompt = 请输入短信验证码：
 cli-logged-in = 登录成功：{ $phone }
+cli-reported-lost = 证书 { $serial } 已挂失并吊销，不能再使用
 cli-verified = 实名认证通过：{ $name }（{ $id }）
 cli-order-placed = 订单 { $id } 已提交：{ $amount } 元，状态【{ $status }】
 cli-order-paid = 订单 { $id } 支付完成，状态【{ $status }】

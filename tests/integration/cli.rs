@@ -570,6 +570,12 @@ fn device_commands_against_a_running_service() {
     );
     let (keys, _) = ok(run(&["keys"]));
     assert!(keys.contains("certificates=1"), "{keys}");
+    // 挂失 needs a fresh code; one was sent for the login moments ago, so the service asks
+    // to wait (the whole report is tested in the service tests).
+    let serial = certs.split_whitespace().next().expect("serial").to_string();
+    let out = run(&["report-lost", &serial, "--dev-outbox"]);
+    assert_eq!(out.status.code(), Some(2), "{:?}", text(&out));
+    assert!(text(&out).1.contains("秒后"), "{:?}", text(&out));
     let out = run(&["install", "--pin", "135790"]);
     assert!(
         text(&out).1.contains("没有待下载的证书"),
