@@ -64,3 +64,10 @@ session-bad-answer = The answer is invalid
 session-declined = The user declined on the phone
 session-internal = Internal error; please retry later
 err-platform-unauthorized = The platform API key is invalid or revoked
+
+## Certification authority (issuance, revocation, status)
+err-ca-bad-csr = The certificate request is not valid: { $detail }
+err-ca-unknown-certificate = No certificate with serial number { $serial }
+err-ca-already-revoked = Certificate { $serial } is already revoked
+err-ca-key-compromised = This key was revoked as compromised (certificate { $serial }) and cannot be certified again; generate a new key on the phone
+err-ca-no-ca = The { $alg } hierarchy has not been set up; ask the operator to run the root CA ceremony

@@ -64,3 +64,10 @@ session-bad-answer = 应答数据无效
 session-declined = 用户已在手机上拒绝
 session-internal = 服务内部错误，请稍后重试
 err-platform-unauthorized = 平台 API 密钥无效或已停用
+
+## Certification authority (证书签发、注销、状态)
+err-ca-bad-csr = 证书请求无效：{ $detail }
+err-ca-unknown-certificate = 找不到序列号为 { $serial } 的证书
+err-ca-already-revoked = 证书 { $serial } 已经注销
+err-ca-key-compromised = 该密钥已因密钥泄露被注销（证书 { $serial }），不能再申请证书，请在手机上重新生成密钥
+err-ca-no-ca = { $alg } 证书体系尚未建立，请联系运营方完成根 CA 仪式

@@ -6,7 +6,6 @@
 
 use std::sync::Arc;
 
-use aes_gcm::aead::{Aead, KeyInit, Payload};
 use mcert_core::clock::{Clock, unix_millis};
 use mcert_core::crypto::hash;
 use mcert_core::validate;
@@ -18,6 +17,7 @@ use zeroize::Zeroizing;
 pub use mcert_core::wire::{Method, VerificationRequest, VerifiedIdentity};
 
 use crate::audit;
+use crate::seal_at_rest::SealingKey;
 use crate::store::{Store, StoreError};
 use crate::webhook::SignedWebhook;
 
@@ -149,7 +149,7 @@ pub struct Identities {
     store: Store,
     clock: Arc<dyn Clock>,
     provider: Arc<dyn IdentityProvider>,
-    seal_key: Arc<Zeroizing<[u8; 32]>>,
+    seal_key: Arc<SealingKey>,
     lookup_key: Arc<Zeroizing<[u8; 32]>>,
 }
 
@@ -173,29 +173,15 @@ impl Identities {
             store,
             clock,
             provider,
-            seal_key: Arc::new(seal_key),
+            seal_key: Arc::new(SealingKey::new("identity number seal", seal_key)),
             lookup_key: Arc::new(lookup_key),
         }
     }
 
     fn seal(&self, account_id: &str, id_number: &str) -> Result<Vec<u8>, IdentityError> {
-        let mut nonce = [0u8; 12];
-        getrandom::fill(&mut nonce).map_err(|_| IdentityError::Crypto)?;
-        let cipher = aes_gcm::Aes256Gcm::new_from_slice(&self.seal_key[..])
-            .map_err(|_| IdentityError::Crypto)?;
-        let n = aes_gcm::Nonce::try_from(&nonce[..]).map_err(|_| IdentityError::Crypto)?;
-        let ct = cipher
-            .encrypt(
-                &n,
-                Payload {
-                    msg: id_number.as_bytes(),
-                    aad: account_id.as_bytes(),
-                },
-            )
-            .map_err(|_| IdentityError::Crypto)?;
-        let mut out = nonce.to_vec();
-        out.extend_from_slice(&ct);
-        Ok(out)
+        self.seal_key
+            .seal_bytes(account_id.as_bytes(), id_number.as_bytes())
+            .map_err(|_| IdentityError::Crypto)
     }
 
     /// Opens a sealed identity number (for issuing certificates to its owner).
@@ -204,22 +190,11 @@ impl Identities {
         account_id: &str,
         sealed: &[u8],
     ) -> Result<Zeroizing<String>, IdentityError> {
-        if sealed.len() < 12 + 16 {
-            return Err(IdentityError::Crypto);
-        }
-        let cipher = aes_gcm::Aes256Gcm::new_from_slice(&self.seal_key[..])
+        let pt = self
+            .seal_key
+            .open_bytes(account_id.as_bytes(), sealed)
             .map_err(|_| IdentityError::Crypto)?;
-        let n = aes_gcm::Nonce::try_from(&sealed[..12]).map_err(|_| IdentityError::Crypto)?;
-        let pt = cipher
-            .decrypt(
-                &n,
-                Payload {
-                    msg: &sealed[12..],
-                    aad: account_id.as_bytes(),
-                },
-            )
-            .map_err(|_| IdentityError::Crypto)?;
-        String::from_utf8(pt)
+        String::from_utf8(pt.to_vec())
             .map(Zeroizing::new)
             .map_err(|_| IdentityError::Crypto)
     }

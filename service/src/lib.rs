@@ -4,7 +4,7 @@
 
 pub mod accounts;
 pub mod audit;
-pub mod authority;
+pub mod ca;
 pub mod config;
 pub mod http;
 pub mod i18n;
@@ -13,8 +13,14 @@ pub mod orders;
 pub mod platforms;
 pub mod rp_client;
 pub mod rp_demo;
+pub mod seal_at_rest;
 pub mod server;
 pub mod sessions;
 pub mod sms;
 pub mod store;
 pub mod webhook;
+
+/// The CA under its former module name.
+pub mod authority {
+    pub use crate::ca::*;
+}
