@@ -208,6 +208,16 @@ impl Identities {
         ))
     }
 
+    /// The subject identifier personal certificates carry in the subject's serialNumber
+    /// instead of the identity number: the keyed lookup hash (HMAC-SHA256 under a key derived
+    /// from the operator key, 64 hex digits). It is stable per person, so subject names stay
+    /// unique and the service matches a platform's expected person (given by identity number)
+    /// against a certificate without the number ever being in the certificate; without the
+    /// operator key it cannot be reversed by trying the ~10^10 plausible identity numbers.
+    pub fn subject_id(&self, id_number: &str) -> String {
+        self.lookup_hash(id_number)
+    }
+
     /// Checks the request's form, asks the provider, and records the verified identity.
     pub async fn verify(
         &self,

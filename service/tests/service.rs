@@ -1324,10 +1324,30 @@ mod login {
             );
             let info = x509::info(&cert).expect("info");
             assert_eq!(info.subject.common_name.as_deref(), Some("张三"));
+            // The certificate names the person by the keyed subject identifier, never by
+            // the identity number in clear.
+            let subject_id = svc
+                .running
+                .state
+                .identities
+                .subject_id("110101199003070011");
             assert_eq!(
                 info.subject.serial_number.as_deref(),
-                Some("110101199003070011")
+                Some(subject_id.as_str())
             );
+            assert!(!der.windows(18).any(|w| w == b"110101199003070011"));
+            let store = Store::connect(&db.url).await.expect("store");
+            for row in sqlx::query("SELECT subject, der FROM certificates")
+                .fetch_all(store.pool())
+                .await
+                .expect("rows")
+            {
+                let subject: String = row.try_get(0).expect("subject");
+                let stored: Vec<u8> = row.try_get(1).expect("der");
+                assert!(!subject.contains("110101199003070011"), "{subject}");
+                assert!(!stored.windows(18).any(|w| w == b"110101199003070011"));
+            }
+            store.close().await;
             let h = svc
                 .running
                 .state

@@ -188,7 +188,9 @@ impl std::fmt::Debug for Authority {
 /// The subject as the database keeps it for display: the identity number masked.
 pub fn display_subject(subject_text: &str, subject: &SubjectName) -> String {
     match &subject.serial_number {
-        Some(n) if !n.is_empty() => subject_text.replace(n.as_str(), &validate::mask_id_number(n)),
+        Some(n) if validate::is_id_number(n) => {
+            subject_text.replace(n.as_str(), &validate::mask_id_number(n))
+        }
         _ => subject_text.to_string(),
     }
 }
