@@ -300,6 +300,10 @@ pub async fn start_with_clock(
         operator_key.derive("outbox payload seal"),
     );
     outbox.register(JobKind::Sms, Arc::new(SmsJobs(sms)));
+    outbox.register(
+        JobKind::CrlRefresh,
+        Arc::new(crate::ca::crl::CrlJobs(authority.clone())),
+    );
     let accounts = Accounts::new(
         store.clone(),
         clock.clone(),

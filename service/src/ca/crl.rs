@@ -116,3 +116,35 @@ pub(crate) async fn refresh_if_due(
     tx.commit().await?;
     Ok(true)
 }
+
+/// The outbox's `CrlRefresh` jobs: `{"algorithm": "sm2" | "p256"}` issues that issuing CA's
+/// next CRL. Revocation does not need it (it issues the CRL inside its own transaction); it is
+/// there for changes in other domains that must publish a fresh CRL after they commit.
+#[derive(Debug)]
+pub struct CrlJobs(pub super::Authority);
+
+/// The payload of a `CrlRefresh` job.
+pub fn job_payload(alg: mcert_core::crypto::Algorithm) -> serde_json::Value {
+    serde_json::json!({"algorithm": alg.as_str()})
+}
+
+#[async_trait::async_trait]
+impl crate::outbox::JobHandler for CrlJobs {
+    async fn deliver(
+        &self,
+        payload: &serde_json::Value,
+    ) -> Result<(), crate::outbox::DeliveryError> {
+        use crate::outbox::DeliveryError;
+        let alg = payload["algorithm"]
+            .as_str()
+            .and_then(|a| mcert_core::crypto::Algorithm::parse(a).ok())
+            .ok_or_else(|| {
+                DeliveryError::Permanent("CRL refresh job without an algorithm".into())
+            })?;
+        self.0
+            .issue_crl(alg)
+            .await
+            .map(|_| ())
+            .map_err(|e| DeliveryError::Retry(e.to_string()))
+    }
+}

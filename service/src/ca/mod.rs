@@ -410,6 +410,24 @@ impl Authority {
             .ok_or(AuthorityError::NoCa(alg))
     }
 
+    /// Issues the issuing CA's next CRL now, whatever the age of the newest.
+    pub async fn issue_crl(&self, alg: Algorithm) -> Result<CrlRow, AuthorityError> {
+        let h = self.hierarchy(alg)?;
+        let mut tx = self.store.pool().begin().await?;
+        let row = crl::issue_in(
+            &mut tx,
+            &h.issuing_id,
+            &h.issuing,
+            h.signer.as_ref(),
+            None,
+            self.clock.now(),
+            crl::CRL_VALIDITY,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(row)
+    }
+
     /// The root's newest stored CRL (signed offline at ceremony time).
     pub async fn root_crl(&self, alg: Algorithm) -> Result<CrlRow, AuthorityError> {
         let h = self.hierarchy(alg)?;

@@ -327,3 +327,32 @@ async fn openssl_checks_the_whole_p256_chain_against_the_published_crls() {
         running.stop().await.expect("stop");
     }
 }
+
+/// Other domains publish a fresh CRL after their change commits through the outbox.
+#[tokio::test]
+async fn a_crl_refresh_job_in_the_outbox_issues_the_next_crl() {
+    for db in databases().await {
+        let (running, _dir) = start(&db.url).await;
+        let ca = running.state.authority.clone();
+        let before = ca.crl(Algorithm::P256).await.expect("crl").number;
+        let mut tx = running.state.store.begin().await.expect("begin");
+        let job = running
+            .state
+            .outbox
+            .enqueue(
+                &mut tx,
+                mcert_service::outbox::JobKind::CrlRefresh,
+                &mcert_service::ca::crl::job_payload(Algorithm::P256),
+                None,
+            )
+            .await
+            .expect("enqueue");
+        tx.commit().await.expect("commit");
+        assert!(running.state.outbox.deliver_now(&job).await);
+        assert_eq!(
+            ca.crl(Algorithm::P256).await.expect("crl").number,
+            before + 1
+        );
+        running.stop().await.expect("stop");
+    }
+}
