@@ -18,9 +18,9 @@ pub use mcert_core::wire::{Method, VerificationRequest, VerifiedIdentity};
 
 use crate::audit;
 use crate::authz::OwnAccount;
+use crate::providers::webhook::SignedWebhook;
 use crate::seal_at_rest::SealingKey;
 use crate::store::{Store, StoreError};
-use crate::webhook::SignedWebhook;
 
 /// Verification attempts an account may make per day.
 pub const ATTEMPTS_PER_DAY: i64 = 10;

@@ -14,14 +14,13 @@ pub mod identity;
 pub mod limits;
 pub mod outbox;
 pub mod platforms;
+pub mod providers;
 pub mod rp_client;
 pub mod rp_demo;
 pub mod seal_at_rest;
 pub mod server;
 pub mod sessions;
-pub mod sms;
 pub mod store;
-pub mod webhook;
 
 /// The CA under its former module name.
 pub mod authority {

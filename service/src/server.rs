@@ -19,8 +19,8 @@ use crate::http::{AppState, Metrics, router};
 use crate::identity::{DevIdentityProvider, Identities, IdentityProvider, WebhookIdentityProvider};
 use crate::outbox::{JobKind, Outbox};
 use crate::platforms::{Platforms, Registration};
+use crate::providers::sms::{DevOutbox, SmsJobs, SmsProvider, WebhookSms};
 use crate::sessions::Sessions;
-use crate::sms::{DevOutbox, SmsJobs, SmsProvider, WebhookSms};
 use crate::store::{Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -50,7 +50,7 @@ pub enum ServiceError {
     #[error(transparent)]
     Orders(#[from] crate::billing::OrderError),
     #[error("SMS provider: {0}")]
-    Sms(#[from] crate::sms::SmsError),
+    Sms(#[from] crate::providers::sms::SmsError),
     #[error(transparent)]
     Accounts(#[from] crate::accounts::AuthError),
     #[error(transparent)]

@@ -33,8 +33,8 @@ use crate::audit;
 use crate::authority::{Authority, AuthorityError};
 use crate::identity::Identities;
 use crate::platforms::{Platforms, RegisteredPlatform};
+use crate::providers::webhook::SignedWebhook;
 use crate::store::{Store, StoreError};
-use crate::webhook::SignedWebhook;
 
 /// Session lifetime when the platform does not say.
 pub const DEFAULT_TTL: Duration = Duration::from_secs(120);

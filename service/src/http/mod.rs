@@ -3,12 +3,10 @@
 //! session API, the phone's scan endpoints and usage records. Handlers translate HTTP to calls of the domain modules and hold no rules of
 //! their own.
 
-pub mod auth;
+pub mod app;
 pub mod ca;
 pub mod client_ip;
 pub mod error;
-pub mod identity;
-pub mod orders;
 pub mod refusals;
 pub mod sessions;
 
@@ -22,7 +20,6 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use mcert_core::wire::routes;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -32,8 +29,8 @@ use crate::billing::Orders;
 use crate::ca::Authority;
 use crate::identity::Identities;
 use crate::outbox::Outbox;
+use crate::providers::sms::DevOutbox;
 use crate::sessions::Sessions;
-use crate::sms::DevOutbox;
 use crate::store::Store;
 use error::ApiError;
 use zeroize::Zeroizing;
@@ -170,37 +167,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
         .merge(ca::router())
-        .route(routes::SMS_CODE, axum::routing::post(auth::sms_code))
-        .route(routes::LOGIN, axum::routing::post(auth::login))
-        .route(routes::LOGOUT, axum::routing::post(auth::logout))
-        .route(routes::ME, get(auth::me))
-        .route(
-            routes::ME_PLATFORM,
-            axum::routing::put(auth::choose_platform),
-        )
-        .route(routes::PLATFORMS, get(auth::platforms))
-        .route(routes::DEV_SMS_OUTBOX, get(auth::dev_outbox))
-        .route(routes::IDENTITY, get(identity::get))
-        .route(
-            routes::IDENTITY_VERIFY,
-            axum::routing::post(identity::verify),
-        )
-        .route(routes::CATALOG, get(orders::catalogue))
-        .route(routes::ORDERS, get(orders::list).post(orders::create))
-        .route(routes::ORDER, get(orders::get))
-        .route(routes::ORDER_PAY, axum::routing::post(orders::pay))
-        .route(routes::ORDER_CANCEL, axum::routing::post(orders::cancel))
-        .route(routes::PAYMENT_NOTIFY, axum::routing::post(orders::notify))
-        .route(routes::ENTITLEMENTS, get(orders::entitlements))
-        .route(
-            routes::ENTITLEMENT_INSTALL,
-            axum::routing::post(orders::install),
-        )
-        .route(routes::CERTIFICATES, get(orders::certificates))
-        .route(
-            routes::CERTIFICATE_REPORT_LOST,
-            axum::routing::post(orders::report_lost),
-        )
+        .merge(app::router())
         .route("/v1/rp/openapi.json", get(sessions::openapi))
         .route("/v1/rp/sessions", axum::routing::post(sessions::create))
         .route("/v1/rp/sessions/{id}", get(sessions::status))

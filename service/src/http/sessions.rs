@@ -14,7 +14,7 @@ use mcert_core::wire::{
 };
 use serde::Deserialize;
 
-use super::auth::CurrentAccount;
+use super::app::auth::CurrentAccount;
 use super::error::ApiError;
 use super::{ApiJson, AppState};
 use crate::platforms::{PlatformError, RegisteredPlatform};
