@@ -123,3 +123,12 @@ demo-scan-stale = 6 秒前的二维码截图被拒绝：{ $message }
 demo-scan-usage = 【使用记录】共 { $count } 条：
 demo-scan-usage-line = { $at }  { $operation }  { $holder }  { $serial }  { $outcome }
 demo-scan-audit = 审计链完整：共 { $events } 条事件
+
+## mcert ca
+cli-ca-failed = CA 操作失败：{ $detail }（{ $code }）
+cli-ca-no-passphrase = 需要根密钥口令：请用 --passphrase-file 指定，或设置 MCERT_ROOT_PASSPHRASE
+cli-ca-exists = { $path } 已存在；根 CA 只生成一次
+cli-ca-root-made = 已生成 { $alg } 根 CA，序列号 { $serial }；私钥已加密保存在 { $path }（请离线保管）
+cli-ca-issuing-signed = 已签发 { $alg } 签发 CA，序列号 { $serial }（编号 { $id }）；重启服务后生效
+cli-ca-root-crl = 已签署并保存 { $alg } 根 CRL，编号 { $number }
+cli-ca-revoked = 证书 { $serial } 已注销，新的 CRL 已发布

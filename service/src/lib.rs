@@ -4,9 +4,9 @@
 
 pub mod accounts;
 pub mod audit;
-pub mod authority;
 pub mod authz;
 pub mod billing;
+pub mod ca;
 pub mod config;
 pub mod http;
 pub mod i18n;
@@ -17,6 +17,12 @@ pub mod platforms;
 pub mod providers;
 pub mod rp_client;
 pub mod rp_demo;
+pub mod seal_at_rest;
 pub mod server;
 pub mod sessions;
 pub mod store;
+
+/// The CA under its former module name.
+pub mod authority {
+    pub use crate::ca::*;
+}

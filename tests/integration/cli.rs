@@ -380,13 +380,14 @@ fn audit_verify_finds_the_broken_link() {
         .expect("runtime");
     runtime.block_on(async {
         let store = Store::connect(&url).await.expect("store");
-        Authority::open(
+        Authority::open_or_bootstrap(
             store.clone(),
             &OperatorKey::generate().expect("key"),
             AuthorityConfig {
                 base_url: "http://127.0.0.1:8080".into(),
             },
             std::sync::Arc::new(mcert_core::clock::SystemClock),
+            None,
         )
         .await
         .expect("authority");

@@ -118,10 +118,12 @@ impl Orders {
             .await
             .map_err(|e| OrderError::Internal(e.to_string()))?
             .ok_or(OrderError::IdentityRequired)?;
+        // No identity number in clear in the certificate (and so in the database): the
+        // subject's serialNumber is the person's keyed lookup hash (see `Identities::subject_id`).
         Ok(SubjectName {
             country: Some("CN".into()),
             common_name: Some(name),
-            serial_number: Some(id_number.to_string()),
+            serial_number: Some(self.identities.subject_id(&id_number)),
             ..Default::default()
         })
     }

@@ -4,6 +4,7 @@
 //! their own.
 
 pub mod app;
+pub mod ca;
 pub mod client_ip;
 pub mod error;
 pub mod refusals;
@@ -13,21 +14,19 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::body::Bytes;
-use axum::extract::{MatchedPath, Path, Request, State};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use mcert_core::crypto::{Algorithm, x509};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::accounts::Accounts;
-use crate::authority::Authority;
 use crate::billing::Orders;
+use crate::ca::Authority;
 use crate::identity::Identities;
 use crate::outbox::Outbox;
 use crate::providers::sms::DevOutbox;
@@ -167,11 +166,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
-        .route("/v1/ca/{alg}/root.cer", get(root_certificate))
-        .route("/v1/ca/{alg}/issuing.cer", get(issuing_certificate))
-        .route("/v1/ca/{alg}/crl", get(crl))
-        .route("/v1/ocsp", axum::routing::post(ocsp_post))
-        .route("/v1/ocsp/{*request}", get(ocsp_get))
+        .merge(ca::router())
         .merge(app::router())
         .route("/v1/rp/openapi.json", get(sessions::openapi))
         .route("/v1/rp/sessions", axum::routing::post(sessions::create))
@@ -236,79 +231,4 @@ async fn metrics_text(
         state.metrics.render(),
     )
         .into_response())
-}
-
-fn algorithm(name: &str) -> Result<Algorithm, ApiError> {
-    Algorithm::parse(name).map_err(|_| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "unknown_algorithm",
-            "err-bad-algorithm",
-            &[("alg", name.to_string().into())],
-        )
-    })
-}
-
-fn der_response(content_type: &'static str, der: Vec<u8>) -> Response {
-    ([(header::CONTENT_TYPE, content_type)], der).into_response()
-}
-
-async fn root_certificate(
-    State(state): State<AppState>,
-    Path(alg): Path<String>,
-) -> Result<Response, ApiError> {
-    let h = state.authority.hierarchy(algorithm(&alg)?)?;
-    Ok(der_response(
-        "application/pkix-cert",
-        x509::to_der(&h.root).map_err(ApiError::internal)?,
-    ))
-}
-
-async fn issuing_certificate(
-    State(state): State<AppState>,
-    Path(alg): Path<String>,
-) -> Result<Response, ApiError> {
-    let h = state.authority.hierarchy(algorithm(&alg)?)?;
-    Ok(der_response(
-        "application/pkix-cert",
-        x509::to_der(&h.issuing).map_err(ApiError::internal)?,
-    ))
-}
-
-async fn crl(State(state): State<AppState>, Path(alg): Path<String>) -> Result<Response, ApiError> {
-    let der = state.authority.crl(algorithm(&alg)?).await?;
-    Ok(der_response("application/pkix-crl", der))
-}
-
-async fn ocsp_post(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    if !content_type.starts_with("application/ocsp-request") {
-        return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "err-unsupported-media-type",
-            &[("expected", "application/ocsp-request".into())],
-        ));
-    }
-    let der = state.authority.ocsp(&body).await?;
-    Ok(der_response("application/ocsp-response", der))
-}
-
-/// RFC 6960 Appendix A.1: GET with the base64 request in the path.
-async fn ocsp_get(
-    State(state): State<AppState>,
-    Path(request): Path<String>,
-) -> Result<Response, ApiError> {
-    use base64ct::Encoding;
-    let der = base64ct::Base64::decode_vec(request.trim_matches('/'))
-        .map_err(|_| ApiError::bad_request("OCSP request is not base64"))?;
-    let der = state.authority.ocsp(&der).await?;
-    Ok(der_response("application/ocsp-response", der))
 }

@@ -890,7 +890,18 @@ async fn platform_api_keys_idempotency_long_poll_callbacks_and_openapi() {
         assert_eq!(status, 200);
         let mut delivered = None;
         for _ in 0..100 {
-            if let Some(d) = seen.lock().expect("lock").first().cloned() {
+            // Only this session's callback: a service of the previous engine's round may
+            // still deliver its own late.
+            let mine = seen
+                .lock()
+                .expect("lock")
+                .iter()
+                .find(|(_, body)| {
+                    body.windows(created.session_id.len())
+                        .any(|w| w == created.session_id.as_bytes())
+                })
+                .cloned();
+            if let Some(d) = mine {
                 delivered = Some(d);
                 break;
             }
