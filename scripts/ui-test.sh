@@ -206,6 +206,8 @@ else
     fi
 fi
 
+check "iOS strings: both languages, every id used, no Chinese in the views" python3 ios/scripts/check-strings.py ios
+
 echo
 echo "[INFO] Tests run: $run, Failures: $failures, Errors: $errors, Skipped: $skipped"
 [ "$failures" -eq 0 ] && [ "$errors" -eq 0 ]

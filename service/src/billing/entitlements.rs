@@ -3,7 +3,6 @@
 
 use mcert_core::clock::{rfc3339, unix_millis};
 use mcert_core::crypto::name::SubjectName;
-use mcert_core::crypto::revocation::RevocationReason;
 use mcert_core::crypto::x509::{self, Profile};
 use serde_json::json;
 use sqlx::Row;
@@ -59,39 +58,45 @@ impl Orders {
         let subject_owner = owner_account_id.ok_or(OrderError::NotInstallable(status))?;
         let subject = self.owner_subject(&subject_owner).await?;
         let years_u32 = u32::try_from(years).map_err(|_| OrderError::BadPeriod)?;
-        let issued = self
-            .authority
-            .issue(IssueRequest {
-                csr,
-                subject,
-                profile: Profile::PersonalLeaf,
-                validity: YEAR * years_u32,
-                entitlement_id: Some(entitlement_id),
-                actor: &owner.actor().audit_name(),
-            })
-            .await?;
         let now = unix_millis(self.clock.now());
+        // One unit of work: the slot is claimed first (a concurrent install finds it taken
+        // and issues nothing), then the certificate is issued into the same transaction, so
+        // a slot never has two certificates and nothing needs revoking afterwards.
         let mut tx = self.store.begin().await?;
-        let changed = sqlx::query(
-            "UPDATE entitlements SET status = $1, certificate_serial = $2, updated_at = $3
-             WHERE id = $4 AND status = $5",
+        let claimed = sqlx::query(
+            "UPDATE entitlements SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
         )
         .bind(EntitlementStatus::Issued.as_str())
-        .bind(&issued.serial)
         .bind(now)
         .bind(entitlement_id)
         .bind(EntitlementStatus::Assigned.as_str())
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        if changed != 1 {
-            drop(tx);
-            // Another install won the race: this certificate must not stay valid.
-            self.authority
-                .revoke(&issued.serial, RevocationReason::Superseded, "system")
-                .await?;
-            return Err(OrderError::NotInstallable("issued".into()));
+        if claimed != 1 {
+            return Err(OrderError::NotInstallable(
+                EntitlementStatus::Issued.as_str().into(),
+            ));
         }
+        let issued = self
+            .authority
+            .issue_in(
+                &mut tx,
+                IssueRequest {
+                    csr,
+                    subject,
+                    profile: Profile::PersonalLeaf,
+                    validity: YEAR * years_u32,
+                    entitlement_id: Some(entitlement_id),
+                    actor: &owner.actor().audit_name(),
+                },
+            )
+            .await?;
+        sqlx::query("UPDATE entitlements SET certificate_serial = $1 WHERE id = $2")
+            .bind(&issued.serial)
+            .bind(entitlement_id)
+            .execute(&mut *tx)
+            .await?;
         audit::append(
             &mut tx,
             self.store.engine(),

@@ -29,7 +29,7 @@ use repo::{CaRole, CrlRow, NewCertificate};
 
 use crate::audit;
 use crate::seal_at_rest::SealError;
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, Tx};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AuthorityError {
@@ -262,8 +262,21 @@ impl Authority {
     /// Issues a certificate for the key in a device CSR (proof of possession checked). A key
     /// once revoked for keyCompromise is refused.
     pub async fn issue(&self, req: IssueRequest<'_>) -> Result<Issued, AuthorityError> {
+        let mut tx = self.store.begin().await?;
+        let issued = self.issue_in(&mut tx, req).await?;
+        tx.commit().await?;
+        Ok(issued)
+    }
+
+    /// [`issue`](Self::issue) inside the caller's unit of work: the certificate row and its
+    /// audit event commit (or not) with the caller's change.
+    pub async fn issue_in(
+        &self,
+        tx: &mut Tx,
+        req: IssueRequest<'_>,
+    ) -> Result<Issued, AuthorityError> {
         let (_, key) = csr::verify(req.csr).map_err(AuthorityError::BadRequest)?;
-        if let Some(serial) = repo::compromised(self.store.pool(), &spki_sha256(&key)?).await? {
+        if let Some(serial) = repo::compromised(&mut **tx, &spki_sha256(&key)?).await? {
             return Err(AuthorityError::KeyCompromised(serial));
         }
         let alg = key.algorithm();
@@ -296,9 +309,8 @@ impl Authority {
         };
         let subject = display_subject(&info.subject_text, &req.subject);
         let at = unix_millis(now);
-        let mut tx = self.store.pool().begin().await?;
         repo::insert_certificate(
-            &mut tx,
+            &mut **tx,
             &NewCertificate {
                 serial: &info.serial_hex,
                 issuer_id: &h.issuing_id,
@@ -314,7 +326,7 @@ impl Authority {
         )
         .await?;
         audit::append(
-            &mut tx,
+            tx,
             self.store.engine(),
             at,
             req.actor,
@@ -323,7 +335,6 @@ impl Authority {
             &json!({"algorithm": alg.as_str(), "profile": profile, "entitlement": req.entitlement_id}),
         )
         .await?;
-        tx.commit().await?;
         Ok(Issued {
             serial: info.serial_hex,
             certificate: der,
