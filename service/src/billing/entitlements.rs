@@ -5,7 +5,6 @@ use mcert_core::clock::{rfc3339, unix_millis};
 use mcert_core::crypto::name::SubjectName;
 use mcert_core::crypto::x509::{self, Profile};
 use serde_json::json;
-use sqlx::Row;
 
 use super::{
     CertificateView, Entitlement, EntitlementKind, EntitlementStatus, Installed, OrderError,
@@ -148,17 +147,25 @@ impl Orders {
         Ok(())
     }
 
+    /// The entitlements the account holds.
+    async fn held_entitlements(&self, owner: &OwnAccount) -> Result<Vec<String>, OrderError> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM entitlements WHERE holder_account_id = $1")
+                .bind(owner.account_id())
+                .fetch_all(self.store.pool())
+                .await?,
+        )
+    }
+
     /// Refuses (as unknown) a certificate the account does not hold.
     pub async fn ensure_holder(&self, owner: &OwnAccount, serial: &str) -> Result<(), OrderError> {
-        let held = sqlx::query(
-            "SELECT 1 FROM entitlements e JOIN certificates c ON c.entitlement_id = e.id
-             WHERE e.holder_account_id = $1 AND c.serial = $2",
-        )
-        .bind(owner.account_id())
-        .bind(serial)
-        .fetch_optional(self.store.pool())
-        .await?
-        .is_some();
+        let ids = self.held_entitlements(owner).await?;
+        let held = self
+            .authority
+            .certificates_of_entitlements(&ids)
+            .await?
+            .iter()
+            .any(|c| c.serial.eq_ignore_ascii_case(serial));
         if !held {
             return Err(OrderError::UnknownCertificate);
         }
@@ -170,39 +177,29 @@ impl Orders {
         &self,
         owner: &OwnAccount,
     ) -> Result<Vec<CertificateView>, OrderError> {
-        let account_id = owner.account_id();
         let now = unix_millis(self.clock.now());
-        let rows = sqlx::query(
-            "SELECT c.serial, e.id, c.algorithm, c.der, c.not_after, c.status FROM entitlements e
-             JOIN certificates c ON c.entitlement_id = e.id
-             WHERE e.holder_account_id = $1 ORDER BY c.created_at DESC",
-        )
-        .bind(account_id)
-        .fetch_all(self.store.pool())
-        .await?;
+        let ids = self.held_entitlements(owner).await?;
+        let rows = self.authority.certificates_of_entitlements(&ids).await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
-            let der: Vec<u8> = r.try_get(3)?;
             let cert =
-                x509::parse_certificate(&der).map_err(|e| OrderError::Internal(e.to_string()))?;
+                x509::parse_certificate(&r.der).map_err(|e| OrderError::Internal(e.to_string()))?;
             let info = x509::info(&cert).map_err(|e| OrderError::Internal(e.to_string()))?;
-            let not_after: i64 = r.try_get(4)?;
-            let stored: String = r.try_get(5)?;
-            let status = if stored == "good" && not_after < now {
+            let status = if r.status == "good" && r.not_after < now {
                 "expired".to_string()
             } else {
-                stored
+                r.status
             };
             out.push(CertificateView {
-                serial: r.try_get(0)?,
-                entitlement_id: r.try_get(1)?,
+                serial: r.serial,
+                entitlement_id: r.entitlement_id,
                 subject: info.subject_text,
                 issuer: info.issuer_text,
-                algorithm: r.try_get(2)?,
+                algorithm: r.algorithm,
                 not_before: rfc3339(info.not_before),
                 not_after: rfc3339(info.not_after),
                 status,
-                certificate: b64(&der),
+                certificate: b64(&r.der),
             });
         }
         Ok(out)

@@ -520,3 +520,14 @@ async fn load(
         _ => Ok(None),
     }
 }
+
+impl Authority {
+    /// The certificates issued for these entitlements (the billing domain knows whose they
+    /// are), newest first.
+    pub async fn certificates_of_entitlements(
+        &self,
+        entitlement_ids: &[String],
+    ) -> Result<Vec<repo::HeldCertificate>, AuthorityError> {
+        Ok(repo::certificates_of_entitlements(self.store.pool(), entitlement_ids).await?)
+    }
+}

@@ -412,3 +412,38 @@ where
     .await?
     .map(|(s,)| s))
 }
+
+/// A certificate issued for an entitlement, as its holder's list shows it.
+#[derive(Clone, Debug, FromRow)]
+pub struct HeldCertificate {
+    pub serial: String,
+    pub entitlement_id: String,
+    pub algorithm: String,
+    pub der: Vec<u8>,
+    pub not_after: i64,
+    pub status: String,
+}
+
+/// The certificates issued for any of `entitlement_ids`, newest first.
+pub async fn certificates_of_entitlements(
+    pool: &AnyPool,
+    entitlement_ids: &[String],
+) -> Result<Vec<HeldCertificate>, sqlx::Error> {
+    if entitlement_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Only placeholders are formatted in; the ids are bound.
+    let marks: Vec<String> = (1..=entitlement_ids.len())
+        .map(|i| format!("${i}"))
+        .collect();
+    let sql = format!(
+        "SELECT serial, entitlement_id, algorithm, der, not_after, status FROM certificates
+         WHERE entitlement_id IN ({}) ORDER BY created_at DESC, serial",
+        marks.join(", ")
+    );
+    let mut query = sqlx::query_as::<Any, HeldCertificate>(sqlx::AssertSqlSafe(sql));
+    for id in entitlement_ids {
+        query = query.bind(id);
+    }
+    query.fetch_all(pool).await
+}
