@@ -11,9 +11,9 @@ use mcert_core::crypto::Algorithm;
 use mcert_service::authority::OperatorKey;
 use mcert_service::config::ServiceConfig;
 use mcert_service::server;
-use mcert_test_support::accounts::{paid_order, post, verified_account};
+use mcert_test_support::accounts::{get, paid_order, post, verified_account};
 use mcert_test_support::{device_csr, postgres_database};
-use serde_json::{Value, json};
+use serde_json::json;
 
 async fn run(label: &str, database: String, count: usize) {
     let config = ServiceConfig {
@@ -35,15 +35,7 @@ async fn run(label: &str, database: String, count: usize) {
     for i in 0..count {
         paid_order(&orders, &account, i).await;
     }
-    let entitlements: Value = http
-        .get(format!("{base}/v1/entitlements"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let entitlements = get(&http, format!("{base}/v1/entitlements"), Some(&token)).await;
     let ids: Vec<String> = entitlements["items"]
         .as_array()
         .expect("items")

@@ -24,9 +24,9 @@ use mcert_service::config::ServiceConfig;
 use mcert_service::platforms::Registration;
 use mcert_service::rp_client::{RpClient, verify};
 use mcert_service::server;
-use mcert_test_support::accounts::{paid_order, post, verified_account};
+use mcert_test_support::accounts::{get, paid_order, post, verified_account};
 use mcert_test_support::{device_csr, postgres_database};
-use serde_json::{Value, json};
+use serde_json::json;
 
 struct Phone {
     token: String,
@@ -50,15 +50,7 @@ async fn phone(
     let (token, account) =
         verified_account(http, base, &format!("1380000000{n}"), ids[n % 4]).await;
     paid_order(&running.state.orders, &account, n).await;
-    let ents: Value = http
-        .get(format!("{base}/v1/entitlements"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let ents = get(http, format!("{base}/v1/entitlements"), Some(&token)).await;
     let ent = ents["items"][0]["id"].as_str().expect("id").to_string();
     let (key, csr_der) = device_csr(alg);
     use base64ct::Encoding;

@@ -16,6 +16,15 @@ pub async fn post(http: &reqwest::Client, url: String, token: Option<&str>, body
     r.json().await.unwrap_or(Value::Null)
 }
 
+/// GETs `url` (with `token` as bearer) and returns the JSON answer.
+pub async fn get(http: &reqwest::Client, url: String, token: Option<&str>) -> Value {
+    let mut req = http.get(url);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    req.send().await.expect("get").json().await.expect("json")
+}
+
 /// Logs `phone` in through the development SMS outbox and verifies its real name; returns the
 /// token and the account id.
 pub async fn verified_account(
@@ -31,14 +40,12 @@ pub async fn verified_account(
         json!({"phone": phone}),
     )
     .await;
-    let outbox: Value = http
-        .get(format!("{base}/v1/dev/sms-outbox?phone={phone}"))
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let outbox = get(
+        http,
+        format!("{base}/v1/dev/sms-outbox?phone={phone}"),
+        None,
+    )
+    .await;
     let code: String = outbox["items"][0]
         .as_str()
         .expect("text")
