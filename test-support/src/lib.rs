@@ -1,7 +1,7 @@
 //! Helpers shared by mcert's tests and benchmarks, so that each exists once.
 //!
 //! Without features: temporary folders and OpenSSL. `service`: a fresh database on every engine
-//! available, device CSRs, a dev service on a free port, accounts and paid orders over HTTP.
+//! available, new PostgreSQL databases, device CSRs, accounts and paid orders over HTTP.
 //! `device`: accounts and paid orders through the device core.
 
 mod openssl;
