@@ -1,7 +1,6 @@
 //! The service against real databases: a SQLite file always, and PostgreSQL when
 //! `MCERT_TEST_PG_URL` points at a server (the test script starts a throwaway one).
 
-use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -9,63 +8,14 @@ use mcert_core::clock::SystemClock;
 use mcert_core::crypto::name::SubjectName;
 use mcert_core::crypto::revocation::{self, CertId, CertStatus, RevocationReason};
 use mcert_core::crypto::x509::{self, Profile};
-use mcert_core::crypto::{Algorithm, PrivateKey, csr};
+use mcert_core::crypto::{Algorithm, PrivateKey};
 use mcert_service::audit;
 use mcert_service::authority::{
     Authority, AuthorityConfig, AuthorityError, IssueRequest, OperatorKey,
 };
 use mcert_service::store::Store;
+use mcert_test_support::{databases, device_csr, have_openssl, openssl, random_suffix};
 use sqlx::Row;
-
-struct Db {
-    url: String,
-    _dir: Option<TempDir>,
-}
-
-struct TempDir(std::path::PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn random_suffix() -> String {
-    let mut b = [0u8; 6];
-    getrandom::fill(&mut b).expect("rng");
-    hex::encode(b)
-}
-
-/// A fresh database on every engine available: SQLite always, PostgreSQL when configured.
-async fn databases() -> Vec<Db> {
-    let dir = std::env::temp_dir().join(format!("mcert-svc-{}", random_suffix()));
-    std::fs::create_dir_all(&dir).expect("mkdir");
-    let mut out = vec![Db {
-        url: Store::sqlite_url(&dir),
-        _dir: Some(TempDir(dir)),
-    }];
-    if let Ok(admin) = std::env::var("MCERT_TEST_PG_URL") {
-        sqlx::any::install_default_drivers();
-        let name = format!("mcert_test_{}", random_suffix());
-        let pool = sqlx::AnyPool::connect(&admin)
-            .await
-            .expect("connect to PostgreSQL");
-        // The name is made here from hex digits only.
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(&pool)
-            .await
-            .expect("create database");
-        pool.close().await;
-        let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-        out.push(Db {
-            url: format!("{base}/{name}"),
-            _dir: None,
-        });
-    } else if std::env::var("MCERT_REQUIRE_POSTGRES").is_ok() {
-        panic!("MCERT_REQUIRE_POSTGRES is set but MCERT_TEST_PG_URL is not");
-    }
-    out
-}
 
 fn config() -> AuthorityConfig {
     AuthorityConfig {
@@ -87,38 +37,6 @@ fn person(name: &str) -> SubjectName {
         serial_number: Some("110101199003070011".into()),
         ..Default::default()
     }
-}
-
-fn device_csr(alg: Algorithm) -> (PrivateKey, Vec<u8>) {
-    let key = PrivateKey::generate(alg).expect("key");
-    let subject = SubjectName {
-        common_name: Some("whatever the device says".into()),
-        ..Default::default()
-    }
-    .to_name()
-    .expect("name");
-    let req = csr::build(&subject, &key).expect("csr");
-    (key, csr::to_der(&req).expect("der"))
-}
-
-fn have_openssl() -> bool {
-    Command::new("openssl").arg("version").output().is_ok()
-}
-
-fn openssl(dir: &std::path::Path, args: &[&str]) -> (bool, String) {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("openssl");
-    (
-        out.status.success(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    )
 }
 
 #[tokio::test]
