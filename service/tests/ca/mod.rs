@@ -58,10 +58,8 @@ pub(crate) async fn issue(
 }
 
 /// A scratch folder removed on drop.
-pub(crate) fn scratch(tag: &str) -> TempDir {
-    let dir = std::env::temp_dir().join(format!("mcert-{tag}-{}", random_suffix()));
-    std::fs::create_dir_all(&dir).expect("mkdir");
-    TempDir(dir)
+pub(crate) fn scratch(tag: &str) -> mcert_test_support::TempDir {
+    mcert_test_support::TempDir::new(tag)
 }
 
 /// The CRL number of a DER CRL.

@@ -7,6 +7,7 @@
 //! message, unless `MCERT_REQUIRE_PKILINT=1`.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use super::*;
 use x509_cert::ext::pkix::{KeyUsage, KeyUsages};
