@@ -64,3 +64,8 @@ session-bad-answer = The answer is invalid
 session-declined = The user declined on the phone
 session-internal = Internal error; please retry later
 err-platform-unauthorized = The platform API key is invalid or revoked
+
+## Scan sessions: bid recipients and scan limits
+session-not-bid-recipient = This bid is sealed to a certificate this account does not hold; it cannot be opened from this account
+session-scan-account-limit = Too many scans from this account; try again in { $seconds } s
+session-scan-address-limit = Too many scans from this network; try again in { $seconds } s

@@ -64,3 +64,8 @@ session-bad-answer = 应答数据无效
 session-declined = 用户已在手机上拒绝
 session-internal = 服务内部错误，请稍后重试
 err-platform-unauthorized = 平台 API 密钥无效或已停用
+
+## Scan sessions: bid recipients and scan limits (扫码业务：开标解密人与扫码频率)
+session-not-bid-recipient = 该投标文件不是加密给本账号持有的证书，不能由本账号开标解密
+session-scan-account-limit = 扫码过于频繁，请 { $seconds } 秒后再试
+session-scan-address-limit = 当前网络扫码过于频繁，请 { $seconds } 秒后再试

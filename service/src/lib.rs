@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod identity;
 pub mod orders;
 pub mod platforms;
+pub mod ratelimit;
 pub mod rp_client;
 pub mod rp_demo;
 pub mod server;

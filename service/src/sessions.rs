@@ -7,6 +7,7 @@
 //! completed, declined or failed attempt by a known account leaves a usage record. Platforms
 //! learn the outcome by long-poll or a signed callback.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -33,6 +34,7 @@ use crate::audit;
 use crate::authority::{Authority, AuthorityError};
 use crate::identity::Identities;
 use crate::platforms::{Platforms, RegisteredPlatform};
+use crate::ratelimit::{self, Claim, Rule};
 use crate::store::{Store, StoreError};
 use crate::webhook::SignedWebhook;
 
@@ -49,6 +51,17 @@ pub const MAX_WAIT: Duration = Duration::from_secs(30);
 const POLL_EVERY: Duration = Duration::from_millis(250);
 const MAX_ENCRYPTED_KEY: usize = 1024;
 const CALLBACK_ATTEMPTS: u32 = 3;
+/// Scans one account may send per minute (a person rescans a few times at most).
+pub const SCANS_PER_ACCOUNT: Rule = Rule {
+    max: 30,
+    window: Duration::from_secs(60),
+};
+/// Scans one client address (an IPv4 address or an IPv6 /64) may send per minute: a bidding
+/// hall behind one NAT holds many bidders.
+pub const SCANS_PER_ADDRESS: Rule = Rule {
+    max: 120,
+    window: Duration::from_secs(60),
+};
 
 /// Why a session request was refused. Each maps to one stable API code.
 #[derive(Debug, thiserror::Error)]
@@ -85,6 +98,12 @@ pub enum SessionError {
     CertificateExpired,
     #[error("the certificate's subject may not answer this session")]
     SubjectNotAllowed,
+    #[error("the bid is sealed to a certificate this account does not hold")]
+    NotBidRecipient,
+    #[error("too many scans from this account; retry in {0} s")]
+    AccountScanLimit(u64),
+    #[error("too many scans from this address; retry in {0} s")]
+    AddressScanLimit(u64),
     #[error(transparent)]
     Answer(ScanError),
     #[error(transparent)]
@@ -121,6 +140,9 @@ impl SessionError {
             SessionError::CertificateRevoked => "certificate_revoked",
             SessionError::CertificateExpired => "certificate_expired",
             SessionError::SubjectNotAllowed => "subject_not_allowed",
+            SessionError::NotBidRecipient => "not_bid_recipient",
+            SessionError::AccountScanLimit(_) => "scan_account_limit",
+            SessionError::AddressScanLimit(_) => "scan_address_limit",
             SessionError::Answer(e) => match e {
                 ScanError::WrongSession => "wrong_session",
                 ScanError::StatementMismatch(_) => "statement_mismatch",
@@ -608,8 +630,10 @@ impl Sessions {
     pub async fn scan(
         &self,
         account_id: &str,
+        client: IpAddr,
         req: &ScanRequest,
     ) -> Result<ScannedSession, SessionError> {
+        self.claim_scan(account_id, client).await?;
         let device_ok = (8..=64).contains(&req.device_id.len())
             && req
                 .device_id
@@ -633,6 +657,41 @@ impl Sessions {
                 Err(e)
             }
             Err((e, None)) => Err(e),
+        }
+    }
+
+    /// Claims a scan slot for the account and for the client's address; refused scans reach
+    /// no check and leave no usage record or audit event.
+    async fn claim_scan(&self, account_id: &str, client: IpAddr) -> Result<(), SessionError> {
+        let now = self.now_ms();
+        let address = match client {
+            IpAddr::V4(v4) => v4.to_string(),
+            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => v4.to_string(),
+                None => {
+                    let s = v6.segments();
+                    format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+                }
+            },
+        };
+        let by_address = ratelimit::claim(
+            &self.store,
+            &format!("scan:addr:{address}"),
+            SCANS_PER_ADDRESS,
+            now,
+        )
+        .await?;
+        let by_account = ratelimit::claim(
+            &self.store,
+            &format!("scan:account:{account_id}"),
+            SCANS_PER_ACCOUNT,
+            now,
+        )
+        .await?;
+        match (by_account, by_address) {
+            (Claim::Refused { retry_after }, _) => Err(SessionError::AccountScanLimit(retry_after)),
+            (_, Claim::Refused { retry_after }) => Err(SessionError::AddressScanLimit(retry_after)),
+            _ => Ok(()),
         }
     }
 
@@ -661,6 +720,14 @@ impl Sessions {
         }
         if elapsed.saturating_sub(code.t) > MAX_QR_AGE_SECS {
             return fail(SessionError::QrStale(elapsed - code.t), s);
+        }
+        // Only the holder of the certificate the bid is sealed to may take a decrypt session.
+        if s.kind == SessionKind::Decrypt {
+            match self.bid_recipient(account_id, &s).await {
+                Ok(_) => {}
+                Err(e @ SessionError::NotBidRecipient) => return fail(e, s),
+                Err(e) => return Err((e, None)),
+            }
         }
         if s.status == "scanned"
             && (s.scanned_by.as_deref() != Some(account_id)
@@ -756,6 +823,14 @@ impl Sessions {
     /// The account's certificates that may answer: good, in validity, of an algorithm the
     /// session can use, with an allowed subject.
     async fn eligible(&self, account_id: &str, s: &Stored) -> Result<Vec<String>, SessionError> {
+        let recipient = match s.kind {
+            SessionKind::Decrypt => match self.bid_recipient(account_id, s).await {
+                Ok(r) => Some(r),
+                Err(SessionError::NotBidRecipient) => return Ok(Vec::new()),
+                Err(e) => return Err(e),
+            },
+            _ => None,
+        };
         let now = self.now_ms();
         let rows = sqlx::query(
             "SELECT c.serial, c.der FROM certificates c JOIN entitlements e ON c.entitlement_id = e.id
@@ -773,11 +848,41 @@ impl Sessions {
             let Ok(cert) = x509::parse_certificate(&der) else {
                 continue;
             };
-            if self.allowed(s, &cert).is_ok() {
+            let opens = recipient.as_ref().is_none_or(|r| r.may_answer(&cert));
+            if opens && self.allowed(s, &cert).is_ok() {
                 out.push(r.try_get(0)?);
             }
         }
         Ok(out)
+    }
+
+    /// The certificate a decrypt session's bid is sealed to, if `account_id` holds it (any
+    /// status: a retired key still opens old bids).
+    async fn bid_recipient(
+        &self,
+        account_id: &str,
+        s: &Stored,
+    ) -> Result<BidRecipient, SessionError> {
+        let serial = s
+            .recipient_serial
+            .as_deref()
+            .ok_or(SessionError::NotBidRecipient)?;
+        let row = sqlx::query(
+            "SELECT c.serial, c.der FROM certificates c JOIN entitlements e ON c.entitlement_id = e.id
+             WHERE c.serial = $1 AND e.holder_account_id = $2",
+        )
+        .bind(serial)
+        .bind(account_id)
+        .fetch_optional(self.store.pool())
+        .await?
+        .ok_or(SessionError::NotBidRecipient)?;
+        let der: Vec<u8> = row.try_get(1)?;
+        let cert = x509::parse_certificate(&der)
+            .map_err(|e| SessionError::Internal(format!("stored certificate {serial}: {e}")))?;
+        Ok(BidRecipient {
+            serial: row.try_get(0)?,
+            subject: SubjectKey::of(&cert),
+        })
     }
 
     /// Whether the certificate's subject and algorithm may answer the session.
@@ -957,6 +1062,18 @@ impl Sessions {
             CertStatus::Unknown => return Err(with(SessionError::UnknownCertificate)),
         }
         self.allowed(s, &cert).map_err(with)?;
+        // A bid is opened by its recipient: the account holding the certificate it is sealed
+        // to, answering with that certificate or a later one of the same subject. The usage
+        // record names the certificate that opened it.
+        let recorded_serial = if s.kind == SessionKind::Decrypt {
+            let recipient = self.bid_recipient(account_id, s).await.map_err(with)?;
+            if !recipient.may_answer(&cert) {
+                return Err(with(SessionError::NotBidRecipient));
+            }
+            recipient.serial
+        } else {
+            serial.clone()
+        };
         let view = self.scanned_view(s).await.map_err(plain)?;
         scan::check_answer(&view, answer, &cert).map_err(|e| with(SessionError::Answer(e)))?;
         // The CA's signed status at completion, for the platform to keep.
@@ -981,7 +1098,7 @@ impl Sessions {
             base64ct::Base64::encode_string(b)
         };
         Ok((
-            serial.clone(),
+            recorded_serial,
             SessionResult {
                 certificate: b64(&der),
                 chain: vec![b64(&issuing_der)],
@@ -1294,6 +1411,42 @@ impl Sessions {
             None
         };
         Ok(UsagePage { items, next_cursor })
+    }
+}
+
+/// Who a certificate identifies: the organisation's unified code and the person's ID number
+/// (stable across renewal, reissue and rename).
+#[derive(Debug, PartialEq, Eq)]
+struct SubjectKey {
+    organization_identifier: Option<String>,
+    serial_number: Option<String>,
+}
+
+impl SubjectKey {
+    fn of(cert: &Certificate) -> Option<SubjectKey> {
+        let subject = x509::info(cert).ok()?.subject;
+        if subject.organization_identifier.is_none() && subject.serial_number.is_none() {
+            return None;
+        }
+        Some(SubjectKey {
+            organization_identifier: subject.organization_identifier,
+            serial_number: subject.serial_number,
+        })
+    }
+}
+
+/// The holder's certificate a sealed bid's key is encrypted to.
+#[derive(Debug)]
+struct BidRecipient {
+    serial: String,
+    subject: Option<SubjectKey>,
+}
+
+impl BidRecipient {
+    /// Whether `cert` (already known to be held by the same account) may answer for it.
+    fn may_answer(&self, cert: &Certificate) -> bool {
+        x509::serial_hex(cert) == self.serial
+            || (self.subject.is_some() && SubjectKey::of(cert) == self.subject)
     }
 }
 

@@ -603,6 +603,7 @@ mod http {
 
 mod login {
     mod scan;
+    mod scan_guards;
 
     use super::*;
     use mcert_core::clock::ManualClock;

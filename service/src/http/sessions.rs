@@ -1,10 +1,11 @@
 //! The relying-platform API (`/v1/rp/…`, platform API keys), the phone's scan endpoints
 //! (`/v1/scan…`, account tokens) and usage records (`/v1/usage`).
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::Json;
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -40,12 +41,23 @@ impl From<SessionError> for ApiError {
             | SessionError::UnknownCertificate
             | SessionError::CertificateRevoked
             | SessionError::CertificateExpired
-            | SessionError::SubjectNotAllowed => StatusCode::FORBIDDEN,
+            | SessionError::SubjectNotAllowed
+            | SessionError::NotBidRecipient => StatusCode::FORBIDDEN,
             SessionError::QrStale(_) | SessionError::Expired => StatusCode::GONE,
             SessionError::Finished(_) | SessionError::Taken | SessionError::NotScanned => {
                 StatusCode::CONFLICT
             }
             SessionError::Answer(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            SessionError::AccountScanLimit(s) | SessionError::AddressScanLimit(s) => {
+                tracing::info!(code, "scan refused by rate limit");
+                return ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    code,
+                    &failure_message_id(code),
+                    &[("seconds", (*s).into())],
+                )
+                .retry_after(*s);
+            }
         };
         tracing::info!(code, detail = %e, "scan session request refused");
         ApiError::new(status, code, &failure_message_id(code), &[])
@@ -136,10 +148,13 @@ pub async fn status(
 
 pub async fn scan(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     me: CurrentAccount,
     ApiJson(req): ApiJson<ScanRequest>,
 ) -> Result<Json<ScannedSession>, ApiError> {
-    Ok(Json(state.sessions.scan(&me.account.id, &req).await?))
+    Ok(Json(
+        state.sessions.scan(&me.account.id, peer.ip(), &req).await?,
+    ))
 }
 
 pub async fn complete(
@@ -178,6 +193,19 @@ pub struct UsageQuery {
 fn time_param(name: &str, text: Option<&str>, whole_day: bool) -> Result<Option<i64>, ApiError> {
     let Some(text) = text else {
         return Ok(None);
+    };
+    // An unescaped `+08:00` offset reaches us as ` 08:00` (query strings decode `+` to space).
+    let fixed;
+    let parts = text
+        .len()
+        .checked_sub(6)
+        .and_then(|i| Some((text.get(..i)?, text.get(i..)?)));
+    let text = match parts {
+        Some((local, zone)) if local.len() > 10 && zone.starts_with(' ') => {
+            fixed = format!("{local}+{}", zone.trim_start());
+            fixed.as_str()
+        }
+        _ => text,
     };
     let t = mcert_core::clock::parse_rfc3339(text)
         .ok_or_else(|| ApiError::bad_request(format!("{name} is not a date or RFC 3339 time")))?;
