@@ -1,6 +1,8 @@
-// The Android app: Jetpack Compose screens over the pure-Kotlin logic in ../logic (tested on
-// the JVM by ../jvm), the Android flavour of the generated bindings, and the Rust core built
-// with cargo-ndk for arm64-v8a, armeabi-v7a and x86_64.
+// The Android app: the shared Compose screens of ../ui (compiled and rendered for the desktop
+// by ../desktop) over the pure-Kotlin logic of ../logic (tested on the JVM by ../jvm), the
+// bridge to the bindings in ../bridge, the Android flavour of the generated bindings, and the
+// Rust core built with cargo-ndk for arm64-v8a, armeabi-v7a and x86_64. This module itself is
+// the thin Android layer: activity, application, Keystore secret store, CameraX viewfinder.
 plugins {
     id("com.android.application")
     id("org.jetbrains.kotlin.android")
@@ -9,7 +11,7 @@ plugins {
 
 val repoRoot = rootProject.projectDir.parentFile
 val generatedBindings = layout.buildDirectory.dir("generated/uniffi")
-val jniLibs = layout.projectDirectory.dir("src/main/jniLibs")
+val jniLibsDir = layout.projectDirectory.dir("src/main/jniLibs")
 
 android {
     namespace = "cn.mcert.app"
@@ -38,8 +40,9 @@ android {
         compose = true
     }
     sourceSets["main"].apply {
-        java.srcDirs("../logic/src/main/kotlin", generatedBindings)
-        jniLibs.srcDirs(jniLibs)
+        java.srcDirs("../logic/src/main/kotlin", "../bridge/src/main/kotlin", "../ui/src/main/kotlin", generatedBindings)
+        // The script's directory (a plain `jniLibs` here would be the source set's own property).
+        jniLibs.srcDirs(jniLibsDir)
     }
 }
 
@@ -53,7 +56,7 @@ val cargoNdk by tasks.registering(Exec::class) {
     commandLine(
         "cargo", "ndk",
         "-t", "arm64-v8a", "-t", "armeabi-v7a", "-t", "x86_64",
-        "-o", jniLibs.asFile.path,
+        "-o", jniLibsDir.asFile.path,
         "build", "--release", "--locked", "-p", "mcert-ffi",
     )
 }
@@ -64,7 +67,7 @@ val uniffiBindings by tasks.registering(Exec::class) {
     workingDir = repoRoot
     commandLine(
         "cargo", "run", "--locked", "-p", "uniffi-bindgen", "--",
-        "generate", "--library", jniLibs.file("arm64-v8a/libmcert_ffi.so").asFile.path,
+        "generate", "--library", jniLibsDir.file("arm64-v8a/libmcert_ffi.so").asFile.path,
         "--language", "kotlin", "--out-dir", generatedBindings.get().asFile.path,
     )
 }
@@ -77,10 +80,10 @@ dependencies {
     implementation("androidx.compose.material3:material3")
     implementation("androidx.compose.ui:ui")
     implementation("androidx.compose.ui:ui-tooling-preview")
+    implementation("androidx.compose.material:material-icons-extended")
     implementation("androidx.activity:activity-compose:1.9.3")
     implementation("androidx.lifecycle:lifecycle-viewmodel-compose:2.8.7")
     implementation("androidx.lifecycle:lifecycle-runtime-compose:2.8.7")
-    implementation("androidx.navigation:navigation-compose:2.8.5")
     implementation("androidx.camera:camera-core:1.4.1")
     implementation("androidx.camera:camera-camera2:1.4.1")
     implementation("androidx.camera:camera-lifecycle:1.4.1")

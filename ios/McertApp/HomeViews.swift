@@ -156,7 +156,7 @@ struct CertificatesView: View {
                     Text("SM2").tag(KeyAlgorithm.sm2)
                     Text("P-256").tag(KeyAlgorithm.p256)
                 }.pickerStyle(.segmented)
-                PinPadView(pad: PinEntryModel(core: model.core, mode: .new)) { pin in
+                NewPinPad(core: model.core) { pin in
                     Task {
                         await m.install(slot: slot.id, algorithm: algorithm, pin: pin)
                         installing = nil

@@ -41,3 +41,17 @@ struct PinPadView: View {
         }
     }
 }
+
+/// A PIN pad that sets a new PIN. The view owns its model (`@StateObject`), so the digits
+/// typed so far survive every re-render of the parent.
+struct NewPinPad: View {
+    @StateObject private var pad: PinEntryModel
+    let onPin: (String) -> Void
+
+    init(core: CertCore, onPin: @escaping (String) -> Void) {
+        _pad = StateObject(wrappedValue: PinEntryModel(core: core, mode: .new))
+        self.onPin = onPin
+    }
+
+    var body: some View { PinPadView(pad: pad, onPin: onPin) }
+}

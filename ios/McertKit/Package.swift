@@ -6,7 +6,8 @@ import PackageDescription
 
 let package = Package(
     name: "McertKit",
-    platforms: [.iOS(.v15)],
+    // NavigationStack (the app's navigation) needs iOS 16.
+    platforms: [.iOS(.v16)],
     products: [
         .library(name: "McertKit", targets: ["McertKit"]),
     ],

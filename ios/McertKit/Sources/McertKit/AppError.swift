@@ -38,5 +38,13 @@ func ffi<T>(_ block: () async throws -> T) async throws -> T {
         return try await block()
     } catch let e as McertError {
         throw e.toAppError()
+    } catch let e as AppError {
+        throw e
+    } catch is CancellationError {
+        throw CancellationError()
+    } catch {
+        // Anything else from the bindings (an internal error of uniffi, a panic): the app's
+        // internal error, never an unhandled one.
+        throw AppError(code: "internal", message: Texts["internal_error"])
     }
 }

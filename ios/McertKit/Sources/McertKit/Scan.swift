@@ -57,7 +57,11 @@ public final class ScanModel: ObservableObject {
             default: state = .failed(message: e.message, code: e.code)
             }
             return false
-        } catch { return false }
+        } catch {
+            // Anything else (an unexpected error of the bindings): say so, never stay in "reading".
+            state = .failed(message: Texts["internal_error"], code: "internal")
+            return false
+        }
     }
 
     public func select(_ serial: String) {

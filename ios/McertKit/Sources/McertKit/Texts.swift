@@ -6,6 +6,7 @@ public enum Texts {
     static let zh: [String: String] = [
         "bad_phone": "请输入正确的手机号",
         "bad_code": "请输入 6 位短信验证码",
+        "internal_error": "应用出现内部错误，请重试",
         "home_certificates": "数字证书",
         "home_scan": "扫码",
         "home_usage": "使用记录",
@@ -27,6 +28,7 @@ public enum Texts {
         "home_orders": "My orders",
         "pin_mismatch": "The two PINs differ; set the PIN again",
         "pin_enter": "Enter the 6-digit certificate PIN",
+        "internal_error": "Something went wrong in the app; please try again",
         "pin_new": "Choose a 6-digit certificate PIN",
         "pin_again": "Enter the PIN again",
         "no_choice": "No certificate on this phone may be used for this transaction",

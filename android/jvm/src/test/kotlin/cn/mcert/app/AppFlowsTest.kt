@@ -1,7 +1,9 @@
 package cn.mcert.app
 
 import cn.mcert.app.core.AppError
-import cn.mcert.app.core.FfiCertCore
+import cn.mcert.app.bridge.FfiCertCore
+import cn.mcert.app.core.KeyAlgorithm
+import cn.mcert.app.core.ScanKind
 import cn.mcert.app.core.Texts
 import cn.mcert.app.state.ApplyModel
 import cn.mcert.app.state.CertificatesModel
@@ -13,10 +15,8 @@ import cn.mcert.app.state.PinEntryModel
 import cn.mcert.app.state.PlatformModel
 import cn.mcert.app.state.ScanModel
 import cn.mcert.app.state.UsageModel
-import cn.mcert.ffi.KeyAlgorithm
 import cn.mcert.ffi.McertApp
 import cn.mcert.ffi.McertException
-import cn.mcert.ffi.ScanKind
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.Assertions.assertEquals
@@ -146,13 +146,16 @@ class AppFlowsTest {
         val item = certs.items.value.single()
         assertEquals(serial, item.certificate.serial)
         assertTrue(item.certificate.onThisDevice)
-        assertEquals(5u, item.key!!.pinTriesLeft)
+        assertEquals(5, item.key!!.pinTriesLeft)
         certs.open(serial)
         assertTrue(certs.detail.value!!.certificate.subject.contains("张三"))
 
         val home = HomeModel(core)
         home.refresh()
-        assertEquals(listOf("数字证书", "扫码", "使用记录", "我的订单"), home.entries.map { home.label(it) })
+        assertEquals(
+            listOf("数字证书", "扫码", "电子印章", "授权管理", "使用记录", "我的订单"),
+            home.entries.map { home.label(it) },
+        )
         assertEquals(1, home.summary.value!!.certificatesOnPhone)
         assertEquals(0, home.summary.value!!.slotsToInstall)
     }
@@ -198,7 +201,7 @@ class AppFlowsTest {
         assertTrue(out.contains("结果验证通过") && out.contains("张三"), out)
         assertTrue(bidder.exists())
         // A successful unlock resets the counter.
-        assertEquals(5u, core.localKeys().single().pinTriesLeft)
+        assertEquals(5, core.localKeys().single().pinTriesLeft)
     }
 
     @Test

@@ -1,32 +1,37 @@
 package cn.mcert.app.android
 
+import android.content.Context
 import androidx.lifecycle.ViewModel
 import androidx.lifecycle.viewModelScope
 import cn.mcert.app.core.CertCore
-import cn.mcert.app.state.ApplyModel
-import cn.mcert.app.state.CertificatesModel
-import cn.mcert.app.state.HomeModel
-import cn.mcert.app.state.IdentityModel
-import cn.mcert.app.state.LoginModel
-import cn.mcert.app.state.OrdersModel
-import cn.mcert.app.state.PlatformModel
-import cn.mcert.app.state.ScanModel
-import cn.mcert.app.state.UsageModel
-import kotlinx.coroutines.Job
+import cn.mcert.app.core.Texts
+import cn.mcert.app.state.AppModels
+import cn.mcert.app.ui.Navigator
+import cn.mcert.app.ui.Route
+import kotlinx.coroutines.flow.drop
 import kotlinx.coroutines.launch
 
-/** Holds the state holders of every screen for the activity's lifetime. */
-class AppViewModel(val core: CertCore) : ViewModel() {
-    val login = LoginModel(core)
-    val platforms = PlatformModel(core)
-    val home = HomeModel(core)
-    val identity = IdentityModel(core)
-    val apply = ApplyModel(core)
-    val orders = OrdersModel(core)
-    val certificates = CertificatesModel(core)
-    val scan = ScanModel(core)
-    val usage = UsageModel(core)
+/** The screens' state holders and the back stack, for the activity's lifetime. */
+class AppViewModel(core: CertCore, settings: Settings) : ViewModel() {
+    val models = AppModels(core, viewModelScope)
+    val nav = Navigator(Route.Login)
 
-    /** Runs a state holder's action in the view model's scope. */
-    fun run(action: suspend () -> Unit): Job = viewModelScope.launch { action() }
+    init {
+        viewModelScope.launch {
+            if (core.isLoggedIn()) nav.go(Route.Home)
+        }
+        // A language chosen in 【我的】 is kept for the next start (the phone's until then).
+        viewModelScope.launch { Texts.language.drop(1).collect { settings.language = it } }
+    }
+}
+
+/** The app's own settings (the language), in private preferences. */
+class Settings(context: Context) {
+    private val prefs = context.getSharedPreferences("mcert-settings", Context.MODE_PRIVATE)
+
+    var language: cn.mcert.app.core.Language?
+        get() = prefs.getString("language", null)?.let { tag -> cn.mcert.app.core.Language.entries.firstOrNull { it.tag == tag } }
+        set(value) {
+            prefs.edit().putString("language", value?.tag).apply()
+        }
 }

@@ -1,10 +1,12 @@
 package cn.mcert.app.android
 
 import android.content.Context
+import android.os.Build
 import android.security.keystore.KeyGenParameterSpec
 import android.security.keystore.KeyProperties
 import android.security.keystore.StrongBoxUnavailableException
 import android.util.Base64
+import androidx.annotation.RequiresApi
 import cn.mcert.ffi.DeviceSecretStore
 import cn.mcert.ffi.HostException
 import java.security.KeyStore
@@ -25,26 +27,30 @@ class KeystoreSecretStore(context: Context) : DeviceSecretStore {
     private fun wrappingKey(): SecretKey {
         val ks = KeyStore.getInstance("AndroidKeyStore").apply { load(null) }
         (ks.getKey(alias, null) as? SecretKey)?.let { return it }
-        fun generate(strongBox: Boolean): SecretKey {
-            val spec = KeyGenParameterSpec.Builder(
-                alias,
-                KeyProperties.PURPOSE_ENCRYPT or KeyProperties.PURPOSE_DECRYPT,
-            )
-                .setBlockModes(KeyProperties.BLOCK_MODE_GCM)
-                .setEncryptionPaddings(KeyProperties.ENCRYPTION_PADDING_NONE)
-                .setKeySize(256)
-                .setIsStrongBoxBacked(strongBox)
-                .build()
-            return KeyGenerator.getInstance(KeyProperties.KEY_ALGORITHM_AES, "AndroidKeyStore")
-                .apply { init(spec) }
-                .generateKey()
-        }
-        return try {
-            generate(strongBox = true)
-        } catch (e: StrongBoxUnavailableException) {
-            generate(strongBox = false)
-        }
+        // StrongBox exists from API 28; older phones (minSdk 26) use the TEE-backed Keystore.
+        if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.P) generateInStrongBox()?.let { return it }
+        return generate(spec().build())
     }
+
+    private fun spec(): KeyGenParameterSpec.Builder =
+        KeyGenParameterSpec.Builder(alias, KeyProperties.PURPOSE_ENCRYPT or KeyProperties.PURPOSE_DECRYPT)
+            .setBlockModes(KeyProperties.BLOCK_MODE_GCM)
+            .setEncryptionPaddings(KeyProperties.ENCRYPTION_PADDING_NONE)
+            .setKeySize(256)
+
+    private fun generate(spec: KeyGenParameterSpec): SecretKey =
+        KeyGenerator.getInstance(KeyProperties.KEY_ALGORITHM_AES, "AndroidKeyStore")
+            .apply { init(spec) }
+            .generateKey()
+
+    /** The key in StrongBox, or null when this phone has none. */
+    @RequiresApi(Build.VERSION_CODES.P)
+    private fun generateInStrongBox(): SecretKey? =
+        try {
+            generate(spec().setIsStrongBoxBacked(true).build())
+        } catch (e: StrongBoxUnavailableException) {
+            null
+        }
 
     override fun load(name: String): ByteArray? = guard {
         val stored = prefs.getString(name, null) ?: return@guard null

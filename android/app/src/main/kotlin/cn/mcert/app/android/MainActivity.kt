@@ -2,27 +2,31 @@ package cn.mcert.app.android
 
 import android.os.Bundle
 import androidx.activity.ComponentActivity
+import androidx.activity.compose.BackHandler
 import androidx.activity.compose.setContent
 import androidx.activity.viewModels
-import androidx.compose.material3.MaterialTheme
 import androidx.lifecycle.ViewModel
 import androidx.lifecycle.ViewModelProvider
-import cn.mcert.app.android.ui.McertNavigation
+import cn.mcert.app.ui.McertApp
 
 class MainActivity : ComponentActivity() {
     private val model: AppViewModel by viewModels {
         object : ViewModelProvider.Factory {
             @Suppress("UNCHECKED_CAST")
-            override fun <T : ViewModel> create(modelClass: Class<T>): T =
-                AppViewModel((application as McertApplication).core) as T
+            override fun <T : ViewModel> create(modelClass: Class<T>): T {
+                val app = application as McertApplication
+                return AppViewModel(app.core, app.settings) as T
+            }
         }
     }
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
+        val version = packageManager.getPackageInfo(packageName, 0).versionName ?: ""
         setContent {
-            MaterialTheme {
-                McertNavigation(model)
+            BackHandler(enabled = model.nav.canGoBack) { model.nav.back() }
+            McertApp(model.models, model.nav, version = version) {
+                CameraViewfinder(model.models.scan)
             }
         }
     }

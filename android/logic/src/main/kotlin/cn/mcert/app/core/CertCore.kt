@@ -1,87 +1,137 @@
 package cn.mcert.app.core
 
-import cn.mcert.ffi.AccountView
-import cn.mcert.ffi.CertificateView
-import cn.mcert.ffi.IdentityForm
-import cn.mcert.ffi.IdentityView
-import cn.mcert.ffi.InstalledView
-import cn.mcert.ffi.KeyAlgorithm
-import cn.mcert.ffi.LocalKeyView
-import cn.mcert.ffi.McertApp
-import cn.mcert.ffi.McertException
-import cn.mcert.ffi.OrderView
-import cn.mcert.ffi.PendingScan
-import cn.mcert.ffi.PlatformView
-import cn.mcert.ffi.ProductView
-import cn.mcert.ffi.ScanOutcome
-import cn.mcert.ffi.UsagePageView
-import cn.mcert.ffi.checkNewPin
-
 /**
  * What the screens need from the core. Every failure is an [AppError]. The app talks to the
- * service only through this (that is, through the Rust core).
+ * service only through this (that is, through the Rust core); the generated bindings stay
+ * behind the implementation (`cn.mcert.app.bridge.FfiCertCore`), so the logic and the screens
+ * compile and run without them (the screen tests use a fake).
  */
 interface CertCore {
     suspend fun isLoggedIn(): Boolean
     suspend fun requestCode(phone: String)
     suspend fun devSmsCode(phone: String): String
-    suspend fun login(phone: String, code: String): AccountView
+    suspend fun login(phone: String, code: String): Account
     suspend fun logout()
-    suspend fun platforms(): List<PlatformView>
+    suspend fun platforms(): List<Platform>
     suspend fun choosePlatform(id: String)
-    suspend fun identity(): IdentityView?
-    suspend fun verifyIdentity(form: IdentityForm): IdentityView
-    suspend fun catalogue(): List<ProductView>
-    suspend fun placeOrder(productId: String, years: Long): OrderView
-    suspend fun payAndWait(orderId: String, timeoutSecs: UInt = 60u): OrderView
-    suspend fun orders(): List<OrderView>
+    suspend fun identity(): Identity?
+    suspend fun verifyIdentity(form: IdentityForm): Identity
+    suspend fun catalogue(): List<Product>
+    suspend fun placeOrder(productId: String, years: Long): Order
+    suspend fun payAndWait(orderId: String, timeoutSecs: UInt = 60u): Order
+    suspend fun orders(): List<Order>
     suspend fun pendingSlots(): List<String>
-    suspend fun install(entitlementId: String, algorithm: KeyAlgorithm, pin: String): InstalledView
-    suspend fun certificates(): List<CertificateView>
-    suspend fun localKeys(): List<LocalKeyView>
+    suspend fun install(entitlementId: String, algorithm: KeyAlgorithm, pin: String): Installed
+    suspend fun certificates(): List<Certificate>
+    suspend fun localKeys(): List<LocalKey>
     suspend fun changePin(keyId: String, oldPin: String, newPin: String)
     fun checkPin(pin: String)
     suspend fun scanFrame(luma: ByteArray, width: Int, height: Int, rowStride: Int): PendingScan
     suspend fun scanImage(image: ByteArray): PendingScan
     suspend fun confirm(scan: PendingScan, serial: String, pin: String): ScanOutcome
     suspend fun decline(scan: PendingScan): ScanOutcome
-    suspend fun usage(from: String?, to: String?, cursor: String?, limit: Int): UsagePageView
+    suspend fun usage(from: String?, to: String?, cursor: String?, limit: Int): UsagePage
+
+    /** The language of the core's messages (a BCP 47 tag), kept with [Texts.language]. */
+    fun setLanguage(tag: String)
 }
 
-/** [CertCore] over the generated bindings of the Rust core. */
-class FfiCertCore(private val app: McertApp) : CertCore {
-    override suspend fun isLoggedIn() = ffi { app.isLoggedIn() }
-    override suspend fun requestCode(phone: String) = ffi { app.requestCode(phone) }
-    override suspend fun devSmsCode(phone: String) = ffi { app.devSmsCode(phone) }
-    override suspend fun login(phone: String, code: String) = ffi { app.login(phone, code) }
-    override suspend fun logout() = ffi { app.logout() }
-    override suspend fun platforms() = ffi { app.platforms() }
-    override suspend fun choosePlatform(id: String) = ffi { app.choosePlatform(id) }
-    override suspend fun identity() = ffi { app.identity() }
-    override suspend fun verifyIdentity(form: IdentityForm) = ffi { app.verifyIdentity(form) }
-    override suspend fun catalogue() = ffi { app.catalogue() }
-    override suspend fun placeOrder(productId: String, years: Long) = ffi { app.placeOrder(productId, years) }
-    override suspend fun payAndWait(orderId: String, timeoutSecs: UInt) = ffi { app.payAndWait(orderId, timeoutSecs) }
-    override suspend fun orders() = ffi { app.orders() }
-    override suspend fun pendingSlots() =
-        ffi { app.entitlements().filter { it.status == "assigned" && it.kind == "personal" }.map { it.id } }
-    override suspend fun install(entitlementId: String, algorithm: KeyAlgorithm, pin: String) =
-        ffi { app.install(entitlementId, algorithm, pin) }
-    override suspend fun certificates() = ffi { app.certificates() }
-    override suspend fun localKeys() = ffi { app.localKeys() }
-    override suspend fun changePin(keyId: String, oldPin: String, newPin: String) =
-        ffi { app.changePin(keyId, oldPin, newPin) }
-    override fun checkPin(pin: String) =
-        try {
-            checkNewPin(pin)
-        } catch (e: McertException) {
-            throw e.toAppError()
-        }
-    override suspend fun scanFrame(luma: ByteArray, width: Int, height: Int, rowStride: Int) =
-        ffi { app.scanFrame(luma, width.toUInt(), height.toUInt(), rowStride.toUInt()) }
-    override suspend fun scanImage(image: ByteArray) = ffi { app.scanImage(image) }
-    override suspend fun confirm(scan: PendingScan, serial: String, pin: String) = ffi { app.confirm(scan, serial, pin) }
-    override suspend fun decline(scan: PendingScan) = ffi { app.decline(scan) }
-    override suspend fun usage(from: String?, to: String?, cursor: String?, limit: Int) =
-        ffi { app.usage(from, to, cursor, limit.toUInt()) }
+enum class KeyAlgorithm { SM2, P256 }
+
+enum class ScanKind { LOGIN, SIGN, DECRYPT }
+
+data class Account(val id: String, val phoneMasked: String, val platformId: String?, val newAccount: Boolean)
+
+data class Platform(val id: String, val name: String)
+
+data class IdentityForm(
+    val name: String,
+    val idNumber: String,
+    val phone: String,
+    val bankCard: String?,
+    val faceToken: String,
+)
+
+data class Identity(val name: String, val idNumberMasked: String, val method: String, val verifiedAt: String)
+
+data class Product(
+    val id: String,
+    val name: String,
+    val personalCerts: Long,
+    val organizationCerts: Long,
+    val priceFenPerYear: Long,
+    val currency: String,
+)
+
+/** An order; [status] is the service's state (`pending_review`, `awaiting_payment`, `paid`, …). */
+data class Order(
+    val id: String,
+    val productId: String,
+    val years: Long,
+    val amountFen: Long,
+    val currency: String,
+    val status: String,
+    val statusLabel: String,
+    val rejectReason: String?,
+    val createdAt: String,
+)
+
+data class Installed(val keyId: String, val serial: String)
+
+/** A certificate of the account; [status] is `good`, `revoked` or `expired`. */
+data class Certificate(
+    val serial: String,
+    val subject: String,
+    val issuer: String,
+    val algorithm: String,
+    val notBefore: String,
+    val notAfter: String,
+    val status: String,
+    val onThisDevice: Boolean,
+)
+
+data class LocalKey(
+    val id: String,
+    val algorithm: KeyAlgorithm,
+    val status: String,
+    val pinTriesLeft: Int,
+    val locked: Boolean,
+    val serials: List<String>,
+)
+
+data class CertificateChoice(val serial: String, val subject: String, val algorithm: KeyAlgorithm)
+
+/** What the confirm screen shows for a scanned session. */
+data class ScanRequest(
+    val sessionId: String,
+    val platformName: String,
+    val platformLogoUrl: String?,
+    val kind: ScanKind,
+    val operation: String,
+    val project: String?,
+    val lot: String?,
+    val documentName: String?,
+    val verificationCode: String,
+    val expiresAt: String,
+    val choices: List<CertificateChoice>,
+)
+
+/** A scanned session waiting for the user's answer (an opaque handle of the core). */
+interface PendingScan {
+    val request: ScanRequest
 }
+
+data class ScanOutcome(val sessionId: String, val status: String)
+
+data class Usage(
+    val at: String,
+    val operation: String,
+    val holderName: String?,
+    val certificateSerial: String?,
+    val platformName: String,
+    val outcome: String,
+    val outcomeLabel: String,
+    val failureCode: String?,
+)
+
+data class UsagePage(val items: List<Usage>, val nextCursor: String?)

@@ -3,11 +3,12 @@ package cn.mcert.app.state
 import cn.mcert.app.core.AppError
 import cn.mcert.app.core.CertCore
 import cn.mcert.app.core.Texts
-import cn.mcert.ffi.CertificateView
-import cn.mcert.ffi.KeyAlgorithm
-import cn.mcert.ffi.LocalKeyView
-import cn.mcert.ffi.OrderView
-import cn.mcert.ffi.ProductView
+import cn.mcert.app.core.Certificate
+import cn.mcert.app.core.KeyAlgorithm
+import cn.mcert.app.core.LocalKey
+import cn.mcert.app.core.Order
+import cn.mcert.app.core.Product
+import cn.mcert.app.core.Subject
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 
@@ -16,13 +17,13 @@ class ApplyModel(private val core: CertCore) {
     sealed interface State {
         data object Choosing : State
         data object Busy : State
-        data class Ordered(val order: OrderView) : State
-        data class Paid(val order: OrderView) : State
+        data class Ordered(val order: Order) : State
+        data class Paid(val order: Order) : State
         data class Failed(val message: String, val code: String) : State
     }
 
-    private val _products = MutableStateFlow<List<ProductView>>(emptyList())
-    val products: StateFlow<List<ProductView>> = _products
+    private val _products = MutableStateFlow<List<Product>>(emptyList())
+    val products: StateFlow<List<Product>> = _products
     val selected = MutableStateFlow<String?>(null)
     val years = MutableStateFlow(1L)
     private val _state = MutableStateFlow<State>(State.Choosing)
@@ -71,42 +72,82 @@ class ApplyModel(private val core: CertCore) {
     }
 }
 
-/** 【我的订单】 */
+/** 【我的订单】 with the tabs of the manuals: 全部, 待审核, 待支付, 已完成, 未通过. */
 class OrdersModel(private val core: CertCore) {
-    private val _orders = MutableStateFlow<List<OrderView>>(emptyList())
-    val orders: StateFlow<List<OrderView>> = _orders
+    enum class Tab(val textId: String, val statuses: Set<String>?) {
+        All("orders_all", null),
+        Review("orders_review", setOf("pending_review")),
+        Payment("orders_payment", setOf("awaiting_payment")),
+        Done("orders_done", setOf("completed", "paid")),
+        Rejected("orders_rejected", setOf("rejected")),
+    }
+
+    private val _orders = MutableStateFlow<List<Order>>(emptyList())
+    val orders: StateFlow<List<Order>> = _orders
+    val tab = MutableStateFlow(Tab.All)
+    private val _productNames = MutableStateFlow<Map<String, String>>(emptyMap())
+    /** Product names by id, for the order cards (ids when the catalogue cannot be read). */
+    val productNames: StateFlow<Map<String, String>> = _productNames
+    private val _loading = MutableStateFlow(false)
+    val loading: StateFlow<Boolean> = _loading
     val error = MutableStateFlow<String?>(null)
 
+    /** The orders of [tab], newest first as the service lists them. */
+    fun shown(tab: Tab = this.tab.value): List<Order> =
+        _orders.value.filter { o -> tab.statuses == null || o.status in tab.statuses }
+
     suspend fun refresh() {
+        _loading.value = true
         try {
             _orders.value = core.orders()
+            error.value = null
+            if (_productNames.value.isEmpty()) {
+                _productNames.value = try {
+                    core.catalogue().associate { it.id to it.name }
+                } catch (e: AppError) {
+                    emptyMap()
+                }
+            }
         } catch (e: AppError) {
             error.value = e.message
+        } finally {
+            _loading.value = false
         }
     }
 }
 
 /** 【数字证书】: the list, the detail, and installing a paid slot under a new PIN. */
 class CertificatesModel(private val core: CertCore) {
-    data class Item(val certificate: CertificateView, val key: LocalKeyView?)
+    data class Item(val certificate: Certificate, val key: LocalKey?) {
+        val subject: Subject = Subject.parse(certificate.subject)
+
+        /** `good`, `revoked`, `expired`, or `locked` when the key on this phone is locked. */
+        val state: String get() = if (certificate.status == "good" && key?.locked == true) "locked" else certificate.status
+    }
 
     private val _items = MutableStateFlow<List<Item>>(emptyList())
     val items: StateFlow<List<Item>> = _items
     private val _slots = MutableStateFlow<List<String>>(emptyList())
     val slots: StateFlow<List<String>> = _slots
+    private val _loading = MutableStateFlow(false)
+    val loading: StateFlow<Boolean> = _loading
     val detail = MutableStateFlow<Item?>(null)
     val error = MutableStateFlow<String?>(null)
     val installed = MutableStateFlow<String?>(null)
 
     suspend fun refresh() {
+        _loading.value = true
         try {
             val keys = core.localKeys()
             _items.value = core.certificates().map { c ->
                 Item(c, keys.firstOrNull { k -> c.serial in k.serials })
             }
             _slots.value = core.pendingSlots()
+            error.value = null
         } catch (e: AppError) {
             error.value = e.message
+        } finally {
+            _loading.value = false
         }
     }
 

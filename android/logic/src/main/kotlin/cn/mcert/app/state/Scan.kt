@@ -3,9 +3,9 @@ package cn.mcert.app.state
 import cn.mcert.app.core.AppError
 import cn.mcert.app.core.CertCore
 import cn.mcert.app.core.Texts
-import cn.mcert.ffi.PendingScan
-import cn.mcert.ffi.ScanView
-import cn.mcert.ffi.UsageView
+import cn.mcert.app.core.PendingScan
+import cn.mcert.app.core.ScanRequest
+import cn.mcert.app.core.Usage
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 
@@ -17,8 +17,8 @@ class ScanModel(private val core: CertCore) {
     sealed interface State {
         data object Scanning : State
         data object Reading : State
-        data class Confirm(val view: ScanView, val selected: String?) : State
-        data class EnterPin(val view: ScanView, val serial: String, val pin: PinEntryModel) : State
+        data class Confirm(val view: ScanRequest, val selected: String?) : State
+        data class EnterPin(val view: ScanRequest, val serial: String, val pin: PinEntryModel) : State
         data object Submitting : State
         data class Done(val operation: String, val status: String) : State
         data object Declined : State
@@ -55,7 +55,7 @@ class ScanModel(private val core: CertCore) {
         try {
             val scan = read()
             pending = scan
-            val view = scan.view()
+            val view = scan.request
             hint.value = null
             _state.value = if (view.choices.isEmpty()) {
                 State.Failed(Texts["no_choice"], "no_eligible_certificate")
@@ -74,6 +74,9 @@ class ScanModel(private val core: CertCore) {
                 else -> _state.value = State.Failed(e.message, e.code)
             }
             false
+        } finally {
+            // Whatever happened, the viewfinder is never left waiting on a read that ended.
+            if (_state.value == State.Reading) _state.value = State.Scanning
         }
 
     fun select(serial: String) {
@@ -130,12 +133,14 @@ class ScanModel(private val core: CertCore) {
 
 /** 【使用记录】: newest first, a page at a time, optionally within dates. */
 class UsageModel(private val core: CertCore, private val pageSize: Int = 20) {
-    private val _items = MutableStateFlow<List<UsageView>>(emptyList())
-    val items: StateFlow<List<UsageView>> = _items
+    private val _items = MutableStateFlow<List<Usage>>(emptyList())
+    val items: StateFlow<List<Usage>> = _items
     val from = MutableStateFlow<String?>(null)
     val to = MutableStateFlow<String?>(null)
     private val _hasMore = MutableStateFlow(false)
     val hasMore: StateFlow<Boolean> = _hasMore
+    private val _loading = MutableStateFlow(false)
+    val loading: StateFlow<Boolean> = _loading
     val error = MutableStateFlow<String?>(null)
     private var cursor: String? = null
     private var started = false
@@ -151,6 +156,7 @@ class UsageModel(private val core: CertCore, private val pageSize: Int = 20) {
     suspend fun loadMore() {
         if (started && cursor == null) return
         started = true
+        _loading.value = true
         try {
             val page = core.usage(from.value, to.value, cursor, pageSize)
             _items.value = _items.value + page.items
@@ -159,6 +165,8 @@ class UsageModel(private val core: CertCore, private val pageSize: Int = 20) {
             error.value = null
         } catch (e: AppError) {
             error.value = e.message
+        } finally {
+            _loading.value = false
         }
     }
 }

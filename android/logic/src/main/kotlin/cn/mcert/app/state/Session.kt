@@ -3,10 +3,10 @@ package cn.mcert.app.state
 import cn.mcert.app.core.AppError
 import cn.mcert.app.core.CertCore
 import cn.mcert.app.core.Texts
-import cn.mcert.ffi.AccountView
-import cn.mcert.ffi.IdentityForm
-import cn.mcert.ffi.IdentityView
-import cn.mcert.ffi.PlatformView
+import cn.mcert.app.core.Account
+import cn.mcert.app.core.Identity
+import cn.mcert.app.core.IdentityForm
+import cn.mcert.app.core.Platform
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 
@@ -16,7 +16,7 @@ class LoginModel(private val core: CertCore) {
         data object Idle : State
         data object Busy : State
         data class CodeSent(val resendAfterSecs: Int) : State
-        data class LoggedIn(val account: AccountView) : State
+        data class LoggedIn(val account: Account) : State
         data class Failed(val message: String, val code: String) : State
     }
 
@@ -63,8 +63,8 @@ class LoginModel(private val core: CertCore) {
 
 /** The platform choice after login (seed: choose the bidding platform you work on). */
 class PlatformModel(private val core: CertCore) {
-    private val _platforms = MutableStateFlow<List<PlatformView>>(emptyList())
-    val platforms: StateFlow<List<PlatformView>> = _platforms
+    private val _platforms = MutableStateFlow<List<Platform>>(emptyList())
+    val platforms: StateFlow<List<Platform>> = _platforms
     val error = MutableStateFlow<String?>(null)
     val chosen = MutableStateFlow<String?>(null)
 
@@ -86,17 +86,22 @@ class PlatformModel(private val core: CertCore) {
     }
 }
 
-/** The home screen: 【数字证书】【扫码】【使用记录】【我的订单】 and the account's state. */
+/**
+ * The home screen: the entry grid of the manuals (【数字证书】【扫码】【电子印章】【授权管理】
+ * 【使用记录】【我的订单】) and the account's state.
+ */
 class HomeModel(private val core: CertCore) {
     enum class Entry(val textId: String) {
         Certificates("home_certificates"),
         Scan("home_scan"),
+        Seals("home_seals"),
+        Authorization("home_authorization"),
         Usage("home_usage"),
         Orders("home_orders"),
     }
 
     data class Summary(
-        val identity: IdentityView?,
+        val identity: Identity?,
         val certificatesOnPhone: Int,
         val slotsToInstall: Int,
     )
@@ -116,6 +121,7 @@ class HomeModel(private val core: CertCore) {
                 certificatesOnPhone = certs.count { it.onThisDevice && it.status == "good" },
                 slotsToInstall = core.pendingSlots().size,
             )
+            error.value = null
         } catch (e: AppError) {
             error.value = e.message
         }
@@ -127,7 +133,7 @@ class IdentityModel(private val core: CertCore) {
     sealed interface State {
         data object Editing : State
         data object Busy : State
-        data class Verified(val identity: IdentityView) : State
+        data class Verified(val identity: Identity) : State
         data class Failed(val message: String, val code: String) : State
     }
 

@@ -1,0 +1,185 @@
+package cn.mcert.app.desktop
+
+import cn.mcert.app.core.Account
+import cn.mcert.app.core.AppError
+import cn.mcert.app.core.CertCore
+import cn.mcert.app.core.Certificate
+import cn.mcert.app.core.CertificateChoice
+import cn.mcert.app.core.Identity
+import cn.mcert.app.core.IdentityForm
+import cn.mcert.app.core.Installed
+import cn.mcert.app.core.KeyAlgorithm
+import cn.mcert.app.core.LocalKey
+import cn.mcert.app.core.Order
+import cn.mcert.app.core.PendingScan
+import cn.mcert.app.core.Platform
+import cn.mcert.app.core.Product
+import cn.mcert.app.core.ScanKind
+import cn.mcert.app.core.ScanOutcome
+import cn.mcert.app.core.ScanRequest
+import cn.mcert.app.core.Usage
+import cn.mcert.app.core.UsagePage
+import kotlinx.coroutines.awaitCancellation
+
+/**
+ * A core for the screen tests: fixed data as the real core reports it (subjects in RFC 4514,
+ * times in RFC 3339 UTC, labels from the service), failures on demand, and calls that never
+ * return for the loading states. [english] switches the messages the core would localise.
+ */
+class FakeCore : CertCore {
+    var english = false
+    var loggedIn = true
+    var identity: Identity? = Identity("张三", "110***********0011", "phone3", "2025-03-01T02:00:00Z")
+    var certificates = Samples.certificates
+    var keys = Samples.keys
+    var slots = emptyList<String>()
+    var orders = Samples.orders
+    var usage = Samples.usage
+    var platforms = Samples.platforms
+    /** When set, list calls fail with it. */
+    var failure: AppError? = null
+    /** When true, list calls never return (the loading state). */
+    var hang = false
+    var scanRequest = Samples.scanRequest
+    var goodPin = "246810"
+    var triesLeft = 5
+    val calls = mutableListOf<String>()
+
+    private fun msg(zh: String, en: String) = if (english) en else zh
+
+    private suspend fun list(name: String) {
+        calls += name
+        if (hang) awaitCancellation()
+        failure?.let { throw it }
+    }
+
+    override suspend fun isLoggedIn() = loggedIn
+    override suspend fun requestCode(phone: String) { calls += "requestCode:$phone" }
+    override suspend fun devSmsCode(phone: String) = "123456"
+    override suspend fun login(phone: String, code: String): Account {
+        calls += "login:$phone:$code"
+        if (code != "123456") throw AppError("wrong_code", msg("验证码错误，还可尝试 4 次", "Wrong code; 4 tries left"))
+        loggedIn = true
+        return Account("a1", phone.take(3) + "****" + phone.takeLast(4), null, false)
+    }
+    override suspend fun logout() {
+        loggedIn = false
+    }
+    override suspend fun platforms(): List<Platform> {
+        list("platforms")
+        return platforms
+    }
+    override suspend fun choosePlatform(id: String) { calls += "choosePlatform:$id" }
+    override suspend fun identity(): Identity? = identity
+    override suspend fun verifyIdentity(form: IdentityForm): Identity =
+        Identity(form.name, "110***********0011", "phone3", "2025-03-01T02:00:00Z").also { identity = it }
+    override suspend fun catalogue() = Samples.products
+    override suspend fun placeOrder(productId: String, years: Long): Order {
+        if (identity == null) throw AppError("identity_required", msg("请先完成实名认证", "Verify your real name first"))
+        val p = Samples.products.first { it.id == productId }
+        return Order("o9", productId, years, p.priceFenPerYear * years, "CNY", "awaiting_payment", "待支付", null, "2025-03-08T06:00:00Z")
+    }
+    override suspend fun payAndWait(orderId: String, timeoutSecs: UInt) =
+        orders.first().copy(id = orderId, status = "completed", statusLabel = "已完成")
+    override suspend fun orders(): List<Order> {
+        list("orders")
+        return orders
+    }
+    override suspend fun pendingSlots(): List<String> {
+        list("slots")
+        return slots
+    }
+    override suspend fun install(entitlementId: String, algorithm: KeyAlgorithm, pin: String) = Installed("k9", "5F3A")
+    override suspend fun certificates(): List<Certificate> {
+        list("certificates")
+        return certificates
+    }
+    override suspend fun localKeys(): List<LocalKey> {
+        list("keys")
+        return keys
+    }
+    override suspend fun changePin(keyId: String, oldPin: String, newPin: String) {}
+    override fun checkPin(pin: String) {
+        if (pin.toSet().size < 3) {
+            throw AppError("weak_pin", msg("证书密码过于简单，请避免重复或连续的数字", "The certificate PIN is too easy to guess"))
+        }
+    }
+    override suspend fun scanFrame(luma: ByteArray, width: Int, height: Int, rowStride: Int): PendingScan = scanImage(luma)
+    override suspend fun scanImage(image: ByteArray): PendingScan {
+        calls += "scan"
+        return object : PendingScan {
+            override val request = scanRequest
+        }
+    }
+    override suspend fun confirm(scan: PendingScan, serial: String, pin: String): ScanOutcome {
+        calls += "confirm:$serial"
+        if (triesLeft == 0) throw AppError("key_locked", msg("证书密码错误，证书已锁定", "Wrong PIN; the certificate is locked"), triesLeft = 0, locked = true)
+        if (pin != goodPin) {
+            triesLeft--
+            if (triesLeft == 0) throw AppError("key_locked", msg("证书密码错误，证书已锁定", "Wrong PIN; the certificate is locked"), triesLeft = 0, locked = true)
+            throw AppError("wrong_pin", msg("证书密码错误，还可尝试 $triesLeft 次", "Wrong PIN; $triesLeft tries left"), triesLeft = triesLeft)
+        }
+        return ScanOutcome(scan.request.sessionId, "completed")
+    }
+    override suspend fun decline(scan: PendingScan) = ScanOutcome(scan.request.sessionId, "declined")
+    override suspend fun usage(from: String?, to: String?, cursor: String?, limit: Int): UsagePage {
+        list("usage")
+        return UsagePage(usage, null)
+    }
+    override fun setLanguage(tag: String) {
+        english = tag.startsWith("en")
+    }
+}
+
+/** The fixtures: a person with certificates from the demo CA, orders and records. */
+object Samples {
+    val certificates = listOf(
+        Certificate(
+            "5F3A9C2E7B1D40A8", "C=CN,O=个人,CN=张三,serialNumber=110101199003070011", "C=CN,O=mcert,CN=mcert SM2 CA",
+            "sm2", "2025-03-01T02:00:00Z", "2027-03-01T02:00:00Z", "good", true,
+        ),
+        Certificate(
+            "7C21D0E4A9B3F115", "C=CN,O=青海能源集团有限公司,2.5.4.97=#131239313633303030304d41375858585858324b,CN=张三",
+            "C=CN,O=mcert,CN=mcert SM2 CA", "sm2", "2025-01-10T02:00:00Z", "2026-01-10T02:00:00Z", "good", false,
+        ),
+        Certificate(
+            "1A0B9E77C4D2E360", "C=CN,O=个人,CN=张三,serialNumber=110101199003070011", "C=CN,O=mcert,CN=mcert P-256 CA",
+            "p256", "2023-02-01T02:00:00Z", "2024-02-01T02:00:00Z", "expired", false,
+        ),
+    )
+    val keys = listOf(LocalKey("k1", KeyAlgorithm.SM2, "active", 5, false, listOf("5F3A9C2E7B1D40A8")))
+    val orders = listOf(
+        Order("20250308-0001", "org", 1, 30_000, "CNY", "awaiting_payment", "待支付", null, "2025-03-08T06:00:00Z"),
+        Order("20250301-0007", "personal", 2, 17_600, "CNY", "completed", "已完成", null, "2025-03-01T01:30:00Z"),
+        Order("20250220-0003", "org", 1, 30_000, "CNY", "pending_review", "待审核", null, "2025-02-20T09:12:00Z"),
+        Order("20250115-0002", "org", 1, 30_000, "CNY", "rejected", "未通过", "营业执照照片不清晰，请重新上传", "2025-01-15T03:45:00Z"),
+    )
+    val products = listOf(
+        Product("personal", "个人证书", 1, 0, 8_800, "CNY"),
+        Product("org", "单位证书套餐（单位证书 1 张 + 个人证书 2 张）", 2, 1, 30_000, "CNY"),
+    )
+    val usage = listOf(
+        Usage("2025-03-08T07:21:05Z", "开标解密", "张三", "5F3A9C2E7B1D40A8", "青海能源集团数字招采平台", "completed", "成功", null),
+        Usage("2025-03-08T07:02:44Z", "文件签名", "张三", "5F3A9C2E7B1D40A8", "青海能源集团数字招采平台", "completed", "成功", null),
+        Usage("2025-03-07T16:30:00Z", "扫码登录", "张三", "5F3A9C2E7B1D40A8", "mcert 演示招标平台", "declined", "已拒绝", null),
+        Usage("2025-03-07T01:15:00Z", "扫码登录", "张三", "5F3A9C2E7B1D40A8", "mcert 演示招标平台", "failed", "失败", "qr_stale"),
+    )
+    val platforms = listOf(
+        Platform("qhny", "青海能源集团数字招采平台"),
+        Platform("minegoods", "中国矿用物资网招标平台"),
+        Platform("demo", "mcert 演示招标平台"),
+    )
+    val scanRequest = ScanRequest(
+        sessionId = "s1",
+        platformName = "青海能源集团数字招采平台",
+        platformLogoUrl = null,
+        kind = ScanKind.SIGN,
+        operation = "文件签名",
+        project = "某水电站工程施工总承包",
+        lot = "第二标段",
+        documentName = "投标文件.pdf",
+        verificationCode = "K7Q4",
+        expiresAt = "2025-03-08T07:05:00Z",
+        choices = listOf(CertificateChoice("5F3A9C2E7B1D40A8", "C=CN,O=个人,CN=张三,serialNumber=110101199003070011", KeyAlgorithm.SM2)),
+    )
+}

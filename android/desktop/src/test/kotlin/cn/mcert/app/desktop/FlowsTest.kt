@@ -1,0 +1,194 @@
+package cn.mcert.app.desktop
+
+import androidx.compose.ui.test.ExperimentalTestApi
+import androidx.compose.ui.test.assertIsDisplayed
+import androidx.compose.ui.test.assertTextContains
+import androidx.compose.ui.test.onAllNodesWithText
+import androidx.compose.ui.test.onNodeWithTag
+import androidx.compose.ui.test.onNodeWithText
+import androidx.compose.ui.test.performClick
+import androidx.compose.ui.test.performTextInput
+import androidx.compose.ui.test.runComposeUiTest
+import cn.mcert.app.core.Language
+import cn.mcert.app.core.Texts
+import cn.mcert.app.state.ScanModel
+import cn.mcert.app.ui.Route
+import kotlinx.coroutines.runBlocking
+import org.junit.jupiter.api.AfterEach
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+
+/** The screens driven through their semantics, as a user would, over the fake core. */
+@OptIn(ExperimentalTestApi::class)
+class FlowsTest {
+    @AfterEach
+    fun zh() = Texts.use(Language.ZH)
+
+    @Test
+    fun `login, choose a platform, land on the home with its six entries and bottom bar`() = runComposeUiTest {
+        val phone = Phone(start = Route.Login)
+        setContent { phone.Content() }
+        onNodeWithTag("phone").performTextInput("13912340000")
+        onNodeWithTag("get_code").performClick()
+        onNodeWithTag("sms_code").performTextInput("123456")
+        onNodeWithTag("login").performClick()
+        waitForIdle()
+        onNodeWithText("青海能源集团数字招采平台").performClick()
+        waitForIdle()
+        assertEquals(Route.Home, phone.nav.current)
+        assertTrue("choosePlatform:qhny" in phone.core.calls, "${phone.core.calls}")
+        for (label in listOf("数字证书", "扫码", "电子印章", "授权管理", "使用记录", "我的订单")) {
+            onAllNodesWithText(label)[0].assertIsDisplayed()
+        }
+        for (tab in listOf("首页", "证书", "我的")) onNodeWithText(tab).assertIsDisplayed()
+        phone.close()
+    }
+
+    @Test
+    fun `a wrong SMS code shows the core's message`() = runComposeUiTest {
+        val phone = Phone(start = Route.Login)
+        setContent { phone.Content() }
+        onNodeWithTag("phone").performTextInput("13912340000")
+        onNodeWithTag("sms_code").performTextInput("000000")
+        onNodeWithTag("login").performClick()
+        onNodeWithTag("error_text").assertTextContains("验证码错误，还可尝试 4 次")
+        assertEquals(Route.Login, phone.nav.current)
+        phone.close()
+    }
+
+    @Test
+    fun `certificate cards show holder, organisation, masked ID and state, and open the detail`() = runComposeUiTest {
+        val phone = Phone(start = Route.Home)
+        setContent { phone.Content() }
+        onNodeWithTag("tab_Certificates").performClick()
+        waitForIdle()
+        onNodeWithTag("certificate_5F3A9C2E7B1D40A8").assertIsDisplayed()
+        onAllNodesWithText("证件号码  110***********0011")[0].assertIsDisplayed()
+        onNodeWithText("青海能源集团有限公司").assertIsDisplayed()
+        onNodeWithText("已过期").assertIsDisplayed()
+        // Nothing shows a raw subject or a clear ID number.
+        assertEquals(0, onAllNodesWithText("CN=", substring = true).fetchSemanticsNodes().size)
+        assertEquals(0, onAllNodesWithText("110101199003070011", substring = true).fetchSemanticsNodes().size)
+        onNodeWithTag("certificate_5F3A9C2E7B1D40A8").performClick()
+        waitForIdle()
+        assertEquals(Route.CertificateDetail, phone.nav.current)
+        onNodeWithText("还可尝试 5 次").assertIsDisplayed()
+        onNodeWithText("2025-03-01 ~ 2027-03-01").assertIsDisplayed()
+        onNodeWithTag("back").performClick()
+        waitForIdle()
+        assertEquals(Route.Certificates, phone.nav.current)
+        phone.close()
+    }
+
+    @Test
+    fun `scan to sign - confirm page, a wrong PIN with tries left, then done`() = runComposeUiTest {
+        val phone = Phone(start = Route.Home)
+        setContent { phone.Content() }
+        onNodeWithTag("entry_Scan").performClick()
+        waitForIdle()
+        onNodeWithTag("viewfinder").assertIsDisplayed()
+        // The camera reads a code.
+        runBlocking { phone.models.scan.onImage(ByteArray(0)) }
+        waitForIdle()
+        onNodeWithTag("confirm_platform").assertTextContains("青海能源集团数字招采平台")
+        onNodeWithTag("confirm_operation").assertTextContains("文件签名")
+        onNodeWithTag("verification_code").assertTextContains("K7Q4")
+        onNodeWithText("某水电站工程施工总承包").assertIsDisplayed()
+        onNodeWithText("投标文件.pdf").assertIsDisplayed()
+        onNodeWithTag("confirm").performClick()
+        waitForIdle()
+        for (d in "135791") onNodeWithTag("key_$d").performClick()
+        waitForIdle()
+        onNodeWithTag("error_text").assertTextContains("证书密码错误，还可尝试 4 次")
+        // Typed digits stay typed across recompositions; the delete key removes one.
+        onNodeWithTag("key_9").performClick()
+        onNodeWithTag("key_9").performClick()
+        onNodeWithTag("key_delete").performClick()
+        waitForIdle()
+        val pin = (phone.models.scan.state.value as ScanModel.State.EnterPin).pin
+        assertEquals("9", pin.digits.value)
+        onNodeWithTag("key_delete").performClick()
+        for (d in phone.core.goodPin) onNodeWithTag("key_$d").performClick()
+        waitForIdle()
+        onNodeWithText("文件签名成功").assertIsDisplayed()
+        onNodeWithTag("done").performClick()
+        waitForIdle()
+        assertEquals(Route.Home, phone.nav.current)
+        assertEquals(ScanModel.State.Scanning, phone.models.scan.state.value)
+        phone.close()
+    }
+
+    @Test
+    fun `declining tells the platform`() = runComposeUiTest {
+        val phone = Phone(start = Route.Scan)
+        setContent { phone.Content() }
+        runBlocking { phone.models.scan.onImage(ByteArray(0)) }
+        waitForIdle()
+        onNodeWithTag("decline").performClick()
+        waitForIdle()
+        onNodeWithText("已拒绝本次操作").assertIsDisplayed()
+        phone.close()
+    }
+
+    @Test
+    fun `orders by tab`() = runComposeUiTest {
+        val phone = Phone(start = Route.Orders)
+        setContent { phone.Content() }
+        waitForIdle()
+        onNodeWithTag("order_20250308-0001").assertIsDisplayed()
+        onNodeWithTag("orders_tab_Rejected").performClick()
+        waitForIdle()
+        onNodeWithText("驳回原因：营业执照照片不清晰，请重新上传").assertIsDisplayed()
+        assertEquals(0, onAllNodesWithText("待支付", substring = false).fetchSemanticsNodes().size - 1)
+        onNodeWithTag("orders_tab_Review").performClick()
+        waitForIdle()
+        onNodeWithTag("order_20250220-0003").assertIsDisplayed()
+        phone.close()
+    }
+
+    @Test
+    fun `usage records in Beijing time under column headers`() = runComposeUiTest {
+        val phone = Phone(start = Route.Usage)
+        setContent { phone.Content() }
+        waitForIdle()
+        onNodeWithTag("usage_header").assertIsDisplayed()
+        onNodeWithText("北京时间").assertIsDisplayed()
+        // 2025-03-08T07:21:05Z is 15:21 in Beijing.
+        onNodeWithText("15:21").assertIsDisplayed()
+        assertEquals(0, onAllNodesWithText("Z", substring = true).fetchSemanticsNodes().size)
+        phone.close()
+    }
+
+    @Test
+    fun `the language setting switches every text, the core's included`() = runComposeUiTest {
+        val phone = Phone(start = Route.Me)
+        setContent { phone.Content() }
+        onNodeWithTag("me_language").performClick()
+        waitForIdle()
+        assertTrue(phone.core.english)
+        onNodeWithText("Home").assertIsDisplayed()
+        onNodeWithTag("tab_Home").performClick()
+        waitForIdle()
+        for (label in listOf("Certificates", "Scan", "E-seals", "Authorisations", "Usage records", "My orders")) {
+            onAllNodesWithText(label)[0].assertIsDisplayed()
+        }
+        // No Chinese text of the app's own is left on the home page.
+        assertEquals(0, onAllNodesWithText("首页").fetchSemanticsNodes().size)
+        assertEquals(0, onAllNodesWithText("数字证书").fetchSemanticsNodes().size)
+        phone.close()
+    }
+
+    @Test
+    fun `empty pages say what to do next`() = runComposeUiTest {
+        val phone = Phone(start = Route.Certificates)
+        phone.core.certificates = emptyList()
+        setContent { phone.Content() }
+        waitForIdle()
+        onNodeWithText("申请并支付后，在这里下载证书").assertIsDisplayed()
+        onNodeWithText("申请证书").performClick()
+        waitForIdle()
+        assertEquals(Route.Apply, phone.nav.current)
+        phone.close()
+    }
+}

@@ -1,0 +1,130 @@
+package cn.mcert.app.desktop
+
+import cn.mcert.app.core.AppError
+import cn.mcert.app.core.Identity
+import cn.mcert.app.core.Language
+import cn.mcert.app.ui.Route
+import java.awt.image.BufferedImage
+import java.io.File
+import javax.imageio.ImageIO
+import kotlinx.coroutines.runBlocking
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Assumptions.assumeTrue
+import org.junit.jupiter.api.DynamicTest
+import org.junit.jupiter.api.TestFactory
+
+/**
+ * Every screen in the states that matter (filled, empty, loading, error; zh-CN and en), rendered
+ * headless with the fake core and compared with the committed references in
+ * android/desktop/references. A changed screen updates its reference on purpose:
+ * scripts/ui-update-references.sh.
+ */
+class ScreensRenderTest {
+    private class Case(val name: String, val language: Language, val start: Route, val setup: suspend Phone.() -> Unit = {})
+
+    private val cases = listOf(
+        Case("login_zh", Language.ZH, Route.Login),
+        Case("login_en", Language.EN, Route.Login),
+        Case("login_error_zh", Language.ZH, Route.Login) {
+            models.login.phone.value = "12345"
+            models.login.sendCode()
+        },
+        Case("platform_zh", Language.ZH, Route.Platform),
+        Case("home_zh", Language.ZH, Route.Home),
+        Case("home_en", Language.EN, Route.Home),
+        Case("home_new_account_zh", Language.ZH, Route.Home) {
+            core.identity = null
+            core.certificates = emptyList()
+            core.slots = listOf("e1")
+        },
+        Case("certificates_zh", Language.ZH, Route.Certificates),
+        Case("certificates_en", Language.EN, Route.Certificates),
+        Case("certificates_empty_zh", Language.ZH, Route.Certificates) { core.certificates = emptyList() },
+        Case("certificates_loading_zh", Language.ZH, Route.Certificates) { core.hang = true },
+        Case("certificates_error_zh", Language.ZH, Route.Certificates) {
+            core.failure = AppError("network", "无法连接服务，请检查网络后重试")
+        },
+        Case("certificate_detail_zh", Language.ZH, Route.CertificateDetail) {
+            models.certificates.refresh()
+            models.certificates.open(Samples.certificates.first().serial)
+        },
+        Case("install_zh", Language.ZH, Route.Install) { core.slots = listOf("e1") },
+        Case("scan_viewfinder_zh", Language.ZH, Route.Scan),
+        Case("scan_confirm_zh", Language.ZH, Route.Scan) { models.scan.onImage(ByteArray(0)) },
+        Case("scan_confirm_en", Language.EN, Route.Scan) { models.scan.onImage(ByteArray(0)) },
+        Case("scan_pin_tries_zh", Language.ZH, Route.Scan) {
+            core.triesLeft = 4
+            models.scan.onImage(ByteArray(0))
+            models.scan.proceed()
+            models.scan.submit("135791")
+            models.scan.state.value.let { it as cn.mcert.app.state.ScanModel.State.EnterPin }.pin.press(2)
+        },
+        Case("scan_locked_zh", Language.ZH, Route.Scan) {
+            core.triesLeft = 1
+            models.scan.onImage(ByteArray(0))
+            models.scan.proceed()
+            models.scan.submit("135791")
+        },
+        Case("scan_done_zh", Language.ZH, Route.Scan) {
+            models.scan.onImage(ByteArray(0))
+            models.scan.proceed()
+            models.scan.submit(core.goodPin)
+        },
+        Case("orders_zh", Language.ZH, Route.Orders),
+        Case("orders_en", Language.EN, Route.Orders),
+        Case("orders_empty_zh", Language.ZH, Route.Orders) { core.orders = emptyList() },
+        Case("usage_zh", Language.ZH, Route.Usage),
+        Case("usage_en", Language.EN, Route.Usage),
+        Case("usage_empty_zh", Language.ZH, Route.Usage) { core.usage = emptyList() },
+        Case("me_zh", Language.ZH, Route.Me),
+        Case("apply_zh", Language.ZH, Route.Apply),
+        Case("identity_zh", Language.ZH, Route.Identity) { core.identity = null },
+        Case("seals_zh", Language.ZH, Route.Seals),
+    )
+
+    private val references = File(System.getProperty("mcert.references", "references"))
+    private val renders = File(System.getProperty("mcert.renders", "target/renders"))
+    private val update = System.getProperty("mcert.updateReferences") == "true"
+
+    @TestFactory
+    fun screens(): List<DynamicTest> = cases.map { case ->
+        DynamicTest.dynamicTest(case.name) {
+            requireFont()
+            val phone = Phone(language = case.language, start = case.start)
+            val image = try {
+                runBlocking { case.setup(phone) }
+                render(phone)
+            } finally {
+                phone.close()
+            }
+            check(case.name, image)
+        }
+    }
+
+    private fun check(name: String, image: BufferedImage) {
+        val reference = File(references, "$name.png")
+        if (update) {
+            reference.writePng(image)
+            return
+        }
+        File(renders, "$name.png").writePng(image)
+        assertTrue(reference.exists(), "no reference $reference: run scripts/ui-update-references.sh")
+        val expected = ImageIO.read(reference)
+        val diff = BufferedImage(image.width, image.height, BufferedImage.TYPE_INT_ARGB)
+        val n = differingPixels(image, expected, diff = diff)
+        // Anti-aliasing may differ a little between machines; a changed word does not pass.
+        val allowed = 100
+        if (n > allowed) File(renders, "$name.diff.png").writePng(diff)
+        assertTrue(
+            n <= allowed,
+            "$name: $n pixels differ from the reference (at most $allowed); see ${renders}/$name.png and $name.diff.png",
+        )
+    }
+}
+
+/** The references are drawn with the pinned font; without it they are skipped, or fail when required. */
+fun requireFont() {
+    if (fontInstalled()) return
+    check(System.getenv("MCERT_REQUIRE_UI").isNullOrEmpty()) { "MCERT_REQUIRE_UI is set but the font $FONT is missing (fonts-noto-cjk)" }
+    assumeTrue(false, "the font $FONT is not installed (fonts-noto-cjk): screen references skipped")
+}

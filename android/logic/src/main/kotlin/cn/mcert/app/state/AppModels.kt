@@ -1,0 +1,43 @@
+package cn.mcert.app.state
+
+import cn.mcert.app.core.AppError
+import cn.mcert.app.core.CertCore
+import cn.mcert.app.core.Language
+import cn.mcert.app.core.Texts
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.launch
+
+/**
+ * The state holders of every screen, for the app's lifetime, and the scope their actions run
+ * in (the Android view model's scope in the app, a test scope on the desktop).
+ */
+class AppModels(val core: CertCore, private val scope: CoroutineScope) {
+    val login = LoginModel(core)
+    val platforms = PlatformModel(core)
+    val home = HomeModel(core)
+    val identity = IdentityModel(core)
+    val apply = ApplyModel(core)
+    val orders = OrdersModel(core)
+    val certificates = CertificatesModel(core)
+    val scan = ScanModel(core)
+    val usage = UsageModel(core)
+
+    /** Runs a state holder's action in the models' scope. */
+    fun run(action: suspend () -> Unit): Job = scope.launch { action() }
+
+    /** The app's language setting: the screens' texts and the core's messages switch together. */
+    fun setLanguage(language: Language) {
+        Texts.use(language)
+        core.setLanguage(language.tag)
+    }
+
+    /** 【退出登录】; false (with nothing changed) when the core refused. */
+    suspend fun logout(): Boolean =
+        try {
+            core.logout()
+            true
+        } catch (e: AppError) {
+            false
+        }
+}

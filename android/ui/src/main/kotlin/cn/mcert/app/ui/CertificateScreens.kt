@@ -1,0 +1,228 @@
+package cn.mcert.app.ui
+
+import androidx.compose.foundation.background
+import androidx.compose.foundation.clickable
+import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.Box
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.Row
+import androidx.compose.foundation.layout.Spacer
+import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.height
+import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.layout.size
+import androidx.compose.foundation.lazy.LazyColumn
+import androidx.compose.foundation.lazy.items
+import androidx.compose.foundation.rememberScrollState
+import androidx.compose.foundation.shape.RoundedCornerShape
+import androidx.compose.foundation.verticalScroll
+import androidx.compose.material.icons.Icons
+import androidx.compose.material.icons.outlined.Download
+import androidx.compose.material.icons.outlined.PhoneAndroid
+import androidx.compose.material.icons.outlined.VerifiedUser
+import androidx.compose.material3.Button
+import androidx.compose.material3.FilterChip
+import androidx.compose.material3.HorizontalDivider
+import androidx.compose.material3.Icon
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.Text
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.LaunchedEffect
+import androidx.compose.runtime.collectAsState
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.remember
+import androidx.compose.runtime.setValue
+import androidx.compose.ui.Alignment
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.draw.clip
+import androidx.compose.ui.graphics.Brush
+import androidx.compose.ui.graphics.Color
+import androidx.compose.ui.platform.testTag
+import androidx.compose.ui.unit.dp
+import cn.mcert.app.core.Display
+import cn.mcert.app.core.KeyAlgorithm
+import cn.mcert.app.state.AppModels
+import cn.mcert.app.state.CertificatesModel
+import cn.mcert.app.state.PinEntryModel
+
+internal fun stateLabel(state: String): Pair<String, Color> = when (state) {
+    "good" -> tr("status_good") to Brand.Green
+    "revoked" -> tr("status_revoked") to Brand.Red
+    "locked" -> tr("status_locked") to Brand.Orange
+    else -> tr("status_expired") to Brand.TextSecondary
+}
+
+/** 【证书】: the certificate cards, paid certificates to install, and what to do when there is none. */
+@Composable
+fun CertificatesScreen(models: AppModels, go: (Route) -> Unit, onBack: (() -> Unit)?) {
+    val m = models.certificates
+    val items by m.items.collectAsState()
+    val slots by m.slots.collectAsState()
+    val loading by m.loading.collectAsState()
+    val error by m.error.collectAsState()
+    LaunchedEffect(Unit) { m.refresh() }
+    Column(Modifier.fillMaxSize().background(MaterialTheme.colorScheme.background)) {
+        TitleBar(tr("certificates"), onBack)
+        when {
+            loading && items.isEmpty() -> Loading()
+            error != null && items.isEmpty() -> ErrorState(error!!, onRetry = { models.run { m.refresh() } })
+            items.isEmpty() && slots.isEmpty() -> EmptyState(
+                Icons.Outlined.VerifiedUser,
+                tr("certs_empty"),
+                tr("certs_empty_hint"),
+                action = tr("apply"),
+                onAction = { go(Route.Apply) },
+            )
+            else -> LazyColumn(
+                Modifier.fillMaxSize().testTag("certificate_list"),
+                contentPadding = androidx.compose.foundation.layout.PaddingValues(16.dp),
+                verticalArrangement = Arrangement.spacedBy(12.dp),
+            ) {
+                if (slots.isNotEmpty()) {
+                    item {
+                        Panel(Modifier.clickable { go(Route.Install) }.testTag("slots")) {
+                            Row(Modifier.padding(14.dp), verticalAlignment = Alignment.CenterVertically) {
+                                IconDisc(Icons.Outlined.Download, Brand.Blue, size = 40)
+                                Text(tr("slots_ready", slots.size), Modifier.weight(1f).padding(horizontal = 12.dp), style = MaterialTheme.typography.titleSmall)
+                                Button(onClick = { go(Route.Install) }) { Text(tr("install")) }
+                            }
+                        }
+                    }
+                }
+                items(items, key = { it.certificate.serial }) { item ->
+                    CertificateCard(item) {
+                        m.open(item.certificate.serial)
+                        go(Route.CertificateDetail)
+                    }
+                }
+                error?.let { item { ErrorText(it) } }
+            }
+        }
+    }
+}
+
+/** A certificate as the manuals' apps show it: holder, organisation, type, ID, validity, state. */
+@Composable
+fun CertificateCard(item: CertificatesModel.Item, onClick: () -> Unit) {
+    val c = item.certificate
+    val s = item.subject
+    val (label, color) = stateLabel(item.state)
+    val active = item.state == "good"
+    val top = if (active) Brand.Blue else Color(0xFF8F959E)
+    val bottom = if (active) Brand.BlueDark else Color(0xFF646A73)
+    Box(
+        Modifier.fillMaxWidth()
+            .clip(RoundedCornerShape(14.dp))
+            .background(Brush.linearGradient(listOf(top, bottom)))
+            .clickable(onClick = onClick)
+            .padding(16.dp)
+            .testTag("certificate_${c.serial}"),
+    ) {
+        Column(verticalArrangement = Arrangement.spacedBy(6.dp)) {
+            Row(verticalAlignment = Alignment.CenterVertically) {
+                Text(
+                    tr(if (s.isOrganisation) "type_organisation" else "type_personal"),
+                    color = Color.White.copy(alpha = 0.9f),
+                    style = MaterialTheme.typography.labelLarge,
+                    modifier = Modifier.weight(1f),
+                )
+                Box(Modifier.background(Color.White, RoundedCornerShape(4.dp)).padding(horizontal = 6.dp, vertical = 2.dp)) {
+                    Text(label, color = color, style = MaterialTheme.typography.labelMedium)
+                }
+            }
+            Text(s.commonName ?: c.subject, color = Color.White, style = MaterialTheme.typography.headlineSmall)
+            s.organisationShown?.let { Text(it, color = Color.White, style = MaterialTheme.typography.bodyMedium) }
+            s.maskedId?.let { Text("${tr("id_label")}  $it", color = Color.White.copy(alpha = 0.85f), style = MaterialTheme.typography.bodySmall) }
+            Spacer(Modifier.height(4.dp))
+            Row(verticalAlignment = Alignment.CenterVertically) {
+                Text(
+                    tr("valid_until", Display.beijingDate(c.notAfter)),
+                    color = Color.White.copy(alpha = 0.9f),
+                    style = MaterialTheme.typography.bodySmall,
+                    modifier = Modifier.weight(1f),
+                )
+                Text(Display.algorithm(c.algorithm), color = Color.White.copy(alpha = 0.9f), style = MaterialTheme.typography.bodySmall)
+                if (c.onThisDevice) {
+                    Icon(Icons.Outlined.PhoneAndroid, contentDescription = tr("on_this_phone"), tint = Color.White, modifier = Modifier.padding(start = 8.dp).size(16.dp))
+                    Text(tr("on_this_phone"), color = Color.White, style = MaterialTheme.typography.bodySmall)
+                }
+            }
+        }
+    }
+}
+
+/** 证书详情: every field of the certificate and the PIN state of its key on this phone. */
+@Composable
+fun CertificateDetailScreen(models: AppModels, onBack: () -> Unit) {
+    val item by models.certificates.detail.collectAsState()
+    Column(Modifier.fillMaxSize().background(MaterialTheme.colorScheme.background)) {
+        TitleBar(tr("certificate_detail"), onBack)
+        val d = item ?: return@Column
+        val c = d.certificate
+        val s = d.subject
+        Column(Modifier.verticalScroll(rememberScrollState()).padding(16.dp), verticalArrangement = Arrangement.spacedBy(12.dp)) {
+            CertificateCard(d) {}
+            Panel {
+                Column(Modifier.padding(horizontal = 16.dp, vertical = 8.dp)) {
+                    Field(tr("holder"), s.commonName ?: "—")
+                    s.organisationShown?.let { Field(tr("organisation"), it) }
+                    s.organisationId?.let { Field(tr("org_code"), it) }
+                    s.maskedId?.let { Field(tr("id_label"), it) }
+                    Field(tr("cert_type"), tr(if (s.isOrganisation) "type_organisation" else "type_personal"))
+                    HorizontalDivider(color = Brand.Line)
+                    Field(tr("validity"), "${Display.beijingDate(c.notBefore)} ~ ${Display.beijingDate(c.notAfter)}")
+                    Field(tr("algorithm"), Display.algorithm(c.algorithm))
+                    Field(tr("serial"), c.serial)
+                    Field(tr("issuer"), issuerName(c.issuer))
+                    HorizontalDivider(color = Brand.Line)
+                    val key = d.key
+                    Field(
+                        tr("pin_state"),
+                        when {
+                            key == null -> tr("not_on_this_phone")
+                            key.locked -> tr("pin_locked")
+                            else -> tr("pin_tries_left", key.pinTriesLeft)
+                        },
+                    )
+                }
+            }
+        }
+    }
+}
+
+private fun issuerName(issuer: String): String = cn.mcert.app.core.Subject.parse(issuer).commonName ?: issuer
+
+/** 【下载证书】: choose the algorithm, set the PIN twice; the key is made on this phone. */
+@Composable
+fun InstallScreen(models: AppModels, onBack: () -> Unit) {
+    val m = models.certificates
+    val slots by m.slots.collectAsState()
+    val error by m.error.collectAsState()
+    var algorithm by remember { mutableStateOf(KeyAlgorithm.SM2) }
+    val pad = remember { PinEntryModel(models.core, PinEntryModel.Mode.New) }
+    LaunchedEffect(Unit) { if (slots.isEmpty()) m.refresh() }
+    Column(Modifier.fillMaxSize().background(Color.White)) {
+        TitleBar(tr("install"), onBack)
+        Column(Modifier.padding(horizontal = 16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
+            Text(tr("install_hint"), style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.onSurfaceVariant)
+            Row(horizontalArrangement = Arrangement.spacedBy(8.dp), verticalAlignment = Alignment.CenterVertically) {
+                Text(tr("algorithm"), style = MaterialTheme.typography.bodyMedium)
+                KeyAlgorithm.entries.forEach { a ->
+                    FilterChip(
+                        selected = algorithm == a,
+                        onClick = { algorithm = a },
+                        label = { Text(Display.algorithm(a.name)) },
+                        modifier = Modifier.testTag("algorithm_${a.name}"),
+                    )
+                }
+            }
+            error?.let { ErrorText(it) }
+        }
+        PinPad(pad, title = null) { pin ->
+            val slot = slots.firstOrNull() ?: return@PinPad
+            models.run { if (m.install(slot, algorithm, pin)) onBack() }
+        }
+    }
+}

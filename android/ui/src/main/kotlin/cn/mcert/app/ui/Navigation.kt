@@ -1,0 +1,132 @@
+package cn.mcert.app.ui
+
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.foundation.layout.padding
+import androidx.compose.material.icons.Icons
+import androidx.compose.material.icons.filled.Home
+import androidx.compose.material.icons.filled.Person
+import androidx.compose.material.icons.filled.VerifiedUser
+import androidx.compose.material.icons.outlined.Home
+import androidx.compose.material.icons.outlined.Person
+import androidx.compose.material.icons.outlined.VerifiedUser
+import androidx.compose.material3.Icon
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.NavigationBar
+import androidx.compose.material3.NavigationBarItem
+import androidx.compose.material3.NavigationBarItemDefaults
+import androidx.compose.material3.Scaffold
+import androidx.compose.material3.Text
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.collectAsState
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.key
+import androidx.compose.runtime.mutableStateListOf
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.graphics.Color
+import androidx.compose.ui.platform.testTag
+import androidx.compose.ui.text.font.FontFamily
+import cn.mcert.app.core.Texts
+import cn.mcert.app.state.AppModels
+
+/** The screens, named as in the user manuals. */
+enum class Route(val tab: Boolean = false) {
+    Login, Platform,
+    Home(tab = true), Certificates(tab = true), Me(tab = true),
+    CertificateDetail, Install, Scan, Seals, Authorization, Usage, Orders, Apply, Identity,
+}
+
+/** A back stack of routes; the bottom bar switches between the three tabs at its root. */
+class Navigator(start: Route) {
+    private val stack = mutableStateListOf(start)
+    val current: Route get() = stack.last()
+    val canGoBack: Boolean get() = stack.size > 1
+
+    fun go(route: Route) {
+        if (route.tab || route == Route.Login) {
+            stack.clear()
+        }
+        stack.add(route)
+    }
+
+    fun back() {
+        if (canGoBack) stack.removeAt(stack.lastIndex)
+    }
+}
+
+/**
+ * The whole app: login and platform choice, then the home with its bottom bar
+ * (首页 / 证书 / 我的) and the pages it opens. [viewfinder] is the platform's camera preview
+ * (CameraX on Android; the tests pass a still).
+ */
+@Composable
+fun McertApp(
+    models: AppModels,
+    nav: Navigator,
+    fontFamily: FontFamily = FontFamily.Default,
+    version: String = "",
+    viewfinder: @Composable () -> Unit,
+) {
+    val language by Texts.language.collectAsState()
+    McertTheme(fontFamily) {
+        key(language) {
+            val route = nav.current
+            if (route.tab) {
+                Scaffold(
+                    containerColor = MaterialTheme.colorScheme.background,
+                    bottomBar = { BottomBar(route, nav) },
+                ) { padding ->
+                    Column(Modifier.fillMaxSize().padding(padding)) { Screen(route, models, nav, version, viewfinder) }
+                }
+            } else {
+                Screen(route, models, nav, version, viewfinder)
+            }
+        }
+    }
+}
+
+@Composable
+private fun Screen(route: Route, models: AppModels, nav: Navigator, version: String, viewfinder: @Composable () -> Unit) {
+    when (route) {
+        Route.Login -> LoginScreen(models) { nav.go(Route.Platform) }
+        Route.Platform -> PlatformScreen(models) { nav.go(Route.Home) }
+        Route.Home -> HomeScreen(models, nav::go)
+        Route.Certificates -> CertificatesScreen(models, nav::go, onBack = null)
+        Route.Me -> MeScreen(models, nav::go, version)
+        Route.CertificateDetail -> CertificateDetailScreen(models, nav::back)
+        Route.Install -> InstallScreen(models, nav::back)
+        Route.Scan -> ScanScreen(models, onClose = nav::back, viewfinder = viewfinder)
+        Route.Seals -> ComingScreen("home_seals", "coming_seals", nav::back)
+        Route.Authorization -> ComingScreen("home_authorization", "coming_authorization", nav::back)
+        Route.Usage -> UsageScreen(models, nav::back)
+        Route.Orders -> OrdersScreen(models, nav::back, onApply = { nav.go(Route.Apply) })
+        Route.Apply -> ApplyScreen(models, nav::back, onPaid = { nav.go(Route.Certificates) }, onIdentity = { nav.go(Route.Identity) })
+        Route.Identity -> IdentityScreen(models, nav::back)
+    }
+}
+
+@Composable
+private fun BottomBar(route: Route, nav: Navigator) {
+    NavigationBar(containerColor = Color.White, modifier = Modifier.testTag("bottom_bar")) {
+        val items = listOf(
+            Triple(Route.Home, "tab_home", Icons.Filled.Home to Icons.Outlined.Home),
+            Triple(Route.Certificates, "tab_certificates", Icons.Filled.VerifiedUser to Icons.Outlined.VerifiedUser),
+            Triple(Route.Me, "tab_me", Icons.Filled.Person to Icons.Outlined.Person),
+        )
+        for ((r, text, icons) in items) {
+            val selected = r == route
+            NavigationBarItem(
+                selected = selected,
+                onClick = { if (!selected) nav.go(r) },
+                icon = { Icon(if (selected) icons.first else icons.second, contentDescription = null) },
+                label = { Text(tr(text)) },
+                colors = NavigationBarItemDefaults.colors(
+                    selectedIconColor = Brand.Blue,
+                    selectedTextColor = Brand.Blue,
+                    indicatorColor = Brand.BlueLight,
+                ),
+                modifier = Modifier.testTag("tab_${r.name}"),
+            )
+        }
+    }
+}

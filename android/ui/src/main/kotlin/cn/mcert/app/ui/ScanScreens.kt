@@ -1,0 +1,260 @@
+package cn.mcert.app.ui
+
+import androidx.compose.foundation.background
+import androidx.compose.foundation.border
+import androidx.compose.foundation.clickable
+import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.Box
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.Row
+import androidx.compose.foundation.layout.Spacer
+import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.height
+import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.layout.size
+import androidx.compose.foundation.layout.statusBarsPadding
+import androidx.compose.foundation.rememberScrollState
+import androidx.compose.foundation.shape.CircleShape
+import androidx.compose.foundation.shape.RoundedCornerShape
+import androidx.compose.foundation.verticalScroll
+import androidx.compose.material.icons.Icons
+import androidx.compose.material.icons.automirrored.filled.ArrowBack
+import androidx.compose.material.icons.outlined.CheckCircle
+import androidx.compose.material.icons.outlined.FlashlightOff
+import androidx.compose.material.icons.outlined.FlashlightOn
+import androidx.compose.material.icons.outlined.Info
+import androidx.compose.material3.Button
+import androidx.compose.material3.Icon
+import androidx.compose.material3.IconButton
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.OutlinedButton
+import androidx.compose.material3.RadioButton
+import androidx.compose.material3.Text
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.DisposableEffect
+import androidx.compose.runtime.collectAsState
+import androidx.compose.runtime.getValue
+import androidx.compose.ui.Alignment
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.draw.drawBehind
+import androidx.compose.ui.geometry.Offset
+import androidx.compose.ui.graphics.Color
+import androidx.compose.ui.graphics.StrokeCap
+import androidx.compose.ui.platform.testTag
+import androidx.compose.ui.text.font.FontFamily
+import androidx.compose.ui.text.font.FontWeight
+import androidx.compose.ui.text.style.TextAlign
+import androidx.compose.ui.unit.dp
+import androidx.compose.ui.unit.sp
+import cn.mcert.app.core.Display
+import cn.mcert.app.core.ScanRequest
+import cn.mcert.app.core.Subject
+import cn.mcert.app.state.AppModels
+import cn.mcert.app.state.ScanModel
+
+/**
+ * 【扫码】: the viewfinder (the platform's camera preview under the frame), then the confirm
+ * page, the PIN pad and the result. Leaving the page resets the scan.
+ */
+@Composable
+fun ScanScreen(models: AppModels, onClose: () -> Unit, viewfinder: @Composable () -> Unit) {
+    val scan = models.scan
+    val state by scan.state.collectAsState()
+    DisposableEffect(Unit) { onDispose { scan.reset() } }
+    when (val s = state) {
+        ScanModel.State.Scanning, ScanModel.State.Reading -> ViewfinderPage(models, reading = s == ScanModel.State.Reading, onClose, viewfinder)
+        is ScanModel.State.Confirm -> ConfirmScreen(
+            view = s.view,
+            selected = s.selected,
+            onSelect = scan::select,
+            onConfirm = scan::proceed,
+            onDecline = { models.run { scan.decline() } },
+        )
+        is ScanModel.State.EnterPin -> Column(Modifier.fillMaxSize().background(Color.White)) {
+            TitleBar(s.view.operation, onBack = { models.run { scan.decline() } })
+            PinPad(s.pin, title = s.view.platformName) { pin -> models.run { scan.submit(pin) } }
+        }
+        ScanModel.State.Submitting -> Column(Modifier.fillMaxSize().background(Color.White)) {
+            TitleBar(tr("scan"))
+            Loading()
+        }
+        is ScanModel.State.Done -> Result(Icons.Outlined.CheckCircle, Brand.Green, tr("scan_done", s.operation), tr("scan_done_hint"), tr("done"), onClose)
+        ScanModel.State.Declined -> Result(Icons.Outlined.Info, Brand.TextSecondary, tr("declined"), null, tr("done"), onClose)
+        is ScanModel.State.Failed -> Column(Modifier.fillMaxSize().background(Color.White)) {
+            TitleBar(tr("scan_failed"), onClose)
+            ErrorState(s.message, onRetry = null)
+            Button(onClick = scan::reset, modifier = Modifier.align(Alignment.CenterHorizontally).testTag("scan_again")) { Text(tr("scan_again")) }
+        }
+    }
+}
+
+@Composable
+private fun ViewfinderPage(models: AppModels, reading: Boolean, onClose: () -> Unit, viewfinder: @Composable () -> Unit) {
+    val torch by models.scan.torch.collectAsState()
+    val hint by models.scan.hint.collectAsState()
+    Box(Modifier.fillMaxSize().background(Color.Black).testTag("viewfinder")) {
+        viewfinder()
+        Row(Modifier.fillMaxWidth().statusBarsPadding().padding(4.dp), verticalAlignment = Alignment.CenterVertically) {
+            IconButton(onClick = onClose, modifier = Modifier.testTag("back")) {
+                Icon(Icons.AutoMirrored.Filled.ArrowBack, contentDescription = tr("back"), tint = Color.White)
+            }
+            Text(tr("scan"), color = Color.White, style = MaterialTheme.typography.titleMedium, modifier = Modifier.weight(1f), textAlign = TextAlign.Center)
+            Spacer(Modifier.size(48.dp))
+        }
+        Box(Modifier.align(Alignment.Center).size(240.dp).drawBehind {
+            val len = 28.dp.toPx()
+            val w = 4.dp.toPx()
+            val c = Brand.Blue
+            for ((x, y) in listOf(0f to 0f, size.width to 0f, 0f to size.height, size.width to size.height)) {
+                val dx = if (x == 0f) len else -len
+                val dy = if (y == 0f) len else -len
+                drawLine(c, Offset(x, y), Offset(x + dx, y), w, StrokeCap.Square)
+                drawLine(c, Offset(x, y), Offset(x, y + dy), w, StrokeCap.Square)
+            }
+            drawLine(c.copy(alpha = 0.7f), Offset(16.dp.toPx(), size.height * 0.45f), Offset(size.width - 16.dp.toPx(), size.height * 0.45f), 2.dp.toPx())
+        })
+        Column(
+            Modifier.align(Alignment.BottomCenter).padding(bottom = 56.dp),
+            horizontalAlignment = Alignment.CenterHorizontally,
+            verticalArrangement = Arrangement.spacedBy(20.dp),
+        ) {
+            Text(
+                if (reading) tr("scan_reading") else hint ?: tr("scan_hint"),
+                color = if (hint != null && !reading) Color(0xFFFFC53D) else Color.White,
+                style = MaterialTheme.typography.bodyMedium,
+                modifier = Modifier.testTag("scan_hint"),
+            )
+            Column(
+                Modifier.clickable { models.scan.torch.value = !torch }.testTag("torch"),
+                horizontalAlignment = Alignment.CenterHorizontally,
+            ) {
+                Box(Modifier.size(52.dp).background(Color.White.copy(alpha = if (torch) 0.9f else 0.2f), CircleShape), contentAlignment = Alignment.Center) {
+                    Icon(
+                        if (torch) Icons.Outlined.FlashlightOn else Icons.Outlined.FlashlightOff,
+                        contentDescription = null,
+                        tint = if (torch) Brand.Blue else Color.White,
+                    )
+                }
+                Text(tr("torch"), color = Color.White, style = MaterialTheme.typography.bodySmall)
+            }
+        }
+    }
+}
+
+/** What the platform asks, the verification code to compare, and the certificate to use. */
+@Composable
+fun ConfirmScreen(
+    view: ScanRequest,
+    selected: String?,
+    onSelect: (String) -> Unit,
+    onConfirm: () -> Unit,
+    onDecline: () -> Unit,
+) {
+    Column(Modifier.fillMaxSize().background(MaterialTheme.colorScheme.background)) {
+        TitleBar(tr("confirm_title"))
+        Column(
+            Modifier.weight(1f).verticalScroll(rememberScrollState()).padding(16.dp),
+            verticalArrangement = Arrangement.spacedBy(12.dp),
+        ) {
+            Panel {
+                Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(4.dp)) {
+                    Row(verticalAlignment = Alignment.CenterVertically) {
+                        Box(Modifier.size(36.dp).background(Brand.BlueLight, CircleShape), contentAlignment = Alignment.Center) {
+                            Text(view.platformName.take(1), color = Brand.Blue, style = MaterialTheme.typography.titleMedium)
+                        }
+                        Column(Modifier.padding(start = 10.dp)) {
+                            Text(tr("platform"), style = MaterialTheme.typography.labelMedium, color = MaterialTheme.colorScheme.onSurfaceVariant)
+                            Text(view.platformName, style = MaterialTheme.typography.titleMedium, modifier = Modifier.testTag("confirm_platform"))
+                        }
+                    }
+                    Spacer(Modifier.height(8.dp))
+                    Text(tr("operation"), style = MaterialTheme.typography.labelMedium, color = MaterialTheme.colorScheme.onSurfaceVariant)
+                    Text(view.operation, style = MaterialTheme.typography.headlineMedium, color = Brand.Blue, modifier = Modifier.testTag("confirm_operation"))
+                    Spacer(Modifier.height(4.dp))
+                    view.project?.let { Field(tr("project"), it) }
+                    view.lot?.let { Field(tr("lot"), it) }
+                    view.documentName?.let { Field(tr("document"), it) }
+                }
+            }
+            Panel {
+                Column(Modifier.padding(16.dp), horizontalAlignment = Alignment.CenterHorizontally, verticalArrangement = Arrangement.spacedBy(6.dp)) {
+                    Text(tr("verification_code"), style = MaterialTheme.typography.titleSmall)
+                    Box(
+                        Modifier.fillMaxWidth().background(Color(0xFFFFF7E6), RoundedCornerShape(8.dp))
+                            .border(1.dp, Color(0xFFFFD591), RoundedCornerShape(8.dp)).padding(vertical = 10.dp),
+                        contentAlignment = Alignment.Center,
+                    ) {
+                        Text(
+                            view.verificationCode,
+                            fontFamily = FontFamily.Monospace,
+                            fontWeight = FontWeight.Bold,
+                            fontSize = 36.sp,
+                            letterSpacing = 6.sp,
+                            color = Color(0xFFD46B08),
+                            modifier = Modifier.testTag("verification_code"),
+                        )
+                    }
+                    Text(tr("verification_hint"), style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.onSurfaceVariant)
+                }
+            }
+            Panel {
+                Column(Modifier.padding(vertical = 8.dp)) {
+                    Text(tr("choose_certificate"), style = MaterialTheme.typography.titleSmall, modifier = Modifier.padding(horizontal = 16.dp, vertical = 6.dp))
+                    view.choices.forEach { c ->
+                        val subject = Subject.parse(c.subject)
+                        Row(
+                            Modifier.fillMaxWidth().clickable { onSelect(c.serial) }.padding(horizontal = 8.dp).testTag("choice_${c.serial}"),
+                            verticalAlignment = Alignment.CenterVertically,
+                        ) {
+                            RadioButton(selected = selected == c.serial, onClick = { onSelect(c.serial) })
+                            Column(Modifier.weight(1f)) {
+                                Text(
+                                    listOfNotNull(subject.commonName, subject.organisationShown).joinToString(" · ").ifEmpty { c.subject },
+                                    style = MaterialTheme.typography.bodyLarge,
+                                )
+                                Text(
+                                    "${tr(if (subject.isOrganisation) "type_organisation" else "type_personal")} · ${Display.algorithm(c.algorithm.name)} · ${Display.shortSerial(c.serial)}",
+                                    style = MaterialTheme.typography.bodySmall,
+                                    color = MaterialTheme.colorScheme.onSurfaceVariant,
+                                )
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Row(
+            Modifier.fillMaxWidth().background(Color.White).padding(16.dp),
+            horizontalArrangement = Arrangement.spacedBy(12.dp),
+        ) {
+            OutlinedButton(onClick = onDecline, modifier = Modifier.weight(1f).height(48.dp).testTag("decline")) { Text(tr("decline")) }
+            Button(onClick = onConfirm, enabled = selected != null, modifier = Modifier.weight(2f).height(48.dp).testTag("confirm")) {
+                Text(tr("confirm"))
+            }
+        }
+    }
+}
+
+@Composable
+private fun Result(
+    icon: androidx.compose.ui.graphics.vector.ImageVector,
+    color: Color,
+    title: String,
+    hint: String?,
+    button: String,
+    onClose: () -> Unit,
+) {
+    Column(
+        Modifier.fillMaxSize().background(Color.White).padding(24.dp).testTag("scan_result"),
+        horizontalAlignment = Alignment.CenterHorizontally,
+        verticalArrangement = Arrangement.spacedBy(14.dp),
+    ) {
+        Spacer(Modifier.height(96.dp))
+        Icon(icon, contentDescription = null, tint = color, modifier = Modifier.size(88.dp))
+        Text(title, style = MaterialTheme.typography.headlineSmall, textAlign = TextAlign.Center)
+        hint?.let { Text(it, color = MaterialTheme.colorScheme.onSurfaceVariant, textAlign = TextAlign.Center) }
+        Spacer(Modifier.height(24.dp))
+        Button(onClick = onClose, modifier = Modifier.fillMaxWidth().height(48.dp).testTag("done")) { Text(button) }
+    }
+}
