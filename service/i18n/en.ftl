@@ -69,3 +69,6 @@ err-platform-unauthorized = The platform API key is invalid or revoked
 session-not-bid-recipient = This bid is sealed to a certificate this account does not hold; it cannot be opened from this account
 session-scan-account-limit = Too many scans from this account; try again in { $seconds } s
 session-scan-address-limit = Too many scans from this network; try again in { $seconds } s
+usage-outcome-completed = Succeeded
+usage-outcome-declined = Declined
+usage-outcome-failed = Failed

@@ -69,3 +69,6 @@ err-platform-unauthorized = 平台 API 密钥无效或已停用
 session-not-bid-recipient = 该投标文件不是加密给本账号持有的证书，不能由本账号开标解密
 session-scan-account-limit = 扫码过于频繁，请 { $seconds } 秒后再试
 session-scan-address-limit = 当前网络扫码过于频繁，请 { $seconds } 秒后再试
+usage-outcome-completed = 成功
+usage-outcome-declined = 已拒绝
+usage-outcome-failed = 失败

@@ -918,9 +918,19 @@ async fn platform_api_keys_idempotency_long_poll_callbacks_and_openapi() {
         )
         .await;
         assert_eq!(status, 200);
+        // (A late retry from an earlier database's run may also arrive: pick this session's.)
         let mut delivered = None;
         for _ in 0..100 {
-            if let Some(d) = seen.lock().expect("lock").first().cloned() {
+            let this = seen
+                .lock()
+                .expect("lock")
+                .iter()
+                .find(|(_, body)| {
+                    serde_json::from_slice::<Value>(body)
+                        .is_ok_and(|v| v["session_id"] == created.session_id.as_str())
+                })
+                .cloned();
+            if let Some(d) = this {
                 delivered = Some(d);
                 break;
             }
