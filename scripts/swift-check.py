@@ -37,11 +37,11 @@ SecItemUpdate CFDictionary CFTypeRef OSStatus errSecSuccess errSecItemNotFound
 kSecClass kSecClassGenericPassword kSecAttrService kSecAttrAccount kSecValueData kSecReturnData
 kSecMatchLimit kSecMatchLimitOne kSecAttrAccessible kSecAttrAccessibleWhenUnlockedThisDeviceOnly
 kCVPixelBufferPixelFormatTypeKey kCVPixelFormatType_420YpCbCr8BiPlanarFullRange
-print fatalError precondition min max abs zip stride type String Int Double
+ViewBuilder CaseIterable print fatalError precondition min max abs zip stride type String Int Double
 """.split())
 
 # Call-like keywords and modifiers tree-sitter reports as identifiers.
-KEYWORDS = {"init", "self", "super", "Self", "await", "try", "throw", "case", "let", "var"}
+KEYWORDS = {"init", "self", "super", "Self", "await", "try", "throw", "case", "let", "var", "defer"}
 
 
 def parser():
@@ -67,9 +67,21 @@ def text(node, src):
 
 
 def declared(tree, src):
-    """Names a file declares: types, functions, cases, typealiases, protocols."""
+    """Names a file declares: types, functions, cases, typealiases, protocols, and the local
+    names (parameters, properties, generic parameters) a call may use."""
     out = set()
     for n in walk(tree.root_node):
+        if n.type in ("parameter", "lambda_parameter"):
+            out |= {text(c, src) for c in n.children if c.type == "simple_identifier"}
+            continue
+        if n.type in ("type_parameter", "property_declaration", "value_binding_pattern", "pattern"):
+            for c in walk(n):
+                if c.type in ("simple_identifier", "type_identifier") and n.type != "pattern":
+                    out.add(text(c, src))
+                    break
+                if n.type == "pattern" and c.type == "simple_identifier":
+                    out.add(text(c, src))
+            continue
         if n.type in ("class_declaration", "protocol_declaration", "typealias_declaration",
                       "function_declaration", "protocol_function_declaration", "enum_entry"):
             for c in n.children:
@@ -80,10 +92,20 @@ def declared(tree, src):
     return out
 
 
+def inside_attribute(node):
+    while node is not None:
+        if node.type == "attribute":
+            return True
+        node = node.parent
+    return False
+
+
 def used(tree, src):
     """Types a file names, functions it calls by bare name, and `.Case` patterns."""
     types, calls, cases = set(), set(), set()
     for n in walk(tree.root_node):
+        if inside_attribute(n):
+            continue
         if n.type == "type_identifier":
             types.add(text(n, src))
         elif n.type == "call_expression" and n.children and n.children[0].type == "simple_identifier":
@@ -100,6 +122,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("root", help="the ios/ directory")
     ap.add_argument("--bindings", help="directory of the generated Swift bindings (McertFFI.swift)")
+    ap.add_argument("--list", action="store_true", help="print the names taken from McertFFI and stop")
     args = ap.parse_args()
     p = parser()
     files = sorted(pathlib.Path(args.root).rglob("*.swift"))
@@ -117,6 +140,14 @@ def main():
     print(f"swift parse: {len(files)} files, {failures} with syntax errors")
     if failures:
         return 1
+    if args.list:
+        own = set().union(*(declared(t, s) for t, s in trees.values()))
+        for f, (tree, src) in trees.items():
+            if re.search(rb"^import McertFFI\b", src, re.M):
+                types, calls, cases = used(tree, src)
+                names = sorted((types | calls) - own - SDK - KEYWORDS)
+                print(f"{f}: {' '.join(names)} | cases: {' '.join(sorted(cases))}")
+        return 0
     if not args.bindings:
         return 0
 

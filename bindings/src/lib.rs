@@ -656,6 +656,19 @@ impl McertApp {
     }
 
     /// 【数字证书】: the account's certificates, marked when their key is on this phone.
+    /// 【证书挂失】 reports a certificate of this account lost, with a fresh SMS code sent to
+    /// the account's phone (ask one with `request_code`); the service revokes it at once.
+    pub async fn report_lost(&self, serial: String, sms_code: String) -> Result<(), McertError> {
+        let sms_code = Zeroizing::new(sms_code);
+        Ok(self
+            .inner
+            .read()
+            .await
+            .client()
+            .report_lost(&serial, &sms_code)
+            .await?)
+    }
+
     pub async fn certificates(&self) -> Result<Vec<CertificateView>, McertError> {
         let device = self.inner.read().await;
         let list = device.client().certificates().await?;
@@ -714,8 +727,8 @@ impl McertApp {
         self.inner
             .read()
             .await
-            .keys()
-            .change_pin(&key_id, &old_pin, &new_pin)?;
+            .change_pin(&key_id, &old_pin, &new_pin)
+            .await?;
         Ok(())
     }
 

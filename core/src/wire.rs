@@ -477,3 +477,116 @@ pub struct UsagePage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
 }
+
+/// `POST /v1/auth/sms-code`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmsCodeRequest {
+    pub phone: String,
+}
+
+/// `POST /v1/auth/login`.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub phone: String,
+    pub code: String,
+}
+
+impl std::fmt::Debug for LoginRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginRequest")
+            .field("phone", &self.phone)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `PUT /v1/me/platform`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChoosePlatform {
+    pub platform_id: String,
+}
+
+/// `POST /v1/orders`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewOrder {
+    pub product_id: String,
+    pub years: i64,
+}
+
+/// `POST /v1/entitlements/{id}/install`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InstallRequest {
+    /// PKCS#10 request: PEM text, or base64 of the DER.
+    pub csr: String,
+}
+
+/// `POST /v1/certificates/{serial}/report-lost` (挂失), after a fresh SMS code.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportLost {
+    pub code: String,
+}
+
+impl std::fmt::Debug for ReportLost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReportLost").finish_non_exhaustive()
+    }
+}
+
+/// The routes of the phone's API, written once for the service's router and the clients.
+/// Templates use the router's `{name}` form; [`fill`](routes::fill) puts a value in.
+pub mod routes {
+    pub const SMS_CODE: &str = "/v1/auth/sms-code";
+    pub const LOGIN: &str = "/v1/auth/login";
+    pub const LOGOUT: &str = "/v1/auth/logout";
+    pub const ME: &str = "/v1/me";
+    pub const ME_PLATFORM: &str = "/v1/me/platform";
+    pub const PLATFORMS: &str = "/v1/platforms";
+    pub const DEV_SMS_OUTBOX: &str = "/v1/dev/sms-outbox";
+    pub const IDENTITY: &str = "/v1/identity";
+    pub const IDENTITY_VERIFY: &str = "/v1/identity/verify";
+    pub const CATALOG: &str = "/v1/catalog";
+    pub const ORDERS: &str = "/v1/orders";
+    pub const ORDER: &str = "/v1/orders/{id}";
+    pub const ORDER_PAY: &str = "/v1/orders/{id}/pay";
+    pub const ORDER_CANCEL: &str = "/v1/orders/{id}/cancel";
+    pub const PAYMENT_NOTIFY: &str = "/v1/payments/notify/{gateway}";
+    pub const ENTITLEMENTS: &str = "/v1/entitlements";
+    pub const ENTITLEMENT_INSTALL: &str = "/v1/entitlements/{id}/install";
+    pub const CERTIFICATES: &str = "/v1/certificates";
+    pub const CERTIFICATE_REPORT_LOST: &str = "/v1/certificates/{serial}/report-lost";
+
+    /// Puts `value` (percent-encoded) in place of the template's first `{…}`.
+    pub fn fill(template: &str, value: &str) -> String {
+        let (Some(open), Some(close)) = (template.find('{'), template.find('}')) else {
+            return template.to_string();
+        };
+        let mut out = String::with_capacity(template.len() + value.len());
+        out.push_str(&template[..open]);
+        for b in value.bytes() {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+                out.push(char::from(b));
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+        out.push_str(&template[close + 1..]);
+        out
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn fill_encodes_the_value() {
+            assert_eq!(
+                super::fill(super::ORDER_PAY, "01J/x y"),
+                "/v1/orders/01J%2Fx%20y/pay"
+            );
+            assert_eq!(super::fill(super::ME, "x"), "/v1/me");
+        }
+    }
+}

@@ -64,6 +64,17 @@ session-bad-answer = The answer is invalid
 session-declined = The user declined on the phone
 session-internal = Internal error; please retry later
 err-platform-unauthorized = The platform API key is invalid or revoked
+err-forbidden = Access denied
+err-method-not-allowed = This method is not allowed here
+err-uri-too-long = The request address is too long
+err-request-timeout = The request took too long; please retry
+err-idempotency-key-reused = This Idempotency-Key was already used for a different request
+err-unknown-certificate = No such certificate among yours
+order-status-pending-review = Under review
+order-status-awaiting-payment = Awaiting payment
+order-status-completed = Completed
+order-status-rejected = Rejected
+order-status-cancelled = Cancelled
 
 ## Scan sessions: bid recipients and scan limits
 session-not-bid-recipient = This bid is sealed to a certificate this account does not hold; it cannot be opened from this account

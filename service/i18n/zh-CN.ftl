@@ -64,6 +64,17 @@ session-bad-answer = 应答数据无效
 session-declined = 用户已在手机上拒绝
 session-internal = 服务内部错误，请稍后重试
 err-platform-unauthorized = 平台 API 密钥无效或已停用
+err-forbidden = 无权访问
+err-method-not-allowed = 不支持该请求方法
+err-uri-too-long = 请求地址过长
+err-request-timeout = 请求超时，请重试
+err-idempotency-key-reused = 该幂等键已用于另一内容不同的请求
+err-unknown-certificate = 没有这张证书，或它不归您持有
+order-status-pending-review = 待审核
+order-status-awaiting-payment = 待支付
+order-status-completed = 已完成
+order-status-rejected = 未通过
+order-status-cancelled = 已取消
 
 ## Scan sessions: bid recipients and scan limits (扫码业务：开标解密人与扫码频率)
 session-not-bid-recipient = 该投标文件不是加密给本账号持有的证书，不能由本账号开标解密

@@ -17,13 +17,19 @@ use zeroize::Zeroizing;
 pub use mcert_core::wire::{Account, LoginSession, Platform};
 
 use crate::audit;
-use crate::sms::{SmsError, SmsProvider, login_code_text};
-use crate::store::{Store, StoreError};
+use crate::authz::OwnAccount;
+use crate::limits::{self, Limit, RetryAfter};
+use crate::outbox::{JobKind, Outbox, OutboxError};
+use crate::sms::{SmsError, login_code_text};
+use crate::store::{Store, StoreError, Tx};
 
 pub const CODE_TTL: Duration = Duration::from_secs(5 * 60);
 pub const RESEND_COOLDOWN: Duration = Duration::from_secs(60);
 pub const PHONE_CODES_PER_HOUR: i64 = 5;
-pub const IP_CODES_PER_HOUR: i64 = 20;
+/// Codes asked from one address per hour.
+pub const IP_CODES: Limit = Limit::per_hour(20);
+/// Login tries from one address per hour (an office behind one NAT logs in many people).
+pub const IP_LOGINS: Limit = Limit::per_hour(120);
 /// Wrong codes per phone within [`LOCK_WINDOW`] that lock it.
 pub const LOCK_AFTER_FAILURES: i64 = 10;
 pub const LOCK_WINDOW: Duration = Duration::from_secs(30 * 60);
@@ -56,6 +62,8 @@ pub enum AuthError {
     Sms(#[from] SmsError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Outbox(#[from] OutboxError),
     #[error("random number generator failed")]
     Rng,
 }
@@ -72,19 +80,51 @@ pub struct Accounts {
     store: Store,
     clock: Arc<dyn Clock>,
     code_key: Arc<Zeroizing<[u8; 32]>>,
-    sms: Arc<dyn SmsProvider>,
+    outbox: Outbox,
 }
 
 impl std::fmt::Debug for Accounts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Accounts")
-            .field("sms", &self.sms)
-            .finish_non_exhaustive()
+        f.debug_struct("Accounts").finish_non_exhaustive()
     }
 }
 
 fn seconds_until(now: i64, at: i64) -> u64 {
     u64::try_from((at - now).max(0)).unwrap_or(0).div_ceil(1000)
+}
+
+/// Uses a matched code: single use, even against a concurrent request with the same code; the
+/// right try does not count as a failure.
+async fn consume_code(tx: &mut Tx, code_id: &str, now: i64) -> Result<(), AuthError> {
+    let used = sqlx::query(
+        "UPDATE sms_codes SET used_at = $1, failures = failures - 1 WHERE id = $2 AND used_at IS NULL",
+    )
+    .bind(now)
+    .bind(code_id)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if used != 1 {
+        return Err(AuthError::NoValidCode);
+    }
+    Ok(())
+}
+
+/// Wrong codes for `phone` within the lock window: `Some(seconds)` when it is locked.
+async fn lock_remaining(tx: &mut Tx, phone: &str, now: i64) -> Result<Option<u64>, AuthError> {
+    let window = i64::try_from(LOCK_WINDOW.as_millis()).unwrap_or(i64::MAX / 4);
+    let (failures, last): (i64, i64) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(failures), 0) AS BIGINT), COALESCE(MAX(created_at), 0) FROM sms_codes
+         WHERE phone = $1 AND created_at > $2",
+    )
+    .bind(phone)
+    .bind(now - window)
+    .fetch_one(&mut **tx)
+    .await?;
+    if failures >= LOCK_AFTER_FAILURES {
+        return Ok(Some(seconds_until(now, last + window).max(1)));
+    }
+    Ok(None)
 }
 
 impl Accounts {
@@ -93,13 +133,13 @@ impl Accounts {
         store: Store,
         clock: Arc<dyn Clock>,
         code_key: Zeroizing<[u8; 32]>,
-        sms: Arc<dyn SmsProvider>,
+        outbox: Outbox,
     ) -> Self {
         Accounts {
             store,
             clock,
             code_key: Arc::new(code_key),
-            sms,
+            outbox,
         }
     }
 
@@ -110,49 +150,30 @@ impl Accounts {
         ))
     }
 
-    async fn lock_remaining(&self, phone: &str, now: i64) -> Result<Option<u64>, AuthError> {
-        let window_start = now - i64::try_from(LOCK_WINDOW.as_millis()).unwrap_or(i64::MAX);
-        let row = sqlx::query(
-            "SELECT CAST(COALESCE(SUM(failures), 0) AS BIGINT), COALESCE(MAX(created_at), 0) FROM sms_codes
-             WHERE phone = $1 AND created_at > $2",
-        )
-        .bind(phone)
-        .bind(window_start)
-        .fetch_one(self.store.pool())
-        .await?;
-        let failures: i64 = row.try_get(0)?;
-        let last: i64 = row.try_get(1)?;
-        if failures >= LOCK_AFTER_FAILURES {
-            let until = last + i64::try_from(LOCK_WINDOW.as_millis()).unwrap_or(0);
-            return Ok(Some(seconds_until(now, until).max(1)));
-        }
-        Ok(None)
-    }
-
-    /// Sends a login code to `phone`, asked from `ip`.
+    /// Sends a login code to `phone`, asked from `ip`. The checks and the new code are one unit
+    /// of work holding the phone's and the address's rate locks, so concurrent requests are
+    /// counted one after another; the text is an outbox job of the same unit of work.
     pub async fn send_code(&self, phone: &str, ip: &str) -> Result<(), AuthError> {
         if !validate::is_mobile(phone) {
             return Err(AuthError::BadPhone);
         }
         let now_t = self.clock.now();
         let now = unix_millis(now_t);
-        if let Some(secs) = self.lock_remaining(phone, now).await? {
+        let mut tx = self.store.begin().await?;
+        // Always phone before address: two requests never wait on each other in a cycle.
+        limits::lock(&mut tx, &format!("sms-phone:{phone}")).await?;
+        if let Some(secs) = lock_remaining(&mut tx, phone, now).await? {
             return Err(AuthError::Locked(secs));
         }
         let hour_ago = now - HOUR_MS;
-        let phone_row = sqlx::query(
+        let (count, last, first): (i64, i64, i64) = sqlx::query_as(
             "SELECT COUNT(*), COALESCE(MAX(created_at), 0), COALESCE(MIN(created_at), 0) FROM sms_codes
              WHERE phone = $1 AND created_at > $2",
         )
         .bind(phone)
         .bind(hour_ago)
-        .fetch_one(self.store.pool())
+        .fetch_one(&mut *tx)
         .await?;
-        let (count, last, first): (i64, i64, i64) = (
-            phone_row.try_get(0)?,
-            phone_row.try_get(1)?,
-            phone_row.try_get(2)?,
-        );
         let cooldown_end = last + i64::try_from(RESEND_COOLDOWN.as_millis()).unwrap_or(0);
         if count > 0 && now < cooldown_end {
             return Err(AuthError::Cooldown(seconds_until(now, cooldown_end)));
@@ -160,16 +181,10 @@ impl Accounts {
         if count >= PHONE_CODES_PER_HOUR {
             return Err(AuthError::PhoneLimit(seconds_until(now, first + HOUR_MS)));
         }
-        let ip_row = sqlx::query(
-            "SELECT COUNT(*), COALESCE(MIN(created_at), 0) FROM sms_codes WHERE ip = $1 AND created_at > $2",
-        )
-        .bind(ip)
-        .bind(hour_ago)
-        .fetch_one(self.store.pool())
-        .await?;
-        let (ip_count, ip_first): (i64, i64) = (ip_row.try_get(0)?, ip_row.try_get(1)?);
-        if ip_count >= IP_CODES_PER_HOUR {
-            return Err(AuthError::IpLimit(seconds_until(now, ip_first + HOUR_MS)));
+        if let Err(RetryAfter(secs)) =
+            limits::take(&mut tx, &format!("sms-ip:{ip}"), IP_CODES, now).await?
+        {
+            return Err(AuthError::IpLimit(secs));
         }
 
         let mut raw = [0u8; 4];
@@ -186,63 +201,99 @@ impl Accounts {
         .bind(self.code_mac(phone, &code))
         .bind(now)
         .bind(now + i64::try_from(CODE_TTL.as_millis()).unwrap_or(0))
-        .execute(self.store.pool())
+        .execute(&mut *tx)
         .await?;
-        self.sms
-            .send(phone, &login_code_text(&code, CODE_TTL.as_secs() / 60))
+        let text = Zeroizing::new(login_code_text(&code, CODE_TTL.as_secs() / 60));
+        // A text that arrives after its code expired is of no use: the job's deadline.
+        let job = self
+            .outbox
+            .enqueue(
+                &mut tx,
+                JobKind::Sms,
+                &json!({"phone": phone, "text": *text}),
+                Some(CODE_TTL),
+            )
             .await?;
+        tx.commit().await?;
+        self.outbox.deliver_now(&job).await;
         Ok(())
     }
 
-    /// Logs in with a code; registers the phone on first login.
-    pub async fn login(&self, phone: &str, code: &str) -> Result<LoginSession, AuthError> {
-        if !validate::is_mobile(phone) {
-            return Err(AuthError::BadPhone);
+    /// Claims one try of the newest code sent to `phone` and compares it. Each try is counted
+    /// against the code before anything is compared, so concurrent guesses cannot outrun the
+    /// limit. On a match, returns the code's id, still to be consumed by [`consume_code`].
+    async fn try_code(
+        &self,
+        phone: &str,
+        code: &str,
+        ip: &str,
+        now: i64,
+    ) -> Result<String, AuthError> {
+        let mut tx = self.store.begin().await?;
+        if let Err(RetryAfter(secs)) =
+            limits::take(&mut tx, &format!("login-ip:{ip}"), IP_LOGINS, now).await?
+        {
+            return Err(AuthError::IpLimit(secs));
         }
-        let now_t = self.clock.now();
-        let now = unix_millis(now_t);
-        if let Some(secs) = self.lock_remaining(phone, now).await? {
+        if let Some(secs) = lock_remaining(&mut tx, phone, now).await? {
+            tx.commit().await?;
             return Err(AuthError::Locked(secs));
         }
-        let row = sqlx::query(
-            "SELECT id, code_mac, failures FROM sms_codes
+        let newest: Option<(String, String)> = sqlx::query_as(
+            "SELECT id, code_mac FROM sms_codes
              WHERE phone = $1 AND used_at IS NULL AND expires_at > $2 AND failures < $3
              ORDER BY created_at DESC LIMIT 1",
         )
         .bind(phone)
         .bind(now)
         .bind(CODE_MAX_FAILURES)
-        .fetch_optional(self.store.pool())
-        .await?
-        .ok_or(AuthError::NoValidCode)?;
-        let (code_id, stored, failures): (String, String, i64) =
-            (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((code_id, stored)) = newest else {
+            tx.commit().await?;
+            return Err(AuthError::NoValidCode);
+        };
+        // The claim: one try of this code, counted before anything is compared.
+        let claimed: Option<i64> = sqlx::query_scalar(
+            "UPDATE sms_codes SET failures = failures + 1
+             WHERE id = $1 AND used_at IS NULL AND failures < $2 RETURNING failures",
+        )
+        .bind(&code_id)
+        .bind(CODE_MAX_FAILURES)
+        .fetch_optional(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        let Some(tries) = claimed else {
+            return Err(AuthError::NoValidCode);
+        };
         let well_formed = code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit());
         if !well_formed || !hash::ct_eq(self.code_mac(phone, code).as_bytes(), stored.as_bytes()) {
-            sqlx::query("UPDATE sms_codes SET failures = failures + 1 WHERE id = $1")
-                .bind(&code_id)
-                .execute(self.store.pool())
-                .await?;
-            if let Some(secs) = self.lock_remaining(phone, now).await? {
+            let mut tx = self.store.begin().await?;
+            let locked = lock_remaining(&mut tx, phone, now).await?;
+            tx.commit().await?;
+            if let Some(secs) = locked {
                 return Err(AuthError::Locked(secs));
             }
-            return Err(AuthError::WrongCode(
-                (CODE_MAX_FAILURES - failures - 1).max(0),
-            ));
+            return Err(AuthError::WrongCode((CODE_MAX_FAILURES - tries).max(0)));
         }
+        Ok(code_id)
+    }
 
-        let mut tx = self.store.pool().begin().await?;
-        // Single use, even against a concurrent login with the same code.
-        let used =
-            sqlx::query("UPDATE sms_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
-                .bind(now)
-                .bind(&code_id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-        if used != 1 {
-            return Err(AuthError::NoValidCode);
+    /// Logs in with a code, asked from `ip`; registers the phone on first login.
+    pub async fn login(
+        &self,
+        phone: &str,
+        code: &str,
+        ip: &str,
+    ) -> Result<LoginSession, AuthError> {
+        if !validate::is_mobile(phone) {
+            return Err(AuthError::BadPhone);
         }
+        let now_t = self.clock.now();
+        let now = unix_millis(now_t);
+        let code_id = self.try_code(phone, code, ip, now).await?;
+        let mut tx = self.store.begin().await?;
+        consume_code(&mut tx, &code_id, now).await?;
         let new_id = mcert_core::id::ulid(now_t).map_err(|_| AuthError::Rng)?;
         let created = sqlx::query(
             "INSERT INTO accounts (id, phone, platform_id, locked_until, created_at)
@@ -333,20 +384,63 @@ impl Accounts {
         })
     }
 
-    /// Ends a session.
+    /// SMS re-authentication of a logged-in user before a grave act (reporting a certificate
+    /// lost): a fresh code sent to the account's phone, under the same limits as a login.
+    pub async fn reauthenticate(
+        &self,
+        owner: &OwnAccount,
+        code: &str,
+        ip: &str,
+    ) -> Result<(), AuthError> {
+        let phone: String = sqlx::query_scalar("SELECT phone FROM accounts WHERE id = $1")
+            .bind(owner.account_id())
+            .fetch_optional(self.store.pool())
+            .await?
+            .ok_or(AuthError::Unauthorized)?;
+        let now = unix_millis(self.clock.now());
+        let code_id = self.try_code(&phone, code, ip, now).await?;
+        let mut tx = self.store.begin().await?;
+        consume_code(&mut tx, &code_id, now).await?;
+        audit::append(
+            &mut tx,
+            self.store.engine(),
+            now,
+            &owner.actor().audit_name(),
+            "auth.reauthenticated",
+            owner.account_id(),
+            &json!({}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Ends a session (audited).
     pub async fn logout(&self, token: &str) -> Result<(), AuthError> {
         let now = unix_millis(self.clock.now());
-        let changed = sqlx::query(
-            "UPDATE auth_tokens SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL",
+        let mut tx = self.store.begin().await?;
+        let account: Option<String> = sqlx::query_scalar(
+            "UPDATE auth_tokens SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL
+             RETURNING account_id",
         )
         .bind(now)
         .bind(hex::encode(hash::sha256(token.as_bytes())))
-        .execute(self.store.pool())
-        .await?
-        .rows_affected();
-        if changed == 0 {
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(account_id) = account else {
             return Err(AuthError::Unauthorized);
-        }
+        };
+        audit::append(
+            &mut tx,
+            self.store.engine(),
+            now,
+            &format!("account:{account_id}"),
+            "auth.logout",
+            &account_id,
+            &json!({}),
+        )
+        .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -380,9 +474,10 @@ impl Accounts {
     /// The user picks the platform they work on.
     pub async fn choose_platform(
         &self,
-        account_id: &str,
+        owner: &OwnAccount,
         platform_id: &str,
     ) -> Result<(), AuthError> {
+        let account_id = owner.account_id();
         let exists = sqlx::query("SELECT 1 FROM platforms WHERE id = $1 AND active = 1")
             .bind(platform_id)
             .fetch_optional(self.store.pool())

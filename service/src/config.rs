@@ -48,6 +48,12 @@ pub struct ServiceConfig {
     /// The operator's catalogue (`[[products]]` tables); applied at start. When absent, a new
     /// service starts with the default catalogue.
     pub products: Vec<ProductConfig>,
+    /// Reverse proxies (addresses or CIDR blocks) whose `X-Forwarded-For` is believed; a
+    /// request from anywhere else is counted by its own address.
+    pub trusted_proxies: Vec<String>,
+    /// Bearer token that `/metrics` asks for (or `MCERT_METRICS_TOKEN`); without one, `/metrics`
+    /// answers only on the loopback interface.
+    pub metrics_token: Option<Secret>,
 }
 
 /// One product of the catalogue, as the operator configures it.
@@ -90,6 +96,8 @@ impl Default for ServiceConfig {
             payment_webhook_url: None,
             payment_webhook_secret: None,
             products: Vec::new(),
+            trusted_proxies: Vec::new(),
+            metrics_token: None,
         }
     }
 }
@@ -167,10 +175,19 @@ impl ServiceConfig {
                 "MCERT_PAYMENT_WEBHOOK_SECRET",
                 &mut self.payment_webhook_secret,
             ),
+            ("MCERT_METRICS_TOKEN", &mut self.metrics_token),
         ] {
             if let Some(v) = get(key) {
                 *slot = Some(Secret(v));
             }
+        }
+        if let Some(v) = get("MCERT_TRUSTED_PROXIES") {
+            self.trusted_proxies = v
+                .split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(String::from)
+                .collect();
         }
         if let Some(v) = get("MCERT_LOG_JSON") {
             self.log_json = flag(&v).ok_or(ConfigError::Env("MCERT_LOG_JSON", v))?;

@@ -18,6 +18,7 @@ use zeroize::Zeroizing;
 pub use mcert_core::wire::{Method, VerificationRequest, VerifiedIdentity};
 
 use crate::audit;
+use crate::authz::OwnAccount;
 use crate::store::{Store, StoreError};
 use crate::webhook::SignedWebhook;
 
@@ -235,9 +236,10 @@ impl Identities {
     /// Checks the request's form, asks the provider, and records the verified identity.
     pub async fn verify(
         &self,
-        account_id: &str,
+        owner: &OwnAccount,
         req: &VerificationRequest,
     ) -> Result<VerifiedIdentity, IdentityError> {
+        let account_id = owner.account_id();
         let name = req.name.trim();
         let chars = name.chars().count();
         if !(2..=30).contains(&chars) || name.chars().any(char::is_control) {
@@ -345,7 +347,8 @@ impl Identities {
     }
 
     /// The account's verified identity, if any.
-    pub async fn get(&self, account_id: &str) -> Result<Option<VerifiedIdentity>, IdentityError> {
+    pub async fn get(&self, owner: &OwnAccount) -> Result<Option<VerifiedIdentity>, IdentityError> {
+        let account_id = owner.account_id();
         let row = sqlx::query("SELECT name, id_number_masked, method, verified_at FROM identities WHERE account_id = $1")
             .bind(account_id)
             .fetch_optional(self.store.pool())
@@ -364,5 +367,21 @@ impl Identities {
                 row.try_get(3)?,
             )),
         }))
+    }
+
+    /// The verified name and (opened) ID number of an account, for a certificate's subject.
+    pub async fn person(
+        &self,
+        account_id: &str,
+    ) -> Result<Option<(String, Zeroizing<String>)>, IdentityError> {
+        let row: Option<(String, Vec<u8>)> =
+            sqlx::query_as("SELECT name, id_number_sealed FROM identities WHERE account_id = $1")
+                .bind(account_id)
+                .fetch_optional(self.store.pool())
+                .await?;
+        let Some((name, sealed)) = row else {
+            return Ok(None);
+        };
+        Ok(Some((name, self.open(account_id, &sealed)?)))
     }
 }

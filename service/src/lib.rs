@@ -5,13 +5,15 @@
 pub mod accounts;
 pub mod audit;
 pub mod authority;
+pub mod authz;
+pub mod billing;
 pub mod config;
 pub mod http;
 pub mod i18n;
 pub mod identity;
-pub mod orders;
+pub mod limits;
+pub mod outbox;
 pub mod platforms;
-pub mod ratelimit;
 pub mod rp_client;
 pub mod rp_demo;
 pub mod server;

@@ -9,16 +9,18 @@ use mcert_core::clock::{Clock, SystemClock};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use zeroize::Zeroizing;
 
 use crate::accounts::Accounts;
 use crate::authority::{Authority, AuthorityConfig, AuthorityError, OperatorKey};
+use crate::billing::{DevGateway, Gateway, Orders, Product, WebhookGateway};
 use crate::config::ServiceConfig;
 use crate::http::{AppState, Metrics, router};
 use crate::identity::{DevIdentityProvider, Identities, IdentityProvider, WebhookIdentityProvider};
-use crate::orders::{DevGateway, Gateway, Orders, Product, WebhookGateway};
+use crate::outbox::{JobKind, Outbox};
 use crate::platforms::{Platforms, Registration};
 use crate::sessions::Sessions;
-use crate::sms::{DevOutbox, SmsProvider, WebhookSms};
+use crate::sms::{DevOutbox, SmsJobs, SmsProvider, WebhookSms};
 use crate::store::{Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -46,7 +48,7 @@ pub enum ServiceError {
     #[error("product {0}: prices and certificate counts cannot be negative")]
     BadProduct(String),
     #[error(transparent)]
-    Orders(#[from] crate::orders::OrderError),
+    Orders(#[from] crate::billing::OrderError),
     #[error("SMS provider: {0}")]
     Sms(#[from] crate::sms::SmsError),
     #[error(transparent)]
@@ -57,6 +59,8 @@ pub enum ServiceError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Platforms(#[from] crate::platforms::PlatformError),
+    #[error("trusted_proxies: {0:?} is not an address or CIDR block")]
+    BadProxy(String),
     #[error("cannot listen on {0}: {1}")]
     Listen(SocketAddr, std::io::Error),
     #[error("server: {0}")]
@@ -223,6 +227,8 @@ pub async fn start_with_clock(
     let addr = listener
         .local_addr()
         .map_err(|e| ServiceError::Listen(config.listen, e))?;
+    let trusted_proxies = crate::http::client_ip::parse_trusted(&config.trusted_proxies)
+        .map_err(ServiceError::BadProxy)?;
     let store = Store::connect(&config.database_url()).await?;
     let authority = Authority::open(
         store.clone(),
@@ -272,11 +278,17 @@ pub async fn start_with_clock(
         operator_key.derive("identity number seal"),
         operator_key.derive("identity number lookup"),
     );
+    let outbox = Outbox::new(
+        store.clone(),
+        clock.clone(),
+        operator_key.derive("outbox payload seal"),
+    );
+    outbox.register(JobKind::Sms, Arc::new(SmsJobs(sms)));
     let accounts = Accounts::new(
         store.clone(),
         clock.clone(),
         operator_key.derive("sms code mac"),
-        sms,
+        outbox.clone(),
     );
     if config.dev {
         for (id, name) in DEV_PLATFORMS {
@@ -355,16 +367,34 @@ pub async fn start_with_clock(
         sessions,
         metrics: Arc::new(Metrics::default()),
         dev_outbox,
+        outbox: outbox.clone(),
+        trusted_proxies: Arc::new(trusted_proxies),
+        metrics_token: config
+            .metrics_token
+            .as_ref()
+            .map(|t| Arc::new(Zeroizing::new(t.0.clone()))),
     };
     let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let (tx, rx) = oneshot::channel::<()>();
+    let (worker_stop, worker_stopped) = oneshot::channel::<()>();
+    let worker = tokio::spawn(async move {
+        outbox
+            .work(async {
+                let _ = worker_stopped.await;
+            })
+            .await;
+    });
     let task = tokio::spawn(async move {
-        axum::serve(listener, app)
+        let served = axum::serve(listener, app)
             .with_graceful_shutdown(async {
                 let _ = rx.await;
             })
             .await
-            .map_err(ServiceError::Serve)
+            .map_err(ServiceError::Serve);
+        // Requests in flight are done: nothing new will be enqueued by this process.
+        let _ = worker_stop.send(());
+        let _ = worker.await;
+        served
     });
     Ok(Running {
         addr,

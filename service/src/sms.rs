@@ -103,3 +103,27 @@ impl SmsProvider for WebhookSms {
             .map_err(SmsError::Gateway)
     }
 }
+
+/// Delivers the outbox's SMS jobs (`{"phone": …, "text": …}`) through a provider.
+#[derive(Debug, Clone)]
+pub struct SmsJobs(pub Arc<dyn SmsProvider>);
+
+#[async_trait::async_trait]
+impl crate::outbox::JobHandler for SmsJobs {
+    async fn deliver(
+        &self,
+        payload: &serde_json::Value,
+    ) -> Result<(), crate::outbox::DeliveryError> {
+        use crate::outbox::DeliveryError;
+        let (Some(phone), Some(text)) = (payload["phone"].as_str(), payload["text"].as_str())
+        else {
+            return Err(DeliveryError::Permanent(
+                "SMS job without phone or text".into(),
+            ));
+        };
+        self.0
+            .send(phone, text)
+            .await
+            .map_err(|e| DeliveryError::Retry(e.to_string()))
+    }
+}

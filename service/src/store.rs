@@ -5,7 +5,11 @@
 use std::str::FromStr;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, ConnectOptions};
+use sqlx::{Any, AnyPool, ConnectOptions, Transaction};
+
+/// One unit of work: a workflow opens it with [`Store::begin`], threads it through every
+/// repository it touches, the audit append and the outbox, and commits once.
+pub type Tx = Transaction<'static, Any>;
 
 /// Which database engine a store runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,6 +85,11 @@ impl Store {
     /// The SQLite URL of the embedded store under a data directory.
     pub fn sqlite_url(data_dir: &std::path::Path) -> String {
         format!("sqlite://{}?mode=rwc", data_dir.join("mcert.db").display())
+    }
+
+    /// Opens a unit of work.
+    pub async fn begin(&self) -> Result<Tx, StoreError> {
+        Ok(self.pool.begin().await?)
     }
 
     pub fn pool(&self) -> &AnyPool {

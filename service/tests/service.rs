@@ -602,8 +602,12 @@ mod http {
 }
 
 mod login {
+    mod limits;
+    mod outbox;
+    mod report_lost;
     mod scan;
     mod scan_guards;
+    mod schema;
 
     use super::*;
     use mcert_core::clock::ManualClock;
@@ -620,14 +624,20 @@ mod login {
 
     impl Service {
         async fn start(url: &str) -> Service {
+            Self::start_with(url, |_| {}).await
+        }
+
+        /// A development service with some configuration changed.
+        async fn start_with(url: &str, change: impl FnOnce(&mut ServiceConfig)) -> Service {
             let clock = Arc::new(ManualClock::new(std::time::SystemTime::now()));
-            let config = ServiceConfig {
+            let mut config = ServiceConfig {
                 listen: "127.0.0.1:0".parse().expect("addr"),
                 data_dir: std::env::temp_dir().join(format!("mcert-login-{}", random_suffix())),
                 database_url: Some(url.to_string()),
                 dev: true,
                 ..Default::default()
             };
+            change(&mut config);
             let running = server::start_with_clock(
                 &config,
                 &OperatorKey::generate().expect("key"),

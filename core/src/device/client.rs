@@ -9,6 +9,9 @@ pub use crate::wire::{
     Order, Platform, Product, ScanRequest, ScannedSession, SessionStatus, UsagePage,
     VerificationRequest as IdentityRequest, VerifiedIdentity as Identity,
 };
+use crate::wire::{
+    ChoosePlatform, InstallRequest, LoginRequest, NewOrder, ReportLost, SmsCodeRequest, routes,
+};
 
 /// What went wrong talking to the service.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -51,9 +54,17 @@ impl std::fmt::Debug for ServiceClient {
 }
 
 impl ServiceClient {
+    /// A client of the service at `base_url`. TLS trusts the bundled Mozilla root set only:
+    /// the platform verifier that reqwest would use otherwise needs JNI initialisation on
+    /// Android (and panics without it), and the phone should not depend on what the handset
+    /// vendor put in its trust store anyway.
     pub fn new(base_url: &str) -> Result<Self, ClientError> {
+        let roots = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+            .iter()
+            .filter_map(|der| reqwest::Certificate::from_der(der.as_ref()).ok());
         let http = reqwest::Client::builder()
             .timeout(std::time::Duration::from_secs(30))
+            .tls_certs_only(roots)
             .build()
             .map_err(|e| ClientError::Network(e.to_string()))?;
         Ok(ServiceClient {
@@ -120,8 +131,10 @@ impl ServiceClient {
         let _: Value = self
             .call(
                 reqwest::Method::POST,
-                "/v1/auth/sms-code",
-                Some(json!({"phone": phone})),
+                routes::SMS_CODE,
+                Some(body(&SmsCodeRequest {
+                    phone: phone.to_string(),
+                })?),
                 false,
                 None,
             )
@@ -134,8 +147,11 @@ impl ServiceClient {
         let session: LoginSession = self
             .call(
                 reqwest::Method::POST,
-                "/v1/auth/login",
-                Some(json!({"phone": phone, "code": code})),
+                routes::LOGIN,
+                Some(body(&LoginRequest {
+                    phone: phone.to_string(),
+                    code: code.to_string(),
+                })?),
                 false,
                 None,
             )
@@ -148,7 +164,7 @@ impl ServiceClient {
         let _: Value = self
             .call(
                 reqwest::Method::POST,
-                "/v1/auth/logout",
+                routes::LOGOUT,
                 Some(json!({})),
                 true,
                 None,
@@ -159,13 +175,13 @@ impl ServiceClient {
     }
 
     pub async fn me(&self) -> Result<Account, ClientError> {
-        self.call(reqwest::Method::GET, "/v1/me", None, true, None)
+        self.call(reqwest::Method::GET, routes::ME, None, true, None)
             .await
     }
 
     pub async fn platforms(&self) -> Result<Vec<Platform>, ClientError> {
         let items: Items<Platform> = self
-            .call(reqwest::Method::GET, "/v1/platforms", None, false, None)
+            .call(reqwest::Method::GET, routes::PLATFORMS, None, false, None)
             .await?;
         Ok(items.items)
     }
@@ -173,8 +189,10 @@ impl ServiceClient {
     pub async fn choose_platform(&self, platform_id: &str) -> Result<Account, ClientError> {
         self.call(
             reqwest::Method::PUT,
-            "/v1/me/platform",
-            Some(json!({"platform_id": platform_id})),
+            routes::ME_PLATFORM,
+            Some(body(&ChoosePlatform {
+                platform_id: platform_id.to_string(),
+            })?),
             true,
             None,
         )
@@ -188,7 +206,7 @@ impl ServiceClient {
         let body = serde_json::to_value(request).map_err(|e| ClientError::Decode(e.to_string()))?;
         self.call(
             reqwest::Method::POST,
-            "/v1/identity/verify",
+            routes::IDENTITY_VERIFY,
             Some(body),
             true,
             None,
@@ -198,7 +216,7 @@ impl ServiceClient {
 
     pub async fn identity(&self) -> Result<Option<Identity>, ClientError> {
         let v: Value = self
-            .call(reqwest::Method::GET, "/v1/identity", None, true, None)
+            .call(reqwest::Method::GET, routes::IDENTITY, None, true, None)
             .await?;
         serde_json::from_value(v["identity"].clone())
             .map_err(|e| ClientError::Decode(e.to_string()))
@@ -206,7 +224,7 @@ impl ServiceClient {
 
     pub async fn catalogue(&self) -> Result<Vec<Product>, ClientError> {
         let items: Items<Product> = self
-            .call(reqwest::Method::GET, "/v1/catalog", None, false, None)
+            .call(reqwest::Method::GET, routes::CATALOG, None, false, None)
             .await?;
         Ok(items.items)
     }
@@ -220,8 +238,11 @@ impl ServiceClient {
     ) -> Result<Order, ClientError> {
         self.call(
             reqwest::Method::POST,
-            "/v1/orders",
-            Some(json!({"product_id": product_id, "years": years})),
+            routes::ORDERS,
+            Some(body(&NewOrder {
+                product_id: product_id.to_string(),
+                years,
+            })?),
             true,
             Some(idempotency_key),
         )
@@ -230,7 +251,7 @@ impl ServiceClient {
 
     pub async fn orders(&self) -> Result<Vec<Order>, ClientError> {
         let items: Items<Order> = self
-            .call(reqwest::Method::GET, "/v1/orders", None, true, None)
+            .call(reqwest::Method::GET, routes::ORDERS, None, true, None)
             .await?;
         Ok(items.items)
     }
@@ -238,7 +259,7 @@ impl ServiceClient {
     pub async fn order(&self, order_id: &str) -> Result<Order, ClientError> {
         self.call(
             reqwest::Method::GET,
-            &format!("/v1/orders/{order_id}"),
+            &routes::fill(routes::ORDER, order_id),
             None,
             true,
             None,
@@ -251,7 +272,7 @@ impl ServiceClient {
         let v: Value = self
             .call(
                 reqwest::Method::POST,
-                &format!("/v1/orders/{order_id}/pay"),
+                &routes::fill(routes::ORDER_PAY, order_id),
                 Some(json!({})),
                 true,
                 None,
@@ -262,7 +283,7 @@ impl ServiceClient {
 
     pub async fn entitlements(&self) -> Result<Vec<Entitlement>, ClientError> {
         let items: Items<Entitlement> = self
-            .call(reqwest::Method::GET, "/v1/entitlements", None, true, None)
+            .call(reqwest::Method::GET, routes::ENTITLEMENTS, None, true, None)
             .await?;
         Ok(items.items)
     }
@@ -275,17 +296,36 @@ impl ServiceClient {
         use base64ct::Encoding;
         self.call(
             reqwest::Method::POST,
-            &format!("/v1/entitlements/{entitlement_id}/install"),
-            Some(json!({"csr": base64ct::Base64::encode_string(csr_der)})),
+            &routes::fill(routes::ENTITLEMENT_INSTALL, entitlement_id),
+            Some(body(&InstallRequest {
+                csr: base64ct::Base64::encode_string(csr_der),
+            })?),
             true,
             None,
         )
         .await
     }
 
+    /// 挂失: reports a certificate of this account lost, with a fresh SMS code sent to the
+    /// account's phone (ask one with [`request_code`](Self::request_code)). Revoked at once.
+    pub async fn report_lost(&self, serial: &str, code: &str) -> Result<(), ClientError> {
+        let _: Value = self
+            .call(
+                reqwest::Method::POST,
+                &routes::fill(routes::CERTIFICATE_REPORT_LOST, serial),
+                Some(body(&ReportLost {
+                    code: code.to_string(),
+                })?),
+                true,
+                None,
+            )
+            .await?;
+        Ok(())
+    }
+
     pub async fn certificates(&self) -> Result<Vec<CertificateView>, ClientError> {
         let items: Items<CertificateView> = self
-            .call(reqwest::Method::GET, "/v1/certificates", None, true, None)
+            .call(reqwest::Method::GET, routes::CERTIFICATES, None, true, None)
             .await?;
         Ok(items.items)
     }
@@ -381,6 +421,11 @@ impl ServiceClient {
 }
 
 /// Percent-encodes everything but unreserved characters (RFC 3986 §2.3).
+/// A typed request body as JSON.
+fn body<T: serde::Serialize>(request: &T) -> Result<Value, ClientError> {
+    serde_json::to_value(request).map_err(|e| ClientError::Decode(e.to_string()))
+}
+
 fn path_segment(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {

@@ -4,6 +4,7 @@
 //! and the device id are kept in the device's home folder (owner-only files).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::client::{
@@ -16,6 +17,7 @@ use super::secret::SecretStore;
 use crate::crypto::name::SubjectName;
 use crate::crypto::{Algorithm, csr, x509};
 use crate::scan::{self, ScanError};
+use zeroize::Zeroizing;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DeviceError {
@@ -72,7 +74,7 @@ pub struct InstalledCertificate {
 #[derive(Debug)]
 pub struct Device {
     home: PathBuf,
-    keys: KeyStore,
+    keys: Arc<KeyStore>,
     client: ServiceClient,
     device_id: String,
 }
@@ -119,7 +121,7 @@ impl Device {
         let client = ServiceClient::new(server)?.with_token(token);
         Ok(Device {
             home: home.to_path_buf(),
-            keys,
+            keys: Arc::new(keys),
             client,
             device_id: device_id(home)?,
         })
@@ -127,6 +129,50 @@ impl Device {
 
     pub fn keys(&self) -> &KeyStore {
         &self.keys
+    }
+
+    /// Runs key-store work that derives a PIN key (Argon2id: 64 MiB, a fraction of a second
+    /// to seconds on a phone) on a blocking thread when a Tokio runtime is present, so the
+    /// async worker threads stay free.
+    async fn off_thread<T, F>(&self, work: F) -> Result<T, DeviceError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&KeyStore) -> Result<T, DeviceError> + Send + 'static,
+    {
+        let keys = Arc::clone(&self.keys);
+        match tokio::runtime::Handle::try_current() {
+            Ok(handle) => handle
+                .spawn_blocking(move || work(&keys))
+                .await
+                .map_err(|e| DeviceError::Io(format!("key store task: {e}")))?,
+            Err(_) => work(&keys),
+        }
+    }
+
+    /// 【修改证书密码】 off the async threads (two PIN key derivations).
+    pub async fn change_pin(
+        &self,
+        key_id: &str,
+        old_pin: &str,
+        new_pin: &str,
+    ) -> Result<(), DeviceError> {
+        let id = key_id.to_string();
+        let (old, new) = (
+            Zeroizing::new(old_pin.to_string()),
+            Zeroizing::new(new_pin.to_string()),
+        );
+        self.off_thread(move |k| Ok(k.change_pin(&id, &old, &new)?))
+            .await
+    }
+
+    /// [`KeyStore::unlock`] off the async threads.
+    async fn unlock(
+        &self,
+        key_id: &str,
+        pin: &str,
+    ) -> Result<crate::crypto::PrivateKey, DeviceError> {
+        let (id, pin) = (key_id.to_string(), Zeroizing::new(pin.to_string()));
+        self.off_thread(move |k| Ok(k.unlock(&id, &pin)?)).await
     }
 
     pub fn client(&self) -> &ServiceClient {
@@ -202,9 +248,13 @@ impl Device {
         algorithm: Algorithm,
         pin: &str,
     ) -> Result<InstalledCertificate, DeviceError> {
-        let info = self.keys.generate(algorithm, pin, entitlement_id)?;
+        let info = {
+            let (pin, label) = (Zeroizing::new(pin.to_string()), entitlement_id.to_string());
+            self.off_thread(move |k| Ok(k.generate(algorithm, &pin, &label)?))
+                .await?
+        };
         let result = async {
-            let key = self.keys.unlock(&info.id, pin)?;
+            let key = self.unlock(&info.id, pin).await?;
             let subject = SubjectName {
                 common_name: Some("mcert device".into()),
                 ..Default::default()
@@ -305,7 +355,7 @@ impl Device {
             .certificate_by_serial(&choice.serial)?
             .ok_or(DeviceError::NoEligibleCertificate)?;
         let certificate = x509::parse_certificate(&stored.der)?;
-        let key = self.keys.unlock(&choice.key_id, pin)?;
+        let key = self.unlock(&choice.key_id, pin).await?;
         let session = &pending.session;
         let reencrypted = match session.kind {
             crate::wire::SessionKind::Decrypt => {
@@ -320,7 +370,7 @@ impl Device {
                 Some(if sealed_to.key_id == choice.key_id {
                     scan::reencrypt_bid_key(session, &key)?
                 } else {
-                    let old = self.keys.unlock(&sealed_to.key_id, pin)?;
+                    let old = self.unlock(&sealed_to.key_id, pin).await?;
                     scan::reencrypt_bid_key(session, &old)?
                 })
             }

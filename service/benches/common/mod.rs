@@ -1,6 +1,7 @@
 //! What both benchmarks need before they measure: HTTP posts and a verified account.
 
-use mcert_service::orders::{Notification, Orders};
+use mcert_service::authz::{Actor, policy};
+use mcert_service::billing::{Notification, Orders};
 use serde_json::{Value, json};
 
 pub async fn post(http: &reqwest::Client, url: String, token: Option<&str>, body: Value) -> Value {
@@ -65,13 +66,14 @@ pub async fn verified_account(
 /// A paid personal-certificate order of `account`, paid directly as the gateway would (outside
 /// the timing); `n` makes the gateway transaction id unique.
 pub async fn paid_order(orders: &Orders, account: &str, n: usize) {
+    let owner = policy::own_account(&Actor::Account(account.to_string())).expect("grant");
     let order = orders
-        .create(account, "personal", 1, None)
+        .create(&owner, "personal", 1, None)
         .await
         .expect("order");
     orders
         .apply_payment(
-            "bench",
+            &policy::gateway(&Actor::Gateway("bench".into())).expect("grant"),
             &Notification {
                 order_id: order.id,
                 transaction_id: format!("bench-{n}"),

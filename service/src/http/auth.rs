@@ -1,17 +1,18 @@
 //! Login by SMS code, the current account, platforms, and the development SMS outbox.
 
-use std::net::SocketAddr;
-
 use axum::Json;
-use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
+use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
+use super::client_ip::ClientIp;
 use super::error::ApiError;
 use super::{ApiJson, AppState};
 use crate::accounts::{Account, AuthError};
+use crate::authz::{Actor, OwnAccount, policy};
+use mcert_core::wire::{ChoosePlatform, LoginRequest, SmsCodeRequest};
 
 impl From<AuthError> for ApiError {
     fn from(e: AuthError) -> Self {
@@ -81,6 +82,8 @@ impl From<AuthError> for ApiError {
 pub struct CurrentAccount {
     pub account: Account,
     pub token: String,
+    /// The policy's grant for the account's own data.
+    pub grant: OwnAccount,
 }
 
 impl FromRequestParts<AppState> for CurrentAccount {
@@ -99,24 +102,24 @@ impl FromRequestParts<AppState> for CurrentAccount {
             .trim()
             .to_string();
         let account = state.accounts.authenticate(&token).await?;
-        Ok(CurrentAccount { account, token })
+        let grant = policy::own_account(&Actor::Account(account.id.clone()))
+            .map_err(|_| ApiError::unauthorized())?;
+        Ok(CurrentAccount {
+            account,
+            token,
+            grant,
+        })
     }
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SmsCodeRequest {
-    phone: String,
 }
 
 pub async fn sms_code(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ip: ClientIp,
     ApiJson(req): ApiJson<SmsCodeRequest>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     state
         .accounts
-        .send_code(req.phone.trim(), &peer.ip().to_string())
+        .send_code(req.phone.trim(), &ip.to_string())
         .await?;
     Ok(Json(serde_json::json!({
         "expires_in": crate::accounts::CODE_TTL.as_secs(),
@@ -124,21 +127,15 @@ pub async fn sms_code(
     })))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LoginRequest {
-    phone: String,
-    code: String,
-}
-
 pub async fn login(
     State(state): State<AppState>,
+    ip: ClientIp,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Json<crate::accounts::LoginSession>, ApiError> {
     Ok(Json(
         state
             .accounts
-            .login(req.phone.trim(), req.code.trim())
+            .login(req.phone.trim(), req.code.trim(), &ip.to_string())
             .await?,
     ))
 }
@@ -161,12 +158,6 @@ pub async fn platforms(State(state): State<AppState>) -> Result<Json<serde_json:
     ))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ChoosePlatform {
-    platform_id: String,
-}
-
 pub async fn choose_platform(
     State(state): State<AppState>,
     me: CurrentAccount,
@@ -174,7 +165,7 @@ pub async fn choose_platform(
 ) -> Result<Json<Account>, ApiError> {
     state
         .accounts
-        .choose_platform(&me.account.id, &req.platform_id)
+        .choose_platform(&me.grant, &req.platform_id)
         .await?;
     Ok(Json(state.accounts.authenticate(&me.token).await?))
 }

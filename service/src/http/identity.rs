@@ -54,14 +54,14 @@ pub async fn verify(
     me: CurrentAccount,
     ApiJson(req): ApiJson<VerificationRequest>,
 ) -> Result<Json<VerifiedIdentity>, ApiError> {
-    Ok(Json(state.identities.verify(&me.account.id, &req).await?))
+    Ok(Json(state.identities.verify(&me.grant, &req).await?))
 }
 
 pub async fn get(
     State(state): State<AppState>,
     me: CurrentAccount,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let identity = state.identities.get(&me.account.id).await?;
+    let identity = state.identities.get(&me.grant).await?;
     Ok(Json(
         serde_json::json!({"verified": identity.is_some(), "identity": identity}),
     ))

@@ -4,9 +4,11 @@
 //! their own.
 
 pub mod auth;
+pub mod client_ip;
 pub mod error;
 pub mod identity;
 pub mod orders;
+pub mod refusals;
 pub mod sessions;
 
 use std::collections::BTreeMap;
@@ -21,18 +23,21 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use mcert_core::crypto::{Algorithm, x509};
+use mcert_core::wire::routes;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::accounts::Accounts;
 use crate::authority::Authority;
+use crate::billing::Orders;
 use crate::identity::Identities;
-use crate::orders::Orders;
+use crate::outbox::Outbox;
 use crate::sessions::Sessions;
 use crate::sms::DevOutbox;
 use crate::store::Store;
 use error::ApiError;
+use zeroize::Zeroizing;
 
 /// Largest request body accepted.
 pub const MAX_BODY: usize = 64 * 1024;
@@ -100,6 +105,12 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// The development SMS outbox (development mode only).
     pub dev_outbox: Option<DevOutbox>,
+    /// Durable side effects.
+    pub outbox: Outbox,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Arc<Vec<client_ip::Cidr>>,
+    /// What `/metrics` asks for; `None`: loopback clients only.
+    pub metrics_token: Option<Arc<Zeroizing<String>>>,
 }
 
 /// `Json` whose rejections (wrong content type, bad JSON, unknown fields) speak our error
@@ -164,33 +175,37 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/ca/{alg}/crl", get(crl))
         .route("/v1/ocsp", axum::routing::post(ocsp_post))
         .route("/v1/ocsp/{*request}", get(ocsp_get))
-        .route("/v1/auth/sms-code", axum::routing::post(auth::sms_code))
-        .route("/v1/auth/login", axum::routing::post(auth::login))
-        .route("/v1/auth/logout", axum::routing::post(auth::logout))
-        .route("/v1/me", get(auth::me))
-        .route("/v1/me/platform", axum::routing::put(auth::choose_platform))
-        .route("/v1/platforms", get(auth::platforms))
-        .route("/v1/dev/sms-outbox", get(auth::dev_outbox))
-        .route("/v1/identity", get(identity::get))
-        .route("/v1/identity/verify", axum::routing::post(identity::verify))
-        .route("/v1/catalog", get(orders::catalogue))
-        .route("/v1/orders", get(orders::list).post(orders::create))
-        .route("/v1/orders/{id}", get(orders::get))
-        .route("/v1/orders/{id}/pay", axum::routing::post(orders::pay))
+        .route(routes::SMS_CODE, axum::routing::post(auth::sms_code))
+        .route(routes::LOGIN, axum::routing::post(auth::login))
+        .route(routes::LOGOUT, axum::routing::post(auth::logout))
+        .route(routes::ME, get(auth::me))
         .route(
-            "/v1/orders/{id}/cancel",
-            axum::routing::post(orders::cancel),
+            routes::ME_PLATFORM,
+            axum::routing::put(auth::choose_platform),
         )
+        .route(routes::PLATFORMS, get(auth::platforms))
+        .route(routes::DEV_SMS_OUTBOX, get(auth::dev_outbox))
+        .route(routes::IDENTITY, get(identity::get))
         .route(
-            "/v1/payments/notify/{gateway}",
-            axum::routing::post(orders::notify),
+            routes::IDENTITY_VERIFY,
+            axum::routing::post(identity::verify),
         )
-        .route("/v1/entitlements", get(orders::entitlements))
+        .route(routes::CATALOG, get(orders::catalogue))
+        .route(routes::ORDERS, get(orders::list).post(orders::create))
+        .route(routes::ORDER, get(orders::get))
+        .route(routes::ORDER_PAY, axum::routing::post(orders::pay))
+        .route(routes::ORDER_CANCEL, axum::routing::post(orders::cancel))
+        .route(routes::PAYMENT_NOTIFY, axum::routing::post(orders::notify))
+        .route(routes::ENTITLEMENTS, get(orders::entitlements))
         .route(
-            "/v1/entitlements/{id}/install",
+            routes::ENTITLEMENT_INSTALL,
             axum::routing::post(orders::install),
         )
-        .route("/v1/certificates", get(orders::certificates))
+        .route(routes::CERTIFICATES, get(orders::certificates))
+        .route(
+            routes::CERTIFICATE_REPORT_LOST,
+            axum::routing::post(orders::report_lost),
+        )
         .route("/v1/rp/openapi.json", get(sessions::openapi))
         .route("/v1/rp/sessions", axum::routing::post(sessions::create))
         .route("/v1/rp/sessions/{id}", get(sessions::status))
@@ -212,6 +227,7 @@ pub fn router(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
+        .layer(middleware::from_fn(refusals::json_refusals))
         .layer(TraceLayer::new_for_http())
 }
 
@@ -223,11 +239,36 @@ async fn healthz(State(state): State<AppState>) -> Result<Json<serde_json::Value
     Ok(Json(serde_json::json!({"status": "ok"})))
 }
 
-async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
-    (
+/// The metrics are the operator's: with a configured token they need it as a bearer token,
+/// without one they are served to loopback clients only (a scraper on the same host).
+async fn metrics_text(
+    State(state): State<AppState>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let allowed = match &state.metrics_token {
+        Some(token) => headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .is_some_and(|given| {
+                mcert_core::crypto::hash::ct_eq(given.trim().as_bytes(), token.as_bytes())
+            }),
+        None => peer.ip().is_loopback(),
+    };
+    if !allowed {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "err-forbidden",
+            &[],
+        ));
+    }
+    Ok((
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         state.metrics.render(),
     )
+        .into_response())
 }
 
 fn algorithm(name: &str) -> Result<Algorithm, ApiError> {

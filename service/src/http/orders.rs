@@ -4,12 +4,14 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use serde::Deserialize;
 
 use super::auth::CurrentAccount;
+use super::client_ip::ClientIp;
 use super::error::ApiError;
 use super::{ApiJson, AppState};
-use crate::orders::{Installed, Order, OrderError};
+use crate::authz::{Actor, policy};
+use crate::billing::{Installed, Order, OrderError};
+use mcert_core::wire::{InstallRequest, NewOrder, ReportLost};
 
 impl From<OrderError> for ApiError {
     fn from(e: OrderError) -> Self {
@@ -21,6 +23,11 @@ impl From<OrderError> for ApiError {
                 "err-unknown-product",
             ),
             OrderError::BadPeriod => plain(StatusCode::BAD_REQUEST, "bad_period", "err-bad-period"),
+            OrderError::IdempotencyMismatch => plain(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "idempotency_key_reused",
+                "err-idempotency-key-reused",
+            ),
             OrderError::IdentityRequired => plain(
                 StatusCode::FORBIDDEN,
                 "identity_required",
@@ -53,6 +60,11 @@ impl From<OrderError> for ApiError {
             OrderError::AlreadyPaid => {
                 plain(StatusCode::CONFLICT, "already_paid", "err-already-paid")
             }
+            OrderError::UnknownCertificate => plain(
+                StatusCode::NOT_FOUND,
+                "unknown_certificate",
+                "err-unknown-certificate",
+            ),
             OrderError::UnknownEntitlement => plain(
                 StatusCode::NOT_FOUND,
                 "unknown_entitlement",
@@ -84,13 +96,6 @@ pub async fn catalogue(State(state): State<AppState>) -> Result<Json<serde_json:
     ))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NewOrder {
-    product_id: String,
-    years: i64,
-}
-
 pub async fn create(
     State(state): State<AppState>,
     me: CurrentAccount,
@@ -104,7 +109,7 @@ pub async fn create(
         .filter(|k| !k.is_empty() && k.len() <= 128);
     let order = state
         .orders
-        .create(&me.account.id, &req.product_id, req.years, key)
+        .create(&me.grant, &req.product_id, req.years, key)
         .await?;
     Ok((StatusCode::CREATED, Json(order)))
 }
@@ -114,7 +119,7 @@ pub async fn list(
     me: CurrentAccount,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     Ok(Json(
-        serde_json::json!({"items": state.orders.list(&me.account.id).await?}),
+        serde_json::json!({"items": state.orders.list(&me.grant).await?}),
     ))
 }
 
@@ -123,7 +128,7 @@ pub async fn get(
     me: CurrentAccount,
     Path(id): Path<String>,
 ) -> Result<Json<Order>, ApiError> {
-    Ok(Json(state.orders.order(&me.account.id, &id).await?))
+    Ok(Json(state.orders.order(&me.grant, &id).await?))
 }
 
 pub async fn pay(
@@ -131,7 +136,7 @@ pub async fn pay(
     me: CurrentAccount,
     Path(id): Path<String>,
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
-    let txn = state.orders.pay(&me.account.id, &id).await?;
+    let txn = state.orders.pay(&me.grant, &id).await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(serde_json::json!({"transaction_id": txn, "status": "pending"})),
@@ -143,7 +148,7 @@ pub async fn cancel(
     me: CurrentAccount,
     Path(id): Path<String>,
 ) -> Result<Json<Order>, ApiError> {
-    Ok(Json(state.orders.cancel(&me.account.id, &id).await?))
+    Ok(Json(state.orders.cancel(&me.grant, &id).await?))
 }
 
 /// The gateway's asynchronous notification (signed). Only the configured gateway is heard.
@@ -161,10 +166,10 @@ pub async fn notify(
         .and_then(|v| v.to_str().ok())
         .ok_or(OrderError::BadSignature)?;
     let note = state.orders.gateway().verify(&body, signature)?;
-    let changed = state
-        .orders
-        .apply_payment(state.orders.gateway().name(), &note)
-        .await?;
+    // The signature verified: the gateway speaks.
+    let grant =
+        policy::gateway(&Actor::Gateway(gateway.clone())).map_err(|_| ApiError::not_found())?;
+    let changed = state.orders.apply_payment(&grant, &note).await?;
     Ok(Json(
         serde_json::json!({"accepted": true, "changed": changed}),
     ))
@@ -175,15 +180,8 @@ pub async fn entitlements(
     me: CurrentAccount,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     Ok(Json(
-        serde_json::json!({"items": state.orders.entitlements(&me.account.id).await?}),
+        serde_json::json!({"items": state.orders.entitlements(&me.grant).await?}),
     ))
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct InstallRequest {
-    /// PKCS#10 request: PEM text, or base64 of the DER.
-    csr: String,
 }
 
 pub async fn install(
@@ -199,7 +197,7 @@ pub async fn install(
         base64ct::Base64::decode_vec(req.csr.trim())
             .map_err(|_| ApiError::bad_request("csr is neither PEM nor base64"))?
     };
-    Ok(Json(state.orders.install(&me.account.id, &id, &csr).await?))
+    Ok(Json(state.orders.install(&me.grant, &id, &csr).await?))
 }
 
 pub async fn certificates(
@@ -207,6 +205,26 @@ pub async fn certificates(
     me: CurrentAccount,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     Ok(Json(
-        serde_json::json!({"items": state.orders.certificates(&me.account.id).await?}),
+        serde_json::json!({"items": state.orders.certificates(&me.grant).await?}),
     ))
+}
+
+/// 挂失: the holder reports a certificate lost, after SMS re-authentication; it is revoked
+/// at once (keyCompromise).
+pub async fn report_lost(
+    State(state): State<AppState>,
+    me: CurrentAccount,
+    ip: ClientIp,
+    Path(serial): Path<String>,
+    ApiJson(req): ApiJson<ReportLost>,
+) -> Result<StatusCode, ApiError> {
+    let serial = serial.trim();
+    // Not theirs: refused before a code is spent.
+    state.orders.ensure_holder(&me.grant, serial).await?;
+    state
+        .accounts
+        .reauthenticate(&me.grant, req.code.trim(), &ip.to_string())
+        .await?;
+    state.orders.report_lost(&me.grant, serial).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -1,11 +1,10 @@
 //! The relying-platform API (`/v1/rp/…`, platform API keys), the phone's scan endpoints
 //! (`/v1/scan…`, account tokens) and usage records (`/v1/usage`).
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::Json;
-use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -16,6 +15,7 @@ use mcert_core::wire::{
 use serde::Deserialize;
 
 use super::auth::CurrentAccount;
+use super::client_ip::ClientIp;
 use super::error::ApiError;
 use super::{ApiJson, AppState};
 use crate::platforms::{PlatformError, RegisteredPlatform};
@@ -148,12 +148,12 @@ pub async fn status(
 
 pub async fn scan(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     me: CurrentAccount,
     ApiJson(req): ApiJson<ScanRequest>,
 ) -> Result<Json<ScannedSession>, ApiError> {
     Ok(Json(
-        state.sessions.scan(&me.account.id, peer.ip(), &req).await?,
+        state.sessions.scan(&me.account.id, client, &req).await?,
     ))
 }
 

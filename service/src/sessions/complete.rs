@@ -16,6 +16,7 @@ use super::repo::{self, NewUsage, Outcome, Session, SessionState};
 use super::scan::Refusal;
 use super::{SessionError, Sessions, internal};
 use crate::audit;
+use crate::authz::{Actor, policy};
 
 impl Sessions {
     /// Checks the ticket of the device that scanned.
@@ -217,9 +218,11 @@ impl Sessions {
         s: &Session,
         account_id: &str,
     ) -> Result<(Option<String>, String), SessionError> {
+        // The account answering is the one whose name is recorded.
+        let own = policy::own_account(&Actor::Account(account_id.to_string())).map_err(internal)?;
         let holder = self
             .identities
-            .get(account_id)
+            .get(&own)
             .await
             .map_err(internal)?
             .map(|i| i.name);

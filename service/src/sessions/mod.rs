@@ -29,8 +29,8 @@ use zeroize::Zeroizing;
 
 use crate::authority::{Authority, AuthorityError};
 use crate::identity::Identities;
+use crate::limits::Limit;
 use crate::platforms::Platforms;
-use crate::ratelimit::Rule;
 use crate::store::{Store, StoreError};
 use repo::SessionState;
 
@@ -44,16 +44,10 @@ pub const MAX_QR_AGE_SECS: u64 = 5;
 /// Longest long-poll.
 pub const MAX_WAIT: Duration = Duration::from_secs(30);
 /// Scans one account may send per minute (a person rescans a few times at most).
-pub const SCANS_PER_ACCOUNT: Rule = Rule {
-    max: 30,
-    window: Duration::from_secs(60),
-};
+pub const SCANS_PER_ACCOUNT: Limit = Limit::per_minute(30);
 /// Scans one client address (an IPv4 address or an IPv6 /64) may send per minute: a bidding
 /// hall behind one NAT holds many bidders.
-pub const SCANS_PER_ADDRESS: Rule = Rule {
-    max: 120,
-    window: Duration::from_secs(60),
-};
+pub const SCANS_PER_ADDRESS: Limit = Limit::per_minute(120);
 
 /// Why a session request was refused. Each maps to one stable API code.
 #[derive(Debug, thiserror::Error)]

@@ -18,20 +18,20 @@ use super::{
     invalid,
 };
 use crate::audit;
-use crate::ratelimit::{self, Claim};
+use crate::limits::{self, RetryAfter};
 
 /// A refusal, with the session when it is known (the attempt is then recorded).
 pub(super) type Refusal = (SessionError, Option<Box<Session>>);
 
-/// The bucket of a client address: an IPv4 address, or an IPv6 /64 (one subscriber).
-fn address_bucket(client: IpAddr) -> String {
+/// The limit key of a client address: an IPv4 address, or an IPv6 /64 (one subscriber).
+fn address_key(client: IpAddr) -> String {
     match client {
-        IpAddr::V4(v4) => format!("scan:addr:{v4}"),
+        IpAddr::V4(v4) => format!("scan-ip:{v4}"),
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => format!("scan:addr:{v4}"),
+            Some(v4) => format!("scan-ip:{v4}"),
             None => {
                 let s = v6.segments();
-                format!("scan:addr:{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+                format!("scan-ip:{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
             }
         },
     }
@@ -71,24 +71,23 @@ impl Sessions {
         }
     }
 
-    /// Claims a scan slot for the account and for the client's address; refused scans reach
-    /// no check and leave no usage record or audit event.
+    /// Takes a scan from the account's allowance, then from the client address's (so one
+    /// account's flood does not use up the allowance of everyone behind its address). Each
+    /// key is locked in its own short unit of work, so concurrent scans are counted one after
+    /// another, in every service process. Refused scans reach no check and leave no usage
+    /// record or audit event.
     async fn claim_scan(&self, account_id: &str, client: IpAddr) -> Result<(), SessionError> {
         let now = self.now_ms();
+        let account_key = format!("scan-account:{account_id}");
+        let mut tx = self.store.begin().await?;
+        let by_account = limits::take(&mut tx, &account_key, SCANS_PER_ACCOUNT, now).await?;
+        tx.commit().await?;
+        by_account.map_err(|RetryAfter(s)| SessionError::AccountScanLimit(s))?;
+        let mut tx = self.store.begin().await?;
         let by_address =
-            ratelimit::claim(&self.store, &address_bucket(client), SCANS_PER_ADDRESS, now).await?;
-        let by_account = ratelimit::claim(
-            &self.store,
-            &format!("scan:account:{account_id}"),
-            SCANS_PER_ACCOUNT,
-            now,
-        )
-        .await?;
-        match (by_account, by_address) {
-            (Claim::Refused { retry_after }, _) => Err(SessionError::AccountScanLimit(retry_after)),
-            (_, Claim::Refused { retry_after }) => Err(SessionError::AddressScanLimit(retry_after)),
-            _ => Ok(()),
-        }
+            limits::take(&mut tx, &address_key(client), SCANS_PER_ADDRESS, now).await?;
+        tx.commit().await?;
+        by_address.map_err(|RetryAfter(s)| SessionError::AddressScanLimit(s))
     }
 
     async fn check_scan(

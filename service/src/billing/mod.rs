@@ -1,0 +1,116 @@
+//! The catalogue, orders and payment, entitlements (paid certificate slots) and installing a
+//! certificate from a device CSR (seed 000 §2.1 D–F, seed 003 §4–7).
+//!
+//! Orders: `pending_review → awaiting_payment → completed`, or `rejected`, `cancelled`.
+//! Personal certificates need no review once the buyer's real name is verified. Payment
+//! notifications are verified, amount-checked and idempotent: a replayed or duplicated
+//! notification changes nothing.
+
+mod catalogue;
+mod entitlements;
+mod gateway;
+mod orders;
+mod payments;
+pub mod repo;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use mcert_core::clock::Clock;
+use mcert_core::i18n::Locale;
+
+pub use gateway::{DevGateway, Gateway, Notification, WebhookGateway};
+pub use mcert_core::wire::{CertificateView, Entitlement, Installed, Order, Product};
+pub use repo::{EntitlementKind, EntitlementStatus, OrderStatus};
+
+use crate::authority::{Authority, AuthorityError};
+use crate::identity::Identities;
+use crate::store::{Store, StoreError};
+
+const YEAR: Duration = Duration::from_secs(365 * 86400);
+
+#[derive(Debug, thiserror::Error)]
+pub enum OrderError {
+    #[error("no such product")]
+    UnknownProduct,
+    #[error("the period must be 1, 2 or 3 years")]
+    BadPeriod,
+    #[error("this Idempotency-Key was used for a different request")]
+    IdempotencyMismatch,
+    #[error("real-name verification is needed first")]
+    IdentityRequired,
+    #[error("no such order")]
+    UnknownOrder,
+    #[error("the order is {0}, not awaiting payment")]
+    NotPayable(String),
+    #[error("payment notification signature does not verify")]
+    BadSignature,
+    #[error("malformed payment notification")]
+    BadNotification,
+    #[error("the paid amount {paid} does not match the order amount {due}")]
+    AmountMismatch { paid: i64, due: i64 },
+    #[error("the order was already paid by another transaction")]
+    AlreadyPaid,
+    #[error("no such entitlement")]
+    UnknownEntitlement,
+    #[error("no such certificate among yours")]
+    UnknownCertificate,
+    #[error("the certificate slot is {0}, not ready to install")]
+    NotInstallable(String),
+    #[error(transparent)]
+    Authority(#[from] AuthorityError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("payment gateway failed: {0}")]
+    Gateway(String),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl From<sqlx::Error> for OrderError {
+    fn from(e: sqlx::Error) -> Self {
+        OrderError::Store(StoreError::Database(e))
+    }
+}
+
+/// What the app shows for an order's state (from the Fluent catalogue; zh-CN).
+fn status_label(status: OrderStatus) -> String {
+    crate::i18n::message(Locale::ZhCn, status.message_id(), &[])
+}
+
+fn b64(bytes: &[u8]) -> String {
+    use base64ct::Encoding;
+    base64ct::Base64::encode_string(bytes)
+}
+
+/// Orders, payments, entitlements and installation.
+#[derive(Clone, Debug)]
+pub struct Orders {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    authority: Authority,
+    identities: Identities,
+    gateway: Gateway,
+}
+
+impl Orders {
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        authority: Authority,
+        identities: Identities,
+        gateway: Gateway,
+    ) -> Self {
+        Orders {
+            store,
+            clock,
+            authority,
+            identities,
+            gateway,
+        }
+    }
+
+    pub fn gateway(&self) -> &Gateway {
+        &self.gateway
+    }
+}

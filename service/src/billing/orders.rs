@@ -1,0 +1,165 @@
+//! Placing, reading, paying and cancelling orders.
+
+use mcert_core::clock::unix_millis;
+use serde_json::json;
+
+use super::{Order, OrderError, OrderStatus, Orders, repo};
+use crate::audit;
+use crate::authz::OwnAccount;
+
+impl Orders {
+    /// Places an order; the same idempotency key returns the same order.
+    pub async fn create(
+        &self,
+        owner: &OwnAccount,
+        product_id: &str,
+        years: i64,
+        idempotency_key: Option<&str>,
+    ) -> Result<Order, OrderError> {
+        let account_id = owner.account_id();
+        if let Some(key) = idempotency_key
+            && let Some(row) = sqlx::query_as::<_, repo::OrderRow>(repo::select_orders!(
+                "WHERE account_id = $1 AND idempotency_key = $2"
+            ))
+            .bind(account_id)
+            .bind(key)
+            .fetch_optional(self.store.pool())
+            .await?
+        {
+            let order = row.into_order();
+            // The same key with another body is a client bug, not a retry.
+            if order.product_id != product_id || order.years != years {
+                return Err(OrderError::IdempotencyMismatch);
+            }
+            return Ok(order);
+        }
+        if !(1..=3).contains(&years) {
+            return Err(OrderError::BadPeriod);
+        }
+        let repo::PriceRow {
+            price_fen_per_year: price,
+            currency,
+            needs_review,
+        } = sqlx::query_as(
+            "SELECT price_fen_per_year, currency, needs_review FROM products WHERE id = $1 AND active = 1",
+        )
+        .bind(product_id)
+        .fetch_optional(self.store.pool())
+        .await?
+        .ok_or(OrderError::UnknownProduct)?;
+        if self
+            .identities
+            .get(owner)
+            .await
+            .map_err(|e| OrderError::Internal(e.to_string()))?
+            .is_none()
+        {
+            return Err(OrderError::IdentityRequired);
+        }
+        let now_t = self.clock.now();
+        let now = unix_millis(now_t);
+        let id = mcert_core::id::ulid(now_t).map_err(|e| OrderError::Internal(e.to_string()))?;
+        let status = if needs_review == 1 {
+            OrderStatus::PendingReview
+        } else {
+            OrderStatus::AwaitingPayment
+        };
+        let amount = price.checked_mul(years).ok_or(OrderError::BadPeriod)?;
+        let mut tx = self.store.begin().await?;
+        sqlx::query(
+            "INSERT INTO orders (id, account_id, product_id, years, amount_fen, currency, status, idempotency_key, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+        )
+        .bind(&id)
+        .bind(account_id)
+        .bind(product_id)
+        .bind(years)
+        .bind(amount)
+        .bind(&currency)
+        .bind(status.as_str())
+        .bind(idempotency_key)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        audit::append(
+            &mut tx,
+            self.store.engine(),
+            now,
+            &owner.actor().audit_name(),
+            "order.created",
+            &id,
+            &json!({"product": product_id, "years": years, "amount_fen": amount}),
+        )
+        .await?;
+        tx.commit().await?;
+        self.order(owner, &id).await
+    }
+
+    pub async fn order(&self, owner: &OwnAccount, order_id: &str) -> Result<Order, OrderError> {
+        let account_id = owner.account_id();
+        let row: repo::OrderRow =
+            sqlx::query_as(repo::select_orders!("WHERE id = $1 AND account_id = $2"))
+                .bind(order_id)
+                .bind(account_id)
+                .fetch_optional(self.store.pool())
+                .await?
+                .ok_or(OrderError::UnknownOrder)?;
+        Ok(row.into_order())
+    }
+
+    pub async fn list(&self, owner: &OwnAccount) -> Result<Vec<Order>, OrderError> {
+        let account_id = owner.account_id();
+        let rows: Vec<repo::OrderRow> = sqlx::query_as(repo::select_orders!(
+            "WHERE account_id = $1 ORDER BY created_at DESC, id DESC"
+        ))
+        .bind(account_id)
+        .fetch_all(self.store.pool())
+        .await?;
+        Ok(rows.into_iter().map(repo::OrderRow::into_order).collect())
+    }
+
+    /// Starts online payment of an order awaiting it.
+    pub async fn pay(&self, owner: &OwnAccount, order_id: &str) -> Result<String, OrderError> {
+        let order = self.order(owner, order_id).await?;
+        if OrderStatus::parse(&order.status) != Some(OrderStatus::AwaitingPayment) {
+            return Err(OrderError::NotPayable(order.status));
+        }
+        self.gateway.start(&order).await
+    }
+
+    pub async fn cancel(&self, owner: &OwnAccount, order_id: &str) -> Result<Order, OrderError> {
+        let account_id = owner.account_id();
+        let now = unix_millis(self.clock.now());
+        let mut tx = self.store.begin().await?;
+        let changed = sqlx::query(
+            "UPDATE orders SET status = $1, updated_at = $2
+             WHERE id = $3 AND account_id = $4 AND status IN ($5, $6)",
+        )
+        .bind(OrderStatus::Cancelled.as_str())
+        .bind(now)
+        .bind(order_id)
+        .bind(account_id)
+        .bind(OrderStatus::AwaitingPayment.as_str())
+        .bind(OrderStatus::PendingReview.as_str())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            drop(tx);
+            let order = self.order(owner, order_id).await?;
+            return Err(OrderError::NotPayable(order.status));
+        }
+        audit::append(
+            &mut tx,
+            self.store.engine(),
+            now,
+            &owner.actor().audit_name(),
+            "order.cancelled",
+            order_id,
+            &json!({}),
+        )
+        .await?;
+        tx.commit().await?;
+        self.order(owner, order_id).await
+    }
+}

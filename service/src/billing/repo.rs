@@ -1,0 +1,232 @@
+//! The billing tables — `products`, `orders`, `payments`, `entitlements` — and their only
+//! owner: typed rows and state enums.
+
+use mcert_core::clock::{from_unix_millis, rfc3339};
+
+use super::{Entitlement, Order, Product};
+
+/// An order's state: `pending_review → awaiting_payment → completed`, or `rejected`,
+/// `cancelled`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OrderStatus {
+    PendingReview,
+    AwaitingPayment,
+    Completed,
+    Rejected,
+    Cancelled,
+}
+
+impl OrderStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::PendingReview => "pending_review",
+            OrderStatus::AwaitingPayment => "awaiting_payment",
+            OrderStatus::Completed => "completed",
+            OrderStatus::Rejected => "rejected",
+            OrderStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            OrderStatus::PendingReview,
+            OrderStatus::AwaitingPayment,
+            OrderStatus::Completed,
+            OrderStatus::Rejected,
+            OrderStatus::Cancelled,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
+    }
+
+    /// The Fluent message of its label (待审核, 待支付, 已完成, 未通过, 已取消).
+    pub fn message_id(self) -> &'static str {
+        match self {
+            OrderStatus::PendingReview => "order-status-pending-review",
+            OrderStatus::AwaitingPayment => "order-status-awaiting-payment",
+            OrderStatus::Completed => "order-status-completed",
+            OrderStatus::Rejected => "order-status-rejected",
+            OrderStatus::Cancelled => "order-status-cancelled",
+        }
+    }
+}
+
+/// An entitlement's state: `unassigned → assigned (pending claim) → issued → expired |
+/// revoked`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntitlementStatus {
+    Unassigned,
+    Assigned,
+    Issued,
+    Expired,
+    Revoked,
+}
+
+impl EntitlementStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntitlementStatus::Unassigned => "unassigned",
+            EntitlementStatus::Assigned => "assigned",
+            EntitlementStatus::Issued => "issued",
+            EntitlementStatus::Expired => "expired",
+            EntitlementStatus::Revoked => "revoked",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            EntitlementStatus::Unassigned,
+            EntitlementStatus::Assigned,
+            EntitlementStatus::Issued,
+            EntitlementStatus::Expired,
+            EntitlementStatus::Revoked,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
+    }
+}
+
+/// What a certificate slot is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntitlementKind {
+    Personal,
+    Organization,
+}
+
+impl EntitlementKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntitlementKind::Personal => "personal",
+            EntitlementKind::Organization => "organization",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "personal" => Some(EntitlementKind::Personal),
+            "organization" => Some(EntitlementKind::Organization),
+            _ => None,
+        }
+    }
+}
+
+/// `SELECT <order columns> FROM orders <rest>` as a static string.
+macro_rules! select_orders {
+    ($rest:literal) => {
+        concat!(
+            "SELECT id, product_id, years, amount_fen, currency, status, reject_reason, created_at FROM orders ",
+            $rest
+        )
+    };
+}
+pub(crate) use select_orders;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OrderRow {
+    pub id: String,
+    pub product_id: String,
+    pub years: i64,
+    pub amount_fen: i64,
+    pub currency: String,
+    pub status: String,
+    pub reject_reason: Option<String>,
+    pub created_at: i64,
+}
+
+impl OrderRow {
+    pub fn status(&self) -> Option<OrderStatus> {
+        OrderStatus::parse(&self.status)
+    }
+
+    pub fn into_order(self) -> Order {
+        let label = match self.status() {
+            Some(s) => super::status_label(s),
+            None => self.status.clone(),
+        };
+        Order {
+            id: self.id,
+            product_id: self.product_id,
+            years: self.years,
+            amount_fen: self.amount_fen,
+            currency: self.currency,
+            status: self.status,
+            status_label: label,
+            reject_reason: self.reject_reason,
+            created_at: rfc3339(from_unix_millis(self.created_at)),
+        }
+    }
+}
+
+/// An order as the payment path reads it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PayableRow {
+    pub account_id: String,
+    pub product_id: String,
+    pub years: i64,
+    pub amount_fen: i64,
+    pub currency: String,
+    pub status: String,
+}
+
+/// A product's price terms when ordering.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PriceRow {
+    pub price_fen_per_year: i64,
+    pub currency: String,
+    pub needs_review: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ProductRow {
+    pub id: String,
+    pub name: String,
+    pub personal_certs: i64,
+    pub organization_certs: i64,
+    pub price_fen_per_year: i64,
+    pub currency: String,
+}
+
+impl From<ProductRow> for Product {
+    fn from(r: ProductRow) -> Product {
+        Product {
+            id: r.id,
+            name: r.name,
+            personal_certs: r.personal_certs,
+            organization_certs: r.organization_certs,
+            price_fen_per_year: r.price_fen_per_year,
+            currency: r.currency,
+        }
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EntitlementRow {
+    pub id: String,
+    pub order_id: String,
+    pub kind: String,
+    pub years: i64,
+    pub status: String,
+    pub certificate_serial: Option<String>,
+}
+
+impl From<EntitlementRow> for Entitlement {
+    fn from(r: EntitlementRow) -> Entitlement {
+        Entitlement {
+            id: r.id,
+            order_id: r.order_id,
+            kind: r.kind,
+            years: r.years,
+            status: r.status,
+            certificate_serial: r.certificate_serial,
+        }
+    }
+}
+
+/// What installing needs to know of a slot.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InstallableRow {
+    pub kind: String,
+    pub years: i64,
+    pub status: String,
+    pub owner_account_id: Option<String>,
+}
