@@ -19,7 +19,7 @@ use crate::http::{AppState, Metrics, router};
 use crate::identity::{DevIdentityProvider, Identities, IdentityProvider, WebhookIdentityProvider};
 use crate::outbox::{JobKind, Outbox};
 use crate::platforms::{Platforms, Registration};
-use crate::sessions::Sessions;
+use crate::sessions::{CallbackJobs, Sessions};
 use crate::sms::{DevOutbox, SmsJobs, SmsProvider, WebhookSms};
 use crate::store::{Store, StoreError};
 
@@ -350,6 +350,7 @@ pub async fn start_with_clock(
     if config.dev {
         dev_demo_platform(&platforms, &config.data_dir).await?;
     }
+    outbox.register(JobKind::Callback, Arc::new(CallbackJobs(platforms.clone())));
     let sessions = Sessions::new(
         store.clone(),
         clock.clone(),
@@ -357,6 +358,7 @@ pub async fn start_with_clock(
         identities.clone(),
         platforms,
         operator_key.derive("qr secret"),
+        outbox.clone(),
     );
     let state = AppState {
         store,

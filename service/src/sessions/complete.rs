@@ -254,7 +254,7 @@ impl Sessions {
         // Read everything before the transaction: SQLite has a single connection.
         let (holder, platform_name) = self.usage_names(s, account_id).await?;
         let usage_id = ulid(from_unix_millis(now)).map_err(internal)?;
-        let mut tx = self.store.pool().begin().await?;
+        let mut tx = self.store.begin().await?;
         if !repo::finish(&mut tx, &s.id, outcome, failure, result.as_deref(), now).await? {
             return Ok(false);
         }
@@ -275,20 +275,26 @@ impl Sessions {
             },
         )
         .await?;
-        let state = outcome.state().as_str();
+        let state = outcome.state();
         audit::append(
             &mut tx,
             self.store.engine(),
             now,
             &format!("account:{account_id}"),
-            &format!("session.{state}"),
+            &format!("session.{}", state.as_str()),
             &s.id,
             &json!({"serial": serial, "failure": failure}),
         )
         .await?;
+        let ended = Session {
+            state,
+            failure_code: failure.map(str::to_string),
+            result,
+            ..s.clone()
+        };
+        let callback = self.enqueue_callback(&mut tx, &ended).await?;
         tx.commit().await?;
-        let ended = self.load(&s.id).await?;
-        self.finished(&ended);
+        self.finished(callback);
         Ok(true)
     }
 
@@ -376,7 +382,7 @@ impl Sessions {
         let (holder, platform_name) = self.usage_names(s, account_id).await?;
         let now = self.now_ms();
         let usage_id = ulid(from_unix_millis(now)).map_err(internal)?;
-        let mut tx = self.store.pool().begin().await?;
+        let mut tx = self.store.begin().await?;
         repo::insert_usage(
             &mut tx,
             &NewUsage {

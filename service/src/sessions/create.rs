@@ -170,7 +170,7 @@ impl Sessions {
             created_at: now_ms,
             expires_at: expires_ms,
         };
-        let mut tx = self.store.pool().begin().await?;
+        let mut tx = self.store.begin().await?;
         if let Err(e) = repo::insert(&mut tx, &row).await {
             drop(tx);
             // A concurrent request with the same key won: answer with its session.

@@ -30,8 +30,10 @@ use zeroize::Zeroizing;
 use crate::authority::{Authority, AuthorityError};
 use crate::identity::Identities;
 use crate::limits::Limit;
+use crate::outbox::Outbox;
 use crate::platforms::Platforms;
 use crate::store::{Store, StoreError};
+pub use callbacks::{CallbackJob, CallbackJobs};
 use repo::SessionState;
 
 /// Session lifetime when the platform does not say.
@@ -165,6 +167,7 @@ pub struct Sessions {
     identities: Identities,
     platforms: Platforms,
     qr_key: Arc<Zeroizing<[u8; 32]>>,
+    outbox: Outbox,
     changed: Arc<Notify>,
 }
 
@@ -182,6 +185,7 @@ impl Sessions {
         identities: Identities,
         platforms: Platforms,
         qr_key: Zeroizing<[u8; 32]>,
+        outbox: Outbox,
     ) -> Self {
         Sessions {
             store,
@@ -190,6 +194,7 @@ impl Sessions {
             identities,
             platforms,
             qr_key: Arc::new(qr_key),
+            outbox,
             changed: Arc::new(Notify::new()),
         }
     }

@@ -137,7 +137,7 @@ impl Sessions {
         let ticket = hex::encode(raw.as_ref());
         let now = self.now_ms();
         let result = async {
-            let mut tx = self.store.pool().begin().await?;
+            let mut tx = self.store.begin().await?;
             let ticket_hash = hex::encode(hash::sha256(ticket.as_bytes()));
             let bound =
                 repo::mark_scanned(&mut tx, &s.id, account_id, device_id, &ticket_hash, now)

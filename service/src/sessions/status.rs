@@ -7,7 +7,7 @@ use mcert_core::clock::{from_unix_millis, rfc3339};
 use mcert_core::wire::{SessionFailure, SessionResult, SessionStatus};
 use serde_json::json;
 
-use super::repo::{self, Session};
+use super::repo::{self, Session, SessionState};
 use super::{MAX_WAIT, SessionError, Sessions, failure_message_id, internal};
 use crate::audit;
 
@@ -36,8 +36,10 @@ impl Sessions {
             return Ok(s);
         }
         let now = self.now_ms();
-        let mut tx = self.store.pool().begin().await?;
-        let expired = repo::expire(&mut tx, &s.id, SessionError::Expired.code(), now).await?;
+        let code = SessionError::Expired.code();
+        let mut tx = self.store.begin().await?;
+        let expired = repo::expire(&mut tx, &s.id, code, now).await?;
+        let mut callback = None;
         if expired {
             audit::append(
                 &mut tx,
@@ -49,13 +51,18 @@ impl Sessions {
                 &json!({}),
             )
             .await?;
+            let ended = Session {
+                state: SessionState::Expired,
+                failure_code: Some(code.to_string()),
+                ..s.clone()
+            };
+            callback = self.enqueue_callback(&mut tx, &ended).await?;
         }
         tx.commit().await?;
-        let s = self.load(&s.id).await?;
         if expired {
-            self.finished(&s);
+            self.finished(callback);
         }
-        Ok(s)
+        self.load(&s.id).await
     }
 
     pub(super) fn status_view(&self, s: &Session) -> Result<SessionStatus, SessionError> {

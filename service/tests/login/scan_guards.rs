@@ -1,11 +1,13 @@
 //! Guards around scan sessions found from outside: a sealed bid opens only for its recipient,
 //! scans are limited per account and per client address, and time filters take any RFC 3339
-//! offset.
+//! offset; callbacks survive a restart.
 
 use super::scan::*;
 use super::*;
-use mcert_core::clock::{Clock, rfc3339};
+use mcert_core::clock::{Clock, ManualClock, rfc3339};
 use mcert_core::scan;
+use mcert_service::config::ServiceConfig;
+use mcert_service::server;
 use mcert_service::sessions::{SCANS_PER_ACCOUNT, SCANS_PER_ADDRESS};
 
 /// The account that holds the certificate `serial`.
@@ -375,5 +377,160 @@ async fn usage_filters_take_any_rfc3339_offset_and_answer_in_utc() {
                 .await;
             assert_eq!((status, body["code"].as_str()), (400, Some("bad_request")));
         }
+    }
+}
+
+/// A service on `url` with a given operator key and clock (a restart keeps both).
+async fn start_with(url: &str, key: &OperatorKey, clock: Arc<ManualClock>) -> Service {
+    let config = ServiceConfig {
+        listen: "127.0.0.1:0".parse().expect("addr"),
+        data_dir: std::env::temp_dir().join(format!("mcert-login-{}", random_suffix())),
+        database_url: Some(url.to_string()),
+        dev: true,
+        ..Default::default()
+    };
+    let running = server::start_with_clock(&config, key, clock.clone())
+        .await
+        .expect("start");
+    let base = format!("http://{}", running.addr);
+    Service {
+        running,
+        clock,
+        http: reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .expect("client"),
+        base,
+    }
+}
+
+type Received = Arc<std::sync::Mutex<Vec<(String, Vec<u8>)>>>;
+
+/// The platform's callback receiver on 127.0.0.1: answers 503 until `up`, then keeps what
+/// it gets. Returns its URL and the count of requests it has seen.
+async fn receiver(
+    up: Arc<std::sync::atomic::AtomicBool>,
+    received: Received,
+) -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+    use axum::http::{HeaderMap, StatusCode};
+    use std::sync::atomic::Ordering;
+    let hits = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = hits.clone();
+    let app = axum::Router::new().route(
+        "/cb",
+        axum::routing::post(move |headers: HeaderMap, body: axum::body::Bytes| {
+            let (up, received, counter) = (up.clone(), received.clone(), counter.clone());
+            async move {
+                counter.fetch_add(1, Ordering::SeqCst);
+                if !up.load(Ordering::SeqCst) {
+                    return StatusCode::SERVICE_UNAVAILABLE;
+                }
+                let sig = headers
+                    .get("x-mcert-signature")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+                    .to_string();
+                received.lock().expect("lock").push((sig, body.to_vec()));
+                StatusCode::OK
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}/cb", listener.local_addr().expect("addr"));
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (url, hits)
+}
+
+#[tokio::test]
+async fn a_callback_that_could_not_be_sent_before_a_restart_is_delivered_after_it() {
+    use std::sync::atomic::Ordering;
+    for db in databases().await {
+        let up = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let received: Received = Arc::default();
+        let (callback, hits) = receiver(up.clone(), received.clone()).await;
+        let key = OperatorKey::generate().expect("key");
+        let clock = Arc::new(ManualClock::new(std::time::SystemTime::now()));
+        let svc = start_with(&db.url, &key, clock.clone()).await;
+        let (rp, secret) = platform(&svc, Some(callback.clone())).await;
+        let who = holder(
+            &svc,
+            "13900000071",
+            "钱十一",
+            "110101199003070038",
+            Algorithm::Sm2,
+        )
+        .await;
+        let mut req = login_session();
+        req.callback_url = Some(callback.clone());
+        let created = rp.create(&req, None).await.expect("create");
+        let session = scanned(&svc, &who, &created).await;
+        let (status, body) = complete(
+            &svc,
+            &who,
+            &created.session_id,
+            &answer(&who, &session, None),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        // The platform is down: the first try fails and the job waits in the database.
+        for _ in 0..100 {
+            if hits.load(Ordering::SeqCst) > 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(hits.load(Ordering::SeqCst) > 0, "a first try");
+        let pending: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM outbox_jobs WHERE kind = 'callback' AND state = 'pending'",
+        )
+        .fetch_one(svc.running.state.store.pool())
+        .await
+        .expect("count");
+        assert_eq!(pending, 1);
+        svc.running.stop().await.expect("stop");
+
+        // The platform comes back; a new service process on the same database delivers the
+        // callback once its backoff has passed, signed as before.
+        up.store(true, Ordering::SeqCst);
+        clock.advance(Duration::from_secs(600));
+        let svc = start_with(&db.url, &key, clock.clone()).await;
+        let mut delivered = None;
+        for _ in 0..200 {
+            let this = received
+                .lock()
+                .expect("lock")
+                .iter()
+                .find(|(_, body)| {
+                    serde_json::from_slice::<Value>(body)
+                        .is_ok_and(|v| v["session_id"] == created.session_id.as_str())
+                })
+                .cloned();
+            if this.is_some() {
+                delivered = this;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let (sig, body) = delivered.expect("callback delivered after the restart");
+        let expected = hex::encode(mcert_core::crypto::hash::hmac_sha256(
+            secret.as_bytes(),
+            &[&body],
+        ));
+        assert_eq!(sig, expected);
+        let st: mcert_core::wire::SessionStatus = serde_json::from_slice(&body).expect("status");
+        assert_eq!(st.status, "completed");
+        assert!(st.result.is_some());
+        let done: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM outbox_jobs WHERE kind = 'callback' AND state = 'done'",
+        )
+        .fetch_one(svc.running.state.store.pool())
+        .await
+        .expect("count");
+        assert_eq!(done, 1);
+        svc.running.stop().await.expect("stop");
     }
 }
