@@ -20,10 +20,10 @@ use mcert_core::crypto::{Algorithm, PrivateKey, csr, x509};
 use mcert_core::device::qr::{self, Engine, LumaFrame};
 use mcert_core::scan::{self, Expectation};
 use mcert_core::wire::{NewSession, ScannedSession, SessionKind, SessionStatus};
+use mcert_rp::client::{RpClient, verify};
 use mcert_service::authority::OperatorKey;
 use mcert_service::config::ServiceConfig;
 use mcert_service::platforms::Registration;
-use mcert_service::rp_client::{RpClient, verify};
 use mcert_service::server;
 use serde_json::{Value, json};
 

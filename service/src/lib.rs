@@ -14,8 +14,6 @@ pub mod identity;
 pub mod limits;
 pub mod outbox;
 pub mod platforms;
-pub mod rp_client;
-pub mod rp_demo;
 pub mod server;
 pub mod sessions;
 pub mod sms;

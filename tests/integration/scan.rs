@@ -16,10 +16,10 @@ use mcert_core::device::qr;
 use mcert_core::device::secret::KeyringSecretStore;
 use mcert_core::scan::{Expectation, SealedBid};
 use mcert_core::wire::{DisplayText, DocumentDigests, NewSession, SessionKind};
+use mcert_rp::client::{AnimatedQr, RpClient, verify};
 use mcert_service::authority::OperatorKey;
 use mcert_service::config::ServiceConfig;
 use mcert_service::platforms::Registration;
-use mcert_service::rp_client::{AnimatedQr, RpClient, verify};
 use mcert_service::server;
 
 use crate::common::{have_openssl, openssl, temp};

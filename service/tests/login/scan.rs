@@ -9,8 +9,8 @@ use mcert_core::wire::{
     AllowedSubjects, Completion, CreatedSession, DisplayText, DocumentDigests, NewSession,
     ScannedSession, SessionKind,
 };
+use mcert_rp::client::RpClient;
 use mcert_service::platforms::Registration;
-use mcert_service::rp_client::RpClient;
 use x509_cert::Certificate;
 
 pub(super) struct Holder {
@@ -286,7 +286,7 @@ async fn login_sign_and_decrypt_end_to_end_with_usage_records() {
                 roots: &roots,
                 now: svc.clock.now(),
             };
-            let v = mcert_service::rp_client::verify(&done, &exp).expect("verifies");
+            let v = mcert_rp::client::verify(&done, &exp).expect("verifies");
             assert_eq!(v.info.subject.common_name.as_deref(), Some("李四"));
             assert_eq!(v.statement.platform_name, "某某公共资源交易平台");
             // Another session's expectation does not accept this result.
@@ -294,7 +294,7 @@ async fn login_sign_and_decrypt_end_to_end_with_usage_records() {
                 session_id: "01OTHER",
                 ..exp.clone()
             };
-            assert!(mcert_service::rp_client::verify(&done, &other).is_err());
+            assert!(mcert_rp::client::verify(&done, &other).is_err());
 
             // Sign: the CMS over the document digest verifies against the platform's digest.
             svc.clock.advance(Duration::from_secs(1));
@@ -314,7 +314,7 @@ async fn login_sign_and_decrypt_end_to_end_with_usage_records() {
             .await;
             assert_eq!(status, 200, "{body}");
             let done = rp.status(&created.session_id, None, None).await.expect("s");
-            let v = mcert_service::rp_client::verify(
+            let v = mcert_rp::client::verify(
                 &done,
                 &Expectation {
                     session_id: &created.session_id,
@@ -348,7 +348,7 @@ async fn login_sign_and_decrypt_end_to_end_with_usage_records() {
             .await;
             assert_eq!(status, 200, "{body}");
             let done = rp.status(&created.session_id, None, None).await.expect("s");
-            let v = mcert_service::rp_client::verify(
+            let v = mcert_rp::client::verify(
                 &done,
                 &Expectation {
                     session_id: &created.session_id,
@@ -810,7 +810,7 @@ async fn platform_api_keys_idempotency_long_poll_callbacks_and_openapi() {
         // Keys: unknown and account tokens are refused; keys are stored hashed.
         let bad = RpClient::new(&svc.base, &format!("mcp_{}", "0".repeat(64))).expect("c");
         match bad.create(&login_session(), None).await {
-            Err(mcert_service::rp_client::RpError::Api { status, code, .. }) => {
+            Err(mcert_rp::client::RpError::Api { status, code, .. }) => {
                 assert_eq!((status, code.as_str()), (401, "unauthorized"));
             }
             other => panic!("{other:?}"),
@@ -842,7 +842,7 @@ async fn platform_api_keys_idempotency_long_poll_callbacks_and_openapi() {
             (elsewhere, "callback_not_allowed"),
         ] {
             match rp.create(&req, None).await {
-                Err(mcert_service::rp_client::RpError::Api {
+                Err(mcert_rp::client::RpError::Api {
                     status,
                     code: c,
                     message,
@@ -906,7 +906,7 @@ async fn platform_api_keys_idempotency_long_poll_callbacks_and_openapi() {
         let other = RpClient::new(&svc.base, &other.api_key).expect("c");
         assert!(matches!(
             other.status(&created.session_id, None, None).await,
-            Err(mcert_service::rp_client::RpError::Api { status: 404, .. })
+            Err(mcert_rp::client::RpError::Api { status: 404, .. })
         ));
 
         // The signed callback arrives after completion.
