@@ -3,14 +3,15 @@
 
 use std::time::Duration;
 
-use axum::Json;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
 use mcert_core::wire::{
     Completion, CreatedSession, Decline, NewSession, ScanRequest, ScannedSession, SessionStatus,
-    UsagePage,
+    UsagePage, routes,
 };
 use serde::Deserialize;
 
@@ -101,6 +102,18 @@ impl FromRequestParts<AppState> for CurrentPlatform {
             state.sessions.platforms().authenticate(key).await?,
         ))
     }
+}
+
+/// The platform API, the phone's scan endpoints and usage records.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(routes::RP_OPENAPI, get(openapi))
+        .route(routes::RP_SESSIONS, post(create))
+        .route(routes::RP_SESSION, get(status))
+        .route(routes::SCAN, post(scan))
+        .route(routes::SCAN_COMPLETE, post(complete))
+        .route(routes::SCAN_DECLINE, post(decline))
+        .route(routes::USAGE, get(usage))
 }
 
 pub async fn openapi() -> Response {
