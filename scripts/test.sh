@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# Runs every check and test of the workspace: formatting, lints, a short run of the benchmark
-# (so it keeps working), and the unit and integration tests (OpenSSL interoperability included
-# when `openssl` is installed; the service tests on PostgreSQL too when it is installed, on a
-# throwaway server this script starts and stops). Ends with one summary line.
+# Runs every check and test of the workspace: formatting, lints, the unit and integration tests
+# (OpenSSL interoperability when `openssl` is installed; pkilint over the CA's certificates,
+# CRLs and OCSP responses once it is installed from PyPI; the service tests on PostgreSQL too
+# when it is installed, on a throwaway server this script starts and stops), a short run of
+# every benchmark built in the test profile (so they keep working; their figures mean nothing
+# there), the Kotlin logic on the JVM, and the app's screens (rendered and compared, the Android
+# layer type-checked, the Swift parsed). Ends with one summary line.
+#
+# The workspace is compiled once for the tests: clippy checks with the same dependencies, and
+# the benchmarks are built by `cargo test --benches` in the test profile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,30 +18,57 @@ cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-echo "== benchmark (short run)"
-MCERT_BENCH_QUICK=1 cargo bench --locked -p mcert-core --features aws-lc --bench spine
+# pkilint (PyPI) in a virtual environment under target/, made once.
+pkilint_env=target/pkilint-venv
+if [ ! -x "$pkilint_env/bin/lint_pkix_cert" ]; then
+    echo "== pkilint (PyPI)"
+    if python3 -m venv "$pkilint_env" >/dev/null 2>&1 &&
+        "$pkilint_env/bin/pip" install --quiet --disable-pip-version-check pkilint; then
+        :
+    else
+        echo "pkilint could not be installed: its checks are skipped"
+    fi
+fi
+if [ -x "$pkilint_env/bin/lint_pkix_cert" ]; then
+    MCERT_PKILINT="$(pwd)/$pkilint_env/bin"
+    export MCERT_PKILINT
+fi
 
 echo "== cargo test"
 # shellcheck source=scripts/postgres.sh
 . scripts/postgres.sh
 log=$(mktemp)
-trap 'stop_postgres; rm -f "$log"' EXIT
+jvm_log=$(mktemp)
+ui_log=$(mktemp)
+trap 'stop_postgres; rm -f "$log" "$jvm_log" "$ui_log"' EXIT
 start_postgres
 cargo test --workspace --locked 2>&1 | tee "$log"
+
 passed=$(grep -Eo '[0-9]+ passed' "$log" | awk '{s += $1} END {print s + 0}')
 failed=$(grep -Eo '[0-9]+ failed' "$log" | awk '{s += $1} END {print s + 0}')
 
-echo "== Kotlin on the JVM (app logic + generated bindings + the real core)"
-jvm_log=$(mktemp)
-trap 'stop_postgres; rm -f "$log" "$jvm_log"' EXIT
-./scripts/jvm-test.sh 2>&1 | tee "$jvm_log"
+echo "== benchmarks (short runs in the test profile; the unit tests it repeats are not counted again)"
+MCERT_BENCH_QUICK=1 cargo test --workspace --locked --benches
+
 # Surefire's summary line: "Tests run: N, Failures: F, Errors: E, Skipped: S".
-summary=$(grep -E '^\[(INFO|ERROR|WARNING)\] Tests run: [0-9]+, Failures' "$jvm_log" | tail -n 1 || true)
-if [ -n "$summary" ]; then
-    run=$(echo "$summary" | grep -Eo 'Tests run: [0-9]+' | grep -Eo '[0-9]+')
-    bad=$(echo "$summary" | grep -Eo '(Failures|Errors): [0-9]+' | grep -Eo '[0-9]+' | awk '{s += $1} END {print s + 0}')
-    passed=$((passed + run - bad))
-    failed=$((failed + bad))
-fi
+add_surefire() {
+    local summary run bad
+    summary=$(grep -E 'Tests run: [0-9]+, Failures' "$1" | grep -v ' -- in ' | tail -n 1 || true)
+    if [ -n "$summary" ]; then
+        run=$(echo "$summary" | grep -Eo 'Tests run: [0-9]+' | grep -Eo '[0-9]+')
+        bad=$(echo "$summary" | grep -Eo '(Failures|Errors): [0-9]+' | grep -Eo '[0-9]+' | awk '{s += $1} END {print s + 0}')
+        passed=$((passed + run - bad))
+        failed=$((failed + bad))
+    fi
+}
+
+echo "== Kotlin on the JVM (app logic + generated bindings + the real core)"
+./scripts/jvm-test.sh 2>&1 | tee "$jvm_log"
+add_surefire "$jvm_log"
+
+echo "== the app's screens (rendered and compared), the Android layer, the Swift sources"
+./scripts/ui-test.sh 2>&1 | tee "$ui_log"
+add_surefire "$ui_log"
+
 echo
 echo "tests: ${passed} passed, ${failed} failed"

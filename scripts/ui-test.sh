@@ -98,21 +98,26 @@ android_check() {
         -V androidx.lifecycle:lifecycle-runtime:2.8.7
         -V androidx.lifecycle:lifecycle-viewmodel:2.8.7
     )
-    cs fetch -q -r central -A aar,jar "${force[@]}" \
-        androidx.compose.runtime:runtime-android:1.7.6 androidx.compose.ui:ui-android:1.7.6 \
-        androidx.compose.foundation:foundation-android:1.7.6 androidx.compose.material3:material3-android:1.3.1 \
-        androidx.compose.material:material-icons-extended-android:1.7.6 androidx.activity:activity-compose:1.9.3 \
-        androidx.lifecycle:lifecycle-viewmodel-compose-android:2.8.7 \
-        androidx.lifecycle:lifecycle-runtime-compose-android:2.8.7 androidx.core:core:1.13.1 \
-        org.jetbrains.kotlinx:kotlinx-coroutines-android:1.10.2 net.java.dev.jna:jna:5.17.0 \
-        org.jetbrains.kotlin:kotlin-stdlib:2.2.21 >"$t/android.files"
-    # The platform API of compileSdk 35 (Android 15), as Robolectric publishes it.
-    cs fetch -q -r central --intransitive org.robolectric:android-all:15-robolectric-13954326 >>"$t/android.files"
-    cs fetch -q -r central org.jetbrains.kotlin:kotlin-compiler-embeddable:2.2.21 >"$t/compiler.files"
+    # Resolved once per version of this script (the versions live here); Coursier's cache keeps
+    # the files.
+    if [ ! -s "$t/plugin.path" ] || [ scripts/ui-test.sh -nt "$t/plugin.path" ] ||
+        ! xargs -a "$t/android.files" ls >/dev/null 2>&1; then
+        cs fetch -q -r central -A aar,jar "${force[@]}" \
+            androidx.compose.runtime:runtime-android:1.7.6 androidx.compose.ui:ui-android:1.7.6 \
+            androidx.compose.foundation:foundation-android:1.7.6 androidx.compose.material3:material3-android:1.3.1 \
+            androidx.compose.material:material-icons-extended-android:1.7.6 androidx.activity:activity-compose:1.9.3 \
+            androidx.lifecycle:lifecycle-viewmodel-compose-android:2.8.7 \
+            androidx.lifecycle:lifecycle-runtime-compose-android:2.8.7 androidx.core:core:1.13.1 \
+            org.jetbrains.kotlinx:kotlinx-coroutines-android:1.10.2 net.java.dev.jna:jna:5.17.0 \
+            org.jetbrains.kotlin:kotlin-stdlib:2.2.21 >"$t/android.files"
+        # The platform API of compileSdk 35 (Android 15), as Robolectric publishes it.
+        cs fetch -q -r central --intransitive org.robolectric:android-all:15-robolectric-13954326 >>"$t/android.files"
+        cs fetch -q -r central org.jetbrains.kotlin:kotlin-compiler-embeddable:2.2.21 >"$t/compiler.files"
+        cs fetch -q -r central --intransitive org.jetbrains.kotlin:kotlin-compose-compiler-plugin-embeddable:2.2.21 >"$t/plugin.path"
+    fi
     local plugin
-    plugin=$(cs fetch -q -r central --intransitive org.jetbrains.kotlin:kotlin-compose-compiler-plugin-embeddable:2.2.21)
-    # classes.jar out of each AAR; the KMP root artifacts (metadata only) are left out when
-    # their -android variant is there.
+    plugin=$(cat "$t/plugin.path")
+    # The classpath: each JAR, and the classes.jar of each AAR.
     mkdir -p "$t/aar"
     local cp=() f base
     while read -r f; do
@@ -142,7 +147,7 @@ android_check() {
         echo "CameraViewfinder's signature changed: update its stub in scripts/ui-test.sh" >&2
         return 1
     fi
-    cat >"$t/stubs/CameraViewfinder.kt" <<'KT'
+    cat >"$t/stubs/CameraViewfinderSignature.kt" <<'KT'
 package cn.mcert.app.android
 
 @androidx.compose.runtime.Composable
@@ -156,11 +161,19 @@ KT
     sources=$(find android/app/src/main/kotlin android/ui/src/main/kotlin android/logic/src/main/kotlin \
         android/bridge/src/main/kotlin "$t/uniffi" "$t/r" "$t/stubs" \( -name '*.kt' -o -name '*.java' \) \
         ! -name CameraViewfinder.kt | sort)
-    rm -rf "$t/classes"
+    # Nothing to do when the sources and the classpath are those of the last passing check.
+    local stamp
+    stamp=$(cat $sources "$t/android.files" "$t/plugin.path" | sha256sum | cut -d' ' -f1)
+    if [ -f "$t/passed" ] && [ "$(cat "$t/passed")" = "$stamp" ]; then
+        echo "unchanged since the last passing type-check"
+        return 0
+    fi
+    rm -rf "$t/classes" "$t/passed"
     # shellcheck disable=SC2086
     java -cp "$(paste -sd: "$t/compiler.files")" org.jetbrains.kotlin.cli.jvm.K2JVMCompiler \
         -no-stdlib -no-reflect -jvm-target 17 -Xplugin="$plugin" -nowarn \
         -classpath "$(IFS=:; echo "${cp[*]}")" -d "$t/classes" $sources
+    echo "$stamp" >"$t/passed"
 }
 if ! command -v java >/dev/null || ! command -v mvn >/dev/null || ! command -v unzip >/dev/null; then
     skip "Java, Maven or unzip is not installed (the Android type-check)"
@@ -192,6 +205,8 @@ else
         check "McertFFI names used by the Swift code" "$venv/bin/python" scripts/swift-check.py ios --bindings "$swift_out"
     fi
 fi
+
+check "iOS strings: both languages, every id used, no Chinese in the views" python3 ios/scripts/check-strings.py ios
 
 echo
 echo "[INFO] Tests run: $run, Failures: $failures, Errors: $errors, Skipped: $skipped"

@@ -89,6 +89,17 @@ enum DeviceCommand {
     },
     /// List the certificates held by this account.
     Certs,
+    /// 挂失: report a certificate of this account lost; a code is sent to the account's phone
+    /// to confirm, and the certificate is revoked at once.
+    ReportLost {
+        serial: String,
+        /// The code (asked for when absent).
+        #[arg(long)]
+        code: Option<String>,
+        /// Development service only: read the code from its SMS outbox.
+        #[arg(long)]
+        dev_outbox: bool,
+    },
     /// Scan a platform's QR code from a picture (PNG/JPEG), check what it asks, and answer.
     Scan {
         image: PathBuf,
@@ -387,6 +398,47 @@ fn run_online(
                     message(locale, "cli-installed", &[("serial", cert.serial.into())])
                 );
             }
+            DeviceCommand::ReportLost {
+                serial,
+                code,
+                dev_outbox,
+            } => {
+                let me = device
+                    .client()
+                    .me()
+                    .await
+                    .map_err(|e| service_error(locale, e))?;
+                device.request_code(&me.phone).await.map_err(err)?;
+                eprintln!(
+                    "{}",
+                    message(
+                        locale,
+                        "cli-code-sent",
+                        &[("phone", me.phone_masked.clone().into())]
+                    )
+                );
+                let code = match (code, dev_outbox) {
+                    (Some(c), _) => c,
+                    (None, true) => device
+                        .client()
+                        .dev_outbox(&me.phone)
+                        .await
+                        .map_err(|e| service_error(locale, e))?
+                        .first()
+                        .map(|t| t.chars().filter(char::is_ascii_digit).take(6).collect())
+                        .unwrap_or_default(),
+                    (None, false) => read_pin(None, "cli-code-prompt", locale)?,
+                };
+                device
+                    .client()
+                    .report_lost(&serial, &code)
+                    .await
+                    .map_err(|e| service_error(locale, e))?;
+                println!(
+                    "{}",
+                    message(locale, "cli-reported-lost", &[("serial", serial.into())])
+                );
+            }
             DeviceCommand::Certs => {
                 for c in device
                     .client()
@@ -545,6 +597,7 @@ pub fn run(args: DeviceArgs, locale: Locale) -> Result<(), CliError> {
         | DeviceCommand::Orders
         | DeviceCommand::Install { .. }
         | DeviceCommand::Certs
+        | DeviceCommand::ReportLost { .. }
         | DeviceCommand::Scan { .. }
         | DeviceCommand::Usage { .. }) => {
             drop(store);

@@ -8,9 +8,12 @@
 //! - `mcert rp session|seal`, `mcert rp-demo`: a relying platform's side of the scan.
 //! - `mcert platform add|key|revoke`: the operator registers relying platforms.
 //! - `mcert audit verify`: checks the service's hash-chained audit log.
+//! - `mcert ca init|sign-issuing|sign-root-crl|revoke`: the operator's CA (root ceremony,
+//!   issuing CAs, revocation).
 
 #![forbid(unsafe_code)]
 
+mod ca;
 mod demo;
 mod device;
 mod rp;
@@ -64,6 +67,8 @@ enum Command {
     RpDemo(rp::RpDemoArgs),
     /// Operator: register relying platforms and manage their API keys.
     Platform(rp::PlatformArgs),
+    /// Operator: the root ceremony, issuing CAs, root CRLs, revocation.
+    Ca(ca::CaArgs),
     /// The service's hash-chained audit log.
     Audit {
         #[command(subcommand)]
@@ -238,6 +243,7 @@ fn main() -> ExitCode {
         Command::RpDemo(args) => rp::run_demo(args, locale).map(|()| ExitCode::SUCCESS),
         Command::Platform(args) => rp::run_platform(args, locale).map(|()| ExitCode::SUCCESS),
         Command::Audit { command } => run_audit(command, locale),
+        Command::Ca(args) => ca::run(args, locale),
     };
     match result {
         Ok(code) => code,

@@ -99,6 +99,7 @@ cli-serve-failed = The service cannot start: { $detail }
 cli-code-sent = A code was sent to { $phone }
 cli-code-prompt = Enter the SMS code: 
 cli-logged-in = Logged in: { $phone }
+cli-reported-lost = Certificate { $serial } is reported lost and revoked; it can no longer be used
 cli-verified = Real name verified: { $name } ({ $id })
 cli-order-placed = Order { $id } placed: { $amount } CNY, status { $status }
 cli-order-paid = Order { $id } paid, status { $status }
@@ -122,3 +123,12 @@ demo-scan-stale = A screenshot of the QR code from 6 seconds ago is refused: { $
 demo-scan-usage = Usage records ({ $count }):
 demo-scan-usage-line = { $at }  { $operation }  { $holder }  { $serial }  { $outcome }
 demo-scan-audit = Audit chain intact: { $events } events
+
+## mcert ca
+cli-ca-failed = CA: { $detail } ({ $code })
+cli-ca-no-passphrase = A root key passphrase is needed: give --passphrase-file or set MCERT_ROOT_PASSPHRASE
+cli-ca-exists = { $path } already exists; a root is made once
+cli-ca-root-made = { $alg } root CA made, serial { $serial }; key sealed in { $path } (keep it offline)
+cli-ca-issuing-signed = { $alg } issuing CA signed, serial { $serial } (id { $id }); restart the service to use it
+cli-ca-root-crl = { $alg } root CRL number { $number } signed and stored
+cli-ca-revoked = Certificate { $serial } revoked; the new CRL is published

@@ -99,6 +99,7 @@ cli-serve-failed = 服务无法启动：{ $detail }
 cli-code-sent = 验证码已发送至 { $phone }
 cli-code-prompt = 请输入短信验证码：
 cli-logged-in = 登录成功：{ $phone }
+cli-reported-lost = 证书 { $serial } 已挂失并吊销，不能再使用
 cli-verified = 实名认证通过：{ $name }（{ $id }）
 cli-order-placed = 订单 { $id } 已提交：{ $amount } 元，状态【{ $status }】
 cli-order-paid = 订单 { $id } 支付完成，状态【{ $status }】
@@ -122,3 +123,12 @@ demo-scan-stale = 6 秒前的二维码截图被拒绝：{ $message }
 demo-scan-usage = 【使用记录】共 { $count } 条：
 demo-scan-usage-line = { $at }  { $operation }  { $holder }  { $serial }  { $outcome }
 demo-scan-audit = 审计链完整：共 { $events } 条事件
+
+## mcert ca
+cli-ca-failed = CA 操作失败：{ $detail }（{ $code }）
+cli-ca-no-passphrase = 需要根密钥口令：请用 --passphrase-file 指定，或设置 MCERT_ROOT_PASSPHRASE
+cli-ca-exists = { $path } 已存在；根 CA 只生成一次
+cli-ca-root-made = 已生成 { $alg } 根 CA，序列号 { $serial }；私钥已加密保存在 { $path }（请离线保管）
+cli-ca-issuing-signed = 已签发 { $alg } 签发 CA，序列号 { $serial }（编号 { $id }）；重启服务后生效
+cli-ca-root-crl = 已签署并保存 { $alg } 根 CRL，编号 { $number }
+cli-ca-revoked = 证书 { $serial } 已注销，新的 CRL 已发布

@@ -19,9 +19,22 @@ private struct HomeContent: View {
         List {
             Section {
                 if let id = home.summary?.identity {
-                    Text("已实名：\(id.name)（\(id.idNumberMasked)）")
+                    Text(L("verified_as", id.name, id.idNumberMasked))
                 } else {
-                    NavigationLink("未实名认证") { IdentityFormView(m: model.identity) }
+                    NavigationLink {
+                        IdentityFormView(m: model.identity)
+                    } label: {
+                        VStack(alignment: .leading, spacing: 2) {
+                            Text(L("not_verified"))
+                            Text(L("not_verified_hint")).font(.caption).foregroundColor(.secondary)
+                        }
+                    }
+                }
+                if let summary = home.summary {
+                    Text(L("home_on_phone", summary.certificatesOnPhone))
+                    if summary.slotsToInstall > 0 {
+                        NavigationLink(L("home_slots", summary.slotsToInstall)) { CertificatesView(m: model.certificates) }
+                    }
                 }
             }
             Section {
@@ -29,9 +42,10 @@ private struct HomeContent: View {
                     NavigationLink(home.label(entry)) { destination(entry) }
                 }
             }
-            NavigationLink("申请证书") { ApplyView(m: model.apply) }
+            NavigationLink(L("apply")) { ApplyView(m: model.apply) }
+            if let e = home.error { Text(e).foregroundColor(.red) }
         }
-        .navigationTitle("mcert")
+        .navigationTitle(L("app_name"))
         .task { await home.refresh() }
     }
 
@@ -76,30 +90,38 @@ final class NoCore: CertCore {
     }
 }
 
-private func yuan(_ fen: Int64) -> String { String(format: "%d.%02d", fen / 100, fen % 100) }
-
 /// 【申请证书】
 struct ApplyView: View {
     @ObservedObject var m: ApplyModel
 
     var body: some View {
         Form {
-            Picker("产品", selection: $m.selected) {
-                ForEach(m.products, id: \.id) { p in Text("\(p.name) ¥\(yuan(p.priceFenPerYear))/年").tag(Optional(p.id)) }
+            Picker(L("product"), selection: $m.selected) {
+                ForEach(m.products, id: \.id) { p in
+                    Text(p.name + "  " + L("price_per_year", Display.yuan(p.priceFenPerYear))).tag(Optional(p.id))
+                }
             }
-            Picker("办理期限（年）", selection: $m.years) { ForEach(Int64(1)...3, id: \.self) { Text("\($0)").tag($0) } }
-                .pickerStyle(.segmented)
-            Text("金额：\(yuan(m.amountFen())) 元")
+            Picker(L("years"), selection: $m.years) {
+                ForEach(Int64(1)...3, id: \.self) { Text(L("years_n", Int($0))).tag($0) }
+            }
+            .pickerStyle(.segmented)
+            Field(L("amount"), L("yuan", Display.yuan(m.amountFen())))
             switch m.state {
-            case .ordered: Button("立即支付") { Task { await m.pay() } }
-            case let .paid(order): Text("支付完成：\(order.statusLabel)")
+            case .ordered:
+                Text(L("ordered"))
+                Button(L("pay_now")) { Task { await m.pay() } }
+            case let .paid(order):
+                Field(L("paid"), order.statusLabel)
+            case .busy:
+                ProgressView()
             case let .failed(message, _):
                 Text(message).foregroundColor(.red)
-                Button("提交订单") { Task { await m.order() } }
-            default: Button("提交订单") { Task { await m.order() } }
+                Button(L("submit_order")) { Task { await m.order() } }
+            case .choosing:
+                Button(L("submit_order")) { Task { await m.order() } }
             }
         }
-        .navigationTitle("申请证书")
+        .navigationTitle(L("apply"))
         .task { await m.load() }
     }
 }
@@ -109,104 +131,84 @@ struct OrdersView: View {
     @ObservedObject var m: OrdersModel
 
     var body: some View {
-        List(m.orders, id: \.id) { o in
-            HStack {
-                VStack(alignment: .leading) {
-                    Text("\(o.productId) · \(o.years) 年 · ¥\(yuan(o.amountFen))")
-                    Text(o.createdAt).font(.caption)
-                }
-                Spacer()
-                Text(o.statusLabel)
-            }
-        }
-        .navigationTitle("我的订单")
-        .task { await m.refresh() }
-    }
-}
-
-/// 【数字证书】 and 【下载证书】 with a new PIN.
-struct CertificatesView: View {
-    @EnvironmentObject var model: AppModel
-    @ObservedObject var m: CertificatesModel
-    @State private var installing: String?
-    @State private var algorithm: KeyAlgorithm = .sm2
-
-    var body: some View {
         List {
-            ForEach(m.slots, id: \.self) { slot in Button("下载证书") { installing = slot } }
-            ForEach(m.items, id: \.certificate.serial) { item in
-                NavigationLink {
-                    CertificateDetailView(item: item)
-                } label: {
-                    VStack(alignment: .leading) {
-                        Text(item.certificate.subject)
-                        Text("\(item.certificate.algorithm.uppercased()) · 有效期至 \(item.certificate.notAfter)").font(.caption)
-                        Text(item.certificate.status == "good" ? (item.certificate.onThisDevice ? "本机" : "不在本机")
-                             : item.certificate.status == "revoked" ? "已注销" : "已过期").font(.caption)
+            if m.loading && m.orders.isEmpty {
+                ProgressView()
+            } else if m.orders.isEmpty && m.error == nil {
+                VStack(alignment: .leading, spacing: 4) {
+                    Text(L("orders_empty")).font(.headline)
+                    Text(L("orders_empty_hint")).font(.caption).foregroundColor(.secondary)
+                }
+            }
+            ForEach(m.orders, id: \.id) { o in
+                HStack {
+                    VStack(alignment: .leading, spacing: 2) {
+                        Text(m.productNames[o.productId] ?? o.productId)
+                        Text(L("order_period", Int(o.years))).font(.caption)
+                        Text(L("order_no", o.id)).font(.caption).foregroundColor(.secondary)
+                        Text(Display.beijingTime(o.createdAt)).font(.caption).foregroundColor(.secondary)
+                        if let reason = o.rejectReason { Text(L("reject_reason", reason)).font(.caption).foregroundColor(.red) }
+                    }
+                    Spacer()
+                    VStack(alignment: .trailing, spacing: 2) {
+                        Text(L("yuan", Display.yuan(o.amountFen))).font(.headline)
+                        Text(o.statusLabel).font(.caption)
                     }
                 }
             }
             if let e = m.error { Text(e).foregroundColor(.red) }
         }
-        .navigationTitle("数字证书")
+        .navigationTitle(L("home_orders"))
         .task { await m.refresh() }
-        .sheet(item: Binding(get: { installing.map(Slot.init) }, set: { installing = $0?.id })) { slot in
-            VStack {
-                Picker("算法", selection: $algorithm) {
-                    Text("SM2").tag(KeyAlgorithm.sm2)
-                    Text("P-256").tag(KeyAlgorithm.p256)
-                }.pickerStyle(.segmented)
-                NewPinPad(core: model.core) { pin in
-                    Task {
-                        await m.install(slot: slot.id, algorithm: algorithm, pin: pin)
-                        installing = nil
-                    }
-                }
-            }.padding()
-        }
-    }
-
-    private struct Slot: Identifiable { let id: String }
-}
-
-struct CertificateDetailView: View {
-    let item: CertificatesModel.Item
-
-    var body: some View {
-        let c = item.certificate
-        List {
-            Text(c.subject)
-            Text("序列号：\(c.serial)")
-            Text("算法：\(c.algorithm.uppercased())")
-            Text("颁发者：\(c.issuer)")
-            Text("\(c.notBefore) → \(c.notAfter)")
-            if let k = item.key { Text(k.locked ? "证书已锁定" : "证书密码还可尝试 \(k.pinTriesLeft) 次") }
-        }
     }
 }
 
-/// 【使用记录】
+/// 【使用记录】: time (Beijing time), operation and platform, outcome.
 struct UsageView: View {
     @ObservedObject var m: UsageModel
 
     var body: some View {
         List {
             HStack {
-                TextField("开始日期", text: Binding(get: { m.from ?? "" }, set: { m.from = $0.isEmpty ? nil : $0 }))
-                TextField("结束日期", text: Binding(get: { m.to ?? "" }, set: { m.to = $0.isEmpty ? nil : $0 }))
-                Button("筛选") { Task { await m.refresh() } }
+                TextField(L("from_date"), text: Binding(get: { m.from ?? "" }, set: { m.from = $0.isEmpty ? nil : String($0.prefix(10)) }))
+                TextField(L("to_date"), text: Binding(get: { m.to ?? "" }, set: { m.to = $0.isEmpty ? nil : String($0.prefix(10)) }))
+                Button(L("filter")) { Task { await m.refresh() } }
             }
-            if m.items.isEmpty { Text("暂无记录") }
+            if m.items.isEmpty {
+                VStack(alignment: .leading, spacing: 4) {
+                    Text(L("usage_empty")).font(.headline)
+                    Text(L("usage_empty_hint")).font(.caption).foregroundColor(.secondary)
+                }
+            } else {
+                HStack {
+                    VStack(alignment: .leading) {
+                        Text(L("col_time"))
+                        Text(L("beijing_time")).font(.caption2)
+                    }.frame(width: 92, alignment: .leading)
+                    Text(L("col_operation") + " / " + L("col_platform"))
+                    Spacer()
+                    Text(L("col_outcome"))
+                }.font(.caption).foregroundColor(.secondary)
+            }
             ForEach(Array(m.items.enumerated()), id: \.offset) { _, u in
-                VStack(alignment: .leading) {
-                    Text("\(u.operation) · \(u.platformName) · \(u.outcomeLabel)")
-                    Text("\(u.at) · \(u.holderName ?? "") · \(u.certificateSerial ?? "—")").font(.caption)
+                let time = Display.beijingTime(u.at).split(separator: " ", maxSplits: 1).map(String.init)
+                HStack {
+                    VStack(alignment: .leading) {
+                        Text(time.first ?? u.at)
+                        if time.count > 1 { Text(time[1]).foregroundColor(.secondary) }
+                    }.font(.caption).frame(width: 92, alignment: .leading)
+                    VStack(alignment: .leading) {
+                        Text(u.operation)
+                        Text(u.platformName).font(.caption).foregroundColor(.secondary).lineLimit(1)
+                    }
+                    Spacer()
+                    Text(u.outcomeLabel).font(.caption)
                 }
             }
-            if m.hasMore { Button("加载更多") { Task { await m.loadMore() } } }
+            if m.hasMore { Button(L("load_more")) { Task { await m.loadMore() } } }
             if let e = m.error { Text(e).foregroundColor(.red) }
         }
-        .navigationTitle("使用记录")
+        .navigationTitle(L("usage"))
         .task { await m.refresh() }
     }
 }

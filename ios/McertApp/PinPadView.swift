@@ -11,10 +11,10 @@ struct PinPadView: View {
             switch pad.state {
             case let .entering(prompt, triesLeft, error):
                 Text(prompt)
-                if let t = triesLeft { Text("证书密码还可尝试 \(t) 次") }
+                if let t = triesLeft { Text(L("pin_tries_left", t)) }
                 if let e = error { Text(e).foregroundColor(.red) }
             case let .locked(message):
-                Text("证书已锁定")
+                Text(L("pin_locked"))
                 Text(message).foregroundColor(.red)
             case .complete:
                 EmptyView()
@@ -29,8 +29,8 @@ struct PinPadView: View {
                     ForEach(row, id: \.self) { k in
                         switch k {
                         case -1: Color.clear.frame(width: 72, height: 56)
-                        case -2: Button("⌫") { pad.backspace() }.frame(width: 72, height: 56)
-                        default: Button("\(k)") { pad.press(k) }.font(.title2).frame(width: 72, height: 56)
+                        case -2: Button("⌫") { pad.backspace() }.frame(width: 72, height: 56).accessibilityLabel(L("pin_delete"))
+                        default: Button(String(k)) { pad.press(k) }.font(.title2).frame(width: 72, height: 56)
                         }
                     }
                 }

@@ -15,8 +15,9 @@ struct ScanScreen: View {
                 ZStack(alignment: .bottom) {
                     CameraView(scan: scan)
                     VStack {
-                        Text(scan.hint ?? "将平台页面上的二维码放入框内").foregroundColor(.white)
-                        Button("手电筒") { scan.torch.toggle() }
+                        Text(isReading ? L("scan_reading") : scan.hint ?? L("scan_hint"))
+                            .foregroundColor(scan.hint != nil && !isReading ? Color.yellow : Color.white)
+                        Button(L("torch")) { scan.torch.toggle() }
                     }.padding()
                 }
             case let .confirm(view, selected):
@@ -25,22 +26,33 @@ struct ScanScreen: View {
                 }
             case let .enterPin(view, _, pad):
                 VStack {
-                    Text("\(view.platformName) · \(view.operation)").font(.headline)
+                    Text(view.platformName + " · " + view.operation).font(.headline)
                     PinPadView(pad: pad) { pin in Task { await scan.submit(pin: pin) } }
                 }
             case .submitting:
-                ProgressView()
+                VStack(spacing: 16) { ProgressView(); Text(L("submitting")) }
             case let .done(operation, _):
-                VStack(spacing: 16) { Text("\(operation) ✓").font(.title2); Button("完成") { dismiss() } }
+                VStack(spacing: 16) {
+                    Image(systemName: "checkmark.circle.fill").font(.largeTitle).foregroundColor(.green)
+                    Text(L("scan_done", operation)).font(.title2)
+                    Text(L("scan_done_hint")).foregroundColor(.secondary)
+                    Button(L("done")) { dismiss() }
+                }
             case .declined:
-                VStack(spacing: 16) { Text("已取消"); Button("完成") { dismiss() } }
+                VStack(spacing: 16) { Text(L("declined")); Button(L("done")) { dismiss() } }
             case let .failed(message, _):
-                VStack(spacing: 16) { Text(message).foregroundColor(.red); Button("重试") { scan.reset() } }
+                VStack(spacing: 16) {
+                    Text(L("scan_failed")).font(.title2)
+                    Text(message).foregroundColor(.red)
+                    Button(L("scan_again")) { scan.reset() }
+                }
             }
         }
-        .navigationTitle("扫码")
+        .navigationTitle(L("scan"))
         .onDisappear { scan.reset() }
     }
+
+    private var isReading: Bool { if case .reading = scan.state { return true } else { return false } }
 }
 
 /// What the platform asks, the verification code to compare, and the certificate to use.
@@ -53,32 +65,43 @@ struct ConfirmView: View {
 
     var body: some View {
         List {
-            Section("请核对业务信息") {
-                Text("平台：\(view.platformName)")
-                Text("业务：\(view.operation)")
-                if let p = view.project { Text("项目：\(p)") }
-                if let l = view.lot { Text("标段：\(l)") }
-                if let d = view.documentName { Text("文件：\(d)") }
+            Section(L("confirm_title")) {
+                Field(L("platform"), view.platformName)
+                Field(L("operation"), view.operation)
+                if let p = view.project { Field(L("project"), p) }
+                if let l = view.lot { Field(L("lot"), l) }
+                if let d = view.documentName { Field(L("document"), d) }
             }
-            Section("校验码（请与平台页面核对）") {
-                Text(view.verificationCode).font(.largeTitle).foregroundColor(.red)
+            Section {
+                Text(view.verificationCode).font(.system(.largeTitle, design: .monospaced).weight(.bold)).foregroundColor(.orange)
+            } header: {
+                Text(L("verification_code"))
+            } footer: {
+                Text(L("verification_hint"))
             }
-            Section("选择证书") {
+            Section(L("choose_certificate")) {
                 ForEach(view.choices, id: \.serial) { c in
+                    let subject = McertKit.Subject.parse(c.subject)
+                    let names = [subject.commonName, subject.organisationShown].compactMap { $0 }
                     Button {
                         onSelect(c.serial)
                     } label: {
                         HStack {
                             Image(systemName: selected == c.serial ? "largecircle.fill.circle" : "circle")
-                            Text("\(c.subject) · \(String(describing: c.algorithm)) · \(String(c.serial.suffix(8)))")
+                            VStack(alignment: .leading, spacing: 2) {
+                                Text(names.isEmpty ? c.subject : names.joined(separator: " · "))
+                                Text(L(subject.isOrganisation ? "type_organisation" : "type_personal") + " · "
+                                    + Display.algorithm(String(describing: c.algorithm)) + " · " + Display.shortSerial(c.serial))
+                                    .font(.caption).foregroundColor(.secondary)
+                            }
                         }
                     }
                 }
             }
             HStack {
-                Button("取消", action: onCancel)
+                Button(L("decline"), action: onCancel)
                 Spacer()
-                Button("确认", action: onConfirm).disabled(selected == nil)
+                Button(L("confirm"), action: onConfirm).disabled(selected == nil)
             }
         }
     }

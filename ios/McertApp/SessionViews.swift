@@ -9,15 +9,16 @@ struct LoginView: View {
 
     var body: some View {
         Form {
-            Section("手机号登录") {
-                TextField("手机号", text: $login.phone).keyboardType(.phonePad)
+            Section(L("login_title")) {
+                TextField(L("phone"), text: $login.phone).keyboardType(.phonePad)
                 HStack {
-                    SecureField("短信验证码", text: $login.code).keyboardType(.numberPad)
-                    Button(countdown > 0 ? "\(countdown) 秒后重发" : "获取验证码") { Task { await login.sendCode() } }
+                    SecureField(L("sms_code"), text: $login.code).keyboardType(.numberPad)
+                    Button(countdown > 0 ? L("resend_in", countdown) : L("get_code")) { Task { await login.sendCode() } }
                         .disabled(countdown > 0)
                 }
+                Text(L("login_hint")).font(.caption).foregroundColor(.secondary)
             }
-            Button("登录") { Task { await login.login() } }
+            Button(L("login")) { Task { await login.login() } }
             if case let .failed(message, _) = login.state { Text(message).foregroundColor(.red) }
         }
         .onChange(of: login.state) { state in
@@ -42,10 +43,18 @@ struct PlatformChoiceView: View {
     let onChosen: () -> Void
 
     var body: some View {
-        List(platforms.platforms, id: \.id) { p in
-            Button(p.name) { Task { await platforms.choose(p.id); if platforms.chosen != nil { onChosen() } } }
+        List {
+            Section {
+                ForEach(platforms.platforms, id: \.id) { p in
+                    Button(p.name) { Task { await platforms.choose(p.id); if platforms.chosen != nil { onChosen() } } }
+                }
+            } header: {
+                Text(L("choose_platform_hint"))
+            }
+            if platforms.platforms.isEmpty && platforms.error == nil { Text(L("platforms_empty")).foregroundColor(.secondary) }
+            if let e = platforms.error { Text(e).foregroundColor(.red) }
         }
-        .navigationTitle("选择平台")
+        .navigationTitle(L("choose_platform"))
         .task { await platforms.load() }
     }
 }
@@ -57,14 +66,15 @@ struct IdentityFormView: View {
 
     var body: some View {
         Form {
-            TextField("姓名", text: $m.name)
-            TextField("身份证号", text: $m.idNumber)
-            TextField("手机号", text: $m.phone).keyboardType(.phonePad)
-            TextField("银行卡号（选填，四要素认证）", text: $m.bankCard).keyboardType(.numberPad)
-            Button("开始人脸识别并提交") { Task { await m.submit(faceToken: await FaceCheck.run()) } }
+            Text(L("identity_hint")).font(.caption).foregroundColor(.secondary)
+            TextField(L("name"), text: $m.name)
+            TextField(L("id_number"), text: $m.idNumber)
+            TextField(L("phone"), text: $m.phone).keyboardType(.phonePad)
+            TextField(L("bank_card"), text: $m.bankCard).keyboardType(.numberPad)
+            Button(L("face_check")) { Task { await m.submit(faceToken: await FaceCheck.run()) } }
             if case let .failed(message, _) = m.state { Text(message).foregroundColor(.red) }
         }
-        .navigationTitle("实名认证")
+        .navigationTitle(L("identity"))
         .onChange(of: stateIsVerified) { verified in if verified { dismiss() } }
     }
 

@@ -7,14 +7,13 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use mcert_core::crypto::name::SubjectName;
-use mcert_core::crypto::{Algorithm, PrivateKey, csr};
+use mcert_core::crypto::Algorithm;
 use mcert_service::authority::OperatorKey;
 use mcert_service::config::ServiceConfig;
 use mcert_service::server;
-use serde_json::{Value, json};
-
-mod common;
+use mcert_test_support::accounts::{get, paid_order, post, verified_account};
+use mcert_test_support::{device_csr, postgres_database};
+use serde_json::json;
 
 async fn run(label: &str, database: String, count: usize) {
     let config = ServiceConfig {
@@ -30,21 +29,13 @@ async fn run(label: &str, database: String, count: usize) {
     let base = format!("http://{}", running.addr);
     let http = reqwest::Client::new();
     let (token, account) =
-        common::verified_account(&http, &base, "13800000000", "110101199003070011").await;
+        verified_account(&http, &base, "13800000000", "110101199003070011").await;
     // Paid slots, prepared without the timing (orders paid directly, as the gateway would).
     let orders = running.state.orders.clone();
     for i in 0..count {
-        common::paid_order(&orders, &account, i).await;
+        paid_order(&orders, &account, i).await;
     }
-    let entitlements: Value = http
-        .get(format!("{base}/v1/entitlements"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let entitlements = get(&http, format!("{base}/v1/entitlements"), Some(&token)).await;
     let ids: Vec<String> = entitlements["items"]
         .as_array()
         .expect("items")
@@ -59,16 +50,7 @@ async fn run(label: &str, database: String, count: usize) {
             } else {
                 Algorithm::P256
             };
-            let key = PrivateKey::generate(alg).expect("key");
-            let name = SubjectName {
-                common_name: Some("bench".into()),
-                ..Default::default()
-            }
-            .to_name()
-            .expect("name");
-            base64ct::Base64::encode_string(
-                &csr::to_der(&csr::build(&name, &key).expect("csr")).expect("der"),
-            )
+            base64ct::Base64::encode_string(&device_csr(alg).1)
         })
         .collect();
 
@@ -92,7 +74,7 @@ async fn run(label: &str, database: String, count: usize) {
                     break;
                 };
                 let t = Instant::now();
-                common::post(
+                post(
                     &http,
                     format!("{base}/v1/entitlements/{id}/install"),
                     Some(&token),
@@ -145,19 +127,7 @@ fn main() {
         .await;
         let _ = std::fs::remove_dir_all(&dir);
         if let Ok(admin) = std::env::var("MCERT_TEST_PG_URL") {
-            sqlx::any::install_default_drivers();
-            let name = format!("mcert_bench_{}", std::process::id());
-            let pool = sqlx::AnyPool::connect(&admin).await.expect("connect");
-            // The name is made here from digits only.
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                .execute(&pool)
-                .await
-                .expect("create");
-            pool.close().await;
-            let url = format!(
-                "{}/{name}",
-                admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin)
-            );
+            let url = postgres_database(&admin, "mcert_bench").await;
             run("PostgreSQL", url, count).await;
         } else {
             println!("(MCERT_TEST_PG_URL not set: PostgreSQL not measured)");

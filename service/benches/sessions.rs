@@ -15,8 +15,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use mcert_core::crypto::name::SubjectName;
-use mcert_core::crypto::{Algorithm, PrivateKey, csr, x509};
+use mcert_core::crypto::{Algorithm, PrivateKey, x509};
 use mcert_core::device::qr::{self, Engine, LumaFrame};
 use mcert_core::scan::{self, Expectation};
 use mcert_core::wire::{NewSession, ScannedSession, SessionKind, SessionStatus};
@@ -25,10 +24,9 @@ use mcert_service::authority::OperatorKey;
 use mcert_service::config::ServiceConfig;
 use mcert_service::platforms::Registration;
 use mcert_service::server;
-use serde_json::{Value, json};
-
-mod common;
-use common::post;
+use mcert_test_support::accounts::{get, paid_order, post, verified_account};
+use mcert_test_support::{device_csr, postgres_database};
+use serde_json::json;
 
 struct Phone {
     token: String,
@@ -50,29 +48,13 @@ async fn phone(
         "440304199201010059",
     ];
     let (token, account) =
-        common::verified_account(http, base, &format!("1380000000{n}"), ids[n % 4]).await;
-    common::paid_order(&running.state.orders, &account, n).await;
-    let ents: Value = http
-        .get(format!("{base}/v1/entitlements"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+        verified_account(http, base, &format!("1380000000{n}"), ids[n % 4]).await;
+    paid_order(&running.state.orders, &account, n).await;
+    let ents = get(http, format!("{base}/v1/entitlements"), Some(&token)).await;
     let ent = ents["items"][0]["id"].as_str().expect("id").to_string();
-    let key = PrivateKey::generate(alg).expect("key");
-    let name = SubjectName {
-        common_name: Some("bench".into()),
-        ..Default::default()
-    }
-    .to_name()
-    .expect("name");
+    let (key, csr_der) = device_csr(alg);
     use base64ct::Encoding;
-    let csr_b64 = base64ct::Base64::encode_string(
-        &csr::to_der(&csr::build(&name, &key).expect("csr")).expect("der"),
-    );
+    let csr_b64 = base64ct::Base64::encode_string(&csr_der);
     let installed = post(
         http,
         format!("{base}/v1/entitlements/{ent}/install"),
@@ -321,19 +303,7 @@ fn main() {
         .await;
         let _ = std::fs::remove_dir_all(&dir);
         if let Some(admin) = pg {
-            sqlx::any::install_default_drivers();
-            let name = format!("mcert_bench_s_{}", std::process::id());
-            let pool = sqlx::AnyPool::connect(&admin).await.expect("connect");
-            // The name is made here from digits only.
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                .execute(&pool)
-                .await
-                .expect("create");
-            pool.close().await;
-            let url = format!(
-                "{}/{name}",
-                admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin)
-            );
+            let url = postgres_database(&admin, "mcert_bench_s").await;
             run("PostgreSQL", url, count, true).await;
         } else {
             println!("(MCERT_TEST_PG_URL not set: PostgreSQL not measured)");

@@ -6,7 +6,6 @@
 
 use std::sync::Arc;
 
-use aes_gcm::aead::{Aead, KeyInit, Payload};
 use mcert_core::clock::{Clock, unix_millis};
 use mcert_core::crypto::hash;
 use mcert_core::validate;
@@ -19,8 +18,9 @@ pub use mcert_core::wire::{Method, VerificationRequest, VerifiedIdentity};
 
 use crate::audit;
 use crate::authz::OwnAccount;
+use crate::providers::webhook::SignedWebhook;
+use crate::seal_at_rest::SealingKey;
 use crate::store::{Store, StoreError};
-use crate::webhook::SignedWebhook;
 
 /// Verification attempts an account may make per day.
 pub const ATTEMPTS_PER_DAY: i64 = 10;
@@ -150,7 +150,7 @@ pub struct Identities {
     store: Store,
     clock: Arc<dyn Clock>,
     provider: Arc<dyn IdentityProvider>,
-    seal_key: Arc<Zeroizing<[u8; 32]>>,
+    seal_key: Arc<SealingKey>,
     lookup_key: Arc<Zeroizing<[u8; 32]>>,
 }
 
@@ -174,29 +174,15 @@ impl Identities {
             store,
             clock,
             provider,
-            seal_key: Arc::new(seal_key),
+            seal_key: Arc::new(SealingKey::new("identity number seal", seal_key)),
             lookup_key: Arc::new(lookup_key),
         }
     }
 
     fn seal(&self, account_id: &str, id_number: &str) -> Result<Vec<u8>, IdentityError> {
-        let mut nonce = [0u8; 12];
-        getrandom::fill(&mut nonce).map_err(|_| IdentityError::Crypto)?;
-        let cipher = aes_gcm::Aes256Gcm::new_from_slice(&self.seal_key[..])
-            .map_err(|_| IdentityError::Crypto)?;
-        let n = aes_gcm::Nonce::try_from(&nonce[..]).map_err(|_| IdentityError::Crypto)?;
-        let ct = cipher
-            .encrypt(
-                &n,
-                Payload {
-                    msg: id_number.as_bytes(),
-                    aad: account_id.as_bytes(),
-                },
-            )
-            .map_err(|_| IdentityError::Crypto)?;
-        let mut out = nonce.to_vec();
-        out.extend_from_slice(&ct);
-        Ok(out)
+        self.seal_key
+            .seal_bytes(account_id.as_bytes(), id_number.as_bytes())
+            .map_err(|_| IdentityError::Crypto)
     }
 
     /// Opens a sealed identity number (for issuing certificates to its owner).
@@ -205,22 +191,11 @@ impl Identities {
         account_id: &str,
         sealed: &[u8],
     ) -> Result<Zeroizing<String>, IdentityError> {
-        if sealed.len() < 12 + 16 {
-            return Err(IdentityError::Crypto);
-        }
-        let cipher = aes_gcm::Aes256Gcm::new_from_slice(&self.seal_key[..])
+        let pt = self
+            .seal_key
+            .open_bytes(account_id.as_bytes(), sealed)
             .map_err(|_| IdentityError::Crypto)?;
-        let n = aes_gcm::Nonce::try_from(&sealed[..12]).map_err(|_| IdentityError::Crypto)?;
-        let pt = cipher
-            .decrypt(
-                &n,
-                Payload {
-                    msg: &sealed[12..],
-                    aad: account_id.as_bytes(),
-                },
-            )
-            .map_err(|_| IdentityError::Crypto)?;
-        String::from_utf8(pt)
+        String::from_utf8(pt.to_vec())
             .map(Zeroizing::new)
             .map_err(|_| IdentityError::Crypto)
     }
@@ -231,6 +206,16 @@ impl Identities {
             &self.lookup_key[..],
             &[id_number.to_ascii_uppercase().as_bytes()],
         ))
+    }
+
+    /// The subject identifier personal certificates carry in the subject's serialNumber
+    /// instead of the identity number: the keyed lookup hash (HMAC-SHA256 under a key derived
+    /// from the operator key, 64 hex digits). It is stable per person, so subject names stay
+    /// unique and the service matches a platform's expected person (given by identity number)
+    /// against a certificate without the number ever being in the certificate; without the
+    /// operator key it cannot be reversed by trying the ~10^10 plausible identity numbers.
+    pub fn subject_id(&self, id_number: &str) -> String {
+        self.lookup_hash(id_number)
     }
 
     /// Checks the request's form, asks the provider, and records the verified identity.

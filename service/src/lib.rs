@@ -4,9 +4,9 @@
 
 pub mod accounts;
 pub mod audit;
-pub mod authority;
 pub mod authz;
 pub mod billing;
+pub mod ca;
 pub mod config;
 pub mod http;
 pub mod i18n;
@@ -14,8 +14,13 @@ pub mod identity;
 pub mod limits;
 pub mod outbox;
 pub mod platforms;
+pub mod providers;
+pub mod seal_at_rest;
 pub mod server;
 pub mod sessions;
-pub mod sms;
 pub mod store;
-pub mod webhook;
+
+/// The CA under its former module name.
+pub mod authority {
+    pub use crate::ca::*;
+}

@@ -12,15 +12,15 @@ use tokio::task::JoinHandle;
 use zeroize::Zeroizing;
 
 use crate::accounts::Accounts;
-use crate::authority::{Authority, AuthorityConfig, AuthorityError, OperatorKey};
 use crate::billing::{DevGateway, Gateway, Orders, Product, WebhookGateway};
+use crate::ca::{Authority, AuthorityConfig, AuthorityError, OperatorKey};
 use crate::config::ServiceConfig;
 use crate::http::{AppState, Metrics, router};
 use crate::identity::{DevIdentityProvider, Identities, IdentityProvider, WebhookIdentityProvider};
 use crate::outbox::{JobKind, Outbox};
 use crate::platforms::{Platforms, Registration};
+use crate::providers::sms::{DevOutbox, SmsJobs, SmsProvider, WebhookSms};
 use crate::sessions::{CallbackJobs, Sessions};
-use crate::sms::{DevOutbox, SmsJobs, SmsProvider, WebhookSms};
 use crate::store::{Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -50,7 +50,7 @@ pub enum ServiceError {
     #[error(transparent)]
     Orders(#[from] crate::billing::OrderError),
     #[error("SMS provider: {0}")]
-    Sms(#[from] crate::sms::SmsError),
+    Sms(#[from] crate::providers::sms::SmsError),
     #[error(transparent)]
     Accounts(#[from] crate::accounts::AuthError),
     #[error(transparent)]
@@ -162,7 +162,7 @@ pub fn operator_key(config: &ServiceConfig) -> Result<OperatorKey, ServiceError>
     }
 }
 
-fn write_private(path: &Path, data: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_private(path: &Path, data: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
@@ -186,6 +186,7 @@ pub struct Running {
     pub state: AppState,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<Result<(), ServiceError>>,
+    background: Vec<JoinHandle<()>>,
 }
 
 impl Running {
@@ -193,6 +194,9 @@ impl Running {
     pub async fn stop(mut self) -> Result<(), ServiceError> {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
+        }
+        for job in self.background.drain(..) {
+            job.abort();
         }
         let result = match (&mut self.task).await {
             Ok(r) => r,
@@ -230,15 +234,27 @@ pub async fn start_with_clock(
     let trusted_proxies = crate::http::client_ip::parse_trusted(&config.trusted_proxies)
         .map_err(ServiceError::BadProxy)?;
     let store = Store::connect(&config.database_url()).await?;
-    let authority = Authority::open(
-        store.clone(),
-        operator_key,
-        AuthorityConfig {
-            base_url: config.base_url(addr),
-        },
-        clock.clone(),
-    )
-    .await?;
+    let authority_config = AuthorityConfig {
+        base_url: config.base_url(addr),
+    };
+    let authority = if config.dev {
+        // Development: the root ceremony runs by itself on first start (see ca::ceremony).
+        let root_dir = config.data_dir.join("root-ca");
+        std::fs::create_dir_all(&root_dir).map_err(|e| {
+            ServiceError::OperatorKeyFile(root_dir.display().to_string(), e.to_string())
+        })?;
+        Authority::open_or_bootstrap(
+            store.clone(),
+            operator_key,
+            authority_config,
+            clock.clone(),
+            Some(&root_dir),
+        )
+        .await?
+    } else {
+        Authority::open(store.clone(), operator_key, authority_config, clock.clone()).await?
+    };
+    let crl_refresh = spawn_crl_refresh(authority.clone());
     let (sms, dev_outbox): (Arc<dyn SmsProvider>, Option<DevOutbox>) = match &config.sms_webhook_url
     {
         Some(url) => {
@@ -284,6 +300,10 @@ pub async fn start_with_clock(
         operator_key.derive("outbox payload seal"),
     );
     outbox.register(JobKind::Sms, Arc::new(SmsJobs(sms)));
+    outbox.register(
+        JobKind::CrlRefresh,
+        Arc::new(crate::ca::crl::CrlJobs(authority.clone())),
+    );
     let accounts = Accounts::new(
         store.clone(),
         clock.clone(),
@@ -403,5 +423,23 @@ pub async fn start_with_clock(
         state,
         shutdown: Some(tx),
         task,
+        background: vec![crl_refresh],
+    })
+}
+
+/// How often the CRL schedule is checked (a CRL is issued when the newest is half its
+/// validity old, see `ca::crl`).
+pub const CRL_REFRESH_CHECK: std::time::Duration = std::time::Duration::from_secs(300);
+
+fn spawn_crl_refresh(authority: Authority) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(CRL_REFRESH_CHECK);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = authority.refresh_crls().await {
+                tracing::error!(error = %e, "scheduled CRL refresh failed");
+            }
+        }
     })
 }

@@ -1,7 +1,6 @@
 //! The service against real databases: a SQLite file always, and PostgreSQL when
 //! `MCERT_TEST_PG_URL` points at a server (the test script starts a throwaway one).
 
-use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -9,63 +8,14 @@ use mcert_core::clock::SystemClock;
 use mcert_core::crypto::name::SubjectName;
 use mcert_core::crypto::revocation::{self, CertId, CertStatus, RevocationReason};
 use mcert_core::crypto::x509::{self, Profile};
-use mcert_core::crypto::{Algorithm, PrivateKey, csr};
+use mcert_core::crypto::{Algorithm, PrivateKey};
 use mcert_service::audit;
 use mcert_service::authority::{
     Authority, AuthorityConfig, AuthorityError, IssueRequest, OperatorKey,
 };
 use mcert_service::store::Store;
+use mcert_test_support::{databases, device_csr, have_openssl, openssl, random_suffix};
 use sqlx::Row;
-
-struct Db {
-    url: String,
-    _dir: Option<TempDir>,
-}
-
-struct TempDir(std::path::PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn random_suffix() -> String {
-    let mut b = [0u8; 6];
-    getrandom::fill(&mut b).expect("rng");
-    hex::encode(b)
-}
-
-/// A fresh database on every engine available: SQLite always, PostgreSQL when configured.
-async fn databases() -> Vec<Db> {
-    let dir = std::env::temp_dir().join(format!("mcert-svc-{}", random_suffix()));
-    std::fs::create_dir_all(&dir).expect("mkdir");
-    let mut out = vec![Db {
-        url: Store::sqlite_url(&dir),
-        _dir: Some(TempDir(dir)),
-    }];
-    if let Ok(admin) = std::env::var("MCERT_TEST_PG_URL") {
-        sqlx::any::install_default_drivers();
-        let name = format!("mcert_test_{}", random_suffix());
-        let pool = sqlx::AnyPool::connect(&admin)
-            .await
-            .expect("connect to PostgreSQL");
-        // The name is made here from hex digits only.
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(&pool)
-            .await
-            .expect("create database");
-        pool.close().await;
-        let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-        out.push(Db {
-            url: format!("{base}/{name}"),
-            _dir: None,
-        });
-    } else if std::env::var("MCERT_REQUIRE_POSTGRES").is_ok() {
-        panic!("MCERT_REQUIRE_POSTGRES is set but MCERT_TEST_PG_URL is not");
-    }
-    out
-}
 
 fn config() -> AuthorityConfig {
     AuthorityConfig {
@@ -75,7 +25,7 @@ fn config() -> AuthorityConfig {
 
 async fn authority(url: &str, key: &OperatorKey) -> Authority {
     let store = Store::connect(url).await.expect("store");
-    Authority::open(store, key, config(), Arc::new(SystemClock))
+    Authority::open_or_bootstrap(store, key, config(), Arc::new(SystemClock), None)
         .await
         .expect("authority")
 }
@@ -87,38 +37,6 @@ fn person(name: &str) -> SubjectName {
         serial_number: Some("110101199003070011".into()),
         ..Default::default()
     }
-}
-
-fn device_csr(alg: Algorithm) -> (PrivateKey, Vec<u8>) {
-    let key = PrivateKey::generate(alg).expect("key");
-    let subject = SubjectName {
-        common_name: Some("whatever the device says".into()),
-        ..Default::default()
-    }
-    .to_name()
-    .expect("name");
-    let req = csr::build(&subject, &key).expect("csr");
-    (key, csr::to_der(&req).expect("der"))
-}
-
-fn have_openssl() -> bool {
-    Command::new("openssl").arg("version").output().is_ok()
-}
-
-fn openssl(dir: &std::path::Path, args: &[&str]) -> (bool, String) {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("openssl");
-    (
-        out.status.success(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    )
 }
 
 #[tokio::test]
@@ -144,14 +62,20 @@ async fn the_ca_is_created_once_and_its_keys_are_sealed() {
             matches!(err, Err(AuthorityError::OperatorKey(_))),
             "{err:?}"
         );
-        // Nothing readable at rest: the stored blob is not the key's DER.
-        let rows = sqlx::query("SELECT protected_key FROM ca_keys")
+        // Nothing readable at rest: the issuing keys are sealed blobs (version 1), not the
+        // key's DER, and the roots' keys are not in the database at all.
+        let rows = sqlx::query("SELECT role, protected_key FROM ca_keys")
             .fetch_all(store.pool())
             .await
             .expect("rows");
         assert_eq!(rows.len(), 4);
         for row in rows {
-            let blob: Vec<u8> = row.try_get(0).expect("blob");
+            let role: String = row.try_get(0).expect("role");
+            let blob: Vec<u8> = row.try_get(1).expect("blob");
+            if role == "root" {
+                assert!(blob.is_empty(), "the root key stays offline");
+                continue;
+            }
             assert_eq!(blob[0], 1);
             assert!(!blob.windows(4).any(|w| w == [0x30, 0x81, 0x87, 0x02]));
         }
@@ -247,9 +171,12 @@ async fn issue_check_revoke_with_crl_and_ocsp() {
             assert!(revocation::verify_ocsp_response(&bad, &h.issuing).is_err());
 
             // The CRL lists it; OpenSSL agrees.
-            let crl = ca.crl(alg).await.expect("crl");
-            let crl2 = ca.crl(alg).await.expect("crl");
-            assert_ne!(crl, crl2, "CRL numbers increase");
+            // The revocation issued a CRL; asking again serves the same stored one.
+            let crl_row = ca.crl(alg).await.expect("crl");
+            let again = ca.crl(alg).await.expect("crl");
+            assert_eq!(crl_row.number, again.number, "reading does not sign");
+            assert_eq!(crl_row.der, again.der);
+            let crl = crl_row.der;
             if have_openssl() {
                 let dir = std::env::temp_dir().join(format!("mcert-svc-ossl-{}", random_suffix()));
                 std::fs::create_dir_all(&dir).expect("mkdir");
@@ -1316,10 +1243,30 @@ mod login {
             );
             let info = x509::info(&cert).expect("info");
             assert_eq!(info.subject.common_name.as_deref(), Some("张三"));
+            // The certificate names the person by the keyed subject identifier, never by
+            // the identity number in clear.
+            let subject_id = svc
+                .running
+                .state
+                .identities
+                .subject_id("110101199003070011");
             assert_eq!(
                 info.subject.serial_number.as_deref(),
-                Some("110101199003070011")
+                Some(subject_id.as_str())
             );
+            assert!(!der.windows(18).any(|w| w == b"110101199003070011"));
+            let store = Store::connect(&db.url).await.expect("store");
+            for row in sqlx::query("SELECT subject, der FROM certificates")
+                .fetch_all(store.pool())
+                .await
+                .expect("rows")
+            {
+                let subject: String = row.try_get(0).expect("subject");
+                let stored: Vec<u8> = row.try_get(1).expect("der");
+                assert!(!subject.contains("110101199003070011"), "{subject}");
+                assert!(!stored.windows(18).any(|w| w == b"110101199003070011"));
+            }
+            store.close().await;
             let h = svc
                 .running
                 .state
@@ -1474,6 +1421,22 @@ mod production {
             ..Default::default()
         };
         let key = OperatorKey::generate().expect("key");
+        // Production mode needs the root ceremony done beforehand (`mcert ca init`,
+        // `mcert ca sign-issuing`); here the same steps run in-process.
+        std::fs::create_dir_all(&db_dir).expect("mkdir");
+        let store = Store::connect(&Store::sqlite_url(&db_dir))
+            .await
+            .expect("store");
+        Authority::open_or_bootstrap(
+            store.clone(),
+            &key,
+            super::config(),
+            Arc::new(SystemClock),
+            None,
+        )
+        .await
+        .expect("ceremony");
+        store.close().await;
         // Without a payment gateway, production mode does not start.
         let err = server::start(&config, &key).await;
         assert!(
@@ -1662,3 +1625,5 @@ async fn the_operator_configures_the_catalogue() {
         ));
     }
 }
+
+mod ca;

@@ -7,7 +7,6 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use mcert_core::crypto::Algorithm;
-use mcert_core::device::client::IdentityRequest;
 use mcert_core::device::envelope::KdfParams;
 use mcert_core::device::flows::Device;
 use mcert_core::device::keystore::KeyStoreOptions;
@@ -16,6 +15,7 @@ use mcert_rp::client::RpClient;
 use mcert_service::authority::OperatorKey;
 use mcert_service::config::ServiceConfig;
 use mcert_service::server;
+use mcert_test_support::device::{buy_and_install, login_by_sms, verify_by_phone};
 use serde_json::{Value, json};
 
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
@@ -265,36 +265,9 @@ async fn the_demo_platform_page_in_headless_chromium() {
     };
     let mut phone = Device::open(&data.join("phone"), &base, &secrets, options).expect("device");
     let number = "13512345678";
-    phone.request_code(number).await.expect("code");
-    let text = phone
-        .client()
-        .dev_outbox(number)
-        .await
-        .expect("outbox")
-        .remove(0);
-    let code: String = text.chars().filter(char::is_ascii_digit).take(6).collect();
-    phone.login(number, &code).await.expect("login");
-    phone
-        .verify_identity(&IdentityRequest {
-            method: mcert_core::wire::Method::Phone,
-            name: "吴九".into(),
-            id_number: "110105198505120040".into(),
-            bank_card: None,
-            phone: number.into(),
-            face_token: "dev-live-ok".into(),
-        })
-        .await
-        .expect("identity");
-    let order = phone.order("personal", 1).await.expect("order");
-    phone
-        .pay_and_wait(&order.id, Duration::from_secs(20))
-        .await
-        .expect("paid");
-    let ent = phone.client().entitlements().await.expect("ents").remove(0);
-    phone
-        .install(&ent.id, Algorithm::Sm2, "135790")
-        .await
-        .expect("install");
+    login_by_sms(&mut phone, number).await;
+    verify_by_phone(&phone, number, "吴九", "110105198505120040").await;
+    buy_and_install(&phone, Algorithm::Sm2, "135790").await;
 
     browser
         .call(

@@ -1,33 +1,11 @@
 //! The `mcert` command line, run as a user would run it.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
+use mcert_test_support::TempDir;
+
 const MCERT: &str = env!("CARGO_BIN_EXE_mcert");
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> TempDir {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
-        let p =
-            std::env::temp_dir().join(format!("mcert-cli-{tag}-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&p).expect("mkdir");
-        TempDir(p)
-    }
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn mcert(args: &[&str]) -> Output {
     Command::new(MCERT)
@@ -62,7 +40,7 @@ fn version_names_the_commit() {
 
 #[test]
 fn qr_encode_then_decode() {
-    let dir = TempDir::new("qr");
+    let dir = TempDir::new("cli-qr");
     let png = dir.path("code.png");
     let payload = "mcert.01JD3T9W6R8Q2XK4M5N7P9S1V3.3.0f1e2d3c4b5a69788796a5b4c3d2e1f0";
     let out = mcert(&["qr", "encode", payload, "-o", s(&png)]);
@@ -88,7 +66,7 @@ fn qr_encode_then_decode() {
 
 #[test]
 fn qr_decode_without_a_code_or_a_picture() {
-    let dir = TempDir::new("qr-none");
+    let dir = TempDir::new("cli-qr-none");
     // A plain grey picture: nothing on stdout, exit code 1.
     let blank = dir.path("blank.png");
     std::fs::write(&blank, image_bytes_grey()).expect("write");
@@ -162,7 +140,7 @@ fn image_bytes_grey() -> Vec<u8> {
 
 #[test]
 fn device_keys_from_the_shell() {
-    let dir = TempDir::new("device");
+    let dir = TempDir::new("cli-device");
     let home = dir.path("phone");
     let base = ["device", "--home", s(&home), "--insecure-file-secret"];
     let run = |extra: &[&str]| {
@@ -333,7 +311,7 @@ fn device_keys_from_the_shell() {
 #[test]
 fn device_without_a_secret_store_says_how_to_proceed() {
     // This test box has no Secret Service on D-Bus; without the opt-in the command refuses.
-    let dir = TempDir::new("nostore");
+    let dir = TempDir::new("cli-nostore");
     let out = Command::new(MCERT)
         .args(["device", "--home", s(&dir.path("phone")), "keys"])
         .env("MCERT_LANG", "en")
@@ -372,7 +350,7 @@ fn demo_runs_clean() {
 fn audit_verify_finds_the_broken_link() {
     use mcert_service::authority::{Authority, AuthorityConfig, OperatorKey};
     use mcert_service::store::Store;
-    let dir = TempDir::new("audit");
+    let dir = TempDir::new("cli-audit");
     let url = Store::sqlite_url(&dir.0);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -380,13 +358,14 @@ fn audit_verify_finds_the_broken_link() {
         .expect("runtime");
     runtime.block_on(async {
         let store = Store::connect(&url).await.expect("store");
-        Authority::open(
+        Authority::open_or_bootstrap(
             store.clone(),
             &OperatorKey::generate().expect("key"),
             AuthorityConfig {
                 base_url: "http://127.0.0.1:8080".into(),
             },
             std::sync::Arc::new(mcert_core::clock::SystemClock),
+            None,
         )
         .await
         .expect("authority");
@@ -411,7 +390,7 @@ fn audit_verify_finds_the_broken_link() {
 #[test]
 fn serve_refuses_production_without_a_key_and_runs_in_dev() {
     use std::io::{BufRead, BufReader, Read, Write};
-    let dir = TempDir::new("serve");
+    let dir = TempDir::new("cli-serve");
     let out = Command::new(MCERT)
         .args([
             "serve",
@@ -489,7 +468,7 @@ fn serve_refuses_production_without_a_key_and_runs_in_dev() {
 #[test]
 fn device_commands_against_a_running_service() {
     use std::io::{BufRead, BufReader};
-    let dir = TempDir::new("online");
+    let dir = TempDir::new("cli-online");
     let mut server = Command::new(MCERT)
         .args([
             "serve",
@@ -570,6 +549,12 @@ fn device_commands_against_a_running_service() {
     );
     let (keys, _) = ok(run(&["keys"]));
     assert!(keys.contains("certificates=1"), "{keys}");
+    // 挂失 needs a fresh code; one was sent for the login moments ago, so the service asks
+    // to wait (the whole report is tested in the service tests).
+    let serial = certs.split_whitespace().next().expect("serial").to_string();
+    let out = run(&["report-lost", &serial, "--dev-outbox"]);
+    assert_eq!(out.status.code(), Some(2), "{:?}", text(&out));
+    assert!(text(&out).1.contains("秒后"), "{:?}", text(&out));
     let out = run(&["install", "--pin", "135790"]);
     assert!(
         text(&out).1.contains("没有待下载的证书"),

@@ -8,7 +8,6 @@ use std::time::Duration;
 use mcert_core::crypto::Algorithm;
 use mcert_core::crypto::revocation::RevocationReason;
 use mcert_core::crypto::x509;
-use mcert_core::device::client::IdentityRequest;
 use mcert_core::device::envelope::KdfParams;
 use mcert_core::device::flows::Device;
 use mcert_core::device::keystore::KeyStoreOptions;
@@ -16,6 +15,7 @@ use mcert_core::device::secret::KeyringSecretStore;
 use mcert_service::authority::OperatorKey;
 use mcert_service::config::ServiceConfig;
 use mcert_service::server;
+use mcert_test_support::device::{login_by_sms, verify_by_phone};
 
 use crate::common::{have_openssl, openssl, temp};
 
@@ -49,15 +49,7 @@ async fn personal_certificate_end_to_end() {
 
     // Log in by SMS (the development provider's outbox stands in for the phone's inbox).
     let phone = "13912345678";
-    device.request_code(phone).await.expect("code");
-    let text = device
-        .client()
-        .dev_outbox(phone)
-        .await
-        .expect("outbox")
-        .remove(0);
-    let code: String = text.chars().filter(char::is_ascii_digit).take(6).collect();
-    let session = device.login(phone, &code).await.expect("login");
+    let session = login_by_sms(&mut device, phone).await;
     assert!(session.new_account);
     let platforms = device.client().platforms().await.expect("platforms");
     device
@@ -67,17 +59,7 @@ async fn personal_certificate_end_to_end() {
         .expect("platform");
 
     // Real name.
-    device
-        .verify_identity(&IdentityRequest {
-            method: mcert_core::wire::Method::Phone,
-            name: "张三".into(),
-            id_number: "110101199003070011".into(),
-            bank_card: None,
-            phone: phone.into(),
-            face_token: "dev-live-ok".into(),
-        })
-        .await
-        .expect("identity");
+    verify_by_phone(&device, phone, "张三", "110101199003070011").await;
 
     // Two personal certificates: one SM2, one P-256.
     let mut installed = Vec::new();

@@ -2,6 +2,7 @@
 //! certificate story from a device to the service and back, checked with OpenSSL.
 
 mod browser;
+mod ca;
 mod cli;
 mod common;
 mod end_to_end;

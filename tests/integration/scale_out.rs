@@ -6,6 +6,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
 use mcert_core::device::client::{IdentityRequest, ServiceClient};
+use mcert_test_support::{postgres_database, temp_path};
 
 const MCERT: &str = env!("CARGO_BIN_EXE_mcert");
 
@@ -66,25 +67,11 @@ async fn two_processes_one_database() {
         eprintln!("MCERT_TEST_PG_URL not set: skipping the scale-out test");
         return;
     };
-    sqlx::any::install_default_drivers();
-    let mut rnd = [0u8; 6];
-    getrandom::fill(&mut rnd).expect("rng");
-    let name = format!("mcert_scale_{}", hex::encode(rnd));
-    let pool = sqlx::AnyPool::connect(&admin).await.expect("connect");
-    // The name is made here from hex digits only.
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&pool)
-        .await
-        .expect("create database");
-    pool.close().await;
-    let database = format!(
-        "{}/{name}",
-        admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin)
-    );
+    let database = postgres_database(&admin, "mcert_scale").await;
     let mut key = [0u8; 32];
     getrandom::fill(&mut key).expect("rng");
     let key = hex::encode(key);
-    let dir = std::env::temp_dir().join(format!("mcert-scale-{}", hex::encode(rnd)));
+    let dir = temp_path("scale");
     let a = serve(&database, &key, &dir.join("a"));
     let b = serve(&database, &key, &dir.join("b"));
     assert_ne!(a.url, b.url);

@@ -4,13 +4,12 @@
 //! checked by OpenSSL (the SM2 statement signature with the SM2 ID, the P-256 CMS over the
 //! document).
 
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use mcert_core::crypto::revocation::RevocationReason;
 use mcert_core::crypto::{Algorithm, PrivateKey, x509};
-use mcert_core::device::client::IdentityRequest;
 use mcert_core::device::envelope::KdfParams;
-use mcert_core::device::flows::{Device, DeviceError, InstalledCertificate};
+use mcert_core::device::flows::{Device, DeviceError};
 use mcert_core::device::keystore::KeyStoreOptions;
 use mcert_core::device::qr;
 use mcert_core::device::secret::KeyringSecretStore;
@@ -21,6 +20,7 @@ use mcert_service::authority::OperatorKey;
 use mcert_service::config::ServiceConfig;
 use mcert_service::platforms::Registration;
 use mcert_service::server;
+use mcert_test_support::device::{buy_and_install, login_by_sms, verify_by_phone};
 
 use crate::common::{have_openssl, openssl, temp};
 
@@ -45,23 +45,6 @@ fn session(kind: SessionKind) -> NewSession {
         },
         ..NewSession::new(kind)
     }
-}
-
-async fn buy_and_install(device: &Device, alg: Algorithm) -> InstalledCertificate {
-    let order = device.order("personal", 1).await.expect("order");
-    device
-        .pay_and_wait(&order.id, Duration::from_secs(20))
-        .await
-        .expect("paid");
-    let ent = device
-        .client()
-        .entitlements()
-        .await
-        .expect("entitlements")
-        .into_iter()
-        .find(|e| e.order_id == order.id)
-        .expect("entitlement");
-    device.install(&ent.id, alg, PIN).await.expect("install")
 }
 
 /// The platform shows its QR code; the phone's camera sees it (a PNG decoded by the core).
@@ -115,29 +98,11 @@ async fn scans_through_the_device_core_with_a_retired_key_and_openssl() {
     };
     let mut device = Device::open(&home, &base, &secrets, options).expect("device");
     let phone = "13712345678";
-    device.request_code(phone).await.expect("code");
-    let text = device
-        .client()
-        .dev_outbox(phone)
-        .await
-        .expect("outbox")
-        .remove(0);
-    let code: String = text.chars().filter(char::is_ascii_digit).take(6).collect();
-    device.login(phone, &code).await.expect("login");
-    device
-        .verify_identity(&IdentityRequest {
-            method: mcert_core::wire::Method::Phone,
-            name: "周八".into(),
-            id_number: "110101199003070011".into(),
-            bank_card: None,
-            phone: phone.into(),
-            face_token: "dev-live-ok".into(),
-        })
-        .await
-        .expect("identity");
+    login_by_sms(&mut device, phone).await;
+    verify_by_phone(&device, phone, "周八", "110101199003070011").await;
 
     // Certificate A (SM2); the bid is sealed to it.
-    let a = buy_and_install(&device, Algorithm::Sm2).await;
+    let a = buy_and_install(&device, Algorithm::Sm2, PIN).await;
     let a_cert = x509::parse_certificate(&a.certificate).expect("a");
     let bid = "投标报价：人民币 3,210,000.00 元".as_bytes();
     let sealed = SealedBid::seal(&a_cert, bid).expect("seal");
@@ -218,7 +183,7 @@ async fn scans_through_the_device_core_with_a_retired_key_and_openssl() {
     }
 
     // A is replaced by B (reissue): A revoked, its key retired on the phone.
-    let b = buy_and_install(&device, Algorithm::Sm2).await;
+    let b = buy_and_install(&device, Algorithm::Sm2, PIN).await;
     running
         .state
         .authority
@@ -269,7 +234,7 @@ async fn scans_through_the_device_core_with_a_retired_key_and_openssl() {
     assert_eq!(&opened[..], bid);
 
     // A P-256 certificate signs a document; OpenSSL verifies the CMS against the document.
-    let c = buy_and_install(&device, Algorithm::P256).await;
+    let c = buy_and_install(&device, Algorithm::P256, PIN).await;
     let document = b"%PDF-1.7 tender for the highway electromechanical works".to_vec();
     let mut req = session(SessionKind::Sign);
     req.display.document_name = Some("投标文件.pdf".into());

@@ -323,13 +323,16 @@ pub fn parse_ocsp_request(der: &[u8]) -> Result<OcspRequest, Error> {
     if req.tbs_request.request_list.is_empty() {
         return Err(Error::InvalidInput("OCSP request names no certificate"));
     }
-    let nonce = req
+    let nonce = match req
         .tbs_request
         .request_extensions
         .iter()
         .flatten()
         .find(|e| e.extn_id == ID_PKIX_OCSP_NONCE)
-        .map(|e| e.extn_value.as_bytes().to_vec());
+    {
+        Some(e) => Some(parse_nonce(e.extn_value.as_bytes())?),
+        None => None,
+    };
     Ok(OcspRequest {
         cert_ids: req
             .tbs_request
@@ -338,6 +341,29 @@ pub fn parse_ocsp_request(der: &[u8]) -> Result<OcspRequest, Error> {
             .map(|r| r.req_cert)
             .collect(),
         nonce,
+    })
+}
+
+/// Shortest and longest nonce accepted (RFC 8954 §2.1: `Nonce ::= OCTET STRING(SIZE(1..32))`).
+pub const NONCE_LEN: std::ops::RangeInclusive<usize> = 1..=32;
+
+/// The nonce inside the extension value: a DER OCTET STRING of 1 to 32 octets, nothing else.
+fn parse_nonce(extn_value: &[u8]) -> Result<Vec<u8>, Error> {
+    let inner = OctetString::from_der(extn_value)
+        .map_err(|_| Error::InvalidInput("OCSP nonce is not an OCTET STRING (RFC 8954)"))?;
+    if !NONCE_LEN.contains(&inner.as_bytes().len()) {
+        return Err(Error::InvalidInput(
+            "OCSP nonce must have 1 to 32 octets (RFC 8954)",
+        ));
+    }
+    Ok(inner.as_bytes().to_vec())
+}
+
+fn nonce_extension(nonce: &[u8]) -> Result<Extension, Error> {
+    Ok(Extension {
+        extn_id: ID_PKIX_OCSP_NONCE,
+        critical: false,
+        extn_value: OctetString::new(OctetString::new(nonce)?.to_der()?)?,
     })
 }
 
@@ -459,11 +485,7 @@ pub fn build_ocsp_response(
         });
     }
     let response_extensions = match nonce {
-        Some(n) => Some(vec![Extension {
-            extn_id: ID_PKIX_OCSP_NONCE,
-            critical: false,
-            extn_value: OctetString::new(n)?,
-        }]),
+        Some(n) => Some(vec![nonce_extension(n)?]),
         None => None,
     };
     let data = ResponseData {
@@ -541,13 +563,51 @@ pub fn verify_ocsp_response(
     Ok(out)
 }
 
-/// Builds an OCSP request for the given CertIDs (what a relying party or test sends).
+/// Builds an OCSP request for the given CertIDs (what a relying party or test sends); the
+/// nonce goes in as RFC 8954 wants it, an OCTET STRING inside the extension value.
 pub fn build_ocsp_request(ids: &[CertId], nonce: Option<&[u8]>) -> Result<Vec<u8>, Error> {
-    let request_extensions = match nonce {
-        Some(n) => Some(vec![Extension {
+    let value = match nonce {
+        Some(n) => Some(OctetString::new(n)?.to_der()?),
+        None => None,
+    };
+    build_ocsp_request_raw(ids, value.as_deref())
+}
+
+/// Reads the nonce a response echoes, without checking the signature (RFC 8954).
+pub fn ocsp_response_nonce(der: &[u8]) -> Result<Option<Vec<u8>>, Error> {
+    let resp = OcspResponseAsn1::from_der(der)?;
+    let bytes = resp
+        .response_bytes
+        .ok_or(Error::InvalidInput("OCSP response without a body"))?;
+    let basic = BasicOcspResponse::from_der(bytes.response.as_bytes())?;
+    let ext = basic
+        .tbs_response_data
+        .response_extensions
+        .into_iter()
+        .flatten()
+        .find(|e| e.extn_id == ID_PKIX_OCSP_NONCE);
+    match ext {
+        Some(e) => Ok(Some(parse_nonce(e.extn_value.as_bytes())?)),
+        None => Ok(None),
+    }
+}
+
+/// The response status of an OCSP response.
+pub fn ocsp_response_status(der: &[u8]) -> Result<OcspResponseStatus, Error> {
+    Ok(OcspResponseAsn1::from_der(der)?.response_status)
+}
+
+/// Builds an OCSP request whose nonce extension carries `nonce_extn_value` exactly as given
+/// (for testing how responders treat malformed nonces).
+pub fn build_ocsp_request_raw(
+    ids: &[CertId],
+    nonce_extn_value: Option<&[u8]>,
+) -> Result<Vec<u8>, Error> {
+    let request_extensions = match nonce_extn_value {
+        Some(v) => Some(vec![Extension {
             extn_id: ID_PKIX_OCSP_NONCE,
             critical: false,
-            extn_value: OctetString::new(n)?,
+            extn_value: OctetString::new(v)?,
         }]),
         None => None,
     };
@@ -648,6 +708,18 @@ mod tests {
             assert!(verify_ocsp_response(&resp, &other).is_err());
             assert!(!good.matches_issuer(&other));
             assert!(parse_ocsp_request(b"\x30\x00").is_err());
+            assert_eq!(
+                ocsp_response_nonce(&resp).expect("nonce").as_deref(),
+                Some(b"nonce-1".as_slice())
+            );
+            for bad in [vec![], vec![7u8; 33], vec![7u8; 4000]] {
+                let req = build_ocsp_request(std::slice::from_ref(&good), Some(&bad)).expect("req");
+                assert!(parse_ocsp_request(&req).is_err(), "{} octets", bad.len());
+            }
+            let not_octets =
+                build_ocsp_request_raw(std::slice::from_ref(&good), Some(b"\x02\x01\x05"))
+                    .expect("req");
+            assert!(parse_ocsp_request(&not_octets).is_err());
             let err = ocsp_error_response(OcspResponseStatus::MalformedRequest).expect("err");
             assert!(verify_ocsp_response(&err, &cert).is_err());
         }

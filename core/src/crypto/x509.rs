@@ -47,15 +47,24 @@ impl Profile {
     }
 }
 
-/// Key usages of mcert leaf certificates: sign (log-in, documents) and open sealed bid keys.
-pub fn leaf_key_usage() -> KeyUsage {
-    KeyUsage(
-        KeyUsages::DigitalSignature
-            | KeyUsages::NonRepudiation
-            | KeyUsages::KeyEncipherment
-            | KeyUsages::DataEncipherment
-            | KeyUsages::KeyAgreement,
-    )
+/// Key usages of mcert leaf (signing) certificates, by key algorithm.
+///
+/// - P-256 (id-ecPublicKey, RFC 5480 §3 and RFC 8813 §3): digitalSignature and nonRepudiation
+///   for log-in and document signatures, plus keyAgreement because, until the separate
+///   encryption certificate of the dual-certificate scheme exists, bid keys are sealed to this
+///   key by ECIES (an ECDH key agreement). keyEncipherment and dataEncipherment are prohibited
+///   for EC keys and never set.
+/// - SM2: GM/T 0015-2012 Annex C, Table C.3 (end-entity signature certificate): digitalSignature
+///   and nonRepudiation only. GM/T 0015 departs from RFC 8813 for the SM2 *encryption*
+///   certificate (Table C.4: keyEncipherment, dataEncipherment, keyAgreement on an EC key); that
+///   certificate comes with the dual-certificate work and is not issued here.
+pub fn leaf_key_usage(alg: Algorithm) -> KeyUsage {
+    match alg {
+        Algorithm::P256 => KeyUsage(
+            KeyUsages::DigitalSignature | KeyUsages::NonRepudiation | KeyUsages::KeyAgreement,
+        ),
+        Algorithm::Sm2 => KeyUsage(KeyUsages::DigitalSignature | KeyUsages::NonRepudiation),
+    }
 }
 
 /// Everything that goes into a certificate except the issuer.
@@ -115,6 +124,7 @@ pub fn key_identifier(spki: &SubjectPublicKeyInfoOwned) -> Vec<u8> {
 
 struct McertProfile {
     profile: Profile,
+    subject_algorithm: Algorithm,
     subject: Name,
     issuer: Option<Name>,
     issuer_key_id: Option<Vec<u8>>,
@@ -172,7 +182,7 @@ impl McertProfile {
                     ca: false,
                     path_len_constraint: None,
                 },
-                leaf_key_usage(),
+                leaf_key_usage(self.subject_algorithm),
             ),
         };
         exts.push(extension(&basic, true)?);
@@ -342,6 +352,7 @@ pub fn issue(template: &CertificateTemplate, issuer: Issuer<'_>) -> Result<Certi
     };
     let profile = McertProfile {
         profile: template.profile,
+        subject_algorithm: template.subject_key.algorithm(),
         subject: template.subject.clone(),
         issuer: issuer_name,
         issuer_key_id,

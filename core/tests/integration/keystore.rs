@@ -10,26 +10,11 @@ use mcert_core::device::envelope::KdfParams;
 use mcert_core::device::keystore::{KeyStore, KeyStoreError, KeyStoreOptions};
 use mcert_core::device::pin::PinPolicyError;
 use mcert_core::device::secret::{FileSecretStore, KeyringSecretStore, SecretStore};
+use mcert_test_support::TempDir;
 
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> TempDir {
-        let mut rnd = [0u8; 8];
-        getrandom::fill(&mut rnd).expect("rng");
-        let p = std::env::temp_dir().join(format!("mcert-ks-{tag}-{}", hex::encode(rnd)));
-        std::fs::create_dir_all(&p).expect("mkdir");
-        TempDir(p)
-    }
-    fn db(&self) -> PathBuf {
-        self.0.join("keys.db")
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+/// The key store's file in `dir`.
+fn db_path(dir: &TempDir) -> PathBuf {
+    dir.path("keys.db")
 }
 
 fn options() -> KeyStoreOptions {
@@ -46,9 +31,9 @@ fn sql(path: &Path, statement: &str) {
 
 #[test]
 fn wrong_pins_count_down_then_lock() {
-    let dir = TempDir::new("lock");
+    let dir = TempDir::new("ks-lock");
     let secrets = KeyringSecretStore::mock().expect("mock");
-    let store = KeyStore::open(&dir.db(), &secrets, options()).expect("open");
+    let store = KeyStore::open(&db_path(&dir), &secrets, options()).expect("open");
     let key = store
         .generate(Algorithm::Sm2, "135790", "单位证书")
         .expect("generate");
@@ -80,8 +65,8 @@ fn wrong_pins_count_down_then_lock() {
 
 #[test]
 fn tampering_is_detected_and_named() {
-    let dir = TempDir::new("tamper");
-    let db = dir.db();
+    let dir = TempDir::new("ks-tamper");
+    let db = db_path(&dir);
     let secrets = KeyringSecretStore::mock().expect("mock");
     let store = KeyStore::open(&db, &secrets, options()).expect("open");
     let a = store.generate(Algorithm::Sm2, "135790", "a").expect("a");
@@ -170,8 +155,8 @@ fn tampering_is_detected_and_named() {
 
 #[test]
 fn the_database_alone_is_useless() {
-    let dir = TempDir::new("copy");
-    let db = dir.db();
+    let dir = TempDir::new("ks-copy");
+    let db = db_path(&dir);
     let secrets = KeyringSecretStore::mock().expect("mock");
     let store = KeyStore::open(&db, &secrets, options()).expect("open");
     let key = store
@@ -195,8 +180,8 @@ fn the_database_alone_is_useless() {
 
 #[test]
 fn bad_database_files_give_errors_not_panics() {
-    let dir = TempDir::new("bad");
-    let db = dir.db();
+    let dir = TempDir::new("ks-bad");
+    let db = db_path(&dir);
     std::fs::write(
         &db,
         b"this is not a database, just text that goes on for a while",
@@ -217,9 +202,9 @@ fn bad_database_files_give_errors_not_panics() {
 
 #[test]
 fn certificates_stay_with_their_keys() {
-    let dir = TempDir::new("certs");
+    let dir = TempDir::new("ks-certs");
     let secrets = KeyringSecretStore::mock().expect("mock");
-    let store = KeyStore::open(&dir.db(), &secrets, options()).expect("open");
+    let store = KeyStore::open(&db_path(&dir), &secrets, options()).expect("open");
     let h = crate::common::hierarchy(Algorithm::Sm2);
     let key = store
         .import(&h.leaf_key, "135790", "personal")
@@ -258,7 +243,7 @@ const CRASH_ROUNDS: u64 = 10;
 /// integrity check, and every key must open with one of the two PINs it ever had.
 #[test]
 fn a_writer_killed_mid_write_leaves_a_consistent_store() {
-    let dir = TempDir::new("crash");
+    let dir = TempDir::new("ks-crash");
     let exe = std::env::current_exe().expect("test binary");
     let mut rnd = [0u8; 8];
     getrandom::fill(&mut rnd).expect("rng");
@@ -295,7 +280,7 @@ fn a_writer_killed_mid_write_leaves_a_consistent_store() {
         child.wait().expect("wait");
 
         let secrets = FileSecretStore::new(&dir.0);
-        let store = KeyStore::open(&dir.db(), &secrets, options()).expect("reopen after kill");
+        let store = KeyStore::open(&db_path(&dir), &secrets, options()).expect("reopen after kill");
         assert!(store.integrity_check().expect("integrity"), "round {round}");
         let keys = store.list().expect("list after kill");
         for key in &keys {

@@ -5,78 +5,18 @@
 //! OpenSSL 3.0's default SM2 ID is empty, so every SM2 command passes
 //! `distid:1234567812345678`.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use std::time::SystemTime;
 
 use mcert_core::crypto::path::{ValidationOptions, validate};
 use mcert_core::crypto::{Algorithm, PrivateKey, PublicKey, Signer, cms, csr, x509};
+use mcert_test_support::{TempDir, have_openssl, openssl};
 
 use crate::common::{hierarchy, name};
 
 const DISTID: &str = "distid:1234567812345678";
 
-fn have_openssl() -> bool {
-    let found = Command::new("openssl")
-        .arg("version")
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if !found {
-        assert!(
-            std::env::var("MCERT_REQUIRE_OPENSSL").is_err(),
-            "MCERT_REQUIRE_OPENSSL is set but openssl is not installed"
-        );
-        eprintln!("openssl not found: skipping interoperability test");
-    }
-    found
-}
-
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(tag: &str) -> Dir {
-        let mut rnd = [0u8; 8];
-        getrandom::fill(&mut rnd).expect("rng");
-        let p = std::env::temp_dir().join(format!("mcert-openssl-{tag}-{}", hex::encode(rnd)));
-        std::fs::create_dir_all(&p).expect("mkdir");
-        Dir(p)
-    }
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-    fn write(&self, name: &str, data: impl AsRef<[u8]>) -> PathBuf {
-        let p = self.path(name);
-        std::fs::write(&p, data).expect("write");
-        p
-    }
-    fn read(&self, name: &str) -> Vec<u8> {
-        std::fs::read(self.path(name)).expect("read")
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// Runs openssl with `args`; returns (success, stdout + stderr).
-fn openssl(dir: &Dir, args: &[&str]) -> (bool, String) {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(&dir.0)
-        .output()
-        .expect("run openssl");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
-}
-
-fn must(dir: &Dir, args: &[&str]) -> String {
+fn must(dir: &TempDir, args: &[&str]) -> String {
     let (ok, text) = openssl(dir, args);
     assert!(ok, "openssl {} failed:\n{text}", args.join(" "));
     text
@@ -106,7 +46,7 @@ fn openssl_verifies_our_chains() {
         return;
     }
     for alg in [Algorithm::Sm2, Algorithm::P256] {
-        let dir = Dir::new("chain");
+        let dir = TempDir::new("openssl-chain");
         let h = hierarchy(alg);
         let root = dir.write("root.pem", pem(&h.root));
         let issuing = dir.write("issuing.pem", pem(&h.issuing));
@@ -205,7 +145,7 @@ fn openssl_verifies_our_csrs() {
         return;
     }
     for alg in [Algorithm::Sm2, Algorithm::P256] {
-        let dir = Dir::new("csr");
+        let dir = TempDir::new("openssl-csr");
         let key = PrivateKey::generate(alg).expect("key");
         let req = csr::build(&name("李四"), &key).expect("csr");
         let path = dir.write("req.pem", csr::to_pem(&req).expect("pem"));
@@ -224,7 +164,7 @@ fn we_verify_openssl_csrs_and_certificates() {
         return;
     }
     for alg in [Algorithm::Sm2, Algorithm::P256] {
-        let dir = Dir::new("theirs");
+        let dir = TempDir::new("openssl-theirs");
         let (genpkey, md): (&[&str], &str) = match alg {
             Algorithm::Sm2 => (&["genpkey", "-algorithm", "SM2"], "-sm3"),
             Algorithm::P256 => (
@@ -330,7 +270,7 @@ fn signatures_both_ways_with_pkeyutl() {
         return;
     }
     for alg in [Algorithm::Sm2, Algorithm::P256] {
-        let dir = Dir::new("sig");
+        let dir = TempDir::new("openssl-sig");
         let digest = if alg == Algorithm::Sm2 {
             "sm3"
         } else {
@@ -394,7 +334,7 @@ fn sm2_encryption_both_ways_with_pkeyutl() {
     if !have_openssl() {
         return;
     }
-    let dir = Dir::new("enc");
+    let dir = TempDir::new("openssl-enc");
     let key = PrivateKey::generate(Algorithm::Sm2).expect("key");
     let pubkey = dir.write("pub.pem", pubkey_pem(key.public_key()));
     let keyfile = dir.write("key.pem", privkey_pem(&key));
@@ -447,7 +387,7 @@ fn p256_cms_both_ways() {
     if !have_openssl() {
         return;
     }
-    let dir = Dir::new("cms");
+    let dir = TempDir::new("openssl-cms");
     let h = hierarchy(Algorithm::P256);
     let doc = b"%PDF-1.7 tender document".to_vec();
     let doc_path = dir.write("doc.pdf", &doc);
@@ -524,7 +464,7 @@ fn sm2_cms_as_far_as_openssl_goes() {
     if !have_openssl() {
         return;
     }
-    let dir = Dir::new("cms-sm2");
+    let dir = TempDir::new("openssl-cms-sm2");
     let h = hierarchy(Algorithm::Sm2);
     let doc = b"tender document (SM2)".to_vec();
     let doc_path = dir.write("doc.bin", &doc);
@@ -613,7 +553,7 @@ fn crl_and_ocsp_with_openssl() {
         return;
     }
     for alg in [Algorithm::Sm2, Algorithm::P256] {
-        let dir = Dir::new("revocation");
+        let dir = TempDir::new("openssl-revocation");
         let h = hierarchy(alg);
         let root = dir.write("root.pem", pem(&h.root));
         let issuing = dir.write("issuing.pem", pem(&h.issuing));

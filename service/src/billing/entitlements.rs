@@ -3,10 +3,8 @@
 
 use mcert_core::clock::{rfc3339, unix_millis};
 use mcert_core::crypto::name::SubjectName;
-use mcert_core::crypto::revocation::RevocationReason;
 use mcert_core::crypto::x509::{self, Profile};
 use serde_json::json;
-use sqlx::Row;
 
 use super::{
     CertificateView, Entitlement, EntitlementKind, EntitlementStatus, Installed, OrderError,
@@ -59,39 +57,45 @@ impl Orders {
         let subject_owner = owner_account_id.ok_or(OrderError::NotInstallable(status))?;
         let subject = self.owner_subject(&subject_owner).await?;
         let years_u32 = u32::try_from(years).map_err(|_| OrderError::BadPeriod)?;
-        let issued = self
-            .authority
-            .issue(IssueRequest {
-                csr,
-                subject,
-                profile: Profile::PersonalLeaf,
-                validity: YEAR * years_u32,
-                entitlement_id: Some(entitlement_id),
-                actor: &owner.actor().audit_name(),
-            })
-            .await?;
         let now = unix_millis(self.clock.now());
+        // One unit of work: the slot is claimed first (a concurrent install finds it taken
+        // and issues nothing), then the certificate is issued into the same transaction, so
+        // a slot never has two certificates and nothing needs revoking afterwards.
         let mut tx = self.store.begin().await?;
-        let changed = sqlx::query(
-            "UPDATE entitlements SET status = $1, certificate_serial = $2, updated_at = $3
-             WHERE id = $4 AND status = $5",
+        let claimed = sqlx::query(
+            "UPDATE entitlements SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
         )
         .bind(EntitlementStatus::Issued.as_str())
-        .bind(&issued.serial)
         .bind(now)
         .bind(entitlement_id)
         .bind(EntitlementStatus::Assigned.as_str())
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        if changed != 1 {
-            drop(tx);
-            // Another install won the race: this certificate must not stay valid.
-            self.authority
-                .revoke(&issued.serial, RevocationReason::Superseded, "system")
-                .await?;
-            return Err(OrderError::NotInstallable("issued".into()));
+        if claimed != 1 {
+            return Err(OrderError::NotInstallable(
+                EntitlementStatus::Issued.as_str().into(),
+            ));
         }
+        let issued = self
+            .authority
+            .issue_in(
+                &mut tx,
+                IssueRequest {
+                    csr,
+                    subject,
+                    profile: Profile::PersonalLeaf,
+                    validity: YEAR * years_u32,
+                    entitlement_id: Some(entitlement_id),
+                    actor: &owner.actor().audit_name(),
+                },
+            )
+            .await?;
+        sqlx::query("UPDATE entitlements SET certificate_serial = $1 WHERE id = $2")
+            .bind(&issued.serial)
+            .bind(entitlement_id)
+            .execute(&mut *tx)
+            .await?;
         audit::append(
             &mut tx,
             self.store.engine(),
@@ -118,10 +122,12 @@ impl Orders {
             .await
             .map_err(|e| OrderError::Internal(e.to_string()))?
             .ok_or(OrderError::IdentityRequired)?;
+        // No identity number in clear in the certificate (and so in the database): the
+        // subject's serialNumber is the person's keyed lookup hash (see `Identities::subject_id`).
         Ok(SubjectName {
             country: Some("CN".into()),
             common_name: Some(name),
-            serial_number: Some(id_number.to_string()),
+            serial_number: Some(self.identities.subject_id(&id_number)),
             ..Default::default()
         })
     }
@@ -141,17 +147,25 @@ impl Orders {
         Ok(())
     }
 
+    /// The entitlements the account holds.
+    async fn held_entitlements(&self, owner: &OwnAccount) -> Result<Vec<String>, OrderError> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM entitlements WHERE holder_account_id = $1")
+                .bind(owner.account_id())
+                .fetch_all(self.store.pool())
+                .await?,
+        )
+    }
+
     /// Refuses (as unknown) a certificate the account does not hold.
     pub async fn ensure_holder(&self, owner: &OwnAccount, serial: &str) -> Result<(), OrderError> {
-        let held = sqlx::query(
-            "SELECT 1 FROM entitlements e JOIN certificates c ON c.entitlement_id = e.id
-             WHERE e.holder_account_id = $1 AND c.serial = $2",
-        )
-        .bind(owner.account_id())
-        .bind(serial)
-        .fetch_optional(self.store.pool())
-        .await?
-        .is_some();
+        let ids = self.held_entitlements(owner).await?;
+        let held = self
+            .authority
+            .certificates_of_entitlements(&ids)
+            .await?
+            .iter()
+            .any(|c| c.serial.eq_ignore_ascii_case(serial));
         if !held {
             return Err(OrderError::UnknownCertificate);
         }
@@ -163,39 +177,29 @@ impl Orders {
         &self,
         owner: &OwnAccount,
     ) -> Result<Vec<CertificateView>, OrderError> {
-        let account_id = owner.account_id();
         let now = unix_millis(self.clock.now());
-        let rows = sqlx::query(
-            "SELECT c.serial, e.id, c.algorithm, c.der, c.not_after, c.status FROM entitlements e
-             JOIN certificates c ON c.entitlement_id = e.id
-             WHERE e.holder_account_id = $1 ORDER BY c.created_at DESC",
-        )
-        .bind(account_id)
-        .fetch_all(self.store.pool())
-        .await?;
+        let ids = self.held_entitlements(owner).await?;
+        let rows = self.authority.certificates_of_entitlements(&ids).await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
-            let der: Vec<u8> = r.try_get(3)?;
             let cert =
-                x509::parse_certificate(&der).map_err(|e| OrderError::Internal(e.to_string()))?;
+                x509::parse_certificate(&r.der).map_err(|e| OrderError::Internal(e.to_string()))?;
             let info = x509::info(&cert).map_err(|e| OrderError::Internal(e.to_string()))?;
-            let not_after: i64 = r.try_get(4)?;
-            let stored: String = r.try_get(5)?;
-            let status = if stored == "good" && not_after < now {
+            let status = if r.status == "good" && r.not_after < now {
                 "expired".to_string()
             } else {
-                stored
+                r.status
             };
             out.push(CertificateView {
-                serial: r.try_get(0)?,
-                entitlement_id: r.try_get(1)?,
+                serial: r.serial,
+                entitlement_id: r.entitlement_id,
                 subject: info.subject_text,
                 issuer: info.issuer_text,
-                algorithm: r.try_get(2)?,
+                algorithm: r.algorithm,
                 not_before: rfc3339(info.not_before),
                 not_after: rfc3339(info.not_after),
                 status,
-                certificate: b64(&der),
+                certificate: b64(&r.der),
             });
         }
         Ok(out)

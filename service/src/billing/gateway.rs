@@ -9,7 +9,7 @@ use serde_json::json;
 use zeroize::Zeroizing;
 
 use super::{Order, OrderError};
-use crate::webhook::SignedWebhook;
+use crate::providers::webhook::SignedWebhook;
 
 /// A payment notification after its signature was checked.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize, Serialize)]

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use mcert_core::i18n::Locale;
 
-use crate::authority::AuthorityError;
+use crate::ca::AuthorityError;
 use crate::i18n::{FluentValue, message};
 
 #[derive(Debug)]
@@ -88,14 +88,37 @@ impl IntoResponse for ApiError {
 
 impl From<AuthorityError> for ApiError {
     fn from(e: AuthorityError) -> Self {
+        let code = e.code();
         match e {
-            AuthorityError::BadRequest(inner) => ApiError::bad_request(inner),
-            AuthorityError::UnknownCertificate(_) => ApiError::not_found(),
-            AuthorityError::AlreadyRevoked(_) => ApiError::new(
+            AuthorityError::BadRequest(inner) => ApiError::new(
+                StatusCode::BAD_REQUEST,
+                code,
+                "err-ca-bad-csr",
+                &[("detail", inner.to_string().into())],
+            ),
+            AuthorityError::UnknownCertificate(serial) => ApiError::new(
+                StatusCode::NOT_FOUND,
+                code,
+                "err-ca-unknown-certificate",
+                &[("serial", serial.into())],
+            ),
+            AuthorityError::AlreadyRevoked(serial) => ApiError::new(
                 StatusCode::CONFLICT,
-                "already_revoked",
-                "err-bad-request",
-                &[("detail", e.to_string().into())],
+                code,
+                "err-ca-already-revoked",
+                &[("serial", serial.into())],
+            ),
+            AuthorityError::KeyCompromised(serial) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                code,
+                "err-ca-key-compromised",
+                &[("serial", serial.into())],
+            ),
+            AuthorityError::NoCa(alg) => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                code,
+                "err-ca-no-ca",
+                &[("alg", alg.as_str().into())],
             ),
             other => ApiError::internal(other),
         }

@@ -3,11 +3,10 @@
 //! session API, the phone's scan endpoints and usage records. Handlers translate HTTP to calls of the domain modules and hold no rules of
 //! their own.
 
-pub mod auth;
+pub mod app;
+pub mod ca;
 pub mod client_ip;
 pub mod error;
-pub mod identity;
-pub mod orders;
 pub mod refusals;
 pub mod sessions;
 
@@ -15,26 +14,23 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::body::Bytes;
-use axum::extract::{MatchedPath, Path, Request, State};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use mcert_core::crypto::{Algorithm, x509};
-use mcert_core::wire::routes;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::accounts::Accounts;
-use crate::authority::Authority;
 use crate::billing::Orders;
+use crate::ca::Authority;
 use crate::identity::Identities;
 use crate::outbox::Outbox;
+use crate::providers::sms::DevOutbox;
 use crate::sessions::Sessions;
-use crate::sms::DevOutbox;
 use crate::store::Store;
 use error::ApiError;
 use zeroize::Zeroizing;
@@ -170,42 +166,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
-        .route("/v1/ca/{alg}/root.cer", get(root_certificate))
-        .route("/v1/ca/{alg}/issuing.cer", get(issuing_certificate))
-        .route("/v1/ca/{alg}/crl", get(crl))
-        .route("/v1/ocsp", axum::routing::post(ocsp_post))
-        .route("/v1/ocsp/{*request}", get(ocsp_get))
-        .route(routes::SMS_CODE, axum::routing::post(auth::sms_code))
-        .route(routes::LOGIN, axum::routing::post(auth::login))
-        .route(routes::LOGOUT, axum::routing::post(auth::logout))
-        .route(routes::ME, get(auth::me))
-        .route(
-            routes::ME_PLATFORM,
-            axum::routing::put(auth::choose_platform),
-        )
-        .route(routes::PLATFORMS, get(auth::platforms))
-        .route(routes::DEV_SMS_OUTBOX, get(auth::dev_outbox))
-        .route(routes::IDENTITY, get(identity::get))
-        .route(
-            routes::IDENTITY_VERIFY,
-            axum::routing::post(identity::verify),
-        )
-        .route(routes::CATALOG, get(orders::catalogue))
-        .route(routes::ORDERS, get(orders::list).post(orders::create))
-        .route(routes::ORDER, get(orders::get))
-        .route(routes::ORDER_PAY, axum::routing::post(orders::pay))
-        .route(routes::ORDER_CANCEL, axum::routing::post(orders::cancel))
-        .route(routes::PAYMENT_NOTIFY, axum::routing::post(orders::notify))
-        .route(routes::ENTITLEMENTS, get(orders::entitlements))
-        .route(
-            routes::ENTITLEMENT_INSTALL,
-            axum::routing::post(orders::install),
-        )
-        .route(routes::CERTIFICATES, get(orders::certificates))
-        .route(
-            routes::CERTIFICATE_REPORT_LOST,
-            axum::routing::post(orders::report_lost),
-        )
+        .merge(ca::router())
+        .merge(app::router())
         .merge(sessions::router())
         .fallback(|| async { ApiError::not_found() })
         .with_state(state)
@@ -257,79 +219,4 @@ async fn metrics_text(
         state.metrics.render(),
     )
         .into_response())
-}
-
-fn algorithm(name: &str) -> Result<Algorithm, ApiError> {
-    Algorithm::parse(name).map_err(|_| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "unknown_algorithm",
-            "err-bad-algorithm",
-            &[("alg", name.to_string().into())],
-        )
-    })
-}
-
-fn der_response(content_type: &'static str, der: Vec<u8>) -> Response {
-    ([(header::CONTENT_TYPE, content_type)], der).into_response()
-}
-
-async fn root_certificate(
-    State(state): State<AppState>,
-    Path(alg): Path<String>,
-) -> Result<Response, ApiError> {
-    let h = state.authority.hierarchy(algorithm(&alg)?)?;
-    Ok(der_response(
-        "application/pkix-cert",
-        x509::to_der(&h.root).map_err(ApiError::internal)?,
-    ))
-}
-
-async fn issuing_certificate(
-    State(state): State<AppState>,
-    Path(alg): Path<String>,
-) -> Result<Response, ApiError> {
-    let h = state.authority.hierarchy(algorithm(&alg)?)?;
-    Ok(der_response(
-        "application/pkix-cert",
-        x509::to_der(&h.issuing).map_err(ApiError::internal)?,
-    ))
-}
-
-async fn crl(State(state): State<AppState>, Path(alg): Path<String>) -> Result<Response, ApiError> {
-    let der = state.authority.crl(algorithm(&alg)?).await?;
-    Ok(der_response("application/pkix-crl", der))
-}
-
-async fn ocsp_post(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    if !content_type.starts_with("application/ocsp-request") {
-        return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "err-unsupported-media-type",
-            &[("expected", "application/ocsp-request".into())],
-        ));
-    }
-    let der = state.authority.ocsp(&body).await?;
-    Ok(der_response("application/ocsp-response", der))
-}
-
-/// RFC 6960 Appendix A.1: GET with the base64 request in the path.
-async fn ocsp_get(
-    State(state): State<AppState>,
-    Path(request): Path<String>,
-) -> Result<Response, ApiError> {
-    use base64ct::Encoding;
-    let der = base64ct::Base64::decode_vec(request.trim_matches('/'))
-        .map_err(|_| ApiError::bad_request("OCSP request is not base64"))?;
-    let der = state.authority.ocsp(&der).await?;
-    Ok(der_response("application/ocsp-response", der))
 }

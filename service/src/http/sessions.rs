@@ -15,7 +15,7 @@ use mcert_core::wire::{
 };
 use serde::Deserialize;
 
-use super::auth::CurrentAccount;
+use super::app::auth::CurrentAccount;
 use super::client_ip::ClientIp;
 use super::error::ApiError;
 use super::{ApiJson, AppState};

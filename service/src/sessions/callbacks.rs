@@ -14,8 +14,8 @@ use super::repo::Session;
 use super::{SessionError, Sessions, internal};
 use crate::outbox::{DeliveryError, Enqueued, JobHandler, JobKind};
 use crate::platforms::Platforms;
+use crate::providers::webhook::SignedWebhook;
 use crate::store::Tx;
-use crate::webhook::SignedWebhook;
 
 /// Longest a platform may take to answer one callback.
 pub const CALLBACK_TIMEOUT: Duration = Duration::from_secs(5);

@@ -252,9 +252,11 @@ impl Sessions {
             }
         }
         if let Some(lookup) = &s.allowed_id_lookup {
-            let matches = info.subject.serial_number.as_deref().is_some_and(|n| {
-                hash::ct_eq(self.identities.lookup_hash(n).as_bytes(), lookup.as_bytes())
-            });
+            let matches = info
+                .subject
+                .serial_number
+                .as_deref()
+                .is_some_and(|n| hash::ct_eq(n.as_bytes(), lookup.as_bytes()));
             if !matches {
                 return Err(SessionError::SubjectNotAllowed);
             }

@@ -3,8 +3,8 @@
 
 use super::*;
 
-/// A verified user with a paid, installed personal certificate: (token, serial).
-async fn holder_with_certificate(svc: &Service, phone: &str) -> (String, String) {
+/// A verified user with a paid personal-certificate slot: (token, entitlement id).
+async fn holder_with_slot(svc: &Service, phone: &str) -> (String, String) {
     let token = verified_user(svc, phone, "李四", "110101199003070011").await;
     let (status, order) = svc
         .post(
@@ -26,6 +26,12 @@ async fn holder_with_certificate(svc: &Service, phone: &str) -> (String, String)
     wait_completed(svc, &token, &order_id).await;
     let (_, ents) = svc.get("/v1/entitlements", Some(&token)).await;
     let ent_id = ents["items"][0]["id"].as_str().expect("id").to_string();
+    (token, ent_id)
+}
+
+/// A verified user with a paid, installed personal certificate: (token, serial).
+async fn holder_with_certificate(svc: &Service, phone: &str) -> (String, String) {
+    let (token, ent_id) = holder_with_slot(svc, phone).await;
     let (_, csr_der) = device_csr(Algorithm::P256);
     use base64ct::Encoding;
     let (status, installed) = svc
@@ -107,6 +113,49 @@ async fn the_holder_reports_a_certificate_lost_after_sms_reauthentication() {
         // The code was single use; a second report of the same certificate is refused.
         let (status, _) = svc.post(&path, json!({"code": code}), Some(&token)).await;
         assert_eq!(status, 401);
+        svc.running.stop().await.expect("stop");
+    }
+}
+
+#[tokio::test]
+async fn parallel_installs_of_one_slot_issue_exactly_one_certificate() {
+    for db in databases().await {
+        let svc = Service::start(&db.url).await;
+        let (token, ent_id) = holder_with_slot(&svc, "13812340012").await;
+        use base64ct::Encoding;
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..12 {
+            let (_, csr_der) = device_csr(Algorithm::Sm2);
+            let req = svc
+                .http
+                .post(format!("{}/v1/entitlements/{ent_id}/install", svc.base))
+                .bearer_auth(&token)
+                .json(&json!({"csr": base64ct::Base64::encode_string(&csr_der)}));
+            tasks.spawn(async move {
+                let r = req.send().await.expect("send");
+                let status = r.status().as_u16();
+                (status, r.json::<Value>().await.unwrap_or(Value::Null))
+            });
+        }
+        let mut ok = 0;
+        while let Some(done) = tasks.join_next().await {
+            let (status, body) = done.expect("task");
+            match status {
+                200 => ok += 1,
+                409 => assert_eq!(body["code"], "not_installable", "{body}"),
+                other => panic!("{other}: {body}"),
+            }
+        }
+        assert_eq!(ok, 1);
+        // One certificate for the slot, and none issued then revoked behind the scenes.
+        let certs: Vec<(String, String)> =
+            sqlx::query_as("SELECT serial, status FROM certificates WHERE entitlement_id = $1")
+                .bind(&ent_id)
+                .fetch_all(svc.running.state.store.pool())
+                .await
+                .expect("certificates");
+        assert_eq!(certs.len(), 1, "{certs:?}");
+        assert_eq!(certs[0].1, "good");
         svc.running.stop().await.expect("stop");
     }
 }

@@ -918,19 +918,20 @@ async fn platform_api_keys_idempotency_long_poll_callbacks_and_openapi() {
         )
         .await;
         assert_eq!(status, 200);
-        // (A late retry from an earlier database's run may also arrive: pick this session's.)
         let mut delivered = None;
         for _ in 0..100 {
-            let this = seen
+            // Only this session's callback: a service of the previous engine's round may
+            // still deliver its own late.
+            let mine = seen
                 .lock()
                 .expect("lock")
                 .iter()
                 .find(|(_, body)| {
-                    serde_json::from_slice::<Value>(body)
-                        .is_ok_and(|v| v["session_id"] == created.session_id.as_str())
+                    body.windows(created.session_id.len())
+                        .any(|w| w == created.session_id.as_bytes())
                 })
                 .cloned();
-            if let Some(d) = this {
+            if let Some(d) = mine {
                 delivered = Some(d);
                 break;
             }

@@ -47,23 +47,49 @@ public final class ApplyModel: ObservableObject {
 @MainActor
 public final class OrdersModel: ObservableObject {
     @Published public private(set) var orders: [OrderView] = []
+    /// Product names by id, for the order rows (ids when the catalogue cannot be read).
+    @Published public private(set) var productNames: [String: String] = [:]
+    @Published public private(set) var loading = false
     @Published public var error: String?
     private let core: CertCore
 
     public init(core: CertCore) { self.core = core }
 
     public func refresh() async {
-        do { orders = try await core.orders() } catch let e as AppError { error = e.message } catch {}
+        loading = true
+        defer { loading = false }
+        do {
+            orders = try await core.orders()
+            error = nil
+            if productNames.isEmpty {
+                let products = (try? await core.catalogue()) ?? []
+                productNames = Dictionary(products.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+            }
+        } catch let e as AppError { error = e.message } catch {}
     }
 }
 
 /// 【数字证书】: list, detail, and installing a paid slot under a new PIN.
 @MainActor
 public final class CertificatesModel: ObservableObject {
-    public struct Item { public let certificate: CertificateView; public let key: LocalKeyView? }
+    public struct Item {
+        public let certificate: CertificateView
+        public let key: LocalKeyView?
+        public let subject: Subject
+
+        public init(certificate: CertificateView, key: LocalKeyView?) {
+            self.certificate = certificate
+            self.key = key
+            subject = Subject.parse(certificate.subject)
+        }
+
+        /// `good`, `revoked`, `expired`, or `locked` when the key on this phone is locked.
+        public var state: String { certificate.status == "good" && key?.locked == true ? "locked" : certificate.status }
+    }
 
     @Published public private(set) var items: [Item] = []
     @Published public private(set) var slots: [String] = []
+    @Published public private(set) var loading = false
     @Published public var detail: Item?
     @Published public var error: String?
     @Published public private(set) var installed: String?
@@ -72,10 +98,13 @@ public final class CertificatesModel: ObservableObject {
     public init(core: CertCore) { self.core = core }
 
     public func refresh() async {
+        loading = true
+        defer { loading = false }
         do {
             let keys = try await core.localKeys()
             items = try await core.certificates().map { c in Item(certificate: c, key: keys.first { $0.serials.contains(c.serial) }) }
             slots = try await core.pendingSlots()
+            error = nil
         } catch let e as AppError { error = e.message } catch {}
     }
 

@@ -18,6 +18,8 @@ public enum Texts {
         "no_choice": "本机没有可用于此业务的证书",
         "pick_product": "请选择要申请的产品",
         "bad_years": "办理期限只能是 1 年、2 年或 3 年",
+        "algorithm_SM2": "SM2 国密",
+        "algorithm_P256": "ECC P-256",
     ]
     static let en: [String: String] = [
         "bad_phone": "Enter a valid mobile number",
@@ -34,6 +36,8 @@ public enum Texts {
         "no_choice": "No certificate on this phone may be used for this transaction",
         "pick_product": "Choose a product",
         "bad_years": "The period must be 1, 2 or 3 years",
+        "algorithm_SM2": "SM2",
+        "algorithm_P256": "ECC P-256",
     ]
     public static var english: Bool = Locale.preferredLanguages.first?.hasPrefix("en") ?? false
 

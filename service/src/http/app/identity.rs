@@ -4,9 +4,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 
+use super::super::error::ApiError;
+use super::super::{ApiJson, AppState};
 use super::auth::CurrentAccount;
-use super::error::ApiError;
-use super::{ApiJson, AppState};
 use crate::identity::{IdentityError, VerificationRequest, VerifiedIdentity};
 
 impl From<IdentityError> for ApiError {

@@ -1,9 +1,11 @@
-//! What both benchmarks need before they measure: HTTP posts and a verified account.
+//! Accounts and paid orders over the service's HTTP API, for benchmarks and tests that drive a
+//! development service (SMS codes read from its development outbox).
 
 use mcert_service::authz::{Actor, policy};
 use mcert_service::billing::{Notification, Orders};
 use serde_json::{Value, json};
 
+/// POSTs `body` as JSON (with `token` as bearer); asserts success and returns the JSON answer.
 pub async fn post(http: &reqwest::Client, url: String, token: Option<&str>, body: Value) -> Value {
     let mut req = http.post(url).json(&body);
     if let Some(t) = token {
@@ -12,6 +14,15 @@ pub async fn post(http: &reqwest::Client, url: String, token: Option<&str>, body
     let r = req.send().await.expect("send");
     assert!(r.status().is_success(), "{}", r.status());
     r.json().await.unwrap_or(Value::Null)
+}
+
+/// GETs `url` (with `token` as bearer) and returns the JSON answer.
+pub async fn get(http: &reqwest::Client, url: String, token: Option<&str>) -> Value {
+    let mut req = http.get(url);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    req.send().await.expect("get").json().await.expect("json")
 }
 
 /// Logs `phone` in through the development SMS outbox and verifies its real name; returns the
@@ -29,14 +40,12 @@ pub async fn verified_account(
         json!({"phone": phone}),
     )
     .await;
-    let outbox: Value = http
-        .get(format!("{base}/v1/dev/sms-outbox?phone={phone}"))
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let outbox = get(
+        http,
+        format!("{base}/v1/dev/sms-outbox?phone={phone}"),
+        None,
+    )
+    .await;
     let code: String = outbox["items"][0]
         .as_str()
         .expect("text")

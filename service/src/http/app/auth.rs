@@ -7,9 +7,9 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::client_ip::ClientIp;
-use super::error::ApiError;
-use super::{ApiJson, AppState};
+use super::super::client_ip::ClientIp;
+use super::super::error::ApiError;
+use super::super::{ApiJson, AppState};
 use crate::accounts::{Account, AuthError};
 use crate::authz::{Actor, OwnAccount, policy};
 use mcert_core::wire::{ChoosePlatform, LoginRequest, SmsCodeRequest};

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use mcert_core::clock::{Clock, unix_millis};
 use sqlx::Row;
 
+use crate::providers::webhook::SignedWebhook;
 use crate::store::Store;
-use crate::webhook::SignedWebhook;
 
 /// SMS templates (zh-CN, as sent to users).
 pub fn login_code_text(code: &str, minutes: u64) -> String {

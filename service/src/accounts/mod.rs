@@ -4,6 +4,8 @@
 //! lock after repeated failures. Bearer tokens are random, stored hashed, expire and can be
 //! revoked. All counting lives in the database, so several service processes agree.
 
+pub mod repo;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -20,7 +22,7 @@ use crate::audit;
 use crate::authz::OwnAccount;
 use crate::limits::{self, Limit, RetryAfter};
 use crate::outbox::{JobKind, Outbox, OutboxError};
-use crate::sms::{SmsError, login_code_text};
+use crate::providers::sms::{SmsError, login_code_text};
 use crate::store::{Store, StoreError, Tx};
 
 pub const CODE_TTL: Duration = Duration::from_secs(5 * 60);
@@ -89,6 +91,20 @@ impl std::fmt::Debug for Accounts {
     }
 }
 
+/// Tokens are stored as their SHA-256.
+fn token_hash(token: &str) -> String {
+    hex::encode(hash::sha256(token.as_bytes()))
+}
+
+fn to_account(row: repo::AccountRow) -> Account {
+    Account {
+        id: row.id,
+        phone_masked: validate::mask_mobile(&row.phone),
+        phone: row.phone,
+        platform_id: row.platform_id,
+    }
+}
+
 fn seconds_until(now: i64, at: i64) -> u64 {
     u64::try_from((at - now).max(0)).unwrap_or(0).div_ceil(1000)
 }
@@ -96,15 +112,7 @@ fn seconds_until(now: i64, at: i64) -> u64 {
 /// Uses a matched code: single use, even against a concurrent request with the same code; the
 /// right try does not count as a failure.
 async fn consume_code(tx: &mut Tx, code_id: &str, now: i64) -> Result<(), AuthError> {
-    let used = sqlx::query(
-        "UPDATE sms_codes SET used_at = $1, failures = failures - 1 WHERE id = $2 AND used_at IS NULL",
-    )
-    .bind(now)
-    .bind(code_id)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    if used != 1 {
+    if !repo::consume_code(tx, code_id, now).await? {
         return Err(AuthError::NoValidCode);
     }
     Ok(())
@@ -113,14 +121,7 @@ async fn consume_code(tx: &mut Tx, code_id: &str, now: i64) -> Result<(), AuthEr
 /// Wrong codes for `phone` within the lock window: `Some(seconds)` when it is locked.
 async fn lock_remaining(tx: &mut Tx, phone: &str, now: i64) -> Result<Option<u64>, AuthError> {
     let window = i64::try_from(LOCK_WINDOW.as_millis()).unwrap_or(i64::MAX / 4);
-    let (failures, last): (i64, i64) = sqlx::query_as(
-        "SELECT CAST(COALESCE(SUM(failures), 0) AS BIGINT), COALESCE(MAX(created_at), 0) FROM sms_codes
-         WHERE phone = $1 AND created_at > $2",
-    )
-    .bind(phone)
-    .bind(now - window)
-    .fetch_one(&mut **tx)
-    .await?;
+    let (failures, last) = repo::failures_since(tx, phone, now - window).await?;
     if failures >= LOCK_AFTER_FAILURES {
         return Ok(Some(seconds_until(now, last + window).max(1)));
     }
@@ -166,14 +167,7 @@ impl Accounts {
             return Err(AuthError::Locked(secs));
         }
         let hour_ago = now - HOUR_MS;
-        let (count, last, first): (i64, i64, i64) = sqlx::query_as(
-            "SELECT COUNT(*), COALESCE(MAX(created_at), 0), COALESCE(MIN(created_at), 0) FROM sms_codes
-             WHERE phone = $1 AND created_at > $2",
-        )
-        .bind(phone)
-        .bind(hour_ago)
-        .fetch_one(&mut *tx)
-        .await?;
+        let (count, last, first) = repo::codes_since(&mut tx, phone, hour_ago).await?;
         let cooldown_end = last + i64::try_from(RESEND_COOLDOWN.as_millis()).unwrap_or(0);
         if count > 0 && now < cooldown_end {
             return Err(AuthError::Cooldown(seconds_until(now, cooldown_end)));
@@ -191,17 +185,17 @@ impl Accounts {
         getrandom::fill(&mut raw).map_err(|_| AuthError::Rng)?;
         let code = Zeroizing::new(format!("{:06}", u32::from_be_bytes(raw) % 1_000_000));
         let id = mcert_core::id::ulid(now_t).map_err(|_| AuthError::Rng)?;
-        sqlx::query(
-            "INSERT INTO sms_codes (id, phone, ip, code_mac, failures, created_at, expires_at)
-             VALUES ($1, $2, $3, $4, 0, $5, $6)",
+        repo::insert_code(
+            &mut tx,
+            &repo::NewCode {
+                id: &id,
+                phone,
+                ip,
+                code_mac: &self.code_mac(phone, &code),
+                now,
+                expires_at: now + i64::try_from(CODE_TTL.as_millis()).unwrap_or(0),
+            },
         )
-        .bind(&id)
-        .bind(phone)
-        .bind(ip)
-        .bind(self.code_mac(phone, &code))
-        .bind(now)
-        .bind(now + i64::try_from(CODE_TTL.as_millis()).unwrap_or(0))
-        .execute(&mut *tx)
         .await?;
         let text = Zeroizing::new(login_code_text(&code, CODE_TTL.as_secs() / 60));
         // A text that arrives after its code expired is of no use: the job's deadline.
@@ -239,29 +233,13 @@ impl Accounts {
             tx.commit().await?;
             return Err(AuthError::Locked(secs));
         }
-        let newest: Option<(String, String)> = sqlx::query_as(
-            "SELECT id, code_mac FROM sms_codes
-             WHERE phone = $1 AND used_at IS NULL AND expires_at > $2 AND failures < $3
-             ORDER BY created_at DESC LIMIT 1",
-        )
-        .bind(phone)
-        .bind(now)
-        .bind(CODE_MAX_FAILURES)
-        .fetch_optional(&mut *tx)
-        .await?;
+        let newest = repo::newest_usable_code(&mut tx, phone, now, CODE_MAX_FAILURES).await?;
         let Some((code_id, stored)) = newest else {
             tx.commit().await?;
             return Err(AuthError::NoValidCode);
         };
         // The claim: one try of this code, counted before anything is compared.
-        let claimed: Option<i64> = sqlx::query_scalar(
-            "UPDATE sms_codes SET failures = failures + 1
-             WHERE id = $1 AND used_at IS NULL AND failures < $2 RETURNING failures",
-        )
-        .bind(&code_id)
-        .bind(CODE_MAX_FAILURES)
-        .fetch_optional(&mut *tx)
-        .await?;
+        let claimed = repo::claim_try(&mut tx, &code_id, CODE_MAX_FAILURES).await?;
         tx.commit().await?;
         let Some(tries) = claimed else {
             return Err(AuthError::NoValidCode);
@@ -295,39 +273,19 @@ impl Accounts {
         let mut tx = self.store.begin().await?;
         consume_code(&mut tx, &code_id, now).await?;
         let new_id = mcert_core::id::ulid(now_t).map_err(|_| AuthError::Rng)?;
-        let created = sqlx::query(
-            "INSERT INTO accounts (id, phone, platform_id, locked_until, created_at)
-             VALUES ($1, $2, NULL, 0, $3) ON CONFLICT (phone) DO NOTHING",
-        )
-        .bind(&new_id)
-        .bind(phone)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-            == 1;
-        let account_row = sqlx::query("SELECT id, platform_id FROM accounts WHERE phone = $1")
-            .bind(phone)
-            .fetch_one(&mut *tx)
-            .await?;
-        let account = Account {
-            id: account_row.try_get(0)?,
-            phone: phone.to_string(),
-            phone_masked: validate::mask_mobile(phone),
-            platform_id: account_row.try_get(1)?,
-        };
+        let created = repo::create_account(&mut tx, &new_id, phone, now).await?;
+        let account = to_account(repo::account_by_phone(&mut tx, phone).await?);
         let mut raw = [0u8; 32];
         getrandom::fill(&mut raw).map_err(|_| AuthError::Rng)?;
         let token = format!("mct_{}", hex::encode(raw));
         let expires = now_t + TOKEN_TTL;
-        sqlx::query(
-            "INSERT INTO auth_tokens (token_hash, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        repo::insert_token(
+            &mut tx,
+            &token_hash(&token),
+            &account.id,
+            now,
+            unix_millis(expires),
         )
-        .bind(hex::encode(hash::sha256(token.as_bytes())))
-        .bind(&account.id)
-        .bind(now)
-        .bind(unix_millis(expires))
-        .execute(&mut *tx)
         .await?;
         if created {
             audit::append(
@@ -366,22 +324,10 @@ impl Accounts {
             return Err(AuthError::Unauthorized);
         }
         let now = unix_millis(self.clock.now());
-        let row = sqlx::query(
-            "SELECT a.id, a.phone, a.platform_id FROM auth_tokens t JOIN accounts a ON a.id = t.account_id
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2",
-        )
-        .bind(hex::encode(hash::sha256(token.as_bytes())))
-        .bind(now)
-        .fetch_optional(self.store.pool())
-        .await?
-        .ok_or(AuthError::Unauthorized)?;
-        let phone: String = row.try_get(1)?;
-        Ok(Account {
-            id: row.try_get(0)?,
-            phone_masked: validate::mask_mobile(&phone),
-            phone,
-            platform_id: row.try_get(2)?,
-        })
+        repo::account_by_token(&self.store, &token_hash(token), now)
+            .await?
+            .map(to_account)
+            .ok_or(AuthError::Unauthorized)
     }
 
     /// SMS re-authentication of a logged-in user before a grave act (reporting a certificate
@@ -392,9 +338,7 @@ impl Accounts {
         code: &str,
         ip: &str,
     ) -> Result<(), AuthError> {
-        let phone: String = sqlx::query_scalar("SELECT phone FROM accounts WHERE id = $1")
-            .bind(owner.account_id())
-            .fetch_optional(self.store.pool())
+        let phone = repo::phone_of(&self.store, owner.account_id())
             .await?
             .ok_or(AuthError::Unauthorized)?;
         let now = unix_millis(self.clock.now());
@@ -419,14 +363,7 @@ impl Accounts {
     pub async fn logout(&self, token: &str) -> Result<(), AuthError> {
         let now = unix_millis(self.clock.now());
         let mut tx = self.store.begin().await?;
-        let account: Option<String> = sqlx::query_scalar(
-            "UPDATE auth_tokens SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL
-             RETURNING account_id",
-        )
-        .bind(now)
-        .bind(hex::encode(hash::sha256(token.as_bytes())))
-        .fetch_optional(&mut *tx)
-        .await?;
+        let account = repo::revoke_token(&mut tx, &token_hash(token), now).await?;
         let Some(account_id) = account else {
             return Err(AuthError::Unauthorized);
         };
@@ -487,12 +424,8 @@ impl Accounts {
             return Err(AuthError::UnknownPlatform);
         }
         let now = unix_millis(self.clock.now());
-        let mut tx = self.store.pool().begin().await?;
-        sqlx::query("UPDATE accounts SET platform_id = $1 WHERE id = $2")
-            .bind(platform_id)
-            .bind(account_id)
-            .execute(&mut *tx)
-            .await?;
+        let mut tx = self.store.begin().await?;
+        repo::set_platform(&mut tx, account_id, platform_id).await?;
         audit::append(
             &mut tx,
             self.store.engine(),

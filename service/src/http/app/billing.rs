@@ -5,10 +5,10 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 
+use super::super::client_ip::ClientIp;
+use super::super::error::ApiError;
+use super::super::{ApiJson, AppState};
 use super::auth::CurrentAccount;
-use super::client_ip::ClientIp;
-use super::error::ApiError;
-use super::{ApiJson, AppState};
 use crate::authz::{Actor, policy};
 use crate::billing::{Installed, Order, OrderError};
 use mcert_core::wire::{InstallRequest, NewOrder, ReportLost};

@@ -1,0 +1,136 @@
+import McertFFI
+import McertKit
+import SwiftUI
+
+/// 【数字证书】: the certificate cards and 【下载证书】 with a new PIN (mirror of android CertificateScreens.kt).
+struct CertificatesView: View {
+    @EnvironmentObject var model: AppModel
+    @ObservedObject var m: CertificatesModel
+    @State private var installing: String?
+    @State private var algorithm: KeyAlgorithm = .sm2
+
+    var body: some View {
+        List {
+            if m.loading && m.items.isEmpty {
+                ProgressView()
+            } else if m.items.isEmpty && m.slots.isEmpty && m.error == nil {
+                VStack(alignment: .leading, spacing: 4) {
+                    Text(L("certs_empty")).font(.headline)
+                    Text(L("certs_empty_hint")).font(.caption).foregroundColor(.secondary)
+                }
+            }
+            if !m.slots.isEmpty {
+                HStack {
+                    Text(L("slots_ready", m.slots.count))
+                    Spacer()
+                    Button(L("install")) { installing = m.slots.first }
+                }
+            }
+            ForEach(m.items, id: \.certificate.serial) { item in
+                NavigationLink {
+                    CertificateDetailView(item: item)
+                } label: {
+                    CertificateCard(item: item)
+                }
+            }
+            if let e = m.error { Text(e).foregroundColor(.red) }
+        }
+        .navigationTitle(L("certificates"))
+        .task { await m.refresh() }
+        .sheet(item: Binding(get: { installing.map(Slot.init) }, set: { installing = $0?.id })) { slot in
+            VStack(spacing: 12) {
+                Text(L("install")).font(.headline)
+                Text(L("install_hint")).font(.caption).foregroundColor(.secondary)
+                Picker(L("algorithm"), selection: $algorithm) {
+                    Text(Display.algorithm("SM2")).tag(KeyAlgorithm.sm2)
+                    Text(Display.algorithm("P256")).tag(KeyAlgorithm.p256)
+                }.pickerStyle(.segmented)
+                NewPinPad(core: model.core) { pin in
+                    Task {
+                        await m.install(slot: slot.id, algorithm: algorithm, pin: pin)
+                        installing = nil
+                    }
+                }
+            }.padding()
+        }
+    }
+
+    private struct Slot: Identifiable { let id: String }
+}
+
+/// A certificate as the manuals' apps show it: type and state, holder, organisation, masked ID
+/// number, validity, algorithm, and whether its key is on this phone.
+struct CertificateCard: View {
+    let item: CertificatesModel.Item
+
+    var body: some View {
+        let c = item.certificate
+        let s = item.subject
+        let (label, color) = stateLabel(item.state)
+        VStack(alignment: .leading, spacing: 6) {
+            HStack {
+                Text(L(s.isOrganisation ? "type_organisation" : "type_personal")).font(.subheadline.weight(.semibold))
+                Spacer()
+                Text(label).font(.caption).foregroundColor(color)
+                    .padding(.horizontal, 6).padding(.vertical, 2)
+                    .background(Color.white).cornerRadius(4)
+            }
+            Text(s.commonName ?? c.subject).font(.title2.weight(.bold))
+            if let org = s.organisationShown { Text(org).font(.subheadline) }
+            if let id = s.maskedId {
+                HStack(spacing: 8) {
+                    Text(L("id_label"))
+                    Text(id)
+                }.font(.caption).opacity(0.85)
+            }
+            HStack(spacing: 8) {
+                Text(L("valid_until", Display.beijingDate(c.notAfter)))
+                Spacer()
+                Text(Display.algorithm(c.algorithm))
+                if c.onThisDevice {
+                    Image(systemName: "iphone")
+                    Text(L("on_this_phone"))
+                }
+            }.font(.caption).padding(.top, 4)
+        }
+        .foregroundColor(.white)
+        .padding(16)
+        .background(item.state == "good" ? Color.blue : Color.gray)
+        .cornerRadius(14)
+    }
+}
+
+/// 证书详情: every field of the certificate and the PIN state of its key on this phone.
+struct CertificateDetailView: View {
+    let item: CertificatesModel.Item
+
+    var body: some View {
+        let c = item.certificate
+        let s = item.subject
+        List {
+            CertificateCard(item: item)
+            Section {
+                Field(L("holder"), s.commonName ?? "—")
+                if let org = s.organisationShown { Field(L("organisation"), org) }
+                if let code = s.organisationId { Field(L("org_code"), code) }
+                if let id = s.maskedId { Field(L("id_label"), id) }
+                Field(L("cert_type"), L(s.isOrganisation ? "type_organisation" : "type_personal"))
+            }
+            Section {
+                Field(L("validity"), Display.beijingDate(c.notBefore) + " ~ " + Display.beijingDate(c.notAfter))
+                Field(L("algorithm"), Display.algorithm(c.algorithm))
+                Field(L("serial"), c.serial)
+                Field(L("issuer"), McertKit.Subject.parse(c.issuer).commonName ?? c.issuer)
+            }
+            Section {
+                Field(L("pin_state"), pinState)
+            }
+        }
+        .navigationTitle(L("certificate_detail"))
+    }
+
+    private var pinState: String {
+        guard let key = item.key else { return L("not_on_this_phone") }
+        return key.locked ? L("pin_locked") : L("pin_tries_left", Int(key.pinTriesLeft))
+    }
+}
