@@ -13,7 +13,7 @@ use mcert_core::device::qr;
 use mcert_core::i18n::{Locale, message};
 use mcert_core::scan::{Expectation, SealedBid};
 use mcert_core::wire::{AllowedSubjects, DisplayText, DocumentDigests, NewSession, SessionKind};
-use mcert_service::rp_client::{AnimatedQr, RpClient, RpError, verify};
+use mcert_rp::client::{AnimatedQr, RpClient, RpError, verify};
 
 use crate::CliError;
 use crate::serve::ServiceLocation;
@@ -432,7 +432,7 @@ pub fn run_demo(args: RpDemoArgs, locale: Locale) -> Result<(), CliError> {
     let client = args.access.client(locale)?;
     let rt = runtime()?;
     rt.block_on(async {
-        let running = mcert_service::rp_demo::start(client, args.listen)
+        let running = mcert_rp::demo::start(client, args.listen)
             .await
             .map_err(|e| rp_error(locale, e))?;
         println!(

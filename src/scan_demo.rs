@@ -15,10 +15,10 @@ use mcert_core::device::secret::KeyringSecretStore;
 use mcert_core::i18n::{Locale, UserMessage, message};
 use mcert_core::scan::{Expectation, SealedBid};
 use mcert_core::wire::{DisplayText, DocumentDigests, Method, NewSession, SessionKind};
+use mcert_rp::client::{AnimatedQr, RpClient, verify};
 use mcert_service::authority::OperatorKey;
 use mcert_service::config::ServiceConfig;
 use mcert_service::platforms::Registration;
-use mcert_service::rp_client::{AnimatedQr, RpClient, verify};
 use mcert_service::server;
 
 use crate::CliError;
@@ -90,7 +90,7 @@ async fn walk(dir: &std::path::Path, locale: Locale) -> Result<(), CliError> {
     let fail = |what: String| CliError::new(format!("demo check failed: {what}"));
     let svc_err = |e: server::ServiceError| CliError::new(e.to_string());
     let dev_err = |e: mcert_core::device::flows::DeviceError| CliError::from_user(&e, locale);
-    let rp_err = |e: mcert_service::rp_client::RpError| CliError::new(e.to_string());
+    let rp_err = |e: mcert_rp::client::RpError| CliError::new(e.to_string());
 
     println!("{}", message(locale, "demo-scan-title", &[]));
     // 1. The service.

@@ -64,8 +64,10 @@ pub fn rfc3339(t: SystemTime) -> String {
     }
 }
 
-/// Reads `YYYY-MM-DD` (midnight UTC) or RFC 3339 UTC `YYYY-MM-DDTHH:MM:SSZ` (fractions of a
-/// second allowed and dropped).
+/// Reads `YYYY-MM-DD` (midnight UTC) or an RFC 3339 date-time with any offset
+/// (`2026-11-23T08:00:00Z`, `2026-11-23T16:00:00+08:00`, `…-05:30`); fractions of a second
+/// are allowed and dropped. The result is the instant, so output written with [`rfc3339`]
+/// is always UTC `Z`.
 pub fn parse_rfc3339(text: &str) -> Option<SystemTime> {
     let text = text.trim();
     let num = |s: &str| -> Option<u16> {
@@ -83,11 +85,38 @@ pub fn parse_rfc3339(text: &str) -> Option<SystemTime> {
     if d.next().is_some() || date.len() != 10 {
         return None;
     }
+    // Seconds east of UTC.
+    let mut offset: i64 = 0;
     let (hour, minute, second) = match time {
         None => (0, 0, 0),
         Some(t) => {
-            let t = t.strip_suffix(['Z', 'z'])?;
-            let t = t.split_once('.').map_or(t, |(whole, _)| whole);
+            let t = match t.strip_suffix(['Z', 'z']) {
+                Some(utc) => utc,
+                None => {
+                    // `±HH:MM` closes the text.
+                    let split = t.len().checked_sub(6)?;
+                    let (local, zone) = (t.get(..split)?, t.get(split..)?);
+                    let sign = match zone.as_bytes().first() {
+                        Some(b'+') => 1,
+                        Some(b'-') => -1,
+                        _ => return None,
+                    };
+                    let (h, m) = zone.get(1..)?.split_once(':')?;
+                    let (h, m) = (num(h)?, num(m)?);
+                    if h > 23 || m > 59 || zone.len() != 6 {
+                        return None;
+                    }
+                    offset = sign * (i64::from(h) * 3600 + i64::from(m) * 60);
+                    local
+                }
+            };
+            let t = match t.split_once('.') {
+                Some((whole, fraction)) => {
+                    num(fraction)?;
+                    whole
+                }
+                None => t,
+            };
             let mut parts = t.split(':');
             let h = num(parts.next()?)?;
             let m = num(parts.next()?)?;
@@ -107,7 +136,13 @@ pub fn parse_rfc3339(text: &str) -> Option<SystemTime> {
         u8::try_from(second).ok()?,
     )
     .ok()?;
-    Some(dt.to_system_time())
+    let local = dt.to_system_time();
+    let shift = Duration::from_secs(offset.unsigned_abs());
+    if offset >= 0 {
+        local.checked_sub(shift)
+    } else {
+        local.checked_add(shift)
+    }
 }
 
 #[cfg(test)]
@@ -128,9 +163,35 @@ mod parse_tests {
             "2026-13-01",
             "2026-11-23T25:00:00Z",
             "2026-11-23T00:00:00",
+            "2026-11-23T00:00:00+8:00",
+            "2026-11-23T00:00:00+08:60",
+            "2026-11-23T00:00:00+24:00",
+            "2026-11-23T00:00:00 08:00",
+            "2026-11-23T00:00:00+0800",
+            "2026-11-23T00:00:00.Z",
             "x",
         ] {
             assert_eq!(parse_rfc3339(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn rfc3339_offsets_name_the_same_instant_and_print_as_utc() {
+        let utc = parse_rfc3339("2026-11-23T00:00:00Z").expect("utc");
+        for text in [
+            "2026-11-23T08:00:00+08:00",
+            "2026-11-23T08:00:00.999+08:00",
+            "2026-11-22T19:00:00-05:00",
+            "2026-11-23T05:30:00+05:30",
+            "2026-11-23T00:00:00+00:00",
+            "2026-11-23T00:00:00-00:00",
+            "2026-11-23t08:00:00+08:00",
+        ] {
+            assert_eq!(parse_rfc3339(text), Some(utc), "{text}");
+        }
+        assert_eq!(
+            rfc3339(parse_rfc3339("2026-11-23T08:00:00+08:00").expect("t")),
+            "2026-11-23T00:00:00Z"
+        );
     }
 }

@@ -560,6 +560,15 @@ pub mod routes {
     pub const CERTIFICATES: &str = "/v1/certificates";
     pub const CERTIFICATE_REPORT_LOST: &str = "/v1/certificates/{serial}/report-lost";
 
+    // The scan: the platform's API (API keys) and the phone's scan endpoints (account tokens).
+    pub const RP_OPENAPI: &str = "/v1/rp/openapi.json";
+    pub const RP_SESSIONS: &str = "/v1/rp/sessions";
+    pub const RP_SESSION: &str = "/v1/rp/sessions/{id}";
+    pub const SCAN: &str = "/v1/scan";
+    pub const SCAN_COMPLETE: &str = "/v1/scan/{id}/complete";
+    pub const SCAN_DECLINE: &str = "/v1/scan/{id}/decline";
+    pub const USAGE: &str = "/v1/usage";
+
     /// Puts `value` (percent-encoded) in place of the template's first `{…}`.
     pub fn fill(template: &str, value: &str) -> String {
         let (Some(open), Some(close)) = (template.find('{'), template.find('}')) else {

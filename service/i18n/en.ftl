@@ -82,3 +82,10 @@ err-ca-unknown-certificate = No certificate with serial number { $serial }
 err-ca-already-revoked = Certificate { $serial } is already revoked
 err-ca-key-compromised = This key was revoked as compromised (certificate { $serial }) and cannot be certified again; generate a new key on the phone
 err-ca-no-ca = The { $alg } hierarchy has not been set up; ask the operator to run the root CA ceremony
+## Scan sessions: bid recipients and scan limits
+session-not-bid-recipient = This bid is sealed to a certificate this account does not hold; it cannot be opened from this account
+session-scan-account-limit = Too many scans from this account; try again in { $seconds } s
+session-scan-address-limit = Too many scans from this network; try again in { $seconds } s
+usage-outcome-completed = Succeeded
+usage-outcome-declined = Declined
+usage-outcome-failed = Failed

@@ -82,3 +82,10 @@ err-ca-unknown-certificate = 找不到序列号为 { $serial } 的证书
 err-ca-already-revoked = 证书 { $serial } 已经注销
 err-ca-key-compromised = 该密钥已因密钥泄露被注销（证书 { $serial }），不能再申请证书，请在手机上重新生成密钥
 err-ca-no-ca = { $alg } 证书体系尚未建立，请联系运营方完成根 CA 仪式
+## Scan sessions: bid recipients and scan limits (扫码业务：开标解密人与扫码频率)
+session-not-bid-recipient = 该投标文件不是加密给本账号持有的证书，不能由本账号开标解密
+session-scan-account-limit = 扫码过于频繁，请 { $seconds } 秒后再试
+session-scan-address-limit = 当前网络扫码过于频繁，请 { $seconds } 秒后再试
+usage-outcome-completed = 成功
+usage-outcome-declined = 已拒绝
+usage-outcome-failed = 失败

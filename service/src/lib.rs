@@ -15,8 +15,6 @@ pub mod limits;
 pub mod outbox;
 pub mod platforms;
 pub mod providers;
-pub mod rp_client;
-pub mod rp_demo;
 pub mod seal_at_rest;
 pub mod server;
 pub mod sessions;

@@ -20,7 +20,7 @@ use crate::identity::{DevIdentityProvider, Identities, IdentityProvider, Webhook
 use crate::outbox::{JobKind, Outbox};
 use crate::platforms::{Platforms, Registration};
 use crate::providers::sms::{DevOutbox, SmsJobs, SmsProvider, WebhookSms};
-use crate::sessions::Sessions;
+use crate::sessions::{CallbackJobs, Sessions};
 use crate::store::{Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -370,6 +370,7 @@ pub async fn start_with_clock(
     if config.dev {
         dev_demo_platform(&platforms, &config.data_dir).await?;
     }
+    outbox.register(JobKind::Callback, Arc::new(CallbackJobs(platforms.clone())));
     let sessions = Sessions::new(
         store.clone(),
         clock.clone(),
@@ -377,6 +378,7 @@ pub async fn start_with_clock(
         identities.clone(),
         platforms,
         operator_key.derive("qr secret"),
+        outbox.clone(),
     );
     let state = AppState {
         store,

@@ -533,6 +533,7 @@ mod login {
     mod outbox;
     mod report_lost;
     mod scan;
+    mod scan_guards;
     mod schema;
 
     use super::*;

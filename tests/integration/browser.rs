@@ -11,9 +11,9 @@ use mcert_core::device::envelope::KdfParams;
 use mcert_core::device::flows::Device;
 use mcert_core::device::keystore::KeyStoreOptions;
 use mcert_core::device::secret::KeyringSecretStore;
+use mcert_rp::client::RpClient;
 use mcert_service::authority::OperatorKey;
 use mcert_service::config::ServiceConfig;
-use mcert_service::rp_client::RpClient;
 use mcert_service::server;
 use mcert_test_support::device::{buy_and_install, login_by_sms, verify_by_phone};
 use serde_json::{Value, json};
@@ -250,7 +250,7 @@ async fn the_demo_platform_page_in_headless_chromium() {
             .join(mcert_service::server::DEMO_PLATFORM_KEY_FILE),
     )
     .expect("demo platform key");
-    let demo = mcert_service::rp_demo::start(
+    let demo = mcert_rp::demo::start(
         RpClient::new(&base, &key).expect("client"),
         "127.0.0.1:0".parse().expect("addr"),
     )
@@ -317,7 +317,7 @@ async fn the_demo_platform_page_in_headless_chromium() {
         let text = shown[1].as_str().expect("text");
         assert!(text.contains(expected), "{text}");
         if button == "#decrypt" {
-            assert!(text.contains(mcert_service::rp_demo::BID_TEXT), "{text}");
+            assert!(text.contains(mcert_rp::demo::BID_TEXT), "{text}");
         }
     }
 

@@ -15,10 +15,10 @@ use mcert_core::device::qr;
 use mcert_core::device::secret::KeyringSecretStore;
 use mcert_core::scan::{Expectation, SealedBid};
 use mcert_core::wire::{DisplayText, DocumentDigests, NewSession, SessionKind};
+use mcert_rp::client::{AnimatedQr, RpClient, verify};
 use mcert_service::authority::OperatorKey;
 use mcert_service::config::ServiceConfig;
 use mcert_service::platforms::Registration;
-use mcert_service::rp_client::{AnimatedQr, RpClient, verify};
 use mcert_service::server;
 use mcert_test_support::device::{buy_and_install, login_by_sms, verify_by_phone};
 

@@ -338,7 +338,7 @@ impl ServiceClient {
             device_id: device_id.to_string(),
         })
         .map_err(|e| ClientError::Decode(e.to_string()))?;
-        self.call(reqwest::Method::POST, "/v1/scan", Some(body), true, None)
+        self.call(reqwest::Method::POST, routes::SCAN, Some(body), true, None)
             .await
     }
 
@@ -352,7 +352,7 @@ impl ServiceClient {
             serde_json::to_value(completion).map_err(|e| ClientError::Decode(e.to_string()))?;
         self.call(
             reqwest::Method::POST,
-            &format!("/v1/scan/{}/complete", path_segment(session_id)),
+            &routes::fill(routes::SCAN_COMPLETE, session_id),
             Some(body),
             true,
             None,
@@ -372,7 +372,7 @@ impl ServiceClient {
         .map_err(|e| ClientError::Decode(e.to_string()))?;
         self.call(
             reqwest::Method::POST,
-            &format!("/v1/scan/{}/decline", path_segment(session_id)),
+            &routes::fill(routes::SCAN_DECLINE, session_id),
             Some(body),
             true,
             None,
@@ -398,9 +398,9 @@ impl ServiceClient {
             query.push(format!("limit={l}"));
         }
         let path = if query.is_empty() {
-            "/v1/usage".to_string()
+            routes::USAGE.to_string()
         } else {
-            format!("/v1/usage?{}", query.join("&"))
+            format!("{}?{}", routes::USAGE, query.join("&"))
         };
         self.call(reqwest::Method::GET, &path, None, true, None)
             .await

@@ -168,19 +168,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics_text))
         .merge(ca::router())
         .merge(app::router())
-        .route("/v1/rp/openapi.json", get(sessions::openapi))
-        .route("/v1/rp/sessions", axum::routing::post(sessions::create))
-        .route("/v1/rp/sessions/{id}", get(sessions::status))
-        .route("/v1/scan", axum::routing::post(sessions::scan))
-        .route(
-            "/v1/scan/{id}/complete",
-            axum::routing::post(sessions::complete),
-        )
-        .route(
-            "/v1/scan/{id}/decline",
-            axum::routing::post(sessions::decline),
-        )
-        .route("/v1/usage", get(sessions::usage))
+        .merge(sessions::router())
         .fallback(|| async { ApiError::not_found() })
         .with_state(state)
         .layer(middleware::from_fn_with_state(metrics, track))

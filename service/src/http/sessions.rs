@@ -3,18 +3,20 @@
 
 use std::time::Duration;
 
-use axum::Json;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
 use mcert_core::wire::{
     Completion, CreatedSession, Decline, NewSession, ScanRequest, ScannedSession, SessionStatus,
-    UsagePage,
+    UsagePage, routes,
 };
 use serde::Deserialize;
 
 use super::app::auth::CurrentAccount;
+use super::client_ip::ClientIp;
 use super::error::ApiError;
 use super::{ApiJson, AppState};
 use crate::platforms::{PlatformError, RegisteredPlatform};
@@ -40,12 +42,23 @@ impl From<SessionError> for ApiError {
             | SessionError::UnknownCertificate
             | SessionError::CertificateRevoked
             | SessionError::CertificateExpired
-            | SessionError::SubjectNotAllowed => StatusCode::FORBIDDEN,
+            | SessionError::SubjectNotAllowed
+            | SessionError::NotBidRecipient => StatusCode::FORBIDDEN,
             SessionError::QrStale(_) | SessionError::Expired => StatusCode::GONE,
             SessionError::Finished(_) | SessionError::Taken | SessionError::NotScanned => {
                 StatusCode::CONFLICT
             }
             SessionError::Answer(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            SessionError::AccountScanLimit(s) | SessionError::AddressScanLimit(s) => {
+                tracing::info!(code, "scan refused by rate limit");
+                return ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    code,
+                    &failure_message_id(code),
+                    &[("seconds", (*s).into())],
+                )
+                .retry_after(*s);
+            }
         };
         tracing::info!(code, detail = %e, "scan session request refused");
         ApiError::new(status, code, &failure_message_id(code), &[])
@@ -89,6 +102,18 @@ impl FromRequestParts<AppState> for CurrentPlatform {
             state.sessions.platforms().authenticate(key).await?,
         ))
     }
+}
+
+/// The platform API, the phone's scan endpoints and usage records.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(routes::RP_OPENAPI, get(openapi))
+        .route(routes::RP_SESSIONS, post(create))
+        .route(routes::RP_SESSION, get(status))
+        .route(routes::SCAN, post(scan))
+        .route(routes::SCAN_COMPLETE, post(complete))
+        .route(routes::SCAN_DECLINE, post(decline))
+        .route(routes::USAGE, get(usage))
 }
 
 pub async fn openapi() -> Response {
@@ -136,10 +161,13 @@ pub async fn status(
 
 pub async fn scan(
     State(state): State<AppState>,
+    ClientIp(client): ClientIp,
     me: CurrentAccount,
     ApiJson(req): ApiJson<ScanRequest>,
 ) -> Result<Json<ScannedSession>, ApiError> {
-    Ok(Json(state.sessions.scan(&me.account.id, &req).await?))
+    Ok(Json(
+        state.sessions.scan(&me.account.id, client, &req).await?,
+    ))
 }
 
 pub async fn complete(
@@ -178,6 +206,19 @@ pub struct UsageQuery {
 fn time_param(name: &str, text: Option<&str>, whole_day: bool) -> Result<Option<i64>, ApiError> {
     let Some(text) = text else {
         return Ok(None);
+    };
+    // An unescaped `+08:00` offset reaches us as ` 08:00` (query strings decode `+` to space).
+    let fixed;
+    let parts = text
+        .len()
+        .checked_sub(6)
+        .and_then(|i| Some((text.get(..i)?, text.get(i..)?)));
+    let text = match parts {
+        Some((local, zone)) if local.len() > 10 && zone.starts_with(' ') => {
+            fixed = format!("{local}+{}", zone.trim_start());
+            fixed.as_str()
+        }
+        _ => text,
     };
     let t = mcert_core::clock::parse_rfc3339(text)
         .ok_or_else(|| ApiError::bad_request(format!("{name} is not a date or RFC 3339 time")))?;

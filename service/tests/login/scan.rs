@@ -9,30 +9,52 @@ use mcert_core::wire::{
     AllowedSubjects, Completion, CreatedSession, DisplayText, DocumentDigests, NewSession,
     ScannedSession, SessionKind,
 };
+use mcert_rp::client::RpClient;
 use mcert_service::platforms::Registration;
-use mcert_service::rp_client::RpClient;
 use x509_cert::Certificate;
 
-struct Holder {
-    token: String,
-    key: PrivateKey,
-    cert: Certificate,
-    serial: String,
+pub(super) struct Holder {
+    pub(super) token: String,
+    pub(super) key: PrivateKey,
+    pub(super) cert: Certificate,
+    pub(super) serial: String,
 }
 
-fn b64(b: &[u8]) -> String {
+pub(super) fn b64(b: &[u8]) -> String {
     use base64ct::Encoding;
     base64ct::Base64::encode_string(b)
 }
 
-fn unb64(s: &str) -> Vec<u8> {
+pub(super) fn unb64(s: &str) -> Vec<u8> {
     use base64ct::Encoding;
     base64ct::Base64::decode_vec(s).expect("base64")
 }
 
 /// A verified person holding one certificate of `alg` whose key is in memory.
-async fn holder(svc: &Service, phone: &str, name: &str, id: &str, alg: Algorithm) -> Holder {
+pub(super) async fn holder(
+    svc: &Service,
+    phone: &str,
+    name: &str,
+    id: &str,
+    alg: Algorithm,
+) -> Holder {
     let token = verified_user(svc, phone, name, id).await;
+    let (key, cert) = buy_certificate(svc, &token, alg).await;
+    Holder {
+        token,
+        key,
+        serial: x509::serial_hex(&cert),
+        cert,
+    }
+}
+
+/// Orders, pays for and installs one more personal certificate of `alg` for the account.
+pub(super) async fn buy_certificate(
+    svc: &Service,
+    token: &str,
+    alg: Algorithm,
+) -> (PrivateKey, Certificate) {
+    let token = token.to_string();
     let (status, order) = svc
         .post(
             "/v1/orders",
@@ -70,15 +92,10 @@ async fn holder(svc: &Service, phone: &str, name: &str, id: &str, alg: Algorithm
     assert_eq!(status, 200, "{installed}");
     let cert =
         x509::parse_certificate(&unb64(installed["certificate"].as_str().expect("c"))).expect("c");
-    Holder {
-        token,
-        key,
-        serial: x509::serial_hex(&cert),
-        cert,
-    }
+    (key, cert)
 }
 
-async fn platform(svc: &Service, callback: Option<String>) -> (RpClient, String) {
+pub(super) async fn platform(svc: &Service, callback: Option<String>) -> (RpClient, String) {
     let creds = svc
         .running
         .state
@@ -98,11 +115,11 @@ async fn platform(svc: &Service, callback: Option<String>) -> (RpClient, String)
     )
 }
 
-fn login_session() -> NewSession {
+pub(super) fn login_session() -> NewSession {
     NewSession::new(SessionKind::Login)
 }
 
-const BID: &[u8] = "投标报价：人民币 12,345,678.00 元".as_bytes();
+pub(super) const BID: &[u8] = "投标报价：人民币 12,345,678.00 元".as_bytes();
 
 fn sign_session() -> NewSession {
     NewSession {
@@ -118,7 +135,7 @@ fn sign_session() -> NewSession {
 }
 
 /// A decrypt session for a bid sealed to `cert`; returns the sealed bid and the ephemeral key.
-fn decrypt_session(cert: &Certificate) -> (NewSession, SealedBid, PrivateKey) {
+pub(super) fn decrypt_session(cert: &Certificate) -> (NewSession, SealedBid, PrivateKey) {
     let sealed = SealedBid::seal(cert, BID).expect("seal");
     let alg = x509::certificate_public_key(cert).expect("key").algorithm();
     let eph = PrivateKey::generate(alg).expect("eph");
@@ -137,10 +154,10 @@ fn decrypt_session(cert: &Certificate) -> (NewSession, SealedBid, PrivateKey) {
     (req, sealed, eph)
 }
 
-const DEVICE: &str = "device-0001";
+pub(super) const DEVICE: &str = "device-0001";
 
 /// The phone's scan of the code shown `t` seconds after creation.
-async fn scan_at(
+pub(super) async fn scan_at(
     svc: &Service,
     who: &Holder,
     created: &CreatedSession,
@@ -156,13 +173,21 @@ async fn scan_at(
     .await
 }
 
-async fn scanned(svc: &Service, who: &Holder, created: &CreatedSession) -> ScannedSession {
+pub(super) async fn scanned(
+    svc: &Service,
+    who: &Holder,
+    created: &CreatedSession,
+) -> ScannedSession {
     let (status, body) = scan_at(svc, who, created, 0, DEVICE).await;
     assert_eq!(status, 200, "{body}");
     serde_json::from_value(body).expect("scanned session")
 }
 
-fn answer(who: &Holder, session: &ScannedSession, reencrypted: Option<Vec<u8>>) -> Completion {
+pub(super) fn answer(
+    who: &Holder,
+    session: &ScannedSession,
+    reencrypted: Option<Vec<u8>>,
+) -> Completion {
     scan::answer(
         session,
         &who.key,
@@ -174,7 +199,12 @@ fn answer(who: &Holder, session: &ScannedSession, reencrypted: Option<Vec<u8>>) 
     .expect("answer")
 }
 
-async fn complete(svc: &Service, who: &Holder, id: &str, c: &Completion) -> (u16, Value) {
+pub(super) async fn complete(
+    svc: &Service,
+    who: &Holder,
+    id: &str,
+    c: &Completion,
+) -> (u16, Value) {
     svc.post(
         &format!("/v1/scan/{id}/complete"),
         serde_json::to_value(c).expect("json"),
@@ -198,7 +228,7 @@ fn roots(svc: &Service) -> Vec<Certificate> {
         .collect()
 }
 
-async fn usage(svc: &Service, who: &Holder, query: &str) -> Value {
+pub(super) async fn usage(svc: &Service, who: &Holder, query: &str) -> Value {
     let (status, body) = svc
         .get(&format!("/v1/usage{query}"), Some(&who.token))
         .await;
@@ -256,7 +286,7 @@ async fn login_sign_and_decrypt_end_to_end_with_usage_records() {
                 roots: &roots,
                 now: svc.clock.now(),
             };
-            let v = mcert_service::rp_client::verify(&done, &exp).expect("verifies");
+            let v = mcert_rp::client::verify(&done, &exp).expect("verifies");
             assert_eq!(v.info.subject.common_name.as_deref(), Some("李四"));
             assert_eq!(v.statement.platform_name, "某某公共资源交易平台");
             // Another session's expectation does not accept this result.
@@ -264,7 +294,7 @@ async fn login_sign_and_decrypt_end_to_end_with_usage_records() {
                 session_id: "01OTHER",
                 ..exp.clone()
             };
-            assert!(mcert_service::rp_client::verify(&done, &other).is_err());
+            assert!(mcert_rp::client::verify(&done, &other).is_err());
 
             // Sign: the CMS over the document digest verifies against the platform's digest.
             svc.clock.advance(Duration::from_secs(1));
@@ -284,7 +314,7 @@ async fn login_sign_and_decrypt_end_to_end_with_usage_records() {
             .await;
             assert_eq!(status, 200, "{body}");
             let done = rp.status(&created.session_id, None, None).await.expect("s");
-            let v = mcert_service::rp_client::verify(
+            let v = mcert_rp::client::verify(
                 &done,
                 &Expectation {
                     session_id: &created.session_id,
@@ -318,7 +348,7 @@ async fn login_sign_and_decrypt_end_to_end_with_usage_records() {
             .await;
             assert_eq!(status, 200, "{body}");
             let done = rp.status(&created.session_id, None, None).await.expect("s");
-            let v = mcert_service::rp_client::verify(
+            let v = mcert_rp::client::verify(
                 &done,
                 &Expectation {
                     session_id: &created.session_id,
@@ -367,7 +397,7 @@ async fn login_sign_and_decrypt_end_to_end_with_usage_records() {
     }
 }
 
-async fn audit_intact(svc: &Service) {
+pub(super) async fn audit_intact(svc: &Service) {
     let report = audit::verify(&svc.running.state.store)
         .await
         .expect("audit");
@@ -375,7 +405,7 @@ async fn audit_intact(svc: &Service) {
 }
 
 /// The failure codes of the holder's usage records, oldest first.
-async fn failures(svc: &Service, who: &Holder) -> Vec<String> {
+pub(super) async fn failures(svc: &Service, who: &Holder) -> Vec<String> {
     let page = usage(svc, who, "?limit=100").await;
     let mut codes: Vec<String> = page["items"]
         .as_array()
@@ -780,7 +810,7 @@ async fn platform_api_keys_idempotency_long_poll_callbacks_and_openapi() {
         // Keys: unknown and account tokens are refused; keys are stored hashed.
         let bad = RpClient::new(&svc.base, &format!("mcp_{}", "0".repeat(64))).expect("c");
         match bad.create(&login_session(), None).await {
-            Err(mcert_service::rp_client::RpError::Api { status, code, .. }) => {
+            Err(mcert_rp::client::RpError::Api { status, code, .. }) => {
                 assert_eq!((status, code.as_str()), (401, "unauthorized"));
             }
             other => panic!("{other:?}"),
@@ -812,7 +842,7 @@ async fn platform_api_keys_idempotency_long_poll_callbacks_and_openapi() {
             (elsewhere, "callback_not_allowed"),
         ] {
             match rp.create(&req, None).await {
-                Err(mcert_service::rp_client::RpError::Api {
+                Err(mcert_rp::client::RpError::Api {
                     status,
                     code: c,
                     message,
@@ -876,7 +906,7 @@ async fn platform_api_keys_idempotency_long_poll_callbacks_and_openapi() {
         let other = RpClient::new(&svc.base, &other.api_key).expect("c");
         assert!(matches!(
             other.status(&created.session_id, None, None).await,
-            Err(mcert_service::rp_client::RpError::Api { status: 404, .. })
+            Err(mcert_rp::client::RpError::Api { status: 404, .. })
         ));
 
         // The signed callback arrives after completion.

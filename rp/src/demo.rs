@@ -21,7 +21,7 @@ use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use x509_cert::Certificate;
 
-use crate::rp_client::{AnimatedQr, RpClient, RpError, qr_svg, verify};
+use crate::client::{AnimatedQr, RpClient, RpError, qr_svg, verify};
 
 const PAGE: &str = include_str!("../assets/rp-demo.html");
 /// The demo project, lot and bid.

@@ -1,13 +1,14 @@
 //! Relying platforms (招投标平台) as API clients: registration by the operator (name, logo,
 //! allowed callback URLs), bearer API keys stored hashed, and the per-platform secret that
-//! signs callbacks.
+//! signs callbacks. The tables belong to [`repo`].
+
+pub mod repo;
 
 use std::sync::Arc;
 
 use mcert_core::clock::{Clock, unix_millis};
 use mcert_core::crypto::hash;
 use serde_json::json;
-use sqlx::Row;
 use zeroize::Zeroizing;
 
 use crate::audit;
@@ -134,17 +135,14 @@ impl Platforms {
         let now = unix_millis(self.clock.now());
         let urls = serde_json::to_string(&reg.callback_urls).unwrap_or_else(|_| "[]".into());
         let mut tx = self.store.pool().begin().await?;
-        sqlx::query(
-            "INSERT INTO platforms (id, name, active, created_at, logo_url, callback_urls)
-             VALUES ($1, $2, 1, $3, $4, $5)
-             ON CONFLICT (id) DO UPDATE SET name = $2, active = 1, logo_url = $4, callback_urls = $5",
+        repo::upsert(
+            &mut tx,
+            &reg.id,
+            &reg.name,
+            reg.logo_url.as_deref(),
+            &urls,
+            now,
         )
-        .bind(&reg.id)
-        .bind(&reg.name)
-        .bind(now)
-        .bind(&reg.logo_url)
-        .bind(&urls)
-        .execute(&mut *tx)
         .await?;
         audit::append(
             &mut tx,
@@ -172,23 +170,11 @@ impl Platforms {
         let key = Zeroizing::new(format!("{API_KEY_PREFIX}{}", hex::encode(raw.as_ref())));
         let now = unix_millis(self.clock.now());
         let mut tx = self.store.pool().begin().await?;
-        let exists = sqlx::query("SELECT 1 FROM platforms WHERE id = $1")
-            .bind(platform_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .is_some();
-        if !exists {
+        if !repo::exists(&mut tx, platform_id).await? {
             return Err(PlatformError::Unknown(platform_id.to_string()));
         }
         let key_hash = hex::encode(hash::sha256(key.as_bytes()));
-        sqlx::query(
-            "INSERT INTO platform_keys (key_hash, platform_id, created_at) VALUES ($1, $2, $3)",
-        )
-        .bind(&key_hash)
-        .bind(platform_id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        repo::insert_key(&mut tx, &key_hash, platform_id, now).await?;
         audit::append(
             &mut tx,
             self.store.engine(),
@@ -207,14 +193,7 @@ impl Platforms {
     pub async fn revoke_keys(&self, platform_id: &str) -> Result<u64, PlatformError> {
         let now = unix_millis(self.clock.now());
         let mut tx = self.store.pool().begin().await?;
-        let n = sqlx::query(
-            "UPDATE platform_keys SET revoked_at = $1 WHERE platform_id = $2 AND revoked_at IS NULL",
-        )
-        .bind(now)
-        .bind(platform_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        let n = repo::revoke_keys(&mut tx, platform_id, now).await?;
         audit::append(
             &mut tx,
             self.store.engine(),
@@ -234,31 +213,22 @@ impl Platforms {
         if !api_key.starts_with(API_KEY_PREFIX) || api_key.len() != API_KEY_PREFIX.len() + 64 {
             return Err(PlatformError::Unauthorized);
         }
-        let row = sqlx::query(
-            "SELECT p.id FROM platform_keys k JOIN platforms p ON p.id = k.platform_id
-             WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND p.active = 1",
-        )
-        .bind(hex::encode(hash::sha256(api_key.as_bytes())))
-        .fetch_optional(self.store.pool())
-        .await?
-        .ok_or(PlatformError::Unauthorized)?;
-        let id: String = row.try_get(0)?;
+        let key_hash = hex::encode(hash::sha256(api_key.as_bytes()));
+        let id = repo::platform_of_key(self.store.pool(), &key_hash)
+            .await?
+            .ok_or(PlatformError::Unauthorized)?;
         self.get(&id).await
     }
 
     pub async fn get(&self, platform_id: &str) -> Result<RegisteredPlatform, PlatformError> {
-        let row =
-            sqlx::query("SELECT id, name, logo_url, callback_urls FROM platforms WHERE id = $1")
-                .bind(platform_id)
-                .fetch_optional(self.store.pool())
-                .await?
-                .ok_or_else(|| PlatformError::Unknown(platform_id.to_string()))?;
-        let urls: String = row.try_get(3)?;
+        let row = repo::get(self.store.pool(), platform_id)
+            .await?
+            .ok_or_else(|| PlatformError::Unknown(platform_id.to_string()))?;
         Ok(RegisteredPlatform {
-            id: row.try_get(0)?,
-            name: row.try_get(1)?,
-            logo_url: row.try_get(2)?,
-            callback_urls: serde_json::from_str(&urls).unwrap_or_default(),
+            callback_urls: serde_json::from_str(&row.callback_urls).unwrap_or_default(),
+            id: row.id,
+            name: row.name,
+            logo_url: row.logo_url,
         })
     }
 }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use mcert_core::crypto::x509;
 use mcert_core::scan::{self, Expectation, ScanError, VerifiedResult};
-use mcert_core::wire::{CreatedSession, NewSession, SessionStatus};
+use mcert_core::wire::{CreatedSession, NewSession, SessionStatus, routes};
 use serde::de::DeserializeOwned;
 use x509_cert::Certificate;
 use zeroize::Zeroizing;
@@ -88,7 +88,7 @@ impl RpClient {
     ) -> Result<CreatedSession, RpError> {
         let mut r = self
             .http
-            .post(format!("{}/v1/rp/sessions", self.base))
+            .post(format!("{}{}", self.base, routes::RP_SESSIONS))
             .bearer_auth(self.api_key.as_str())
             .json(req);
         if let Some(k) = idempotency_key {
@@ -108,8 +108,12 @@ impl RpClient {
         wait: Option<u64>,
         since: Option<&str>,
     ) -> Result<SessionStatus, RpError> {
-        let mut url = reqwest::Url::parse(&format!("{}/v1/rp/sessions/{session_id}", self.base))
-            .map_err(|e| RpError::Network(e.to_string()))?;
+        let mut url = reqwest::Url::parse(&format!(
+            "{}{}",
+            self.base,
+            routes::fill(routes::RP_SESSION, session_id)
+        ))
+        .map_err(|e| RpError::Network(e.to_string()))?;
         {
             let mut q = url.query_pairs_mut();
             if let Some(w) = wait {

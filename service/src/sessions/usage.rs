@@ -1,0 +1,75 @@
+//! Usage records (【使用记录】) as the account reads them: newest first, within a time range,
+//! paged by cursor; outcome labels from the message files.
+
+use mcert_core::clock::{from_unix_millis, rfc3339};
+use mcert_core::i18n::Locale;
+use mcert_core::wire::{UsagePage, UsageRecord};
+
+use super::repo::{self, Outcome, UsageCursor};
+use super::{SessionError, Sessions, invalid};
+
+/// The label of an outcome as people read it (zh-CN).
+fn outcome_label(outcome: Outcome) -> String {
+    crate::i18n::message(
+        Locale::ZhCn,
+        &format!("usage-outcome-{}", outcome.as_str()),
+        &[],
+    )
+}
+
+fn parse_cursor(text: &str) -> Result<UsageCursor, SessionError> {
+    let bad = || invalid("cursor is not one this service gave");
+    let (at, id) = text.split_once('_').ok_or_else(bad)?;
+    Ok(UsageCursor {
+        at: at.parse::<i64>().map_err(|_| bad())?,
+        id: id.to_string(),
+    })
+}
+
+impl Sessions {
+    /// The account's usage records, newest first, optionally within `[from, to)`.
+    pub async fn usage(
+        &self,
+        account_id: &str,
+        from: Option<i64>,
+        to: Option<i64>,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<UsagePage, SessionError> {
+        let limit = limit.clamp(1, 100);
+        let cursor = cursor.map(parse_cursor).transpose()?;
+        let mut rows = repo::list_usage(
+            self.store.pool(),
+            account_id,
+            from.unwrap_or(0),
+            to.unwrap_or(i64::MAX),
+            cursor.as_ref(),
+            i64::from(limit) + 1,
+        )
+        .await?;
+        let more = rows.len() > limit as usize;
+        rows.truncate(limit as usize);
+        let next_cursor = match rows.last() {
+            Some(last) if more => Some(format!("{}_{}", last.at, last.id)),
+            _ => None,
+        };
+        let items = rows
+            .into_iter()
+            .map(|r| UsageRecord {
+                id: r.id,
+                session_id: r.session_id,
+                kind: r.kind,
+                operation: r.kind.operation().to_string(),
+                holder_name: r.holder_name,
+                certificate_serial: r.certificate_serial,
+                platform_id: r.platform_id,
+                platform_name: r.platform_name,
+                outcome: r.outcome.as_str().to_string(),
+                outcome_label: outcome_label(r.outcome),
+                failure_code: r.failure_code,
+                at: rfc3339(from_unix_millis(r.at)),
+            })
+            .collect();
+        Ok(UsagePage { items, next_cursor })
+    }
+}
