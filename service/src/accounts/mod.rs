@@ -13,7 +13,6 @@ use mcert_core::clock::{Clock, unix_millis};
 use mcert_core::crypto::hash;
 use mcert_core::validate;
 use serde_json::json;
-use sqlx::Row;
 use zeroize::Zeroizing;
 
 pub use mcert_core::wire::{Account, LoginSession, Platform};
@@ -22,6 +21,7 @@ use crate::audit;
 use crate::authz::OwnAccount;
 use crate::limits::{self, Limit, RetryAfter};
 use crate::outbox::{JobKind, Outbox, OutboxError};
+use crate::platforms;
 use crate::providers::sms::{SmsError, login_code_text};
 use crate::store::{Store, StoreError, Tx};
 
@@ -383,28 +383,17 @@ impl Accounts {
 
     /// The platforms a user can choose from.
     pub async fn platforms(&self) -> Result<Vec<Platform>, AuthError> {
-        let rows =
-            sqlx::query("SELECT id, name FROM platforms WHERE active = 1 ORDER BY created_at, id")
-                .fetch_all(self.store.pool())
-                .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Platform {
-                    id: r.try_get(0)?,
-                    name: r.try_get(1)?,
-                })
-            })
-            .collect()
+        Ok(platforms::repo::active(self.store.pool())
+            .await?
+            .into_iter()
+            .map(|(id, name)| Platform { id, name })
+            .collect())
     }
 
     /// Adds a platform (operator action) unless one with that id exists.
     pub async fn add_platform(&self, id: &str, name: &str) -> Result<(), AuthError> {
-        sqlx::query("INSERT INTO platforms (id, name, active, created_at) VALUES ($1, $2, 1, $3) ON CONFLICT (id) DO NOTHING")
-            .bind(id)
-            .bind(name)
-            .bind(unix_millis(self.clock.now()))
-            .execute(self.store.pool())
-            .await?;
+        let now = unix_millis(self.clock.now());
+        platforms::repo::insert_if_absent(self.store.pool(), id, name, now).await?;
         Ok(())
     }
 
@@ -415,12 +404,7 @@ impl Accounts {
         platform_id: &str,
     ) -> Result<(), AuthError> {
         let account_id = owner.account_id();
-        let exists = sqlx::query("SELECT 1 FROM platforms WHERE id = $1 AND active = 1")
-            .bind(platform_id)
-            .fetch_optional(self.store.pool())
-            .await?
-            .is_some();
-        if !exists {
+        if !platforms::repo::is_active(self.store.pool(), platform_id).await? {
             return Err(AuthError::UnknownPlatform);
         }
         let now = unix_millis(self.clock.now());
@@ -430,7 +414,7 @@ impl Accounts {
             &mut tx,
             self.store.engine(),
             now,
-            &format!("account:{account_id}"),
+            &owner.actor().audit_name(),
             "account.platform_chosen",
             account_id,
             &json!({"platform": platform_id}),

@@ -310,7 +310,7 @@ impl Authority {
         let subject = display_subject(&info.subject_text, &req.subject);
         let at = unix_millis(now);
         repo::insert_certificate(
-            &mut **tx,
+            tx,
             &NewCertificate {
                 serial: &info.serial_hex,
                 issuer_id: &h.issuing_id,

@@ -19,6 +19,7 @@ use super::app::auth::CurrentAccount;
 use super::client_ip::ClientIp;
 use super::error::ApiError;
 use super::{ApiJson, AppState};
+use crate::authz::{Actor, OwnPlatform, policy};
 use crate::platforms::{PlatformError, RegisteredPlatform};
 use crate::sessions::{SessionError, failure_message_id};
 
@@ -144,6 +145,12 @@ pub struct StatusQuery {
     since: Option<String>,
 }
 
+/// The policy's grant for an authenticated platform's own sessions.
+fn platform_grant(platform: &RegisteredPlatform) -> Result<OwnPlatform, ApiError> {
+    policy::own_platform(&Actor::Platform(platform.id.clone()))
+        .map_err(|_| ApiError::unauthorized())
+}
+
 pub async fn status(
     State(state): State<AppState>,
     CurrentPlatform(platform): CurrentPlatform,
@@ -154,7 +161,7 @@ pub async fn status(
     Ok(Json(
         state
             .sessions
-            .status(&platform.id, &id, wait, q.since.as_deref())
+            .status(&platform_grant(&platform)?, &id, wait, q.since.as_deref())
             .await?,
     ))
 }
@@ -165,9 +172,7 @@ pub async fn scan(
     me: CurrentAccount,
     ApiJson(req): ApiJson<ScanRequest>,
 ) -> Result<Json<ScannedSession>, ApiError> {
-    Ok(Json(
-        state.sessions.scan(&me.account.id, client, &req).await?,
-    ))
+    Ok(Json(state.sessions.scan(&me.grant, client, &req).await?))
 }
 
 pub async fn complete(
@@ -176,9 +181,7 @@ pub async fn complete(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<Completion>,
 ) -> Result<Json<SessionStatus>, ApiError> {
-    Ok(Json(
-        state.sessions.complete(&me.account.id, &id, &req).await?,
-    ))
+    Ok(Json(state.sessions.complete(&me.grant, &id, &req).await?))
 }
 
 pub async fn decline(
@@ -187,9 +190,7 @@ pub async fn decline(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<Decline>,
 ) -> Result<Json<SessionStatus>, ApiError> {
-    Ok(Json(
-        state.sessions.decline(&me.account.id, &id, &req).await?,
-    ))
+    Ok(Json(state.sessions.decline(&me.grant, &id, &req).await?))
 }
 
 #[derive(Debug, Deserialize)]
@@ -241,7 +242,7 @@ pub async fn usage(
         state
             .sessions
             .usage(
-                &me.account.id,
+                &me.grant,
                 from,
                 to,
                 q.cursor.as_deref(),

@@ -105,3 +105,40 @@ pub async fn platform_of_key(
     .await?
     .map(|k| k.platform_id))
 }
+
+/// The active platforms a user can choose from: (id, name), oldest first.
+pub async fn active(pool: &AnyPool) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, name FROM platforms WHERE active = 1 ORDER BY created_at, id")
+        .fetch_all(pool)
+        .await
+}
+
+/// Whether `id` is an active platform.
+pub async fn is_active(pool: &AnyPool, id: &str) -> Result<bool, sqlx::Error> {
+    Ok(
+        sqlx::query("SELECT 1 FROM platforms WHERE id = $1 AND active = 1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+            .is_some(),
+    )
+}
+
+/// Adds a platform by id and name unless one with that id exists (development set-up).
+pub async fn insert_if_absent(
+    pool: &AnyPool,
+    id: &str,
+    name: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO platforms (id, name, active, created_at) VALUES ($1, $2, 1, $3)
+         ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(id)
+    .bind(name)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(())
+}

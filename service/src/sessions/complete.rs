@@ -16,6 +16,7 @@ use super::repo::{self, NewUsage, Outcome, Session, SessionState};
 use super::scan::Refusal;
 use super::{SessionError, Sessions, internal};
 use crate::audit;
+use crate::authz::OwnAccount;
 use crate::authz::{Actor, policy};
 
 impl Sessions {
@@ -83,10 +84,11 @@ impl Sessions {
     /// The phone's answer. Checked in full; the session completes exactly once.
     pub async fn complete(
         &self,
-        account_id: &str,
+        owner: &OwnAccount,
         session_id: &str,
         answer: &Completion,
     ) -> Result<SessionStatus, SessionError> {
+        let account_id = owner.account_id();
         let s = self
             .scanned_with_ticket(account_id, session_id, &answer.scan_ticket)
             .await?;
@@ -346,10 +348,11 @@ impl Sessions {
     /// The user declined on the phone.
     pub async fn decline(
         &self,
-        account_id: &str,
+        owner: &OwnAccount,
         session_id: &str,
         req: &Decline,
     ) -> Result<SessionStatus, SessionError> {
+        let account_id = owner.account_id();
         let s = self
             .scanned_with_ticket(account_id, session_id, &req.scan_ticket)
             .await?;

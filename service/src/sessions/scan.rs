@@ -18,6 +18,7 @@ use super::{
     invalid,
 };
 use crate::audit;
+use crate::authz::OwnAccount;
 use crate::limits::{self, RetryAfter};
 
 /// A refusal, with the session when it is known (the attempt is then recorded).
@@ -41,10 +42,11 @@ impl Sessions {
     /// The phone scanned a QR code.
     pub async fn scan(
         &self,
-        account_id: &str,
+        owner: &OwnAccount,
         client: IpAddr,
         req: &ScanRequest,
     ) -> Result<ScannedSession, SessionError> {
+        let account_id = owner.account_id();
         self.claim_scan(account_id, client).await?;
         let device_ok = (8..=64).contains(&req.device_id.len())
             && req

@@ -10,6 +10,7 @@ use serde_json::json;
 use super::repo::{self, Session, SessionState};
 use super::{MAX_WAIT, SessionError, Sessions, failure_message_id, internal};
 use crate::audit;
+use crate::authz::OwnPlatform;
 
 /// How often a waiting poll looks at the store (other processes may change it).
 const POLL_EVERY: Duration = Duration::from_millis(250);
@@ -90,11 +91,12 @@ impl Sessions {
     /// from `since` (default: the status at the call) or the session ends.
     pub async fn status(
         &self,
-        platform_id: &str,
+        platform: &OwnPlatform,
         session_id: &str,
         wait: Option<Duration>,
         since: Option<&str>,
     ) -> Result<SessionStatus, SessionError> {
+        let platform_id = platform.platform_id();
         let deadline = tokio::time::Instant::now() + wait.unwrap_or_default().min(MAX_WAIT);
         let mut first: Option<String> = since.map(str::to_string);
         loop {

@@ -1,6 +1,7 @@
 //! Usage records (【使用记录】) as the account reads them: newest first, within a time range,
 //! paged by cursor; outcome labels from the message files.
 
+use crate::authz::OwnAccount;
 use mcert_core::clock::{from_unix_millis, rfc3339};
 use mcert_core::i18n::Locale;
 use mcert_core::wire::{UsagePage, UsageRecord};
@@ -30,12 +31,13 @@ impl Sessions {
     /// The account's usage records, newest first, optionally within `[from, to)`.
     pub async fn usage(
         &self,
-        account_id: &str,
+        owner: &OwnAccount,
         from: Option<i64>,
         to: Option<i64>,
         cursor: Option<&str>,
         limit: u32,
     ) -> Result<UsagePage, SessionError> {
+        let account_id = owner.account_id();
         let limit = limit.clamp(1, 100);
         let cursor = cursor.map(parse_cursor).transpose()?;
         let mut rows = repo::list_usage(
