@@ -1,0 +1,239 @@
+//! Records and enums for what the screens show, and their conversions from the core's types.
+
+use mcert_core::crypto::Algorithm;
+use mcert_core::wire;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum KeyAlgorithm {
+    Sm2,
+    P256,
+}
+
+impl From<KeyAlgorithm> for Algorithm {
+    fn from(a: KeyAlgorithm) -> Algorithm {
+        match a {
+            KeyAlgorithm::Sm2 => Algorithm::Sm2,
+            KeyAlgorithm::P256 => Algorithm::P256,
+        }
+    }
+}
+
+impl From<Algorithm> for KeyAlgorithm {
+    fn from(a: Algorithm) -> KeyAlgorithm {
+        match a {
+            Algorithm::Sm2 => KeyAlgorithm::Sm2,
+            Algorithm::P256 => KeyAlgorithm::P256,
+        }
+    }
+}
+
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct AccountView {
+    pub id: String,
+    pub phone_masked: String,
+    pub platform_id: Option<String>,
+    pub new_account: bool,
+}
+
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct PlatformView {
+    pub id: String,
+    pub name: String,
+}
+
+/// Real-name verification (【实名认证】): phone three-factor, or bank card four-factor when a
+/// card number is given.
+#[derive(Clone, uniffi::Record)]
+pub struct IdentityForm {
+    pub name: String,
+    pub id_number: String,
+    pub phone: String,
+    pub bank_card: Option<String>,
+    /// The token of the face-liveness check the app ran.
+    pub face_token: String,
+}
+
+impl std::fmt::Debug for IdentityForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IdentityForm")
+            .field(
+                "id_number",
+                &mcert_core::validate::mask_id_number(&self.id_number),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct IdentityView {
+    pub name: String,
+    pub id_number_masked: String,
+    pub method: String,
+    pub verified_at: String,
+}
+
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct ProductView {
+    pub id: String,
+    pub name: String,
+    pub personal_certs: i64,
+    pub organization_certs: i64,
+    pub price_fen_per_year: i64,
+    pub currency: String,
+}
+
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct OrderView {
+    pub id: String,
+    pub product_id: String,
+    pub years: i64,
+    pub amount_fen: i64,
+    pub currency: String,
+    pub status: String,
+    /// 待审核, 待支付, 已完成, 未通过, 已取消.
+    pub status_label: String,
+    pub reject_reason: Option<String>,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct EntitlementView {
+    pub id: String,
+    pub order_id: String,
+    pub kind: String,
+    pub years: i64,
+    pub status: String,
+    pub certificate_serial: Option<String>,
+}
+
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct InstalledView {
+    pub key_id: String,
+    pub serial: String,
+}
+
+/// A certificate as 【数字证书】 lists it (from the service) with what this phone holds.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct CertificateView {
+    pub serial: String,
+    pub subject: String,
+    pub issuer: String,
+    pub algorithm: String,
+    pub not_before: String,
+    pub not_after: String,
+    /// good, revoked or expired.
+    pub status: String,
+    /// Whether its key is on this phone.
+    pub on_this_device: bool,
+}
+
+/// A key on this phone (PIN state for the PIN entry screen).
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct LocalKeyView {
+    pub id: String,
+    pub algorithm: KeyAlgorithm,
+    /// active or retired (replaced, still opens old bids).
+    pub status: String,
+    pub pin_tries_left: u32,
+    pub locked: bool,
+    pub serials: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ScanKind {
+    Login,
+    Sign,
+    Decrypt,
+}
+
+impl From<wire::SessionKind> for ScanKind {
+    fn from(k: wire::SessionKind) -> Self {
+        match k {
+            wire::SessionKind::Login => ScanKind::Login,
+            wire::SessionKind::Sign => ScanKind::Sign,
+            wire::SessionKind::Decrypt => ScanKind::Decrypt,
+        }
+    }
+}
+
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct CertificateChoice {
+    pub serial: String,
+    pub subject: String,
+    pub algorithm: KeyAlgorithm,
+}
+
+/// The confirm screen: what the platform asks, and which certificates may answer.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct ScanView {
+    pub session_id: String,
+    pub platform_name: String,
+    pub platform_logo_url: Option<String>,
+    pub kind: ScanKind,
+    /// 扫码登录, 文件签名 or 开标解密.
+    pub operation: String,
+    pub project: Option<String>,
+    pub lot: Option<String>,
+    pub document_name: Option<String>,
+    /// Also shown on the platform's page, for the user to compare.
+    pub verification_code: String,
+    pub expires_at: String,
+    pub choices: Vec<CertificateChoice>,
+}
+
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct ScanOutcome {
+    pub session_id: String,
+    /// completed, declined, failed…
+    pub status: String,
+}
+
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct UsageView {
+    pub at: String,
+    pub operation: String,
+    pub holder_name: Option<String>,
+    pub certificate_serial: Option<String>,
+    pub platform_name: String,
+    /// completed, declined or failed.
+    pub outcome: String,
+    /// 成功, 已拒绝 or 失败.
+    pub outcome_label: String,
+    pub failure_code: Option<String>,
+}
+
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct UsagePageView {
+    pub items: Vec<UsageView>,
+    pub next_cursor: Option<String>,
+}
+
+pub(crate) fn outcome(s: wire::SessionStatus) -> ScanOutcome {
+    ScanOutcome {
+        session_id: s.session_id,
+        status: s.status,
+    }
+}
+
+pub(crate) fn order_view(o: wire::Order) -> OrderView {
+    OrderView {
+        id: o.id,
+        product_id: o.product_id,
+        years: o.years,
+        amount_fen: o.amount_fen,
+        currency: o.currency,
+        status: o.status,
+        status_label: o.status_label,
+        reject_reason: o.reject_reason,
+        created_at: o.created_at,
+    }
+}
+
+pub(crate) fn identity_view(id: wire::VerifiedIdentity) -> IdentityView {
+    IdentityView {
+        name: id.name,
+        id_number_masked: id.id_number_masked,
+        method: id.method.as_str().to_string(),
+        verified_at: id.verified_at,
+    }
+}

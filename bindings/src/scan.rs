@@ -1,0 +1,41 @@
+//! A scan waiting for the user's answer.
+
+use mcert_core::device::flows;
+
+use crate::*;
+
+/// A scanned session on the confirm screen.
+#[derive(Debug, uniffi::Object)]
+pub struct PendingScan {
+    pub(crate) inner: flows::PendingScan,
+}
+
+#[uniffi::export]
+impl PendingScan {
+    /// What the confirm screen shows.
+    pub fn view(&self) -> ScanView {
+        let s = &self.inner.session;
+        ScanView {
+            session_id: s.session_id.clone(),
+            platform_name: s.platform.name.clone(),
+            platform_logo_url: s.platform.logo_url.clone(),
+            kind: s.kind.into(),
+            operation: s.operation.clone(),
+            project: s.display.project.clone(),
+            lot: s.display.lot.clone(),
+            document_name: s.display.document_name.clone(),
+            verification_code: s.verification_code.clone(),
+            expires_at: s.expires_at.clone(),
+            choices: self
+                .inner
+                .choices
+                .iter()
+                .map(|c| CertificateChoice {
+                    serial: c.serial.clone(),
+                    subject: c.subject.clone(),
+                    algorithm: c.algorithm.into(),
+                })
+                .collect(),
+        }
+    }
+}
