@@ -300,3 +300,47 @@ async fn reusing_an_idempotency_key_with_another_body_is_refused() {
         svc.running.stop().await.expect("stop");
     }
 }
+
+#[tokio::test]
+async fn thirty_parallel_identity_checks_ask_the_provider_at_most_ten_times_a_day() {
+    for db in databases().await {
+        let svc = Service::start(&db.url).await;
+        let token = svc.login("13812340005").await;
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..30 {
+            // A name the development provider answers with a mismatch.
+            let req = svc
+                .http
+                .post(format!("{}/v1/identity/verify", svc.base))
+                .bearer_auth(&token)
+                .json(&json!({"method": "phone", "name": "拒绝张三", "id_number": "110101199003070011",
+                    "phone": "13812340005", "face_token": "dev-live-ok"}));
+            tasks.spawn(async move {
+                let r = req.send().await.expect("send");
+                let status = r.status().as_u16();
+                (status, r.json::<Value>().await.unwrap_or(Value::Null))
+            });
+        }
+        let mut results = Vec::new();
+        while let Some(done) = tasks.join_next().await {
+            results.push(done.expect("task"));
+        }
+        let counts = tally(&results);
+        assert_eq!(
+            counts.get(&(422, "identity_mismatch".into())),
+            Some(&10),
+            "{counts:?}"
+        );
+        assert_eq!(
+            counts.get(&(429, "identity_attempts".into())),
+            Some(&20),
+            "{counts:?}"
+        );
+        let asked: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM identity_attempts")
+            .fetch_one(svc.running.state.store.pool())
+            .await
+            .expect("count");
+        assert_eq!(asked, 10);
+        svc.running.stop().await.expect("stop");
+    }
+}

@@ -11,14 +11,19 @@ use mcert_core::crypto::hash;
 use mcert_core::validate;
 
 use serde_json::json;
-use sqlx::Row;
 use zeroize::Zeroizing;
 
 pub use mcert_core::wire::{Method, VerificationRequest, VerifiedIdentity};
+pub use provider::{
+    DEV_FACE_TOKEN, DevIdentityProvider, IdentityProvider, WebhookIdentityProvider,
+};
+
+mod provider;
+pub mod repo;
 
 use crate::audit;
 use crate::authz::OwnAccount;
-use crate::providers::webhook::SignedWebhook;
+use crate::limits::{self, Limit};
 use crate::seal_at_rest::SealingKey;
 use crate::store::{Store, StoreError};
 
@@ -65,82 +70,6 @@ pub enum IdentityError {
 impl From<sqlx::Error> for IdentityError {
     fn from(e: sqlx::Error) -> Self {
         IdentityError::Store(StoreError::Database(e))
-    }
-}
-
-/// Checks the factors with an outside service.
-#[async_trait::async_trait]
-pub trait IdentityProvider: Send + Sync + std::fmt::Debug {
-    fn is_dev(&self) -> bool;
-    async fn verify(&self, request: &VerificationRequest) -> Result<Verdict, IdentityError>;
-}
-
-/// Development provider. Documented test identities:
-/// - every well-formed request passes, with face token `dev-live-ok`;
-/// - a name starting with `拒绝` is a mismatch (the factors do not belong together);
-/// - any other face token fails liveness.
-#[derive(Debug, Clone, Default)]
-pub struct DevIdentityProvider;
-
-/// The face token the development provider accepts.
-pub const DEV_FACE_TOKEN: &str = "dev-live-ok";
-
-#[async_trait::async_trait]
-impl IdentityProvider for DevIdentityProvider {
-    fn is_dev(&self) -> bool {
-        true
-    }
-
-    async fn verify(&self, request: &VerificationRequest) -> Result<Verdict, IdentityError> {
-        if request.face_token != DEV_FACE_TOKEN {
-            return Ok(Verdict::NotLive);
-        }
-        if request.name.starts_with("拒绝") {
-            return Ok(Verdict::Mismatch);
-        }
-        let digest = hash::sha256(format!("{}:{}", request.name, request.id_number).as_bytes());
-        Ok(Verdict::Pass {
-            reference: format!("dev-{}", hex::encode(&digest[..8])),
-        })
-    }
-}
-
-/// Production shape: a [`SignedWebhook`] receiving the factors as JSON and answering
-/// `{"result": "pass" | "mismatch" | "not_live", "reference": …}`.
-#[derive(Clone, Debug)]
-pub struct WebhookIdentityProvider(SignedWebhook);
-
-impl WebhookIdentityProvider {
-    pub fn new(url: &str, secret: &[u8]) -> Result<Self, IdentityError> {
-        SignedWebhook::new(url, secret, std::time::Duration::from_secs(15))
-            .map(WebhookIdentityProvider)
-            .map_err(IdentityError::Provider)
-    }
-}
-
-#[async_trait::async_trait]
-impl IdentityProvider for WebhookIdentityProvider {
-    fn is_dev(&self) -> bool {
-        false
-    }
-
-    async fn verify(&self, r: &VerificationRequest) -> Result<Verdict, IdentityError> {
-        let answer = self
-            .0
-            .post(&json!({
-                "method": r.method.as_str(), "name": r.name, "id_number": r.id_number,
-                "bank_card": r.bank_card, "phone": r.phone, "face_token": r.face_token,
-            }))
-            .await
-            .map_err(IdentityError::Provider)?;
-        match answer["result"].as_str() {
-            Some("pass") => Ok(Verdict::Pass {
-                reference: answer["reference"].as_str().unwrap_or("").to_string(),
-            }),
-            Some("mismatch") => Ok(Verdict::Mismatch),
-            Some("not_live") => Ok(Verdict::NotLive),
-            _ => Err(IdentityError::Provider("unexpected answer".into())),
-        }
     }
 }
 
@@ -243,15 +172,21 @@ impl Identities {
         }
         let now_t = self.clock.now();
         let now = unix_millis(now_t);
-        let attempts: i64 = sqlx::query(
-            "SELECT COUNT(*) FROM identity_attempts WHERE account_id = $1 AND created_at > $2",
+        // The attempt is counted before the provider is asked, under the account's rate lock,
+        // so parallel requests cannot outrun the daily limit.
+        let mut tx = self.store.begin().await?;
+        let counted = limits::take(
+            &mut tx,
+            &format!("identity:{account_id}"),
+            Limit {
+                max: ATTEMPTS_PER_DAY,
+                window: std::time::Duration::from_millis(DAY_MS as u64),
+            },
+            now,
         )
-        .bind(account_id)
-        .bind(now - DAY_MS)
-        .fetch_one(self.store.pool())
-        .await?
-        .try_get(0)?;
-        if attempts >= ATTEMPTS_PER_DAY {
+        .await?;
+        tx.commit().await?;
+        if counted.is_err() {
             return Err(IdentityError::TooManyAttempts);
         }
         let verdict = self.provider.verify(req).await?;
@@ -261,15 +196,16 @@ impl Identities {
             Verdict::NotLive => "not_live",
         };
         let attempt_id = mcert_core::id::ulid(now_t).map_err(|_| IdentityError::Crypto)?;
-        let mut tx = self.store.pool().begin().await?;
-        sqlx::query("INSERT INTO identity_attempts (id, account_id, method, outcome, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(&attempt_id)
-            .bind(account_id)
-            .bind(req.method.as_str())
-            .bind(outcome)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        let mut tx = self.store.begin().await?;
+        repo::insert_attempt(
+            &mut tx,
+            &attempt_id,
+            account_id,
+            req.method.as_str(),
+            outcome,
+            now,
+        )
+        .await?;
         let reference = match verdict {
             Verdict::Pass { reference } => reference,
             Verdict::Mismatch | Verdict::NotLive => {
@@ -294,23 +230,19 @@ impl Identities {
         let id_number = req.id_number.to_ascii_uppercase();
         let masked = validate::mask_id_number(&id_number);
         // One verified identity per account; verifying again replaces it.
-        sqlx::query("DELETE FROM identities WHERE account_id = $1")
-            .bind(account_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "INSERT INTO identities (account_id, name, id_number_sealed, id_number_masked, id_number_lookup, method, provider_ref, verified_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        repo::replace(
+            &mut tx,
+            &repo::NewIdentity {
+                account_id,
+                name,
+                id_number_sealed: &self.seal(account_id, &id_number)?,
+                id_number_masked: &masked,
+                id_number_lookup: &self.lookup_hash(&id_number),
+                method: req.method.as_str(),
+                provider_ref: &reference,
+                verified_at: now,
+            },
         )
-        .bind(account_id)
-        .bind(name)
-        .bind(self.seal(account_id, &id_number)?)
-        .bind(&masked)
-        .bind(self.lookup_hash(&id_number))
-        .bind(req.method.as_str())
-        .bind(&reference)
-        .bind(now)
-        .execute(&mut *tx)
         .await?;
         audit::append(
             &mut tx,
@@ -334,22 +266,19 @@ impl Identities {
     /// The account's verified identity, if any.
     pub async fn get(&self, owner: &OwnAccount) -> Result<Option<VerifiedIdentity>, IdentityError> {
         let account_id = owner.account_id();
-        let row = sqlx::query("SELECT name, id_number_masked, method, verified_at FROM identities WHERE account_id = $1")
-            .bind(account_id)
-            .fetch_optional(self.store.pool())
-            .await?;
-        let Some(row) = row else { return Ok(None) };
-        let method: String = row.try_get(2)?;
+        let Some(row) = repo::shown(self.store.pool(), account_id).await? else {
+            return Ok(None);
+        };
         Ok(Some(VerifiedIdentity {
-            name: row.try_get(0)?,
-            id_number_masked: row.try_get(1)?,
-            method: if method == "bank_card" {
+            name: row.name,
+            id_number_masked: row.id_number_masked,
+            method: if row.method == Method::BankCard.as_str() {
                 Method::BankCard
             } else {
                 Method::Phone
             },
             verified_at: mcert_core::clock::rfc3339(mcert_core::clock::from_unix_millis(
-                row.try_get(3)?,
+                row.verified_at,
             )),
         }))
     }
@@ -359,11 +288,7 @@ impl Identities {
         &self,
         account_id: &str,
     ) -> Result<Option<(String, Zeroizing<String>)>, IdentityError> {
-        let row: Option<(String, Vec<u8>)> =
-            sqlx::query_as("SELECT name, id_number_sealed FROM identities WHERE account_id = $1")
-                .bind(account_id)
-                .fetch_optional(self.store.pool())
-                .await?;
+        let row = repo::sealed(self.store.pool(), account_id).await?;
         let Some((name, sealed)) = row else {
             return Ok(None);
         };
