@@ -16,8 +16,8 @@ use super::repo::{self, NewUsage, Outcome, Session, SessionState};
 use super::scan::Refusal;
 use super::{SessionError, Sessions, internal};
 use crate::audit;
-use crate::authz::OwnAccount;
-use crate::authz::{Actor, policy};
+use crate::authz::{Actor, OwnAccount, policy};
+use crate::store::Tx;
 
 impl Sessions {
     /// Checks the ticket of the device that scanned.
@@ -237,6 +237,33 @@ impl Sessions {
         Ok((holder, platform_name))
     }
 
+    /// A usage record of an attempt on `s`, with the names read before any transaction opens
+    /// (SQLite has a single connection).
+    async fn usage_row(
+        &self,
+        s: &Session,
+        account_id: &str,
+        outcome: Outcome,
+        failure: Option<&str>,
+        serial: Option<&str>,
+        now: i64,
+    ) -> Result<UsageRow, SessionError> {
+        let (holder, platform_name) = self.usage_names(s, account_id).await?;
+        Ok(UsageRow {
+            id: ulid(from_unix_millis(now)).map_err(internal)?,
+            session_id: s.id.clone(),
+            account_id: account_id.to_string(),
+            kind: s.kind,
+            holder,
+            serial: serial.map(str::to_string),
+            platform_id: s.platform_id.clone(),
+            platform_name,
+            outcome,
+            failure: failure.map(str::to_string),
+            at: now,
+        })
+    }
+
     /// Moves a scanned session to its end state, with its usage record, in one transaction.
     /// Returns false when another submission ended it first.
     async fn end(
@@ -254,29 +281,14 @@ impl Sessions {
             .transpose()
             .map_err(internal)?;
         // Read everything before the transaction: SQLite has a single connection.
-        let (holder, platform_name) = self.usage_names(s, account_id).await?;
-        let usage_id = ulid(from_unix_millis(now)).map_err(internal)?;
+        let usage = self
+            .usage_row(s, account_id, outcome, failure, serial, now)
+            .await?;
         let mut tx = self.store.begin().await?;
         if !repo::finish(&mut tx, &s.id, outcome, failure, result.as_deref(), now).await? {
             return Ok(false);
         }
-        repo::insert_usage(
-            &mut tx,
-            &NewUsage {
-                id: &usage_id,
-                session_id: &s.id,
-                account_id,
-                kind: s.kind,
-                holder_name: holder.as_deref(),
-                certificate_serial: serial,
-                platform_id: &s.platform_id,
-                platform_name: &platform_name,
-                outcome,
-                failure_code: failure,
-                at: now,
-            },
-        )
-        .await?;
+        usage.insert(&mut tx).await?;
         let state = outcome.state();
         audit::append(
             &mut tx,
@@ -382,27 +394,12 @@ impl Sessions {
         failure: Option<&str>,
         serial: Option<&str>,
     ) -> Result<(), SessionError> {
-        let (holder, platform_name) = self.usage_names(s, account_id).await?;
         let now = self.now_ms();
-        let usage_id = ulid(from_unix_millis(now)).map_err(internal)?;
+        let usage = self
+            .usage_row(s, account_id, outcome, failure, serial, now)
+            .await?;
         let mut tx = self.store.begin().await?;
-        repo::insert_usage(
-            &mut tx,
-            &NewUsage {
-                id: &usage_id,
-                session_id: &s.id,
-                account_id,
-                kind: s.kind,
-                holder_name: holder.as_deref(),
-                certificate_serial: serial,
-                platform_id: &s.platform_id,
-                platform_name: &platform_name,
-                outcome,
-                failure_code: failure,
-                at: now,
-            },
-        )
-        .await?;
+        usage.insert(&mut tx).await?;
         audit::append(
             &mut tx,
             self.store.engine(),
@@ -414,6 +411,45 @@ impl Sessions {
         )
         .await?;
         tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// A usage record ready to be written in a unit of work.
+#[derive(Debug)]
+struct UsageRow {
+    id: String,
+    session_id: String,
+    account_id: String,
+    kind: SessionKind,
+    holder: Option<String>,
+    serial: Option<String>,
+    platform_id: String,
+    platform_name: String,
+    outcome: Outcome,
+    failure: Option<String>,
+    at: i64,
+}
+
+impl UsageRow {
+    async fn insert(&self, tx: &mut Tx) -> Result<(), SessionError> {
+        repo::insert_usage(
+            tx,
+            &NewUsage {
+                id: &self.id,
+                session_id: &self.session_id,
+                account_id: &self.account_id,
+                kind: self.kind,
+                holder_name: self.holder.as_deref(),
+                certificate_serial: self.serial.as_deref(),
+                platform_id: &self.platform_id,
+                platform_name: &self.platform_name,
+                outcome: self.outcome,
+                failure_code: self.failure.as_deref(),
+                at: self.at,
+            },
+        )
+        .await?;
         Ok(())
     }
 }
