@@ -149,12 +149,7 @@ impl Orders {
 
     /// The entitlements the account holds.
     async fn held_entitlements(&self, owner: &OwnAccount) -> Result<Vec<String>, OrderError> {
-        Ok(
-            sqlx::query_scalar("SELECT id FROM entitlements WHERE holder_account_id = $1")
-                .bind(owner.account_id())
-                .fetch_all(self.store.pool())
-                .await?,
-        )
+        Ok(repo::held_by(self.store.pool(), owner.account_id()).await?)
     }
 
     /// Refuses (as unknown) a certificate the account does not hold.

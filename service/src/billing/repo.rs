@@ -230,3 +230,11 @@ pub struct InstallableRow {
     pub status: String,
     pub owner_account_id: Option<String>,
 }
+
+/// The entitlements an account holds (ids), for the domains that ask whose a certificate is.
+pub async fn held_by(pool: &sqlx::AnyPool, account_id: &str) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM entitlements WHERE holder_account_id = $1")
+        .bind(account_id)
+        .fetch_all(pool)
+        .await
+}

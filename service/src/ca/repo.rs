@@ -418,8 +418,10 @@ where
 pub struct HeldCertificate {
     pub serial: String,
     pub entitlement_id: String,
+    pub issuer_id: String,
     pub algorithm: String,
     pub der: Vec<u8>,
+    pub not_before: i64,
     pub not_after: i64,
     pub status: String,
 }
@@ -437,8 +439,8 @@ pub async fn certificates_of_entitlements(
         .map(|i| format!("${i}"))
         .collect();
     let sql = format!(
-        "SELECT serial, entitlement_id, algorithm, der, not_after, status FROM certificates
-         WHERE entitlement_id IN ({}) ORDER BY created_at DESC, serial",
+        "SELECT serial, entitlement_id, issuer_id, algorithm, der, not_before, not_after, status
+         FROM certificates WHERE entitlement_id IN ({}) ORDER BY created_at DESC, serial",
         marks.join(", ")
     );
     let mut query = sqlx::query_as::<Any, HeldCertificate>(sqlx::AssertSqlSafe(sql));

@@ -1,60 +1,53 @@
 //! The certificates an account holds, as sessions need them: which may answer, and which a
-//! sealed bid is encrypted to. Read-only views over the CA's `certificates` and the orders'
-//! `entitlements` (their owners write them).
+//! sealed bid is encrypted to, read through the owners of `entitlements` (billing) and
+//! `certificates` (the CA).
 
 use mcert_core::crypto::x509;
 use sqlx::AnyPool;
 use x509_cert::Certificate;
 
 use super::SessionError;
+use crate::{billing, ca};
 
 /// One certificate held by an account.
-#[derive(Debug, sqlx::FromRow)]
-pub(super) struct HeldCertificate {
-    pub serial: String,
-    pub der: Vec<u8>,
-    pub issuer_id: String,
+pub(super) type HeldCertificate = ca::repo::HeldCertificate;
+
+/// Every certificate issued for an entitlement the account holds, newest first: the
+/// entitlements from their owner (billing), the certificates from theirs (the CA).
+async fn all_held(pool: &AnyPool, account_id: &str) -> Result<Vec<HeldCertificate>, SessionError> {
+    let entitlements = billing::repo::held_by(pool, account_id).await?;
+    Ok(ca::repo::certificates_of_entitlements(pool, &entitlements).await?)
 }
 
-/// The certificate `serial` if the account holds it (any status: a retired key still opens
-/// old bids).
+/// The certificate `serial` if the account holds it.
 pub(super) async fn held(
     pool: &AnyPool,
     account_id: &str,
     serial: &str,
 ) -> Result<Option<HeldCertificate>, SessionError> {
-    Ok(sqlx::query_as::<_, HeldCertificate>(
-        "SELECT c.serial, c.der, c.issuer_id FROM certificates c
-         JOIN entitlements e ON c.entitlement_id = e.id
-         WHERE c.serial = $1 AND e.holder_account_id = $2",
-    )
-    .bind(serial)
-    .bind(account_id)
-    .fetch_optional(pool)
-    .await?)
+    Ok(all_held(pool, account_id)
+        .await?
+        .into_iter()
+        .find(|c| c.serial == serial))
 }
 
-/// The account's certificates that are good and within their validity at `now`, newest first.
+/// The account's certificates that may answer now: good and within their validity.
 pub(super) async fn usable(
     pool: &AnyPool,
     account_id: &str,
     now: i64,
 ) -> Result<Vec<HeldCertificate>, SessionError> {
-    Ok(sqlx::query_as::<_, HeldCertificate>(
-        "SELECT c.serial, c.der, c.issuer_id FROM certificates c
-         JOIN entitlements e ON c.entitlement_id = e.id
-         WHERE e.holder_account_id = $1 AND c.status = 'good' AND c.not_before <= $2
-             AND c.not_after > $2
-         ORDER BY c.created_at DESC",
-    )
-    .bind(account_id)
-    .bind(now)
-    .fetch_all(pool)
-    .await?)
+    Ok(all_held(pool, account_id)
+        .await?
+        .into_iter()
+        .filter(|c| {
+            ca::repo::CertState::parse(&c.status) == Some(ca::repo::CertState::Good)
+                && c.not_before <= now
+                && c.not_after > now
+        })
+        .collect())
 }
 
-/// Who a certificate identifies: the organisation's unified code and the person's ID number
-/// (stable across renewal, reissue and rename).
 #[derive(Debug, PartialEq, Eq)]
 pub(super) struct SubjectKey {
     organization_identifier: Option<String>,
