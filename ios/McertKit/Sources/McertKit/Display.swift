@@ -81,8 +81,23 @@ public struct Subject: Equatable {
     /// An organisation certificate carries the organisation's code; a person's carries none.
     public var isOrganisation: Bool { organisationId != nil }
 
-    /// The holder's identity number, masked; nil when the subject carries none.
-    public var maskedId: String? { serialNumber.map { Display.maskId($0) } }
+    /// The holder's identity number, masked; nil when the subject carries none. Certificates of
+    /// this service carry a keyed subject identifier there instead of the number (it is never
+    /// shown); only a value shaped like a resident identity number (15 digits, or 17 digits and
+    /// a check character) is one.
+    public var maskedId: String? {
+        guard let value = serialNumber, Subject.looksLikeIdNumber(value) else { return nil }
+        return Display.maskId(value)
+    }
+
+    /// 15 digits, or 17 digits and a digit or X (GB 11643).
+    public static func looksLikeIdNumber(_ value: String) -> Bool {
+        let chars = Array(value)
+        let digits = { (s: ArraySlice<Character>) in s.allSatisfy { $0.isASCII && $0.isNumber } }
+        if chars.count == 15 { return digits(chars[...]) }
+        guard chars.count == 18, let last = chars.last else { return false }
+        return digits(chars[0..<17]) && (last.isASCII && last.isNumber || last == "X" || last == "x")
+    }
 
     /// The organisation to show: none for personal certificates marked 个人.
     public var organisationShown: String? {

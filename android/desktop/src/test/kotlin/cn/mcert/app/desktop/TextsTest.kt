@@ -59,6 +59,9 @@ class TextsTest {
         assertEquals("张三", person.commonName)
         assertNull(person.organisationShown)
         assertEquals("110***********0011", person.maskedId)
+        // The service's certificates carry a keyed subject identifier, never shown as a number.
+        val keyed = Subject.parse("C=CN,CN=张三,serialNumber=" + "3f".repeat(32))
+        assertNull(keyed.maskedId)
         val org = Subject.parse("C=CN,O=青海能源集团有限公司,2.5.4.97=#131239313633303030304d41375858585858324b,CN=张三")
         assertEquals("青海能源集团有限公司", org.organisationShown)
         assertEquals("91630000MA7XXXXX2K", org.organisationId)

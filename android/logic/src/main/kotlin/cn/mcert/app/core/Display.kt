@@ -72,13 +72,22 @@ data class Subject(
     /** An organisation certificate carries the organisation's code; a person's carries none. */
     val isOrganisation: Boolean get() = organisationId != null
 
-    /** The holder's identity number, masked; null when the subject carries none. */
-    val maskedId: String? get() = serialNumber?.let { Display.maskId(it) }
+    /**
+     * The holder's identity number, masked; null when the subject carries none. Certificates of
+     * this service carry a keyed subject identifier there instead of the number (it is never
+     * shown); only a value shaped like a resident identity number (15 digits, or 17 digits and a
+     * check character) is one.
+     */
+    val maskedId: String? get() = serialNumber?.takeIf { looksLikeIdNumber(it) }?.let { Display.maskId(it) }
 
     /** The organisation to show: none for personal certificates marked 个人. */
     val organisationShown: String? get() = organisation?.takeUnless { it == "个人" || it.isBlank() }
 
     companion object {
+        /** 15 digits, or 17 digits and a digit or X (GB 11643). */
+        fun looksLikeIdNumber(value: String): Boolean =
+            Regex("^([0-9]{15}|[0-9]{17}[0-9Xx])$").matches(value)
+
         fun parse(text: String): Subject {
             val fields = mutableMapOf<String, String>()
             for ((key, value) in split(text)) fields.putIfAbsent(key, value)
