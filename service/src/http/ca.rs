@@ -12,6 +12,7 @@ use mcert_core::crypto::{Algorithm, x509};
 
 use super::AppState;
 use super::error::ApiError;
+use crate::ca::Hierarchy;
 use crate::ca::repo::CrlRow;
 
 /// Longest a cache may keep a CRL: a revocation issues a new one at once, so caches must come
@@ -43,26 +44,31 @@ fn der_response(content_type: &'static str, der: Vec<u8>) -> Response {
     ([(header::CONTENT_TYPE, content_type)], der).into_response()
 }
 
+/// A CA certificate of the hierarchy named by `alg`, picked by `which`.
+fn ca_certificate(
+    state: &AppState,
+    alg: &str,
+    which: fn(&Hierarchy) -> &x509_cert::Certificate,
+) -> Result<Response, ApiError> {
+    let h = state.authority.hierarchy(algorithm(alg)?)?;
+    Ok(der_response(
+        "application/pkix-cert",
+        x509::to_der(which(h)).map_err(ApiError::internal)?,
+    ))
+}
+
 async fn root_certificate(
     State(state): State<AppState>,
     Path(alg): Path<String>,
 ) -> Result<Response, ApiError> {
-    let h = state.authority.hierarchy(algorithm(&alg)?)?;
-    Ok(der_response(
-        "application/pkix-cert",
-        x509::to_der(&h.root).map_err(ApiError::internal)?,
-    ))
+    ca_certificate(&state, &alg, |h| &h.root)
 }
 
 async fn issuing_certificate(
     State(state): State<AppState>,
     Path(alg): Path<String>,
 ) -> Result<Response, ApiError> {
-    let h = state.authority.hierarchy(algorithm(&alg)?)?;
-    Ok(der_response(
-        "application/pkix-cert",
-        x509::to_der(&h.issuing).map_err(ApiError::internal)?,
-    ))
+    ca_certificate(&state, &alg, |h| &h.issuing)
 }
 
 async fn crl(
