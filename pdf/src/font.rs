@@ -71,7 +71,7 @@ impl Font {
     /// Loads a TrueType/OpenType font or one face of a collection (.ttc).
     pub fn load(bytes: Vec<u8>, index: u32) -> Result<Font, PdfError> {
         let unreadable = |e: ttf_parser::FaceParsingError| PdfError::FontUnreadable(e.to_string());
-        match ttf_parser::fonts_in_collection(&bytes) {
+        match face_count(&bytes)? {
             Some(faces) if index >= faces => return Err(PdfError::FaceNotFound { index, faces }),
             Some(_) => {}
             None if index != 0 => {
@@ -245,6 +245,21 @@ impl Measurer<'_> {
     }
 }
 
+/// The number of faces of a collection (`None` for a single font), after checking that the
+/// collection header is whole (the parser asserts on an impossible face count in debug builds).
+fn face_count(bytes: &[u8]) -> Result<Option<u32>, PdfError> {
+    if !bytes.starts_with(b"ttcf") {
+        return Ok(None);
+    }
+    let count = bytes
+        .get(8..12)
+        .and_then(|b| b.try_into().ok())
+        .map(u32::from_be_bytes)
+        .filter(|n| 12 + 4 * u64::from(*n) <= bytes.len() as u64)
+        .ok_or_else(|| PdfError::FontUnreadable("truncated font collection header".into()))?;
+    Ok(ttf_parser::fonts_in_collection(bytes).map(|n| n.min(count)))
+}
+
 fn glyph(face: &Face<'_>, ch: char) -> Option<GlyphId> {
     face.glyph_index(ch).filter(|g| g.0 != 0)
 }
@@ -277,7 +292,7 @@ fn family_names(face: &Face<'_>) -> Vec<String> {
 /// The best face of a font file for Simplified Chinese: a family named `… CJK SC` (not the
 /// monospaced one), else any `CJK SC` family, else the first face covering [`PROBE`].
 fn pick_face(bytes: &[u8]) -> Option<u32> {
-    let faces = ttf_parser::fonts_in_collection(bytes).unwrap_or(1);
+    let faces = face_count(bytes).ok()?.unwrap_or(1);
     let mut best: Option<(u8, u32)> = None;
     for index in 0..faces {
         let Ok(face) = Face::parse(bytes, index) else {
@@ -346,5 +361,99 @@ fn walk(dir: &Path, depth: u8, out: &mut Vec<PathBuf>) {
                 out.push(path);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unreadable(bytes: Vec<u8>, index: u32) -> bool {
+        matches!(Font::load(bytes, index), Err(PdfError::FontUnreadable(_)))
+    }
+
+    #[test]
+    fn garbage_is_unreadable() {
+        assert!(unreadable(Vec::new(), 0));
+        assert!(unreadable(b"not a font at all".to_vec(), 0));
+        assert!(unreadable(vec![0; 4096], 0));
+        // Not a collection: a face index does not make garbage a missing face.
+        assert!(unreadable(b"%PDF-1.7 garbage".to_vec(), 3));
+    }
+
+    #[test]
+    fn a_face_past_the_collection_is_not_found() {
+        // A collection header that announces one face.
+        let mut ttc = b"ttcf\x00\x01\x00\x00\x00\x00\x00\x01\x00\x00\x00\x10".to_vec();
+        ttc.extend_from_slice(&[0; 64]);
+        match Font::load(ttc, 2) {
+            Err(PdfError::FaceNotFound { index: 2, faces: 1 }) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn random_bytes_never_panic() {
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for round in 0..400 {
+            let len = (next() % 2048) as usize;
+            let mut bytes: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+            let magic: &[u8] = match round % 4 {
+                0 => b"\x00\x01\x00\x00",
+                1 => b"OTTO",
+                2 => b"ttcf",
+                _ => b"",
+            };
+            bytes.splice(0..magic.len().min(bytes.len()), magic.iter().copied());
+            if let Ok(font) = Font::load(bytes, (round % 3) as u32) {
+                let _ = font.text_width("数字 ABC", 12.0);
+            }
+        }
+    }
+
+    #[test]
+    fn the_env_variable_is_checked() {
+        for value in [
+            "",
+            "#0",
+            "/fonts/x.ttc#",
+            "/fonts/x.ttc#two",
+            "/fonts/x.ttc#-1",
+        ] {
+            assert!(
+                matches!(Font::from_env(value), Err(PdfError::BadFontEnv { .. })),
+                "{value:?}"
+            );
+        }
+        for value in [
+            "/nonexistent/mcert/font.ttc",
+            "/nonexistent/mcert/font.ttc#2",
+        ] {
+            match Font::from_env(value) {
+                Err(e @ PdfError::FontFile { .. }) => {
+                    assert!(e.to_string().contains("/nonexistent/mcert/font.ttc"), "{e}")
+                }
+                other => panic!("{value:?}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_missing_glyph_error_names_the_character() {
+        let e = PdfError::MissingGlyph {
+            ch: '囍',
+            font: "Some Sans".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "font \"Some Sans\" has no glyph for '囍' (U+56CD)"
+        );
+        assert_eq!(e.code(), "pdf_missing_glyph");
     }
 }
