@@ -260,7 +260,8 @@ impl Page {
 /// Wraps `text` into lines no wider than `first` points (first line) and `rest` points (the
 /// others) at `size` points. CJK text breaks between any two characters; runs of Latin
 /// letters and digits (a credit code, a masked number) stay whole unless longer than a line;
-/// closing punctuation never starts a line and opening brackets never end one.
+/// closing punctuation does not start a line (it hangs past the end when there is no other
+/// place to break) and opening brackets do not end one.
 pub fn wrap(
     font: &Font,
     text: &str,
@@ -299,7 +300,8 @@ pub fn wrap_by<E>(
         }
         if end < units.len() {
             // Move the break back while the next line would start with closing punctuation
-            // or this one end with an opening bracket; keep it if no better place exists.
+            // or this one end with an opening bracket. Without a better place, closing
+            // punctuation hangs past the line's end rather than start the next one.
             let bad = |i: usize| units[i].no_start || units[i - 1].no_end;
             let mut brk = end;
             while brk > start + 1 && bad(brk) {
@@ -307,6 +309,8 @@ pub fn wrap_by<E>(
             }
             if !bad(brk) {
                 end = brk;
+            } else if units[end].no_start {
+                end += 1;
             }
         }
         lines.push(join(&units[start..end]));
@@ -383,4 +387,99 @@ fn join(units: &[Unit]) -> String {
     let mut s: String = units.iter().map(|u| u.text.as_str()).collect();
     s.truncate(s.trim_end().len());
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// CJK characters 10 wide, ASCII 5; U+FFFF has no glyph.
+    fn measure(c: char) -> Result<f32, char> {
+        match c {
+            '\u{FFFF}' => Err(c),
+            c if c.is_ascii() => Ok(5.0),
+            _ => Ok(10.0),
+        }
+    }
+
+    fn lines(text: &str, first: f32, rest: f32) -> Vec<String> {
+        wrap_by(text, first, rest, measure).expect("measurable")
+    }
+
+    #[test]
+    fn cjk_breaks_between_any_characters() {
+        assert_eq!(
+            lines("一二三四五六七八九十", 30.0, 30.0),
+            ["一二三", "四五六", "七八九", "十"]
+        );
+        assert_eq!(lines("一二三四五", 20.0, 30.0), ["一二", "三四五"]);
+    }
+
+    #[test]
+    fn closing_punctuation_never_starts_a_line() {
+        assert_eq!(lines("一二三，四", 30.0, 30.0), ["一二", "三，四"]);
+        assert_eq!(lines("一二三。", 30.0, 30.0), ["一二", "三。"]);
+        assert_eq!(lines("一二三）。四", 30.0, 30.0), ["一二", "三）。", "四"]);
+        // Nowhere better to break: the mark hangs.
+        assert_eq!(lines("一，二", 10.0, 10.0), ["一，", "二"]);
+    }
+
+    #[test]
+    fn opening_brackets_never_end_a_line() {
+        assert_eq!(lines("一二（三四", 30.0, 30.0), ["一二", "（三四"]);
+    }
+
+    #[test]
+    fn latin_runs_stay_whole_unless_longer_than_a_line() {
+        assert_eq!(lines("一二ABCD", 30.0, 30.0), ["一二", "ABCD"]);
+        assert_eq!(
+            lines("代码91350102MA", 40.0, 40.0),
+            ["代码", "91350102", "MA"]
+        );
+        assert_eq!(lines("ABCDEFGHIJ", 30.0, 30.0), ["ABCDEF", "GHIJ"]);
+        assert_eq!(
+            lines("138****5678）作", 60.0, 60.0),
+            ["138****5678）", "作"]
+        );
+    }
+
+    #[test]
+    fn spaces_are_dropped_at_line_edges() {
+        assert_eq!(lines("一二 三四", 20.0, 20.0), ["一二", "三四"]);
+        assert_eq!(lines("一 二", 15.0, 15.0), ["一", "二"]);
+        assert_eq!(lines("  一", 30.0, 30.0), ["一"]);
+        assert!(lines("", 30.0, 30.0).is_empty());
+        assert!(lines("   ", 30.0, 30.0).is_empty());
+    }
+
+    #[test]
+    fn too_narrow_widths_still_terminate() {
+        assert_eq!(lines("一二", 5.0, 5.0), ["一", "二"]);
+        assert_eq!(lines("，，，", 10.0, 10.0), ["，，", "，"]);
+        assert_eq!(lines("一二", 0.0, 0.0), ["一", "二"]);
+        assert_eq!(lines("一二", f32::NAN, f32::NAN), ["一", "二"]);
+    }
+
+    #[test]
+    fn a_missing_character_is_reported() {
+        assert_eq!(
+            wrap_by("一\u{FFFF}二", 30.0, 30.0, measure),
+            Err('\u{FFFF}')
+        );
+    }
+
+    #[test]
+    fn stretch_gaps_skip_latin_runs() {
+        assert_eq!(stretch_gaps(""), 0);
+        assert_eq!(stretch_gaps("一"), 0);
+        assert_eq!(stretch_gaps("ab一二"), 2);
+        assert_eq!(stretch_gaps("代码 9135"), 3);
+    }
+
+    #[test]
+    fn millimetres_convert_to_points() {
+        assert!((mm(25.4) - 72.0).abs() < 1e-4);
+        assert!((mm(210.0) - A4_WIDTH).abs() < 0.01);
+        assert!((mm(297.0) - A4_HEIGHT).abs() < 0.01);
+    }
 }
