@@ -113,6 +113,11 @@ pub fn authorisation_letter(font: &Font, f: &LetterFields) -> Result<Vec<u8>, Pd
     page.text(col, date_y, BODY, &format!("日期：{}", f.date));
 
     let footer = A4_HEIGHT - mm(18.0);
+    if date_y.max(top + SEAL_BOX) > footer - 40.0 {
+        return Err(PdfError::Layout(
+            "the letter's fields are too long for one page".into(),
+        ));
+    }
     page.hrule(MARGIN, right, footer - 16.0, Stroke::solid(0.4));
     page.set_text_gray(0.35);
     page.text_centered(

@@ -408,3 +408,44 @@ fn layout_values_are_checked() {
     let pdf = doc.render(font).expect("render");
     assert!(pdf.len() < 2048, "{} bytes", pdf.len());
 }
+
+#[test]
+fn long_fields_fit_or_fail_cleanly() {
+    let (Some(font), Some(())) = (cjk_font(), tools()) else {
+        return;
+    };
+    let mut f = fields();
+    // Among the longest registered names: 50 characters.
+    f.organisation =
+        "中国铁路工程集团有限公司华东区域总部福建省福州市城市轨道交通建设投资发展有限责任公司"
+            .into();
+    f.legal_rep = "欧阳司马慕容".into();
+    let pdf = authorisation_letter(font, &f).expect("a long name fits");
+    let dir = scratch("long");
+    let path = dir.join("long.pdf");
+    std::fs::write(&path, &pdf).expect("write");
+    let file = path.to_str().expect("utf-8 path");
+    let flat: String = run("pdftotext", &["-enc", "UTF-8", file, "-"])
+        .split_whitespace()
+        .collect();
+    assert!(flat.contains(&f.organisation), "{flat}");
+    let root = dir.join("page");
+    run(
+        "pdftoppm",
+        &[
+            "-r",
+            "60",
+            "-png",
+            "-singlefile",
+            file,
+            root.to_str().expect("path"),
+        ],
+    );
+    done(&dir);
+
+    f.organisation = f.organisation.repeat(12);
+    assert!(matches!(
+        authorisation_letter(font, &f),
+        Err(PdfError::Layout(_))
+    ));
+}
