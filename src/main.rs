@@ -16,6 +16,7 @@
 mod ca;
 mod demo;
 mod device;
+mod org;
 mod rp;
 mod scan_demo;
 mod serve;
@@ -65,6 +66,9 @@ enum Command {
     Rp(rp::RpArgs),
     /// The demo bidding platform page (login, sign, bid opening by scan).
     RpDemo(rp::RpDemoArgs),
+    /// An organisation, as its certificate administrator or a member: registration, CA
+    /// authorisation, applications, members and roles, certificate slots, usage records.
+    Org(org::OrgArgs),
     /// Operator: register relying platforms and manage their API keys.
     Platform(rp::PlatformArgs),
     /// Operator: the root ceremony, issuing CAs, root CRLs, revocation.
@@ -244,6 +248,7 @@ fn main() -> ExitCode {
         Command::Platform(args) => rp::run_platform(args, locale).map(|()| ExitCode::SUCCESS),
         Command::Audit { command } => run_audit(command, locale),
         Command::Ca(args) => ca::run(args, locale),
+        Command::Org(args) => org::run(args, locale).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,
