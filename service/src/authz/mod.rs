@@ -57,6 +57,8 @@ pub enum Denied {
     NotTheOperator,
     #[error("this needs a payment gateway")]
     NotAGateway,
+    #[error("this needs a reviewer")]
+    NotAReviewer,
 }
 
 /// A user may act on their own account's data (orders, identity, certificates, usage).
@@ -111,6 +113,22 @@ impl GatewayGrant {
     }
 }
 
+/// A reviewer of the console may read and decide the review queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewerGrant {
+    reviewer_id: String,
+}
+
+impl ReviewerGrant {
+    pub fn reviewer_id(&self) -> &str {
+        &self.reviewer_id
+    }
+
+    pub fn actor(&self) -> Actor {
+        Actor::Reviewer(self.reviewer_id.clone())
+    }
+}
+
 /// The service's own jobs (start-up, schedules).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SystemGrant(());
@@ -162,6 +180,16 @@ pub mod policy {
     /// The service itself.
     pub fn system() -> SystemGrant {
         SystemGrant(())
+    }
+
+    /// A reviewer (logged in to the console with password and TOTP).
+    pub fn reviewer(actor: &Actor) -> Result<ReviewerGrant, Denied> {
+        match actor {
+            Actor::Reviewer(id) => Ok(ReviewerGrant {
+                reviewer_id: id.clone(),
+            }),
+            _ => Err(Denied::NotAReviewer),
+        }
     }
 }
 
