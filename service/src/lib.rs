@@ -15,6 +15,8 @@ pub mod limits;
 pub mod outbox;
 pub mod platforms;
 pub mod providers;
+pub mod review;
+pub mod reviewers;
 pub mod seal_at_rest;
 pub mod server;
 pub mod sessions;
