@@ -15,11 +15,14 @@ use crate::accounts::Accounts;
 use crate::billing::{DevGateway, Gateway, Orders, Product, WebhookGateway};
 use crate::ca::{Authority, AuthorityConfig, AuthorityError, OperatorKey};
 use crate::config::ServiceConfig;
+use crate::http::console::ConsoleConfig;
 use crate::http::{AppState, Metrics, router};
 use crate::identity::{DevIdentityProvider, Identities, IdentityProvider, WebhookIdentityProvider};
 use crate::outbox::{JobKind, Outbox};
 use crate::platforms::{Platforms, Registration};
 use crate::providers::sms::{DevOutbox, SmsJobs, SmsProvider, WebhookSms};
+use crate::review::Reviews;
+use crate::reviewers::Reviewers;
 use crate::sessions::{CallbackJobs, Sessions};
 use crate::store::{Store, StoreError};
 
@@ -380,6 +383,12 @@ pub async fn start_with_clock(
         operator_key.derive("qr secret"),
         outbox.clone(),
     );
+    let reviewers = Reviewers::new(
+        store.clone(),
+        clock.clone(),
+        operator_key.sealing_key("reviewer totp seal"),
+        operator_key.derive("console csrf"),
+    );
     let state = AppState {
         store,
         authority,
@@ -387,6 +396,11 @@ pub async fn start_with_clock(
         identities,
         orders,
         sessions,
+        reviews: Reviews,
+        reviewers,
+        console: ConsoleConfig {
+            secure_cookies: !config.dev,
+        },
         metrics: Arc::new(Metrics::default()),
         dev_outbox,
         outbox: outbox.clone(),

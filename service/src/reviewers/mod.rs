@@ -25,7 +25,7 @@ use serde_json::json;
 use zeroize::Zeroizing;
 
 use crate::audit;
-use crate::authz::{Actor, OperatorGrant};
+use crate::authz::{Actor, OperatorGrant, ReviewerGrant};
 use crate::seal_at_rest::{SealError, SealingKey};
 use crate::store::{Store, StoreError, Tx};
 
@@ -345,6 +345,22 @@ impl Reviewers {
             .await?
             .iter()
             .map(ReviewerInfo::from)
+            .collect())
+    }
+
+    /// How the console names reviewers: audit name (`reviewer:<id>`) → "display name
+    /// (username)", for who decided what.
+    pub async fn display_names(
+        &self,
+        _viewer: &ReviewerGrant,
+    ) -> Result<std::collections::HashMap<String, String>, ReviewerError> {
+        Ok(repo::list(&self.store)
+            .await?
+            .into_iter()
+            .map(|r| {
+                let shown = format!("{}（{}）", r.display_name, r.username);
+                (Actor::Reviewer(r.id).audit_name(), shown)
+            })
             .collect())
     }
 
