@@ -1627,3 +1627,4 @@ async fn the_operator_configures_the_catalogue() {
 }
 
 mod ca;
+mod console;
