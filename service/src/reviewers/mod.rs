@@ -522,6 +522,20 @@ impl Reviewers {
     }
 }
 
+/// A random initial password for the operator to hand over: 20 base32 letters and digits
+/// (100 bits) in groups of five.
+pub fn made_password() -> Result<Zeroizing<String>, ReviewerError> {
+    let raw = random::<13>()?;
+    let text = Zeroizing::new(totp::base32_encode(&raw[..]).to_ascii_lowercase());
+    let groups: Vec<&str> = text
+        .as_bytes()
+        .chunks(5)
+        .take(4)
+        .filter_map(|c| std::str::from_utf8(c).ok())
+        .collect();
+    Ok(Zeroizing::new(groups.join("-")))
+}
+
 fn seconds_until(now: i64, at: i64) -> u64 {
     u64::try_from((at - now).max(0))
         .unwrap_or(0)
