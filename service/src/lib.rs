@@ -12,6 +12,7 @@ pub mod http;
 pub mod i18n;
 pub mod identity;
 pub mod limits;
+pub mod orgs;
 pub mod outbox;
 pub mod platforms;
 pub mod providers;
@@ -21,6 +22,7 @@ pub mod seal_at_rest;
 pub mod server;
 pub mod sessions;
 pub mod store;
+pub mod uploads;
 
 /// The CA under its former module name.
 pub mod authority {

@@ -12,12 +12,13 @@ use tokio::task::JoinHandle;
 use zeroize::Zeroizing;
 
 use crate::accounts::Accounts;
-use crate::billing::{DevGateway, Gateway, Orders, Product, WebhookGateway};
+use crate::billing::{DevGateway, Gateway, OrderDeps, Orders, Product, WebhookGateway};
 use crate::ca::{Authority, AuthorityConfig, AuthorityError, OperatorKey};
 use crate::config::ServiceConfig;
 use crate::http::console::ConsoleConfig;
 use crate::http::{AppState, Metrics, router};
 use crate::identity::{DevIdentityProvider, Identities, IdentityProvider, WebhookIdentityProvider};
+use crate::orgs::Orgs;
 use crate::outbox::{JobKind, Outbox};
 use crate::platforms::{Platforms, Registration};
 use crate::providers::sms::{DevOutbox, SmsJobs, SmsProvider, WebhookSms};
@@ -25,6 +26,7 @@ use crate::review::Reviews;
 use crate::reviewers::Reviewers;
 use crate::sessions::{CallbackJobs, Sessions};
 use crate::store::{Store, StoreError};
+use crate::uploads::Uploads;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
@@ -336,12 +338,34 @@ pub async fn start_with_clock(
         )?),
         None => return Err(ServiceError::NoPaymentGateway),
     };
+    let uploads = Uploads::new(store.clone(), clock.clone());
+    let orgs = Orgs::new(
+        store.clone(),
+        clock.clone(),
+        accounts.clone(),
+        identities.clone(),
+        uploads.clone(),
+        outbox.clone(),
+    );
     let orders = Orders::new(
         store.clone(),
         clock.clone(),
-        authority.clone(),
-        identities.clone(),
-        gateway,
+        OrderDeps {
+            authority: authority.clone(),
+            identities: identities.clone(),
+            gateway,
+            orgs: orgs.clone(),
+            uploads: uploads.clone(),
+            outbox: outbox.clone(),
+        },
+    );
+    let reviews = Reviews::new(
+        store.clone(),
+        clock.clone(),
+        orders.clone(),
+        orgs.clone(),
+        uploads.clone(),
+        outbox.clone(),
     );
     if !config.products.is_empty() {
         for p in &config.products {
@@ -395,8 +419,10 @@ pub async fn start_with_clock(
         accounts,
         identities,
         orders,
+        orgs,
+        uploads,
+        reviews,
         sessions,
-        reviews: Reviews,
         reviewers,
         console: ConsoleConfig {
             secure_cookies: !config.dev,

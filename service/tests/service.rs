@@ -530,6 +530,7 @@ mod http {
 
 mod login {
     mod limits;
+    mod orgs;
     mod outbox;
     mod report_lost;
     mod scan;

@@ -32,8 +32,8 @@ pub enum ClientError {
 }
 
 #[derive(Deserialize)]
-struct Items<T> {
-    items: Vec<T>,
+pub(super) struct Items<T> {
+    pub(super) items: Vec<T>,
 }
 
 /// The service client. Holds the session token once logged in.
@@ -83,7 +83,7 @@ impl ServiceClient {
         self.token.as_deref()
     }
 
-    async fn call<T: DeserializeOwned>(
+    pub(super) async fn call<T: DeserializeOwned>(
         &self,
         method: reqwest::Method,
         path: &str,
@@ -102,6 +102,36 @@ impl ServiceClient {
         if let Some(b) = body {
             req = req.json(&b);
         }
+        let bytes = self.send(req).await?;
+        let bytes = if bytes.is_empty() {
+            &b"null"[..]
+        } else {
+            &bytes[..]
+        };
+        serde_json::from_slice(bytes).map_err(|e| ClientError::Decode(e.to_string()))
+    }
+
+    /// Raw bytes up (an upload) or down (a PDF), with the account's token.
+    pub(super) async fn call_bytes(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        upload: Option<Vec<u8>>,
+    ) -> Result<Vec<u8>, ClientError> {
+        let token = self.token.as_deref().ok_or(ClientError::NotLoggedIn)?;
+        let mut req = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(token);
+        if let Some(b) = upload {
+            req = req
+                .header("content-type", "application/octet-stream")
+                .body(b);
+        }
+        self.send(req).await
+    }
+
+    async fn send(&self, req: reqwest::RequestBuilder) -> Result<Vec<u8>, ClientError> {
         let response = req
             .send()
             .await
@@ -119,12 +149,7 @@ impl ServiceClient {
                 message: v["message"].as_str().unwrap_or("").to_string(),
             });
         }
-        let bytes = if bytes.is_empty() {
-            &b"null"[..]
-        } else {
-            &bytes[..]
-        };
-        serde_json::from_slice(bytes).map_err(|e| ClientError::Decode(e.to_string()))
+        Ok(bytes.to_vec())
     }
 
     pub async fn request_code(&self, phone: &str) -> Result<(), ClientError> {
@@ -242,6 +267,8 @@ impl ServiceClient {
             Some(body(&NewOrder {
                 product_id: product_id.to_string(),
                 years,
+                org_id: None,
+                materials: Vec::new(),
             })?),
             true,
             Some(idempotency_key),
@@ -422,11 +449,11 @@ impl ServiceClient {
 
 /// Percent-encodes everything but unreserved characters (RFC 3986 §2.3).
 /// A typed request body as JSON.
-fn body<T: serde::Serialize>(request: &T) -> Result<Value, ClientError> {
+pub(super) fn body<T: serde::Serialize>(request: &T) -> Result<Value, ClientError> {
     serde_json::to_value(request).map_err(|e| ClientError::Decode(e.to_string()))
 }
 
-fn path_segment(s: &str) -> String {
+pub(super) fn path_segment(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {

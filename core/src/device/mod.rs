@@ -2,6 +2,8 @@
 //! service client and the device flows.
 
 pub mod client;
+mod client_orgs;
+pub use client_orgs::OrgUsageQuery;
 pub mod envelope;
 pub mod flows;
 pub mod keystore;

@@ -382,6 +382,27 @@ impl Accounts {
     }
 
     /// The platforms a user can choose from.
+    /// The phone number (the account's login) of an account.
+    pub async fn phone_of(&self, account_id: &str) -> Result<Option<String>, AuthError> {
+        Ok(repo::phone_of(&self.store, account_id).await?)
+    }
+
+    /// The account of a phone number, if it has logged in.
+    pub async fn account_id_of_phone(&self, phone: &str) -> Result<Option<String>, AuthError> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM accounts WHERE phone = $1")
+                .bind(phone)
+                .fetch_optional(self.store.pool())
+                .await
+                .map_err(crate::store::StoreError::Database)?,
+        )
+    }
+
+    /// Which of these phone numbers have logged in (have an account).
+    pub async fn phones_with_accounts(&self, phones: &[String]) -> Result<Vec<String>, AuthError> {
+        Ok(repo::phones_with_accounts(&self.store, phones).await?)
+    }
+
     pub async fn platforms(&self) -> Result<Vec<Platform>, AuthError> {
         Ok(platforms::repo::active(self.store.pool())
             .await?

@@ -153,12 +153,43 @@ pub async fn phone_of(
     store: &crate::store::Store,
     account_id: &str,
 ) -> Result<Option<String>, StoreError> {
-    Ok(
-        sqlx::query_scalar("SELECT phone FROM accounts WHERE id = $1")
-            .bind(account_id)
-            .fetch_optional(store.pool())
-            .await?,
-    )
+    Ok(phone_of_in(store.pool(), account_id).await?)
+}
+
+/// The phone of an account, for the domains that find people by phone (organisations).
+pub async fn phone_of_in(
+    pool: &sqlx::AnyPool,
+    account_id: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT phone FROM accounts WHERE id = $1")
+        .bind(account_id)
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn phones_with_accounts(
+    store: &crate::store::Store,
+    phones: &[String],
+) -> Result<Vec<String>, StoreError> {
+    let mut out = Vec::new();
+    for phone in phones {
+        let found: Option<String> =
+            sqlx::query_scalar("SELECT phone FROM accounts WHERE phone = $1")
+                .bind(phone)
+                .fetch_optional(store.pool())
+                .await?;
+        out.extend(found);
+    }
+    Ok(out)
+}
+
+/// The phone of an account, inside a unit of work (SQLite has one connection: a workflow
+/// holding a transaction reads through it).
+pub async fn phone_of_tx(tx: &mut Tx, account_id: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT phone FROM accounts WHERE id = $1")
+        .bind(account_id)
+        .fetch_optional(&mut **tx)
+        .await
 }
 
 pub async fn set_platform(

@@ -9,6 +9,8 @@
 
 use std::fmt;
 
+pub use mcert_core::wire::orgs::Role;
+
 /// Who is asking.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Actor {
@@ -59,6 +61,14 @@ pub enum Denied {
     NotAGateway,
     #[error("this needs a reviewer")]
     NotAReviewer,
+    /// Not a member of the organisation: answered as if it did not exist, so that ids of
+    /// other organisations tell nothing.
+    #[error("no such organisation among yours")]
+    NotAMember,
+    #[error("this needs a certificate administrator of the organisation")]
+    NotAnAdmin,
+    #[error("membership lookup failed: {0}")]
+    Lookup(String),
 }
 
 /// A user may act on their own account's data (orders, identity, certificates, usage).
@@ -129,6 +139,58 @@ impl ReviewerGrant {
     }
 }
 
+/// A member of an organisation (either role) may read what the organisation shows its members
+/// and act on their own part of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgMember {
+    account_id: String,
+    org_id: String,
+    member_id: String,
+    role: Role,
+}
+
+impl OrgMember {
+    pub fn account_id(&self) -> &str {
+        &self.account_id
+    }
+
+    pub fn org_id(&self) -> &str {
+        &self.org_id
+    }
+
+    pub fn member_id(&self) -> &str {
+        &self.member_id
+    }
+
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    pub fn actor(&self) -> Actor {
+        Actor::Account(self.account_id.clone())
+    }
+
+    /// The same person as an administrator, if that is their role.
+    pub fn admin(&self) -> Result<OrgAdmin, Denied> {
+        match self.role {
+            Role::Admin => Ok(OrgAdmin(self.clone())),
+            Role::User => Err(Denied::NotAnAdmin),
+        }
+    }
+}
+
+/// A certificate administrator (证书管理员) of an organisation: grants members, assigns
+/// owners and holders, applies, sees every usage record of the organisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgAdmin(OrgMember);
+
+impl std::ops::Deref for OrgAdmin {
+    type Target = OrgMember;
+    fn deref(&self) -> &OrgMember {
+        &self.0
+    }
+}
+
 /// The service's own jobs (start-up, schedules).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SystemGrant(());
@@ -191,6 +253,55 @@ pub mod policy {
             _ => Err(Denied::NotAReviewer),
         }
     }
+
+    /// A member of the organisation, as the organisations domain finds them (by the phone
+    /// number of the account).
+    pub async fn org_member(
+        actor: &Actor,
+        orgs: &crate::orgs::Orgs,
+        org_id: &str,
+    ) -> Result<OrgMember, Denied> {
+        let Actor::Account(account_id) = actor else {
+            return Err(Denied::NotAnAccount);
+        };
+        let membership = orgs
+            .membership(account_id, org_id)
+            .await
+            .map_err(|e| Denied::Lookup(e.to_string()))?;
+        member_from(account_id, org_id, membership)
+    }
+
+    /// An administrator of the organisation.
+    pub async fn org_admin(
+        actor: &Actor,
+        orgs: &crate::orgs::Orgs,
+        org_id: &str,
+    ) -> Result<OrgAdmin, Denied> {
+        org_member(actor, orgs, org_id).await?.admin()
+    }
+
+    fn member_from(
+        account_id: &str,
+        org_id: &str,
+        membership: Option<(String, Role)>,
+    ) -> Result<OrgMember, Denied> {
+        let (member_id, role) = membership.ok_or(Denied::NotAMember)?;
+        Ok(OrgMember {
+            account_id: account_id.to_string(),
+            org_id: org_id.to_string(),
+            member_id,
+            role,
+        })
+    }
+
+    #[cfg(test)]
+    pub(super) fn member_for_test(
+        account_id: &str,
+        org_id: &str,
+        membership: Option<(String, Role)>,
+    ) -> Result<OrgMember, Denied> {
+        member_from(account_id, org_id, membership)
+    }
 }
 
 #[cfg(test)]
@@ -212,5 +323,21 @@ mod tests {
         assert!(policy::operator(&Actor::Operator("cli".into())).is_ok());
         assert!(policy::gateway(&Actor::Gateway("dev".into())).is_ok());
         assert_eq!(Actor::System.audit_name(), "system");
+        assert!(policy::reviewer(&Actor::Reviewer("r1".into())).is_ok());
+        assert_eq!(policy::reviewer(&user), Err(Denied::NotAReviewer));
+    }
+
+    #[test]
+    fn organisation_grants_follow_the_membership() {
+        let admin = Some(("m1".to_string(), Role::Admin));
+        let member = Some(("m2".to_string(), Role::User));
+        let granted = policy::member_for_test("01A", "o1", admin).expect("member");
+        assert_eq!(granted.admin().expect("admin").member_id(), "m1");
+        let user = policy::member_for_test("01A", "o1", member).expect("member");
+        assert_eq!(user.admin(), Err(Denied::NotAnAdmin));
+        assert_eq!(
+            policy::member_for_test("01A", "o1", None),
+            Err(Denied::NotAMember)
+        );
     }
 }

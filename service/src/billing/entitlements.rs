@@ -15,16 +15,32 @@ use crate::authority::IssueRequest;
 use crate::authz::OwnAccount;
 
 impl Orders {
+    /// The slots the account holds: its own, and the organisations' slots whose holder it is
+    /// (待申领的证书 while assigned).
     pub async fn entitlements(&self, owner: &OwnAccount) -> Result<Vec<Entitlement>, OrderError> {
-        let account_id = owner.account_id();
-        let rows: Vec<repo::EntitlementRow> = sqlx::query_as(
-            "SELECT id, order_id, kind, years, status, certificate_serial FROM entitlements
-             WHERE holder_account_id = $1 ORDER BY created_at DESC, id DESC",
-        )
-        .bind(account_id)
-        .fetch_all(self.store.pool())
-        .await?;
-        Ok(rows.into_iter().map(Entitlement::from).collect())
+        let ids = self.held_entitlements(owner).await?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let row: Option<repo::EntitlementRow> = sqlx::query_as(
+                "SELECT id, order_id, kind, years, status, certificate_serial, org_id FROM entitlements WHERE id = $1",
+            )
+            .bind(&id)
+            .fetch_optional(self.store.pool())
+            .await?;
+            let Some(row) = row else { continue };
+            let mut e = Entitlement::from(row);
+            if let Some(org) = &e.org_id {
+                e.org_name = Some(
+                    self.orgs
+                        .name_and_code(org)
+                        .await
+                        .map_err(|e| OrderError::Internal(e.to_string()))?
+                        .0,
+                );
+            }
+            out.push(e);
+        }
+        Ok(out)
     }
 
     /// Issues the certificate of an entitlement for the key in the device's CSR.
@@ -34,41 +50,68 @@ impl Orders {
         entitlement_id: &str,
         csr: &[u8],
     ) -> Result<Installed, OrderError> {
-        let account_id = owner.account_id();
-        let repo::InstallableRow {
-            kind,
-            years,
-            status,
-            owner_account_id,
-        } = sqlx::query_as(
-            "SELECT kind, years, status, owner_account_id FROM entitlements
-             WHERE id = $1 AND holder_account_id = $2",
+        if !self
+            .held_entitlements(owner)
+            .await?
+            .iter()
+            .any(|id| id == entitlement_id)
+        {
+            return Err(OrderError::UnknownEntitlement);
+        }
+        let slot: repo::InstallableRow = sqlx::query_as(
+            "SELECT kind, years, status, owner_account_id, org_id, holder_member_id, owner_name, owner_id_sealed, valid_until
+             FROM entitlements WHERE id = $1",
         )
         .bind(entitlement_id)
-        .bind(account_id)
         .fetch_optional(self.store.pool())
         .await?
         .ok_or(OrderError::UnknownEntitlement)?;
-        if EntitlementStatus::parse(&status) != Some(EntitlementStatus::Assigned)
-            || EntitlementKind::parse(&kind) != Some(EntitlementKind::Personal)
-        {
+        let status = slot.status.clone();
+        if EntitlementStatus::parse(&status) != Some(EntitlementStatus::Assigned) {
             return Err(OrderError::NotInstallable(status));
         }
-        let subject_owner = owner_account_id.ok_or(OrderError::NotInstallable(status))?;
-        let subject = self.owner_subject(&subject_owner).await?;
-        let years_u32 = u32::try_from(years).map_err(|_| OrderError::BadPeriod)?;
+        let kind =
+            EntitlementKind::parse(&slot.kind).ok_or(OrderError::NotInstallable(status.clone()))?;
+        let (subject, profile) = match &slot.org_id {
+            None => {
+                let subject_owner = slot
+                    .owner_account_id
+                    .clone()
+                    .ok_or(OrderError::NotInstallable(status.clone()))?;
+                (
+                    self.owner_subject(&subject_owner).await?,
+                    Profile::PersonalLeaf,
+                )
+            }
+            Some(org_id) => {
+                self.org_subject(owner, entitlement_id, org_id, kind, &slot)
+                    .await?
+            }
+        };
         let now = unix_millis(self.clock.now());
+        // Validity is counted from the first download; a later download (a new holder) keeps
+        // the period that was bought.
+        let validity = match slot.valid_until {
+            Some(until) if until <= now => return Err(OrderError::PeriodEnded),
+            Some(until) => {
+                std::time::Duration::from_millis(u64::try_from(until - now).unwrap_or(0))
+            }
+            None => YEAR * u32::try_from(slot.years).map_err(|_| OrderError::BadPeriod)?,
+        };
+        let valid_until = now + i64::try_from(validity.as_millis()).unwrap_or(0);
         // One unit of work: the slot is claimed first (a concurrent install finds it taken
         // and issues nothing), then the certificate is issued into the same transaction, so
         // a slot never has two certificates and nothing needs revoking afterwards.
         let mut tx = self.store.begin().await?;
         let claimed = sqlx::query(
-            "UPDATE entitlements SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
+            "UPDATE entitlements SET status = $1, updated_at = $2, valid_until = COALESCE(valid_until, $5)
+             WHERE id = $3 AND status = $4",
         )
         .bind(EntitlementStatus::Issued.as_str())
         .bind(now)
         .bind(entitlement_id)
         .bind(EntitlementStatus::Assigned.as_str())
+        .bind(valid_until)
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -84,16 +127,19 @@ impl Orders {
                 IssueRequest {
                     csr,
                     subject,
-                    profile: Profile::PersonalLeaf,
-                    validity: YEAR * years_u32,
+                    profile,
+                    validity,
                     entitlement_id: Some(entitlement_id),
                     actor: &owner.actor().audit_name(),
                 },
             )
             .await?;
-        sqlx::query("UPDATE entitlements SET certificate_serial = $1 WHERE id = $2")
+        sqlx::query(
+            "UPDATE entitlements SET certificate_serial = $1, holder_account_id = COALESCE(holder_account_id, $3) WHERE id = $2",
+        )
             .bind(&issued.serial)
             .bind(entitlement_id)
+            .bind(owner.account_id())
             .execute(&mut *tx)
             .await?;
         audit::append(
@@ -112,6 +158,81 @@ impl Orders {
             certificate: b64(&issued.certificate),
             chain: issued.chain.iter().map(|c| b64(c)).collect(),
             not_after: rfc3339(issued.not_after),
+        })
+    }
+
+    /// The subject of an organisation's slot, after checking that the caller is its holder and
+    /// passed real-name verification as the member record says: an organisation certificate
+    /// names the organisation (O, organizationIdentifier = credit code) and the holder (CN); a
+    /// personal one names its owner (CN, keyed serialNumber) in the organisation (O).
+    async fn org_subject(
+        &self,
+        owner: &OwnAccount,
+        entitlement_id: &str,
+        org_id: &str,
+        kind: EntitlementKind,
+        slot: &repo::InstallableRow,
+    ) -> Result<(SubjectName, Profile), OrderError> {
+        let member_id = slot
+            .holder_member_id
+            .as_deref()
+            .ok_or(OrderError::NotTheHolder)?;
+        let member = self
+            .orgs
+            .member_facts(org_id, member_id)
+            .await
+            .map_err(|e| OrderError::Internal(e.to_string()))?
+            .ok_or(OrderError::NotTheHolder)?;
+        let mine = self
+            .identities
+            .lookup_of(owner.account_id())
+            .await
+            .map_err(|e| OrderError::Internal(e.to_string()))?
+            .ok_or(OrderError::IdentityRequired)?;
+        let phone = self
+            .orgs
+            .phone_of(owner.account_id())
+            .await
+            .map_err(|e| OrderError::Internal(e.to_string()))?;
+        if phone != member.phone || mine.0 != member.name || mine.1 != member.id_number_lookup {
+            return Err(OrderError::NotTheHolder);
+        }
+        let (org_name, credit_code) = self
+            .orgs
+            .name_and_code(org_id)
+            .await
+            .map_err(|e| OrderError::Internal(e.to_string()))?;
+        Ok(match kind {
+            EntitlementKind::Organization => (
+                SubjectName {
+                    country: Some("CN".into()),
+                    organization: Some(org_name),
+                    organization_identifier: Some(credit_code),
+                    common_name: Some(member.name),
+                    ..Default::default()
+                },
+                Profile::OrganizationLeaf,
+            ),
+            EntitlementKind::Personal => {
+                let sealed = slot
+                    .owner_id_sealed
+                    .as_deref()
+                    .ok_or(OrderError::OwnerRequired)?;
+                let number = self
+                    .identities
+                    .open_number(&format!("slot:{entitlement_id}"), sealed)
+                    .map_err(|e| OrderError::Internal(e.to_string()))?;
+                (
+                    SubjectName {
+                        country: Some("CN".into()),
+                        organization: Some(org_name),
+                        common_name: slot.owner_name.clone(),
+                        serial_number: Some(self.identities.subject_id(&number)),
+                        ..Default::default()
+                    },
+                    Profile::PersonalLeaf,
+                )
+            }
         })
     }
 

@@ -10,8 +10,10 @@ mod catalogue;
 mod entitlements;
 mod gateway;
 mod orders;
+mod org_orders;
 mod payments;
 pub mod repo;
+mod slots;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -25,7 +27,10 @@ pub use repo::{EntitlementKind, EntitlementStatus, OrderStatus};
 
 use crate::authority::{Authority, AuthorityError};
 use crate::identity::Identities;
+use crate::orgs::Orgs;
+use crate::outbox::Outbox;
 use crate::store::{Store, StoreError};
+use crate::uploads::Uploads;
 
 const YEAR: Duration = Duration::from_secs(365 * 86400);
 
@@ -63,6 +68,32 @@ pub enum OrderError {
     Store(#[from] StoreError),
     #[error("payment gateway failed: {0}")]
     Gateway(String),
+    #[error("this product is for organisations: apply through the organisation")]
+    ForOrganisationsOnly,
+    #[error("this product has no organisation certificate")]
+    NotForOrganisations,
+    #[error("the organisation has no CA authorisation yet")]
+    OrgNotAuthorised,
+    #[error("attach 1 to 10 materials (营业执照 …)")]
+    MaterialsRequired,
+    #[error("a material is not an upload of this organisation")]
+    UnknownMaterial,
+    #[error("the order is {0}, not rejected")]
+    NotResubmittable(String),
+    #[error(
+        "you are not this certificate's holder, or your real name does not match the member record"
+    )]
+    NotTheHolder,
+    #[error("the owner of a certificate is fixed once set")]
+    OwnerFixed,
+    #[error("set the certificate's owner first")]
+    OwnerRequired,
+    #[error("invalid owner: {0}")]
+    BadOwner(&'static str),
+    #[error("no such member of the organisation")]
+    UnknownMember,
+    #[error("the certificate's period has ended")]
+    PeriodEnded,
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -91,22 +122,33 @@ pub struct Orders {
     authority: Authority,
     identities: Identities,
     gateway: Gateway,
+    orgs: Orgs,
+    uploads: Uploads,
+    outbox: Outbox,
+}
+
+/// What orders work with besides the store and the clock.
+#[derive(Clone, Debug)]
+pub struct OrderDeps {
+    pub authority: Authority,
+    pub identities: Identities,
+    pub gateway: Gateway,
+    pub orgs: Orgs,
+    pub uploads: Uploads,
+    pub outbox: Outbox,
 }
 
 impl Orders {
-    pub fn new(
-        store: Store,
-        clock: Arc<dyn Clock>,
-        authority: Authority,
-        identities: Identities,
-        gateway: Gateway,
-    ) -> Self {
+    pub fn new(store: Store, clock: Arc<dyn Clock>, deps: OrderDeps) -> Self {
         Orders {
             store,
             clock,
-            authority,
-            identities,
-            gateway,
+            authority: deps.authority,
+            identities: deps.identities,
+            gateway: deps.gateway,
+            orgs: deps.orgs,
+            uploads: deps.uploads,
+            outbox: deps.outbox,
         }
     }
 

@@ -40,13 +40,17 @@ impl Orders {
             price_fen_per_year: price,
             currency,
             needs_review,
+            organization_certs,
         } = sqlx::query_as(
-            "SELECT price_fen_per_year, currency, needs_review FROM products WHERE id = $1 AND active = 1",
+            "SELECT price_fen_per_year, currency, needs_review, organization_certs FROM products WHERE id = $1 AND active = 1",
         )
         .bind(product_id)
         .fetch_optional(self.store.pool())
         .await?
         .ok_or(OrderError::UnknownProduct)?;
+        if organization_certs > 0 {
+            return Err(OrderError::ForOrganisationsOnly);
+        }
         if self
             .identities
             .get(owner)

@@ -20,6 +20,33 @@ impl Orders {
         let gateway = grant.gateway();
         let now_t = self.clock.now();
         let now = unix_millis(now_t);
+        // What the organisation adds is read before the unit of work opens (SQLite has one
+        // connection, which the transaction then holds); an order's organisation never changes.
+        let placed: Option<(Option<String>, String)> =
+            sqlx::query_as("SELECT org_id, account_id FROM orders WHERE id = $1")
+                .bind(&note.order_id)
+                .fetch_optional(self.store.pool())
+                .await?;
+        let (org_id, applicant_account) = placed.ok_or(OrderError::UnknownOrder)?;
+        // An organisation's certificate is owned by the organisation; its first slot is held by
+        // the applicant (who downloads it, seed 000 §2.1 F); further slots wait for an admin.
+        let org = match &org_id {
+            Some(id) => {
+                let (name, code) = self
+                    .orgs
+                    .name_and_code(id)
+                    .await
+                    .map_err(|e| OrderError::Internal(e.to_string()))?;
+                let applicant = self
+                    .orgs
+                    .membership(&applicant_account, id)
+                    .await
+                    .map_err(|e| OrderError::Internal(e.to_string()))?
+                    .map(|(member, _)| member);
+                Some((id.clone(), name, code, applicant))
+            }
+            None => None,
+        };
         let mut tx = self.store.begin().await?;
         let seen =
             sqlx::query("SELECT order_id FROM payments WHERE gateway = $1 AND gateway_txn = $2")
@@ -91,27 +118,40 @@ impl Orders {
             for i in 0..n {
                 let id =
                     mcert_core::id::ulid(now_t).map_err(|e| OrderError::Internal(e.to_string()))?;
-                // A personal certificate bought by a person is theirs; further slots wait for an
-                // administrator to assign owner and holder.
-                let mine = kind == EntitlementKind::Personal && i == 0 && organization == 0;
+                // A personal certificate bought by a person is theirs.
+                let mine = org.is_none() && kind == EntitlementKind::Personal && i == 0;
+                let org_owned = kind == EntitlementKind::Organization;
+                let applicant_holds = org_owned && i == 0;
+                let holder_member = match (&org, applicant_holds) {
+                    (Some((_, _, _, Some(member))), true) => Some(member.clone()),
+                    _ => None,
+                };
+                let status = if mine || holder_member.is_some() {
+                    EntitlementStatus::Assigned
+                } else {
+                    EntitlementStatus::Unassigned
+                };
+                let owner = match (&org, org_owned) {
+                    (Some((_, name, code, _)), true) => Some((name.clone(), code.clone())),
+                    _ => None,
+                };
                 sqlx::query(
-                    "INSERT INTO entitlements (id, order_id, kind, years, owner_account_id, holder_account_id, status, created_at, updated_at)
-                     VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $7)",
+                    "INSERT INTO entitlements (id, order_id, kind, years, owner_account_id, holder_account_id, status, created_at, updated_at,
+                         org_id, owner_id_type, owner_name, owner_id_masked, holder_member_id)
+                     VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $7, $8, $9, $10, $11, $12)",
                 )
                 .bind(&id)
                 .bind(&note.order_id)
                 .bind(kind.as_str())
                 .bind(years)
                 .bind(if mine { Some(account_id.as_str()) } else { None })
-                .bind(
-                    if mine {
-                        EntitlementStatus::Assigned
-                    } else {
-                        EntitlementStatus::Unassigned
-                    }
-                    .as_str(),
-                )
+                .bind(status.as_str())
                 .bind(now)
+                .bind(org_id.as_deref())
+                .bind(owner.as_ref().map(|_| "credit_code"))
+                .bind(owner.as_ref().map(|(name, _)| name.clone()))
+                .bind(owner.as_ref().map(|(_, code)| code.clone()))
+                .bind(holder_member)
                 .execute(&mut *tx)
                 .await?;
             }

@@ -114,7 +114,7 @@ impl EntitlementKind {
 macro_rules! select_orders {
     ($rest:literal) => {
         concat!(
-            "SELECT id, product_id, years, amount_fen, currency, status, reject_reason, created_at FROM orders ",
+            "SELECT id, product_id, years, amount_fen, currency, status, reject_reason, created_at, org_id, materials FROM orders ",
             $rest
         )
     };
@@ -131,6 +131,8 @@ pub struct OrderRow {
     pub status: String,
     pub reject_reason: Option<String>,
     pub created_at: i64,
+    pub org_id: Option<String>,
+    pub materials: String,
 }
 
 impl OrderRow {
@@ -153,6 +155,8 @@ impl OrderRow {
             status_label: label,
             reject_reason: self.reject_reason,
             created_at: rfc3339(from_unix_millis(self.created_at)),
+            org_id: self.org_id,
+            materials: serde_json::from_str(&self.materials).unwrap_or_default(),
         }
     }
 }
@@ -174,6 +178,7 @@ pub struct PriceRow {
     pub price_fen_per_year: i64,
     pub currency: String,
     pub needs_review: i64,
+    pub organization_certs: i64,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -207,6 +212,7 @@ pub struct EntitlementRow {
     pub years: i64,
     pub status: String,
     pub certificate_serial: Option<String>,
+    pub org_id: Option<String>,
 }
 
 impl From<EntitlementRow> for Entitlement {
@@ -218,6 +224,8 @@ impl From<EntitlementRow> for Entitlement {
             years: r.years,
             status: r.status,
             certificate_serial: r.certificate_serial,
+            org_id: r.org_id,
+            org_name: None,
         }
     }
 }
@@ -229,12 +237,54 @@ pub struct InstallableRow {
     pub years: i64,
     pub status: String,
     pub owner_account_id: Option<String>,
+    pub org_id: Option<String>,
+    pub holder_member_id: Option<String>,
+    pub owner_name: Option<String>,
+    pub owner_id_sealed: Option<Vec<u8>>,
+    pub valid_until: Option<i64>,
 }
 
-/// The entitlements an account holds (ids), for the domains that ask whose a certificate is.
+/// The entitlements an account holds (ids), for the domains that ask whose a certificate is:
+/// its own, and the organisation slots whose holder is one of its member records.
 pub async fn held_by(pool: &sqlx::AnyPool, account_id: &str) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT id FROM entitlements WHERE holder_account_id = $1")
-        .bind(account_id)
-        .fetch_all(pool)
-        .await
+    let member_ids: Vec<String> = match crate::accounts::repo::phone_of_in(pool, account_id).await?
+    {
+        Some(phone) => crate::orgs::repo::member_records(pool, &phone)
+            .await?
+            .into_iter()
+            .map(|(_, member)| member)
+            .collect(),
+        None => Vec::new(),
+    };
+    let mut ids: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM entitlements WHERE holder_account_id = $1")
+            .bind(account_id)
+            .fetch_all(pool)
+            .await?;
+    for member in &member_ids {
+        let more: Vec<String> =
+            sqlx::query_scalar("SELECT id FROM entitlements WHERE holder_member_id = $1")
+                .bind(member)
+                .fetch_all(pool)
+                .await?;
+        ids.extend(
+            more.into_iter()
+                .filter(|m| !ids.contains(m))
+                .collect::<Vec<_>>(),
+        );
+    }
+    Ok(ids)
+}
+
+/// How many slots a member holds (a member holding certificates is not removed).
+pub async fn slots_held_by_member(
+    tx: &mut crate::store::Tx,
+    member_id: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM entitlements WHERE holder_member_id = $1 AND status IN ('assigned', 'issued')",
+    )
+    .bind(member_id)
+    .fetch_one(&mut **tx)
+    .await
 }

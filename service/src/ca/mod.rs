@@ -352,22 +352,36 @@ impl Authority {
         reason: RevocationReason,
         actor: &str,
     ) -> Result<(), AuthorityError> {
+        let mut tx = self.store.begin().await?;
+        self.revoke_in(&mut tx, serial_hex, reason, actor).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// [`revoke`](Self::revoke) inside the caller's unit of work (a holder change revokes the
+    /// old holder's certificate in the same transaction that moves the slot).
+    pub async fn revoke_in(
+        &self,
+        tx: &mut crate::store::Tx,
+        serial_hex: &str,
+        reason: RevocationReason,
+        actor: &str,
+    ) -> Result<(), AuthorityError> {
         let serial_hex = serial_hex.trim().to_ascii_uppercase();
         let now = self.clock.now();
         let at = unix_millis(now);
-        let mut tx = self.store.pool().begin().await?;
-        let Some((issuer_id, der)) = repo::issuer_and_der(&mut tx, &serial_hex).await? else {
+        let Some((issuer_id, der)) = repo::issuer_and_der(&mut **tx, &serial_hex).await? else {
             return Err(AuthorityError::UnknownCertificate(serial_hex));
         };
-        if !repo::mark_revoked(&mut tx, &serial_hex, at, reason.as_str()).await? {
+        if !repo::mark_revoked(&mut **tx, &serial_hex, at, reason.as_str()).await? {
             return Err(AuthorityError::AlreadyRevoked(serial_hex));
         }
         if reason == RevocationReason::KeyCompromise {
             let cert = x509::parse_certificate(&der)?;
             let key = x509::certificate_public_key(&cert)?;
-            repo::insert_compromised(&mut tx, &spki_sha256(&key)?, &serial_hex, at).await?;
+            repo::insert_compromised(&mut **tx, &spki_sha256(&key)?, &serial_hex, at).await?;
         }
-        repo::forget_ocsp(&mut tx, &serial_hex).await?;
+        repo::forget_ocsp(&mut **tx, &serial_hex).await?;
         // The CRL is issued in the same unit of work, so it is never behind a committed
         // revocation. (With an outbox this becomes a "CRL refresh" job enqueued here.)
         let crl_number = match self
@@ -377,7 +391,7 @@ impl Authority {
         {
             Some(h) => Some(
                 crl::issue_in(
-                    &mut tx,
+                    &mut **tx,
                     &h.issuing_id,
                     &h.issuing,
                     h.signer.as_ref(),
@@ -392,7 +406,7 @@ impl Authority {
             None => None,
         };
         audit::append(
-            &mut tx,
+            tx,
             self.store.engine(),
             at,
             actor,
@@ -401,7 +415,6 @@ impl Authority {
             &json!({"reason": reason.as_str(), "crl_number": crl_number}),
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 

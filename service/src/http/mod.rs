@@ -29,12 +29,14 @@ use crate::accounts::Accounts;
 use crate::billing::Orders;
 use crate::ca::Authority;
 use crate::identity::Identities;
+use crate::orgs::Orgs;
 use crate::outbox::Outbox;
 use crate::providers::sms::DevOutbox;
 use crate::review::Reviews;
 use crate::reviewers::Reviewers;
 use crate::sessions::Sessions;
 use crate::store::Store;
+use crate::uploads::Uploads;
 use error::ApiError;
 use zeroize::Zeroizing;
 
@@ -100,9 +102,10 @@ pub struct AppState {
     pub accounts: Accounts,
     pub identities: Identities,
     pub orders: Orders,
-    pub sessions: Sessions,
-    /// The review queue (the console reads and decides it).
+    pub orgs: Orgs,
+    pub uploads: Uploads,
     pub reviews: Reviews,
+    pub sessions: Sessions,
     /// Reviewer accounts and console sessions.
     pub reviewers: Reviewers,
     /// How the console sets its cookies.
@@ -180,9 +183,11 @@ pub fn router(state: AppState) -> Router {
         .merge(app::router())
         .merge(sessions::router())
         .fallback(|| async { ApiError::not_found() })
+        .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        // Uploads of materials are the one place for larger bodies.
+        .merge(app::upload_router())
         .with_state(state)
         .layer(middleware::from_fn_with_state(metrics, track))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,

@@ -204,7 +204,11 @@ pub struct UsageQuery {
     limit: Option<u32>,
 }
 
-fn time_param(name: &str, text: Option<&str>, whole_day: bool) -> Result<Option<i64>, ApiError> {
+pub(crate) fn time_param(
+    name: &str,
+    text: Option<&str>,
+    whole_day: bool,
+) -> Result<Option<i64>, ApiError> {
     let Some(text) = text else {
         return Ok(None);
     };

@@ -129,6 +129,67 @@ impl Identities {
             .map_err(|_| IdentityError::Crypto)
     }
 
+    /// Seals the identity number of someone who is not (or not only) an account holder — a
+    /// legal representative, a member, a certificate's owner — bound to `context` (a
+    /// namespaced id such as `member:<id>`, never an account id).
+    pub fn seal_number(&self, context: &str, id_number: &str) -> Result<Vec<u8>, IdentityError> {
+        self.seal(context, id_number)
+    }
+
+    /// Opens what [`seal_number`](Self::seal_number) sealed.
+    pub fn open_number(
+        &self,
+        context: &str,
+        sealed: &[u8],
+    ) -> Result<Zeroizing<String>, IdentityError> {
+        self.open(context, sealed)
+    }
+
+    /// Checks another person's factors and face (a legal representative authorising their
+    /// organisation) without recording an identity; `limit_key` counts the attempts per day.
+    pub async fn check_person(
+        &self,
+        limit_key: &str,
+        req: &VerificationRequest,
+    ) -> Result<String, IdentityError> {
+        if !validate::is_mobile(&req.phone) {
+            return Err(IdentityError::BadPhone);
+        }
+        let now = unix_millis(self.clock.now());
+        let mut tx = self.store.begin().await?;
+        let counted = limits::take(
+            &mut tx,
+            limit_key,
+            Limit {
+                max: ATTEMPTS_PER_DAY,
+                window: std::time::Duration::from_millis(DAY_MS as u64),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        if counted.is_err() {
+            return Err(IdentityError::TooManyAttempts);
+        }
+        match self.provider.verify(req).await? {
+            Verdict::Pass { reference } => Ok(reference),
+            Verdict::Mismatch => Err(IdentityError::Mismatch),
+            Verdict::NotLive => Err(IdentityError::NotLive),
+        }
+    }
+
+    /// The verified name and identity-number lookup hash of an account, to match it against a
+    /// member or owner record.
+    pub async fn lookup_of(
+        &self,
+        account_id: &str,
+    ) -> Result<Option<(String, String)>, IdentityError> {
+        Ok(self
+            .person(account_id)
+            .await?
+            .map(|(name, number)| (name, self.lookup_hash(&number))))
+    }
+
     /// A keyed hash of an identity number, to find a person without decrypting every record.
     pub fn lookup_hash(&self, id_number: &str) -> String {
         hex::encode(hash::hmac_sha256(

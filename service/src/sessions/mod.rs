@@ -35,6 +35,7 @@ use crate::platforms::Platforms;
 use crate::store::{Store, StoreError};
 pub use callbacks::{CallbackJob, CallbackJobs};
 use repo::SessionState;
+pub use usage::{OrgUsageFilter, OrgUsageScope};
 
 /// Session lifetime when the platform does not say.
 pub const DEFAULT_TTL: Duration = Duration::from_secs(120);

@@ -478,3 +478,80 @@ pub async fn list_usage(
     .map(Usage::try_from)
     .collect()
 }
+
+/// Which usage records a scoped listing reads.
+#[derive(Debug)]
+pub struct UsageScope<'a> {
+    /// Records of these certificates only (an empty list reads nothing).
+    pub serials: &'a [String],
+    /// Records of these accounts only, when given.
+    pub accounts: Option<&'a [String]>,
+    pub kind: Option<SessionKind>,
+    pub from: i64,
+    pub to: i64,
+}
+
+/// Usage records within a scope in `[from, to)`, newest first, after `cursor`, at most
+/// `limit`.
+pub async fn list_usage_scoped(
+    pool: &AnyPool,
+    scope: &UsageScope<'_>,
+    cursor: Option<&UsageCursor>,
+    limit: i64,
+) -> Result<Vec<Usage>, SessionError> {
+    if scope.serials.is_empty() || scope.accounts.is_some_and(|a| a.is_empty()) {
+        return Ok(Vec::new());
+    }
+    let (c_at, c_id) = match cursor {
+        Some(c) => (c.at, c.id.clone()),
+        None => (i64::MAX, "~".repeat(40)),
+    };
+    let mut sql = String::from(
+        "SELECT id, session_id, kind, holder_name, certificate_serial, platform_id,
+             platform_name, outcome, failure_code, at
+         FROM usage_records
+         WHERE at >= $1 AND at < $2 AND (at < $3 OR (at = $3 AND id < $4)) AND certificate_serial IN (",
+    );
+    let mut n = 4;
+    let mut list = |count: usize, sql: &mut String| {
+        let marks: Vec<String> = (0..count)
+            .map(|_| {
+                n += 1;
+                format!("${n}")
+            })
+            .collect();
+        sql.push_str(&marks.join(", "));
+        sql.push(')');
+    };
+    list(scope.serials.len(), &mut sql);
+    if let Some(accounts) = scope.accounts {
+        sql.push_str(" AND account_id IN (");
+        list(accounts.len(), &mut sql);
+    }
+    if scope.kind.is_some() {
+        n += 1;
+        sql.push_str(&format!(" AND kind = ${n}"));
+    }
+    n += 1;
+    sql.push_str(&format!(" ORDER BY at DESC, id DESC LIMIT ${n}"));
+    let mut q = sqlx::query_as::<_, UsageRow>(sqlx::AssertSqlSafe(sql))
+        .bind(scope.from)
+        .bind(scope.to)
+        .bind(c_at)
+        .bind(c_id);
+    for s in scope.serials {
+        q = q.bind(s);
+    }
+    for a in scope.accounts.unwrap_or(&[]) {
+        q = q.bind(a);
+    }
+    if let Some(kind) = scope.kind {
+        q = q.bind(kind.as_str());
+    }
+    q.bind(limit)
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .map(Usage::try_from)
+        .collect()
+}

@@ -77,6 +77,60 @@ impl From<OrderError> for ApiError {
                 &[("status", s.into())],
             ),
             OrderError::Authority(a) => a.into(),
+            OrderError::ForOrganisationsOnly => plain(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "for_organisations_only",
+                "err-for-organisations-only",
+            ),
+            OrderError::NotForOrganisations => plain(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "not_for_organisations",
+                "err-not-for-organisations",
+            ),
+            OrderError::OrgNotAuthorised => plain(
+                StatusCode::FORBIDDEN,
+                "org_not_authorised",
+                "err-org-not-authorised",
+            ),
+            OrderError::MaterialsRequired => plain(
+                StatusCode::BAD_REQUEST,
+                "materials_required",
+                "err-materials-required",
+            ),
+            OrderError::UnknownMaterial => plain(
+                StatusCode::BAD_REQUEST,
+                "unknown_material",
+                "err-unknown-material",
+            ),
+            OrderError::NotResubmittable(s) => ApiError::new(
+                StatusCode::CONFLICT,
+                "not_resubmittable",
+                "err-not-resubmittable",
+                &[("status", s.into())],
+            ),
+            OrderError::NotTheHolder => plain(
+                StatusCode::FORBIDDEN,
+                "not_the_holder",
+                "err-not-the-holder",
+            ),
+            OrderError::OwnerFixed => plain(StatusCode::CONFLICT, "owner_fixed", "err-owner-fixed"),
+            OrderError::OwnerRequired => {
+                plain(StatusCode::CONFLICT, "owner_required", "err-owner-required")
+            }
+            OrderError::BadOwner(what) => ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_owner",
+                "err-bad-owner",
+                &[("field", what.into())],
+            ),
+            OrderError::UnknownMember => plain(
+                StatusCode::NOT_FOUND,
+                "unknown_member",
+                "err-unknown-member",
+            ),
+            OrderError::PeriodEnded => {
+                plain(StatusCode::CONFLICT, "period_ended", "err-period-ended")
+            }
             OrderError::Gateway(detail) => {
                 tracing::error!(%detail, "payment gateway failed");
                 plain(
@@ -107,10 +161,21 @@ pub async fn create(
         .and_then(|v| v.to_str().ok())
         .map(str::trim)
         .filter(|k| !k.is_empty() && k.len() <= 128);
-    let order = state
-        .orders
-        .create(&me.grant, &req.product_id, req.years, key)
-        .await?;
+    let order = match &req.org_id {
+        Some(org_id) => {
+            let admin = policy::org_admin(&me.grant.actor(), &state.orgs, org_id).await?;
+            state
+                .orders
+                .create_for_org(&admin, &req.product_id, req.years, &req.materials, key)
+                .await?
+        }
+        None => {
+            state
+                .orders
+                .create(&me.grant, &req.product_id, req.years, key)
+                .await?
+        }
+    };
     Ok((StatusCode::CREATED, Json(order)))
 }
 

@@ -4,10 +4,13 @@
 pub mod auth;
 pub mod billing;
 pub mod identity;
+pub mod orgs;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post, put};
 use mcert_core::wire::routes;
+use tower_http::limit::RequestBodyLimitLayer;
 
 use super::AppState;
 
@@ -33,4 +36,34 @@ pub fn router() -> Router<AppState> {
         .route(routes::ENTITLEMENT_INSTALL, post(billing::install))
         .route(routes::CERTIFICATES, get(billing::certificates))
         .route(routes::CERTIFICATE_REPORT_LOST, post(billing::report_lost))
+        .route(routes::ORGS, get(orgs::list).post(orgs::register))
+        .route(routes::ORG, get(orgs::get))
+        .route(routes::ORG_AUTH_FACE, post(orgs::authorise_by_face))
+        .route(routes::ORG_AUTH_LETTER, post(orgs::submit_letter))
+        .route(routes::ORG_AUTH_TEMPLATE, get(orgs::letter_template))
+        .route(
+            routes::ORG_MEMBERS,
+            get(orgs::members).post(orgs::add_member),
+        )
+        .route(
+            routes::ORG_MEMBER,
+            axum::routing::delete(orgs::remove_member),
+        )
+        .route(routes::ORG_MEMBER_ROLE, put(orgs::change_role))
+        .route(routes::ORG_ORDERS, get(orgs::orders))
+        .route(routes::ORDER_RESUBMIT, post(orgs::resubmit))
+        .route(routes::ORG_CERTIFICATES, get(orgs::certificates))
+        .route(routes::ORG_CERT_OWNER, put(orgs::set_owner))
+        .route(routes::ORG_CERT_HOLDER, put(orgs::set_holder))
+        .route(routes::ORG_USAGE, get(orgs::usage))
+}
+
+/// Uploads of materials: bodies up to [`crate::uploads::MAX_UPLOAD`].
+pub fn upload_router() -> Router<AppState> {
+    Router::new()
+        .route(routes::ORG_UPLOADS, post(orgs::upload))
+        .layer(DefaultBodyLimit::max(crate::uploads::MAX_UPLOAD))
+        .layer(RequestBodyLimitLayer::new(
+            crate::uploads::MAX_UPLOAD + 1024,
+        ))
 }

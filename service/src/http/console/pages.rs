@@ -235,7 +235,7 @@ fn item_context(item: &ReviewItem, names: &HashMap<String, String>) -> Value {
             context! {
                 upload_id => m.upload_id.clone(),
                 content_type => m.content_type.clone(),
-                purpose => label_or(&format!("upload-purpose-{}", m.purpose), &m.purpose),
+                purpose => label_or(&format!("console-purpose-{}", m.purpose), &m.purpose),
                 size => format!("{:.1} KB", m.size as f64 / 1024.0),
                 kind => kind,
                 url => format!("/console/reviews/{}/materials/{}", item.id, m.upload_id),

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod orgs;
+
 /// An account as the app sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Account {
@@ -49,6 +51,12 @@ pub struct Order {
     pub status_label: String,
     pub reject_reason: Option<String>,
     pub created_at: String,
+    /// The organisation an application is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org_id: Option<String>,
+    /// Uploaded materials of an organisation's application.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub materials: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,6 +67,11 @@ pub struct Entitlement {
     pub years: i64,
     pub status: String,
     pub certificate_serial: Option<String>,
+    /// The organisation of an organisation's slot (待申领的证书).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org_name: Option<String>,
 }
 
 /// A certificate as the list and detail screens show it.
@@ -514,6 +527,12 @@ pub struct ChoosePlatform {
 pub struct NewOrder {
     pub product_id: String,
     pub years: i64,
+    /// For an organisation's application: the organisation (the caller must be its admin).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org_id: Option<String>,
+    /// Uploaded materials (营业执照 …) of an organisation's application.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub materials: Vec<String>,
 }
 
 /// `POST /v1/entitlements/{id}/install`.
@@ -569,8 +588,23 @@ pub mod routes {
     pub const SCAN_DECLINE: &str = "/v1/scan/{id}/decline";
     pub const USAGE: &str = "/v1/usage";
 
+    pub use super::orgs::routes::*;
+
     /// Puts `value` (percent-encoded) in place of the template's first `{…}`.
     pub fn fill(template: &str, value: &str) -> String {
+        fill_all(template, &[value])
+    }
+
+    /// Puts each value (percent-encoded) in place of the template's `{…}`, in order.
+    pub fn fill_all(template: &str, values: &[&str]) -> String {
+        let mut out = template.to_string();
+        for value in values {
+            out = fill_one(&out, value);
+        }
+        out
+    }
+
+    fn fill_one(template: &str, value: &str) -> String {
         let (Some(open), Some(close)) = (template.find('{'), template.find('}')) else {
             return template.to_string();
         };
@@ -596,6 +630,10 @@ pub mod routes {
                 "/v1/orders/01J%2Fx%20y/pay"
             );
             assert_eq!(super::fill(super::ME, "x"), "/v1/me");
+            assert_eq!(
+                super::fill_all(super::ORG_MEMBER_ROLE, &["o1", "m{2}"]),
+                "/v1/orgs/o1/members/m%7B2%7D/role"
+            );
         }
     }
 }

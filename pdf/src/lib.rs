@@ -1,0 +1,23 @@
+//! mcert PDF rendering: documents with Chinese text in an embedded CJK font subset.
+//!
+//! [`Font`] loads a TrueType/OpenType font (or one face of a collection) or finds the system's
+//! CJK font; [`Page`] lays out text, wrapped CJK paragraphs, rules and boxes; [`Document`]
+//! renders pages into a PDF that embeds only the glyphs used (a CID-keyed Type0 font with
+//! `Identity-H` encoding and a `ToUnicode` map, so text extracts correctly).
+//! [`authorisation_letter`] renders the CA authorisation letter (数字证书申请授权书).
+
+#![forbid(unsafe_code)]
+
+mod error;
+mod font;
+mod layout;
+mod letter;
+mod writer;
+
+pub use error::PdfError;
+pub use font::Font;
+pub use layout::{
+    A4_HEIGHT, A4_WIDTH, MAX_SPACING, Page, Stroke, TextBlock, mm, stretch_gaps, wrap, wrap_by,
+};
+pub use letter::{LetterFields, authorisation_letter};
+pub use writer::Document;

@@ -1,0 +1,61 @@
+//! The CA authorisation letter template (数字证书申请授权书) as a PDF, filled with the
+//! organisation and the applicant, for printing, stamping (公章) and signing (法定代表人签字).
+
+use std::sync::{Arc, OnceLock};
+
+use mcert_core::clock::unix_millis;
+
+use super::{OrgError, Orgs};
+use crate::authz::OrgAdmin;
+
+/// The CJK font, loaded once per process (a system font; `MCERT_CJK_FONT` names another).
+fn font() -> Result<Arc<mcert_pdf::Font>, OrgError> {
+    static FONT: OnceLock<Result<Arc<mcert_pdf::Font>, String>> = OnceLock::new();
+    FONT.get_or_init(|| {
+        mcert_pdf::Font::system_cjk()
+            .map(Arc::new)
+            .map_err(|e| e.to_string())
+    })
+    .clone()
+    .map_err(OrgError::LetterUnavailable)
+}
+
+/// `2026年12月02日` in Beijing time.
+fn beijing_date(now_ms: i64) -> String {
+    let text = mcert_core::clock::rfc3339(mcert_core::clock::from_unix_millis(
+        now_ms + 8 * 3600 * 1000,
+    ));
+    let (y, rest) = text.split_at(4);
+    format!("{y}年{}月{}日", &rest[1..3], &rest[4..6])
+}
+
+impl Orgs {
+    /// The filled-in letter for an admin of the organisation.
+    pub async fn letter_pdf(&self, admin: &OrgAdmin) -> Result<Vec<u8>, OrgError> {
+        let facts = self.letter_facts(admin).await?;
+        let font = font()?;
+        let fields = mcert_pdf::LetterFields {
+            organisation: facts.organisation,
+            credit_code: facts.credit_code,
+            legal_rep: facts.legal_rep,
+            applicant: facts.applicant,
+            applicant_id_masked: facts.applicant_id_masked,
+            applicant_phone_masked: facts.applicant_phone_masked,
+            date: beijing_date(unix_millis(self.clock.now())),
+        };
+        // Rendering is CPU work (subsetting the font): off the async threads.
+        tokio::task::spawn_blocking(move || mcert_pdf::authorisation_letter(&font, &fields))
+            .await
+            .map_err(|e| OrgError::Internal(e.to_string()))?
+            .map_err(|e| OrgError::LetterUnavailable(e.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dates_are_beijing_dates() {
+        // 2026-12-01T20:00:00Z is 2026-12-02 04:00 in Beijing.
+        assert_eq!(super::beijing_date(1_796_155_200_000), "2026年12月02日");
+    }
+}
