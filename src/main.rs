@@ -17,6 +17,7 @@
 mod ca;
 mod demo;
 mod device;
+mod org;
 mod reviewer;
 mod rp;
 mod scan_demo;
@@ -67,6 +68,9 @@ enum Command {
     Rp(rp::RpArgs),
     /// The demo bidding platform page (login, sign, bid opening by scan).
     RpDemo(rp::RpDemoArgs),
+    /// An organisation, as its certificate administrator or a member: registration, CA
+    /// authorisation, applications, members and roles, certificate slots, usage records.
+    Org(org::OrgArgs),
     /// Operator: register relying platforms and manage their API keys.
     Platform(rp::PlatformArgs),
     /// Operator: the root ceremony, issuing CAs, root CRLs, revocation.
@@ -248,6 +252,7 @@ fn main() -> ExitCode {
         Command::Platform(args) => rp::run_platform(args, locale).map(|()| ExitCode::SUCCESS),
         Command::Audit { command } => run_audit(command, locale),
         Command::Ca(args) => ca::run(args, locale),
+        Command::Org(args) => org::run(args, locale).map(|()| ExitCode::SUCCESS),
         Command::Reviewer(args) => reviewer::run(args, locale),
     };
     match result {

@@ -531,6 +531,7 @@ mod http {
 mod login {
     mod limits;
     mod orgs;
+    mod orgs_rules;
     mod outbox;
     mod report_lost;
     mod scan;
