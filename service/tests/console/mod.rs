@@ -3,6 +3,7 @@
 
 mod http;
 mod reviewers;
+mod reviews;
 
 use std::sync::Arc;
 use std::time::Duration;
