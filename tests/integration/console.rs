@@ -585,3 +585,37 @@ async fn a_reviewer_logs_in_with_password_and_totp_in_headless_chromium() {
     let _ = browser.call(reqwest::Method::DELETE, "", None).await;
     running.stop().await.expect("stop");
 }
+
+/// `mcert reviewer list` and `disable`: the operator sees who may review and takes it back.
+#[test]
+fn the_operator_lists_and_disables_reviewers() {
+    let data = mcert_test_support::TempDir::new("console-cli");
+    let dir = data.0.join("service");
+    add_reviewer(&dir, "chen.shen", "陈审");
+    let run = |args: &[&str]| {
+        let out = Command::new(MCERT)
+            .args(["reviewer"])
+            .args(args)
+            .args(["--data-dir", &dir.display().to_string(), "--dev"])
+            .env("MCERT_LANG", "zh-CN")
+            .output()
+            .expect("mcert reviewer");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, listed, _) = run(&["list"]);
+    assert_eq!(code, Some(0));
+    assert!(listed.starts_with("chen.shen\t陈审\t正常\t"), "{listed}");
+    let (code, _, said) = run(&["disable", "chen.shen"]);
+    assert_eq!(code, Some(0));
+    assert!(said.contains("已停用"), "{said}");
+    let (_, listed, _) = run(&["list"]);
+    assert!(listed.starts_with("chen.shen\t陈审\t已停用\t"), "{listed}");
+    let (code, _, said) = run(&["disable", "chen.shen"]);
+    assert_eq!(code, Some(2), "{said}");
+    let (code, _, said) = run(&["add", "Bad Name", "--name", "x"]);
+    assert_eq!(code, Some(2), "{said}");
+}
