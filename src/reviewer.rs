@@ -107,12 +107,7 @@ pub fn run(args: ReviewerArgs, locale: Locale) -> Result<ExitCode, CliError> {
                 &[("detail", e.to_string().into())],
             ))
         })?;
-        let reviewers = Reviewers::new(
-            store.clone(),
-            Arc::new(SystemClock),
-            key.sealing_key("reviewer totp seal"),
-            key.derive("console csrf"),
-        );
+        let reviewers = Reviewers::with_operator_key(store.clone(), Arc::new(SystemClock), &key);
         let result = match args.command {
             ReviewerCommand::Add { username, name, .. } => {
                 let (password, made) = match password {

@@ -407,12 +407,7 @@ pub async fn start_with_clock(
         operator_key.derive("qr secret"),
         outbox.clone(),
     );
-    let reviewers = Reviewers::new(
-        store.clone(),
-        clock.clone(),
-        operator_key.sealing_key("reviewer totp seal"),
-        operator_key.derive("console csrf"),
-    );
+    let reviewers = Reviewers::with_operator_key(store.clone(), clock.clone(), operator_key);
     let state = AppState {
         store,
         authority,

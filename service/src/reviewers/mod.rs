@@ -224,6 +224,21 @@ impl Reviewers {
         }
     }
 
+    /// With the keys derived from the operator key, as the service and the operator's
+    /// commands both derive them.
+    pub fn with_operator_key(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        operator_key: &crate::ca::OperatorKey,
+    ) -> Self {
+        Reviewers::new(
+            store,
+            clock,
+            operator_key.sealing_key("reviewer totp seal"),
+            operator_key.derive("console csrf"),
+        )
+    }
+
     fn now(&self) -> (std::time::SystemTime, i64) {
         let t = self.clock.now();
         (t, unix_millis(t))

@@ -27,12 +27,7 @@ async fn reviewers(url: &str) -> (Reviewers, Arc<ManualClock>, Store) {
     let store = Store::connect(url).await.expect("store");
     let clock = Arc::new(ManualClock::new(std::time::SystemTime::now()));
     let key = OperatorKey::generate().expect("key");
-    let r = Reviewers::new(
-        store.clone(),
-        clock.clone(),
-        key.sealing_key("reviewer totp seal"),
-        key.derive("console csrf"),
-    );
+    let r = Reviewers::with_operator_key(store.clone(), clock.clone(), &key);
     (r, clock, store)
 }
 
