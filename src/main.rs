@@ -10,6 +10,7 @@
 //! - `mcert audit verify`: checks the service's hash-chained audit log.
 //! - `mcert ca init|sign-issuing|sign-root-crl|revoke`: the operator's CA (root ceremony,
 //!   issuing CAs, revocation).
+//! - `mcert reviewer add|list|disable`: the operator's reviewer accounts of the web console.
 
 #![forbid(unsafe_code)]
 
@@ -17,6 +18,7 @@ mod ca;
 mod demo;
 mod device;
 mod org;
+mod reviewer;
 mod rp;
 mod scan_demo;
 mod serve;
@@ -73,6 +75,8 @@ enum Command {
     Platform(rp::PlatformArgs),
     /// Operator: the root ceremony, issuing CAs, root CRLs, revocation.
     Ca(ca::CaArgs),
+    /// Operator: reviewer accounts of the web console (/console).
+    Reviewer(reviewer::ReviewerArgs),
     /// The service's hash-chained audit log.
     Audit {
         #[command(subcommand)]
@@ -249,6 +253,7 @@ fn main() -> ExitCode {
         Command::Audit { command } => run_audit(command, locale),
         Command::Ca(args) => ca::run(args, locale),
         Command::Org(args) => org::run(args, locale).map(|()| ExitCode::SUCCESS),
+        Command::Reviewer(args) => reviewer::run(args, locale),
     };
     match result {
         Ok(code) => code,

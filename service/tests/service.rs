@@ -1629,3 +1629,4 @@ async fn the_operator_configures_the_catalogue() {
 }
 
 mod ca;
+mod console;
