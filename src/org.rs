@@ -78,7 +78,10 @@ enum OrgCommand {
         output: PathBuf,
     },
     /// Upload the stamped, signed letter (photo or PDF) and submit it for review.
-    AuthoriseLetter { org: String, file: PathBuf },
+    AuthoriseLetter {
+        org: String,
+        file: PathBuf,
+    },
     /// The legal representative's face check on this device.
     AuthoriseFace {
         org: String,
@@ -106,9 +109,13 @@ enum OrgCommand {
         materials: Vec<PathBuf>,
     },
     /// The organisation's applications.
-    Orders { org: String },
+    Orders {
+        org: String,
+    },
     /// Members and roles (授权管理).
-    Members { org: String },
+    Members {
+        org: String,
+    },
     AddMember {
         org: String,
         #[arg(long)]
@@ -126,9 +133,14 @@ enum OrgCommand {
         #[arg(value_enum)]
         role: RoleArg,
     },
-    RemoveMember { org: String, member: String },
+    RemoveMember {
+        org: String,
+        member: String,
+    },
     /// The organisation's certificate slots (证书管理): owner, holder, state.
-    Certs { org: String },
+    Certs {
+        org: String,
+    },
     /// Set a personal slot's owner (所属人), once.
     SetOwner {
         org: String,
@@ -266,7 +278,8 @@ pub fn run(args: OrgArgs, locale: Locale) -> Result<(), CliError> {
                 );
             }
             OrgCommand::AuthoriseLetter { org, file } => {
-                let ids = upload_all(&client, &org, "authorisation_letter", &[file], locale).await?;
+                let ids =
+                    upload_all(&client, &org, "authorisation_letter", &[file], locale).await?;
                 let auth = client.submit_letter(&org, &ids[0]).await.map_err(fail)?;
                 println!("{}", auth.status_label);
             }
@@ -415,7 +428,10 @@ pub fn run(args: OrgArgs, locale: Locale) -> Result<(), CliError> {
                     .map_err(fail)?;
             }
             OrgCommand::SetHolder { org, slot, member } => {
-                client.set_holder(&org, &slot, &member).await.map_err(fail)?;
+                client
+                    .set_holder(&org, &slot, &member)
+                    .await
+                    .map_err(fail)?;
             }
             OrgCommand::Usage {
                 org,
