@@ -18,6 +18,7 @@ mod ca;
 mod demo;
 mod device;
 mod org;
+mod org_demo;
 mod reviewer;
 mod rp;
 mod scan_demo;

@@ -31,13 +31,13 @@ const PROJECT: &str = "青海某100MW光伏电站EPC总承包";
 const LOT: &str = "第1标段";
 const BID: &str = "投标报价：人民币 86,420,000.00 元；工期 180 日历天。";
 
-struct Steps {
-    locale: Locale,
+pub(crate) struct Steps {
+    pub(crate) locale: Locale,
     count: usize,
 }
 
 impl Steps {
-    fn ok(&mut self, id: &str, args: &[(&str, FluentValue<'_>)]) {
+    pub(crate) fn ok(&mut self, id: &str, args: &[(&str, FluentValue<'_>)]) {
         use std::io::Write;
         self.count += 1;
         let _ = writeln!(
@@ -48,7 +48,7 @@ impl Steps {
         );
     }
 
-    fn detail(&self, id: &str, args: &[(&str, FluentValue<'_>)]) {
+    pub(crate) fn detail(&self, id: &str, args: &[(&str, FluentValue<'_>)]) {
         use std::io::Write;
         let _ = writeln!(std::io::stdout(), "     {}", message(self.locale, id, args));
     }
@@ -385,6 +385,17 @@ async fn walk(dir: &std::path::Path, locale: Locale) -> Result<(), CliError> {
         if completed != 3 {
             return Err(fail(format!("{completed} completed usage records, not 3")));
         }
+        // 7. The organisation side: authorisation, review in the console, members, claim.
+        crate::org_demo::walk(
+            &running,
+            &base,
+            &platform,
+            &roots,
+            &dir.join("org-phones"),
+            &secrets,
+            &mut steps,
+        )
+        .await?;
         let report = mcert_service::audit::verify(&running.state.store)
             .await
             .map_err(|e| CliError::new(e.to_string()))?;
