@@ -332,8 +332,11 @@ fn demo_runs_clean() {
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stdout}\n{stderr}");
     for expected in [
-        "全部 19 步通过",
+        "全部 31 步通过",
         "开标成功",
+        "单位 CA 授权【已授权】",
+        "审核员 李审核 用密码和动态验证码登录审核台",
+        "持有人 李工，单位 青海某某建设工程有限公司",
         "证书密码错误，还可尝试 4 次",
         "二维码已过期",
         "【使用记录】共 4 条",
@@ -682,6 +685,176 @@ fn device_commands_against_a_running_service() {
     ] {
         assert!(usage.contains(expected), "{expected}: {usage}");
     }
+    let _ = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status();
+    let _ = server.wait();
+}
+
+#[test]
+fn org_commands_against_a_running_service() {
+    use std::io::{BufRead, BufReader};
+    let dir = TempDir::new("cli-org");
+    let mut server = Command::new(MCERT)
+        .args([
+            "serve",
+            "--dev",
+            "--data-dir",
+            s(&dir.path("service")),
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let mut first = String::new();
+    BufReader::new(server.stdout.take().expect("stdout"))
+        .read_line(&mut first)
+        .expect("read");
+    let url = format!(
+        "http://{}",
+        first
+            .split("http://")
+            .nth(1)
+            .and_then(|r| r.split('（').next())
+            .expect("url")
+    );
+    let home = dir.path("admin-phone");
+    let with = |group: &str, extra: &[&str]| {
+        let mut args = vec![
+            group,
+            "--home",
+            s(&home),
+            "--insecure-file-secret",
+            "--server",
+            url.as_str(),
+        ];
+        args.extend_from_slice(extra);
+        mcert(&args)
+    };
+    let ok = |out: Output| {
+        assert!(out.status.success(), "{:?}", text(&out));
+        text(&out)
+    };
+    ok(with(
+        "device",
+        &["login", "--phone", "13612340001", "--dev-outbox"],
+    ));
+    ok(with(
+        "device",
+        &[
+            "verify",
+            "--name",
+            "张经理",
+            "--id-number",
+            "110101198001010010",
+            "--phone",
+            "13612340001",
+            "--face-token",
+            "dev-live-ok",
+        ],
+    ));
+    let out = with(
+        "org",
+        &[
+            "register",
+            "--name",
+            "某某建设有限公司",
+            "--credit-code",
+            "91110108MA01ABCD1F",
+            "--legal-rep-name",
+            "王总",
+            "--legal-rep-id-number",
+            "110101197511110041",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).1.contains("统一社会信用代码不正确"),
+        "{:?}",
+        text(&out)
+    );
+    let (org, note) = ok(with(
+        "org",
+        &[
+            "register",
+            "--name",
+            "某某建设有限公司",
+            "--credit-code",
+            "91110108MA01ABCD1E",
+            "--legal-rep-name",
+            "王总",
+            "--legal-rep-id-number",
+            "110101197511110041",
+        ],
+    ));
+    let org = org.trim().to_string();
+    assert!(note.contains("证书管理员"), "{note}");
+    let letter = dir.path("letter.pdf");
+    ok(with("org", &["letter-template", &org, "-o", s(&letter)]));
+    assert!(std::fs::read(&letter).expect("pdf").starts_with(b"%PDF-"));
+    // Applying before the CA authorisation is refused, in words.
+    let out = with("org", &["apply", &org, s(&letter)]);
+    assert!(
+        text(&out).1.contains("尚未完成 CA 授权"),
+        "{:?}",
+        text(&out)
+    );
+    let (status, _) = ok(with(
+        "org",
+        &[
+            "authorise-face",
+            &org,
+            "--legal-rep-phone",
+            "13612340009",
+            "--face-token",
+            "dev-live-ok",
+        ],
+    ));
+    assert!(status.contains("已授权"), "{status}");
+    let (order, placed) = ok(with("org", &["apply", &org, "--years", "2", s(&letter)]));
+    assert!(
+        placed.contains("600.00") && placed.contains("待审核"),
+        "{placed}"
+    );
+    let (orders, _) = ok(with("org", &["orders", &org]));
+    assert!(
+        orders.contains(order.trim()) && orders.contains("待审核"),
+        "{orders}"
+    );
+    let (member, _) = ok(with(
+        "org",
+        &[
+            "add-member",
+            &org,
+            "--name",
+            "李工",
+            "--id-number",
+            "110101198502020022",
+            "--phone",
+            "13612340002",
+        ],
+    ));
+    let (members, _) = ok(with("org", &["members", &org]));
+    assert!(
+        members.contains("李工")
+            && members.contains("证书使用人")
+            && members.contains("136****0002"),
+        "{members}"
+    );
+    ok(with("org", &["set-role", &org, member.trim(), "admin"]));
+    let (members, _) = ok(with("org", &["members", &org]));
+    assert_eq!(members.matches("证书管理员").count(), 2, "{members}");
+    ok(with("org", &["remove-member", &org, member.trim()]));
+    let (list, _) = ok(with("org", &["list"]));
+    assert!(
+        list.contains("某某建设有限公司") && list.contains("已授权"),
+        "{list}"
+    );
+    let (usage, _) = ok(with("org", &["usage", &org, "--operation", "login"]));
+    assert!(usage.is_empty(), "{usage}");
     let _ = Command::new("kill")
         .args(["-TERM", &server.id().to_string()])
         .status();
