@@ -47,7 +47,7 @@ object Texts {
 
     val ids: Set<String> get() = table.keys
 
-    private val table: Map<String, Pair<String, String>> = mapOf(
+    private val table: Map<String, Pair<String, String>> = orgTexts + mapOf(
         // The app and its frame
         "app_name" to ("移动证书" to "Mobile Certificate"),
         "tab_home" to ("首页" to "Home"),
@@ -216,6 +216,7 @@ object Texts {
         "language_zh" to ("简体中文" to "简体中文"),
         "language_en" to ("English" to "English"),
         "logout" to ("退出登录" to "Log out"),
+        "home_claims_hint" to ("单位证书的密钥同样在本机生成" to "The key of an organisation certificate is made on this phone too"),
         "version" to ("版本 %1\$s" to "Version %1\$s"),
     )
 }
