@@ -170,11 +170,20 @@ enum DeviceCommand {
 }
 
 fn secret_store(args: &DeviceArgs, locale: Locale) -> Result<Box<dyn SecretStore>, CliError> {
+    open_secret_store(&args.home, args.insecure_file_secret, locale)
+}
+
+/// The device secret's store: the system's, or (when allowed) a file in the home folder.
+pub(crate) fn open_secret_store(
+    home: &Path,
+    insecure_file_secret: bool,
+    locale: Locale,
+) -> Result<Box<dyn SecretStore>, CliError> {
     match KeyringSecretStore::platform() {
         Ok(store) => Ok(Box::new(store)),
-        Err(_) if args.insecure_file_secret => {
+        Err(_) if insecure_file_secret => {
             eprintln!("{}", file_secret_warning(locale));
-            Ok(Box::new(FileSecretStore::new(&args.home)))
+            Ok(Box::new(FileSecretStore::new(home)))
         }
         Err(e) => Err(CliError::new(message(
             locale,
@@ -208,7 +217,7 @@ fn alg_of(alg: AlgArg) -> Algorithm {
     }
 }
 
-fn service_error(locale: Locale, e: impl std::fmt::Display) -> CliError {
+pub(crate) fn service_error(locale: Locale, e: impl std::fmt::Display) -> CliError {
     CliError::new(message(
         locale,
         "cli-service",

@@ -10,12 +10,15 @@
 //! - `mcert audit verify`: checks the service's hash-chained audit log.
 //! - `mcert ca init|sign-issuing|sign-root-crl|revoke`: the operator's CA (root ceremony,
 //!   issuing CAs, revocation).
+//! - `mcert reviewer add|list|disable`: the operator's reviewer accounts of the web console.
 
 #![forbid(unsafe_code)]
 
 mod ca;
 mod demo;
 mod device;
+mod org;
+mod reviewer;
 mod rp;
 mod scan_demo;
 mod serve;
@@ -65,10 +68,15 @@ enum Command {
     Rp(rp::RpArgs),
     /// The demo bidding platform page (login, sign, bid opening by scan).
     RpDemo(rp::RpDemoArgs),
+    /// An organisation, as its certificate administrator or a member: registration, CA
+    /// authorisation, applications, members and roles, certificate slots, usage records.
+    Org(org::OrgArgs),
     /// Operator: register relying platforms and manage their API keys.
     Platform(rp::PlatformArgs),
     /// Operator: the root ceremony, issuing CAs, root CRLs, revocation.
     Ca(ca::CaArgs),
+    /// Operator: reviewer accounts of the web console (/console).
+    Reviewer(reviewer::ReviewerArgs),
     /// The service's hash-chained audit log.
     Audit {
         #[command(subcommand)]
@@ -244,6 +252,8 @@ fn main() -> ExitCode {
         Command::Platform(args) => rp::run_platform(args, locale).map(|()| ExitCode::SUCCESS),
         Command::Audit { command } => run_audit(command, locale),
         Command::Ca(args) => ca::run(args, locale),
+        Command::Org(args) => org::run(args, locale).map(|()| ExitCode::SUCCESS),
+        Command::Reviewer(args) => reviewer::run(args, locale),
     };
     match result {
         Ok(code) => code,

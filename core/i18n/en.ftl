@@ -132,3 +132,6 @@ cli-ca-root-made = { $alg } root CA made, serial { $serial }; key sealed in { $p
 cli-ca-issuing-signed = { $alg } issuing CA signed, serial { $serial } (id { $id }); restart the service to use it
 cli-ca-root-crl = { $alg } root CRL number { $number } signed and stored
 cli-ca-revoked = Certificate { $serial } revoked; the new CRL is published
+cli-uploaded = Uploaded { $file } ({ $type })
+cli-org-registered = Organisation "{ $name }" registered; you are its certificate administrator. Next: the CA authorisation (mcert org letter-template / authorise-letter)
+cli-letter-written = Authorisation letter template saved to { $path }: print it, stamp it with the official seal, have the legal representative sign, then photograph and upload it

@@ -132,3 +132,6 @@ cli-ca-root-made = 已生成 { $alg } 根 CA，序列号 { $serial }；私钥已
 cli-ca-issuing-signed = 已签发 { $alg } 签发 CA，序列号 { $serial }（编号 { $id }）；重启服务后生效
 cli-ca-root-crl = 已签署并保存 { $alg } 根 CRL，编号 { $number }
 cli-ca-revoked = 证书 { $serial } 已注销，新的 CRL 已发布
+cli-uploaded = 已上传 { $file }（{ $type }）
+cli-org-registered = 单位【{ $name }】已注册，您是它的证书管理员。下一步：完成 CA 授权（mcert org letter-template / authorise-letter）
+cli-letter-written = 授权书模板已保存到 { $path }：打印后加盖单位公章、法定代表人签字，再拍照上传

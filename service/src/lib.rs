@@ -17,6 +17,7 @@ pub mod outbox;
 pub mod platforms;
 pub mod providers;
 pub mod review;
+pub mod reviewers;
 pub mod seal_at_rest;
 pub mod server;
 pub mod sessions;

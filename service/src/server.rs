@@ -15,6 +15,7 @@ use crate::accounts::Accounts;
 use crate::billing::{DevGateway, Gateway, OrderDeps, Orders, Product, WebhookGateway};
 use crate::ca::{Authority, AuthorityConfig, AuthorityError, OperatorKey};
 use crate::config::ServiceConfig;
+use crate::http::console::ConsoleConfig;
 use crate::http::{AppState, Metrics, router};
 use crate::identity::{DevIdentityProvider, Identities, IdentityProvider, WebhookIdentityProvider};
 use crate::orgs::Orgs;
@@ -22,6 +23,7 @@ use crate::outbox::{JobKind, Outbox};
 use crate::platforms::{Platforms, Registration};
 use crate::providers::sms::{DevOutbox, SmsJobs, SmsProvider, WebhookSms};
 use crate::review::Reviews;
+use crate::reviewers::Reviewers;
 use crate::sessions::{CallbackJobs, Sessions};
 use crate::store::{Store, StoreError};
 use crate::uploads::Uploads;
@@ -405,6 +407,7 @@ pub async fn start_with_clock(
         operator_key.derive("qr secret"),
         outbox.clone(),
     );
+    let reviewers = Reviewers::with_operator_key(store.clone(), clock.clone(), operator_key);
     let state = AppState {
         store,
         authority,
@@ -415,6 +418,10 @@ pub async fn start_with_clock(
         uploads,
         reviews,
         sessions,
+        reviewers,
+        console: ConsoleConfig {
+            secure_cookies: !config.dev,
+        },
         metrics: Arc::new(Metrics::default()),
         dev_outbox,
         outbox: outbox.clone(),

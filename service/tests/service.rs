@@ -531,6 +531,7 @@ mod http {
 mod login {
     mod limits;
     mod orgs;
+    mod orgs_rules;
     mod outbox;
     mod report_lost;
     mod scan;
@@ -1628,3 +1629,4 @@ async fn the_operator_configures_the_catalogue() {
 }
 
 mod ca;
+mod console;

@@ -5,6 +5,7 @@ mod browser;
 mod ca;
 mod cli;
 mod common;
+mod console;
 mod end_to_end;
 mod scale_out;
 mod scan;

@@ -370,18 +370,18 @@ impl Authority {
         let serial_hex = serial_hex.trim().to_ascii_uppercase();
         let now = self.clock.now();
         let at = unix_millis(now);
-        let Some((issuer_id, der)) = repo::issuer_and_der(&mut **tx, &serial_hex).await? else {
+        let Some((issuer_id, der)) = repo::issuer_and_der(tx, &serial_hex).await? else {
             return Err(AuthorityError::UnknownCertificate(serial_hex));
         };
-        if !repo::mark_revoked(&mut **tx, &serial_hex, at, reason.as_str()).await? {
+        if !repo::mark_revoked(tx, &serial_hex, at, reason.as_str()).await? {
             return Err(AuthorityError::AlreadyRevoked(serial_hex));
         }
         if reason == RevocationReason::KeyCompromise {
             let cert = x509::parse_certificate(&der)?;
             let key = x509::certificate_public_key(&cert)?;
-            repo::insert_compromised(&mut **tx, &spki_sha256(&key)?, &serial_hex, at).await?;
+            repo::insert_compromised(tx, &spki_sha256(&key)?, &serial_hex, at).await?;
         }
-        repo::forget_ocsp(&mut **tx, &serial_hex).await?;
+        repo::forget_ocsp(tx, &serial_hex).await?;
         // The CRL is issued in the same unit of work, so it is never behind a committed
         // revocation. (With an outbox this becomes a "CRL refresh" job enqueued here.)
         let crl_number = match self
@@ -391,7 +391,7 @@ impl Authority {
         {
             Some(h) => Some(
                 crl::issue_in(
-                    &mut **tx,
+                    tx,
                     &h.issuing_id,
                     &h.issuing,
                     h.signer.as_ref(),

@@ -6,6 +6,7 @@
 pub mod app;
 pub mod ca;
 pub mod client_ip;
+pub mod console;
 pub mod error;
 pub mod refusals;
 pub mod sessions;
@@ -32,6 +33,7 @@ use crate::orgs::Orgs;
 use crate::outbox::Outbox;
 use crate::providers::sms::DevOutbox;
 use crate::review::Reviews;
+use crate::reviewers::Reviewers;
 use crate::sessions::Sessions;
 use crate::store::Store;
 use crate::uploads::Uploads;
@@ -104,6 +106,10 @@ pub struct AppState {
     pub uploads: Uploads,
     pub reviews: Reviews,
     pub sessions: Sessions,
+    /// Reviewer accounts and console sessions.
+    pub reviewers: Reviewers,
+    /// How the console sets its cookies.
+    pub console: console::ConsoleConfig,
     pub metrics: Arc<Metrics>,
     /// The development SMS outbox (development mode only).
     pub dev_outbox: Option<DevOutbox>,
@@ -169,6 +175,7 @@ async fn track(State(metrics): State<Arc<Metrics>>, req: Request, next: Next) ->
 /// The whole API.
 pub fn router(state: AppState) -> Router {
     let metrics = state.metrics.clone();
+    let console = console::router(state.clone());
     Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
@@ -187,6 +194,8 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(middleware::from_fn(refusals::json_refusals))
         .layer(TraceLayer::new_for_http())
+        // After the API's layers: the console answers in HTML pages, not JSON.
+        .merge(console)
 }
 
 async fn healthz(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {

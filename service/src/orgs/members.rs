@@ -92,7 +92,7 @@ impl Orgs {
             .ok_or(OrgError::UnknownMember)?;
         let has = !self
             .accounts
-            .phones_with_accounts(&[row.phone.clone()])
+            .phones_with_accounts(std::slice::from_ref(&row.phone))
             .await
             .map_err(|e| OrgError::Internal(e.to_string()))?
             .is_empty();

@@ -747,3 +747,78 @@ fn pdftotext(pdf: &[u8]) -> Option<String> {
         }
     }
 }
+
+#[tokio::test]
+async fn the_legal_representative_authorises_by_face() {
+    for db in databases().await {
+        let svc = Service::start(&db.url).await;
+        let admin = verified_user(&svc, ADMIN.0, ADMIN.1, ADMIN.2).await;
+        let (_, org) = svc
+            .post(
+                "/v1/orgs",
+                json!({"name": "某某科技有限公司", "credit_code": CODE, "legal_rep_name": "王总",
+                       "legal_rep_id_number": "110101197511110041", "applicant_relation": "agent"}),
+                Some(&admin),
+            )
+            .await;
+        let org_id = org["id"].as_str().expect("id").to_string();
+        let face = |token: &str| json!({"legal_rep_phone": "13800000005", "face_token": token});
+        let path = format!("/v1/orgs/{org_id}/authorisation/face");
+        let (status, body) = svc
+            .post(&path, face("a-photo-of-a-photo"), Some(&admin))
+            .await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (422, Some("not_live")),
+            "{body}"
+        );
+        let (status, body) = svc
+            .post(
+                &path,
+                json!({"legal_rep_phone": "12345", "face_token": "dev-live-ok"}),
+                Some(&admin),
+            )
+            .await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (400, Some("bad_phone")),
+            "{body}"
+        );
+        let (status, auth) = svc.post(&path, face("dev-live-ok"), Some(&admin)).await;
+        assert_eq!(status, 200, "{auth}");
+        assert_eq!(
+            (auth["status_label"].as_str(), auth["method"].as_str()),
+            (Some("已授权"), Some("face"))
+        );
+        assert_eq!(auth["progress"][0]["label"], "法定代表人人脸识别");
+        let (status, body) = svc.post(&path, face("dev-live-ok"), Some(&admin)).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (409, Some("already_authorised"))
+        );
+        // Attempts are counted per organisation and day.
+        let (_, org2) = svc
+            .post(
+                "/v1/orgs",
+                json!({"name": "另一家公司", "credit_code": "91310000MA1FL0000N", "legal_rep_name": "王总",
+                       "legal_rep_id_number": "110101197511110041", "applicant_relation": "agent"}),
+                Some(&admin),
+            )
+            .await;
+        let path2 = format!(
+            "/v1/orgs/{}/authorisation/face",
+            org2["id"].as_str().expect("id")
+        );
+        let mut last = (0, Value::Null);
+        for _ in 0..11 {
+            last = svc.post(&path2, face("blurred"), Some(&admin)).await;
+        }
+        assert_eq!(
+            (last.0, last.1["code"].as_str()),
+            (429, Some("identity_attempts")),
+            "{}",
+            last.1
+        );
+        svc.running.stop().await.expect("stop");
+    }
+}

@@ -183,9 +183,10 @@ pub async fn upload(
     me: CurrentAccount,
     Path(id): Path<String>,
     Query(q): Query<UploadQuery>,
-    body: Bytes,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<(StatusCode, Json<Upload>), ApiError> {
     let a = admin(&state, &me, &id).await?;
+    let body = body.map_err(|_| UploadError::TooLarge)?;
     Ok((
         StatusCode::CREATED,
         Json(state.uploads.put(&a, &q.purpose, &body).await?),
