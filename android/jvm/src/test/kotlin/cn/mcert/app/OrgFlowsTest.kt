@@ -2,11 +2,14 @@ package cn.mcert.app
 
 import cn.mcert.app.bridge.FfiCertCore
 import cn.mcert.app.core.AppError
+import cn.mcert.app.core.IdType
 import cn.mcert.app.core.IdentityForm
+import cn.mcert.app.core.KeyAlgorithm
 import cn.mcert.app.core.Organisation
 import cn.mcert.app.core.PickedFile
 import cn.mcert.app.core.Relation
 import cn.mcert.app.core.Role
+import cn.mcert.app.core.Subject
 import cn.mcert.app.core.Texts
 import cn.mcert.app.state.AuthorisationModel
 import cn.mcert.app.state.ClaimsModel
@@ -16,6 +19,7 @@ import cn.mcert.app.state.OrgCertificatesModel
 import cn.mcert.app.state.OrgUsageModel
 import cn.mcert.app.state.OrgsModel
 import cn.mcert.app.state.RegisterOrgModel
+import cn.mcert.app.state.ScanModel
 import cn.mcert.ffi.McertApp
 import java.awt.image.BufferedImage
 import java.io.ByteArrayOutputStream
@@ -38,11 +42,14 @@ import org.junit.jupiter.api.assertThrows
 
 /**
  * The organisation pages' state holders walked as an admin and a colleague would, through the
- * generated bindings and the real core, against a real development service: registration,
- * the CA authorisation by letter (template, photo, review pending) and by the legal
- * representative's face, the application with its licence (待审核), members and roles, and
- * what a certificate user may not do. The service has no reviewer API for phones, so reviews
- * are not decided here (the organisation's slots stay empty).
+ * generated bindings and the real core, against a real development service, with a reviewer
+ * deciding in the service's web console ([ReviewerConsole]): registration, the CA authorisation
+ * by letter (template, photo, rejected with a reason, sent again, approved) and by the legal
+ * representative's face, the application with its licence (rejected, resubmitted, approved,
+ * paid), members and roles and what a certificate user may not do, the slots (the applicant
+ * claims the organisation certificate, the owner is set once, a colleague claims a personal
+ * one, the holder change revokes the old holder's certificate), and the organisation's usage
+ * records after the colleague logs in to a platform with the organisation's certificate.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation::class)
@@ -56,6 +63,9 @@ class OrgFlowsTest {
     private val colleaguePhone = "13900002222"
     private lateinit var byLetter: Organisation
     private lateinit var byFace: Organisation
+    private lateinit var reviewer: ReviewerConsole
+    private val pin = "246810"
+    private var adminOrgSerial = ""
 
     private fun phoneApp(): FfiCertCore {
         val home = Files.createTempDirectory("mcert-org-phone-").toFile().also { homes += it }
@@ -83,6 +93,7 @@ class OrgFlowsTest {
         admin = phoneApp()
         colleague = phoneApp()
         admin.logIn(adminPhone, "张经理", "110101198001010010")
+        reviewer = ReviewerConsole(service)
     }
 
     @AfterAll
@@ -166,6 +177,22 @@ class OrgFlowsTest {
         assertEquals("under_review", again.code)
         assertEquals("授权书正在审核中，请耐心等待", again.message)
 
+        // The reviewer rejects it with a reason: 审批进度 says so, and a new letter may go.
+        reviewer.reject(byLetter.name, "授权书未加盖单位公章")
+        val orgs = OrgsModel(admin)
+        orgs.refresh()
+        orgs.open(orgs.orgs.value.first { it.id == byLetter.id })
+        m.load(orgs.current.value!!)
+        val rejected = m.authorisation.value!!
+        assertEquals("rejected", rejected.status)
+        assertEquals("未通过", rejected.statusLabel)
+        assertEquals("授权书未加盖单位公章", rejected.rejectReason)
+        assertEquals(listOf("done", "failed", "current"), rejected.progress.map { it.state })
+        assertTrue(m.canSubmit())
+        m.pick(PickedFile("授权书（盖章）.jpg", image("jpg")))
+        assertTrue(m.submitLetter(), "${m.state.value}")
+        assertEquals("pending_review", m.authorisation.value!!.status)
+
         // No application before the authorisation: refused here, and by the service.
         val apply = OrgApplyModel(admin)
         apply.load(admin.org(byLetter.id))
@@ -178,6 +205,13 @@ class OrgFlowsTest {
         }
         assertEquals("org_not_authorised", refused.code)
         assertEquals("本单位尚未完成 CA 授权，请先完成授权", refused.message)
+
+        reviewer.approve(byLetter.name)
+        orgs.reload()
+        byLetter = orgs.current.value!!
+        assertTrue(byLetter.authorisation.approved)
+        assertEquals("已授权", byLetter.authorisation.statusLabel)
+        assertEquals(listOf("done", "done", "done"), byLetter.authorisation.progress.map { it.state })
     }
 
     @Test
@@ -226,9 +260,78 @@ class OrgFlowsTest {
 
     @Test
     @Order(4)
+    fun `the application - rejected with a reason, resubmitted, approved, paid, and the applicant claims the organisation certificate`() =
+        runBlocking<Unit> {
+            val apply = OrgApplyModel(admin)
+            apply.load(byLetter)
+            assertTrue(apply.mayApply())
+            apply.pick(PickedFile("营业执照.jpg", image("jpg")))
+            apply.submit()
+            val order = (apply.state.value as OrgApplyModel.State.Submitted).order
+            reviewer.reject(byLetter.name, "营业执照照片不清晰")
+            apply.load(byLetter)
+            val rejected = apply.rejected!!
+            assertEquals(order.id, rejected.id)
+            assertEquals("未通过", rejected.statusLabel)
+            assertEquals("营业执照照片不清晰", rejected.rejectReason)
+            apply.resubmit()
+            assertEquals("pick_licence_first", (apply.state.value as OrgApplyModel.State.Failed).problem.code)
+            apply.pick(PickedFile("营业执照（清晰）.png", image("png")))
+            apply.resubmit()
+            val again = (apply.state.value as OrgApplyModel.State.Submitted).order
+            assertEquals(order.id, again.id)
+            assertEquals("pending_review", again.status)
+            assertNull(apply.rejected)
+
+            reviewer.approve(byLetter.name)
+            apply.load(byLetter)
+            val approved = apply.orders.value.first { it.id == order.id }
+            assertEquals("awaiting_payment", approved.status)
+            assertEquals("待支付", approved.statusLabel)
+            assertEquals("completed", admin.payAndWait(order.id).status)
+
+            // 证书管理: the package's three slots; the organisation certificate is the applicant's.
+            val certs = OrgCertificatesModel(admin)
+            certs.load(byLetter)
+            assertEquals(3, certs.items.value.size, "${certs.items.value}")
+            val orgSlot = certs.items.value.single { it.isOrganisation }
+            assertEquals("assigned" to "未使用", orgSlot.status to orgSlot.statusLabel)
+            assertEquals(IdType.CREDIT_CODE, orgSlot.owner!!.idType)
+            assertEquals("张经理", orgSlot.holder!!.name)
+            assertNull(orgSlot.notAfter, "the validity counts from the download")
+            for (p in certs.items.value.filter { !it.isOrganisation }) {
+                assertEquals("unassigned" to "未分配", p.status to p.statusLabel)
+                assertNull(p.owner)
+            }
+
+            // 待申领的证书: claimed with a key made on this phone.
+            val claims = ClaimsModel(admin)
+            claims.refresh()
+            assertEquals(listOf(orgSlot.entitlementId), claims.claims.value.map { it.id })
+            assertEquals(byLetter.name, claims.claims.value.single().orgName)
+            assertEquals(1, OrgsModel(admin).also { it.refresh() }.claims.value)
+            claims.choose(claims.claims.value.single())
+            assertTrue(claims.claim(KeyAlgorithm.SM2, pin), claims.error.value)
+            adminOrgSerial = claims.installed.value!!
+            assertTrue(claims.claims.value.isEmpty())
+            certs.refresh()
+            val issued = certs.items.value.single { it.isOrganisation }
+            assertEquals("issued" to "已使用", issued.status to issued.statusLabel)
+            assertEquals(adminOrgSerial, issued.certificateSerial)
+            assertTrue(issued.notBefore != null && issued.notAfter != null)
+            val cert = admin.certificates().single { it.serial == adminOrgSerial }
+            assertTrue(cert.onThisDevice)
+            val subject = Subject.parse(cert.subject)
+            assertEquals(byLetter.name, subject.organisationShown)
+            assertEquals(byLetter.creditCode, subject.organisationId)
+            assertEquals("张经理", subject.commonName)
+        }
+
+    @Test
+    @Order(5)
     fun `members and roles - added by name, ID and phone, the last admin kept, a user cannot grant`() = runBlocking<Unit> {
         val m = MembersModel(admin)
-        m.load(byFace)
+        m.load(byLetter)
         assertEquals(listOf("张经理"), m.members.value.map { it.name })
         val me = m.members.value.single()
         m.name.value = "李工"
@@ -260,7 +363,7 @@ class OrgFlowsTest {
         // The colleague logs in: the organisation is there, as 证书使用人, with nothing to grant.
         colleague.logIn(colleaguePhone, "李工", "110101198502020022")
         val theirs = OrgsModel(colleague).also { it.refresh() }.orgs.value.single()
-        assertEquals(byFace.id, theirs.id)
+        assertEquals(byLetter.id, theirs.id)
         assertEquals(Role.USER, theirs.role)
         assertEquals("证书使用人", theirs.roleLabel)
         val asUser = MembersModel(colleague)
@@ -289,35 +392,146 @@ class OrgFlowsTest {
         assertNull(usage.error.value)
         val claims = ClaimsModel(colleague)
         claims.refresh()
-        assertTrue(claims.claims.value.isEmpty(), "nothing assigned before an application is approved and paid")
+        assertTrue(claims.claims.value.isEmpty(), "nothing assigned to the colleague yet")
 
-        // Back with the admin: the member who now has an account, then removed.
+        // Back with the admin: the colleague now has an account; someone added by mistake goes.
         m.refresh()
         assertTrue(m.members.value.first { it.id == li.id }.hasAccount)
-        m.askRemove(m.members.value.first { it.id == li.id })
+        m.name.value = "王五"
+        m.idNumber.value = "110101199003030036"
+        m.phone.value = "13900003333"
+        m.role.value = Role.ADMIN
+        assertTrue(m.add(), "${m.problem.value}")
+        assertEquals(Role.ADMIN, m.members.value.first { it.name == "王五" }.role)
+        m.askRemove(m.members.value.first { it.name == "王五" })
         assertTrue(m.confirmRemove())
-        assertEquals(listOf(me.id), m.members.value.map { it.id })
-        assertTrue(OrgsModel(colleague).also { it.refresh() }.orgs.value.isEmpty())
+        assertEquals(setOf(me.id, li.id), m.members.value.map { it.id }.toSet())
+    }
+
+    /** Scans the platform's page until the confirm screen shows. */
+    private suspend fun scanUntilConfirm(scan: ScanModel, session: PlatformSession): ScanModel.State.Confirm {
+        repeat(20) {
+            val frame = session.cameraFrame()
+            if (scan.onFrame(frame.luma, frame.width, frame.height, frame.rowStride)) {
+                return scan.state.value as ScanModel.State.Confirm
+            }
+            Thread.sleep(100)
+        }
+        error("the QR code was never read")
     }
 
     @Test
-    @Order(5)
-    fun `the admin's slots and records - empty until an application is approved, filters checked`() = runBlocking<Unit> {
+    @Order(6)
+    fun `slots - the owner set once, the colleague claims, the holder change revokes, the records by member`() = runBlocking<Unit> {
         val certs = OrgCertificatesModel(admin)
-        certs.load(byFace)
-        assertTrue(certs.items.value.isEmpty())
-        assertNull(certs.problem.value)
-        assertEquals(1, certs.members.value.size)
+        certs.load(byLetter)
+        val li = certs.members.value.single { it.name == "李工" }
+        val me = certs.members.value.single { it.name == "张经理" }
+        val personal = certs.items.value.first { !it.isOrganisation }
+        certs.startAssign(personal)
+        certs.ownerIdNumber.value = "110101198502020023"
+        certs.ownerName.value = "李工"
+        certs.askSaveOwner()
+        assertFalse(certs.confirmingOwner.value)
+        assertEquals("owner_id", certs.problem.value!!.field)
+        certs.ownerIdNumber.value = "110101198502020022"
+        certs.ownerEmail.value = "li@example.cn"
+        certs.holderChoice.value = li.id
+        certs.askSaveOwner()
+        assertTrue(certs.confirmingOwner.value, "the warning that the owner is fixed comes first")
+        assertTrue(certs.saveOwner(), "${certs.problem.value}")
+        val assigned = certs.items.value.single { it.entitlementId == personal.entitlementId }
+        assertEquals("assigned" to "未使用", assigned.status to assigned.statusLabel)
+        assertEquals("李工", assigned.owner!!.name)
+        assertEquals("110***********0022", assigned.owner!!.idNumberMasked)
+        assertEquals("li@example.cn", assigned.owner!!.email)
+        assertEquals(li.id, assigned.holder!!.memberId)
+        // Fixed once set.
+        certs.startAssign(assigned)
+        certs.ownerIdNumber.value = "110101198001010010"
+        certs.ownerName.value = "张经理"
+        certs.askSaveOwner()
+        assertFalse(certs.saveOwner())
+        assertEquals("owner_fixed", certs.problem.value!!.code)
+
+        // The colleague claims it on their phone.
+        val theirClaims = ClaimsModel(colleague)
+        theirClaims.refresh()
+        assertEquals(listOf(personal.entitlementId), theirClaims.claims.value.map { it.id })
+        theirClaims.choose(theirClaims.claims.value.single())
+        assertTrue(theirClaims.claim(KeyAlgorithm.P256, pin), theirClaims.error.value)
+
+        // The organisation certificate goes to the colleague: the confirmation knows that the
+        // admin's certificate is revoked, and it is.
+        certs.refresh()
+        val orgSlot = certs.items.value.single { it.isOrganisation }
+        certs.askHolder(orgSlot, li)
+        assertTrue(certs.holderChange.value!!.revokes)
+        assertTrue(certs.confirmHolder(), "${certs.problem.value}")
+        val moved = certs.items.value.single { it.isOrganisation }
+        assertEquals("李工", moved.holder!!.name)
+        assertEquals("assigned", moved.status)
+        assertNull(moved.certificateSerial)
+        // The admin no longer holds a good certificate of that slot (revoked, or no longer listed).
+        assertTrue(admin.certificates().none { it.serial == adminOrgSerial && it.status == "good" })
+        theirClaims.refresh()
+        theirClaims.choose(theirClaims.claims.value.single { it.kind == "organization" })
+        assertTrue(theirClaims.claim(KeyAlgorithm.SM2, pin), theirClaims.error.value)
+        val orgSerial = theirClaims.installed.value!!
+
+        // A member holding certificates stays.
+        val members = MembersModel(admin)
+        members.load(byLetter)
+        members.askRemove(members.members.value.single { it.id == li.id })
+        assertFalse(members.confirmRemove())
+        assertEquals("holds_certificates", members.problem.value!!.code)
+
+        // The colleague logs in to a platform with the organisation's certificate.
+        val session = PlatformSession(service, "--kind", "login")
+        val scan = ScanModel(colleague)
+        val confirm = scanUntilConfirm(scan, session)
+        assertTrue(confirm.view.choices.any { it.serial == orgSerial }, "${confirm.view.choices}")
+        scan.select(orgSerial)
+        scan.proceed()
+        scan.submit(pin)
+        assertEquals(ScanModel.State.Done("扫码登录", "completed"), scan.state.value)
+        val (code, out) = session.finish()
+        assertEquals(0, code, out)
+
+        // The records: the admin sees the organisation's and filters them; the colleague their own.
         val usage = OrgUsageModel(admin)
-        usage.load(byFace)
+        usage.load(byLetter)
+        assertTrue(orgSerial in usage.serials.value, "${usage.serials.value}")
+        val record = usage.items.value.single()
+        assertEquals("扫码登录", record.operation)
+        assertEquals("李工", record.holderName)
+        assertEquals(orgSerial, record.certificateSerial)
+        assertEquals("成功", record.outcomeLabel)
+        usage.member.value = me.id
+        usage.refresh()
         assertTrue(usage.items.value.isEmpty())
+        usage.member.value = li.id
         usage.operation.value = OrgUsageModel.Operation.SIGN
-        usage.member.value = certs.members.value.single().id
+        usage.refresh()
+        assertTrue(usage.items.value.isEmpty())
+        usage.operation.value = OrgUsageModel.Operation.LOGIN
+        usage.refresh()
+        assertEquals(1, usage.items.value.size)
+        usage.member.value = null
+        usage.serial.value = orgSerial
         usage.from.value = "2025-01-01"
         usage.refresh()
-        assertNull(usage.error.value)
+        assertEquals(1, usage.items.value.size)
         usage.to.value = "2025-13-40"
         usage.refresh()
         assertEquals("日期请按 2025-01-31 的格式填写", usage.error.value)
+        val own = OrgUsageModel(colleague)
+        own.load(OrgsModel(colleague).also { it.refresh() }.orgs.value.single())
+        assertEquals(listOf(orgSerial), own.items.value.map { it.certificateSerial })
+
+        // The other organisation's application is still in review: nothing to assign there.
+        certs.load(byFace)
+        assertTrue(certs.items.value.isEmpty())
+        assertNull(certs.problem.value)
     }
 }
