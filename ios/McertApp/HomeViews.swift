@@ -180,6 +180,10 @@ struct OrdersView: View {
                     VStack(alignment: .trailing, spacing: 2) {
                         Text(L("yuan", Display.yuan(o.amountFen))).font(.headline)
                         Text(o.statusLabel).font(.caption)
+                        if o.status == "awaiting_payment" {
+                            Button(L(m.paying == o.id ? "submitting" : "pay_now")) { Task { await m.pay(o) } }
+                                .buttonStyle(.borderless).disabled(m.paying != nil)
+                        }
                     }
                 }
             }

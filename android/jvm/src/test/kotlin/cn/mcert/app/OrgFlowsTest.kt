@@ -14,6 +14,7 @@ import cn.mcert.app.core.Texts
 import cn.mcert.app.state.AuthorisationModel
 import cn.mcert.app.state.ClaimsModel
 import cn.mcert.app.state.MembersModel
+import cn.mcert.app.state.OrdersModel
 import cn.mcert.app.state.OrgApplyModel
 import cn.mcert.app.state.OrgCertificatesModel
 import cn.mcert.app.state.OrgUsageModel
@@ -288,7 +289,12 @@ class OrgFlowsTest {
             val approved = apply.orders.value.first { it.id == order.id }
             assertEquals("awaiting_payment", approved.status)
             assertEquals("待支付", approved.statusLabel)
-            assertEquals("completed", admin.payAndWait(order.id).status)
+            // 【我的订单】-【待支付】: 【立即支付】.
+            val orders = OrdersModel(admin)
+            orders.refresh()
+            assertEquals(listOf(order.id), orders.shown(OrdersModel.Tab.Payment).map { it.id })
+            assertTrue(orders.pay(orders.shown(OrdersModel.Tab.Payment).single()), orders.error.value)
+            assertEquals("completed", orders.orders.value.single { it.id == order.id }.status)
 
             // 证书管理: the package's three slots; the organisation certificate is the applicant's.
             val certs = OrgCertificatesModel(admin)

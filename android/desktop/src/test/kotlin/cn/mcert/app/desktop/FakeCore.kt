@@ -83,8 +83,12 @@ class FakeCore private constructor(val orgs: FakeOrgCore) : CertCore, OrgCore by
         val p = Samples.products.first { it.id == productId }
         return Order("o9", productId, years, p.priceFenPerYear * years, "CNY", "awaiting_payment", "待支付", null, "2025-03-08T06:00:00Z")
     }
-    override suspend fun payAndWait(orderId: String, timeoutSecs: UInt) =
-        orders.first().copy(id = orderId, status = "completed", statusLabel = "已完成")
+    override suspend fun payAndWait(orderId: String, timeoutSecs: UInt): Order {
+        calls += "pay:$orderId"
+        val paid = (orders.firstOrNull { it.id == orderId } ?: orders.first()).copy(id = orderId, status = "completed", statusLabel = "已完成")
+        orders = orders.map { if (it.id == orderId) paid else it }
+        return paid
+    }
     override suspend fun orders(): List<Order> {
         list("orders")
         return orders

@@ -239,4 +239,21 @@ class OrgFlowsTest {
         assertEquals("5F3A", phone.models.claims.installed.value)
         phone.close()
     }
+
+    @Test
+    fun `an approved application is paid from 我的订单`() = runComposeUiTest {
+        val phone = Phone(start = Route.Orders)
+        setContent { phone.Content() }
+        waitForIdle()
+        onNodeWithTag("orders_tab_Payment").performClick()
+        waitForIdle()
+        onNodeWithTag("pay_20250308-0001").performClick()
+        waitForIdle()
+        assertTrue("pay:20250308-0001" in phone.core.calls, "${phone.core.calls}")
+        onNodeWithTag("orders_tab_Done").performClick()
+        waitForIdle()
+        onNodeWithTag("order_20250308-0001").assertIsDisplayed()
+        assertEquals(0, onAllNodesWithTag("pay_20250308-0001").fetchSemanticsNodes().size)
+        phone.close()
+    }
 }
