@@ -18,6 +18,13 @@ pub struct McertApp {
     inner: RwLock<Device>,
 }
 
+impl McertApp {
+    /// The device, for reading (calls of the service client and the key store).
+    pub(crate) async fn device(&self) -> tokio::sync::RwLockReadGuard<'_, Device> {
+        self.inner.read().await
+    }
+}
+
 #[uniffi::export(async_runtime = "tokio")]
 impl McertApp {
     /// Opens the app's data in `home` (key store, session) talking to `server_url`; the
@@ -185,6 +192,8 @@ impl McertApp {
                 years: e.years,
                 status: e.status,
                 certificate_serial: e.certificate_serial,
+                org_id: e.org_id,
+                org_name: e.org_name,
             })
             .collect())
     }
@@ -359,22 +368,6 @@ impl McertApp {
                 Some(limit),
             )
             .await?;
-        Ok(UsagePageView {
-            items: page
-                .items
-                .into_iter()
-                .map(|u| UsageView {
-                    at: u.at,
-                    operation: u.operation,
-                    holder_name: u.holder_name,
-                    certificate_serial: u.certificate_serial,
-                    platform_name: u.platform_name,
-                    outcome: u.outcome,
-                    outcome_label: u.outcome_label,
-                    failure_code: u.failure_code,
-                })
-                .collect(),
-            next_cursor: page.next_cursor,
-        })
+        Ok(usage_page_view(page))
     }
 }

@@ -1,8 +1,9 @@
 //! mcert-ffi: the device core as the Android and iOS apps see it, through uniffi.
 //!
 //! Thin exported objects over `mcert_core::device::flows` ([`McertApp`] holds the core's
-//! `Device`; [`PendingScan`] a scan waiting for the user), records and enums for what the
-//! screens show, one public error ([`McertError`]: a stable code, a message fit to show, the PIN
+//! `Device`, its organisation calls in `orgs.rs`; [`PendingScan`] a scan waiting for the
+//! user), records and enums for what the screens show (`org_records.rs` for organisations),
+//! one public error ([`McertError`]: a stable code, a message fit to show, the PIN
 //! tries left or the lock), and one host-implemented trait ([`DeviceSecretStore`]: the Android
 //! Keystore or the iOS Keychain keeps the device secret). No business rules live here.
 
@@ -13,12 +14,15 @@ use zeroize::Zeroizing;
 
 mod app;
 mod error;
+mod org_records;
+mod orgs;
 mod records;
 mod scan;
 mod secrets;
 
 pub use app::*;
 pub use error::*;
+pub use org_records::*;
 pub use records::*;
 pub use scan::*;
 pub use secrets::*;

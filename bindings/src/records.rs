@@ -94,6 +94,10 @@ pub struct OrderView {
     pub status_label: String,
     pub reject_reason: Option<String>,
     pub created_at: String,
+    /// The organisation an application is for.
+    pub org_id: Option<String>,
+    /// Uploaded materials (营业执照 …) of an organisation's application.
+    pub materials: Vec<String>,
 }
 
 #[derive(Debug, Clone, uniffi::Record)]
@@ -102,8 +106,12 @@ pub struct EntitlementView {
     pub order_id: String,
     pub kind: String,
     pub years: i64,
+    /// unassigned, assigned (ready to download or claim), issued, expired or revoked.
     pub status: String,
     pub certificate_serial: Option<String>,
+    /// The organisation of an organisation's slot whose holder the account is (待申领的证书).
+    pub org_id: Option<String>,
+    pub org_name: Option<String>,
 }
 
 #[derive(Debug, Clone, uniffi::Record)]
@@ -226,6 +234,28 @@ pub(crate) fn order_view(o: wire::Order) -> OrderView {
         status_label: o.status_label,
         reject_reason: o.reject_reason,
         created_at: o.created_at,
+        org_id: o.org_id,
+        materials: o.materials,
+    }
+}
+
+pub(crate) fn usage_page_view(page: wire::UsagePage) -> UsagePageView {
+    UsagePageView {
+        items: page
+            .items
+            .into_iter()
+            .map(|u| UsageView {
+                at: u.at,
+                operation: u.operation,
+                holder_name: u.holder_name,
+                certificate_serial: u.certificate_serial,
+                platform_name: u.platform_name,
+                outcome: u.outcome,
+                outcome_label: u.outcome_label,
+                failure_code: u.failure_code,
+            })
+            .collect(),
+        next_cursor: page.next_cursor,
     }
 }
 

@@ -87,3 +87,46 @@ fn host_errors_reach_the_core_as_secret_store_errors() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn organisation_forms_keep_identity_numbers_out_of_logs_and_convert_to_the_wire() {
+    use mcert_core::wire::orgs as wire;
+    use mcert_ffi::{
+        ApplicantRelation, NewMemberForm, NewOrganisationForm, OrgRole, OwnerForm, OwnerIdType,
+    };
+    let org = NewOrganisationForm {
+        name: "青海某某建设工程有限公司".into(),
+        credit_code: "91110108MA01ABCD1E".into(),
+        legal_rep_name: "王总".into(),
+        legal_rep_id_number: "110101197511110041".into(),
+        applicant_relation: ApplicantRelation::Agent,
+    };
+    let shown = format!("{org:?}");
+    assert!(!shown.contains("110101197511110041"), "{shown}");
+    assert!(shown.contains("110***********0041"), "{shown}");
+    let sent = wire::NewOrganisation::from(org);
+    assert_eq!(sent.applicant_relation, wire::ApplicantRelation::Agent);
+    assert_eq!(sent.legal_rep_id_number, "110101197511110041");
+
+    let member = NewMemberForm {
+        name: "李工".into(),
+        id_number: "110101198502020022".into(),
+        phone: "13800000002".into(),
+        role: OrgRole::Admin,
+    };
+    assert!(!format!("{member:?}").contains("110101198502020022"));
+    assert_eq!(wire::NewMember::from(member).role, wire::Role::Admin);
+    assert_eq!(OrgRole::from(wire::Role::User), OrgRole::User);
+
+    let owner = OwnerForm {
+        id_type: OwnerIdType::ResidentId,
+        id_number: "110101198502020022".into(),
+        name: "李工".into(),
+        email: None,
+    };
+    assert!(!format!("{owner:?}").contains("110101198502020022"));
+    assert_eq!(
+        wire::SetOwner::from(owner).id_type,
+        wire::IdType::ResidentId
+    );
+}

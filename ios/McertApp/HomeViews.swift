@@ -2,7 +2,7 @@ import McertFFI
 import McertKit
 import SwiftUI
 
-/// 【主页】: 【数字证书】【扫码】【使用记录】【我的订单】.
+/// 【主页】: 【数字证书】【扫码】【授权管理】【使用记录】【我的订单】.
 struct HomeView: View {
     @EnvironmentObject var model: AppModel
 
@@ -35,6 +35,9 @@ private struct HomeContent: View {
                     if summary.slotsToInstall > 0 {
                         NavigationLink(L("home_slots", summary.slotsToInstall)) { CertificatesView(m: model.certificates) }
                     }
+                    if summary.claims > 0 {
+                        NavigationLink(L("claims_notice", summary.claims)) { ClaimsView(m: model.claims) }
+                    }
                 }
             }
             Section {
@@ -54,6 +57,7 @@ private struct HomeContent: View {
         switch e {
         case .certificates: CertificatesView(m: model.certificates)
         case .scan: ScanScreen(scan: model.scan)
+        case .authorization: OrgsView(m: model.orgs)
         case .usage: UsageView(m: model.usage)
         case .orders: OrdersView(m: model.orders)
         }
@@ -86,6 +90,29 @@ final class NoCore: CertCore {
     func confirm(scan: PendingScan, serial: String, pin: String) async throws -> ScanOutcome { throw Unavailable() }
     func decline(scan: PendingScan) async throws -> ScanOutcome { throw Unavailable() }
     func usage(from: String?, to: String?, cursor: String?, limit: Int) async throws -> UsagePageView {
+        UsagePageView(items: [], nextCursor: nil)
+    }
+    func slots() async throws -> [EntitlementView] { [] }
+    func registerOrg(form: NewOrganisationForm) async throws -> OrganisationView { throw Unavailable() }
+    func orgs() async throws -> [OrganisationView] { [] }
+    func org(id: String) async throws -> OrganisationView { throw Unavailable() }
+    func upload(orgId: String, purpose: String, bytes: Data) async throws -> UploadView { throw Unavailable() }
+    func authoriseByFace(orgId: String, legalRepPhone: String, faceToken: String) async throws -> AuthorisationView { throw Unavailable() }
+    func submitLetter(orgId: String, uploadId: String) async throws -> AuthorisationView { throw Unavailable() }
+    func letterTemplate(orgId: String) async throws -> Data { throw Unavailable() }
+    func members(orgId: String) async throws -> [MemberView] { [] }
+    func addMember(orgId: String, form: NewMemberForm) async throws -> MemberView { throw Unavailable() }
+    func changeRole(orgId: String, memberId: String, role: OrgRole) async throws {}
+    func removeMember(orgId: String, memberId: String) async throws {}
+    func applyForOrg(orgId: String, productId: String, years: Int64, materials: [String], idempotencyKey: String) async throws -> OrderView {
+        throw Unavailable()
+    }
+    func orgOrders(orgId: String) async throws -> [OrderView] { [] }
+    func resubmit(orderId: String, materials: [String]) async throws -> OrderView { throw Unavailable() }
+    func orgCertificates(orgId: String) async throws -> [OrgCertificateView] { [] }
+    func setOwner(orgId: String, entitlementId: String, form: OwnerForm) async throws {}
+    func setHolder(orgId: String, entitlementId: String, memberId: String) async throws {}
+    func orgUsage(orgId: String, filter: OrgUsageFilter, cursor: String?, limit: Int) async throws -> UsagePageView {
         UsagePageView(items: [], nextCursor: nil)
     }
 }
@@ -153,6 +180,10 @@ struct OrdersView: View {
                     VStack(alignment: .trailing, spacing: 2) {
                         Text(L("yuan", Display.yuan(o.amountFen))).font(.headline)
                         Text(o.statusLabel).font(.caption)
+                        if o.status == "awaiting_payment" {
+                            Button(L(m.paying == o.id ? "submitting" : "pay_now")) { Task { await m.pay(o) } }
+                                .buttonStyle(.borderless).disabled(m.paying != nil)
+                        }
                     }
                 }
             }

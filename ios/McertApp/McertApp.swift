@@ -15,6 +15,14 @@ final class AppModel: ObservableObject {
     let certificates: CertificatesModel
     let scan: ScanModel
     let usage: UsageModel
+    let orgs: OrgsModel
+    let registerOrg: RegisterOrgModel
+    let authorisation: AuthorisationModel
+    let orgApply: OrgApplyModel
+    let members: MembersModel
+    let orgCertificates: OrgCertificatesModel
+    let claims: ClaimsModel
+    let orgUsage: OrgUsageModel
 
     init() throws {
         let dir = try FileManager.default.url(for: .applicationSupportDirectory, in: .userDomainMask, appropriateFor: nil, create: true)
@@ -32,6 +40,14 @@ final class AppModel: ObservableObject {
         certificates = CertificatesModel(core: core)
         scan = ScanModel(core: core)
         usage = UsageModel(core: core)
+        orgs = OrgsModel(core: core)
+        registerOrg = RegisterOrgModel(core: core)
+        authorisation = AuthorisationModel(core: core)
+        orgApply = OrgApplyModel(core: core)
+        members = MembersModel(core: core)
+        orgCertificates = OrgCertificatesModel(core: core)
+        claims = ClaimsModel(core: core)
+        orgUsage = OrgUsageModel(core: core)
     }
 }
 

@@ -2,8 +2,9 @@
 import Foundation
 import McertFFI
 
-/// What the screens need from the core. Every failure is an `AppError`.
-public protocol CertCore: AnyObject {
+/// What the screens need from the core. Every failure is an `AppError`. The organisation calls
+/// are in `OrgCore`.
+public protocol CertCore: OrgCore {
     func isLoggedIn() async -> Bool
     func requestCode(phone: String) async throws
     func login(phone: String, code: String) async throws -> AccountView
@@ -31,7 +32,7 @@ public protocol CertCore: AnyObject {
 
 /// `CertCore` over the generated bindings of the Rust core.
 public final class FfiCertCore: CertCore {
-    private let app: McertApp
+    let app: McertApp
 
     public init(app: McertApp) { self.app = app }
 
@@ -56,7 +57,7 @@ public final class FfiCertCore: CertCore {
     }
     public func orders() async throws -> [OrderView] { try await ffi { try await app.orders() } }
     public func pendingSlots() async throws -> [String] {
-        try await ffi { try await app.entitlements().filter { $0.status == "assigned" && $0.kind == "personal" }.map(\.id) }
+        try await ffi { try await app.entitlements().filter { $0.status == "assigned" && $0.orgId == nil }.map(\.id) }
     }
     public func install(entitlementId: String, algorithm: KeyAlgorithm, pin: String) async throws -> InstalledView {
         try await ffi { try await app.install(entitlementId: entitlementId, algorithm: algorithm, pin: pin) }

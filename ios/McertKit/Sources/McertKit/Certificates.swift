@@ -51,9 +51,25 @@ public final class OrdersModel: ObservableObject {
     @Published public private(set) var productNames: [String: String] = [:]
     @Published public private(set) var loading = false
     @Published public var error: String?
+    /// The order being paid.
+    @Published public private(set) var paying: String?
     private let core: CertCore
 
     public init(core: CertCore) { self.core = core }
+
+    /// 【支付】 of an order 待支付 (an organisation's application once approved); true when it completed.
+    @discardableResult
+    public func pay(_ order: OrderView) async -> Bool {
+        guard order.status == "awaiting_payment" else { return false }
+        paying = order.id
+        defer { paying = nil }
+        do {
+            let paid = try await core.payAndWait(orderId: order.id)
+            await refresh()
+            return paid.status == "completed" || paid.status == "paid"
+        } catch let e as AppError { error = e.message } catch {}
+        return false
+    }
 
     public func refresh() async {
         loading = true

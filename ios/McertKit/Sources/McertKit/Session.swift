@@ -73,17 +73,20 @@ public final class PlatformModel: ObservableObject {
     }
 }
 
-/// The home screen: 【数字证书】【扫码】【使用记录】【我的订单】 and the account's state.
+/// The home screen: 【数字证书】【扫码】【授权管理】【使用记录】【我的订单】 and the account's state.
 @MainActor
 public final class HomeModel: ObservableObject {
     public enum Entry: String, CaseIterable {
-        case certificates = "home_certificates", scan = "home_scan", usage = "home_usage", orders = "home_orders"
+        case certificates = "home_certificates", scan = "home_scan", authorization = "home_authorization"
+        case usage = "home_usage", orders = "home_orders"
     }
 
     public struct Summary {
         public let identity: IdentityView?
         public let certificatesOnPhone: Int
         public let slotsToInstall: Int
+        /// Organisations' certificates granted to the account, to claim (待申领的证书).
+        public let claims: Int
     }
 
     public let entries = Entry.allCases
@@ -100,7 +103,8 @@ public final class HomeModel: ObservableObject {
             summary = Summary(
                 identity: try await core.identity(),
                 certificatesOnPhone: certs.filter { $0.onThisDevice && $0.status == "good" }.count,
-                slotsToInstall: try await core.pendingSlots().count
+                slotsToInstall: try await core.pendingSlots().count,
+                claims: try await core.slots().filter(\.claimable).count
             )
         } catch let e as AppError { error = e.message } catch {}
     }

@@ -20,8 +20,12 @@ class MainActivity : ComponentActivity() {
         }
     }
 
+    // Registered with the activity (before it starts): the system's document picker and saver.
+    private val files = DocumentFiles(this)
+
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
+        files.install()
         val version = packageManager.getPackageInfo(packageName, 0).versionName ?: ""
         setContent {
             BackHandler(enabled = model.nav.canGoBack) { model.nav.back() }

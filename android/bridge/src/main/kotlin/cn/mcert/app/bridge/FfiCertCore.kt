@@ -11,6 +11,7 @@ import cn.mcert.app.core.Installed
 import cn.mcert.app.core.KeyAlgorithm
 import cn.mcert.app.core.LocalKey
 import cn.mcert.app.core.Order
+import cn.mcert.app.core.OrgCore
 import cn.mcert.app.core.PendingScan
 import cn.mcert.app.core.Platform
 import cn.mcert.app.core.Product
@@ -38,8 +39,9 @@ import cn.mcert.ffi.UsageView as FfiUsage
  * them. Every failure leaves as an [AppError]: the core's public error with its message and PIN
  * state, and anything unexpected from the bindings (uniffi's `InternalException`, a panic turned
  * into an exception, a JNA error) as the app's internal error, never as a crash of a screen.
+ * The organisation calls are in [FfiOrgCore].
  */
-class FfiCertCore(private val app: McertApp) : CertCore {
+class FfiCertCore(private val app: McertApp) : CertCore, OrgCore by FfiOrgCore(app) {
     override suspend fun isLoggedIn() = ffi { app.isLoggedIn() }
     override suspend fun requestCode(phone: String) = ffi { app.requestCode(phone) }
     override suspend fun devSmsCode(phone: String) = ffi { app.devSmsCode(phone) }
@@ -69,7 +71,7 @@ class FfiCertCore(private val app: McertApp) : CertCore {
     override suspend fun payAndWait(orderId: String, timeoutSecs: UInt) = ffi { app.payAndWait(orderId, timeoutSecs).toApp() }
     override suspend fun orders() = ffi { app.orders().map { it.toApp() } }
     override suspend fun pendingSlots() =
-        ffi { app.entitlements().filter { it.status == "assigned" && it.kind == "personal" }.map { it.id } }
+        ffi { app.entitlements().filter { it.status == "assigned" && it.orgId == null }.map { it.id } }
     override suspend fun install(entitlementId: String, algorithm: KeyAlgorithm, pin: String) =
         ffi { app.install(entitlementId, algorithm.toFfi(), pin).let { Installed(it.keyId, it.serial) } }
     override suspend fun certificates() = ffi { app.certificates().map { it.toApp() } }
@@ -118,15 +120,15 @@ class FfiCertCore(private val app: McertApp) : CertCore {
 
 private fun FfiIdentity.toApp() = Identity(name, idNumberMasked, method, verifiedAt)
 
-private fun FfiOrder.toApp() =
-    Order(id, productId, years, amountFen, currency, status, statusLabel, rejectReason, createdAt)
+internal fun FfiOrder.toApp() =
+    Order(id, productId, years, amountFen, currency, status, statusLabel, rejectReason, createdAt, orgId, materials)
 
 private fun FfiCertificate.toApp() =
     Certificate(serial, subject, issuer, algorithm, notBefore, notAfter, status, onThisDevice)
 
 private fun FfiLocalKey.toApp() = LocalKey(id, algorithm.toApp(), status, pinTriesLeft.toInt(), locked, serials)
 
-private fun FfiUsage.toApp() =
+internal fun FfiUsage.toApp() =
     Usage(at, operation, holderName, certificateSerial, platformName, outcome, outcomeLabel, failureCode)
 
 private fun FfiKeyAlgorithm.toApp() = when (this) {

@@ -11,6 +11,7 @@ import cn.mcert.app.core.Installed
 import cn.mcert.app.core.KeyAlgorithm
 import cn.mcert.app.core.LocalKey
 import cn.mcert.app.core.Order
+import cn.mcert.app.core.OrgCore
 import cn.mcert.app.core.PendingScan
 import cn.mcert.app.core.Platform
 import cn.mcert.app.core.Product
@@ -24,9 +25,12 @@ import kotlinx.coroutines.awaitCancellation
 /**
  * A core for the screen tests: fixed data as the real core reports it (subjects in RFC 4514,
  * times in RFC 3339 UTC, labels from the service), failures on demand, and calls that never
- * return for the loading states. [english] switches the messages the core would localise.
+ * return for the loading states. [english] switches the messages the core would localise. The
+ * organisation calls are [FakeOrgCore]'s.
  */
-class FakeCore : CertCore {
+class FakeCore private constructor(val orgs: FakeOrgCore) : CertCore, OrgCore by orgs {
+    constructor() : this(FakeOrgCore(mutableListOf()))
+
     var english = false
     var loggedIn = true
     var identity: Identity? = Identity("张三", "110***********0011", "phone3", "2025-03-01T02:00:00Z")
@@ -43,7 +47,7 @@ class FakeCore : CertCore {
     var scanRequest = Samples.scanRequest
     var goodPin = "246810"
     var triesLeft = 5
-    val calls = mutableListOf<String>()
+    val calls: MutableList<String> get() = orgs.calls
 
     private fun msg(zh: String, en: String) = if (english) en else zh
 
@@ -79,8 +83,12 @@ class FakeCore : CertCore {
         val p = Samples.products.first { it.id == productId }
         return Order("o9", productId, years, p.priceFenPerYear * years, "CNY", "awaiting_payment", "待支付", null, "2025-03-08T06:00:00Z")
     }
-    override suspend fun payAndWait(orderId: String, timeoutSecs: UInt) =
-        orders.first().copy(id = orderId, status = "completed", statusLabel = "已完成")
+    override suspend fun payAndWait(orderId: String, timeoutSecs: UInt): Order {
+        calls += "pay:$orderId"
+        val paid = (orders.firstOrNull { it.id == orderId } ?: orders.first()).copy(id = orderId, status = "completed", statusLabel = "已完成")
+        orders = orders.map { if (it.id == orderId) paid else it }
+        return paid
+    }
     override suspend fun orders(): List<Order> {
         list("orders")
         return orders

@@ -80,7 +80,85 @@ class ScreensRenderTest {
         Case("apply_zh", Language.ZH, Route.Apply),
         Case("identity_zh", Language.ZH, Route.Identity) { core.identity = null },
         Case("seals_zh", Language.ZH, Route.Seals),
-    )
+    ) + orgCases()
+
+    /** The organisation pages (我的单位, CA 授权, 申请, 成员, 证书管理, 申领, 使用记录). */
+    private fun orgCases(): List<Case> {
+        val admin = OrgSamples.admin
+        fun Phone.open(org: cn.mcert.app.core.Organisation = admin) = models.orgs.open(org)
+        return listOf(
+            Case("orgs_zh", Language.ZH, Route.Orgs) { core.orgs.slots = listOf(OrgSamples.claim) },
+            Case("orgs_en", Language.EN, Route.Orgs),
+            Case("orgs_empty_zh", Language.ZH, Route.Orgs) { core.orgs.orgs = mutableListOf() },
+            Case("org_register_zh", Language.ZH, Route.OrgRegister) {
+                models.registerOrg.name.value = "青海某某建设工程有限公司"
+                models.registerOrg.setCreditCode("91110108MA01ABCD1F")
+                models.registerOrg.legalRepName.value = "王总"
+                models.registerOrg.legalRepIdNumber.value = "110101197511110041"
+            },
+            Case("org_detail_zh", Language.ZH, Route.OrgDetail) { open() },
+            Case("org_detail_user_zh", Language.ZH, Route.OrgDetail) { open(OrgSamples.user) },
+            Case("org_authorisation_zh", Language.ZH, Route.OrgAuthorisation) {
+                val org = admin.copy(authorisation = OrgSamples.unauthorised)
+                core.orgs.orgs = mutableListOf(org)
+                open(org)
+                models.authorisation.load(org)
+                models.authorisation.pick(cn.mcert.app.core.PickedFile("授权书.png", samplePng))
+            },
+            Case("org_authorisation_pending_zh", Language.ZH, Route.OrgAuthorisation) {
+                val org = admin.copy(authorisation = OrgSamples.pending)
+                core.orgs.orgs = mutableListOf(org)
+                open(org)
+            },
+            Case("org_authorisation_rejected_zh", Language.ZH, Route.OrgAuthorisation) {
+                val org = admin.copy(authorisation = OrgSamples.rejected)
+                core.orgs.orgs = mutableListOf(org)
+                open(org)
+            },
+            Case("org_apply_zh", Language.ZH, Route.OrgApply) {
+                open()
+                models.orgApply.load(admin)
+                models.orgApply.pick(cn.mcert.app.core.PickedFile("营业执照.jpg", sampleJpeg))
+            },
+            Case("org_apply_rejected_zh", Language.ZH, Route.OrgApply) {
+                core.orgs.orders.getValue(admin.id).add(0, OrgSamples.rejectedOrder)
+                open()
+            },
+            Case("org_members_zh", Language.ZH, Route.OrgMembers) { open() },
+            Case("org_members_en", Language.EN, Route.OrgMembers) { open() },
+            Case("org_members_remove_zh", Language.ZH, Route.OrgMembers) {
+                open()
+                models.members.load(admin)
+                models.members.askRemove(OrgSamples.members[2])
+            },
+            Case("org_member_add_zh", Language.ZH, Route.OrgMemberAdd) {
+                open()
+                models.members.load(admin)
+                models.members.name.value = "赵六"
+                models.members.idNumber.value = "110101199003030037"
+                models.members.phone.value = "13800000009"
+                models.members.add()
+            },
+            Case("org_certificates_zh", Language.ZH, Route.OrgCertificates) { open() },
+            Case("org_holder_confirm_zh", Language.ZH, Route.OrgCertificates) {
+                open()
+                models.orgCertificates.load(admin)
+                models.orgCertificates.askHolder(OrgSamples.slots[0], OrgSamples.members[1])
+            },
+            Case("org_owner_zh", Language.ZH, Route.OrgOwner) {
+                open()
+                models.orgCertificates.load(admin)
+                models.orgCertificates.startAssign(OrgSamples.slots[2])
+                models.orgCertificates.ownerIdNumber.value = "110101199003030036"
+                models.orgCertificates.ownerName.value = "王五"
+                models.orgCertificates.holderChoice.value = "m3"
+            },
+            Case("org_usage_zh", Language.ZH, Route.OrgUsage) { open() },
+            Case("claims_zh", Language.ZH, Route.Claims) {
+                core.orgs.slots = listOf(OrgSamples.claim, OrgSamples.claim.copy(id = "e8", kind = "organization", orgName = "福建某某科技有限公司"))
+            },
+        )
+    }
 
     private val references = File(System.getProperty("mcert.references", "references"))
     private val renders = File(System.getProperty("mcert.renders", "target/renders"))

@@ -4,9 +4,10 @@ package cn.mcert.app.core
  * What the screens need from the core. Every failure is an [AppError]. The app talks to the
  * service only through this (that is, through the Rust core); the generated bindings stay
  * behind the implementation (`cn.mcert.app.bridge.FfiCertCore`), so the logic and the screens
- * compile and run without them (the screen tests use a fake).
+ * compile and run without them (the screen tests use a fake). The organisation calls are in
+ * [OrgCore].
  */
-interface CertCore {
+interface CertCore : OrgCore {
     suspend fun isLoggedIn(): Boolean
     suspend fun requestCode(phone: String)
     suspend fun devSmsCode(phone: String): String
@@ -20,6 +21,7 @@ interface CertCore {
     suspend fun placeOrder(productId: String, years: Long): Order
     suspend fun payAndWait(orderId: String, timeoutSecs: UInt = 60u): Order
     suspend fun orders(): List<Order>
+    /** The account's own paid slots ready to download (organisations' slots are [OrgCore.slots]). */
     suspend fun pendingSlots(): List<String>
     suspend fun install(entitlementId: String, algorithm: KeyAlgorithm, pin: String): Installed
     suspend fun certificates(): List<Certificate>
@@ -74,6 +76,9 @@ data class Order(
     val statusLabel: String,
     val rejectReason: String?,
     val createdAt: String,
+    /** The organisation of an organisation's application, and its uploaded materials. */
+    val orgId: String? = null,
+    val materials: List<String> = emptyList(),
 )
 
 data class Installed(val keyId: String, val serial: String)

@@ -47,7 +47,7 @@ object Texts {
 
     val ids: Set<String> get() = table.keys
 
-    private val table: Map<String, Pair<String, String>> = mapOf(
+    private val table: Map<String, Pair<String, String>> = orgTexts + mapOf(
         // The app and its frame
         "app_name" to ("移动证书" to "Mobile Certificate"),
         "tab_home" to ("首页" to "Home"),
@@ -77,11 +77,10 @@ object Texts {
         "verified_as" to ("已实名：%1\$s（%2\$s）" to "Verified: %1\$s (%2\$s)"),
         "apply" to ("申请证书" to "Apply for a certificate"),
         "coming_seals" to ("电子印章即将开放" to "E-seals are coming soon"),
-        "coming_authorization" to ("授权管理即将开放" to "Authorisations are coming soon"),
         "coming_hint" to (
-            "单位证书、单位成员授权与电子印章将在后续版本中提供。现在可以申请个人证书并扫码使用。" to
-                "Organisation certificates, member authorisations and e-seals arrive in a later version. " +
-                "You can already apply for a personal certificate and use it by scanning."
+            "电子印章将在后续版本中提供。现在可以申请个人证书和单位证书并扫码使用。" to
+                "E-seals arrive in a later version. You can already apply for personal and organisation " +
+                "certificates and use them by scanning."
             ),
         // Login, platform, identity
         "login_title" to ("手机号登录" to "Log in with your phone"),
@@ -216,6 +215,7 @@ object Texts {
         "language_zh" to ("简体中文" to "简体中文"),
         "language_en" to ("English" to "English"),
         "logout" to ("退出登录" to "Log out"),
+        "home_claims_hint" to ("单位证书的密钥同样在本机生成" to "The key of an organisation certificate is made on this phone too"),
         "version" to ("版本 %1\$s" to "Version %1\$s"),
     )
 }

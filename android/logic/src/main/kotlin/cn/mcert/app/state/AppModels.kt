@@ -22,6 +22,14 @@ class AppModels(val core: CertCore, private val scope: CoroutineScope) {
     val certificates = CertificatesModel(core)
     val scan = ScanModel(core)
     val usage = UsageModel(core)
+    val orgs = OrgsModel(core)
+    val registerOrg = RegisterOrgModel(core)
+    val authorisation = AuthorisationModel(core)
+    val orgApply = OrgApplyModel(core)
+    val members = MembersModel(core)
+    val orgCertificates = OrgCertificatesModel(core)
+    val claims = ClaimsModel(core)
+    val orgUsage = OrgUsageModel(core)
 
     /** Runs a state holder's action in the models' scope. */
     fun run(action: suspend () -> Unit): Job = scope.launch { action() }

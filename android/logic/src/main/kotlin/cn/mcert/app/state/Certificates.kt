@@ -96,6 +96,28 @@ class OrdersModel(private val core: CertCore) {
     fun shown(tab: Tab = this.tab.value): List<Order> =
         _orders.value.filter { o -> tab.statuses == null || o.status in tab.statuses }
 
+    /** The order being paid (its card shows the progress). */
+    val paying = MutableStateFlow<String?>(null)
+
+    /**
+     * 【支付】 of an order 待支付 (an organisation's application once approved): pays online and
+     * waits for the gateway's confirmation; true when it completed.
+     */
+    suspend fun pay(order: Order): Boolean {
+        if (order.status != "awaiting_payment") return false
+        paying.value = order.id
+        return try {
+            val paid = core.payAndWait(order.id)
+            refresh()
+            paid.status == "completed" || paid.status == "paid"
+        } catch (e: AppError) {
+            error.value = e.message
+            false
+        } finally {
+            paying.value = null
+        }
+    }
+
     suspend fun refresh() {
         _loading.value = true
         try {

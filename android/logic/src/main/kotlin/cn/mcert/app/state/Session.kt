@@ -104,6 +104,8 @@ class HomeModel(private val core: CertCore) {
         val identity: Identity?,
         val certificatesOnPhone: Int,
         val slotsToInstall: Int,
+        /** Organisations' certificates granted to the account, to claim (待申领的证书). */
+        val claims: Int = 0,
     )
 
     val entries: List<Entry> = Entry.entries
@@ -120,6 +122,7 @@ class HomeModel(private val core: CertCore) {
                 identity = core.identity(),
                 certificatesOnPhone = certs.count { it.onThisDevice && it.status == "good" },
                 slotsToInstall = core.pendingSlots().size,
+                claims = core.slots().count { it.claimable },
             )
             error.value = null
         } catch (e: AppError) {

@@ -54,7 +54,10 @@ internal fun stateLabel(state: String): Pair<String, Color> = when (state) {
     else -> tr("status_expired") to Brand.TextSecondary
 }
 
-/** 【证书】: the certificate cards, paid certificates to install, and what to do when there is none. */
+/**
+ * 【证书】: the certificate cards, paid certificates to install, organisations' certificates to
+ * claim (待申领的证书), and what to do when there is none.
+ */
 @Composable
 fun CertificatesScreen(models: AppModels, go: (Route) -> Unit, onBack: (() -> Unit)?) {
     val m = models.certificates
@@ -62,13 +65,17 @@ fun CertificatesScreen(models: AppModels, go: (Route) -> Unit, onBack: (() -> Un
     val slots by m.slots.collectAsState()
     val loading by m.loading.collectAsState()
     val error by m.error.collectAsState()
-    LaunchedEffect(Unit) { m.refresh() }
+    val claims by models.claims.claims.collectAsState()
+    LaunchedEffect(Unit) {
+        m.refresh()
+        models.claims.refresh()
+    }
     Column(Modifier.fillMaxSize().background(MaterialTheme.colorScheme.background)) {
         TitleBar(tr("certificates"), onBack)
         when {
             loading && items.isEmpty() -> Loading()
             error != null && items.isEmpty() -> ErrorState(error!!, onRetry = { models.run { m.refresh() } })
-            items.isEmpty() && slots.isEmpty() -> EmptyState(
+            items.isEmpty() && slots.isEmpty() && claims.isEmpty() -> EmptyState(
                 Icons.Outlined.VerifiedUser,
                 tr("certs_empty"),
                 tr("certs_empty_hint"),
@@ -91,6 +98,7 @@ fun CertificatesScreen(models: AppModels, go: (Route) -> Unit, onBack: (() -> Un
                         }
                     }
                 }
+                if (claims.isNotEmpty()) item { ClaimsNotice(claims.size) { go(Route.Claims) } }
                 items(items, key = { it.certificate.serial }) { item ->
                     CertificateCard(item) {
                         m.open(item.certificate.serial)

@@ -34,6 +34,7 @@ import androidx.compose.ui.Modifier
 import androidx.compose.ui.graphics.Color
 import androidx.compose.ui.graphics.vector.ImageVector
 import androidx.compose.ui.platform.testTag
+import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.text.style.TextAlign
 import androidx.compose.ui.unit.dp
 import cn.mcert.app.core.Texts
@@ -69,11 +70,12 @@ fun Panel(modifier: Modifier = Modifier, content: @Composable () -> Unit) {
     }
 }
 
-/** A small coloured label (states of certificates, orders and records). */
+/** A small coloured label (states of certificates, orders and records); one node for tests. */
 @Composable
 fun Chip(text: String, color: Color, modifier: Modifier = Modifier) {
     Box(
         modifier
+            .semantics(mergeDescendants = true) {}
             .background(color.copy(alpha = 0.12f), RoundedCornerShape(4.dp))
             .padding(horizontal = 6.dp, vertical = 2.dp),
     ) {

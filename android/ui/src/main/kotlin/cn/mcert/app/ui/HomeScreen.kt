@@ -60,7 +60,7 @@ private fun HomeModel.Entry.route(): Route = when (this) {
     HomeModel.Entry.Certificates -> Route.Certificates
     HomeModel.Entry.Scan -> Route.Scan
     HomeModel.Entry.Seals -> Route.Seals
-    HomeModel.Entry.Authorization -> Route.Authorization
+    HomeModel.Entry.Authorization -> Route.Orgs
     HomeModel.Entry.Usage -> Route.Usage
     HomeModel.Entry.Orders -> Route.Orders
 }
@@ -101,6 +101,16 @@ fun HomeScreen(models: AppModels, go: (Route) -> Unit) {
                         action = tr("home_go_install"),
                         tag = "notice_install",
                     ) { go(Route.Install) }
+                }
+                if (s.claims > 0) {
+                    Notice(
+                        icon = Icons.Outlined.Download,
+                        color = Brand.Teal,
+                        title = tr("claims_notice", s.claims),
+                        text = tr("home_claims_hint"),
+                        action = tr("go_claim"),
+                        tag = "notice_claims",
+                    ) { go(Route.Claims) }
                 }
                 Panel {
                     Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(6.dp)) {

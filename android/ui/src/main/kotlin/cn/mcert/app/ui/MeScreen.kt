@@ -17,6 +17,7 @@ import androidx.compose.material.icons.automirrored.filled.KeyboardArrowRight
 import androidx.compose.material.icons.automirrored.outlined.Logout
 import androidx.compose.material.icons.automirrored.outlined.ReceiptLong
 import androidx.compose.material.icons.outlined.Badge
+import androidx.compose.material.icons.outlined.Business
 import androidx.compose.material.icons.outlined.History
 import androidx.compose.material.icons.outlined.Language
 import androidx.compose.material.icons.outlined.Person
@@ -38,7 +39,7 @@ import cn.mcert.app.core.Language
 import cn.mcert.app.core.Texts
 import cn.mcert.app.state.AppModels
 
-/** 【我的】: the account, real-name state, orders, records, the language, logging out. */
+/** 【我的】: the account, real-name state, 我的单位, orders, records, the language, logging out. */
 @Composable
 fun MeScreen(models: AppModels, go: (Route) -> Unit, version: String) {
     val summary by models.home.summary.collectAsState()
@@ -68,6 +69,8 @@ fun MeScreen(models: AppModels, go: (Route) -> Unit, version: String) {
                     Item(Icons.Outlined.Badge, tr("identity"), if (identity != null) tr("status_good") else tr("verify_now"), "me_identity") {
                         if (identity == null) go(Route.Identity)
                     }
+                    HorizontalDivider(color = Brand.Line)
+                    Item(Icons.Outlined.Business, tr("my_orgs"), null, "me_orgs") { go(Route.Orgs) }
                     HorizontalDivider(color = Brand.Line)
                     Item(Icons.AutoMirrored.Outlined.ReceiptLong, tr("home_orders"), null, "me_orders") { go(Route.Orders) }
                     HorizontalDivider(color = Brand.Line)

@@ -33,7 +33,11 @@ import cn.mcert.app.state.AppModels
 enum class Route(val tab: Boolean = false) {
     Login, Platform,
     Home(tab = true), Certificates(tab = true), Me(tab = true),
-    CertificateDetail, Install, Scan, Seals, Authorization, Usage, Orders, Apply, Identity,
+    CertificateDetail, Install, Scan, Seals, Usage, Orders, Apply, Identity,
+
+    // Organisations: 我的单位 (the home grid's 授权管理 and 我的), and the pages of one.
+    Orgs, OrgRegister, OrgDetail, OrgAuthorisation, OrgApply, OrgMembers, OrgMemberAdd,
+    OrgCertificates, OrgOwner, OrgUsage, Claims, Claim,
 }
 
 /** A back stack of routes; the bottom bar switches between the three tabs at its root. */
@@ -51,6 +55,12 @@ class Navigator(start: Route) {
 
     fun back() {
         if (canGoBack) stack.removeAt(stack.lastIndex)
+    }
+
+    /** Replaces the current page (a form done gives way to what follows it). */
+    fun replace(route: Route) {
+        if (stack.size > 1) stack.removeAt(stack.lastIndex)
+        go(route)
     }
 }
 
@@ -97,11 +107,11 @@ private fun Screen(route: Route, models: AppModels, nav: Navigator, version: Str
         Route.Install -> InstallScreen(models, nav::back)
         Route.Scan -> ScanScreen(models, onClose = nav::back, viewfinder = viewfinder)
         Route.Seals -> ComingScreen("home_seals", "coming_seals", nav::back)
-        Route.Authorization -> ComingScreen("home_authorization", "coming_authorization", nav::back)
         Route.Usage -> UsageScreen(models, nav::back)
         Route.Orders -> OrdersScreen(models, nav::back, onApply = { nav.go(Route.Apply) })
         Route.Apply -> ApplyScreen(models, nav::back, onPaid = { nav.go(Route.Certificates) }, onIdentity = { nav.go(Route.Identity) })
         Route.Identity -> IdentityScreen(models, nav::back)
+        else -> OrgScreen(route, models, nav)
     }
 }
 

@@ -6,11 +6,13 @@ import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.PaddingValues
 import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.lazy.LazyColumn
 import androidx.compose.foundation.lazy.items
 import androidx.compose.material.icons.Icons
 import androidx.compose.material.icons.automirrored.outlined.ReceiptLong
+import androidx.compose.material3.Button
 import androidx.compose.material3.HorizontalDivider
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.ScrollableTabRow
@@ -39,7 +41,7 @@ private fun orderColor(status: String): Color = when (status) {
     else -> Brand.TextSecondary
 }
 
-/** 【我的订单】 with the tabs 全部 / 待审核 / 待支付 / 已完成 / 未通过. */
+/** 【我的订单】 with the tabs 全部 / 待审核 / 待支付 / 已完成 / 未通过; 【立即支付】 on an order 待支付. */
 @Composable
 fun OrdersScreen(models: AppModels, onBack: () -> Unit, onApply: () -> Unit) {
     val m = models.orders
@@ -48,6 +50,7 @@ fun OrdersScreen(models: AppModels, onBack: () -> Unit, onApply: () -> Unit) {
     val names by m.productNames.collectAsState()
     val loading by m.loading.collectAsState()
     val error by m.error.collectAsState()
+    val paying by m.paying.collectAsState()
     LaunchedEffect(Unit) { m.refresh() }
     Column(Modifier.fillMaxSize().background(MaterialTheme.colorScheme.background)) {
         TitleBar(tr("home_orders"), onBack)
@@ -77,14 +80,16 @@ fun OrdersScreen(models: AppModels, onBack: () -> Unit, onApply: () -> Unit) {
                 contentPadding = PaddingValues(16.dp),
                 verticalArrangement = Arrangement.spacedBy(12.dp),
             ) {
-                items(shown, key = { it.id }) { o -> OrderCard(o, names[o.productId] ?: o.productId) }
+                items(shown, key = { it.id }) { o ->
+                    OrderCard(o, names[o.productId] ?: o.productId, paying == o.id) { models.run { m.pay(o) } }
+                }
             }
         }
     }
 }
 
 @Composable
-private fun OrderCard(o: Order, product: String) {
+private fun OrderCard(o: Order, product: String, paying: Boolean, onPay: () -> Unit) {
     Panel(Modifier.testTag("order_${o.id}")) {
         Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(6.dp)) {
             Row(verticalAlignment = Alignment.CenterVertically) {
@@ -101,6 +106,11 @@ private fun OrderCard(o: Order, product: String) {
                 Text(tr("yuan", Display.yuan(o.amountFen)), style = MaterialTheme.typography.titleLarge, color = Brand.Text)
             }
             o.rejectReason?.let { ErrorText(tr("reject_reason", it)) }
+            if (o.status == "awaiting_payment") {
+                Button(onClick = onPay, enabled = !paying, modifier = Modifier.fillMaxWidth().testTag("pay_${o.id}")) {
+                    Text(tr(if (paying) "submitting" else "pay_now"))
+                }
+            }
         }
     }
 }
