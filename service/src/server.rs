@@ -338,7 +338,11 @@ pub async fn start_with_clock(
         )?),
         None => return Err(ServiceError::NoPaymentGateway),
     };
-    let uploads = Uploads::new(store.clone(), clock.clone());
+    let uploads = Uploads::new(
+        store.clone(),
+        clock.clone(),
+        operator_key.derive("upload seal"),
+    );
     let orgs = Orgs::new(
         store.clone(),
         clock.clone(),

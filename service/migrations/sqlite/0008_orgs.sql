@@ -4,7 +4,7 @@
 CREATE TABLE organisations (
     id                  TEXT PRIMARY KEY,
     name                TEXT NOT NULL,
-    credit_code         TEXT NOT NULL UNIQUE,
+    credit_code         TEXT NOT NULL,
     legal_rep_name      TEXT NOT NULL,
     legal_rep_id_sealed BLOB NOT NULL,
     legal_rep_id_masked TEXT NOT NULL,
@@ -19,6 +19,11 @@ CREATE TABLE organisations (
     created_at          INTEGER NOT NULL,
     updated_at          INTEGER NOT NULL
 );
+
+-- Anyone may register a code (a company's real admin is never blocked by a squatter); one
+-- registration per code per account, and only one organisation per code is ever authorised.
+CREATE UNIQUE INDEX organisations_code_per_applicant ON organisations(credit_code, created_by);
+CREATE UNIQUE INDEX organisations_authorised_code ON organisations(credit_code) WHERE auth_status = 'approved';
 
 CREATE TABLE org_members (
     id               TEXT PRIMARY KEY,

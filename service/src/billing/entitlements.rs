@@ -59,7 +59,8 @@ impl Orders {
             return Err(OrderError::UnknownEntitlement);
         }
         let slot: repo::InstallableRow = sqlx::query_as(
-            "SELECT kind, years, status, owner_account_id, org_id, holder_member_id, owner_name, owner_id_sealed, valid_until
+            "SELECT kind, years, status, owner_account_id, holder_account_id, org_id, holder_member_id, owner_name, owner_id_sealed,
+                 owner_id_lookup, valid_until
              FROM entitlements WHERE id = $1",
         )
         .bind(entitlement_id)
@@ -103,15 +104,20 @@ impl Orders {
         // and issues nothing), then the certificate is issued into the same transaction, so
         // a slot never has two certificates and nothing needs revoking afterwards.
         let mut tx = self.store.begin().await?;
+        // The holder checked above must still be the holder: a holder change racing this install
+        // makes the claim find nothing.
         let claimed = sqlx::query(
             "UPDATE entitlements SET status = $1, updated_at = $2, valid_until = COALESCE(valid_until, $5)
-             WHERE id = $3 AND status = $4",
+             WHERE id = $3 AND status = $4 AND COALESCE(holder_member_id, '') = $6
+                 AND COALESCE(holder_account_id, '') = $7",
         )
         .bind(EntitlementStatus::Issued.as_str())
         .bind(now)
         .bind(entitlement_id)
         .bind(EntitlementStatus::Assigned.as_str())
         .bind(valid_until)
+        .bind(slot.holder_member_id.clone().unwrap_or_default())
+        .bind(slot.holder_account_id.clone().unwrap_or_default())
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -214,6 +220,13 @@ impl Orders {
                 Profile::OrganizationLeaf,
             ),
             EntitlementKind::Personal => {
+                // A personal certificate names its owner, so only the owner may hold its key:
+                // the holder's verified identity must be the owner's.
+                if slot.owner_id_lookup.as_deref() != Some(mine.1.as_str())
+                    || slot.owner_name.as_deref() != Some(mine.0.as_str())
+                {
+                    return Err(OrderError::NotTheOwner);
+                }
                 let sealed = slot
                     .owner_id_sealed
                     .as_deref()
@@ -275,10 +288,8 @@ impl Orders {
 
     /// Refuses (as unknown) a certificate the account does not hold.
     pub async fn ensure_holder(&self, owner: &OwnAccount, serial: &str) -> Result<(), OrderError> {
-        let ids = self.held_entitlements(owner).await?;
         let held = self
-            .authority
-            .certificates_of_entitlements(&ids)
+            .held_certificates(owner)
             .await?
             .iter()
             .any(|c| c.serial.eq_ignore_ascii_case(serial));
@@ -288,14 +299,40 @@ impl Orders {
         Ok(())
     }
 
+    /// The certificates of the slots the account holds. Of an organisation's slot only the
+    /// current certificate is the holder's: a previous holder's (revoked) one is not shown to
+    /// the next holder, nor reported lost by them.
+    async fn held_certificates(
+        &self,
+        owner: &OwnAccount,
+    ) -> Result<Vec<crate::ca::repo::HeldCertificate>, OrderError> {
+        let ids = self.held_entitlements(owner).await?;
+        let mut current_of_org_slot = std::collections::HashMap::new();
+        for id in &ids {
+            let row: Option<(Option<String>, Option<String>)> =
+                sqlx::query_as("SELECT org_id, certificate_serial FROM entitlements WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(self.store.pool())
+                    .await?;
+            if let Some((Some(_), serial)) = row {
+                current_of_org_slot.insert(id.clone(), serial);
+            }
+        }
+        let mut rows = self.authority.certificates_of_entitlements(&ids).await?;
+        rows.retain(|c| match current_of_org_slot.get(&c.entitlement_id) {
+            Some(current) => current.as_deref() == Some(c.serial.as_str()),
+            None => true,
+        });
+        Ok(rows)
+    }
+
     /// The certificates the account holds.
     pub async fn certificates(
         &self,
         owner: &OwnAccount,
     ) -> Result<Vec<CertificateView>, OrderError> {
         let now = unix_millis(self.clock.now());
-        let ids = self.held_entitlements(owner).await?;
-        let rows = self.authority.certificates_of_entitlements(&ids).await?;
+        let rows = self.held_certificates(owner).await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
             let cert =

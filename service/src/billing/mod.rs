@@ -84,6 +84,10 @@ pub enum OrderError {
         "you are not this certificate's holder, or your real name does not match the member record"
     )]
     NotTheHolder,
+    #[error("you are no longer a certificate administrator of the organisation")]
+    NoLongerAdmin,
+    #[error("a personal certificate's holder must be its owner (所属人)")]
+    NotTheOwner,
     #[error("the owner of a certificate is fixed once set")]
     OwnerFixed,
     #[error("set the certificate's owner first")]

@@ -28,7 +28,7 @@ impl Orders {
         {
             let order = row.into_order();
             // The same key with another body is a client bug, not a retry.
-            if order.product_id != product_id || order.years != years {
+            if order.product_id != product_id || order.years != years || order.org_id.is_some() {
                 return Err(OrderError::IdempotencyMismatch);
             }
             return Ok(order);
@@ -137,7 +137,8 @@ impl Orders {
         let mut tx = self.store.begin().await?;
         let changed = sqlx::query(
             "UPDATE orders SET status = $1, updated_at = $2
-             WHERE id = $3 AND account_id = $4 AND status IN ($5, $6)",
+             WHERE id = $3 AND account_id = $4 AND status IN ($5, $6)
+                 AND (org_id IS NULL OR status = $5)",
         )
         .bind(OrderStatus::Cancelled.as_str())
         .bind(now)

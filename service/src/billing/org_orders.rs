@@ -17,6 +17,15 @@ use crate::store::Tx;
 /// Most materials one application carries.
 pub const MAX_MATERIALS: usize = 10;
 
+/// The organisation's facts (name, credit code, legal representative, how it was authorised)
+/// first, then the application's: the reviewer compares them with the business licence.
+fn with_org_facts(
+    org: &[(&'static str, String)],
+    rest: Vec<(&'static str, String)>,
+) -> Vec<(&'static str, String)> {
+    org.iter().cloned().chain(rest).collect()
+}
+
 fn yuan(fen: i64) -> String {
     format!("{}.{:02}", fen / 100, (fen % 100).abs())
 }
@@ -67,9 +76,9 @@ impl Orders {
             .await
             .map_err(|_| OrderError::OrgNotAuthorised)?;
         self.check_materials(admin.org_id(), materials).await?;
-        let (org_name, credit_code) = self
+        let org_facts = self
             .orgs
-            .name_and_code(admin.org_id())
+            .review_facts(admin.org_id())
             .await
             .map_err(|e| OrderError::Internal(e.to_string()))?;
         let me = self
@@ -111,18 +120,19 @@ impl Orders {
                 kind: ReviewKind::OrgApplication,
                 subject_id: &id,
                 org_id: admin.org_id(),
-                facts: vec![
-                    ("review-fact-org-name", org_name),
-                    ("review-fact-credit-code", credit_code),
-                    ("review-fact-applicant", me.name),
-                    (
-                        "review-fact-applicant-phone",
-                        mcert_core::validate::mask_mobile(&me.phone),
-                    ),
-                    ("review-fact-product", product.name.clone()),
-                    ("review-fact-years", years.to_string()),
-                    ("review-fact-amount", yuan(amount)),
-                ],
+                facts: with_org_facts(
+                    &org_facts,
+                    vec![
+                        ("review-fact-applicant", me.name),
+                        (
+                            "review-fact-applicant-phone",
+                            mcert_core::validate::mask_mobile(&me.phone),
+                        ),
+                        ("review-fact-product", product.name.clone()),
+                        ("review-fact-years", years.to_string()),
+                        ("review-fact-amount", yuan(amount)),
+                    ],
+                ),
                 materials,
                 actor: &actor,
             },
@@ -185,9 +195,9 @@ impl Orders {
     ) -> Result<Order, OrderError> {
         let order = self.org_order(admin, order_id).await?;
         self.check_materials(admin.org_id(), materials).await?;
-        let (org_name, credit_code) = self
+        let org_facts = self
             .orgs
-            .name_and_code(admin.org_id())
+            .review_facts(admin.org_id())
             .await
             .map_err(|e| OrderError::Internal(e.to_string()))?;
         let me = self
@@ -222,18 +232,19 @@ impl Orders {
                 kind: ReviewKind::OrgApplication,
                 subject_id: order_id,
                 org_id: admin.org_id(),
-                facts: vec![
-                    ("review-fact-org-name", org_name),
-                    ("review-fact-credit-code", credit_code),
-                    ("review-fact-applicant", me.name),
-                    (
-                        "review-fact-applicant-phone",
-                        mcert_core::validate::mask_mobile(&me.phone),
-                    ),
-                    ("review-fact-product", order.product_id.clone()),
-                    ("review-fact-years", order.years.to_string()),
-                    ("review-fact-amount", yuan(order.amount_fen)),
-                ],
+                facts: with_org_facts(
+                    &org_facts,
+                    vec![
+                        ("review-fact-applicant", me.name),
+                        (
+                            "review-fact-applicant-phone",
+                            mcert_core::validate::mask_mobile(&me.phone),
+                        ),
+                        ("review-fact-product", order.product_id.clone()),
+                        ("review-fact-years", order.years.to_string()),
+                        ("review-fact-amount", yuan(order.amount_fen)),
+                    ],
+                ),
                 materials,
                 actor: &actor,
             },

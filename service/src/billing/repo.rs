@@ -237,25 +237,23 @@ pub struct InstallableRow {
     pub years: i64,
     pub status: String,
     pub owner_account_id: Option<String>,
+    pub holder_account_id: Option<String>,
     pub org_id: Option<String>,
     pub holder_member_id: Option<String>,
     pub owner_name: Option<String>,
     pub owner_id_sealed: Option<Vec<u8>>,
+    pub owner_id_lookup: Option<String>,
     pub valid_until: Option<i64>,
 }
 
 /// The entitlements an account holds (ids), for the domains that ask whose a certificate is:
 /// its own, and the organisation slots whose holder is one of its member records.
 pub async fn held_by(pool: &sqlx::AnyPool, account_id: &str) -> Result<Vec<String>, sqlx::Error> {
-    let member_ids: Vec<String> = match crate::accounts::repo::phone_of_in(pool, account_id).await?
-    {
-        Some(phone) => crate::orgs::repo::member_records(pool, &phone)
-            .await?
-            .into_iter()
-            .map(|(_, member)| member)
-            .collect(),
-        None => Vec::new(),
-    };
+    let member_ids: Vec<String> = crate::orgs::repo::members_of_account(pool, account_id)
+        .await?
+        .into_iter()
+        .map(|(_, member)| member)
+        .collect();
     let mut ids: Vec<String> =
         sqlx::query_scalar("SELECT id FROM entitlements WHERE holder_account_id = $1")
             .bind(account_id)
@@ -276,14 +274,18 @@ pub async fn held_by(pool: &sqlx::AnyPool, account_id: &str) -> Result<Vec<Strin
     Ok(ids)
 }
 
-/// How many slots a member holds (a member holding certificates is not removed).
+/// How many of the organisation's live slots (not revoked or expired) a member holds; a member
+/// holding any is not removed.
 pub async fn slots_held_by_member(
     tx: &mut crate::store::Tx,
+    org_id: &str,
     member_id: &str,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT COUNT(*) FROM entitlements WHERE holder_member_id = $1 AND status IN ('assigned', 'issued')",
+        "SELECT COUNT(*) FROM entitlements WHERE org_id = $1 AND holder_member_id = $2
+             AND status IN ('unassigned', 'assigned', 'issued')",
     )
+    .bind(org_id)
     .bind(member_id)
     .fetch_one(&mut **tx)
     .await

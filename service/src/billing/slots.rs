@@ -28,6 +28,7 @@ struct SlotRow {
     owner_name: Option<String>,
     owner_id_masked: Option<String>,
     owner_email: Option<String>,
+    owner_id_lookup: Option<String>,
     holder_member_id: Option<String>,
     created_at: i64,
 }
@@ -36,7 +37,7 @@ macro_rules! select_slots {
     ($rest:literal) => {
         concat!(
             "SELECT id, order_id, kind, years, status, certificate_serial, owner_id_type, owner_name,
-                 owner_id_masked, owner_email, holder_member_id, created_at FROM entitlements ",
+                 owner_id_masked, owner_email, owner_id_lookup, holder_member_id, created_at FROM entitlements ",
             $rest
         )
     };
@@ -176,6 +177,16 @@ impl Orders {
         {
             return Err(OrderError::BadOwner("e-mail"));
         }
+        if let Some(holder) = &slot.holder_member_id {
+            let facts = self
+                .orgs
+                .member_facts(admin.org_id(), holder)
+                .await
+                .map_err(|e| OrderError::Internal(e.to_string()))?;
+            if facts.map(|f| f.id_number_lookup) != Some(self.identities.lookup_hash(&number)) {
+                return Err(OrderError::NotTheOwner);
+            }
+        }
         let sealed = self
             .identities
             .seal_number(&format!("slot:{entitlement_id}"), &number)
@@ -184,14 +195,10 @@ impl Orders {
         let mut tx = self.store.begin().await?;
         // Fixed once set: only a slot without an owner changes, so concurrent settings cannot
         // both win.
-        let status_after = if slot.holder_member_id.is_some() {
-            EntitlementStatus::Assigned
-        } else {
-            EntitlementStatus::Unassigned
-        };
         let changed = sqlx::query(
             "UPDATE entitlements SET owner_id_type = $1, owner_name = $2, owner_id_sealed = $3, owner_id_masked = $4,
-                 owner_id_lookup = $5, owner_email = $6, status = $7, updated_at = $8
+                 owner_id_lookup = $5, owner_email = $6,
+                 status = CASE WHEN holder_member_id IS NOT NULL THEN $7 ELSE $11 END, updated_at = $8
              WHERE id = $9 AND org_id = $10 AND owner_id_type IS NULL",
         )
         .bind(IdType::ResidentId.as_str())
@@ -200,10 +207,11 @@ impl Orders {
         .bind(validate::mask_id_number(&number))
         .bind(self.identities.lookup_hash(&number))
         .bind(req.email.as_deref().map(str::trim))
-        .bind(status_after.as_str())
+        .bind(EntitlementStatus::Assigned.as_str())
         .bind(now)
         .bind(entitlement_id)
         .bind(admin.org_id())
+        .bind(EntitlementStatus::Unassigned.as_str())
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -247,29 +255,42 @@ impl Orders {
         ) {
             return Err(OrderError::NotInstallable(slot.status));
         }
-        let status_after = if slot.owner_id_type.is_some() {
-            EntitlementStatus::Assigned
-        } else {
-            EntitlementStatus::Unassigned
-        };
+        if EntitlementKind::parse(&slot.kind) == Some(EntitlementKind::Personal)
+            && slot.owner_id_lookup.is_some()
+            && slot.owner_id_lookup.as_deref() != Some(member.id_number_lookup.as_str())
+        {
+            return Err(OrderError::NotTheOwner);
+        }
         let actor = admin.actor().audit_name();
         let now = unix_millis(self.clock.now());
         let mut tx = self.store.begin().await?;
+        // The organisation's membership changes wait for this one; the admin and the new holder
+        // are checked again inside it.
+        self.orgs
+            .recheck_in(&mut tx, admin, Some(&member.id), now)
+            .await
+            .map_err(|e| match e {
+                crate::orgs::OrgError::UnknownMember => OrderError::UnknownMember,
+                crate::orgs::OrgError::NoLongerAdmin => OrderError::NoLongerAdmin,
+                other => OrderError::Internal(other.to_string()),
+            })?;
         // Only the state read above moves (a concurrent change makes this one fail).
         let changed = sqlx::query(
-            "UPDATE entitlements SET holder_member_id = $1, holder_account_id = NULL, status = $2,
+            "UPDATE entitlements SET holder_member_id = $1, holder_account_id = NULL,
+                 status = CASE WHEN owner_id_type IS NOT NULL THEN $2 ELSE $9 END,
                  certificate_serial = NULL, updated_at = $3
              WHERE id = $4 AND org_id = $5 AND status = $6
                  AND COALESCE(certificate_serial, '') = $7 AND COALESCE(holder_member_id, '') = $8",
         )
         .bind(&member.id)
-        .bind(status_after.as_str())
+        .bind(EntitlementStatus::Assigned.as_str())
         .bind(now)
         .bind(entitlement_id)
         .bind(admin.org_id())
         .bind(&slot.status)
         .bind(slot.certificate_serial.clone().unwrap_or_default())
         .bind(slot.holder_member_id.clone().unwrap_or_default())
+        .bind(EntitlementStatus::Unassigned.as_str())
         .execute(&mut *tx)
         .await?
         .rows_affected();

@@ -184,10 +184,7 @@ impl Identities {
         &self,
         account_id: &str,
     ) -> Result<Option<(String, String)>, IdentityError> {
-        Ok(self
-            .person(account_id)
-            .await?
-            .map(|(name, number)| (name, self.lookup_hash(&number))))
+        Ok(repo::lookup(self.store.pool(), account_id).await?)
     }
 
     /// A keyed hash of an identity number, to find a person without decrypting every record.

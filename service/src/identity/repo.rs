@@ -81,6 +81,17 @@ pub async fn shown(pool: &AnyPool, account_id: &str) -> Result<Option<ShownRow>,
     .await?)
 }
 
+/// The name and the keyed lookup hash of the number.
+pub async fn lookup(
+    pool: &AnyPool,
+    account_id: &str,
+) -> Result<Option<(String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT name, id_number_lookup FROM identities WHERE account_id = $1")
+        .bind(account_id)
+        .fetch_optional(pool)
+        .await
+}
+
 /// The name and the sealed number.
 pub async fn sealed(
     pool: &AnyPool,

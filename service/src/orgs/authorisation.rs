@@ -28,6 +28,16 @@ pub struct LetterFacts {
     pub applicant_phone_masked: String,
 }
 
+/// Approving fails on the unique index when another registration of the same credit code was
+/// authorised first.
+fn approval_error(e: sqlx::Error) -> OrgError {
+    if repo::is_unique_violation(&e) {
+        OrgError::CodeAuthorisedElsewhere
+    } else {
+        e.into()
+    }
+}
+
 fn step(id: &str, state: &str, at: Option<i64>) -> ProgressStep {
     ProgressStep {
         label: label(id),
@@ -122,9 +132,14 @@ impl Orgs {
             None,
             now,
         )
-        .await?
+        .await
+        .map_err(approval_error)?
         {
-            return Err(OrgError::AlreadyAuthorised);
+            let current = repo::org_in(&mut tx, org_id).await?.map(|r| r.auth_status);
+            return Err(match current.as_deref() {
+                Some("pending_review") => OrgError::UnderReview,
+                _ => OrgError::AlreadyAuthorised,
+            });
         }
         audit::append(
             &mut tx,
@@ -241,7 +256,8 @@ impl Orgs {
             reject_reason,
             now,
         )
-        .await?
+        .await
+        .map_err(approval_error)?
         {
             return Err(OrgError::Internal(
                 "authorisation is not under review".into(),

@@ -12,6 +12,7 @@ use super::{
 };
 use crate::audit;
 use crate::authz::{OrgAdmin, OrgMember};
+use crate::store::Tx;
 
 /// A member as the certificate slots need them (holder checks, holder views).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,7 +55,7 @@ impl Orgs {
         let id = mcert_core::id::ulid(now_t).map_err(|e| OrgError::Internal(e.to_string()))?;
         let actor = admin.actor().audit_name();
         let mut tx = self.store.begin().await?;
-        repo::lock_org(&mut tx, admin.org_id(), now).await?;
+        self.recheck_in(&mut tx, admin, None, now).await?;
         let added = repo::insert_member(
             &mut tx,
             &repo::NewMemberRow {
@@ -108,7 +109,8 @@ impl Orgs {
     ) -> Result<(), OrgError> {
         let now = unix_millis(self.clock.now());
         let mut tx = self.store.begin().await?;
-        repo::lock_org(&mut tx, admin.org_id(), now).await?;
+        self.recheck_in(&mut tx, admin, Some(member_id), now)
+            .await?;
         if !repo::set_role(&mut tx, admin.org_id(), member_id, role).await? {
             return Err(OrgError::UnknownMember);
         }
@@ -133,8 +135,10 @@ impl Orgs {
     pub async fn remove_member(&self, admin: &OrgAdmin, member_id: &str) -> Result<(), OrgError> {
         let now = unix_millis(self.clock.now());
         let mut tx = self.store.begin().await?;
-        repo::lock_org(&mut tx, admin.org_id(), now).await?;
-        if crate::billing::repo::slots_held_by_member(&mut tx, member_id).await? > 0 {
+        self.recheck_in(&mut tx, admin, Some(member_id), now)
+            .await?;
+        if crate::billing::repo::slots_held_by_member(&mut tx, admin.org_id(), member_id).await? > 0
+        {
             return Err(OrgError::HoldsCertificates);
         }
         if !repo::delete_member(&mut tx, admin.org_id(), member_id).await? {
@@ -171,6 +175,29 @@ impl Orgs {
                 phone: r.phone,
                 id_number_lookup: r.id_number_lookup,
             }))
+    }
+
+    /// Inside a unit of work: locks the organisation (its membership changes wait for this
+    /// one) and checks that the admin is still an admin and, when given, that `member_id` is
+    /// still a member — a grant taken before the transaction may be stale by now.
+    pub async fn recheck_in(
+        &self,
+        tx: &mut Tx,
+        admin: &OrgAdmin,
+        member_id: Option<&str>,
+        now: i64,
+    ) -> Result<(), OrgError> {
+        repo::lock_org(tx, admin.org_id(), now).await?;
+        let me = repo::member_in(tx, admin.org_id(), admin.member_id()).await?;
+        if me.and_then(|m| Role::parse(&m.role)) != Some(Role::Admin) {
+            return Err(OrgError::NoLongerAdmin);
+        }
+        if let Some(id) = member_id
+            && repo::member_in(tx, admin.org_id(), id).await?.is_none()
+        {
+            return Err(OrgError::UnknownMember);
+        }
+        Ok(())
     }
 
     /// The account of a member (by their phone), if they have logged in.

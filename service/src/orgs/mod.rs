@@ -50,12 +50,18 @@ pub enum OrgError {
         "this credit code is already registered; ask its certificate administrators to add you"
     )]
     AlreadyRegistered,
+    #[error("another registration of this credit code is already authorised")]
+    CodeAuthorisedElsewhere,
+    #[error("too many registrations today")]
+    TooManyRegistrations,
     #[error("real-name verification is needed first")]
     IdentityRequired,
     #[error("you are not the legal representative named")]
     NotTheLegalRep,
     #[error("no such member")]
     UnknownMember,
+    #[error("you are no longer a certificate administrator of the organisation")]
+    NoLongerAdmin,
     #[error("this phone number is already a member")]
     AlreadyMember,
     #[error("an organisation keeps at least one certificate administrator")]
@@ -106,6 +112,12 @@ fn check_id_number(id: &str) -> Result<String, OrgError> {
     }
     Ok(id)
 }
+
+/// Organisations one account may register per day.
+const REGISTRATIONS_PER_DAY: crate::limits::Limit = crate::limits::Limit {
+    max: 5,
+    window: std::time::Duration::from_secs(86_400),
+};
 
 /// Organisations, members and CA authorisation (owner of `organisations` and `org_members`).
 #[derive(Clone)]
@@ -158,19 +170,25 @@ impl Orgs {
         org_id: &str,
     ) -> Result<Option<(String, Role)>, OrgError> {
         let phone = self.phone_of(account_id).await?;
-        Ok(repo::membership(self.store.pool(), org_id, &phone)
-            .await?
-            .and_then(|(id, role)| Role::parse(&role).map(|r| (id, r))))
+        let Some((id, role, lookup)) = repo::membership(self.store.pool(), org_id, &phone).await?
+        else {
+            return Ok(None);
+        };
+        if !self.is_the_person(account_id, &lookup).await? {
+            return Ok(None);
+        }
+        Ok(Role::parse(&role).map(|r| (id, r)))
     }
 
-    /// The members records of the account (one per organisation it belongs to), as
-    /// (organisation id, member id).
-    pub async fn member_records(
-        &self,
-        account_id: &str,
-    ) -> Result<Vec<(String, String)>, OrgError> {
-        let phone = self.phone_of(account_id).await?;
-        Ok(repo::member_records(self.store.pool(), &phone).await?)
+    /// Whether the account's verified identity is the member record's person. A phone number
+    /// alone is not enough: a mistyped or recycled number (二次放号) would otherwise hand the
+    /// organisation to a stranger.
+    async fn is_the_person(&self, account_id: &str, member_lookup: &str) -> Result<bool, OrgError> {
+        Ok(self
+            .identities
+            .lookup_of(account_id)
+            .await?
+            .is_some_and(|(_, lookup)| lookup == member_lookup))
     }
 
     /// Registers an organisation; the applicant becomes its first certificate administrator.
@@ -215,7 +233,22 @@ impl Orgs {
             mcert_core::id::ulid(now_t).map_err(|e| OrgError::Internal(e.to_string()))?;
         let actor = owner.actor().audit_name();
         let mut tx = self.store.begin().await?;
-        // One code, one organisation: the unique index decides between concurrent claims.
+        if crate::limits::take(
+            &mut tx,
+            &format!("org-register:{account_id}"),
+            REGISTRATIONS_PER_DAY,
+            now,
+        )
+        .await?
+        .is_err()
+        {
+            return Err(OrgError::TooManyRegistrations);
+        }
+        // A code already authorised is taken; until then several applicants may register it
+        // (a squatter cannot block the real company), and the first authorised wins.
+        if repo::code_authorised_in(&mut tx, &code).await? {
+            return Err(OrgError::AlreadyRegistered);
+        }
         let inserted = repo::insert_org(
             &mut tx,
             &repo::NewOrg {
@@ -273,7 +306,10 @@ impl Orgs {
     pub async fn list(&self, owner: &OwnAccount) -> Result<Vec<Organisation>, OrgError> {
         let phone = self.phone_of(owner.account_id()).await?;
         let mut out = Vec::new();
-        for (org_id, role) in repo::orgs_of_phone(self.store.pool(), &phone).await? {
+        for (org_id, role, lookup) in repo::orgs_of_phone(self.store.pool(), &phone).await? {
+            if !self.is_the_person(owner.account_id(), &lookup).await? {
+                continue;
+            }
             if let Some(role) = Role::parse(&role) {
                 out.push(self.view(&org_id, role).await?);
             }
@@ -310,6 +346,29 @@ impl Orgs {
             .await?
             .ok_or_else(|| OrgError::Internal("organisation vanished".into()))?;
         Ok((row.name, row.credit_code))
+    }
+
+    /// What a reviewer of the organisation's applications compares with its business licence:
+    /// name, credit code, the legal representative declared, and how the CA authorisation was
+    /// given (the legal representative's face, or a reviewed letter).
+    pub async fn review_facts(
+        &self,
+        org_id: &str,
+    ) -> Result<Vec<(&'static str, String)>, OrgError> {
+        let row = repo::org(self.store.pool(), org_id)
+            .await?
+            .ok_or_else(|| OrgError::Internal("organisation vanished".into()))?;
+        let method = match row.auth_method.as_deref() {
+            Some("face") => "org-auth-method-face",
+            Some("letter") => "org-auth-method-letter",
+            _ => "org-auth-none",
+        };
+        Ok(vec![
+            ("review-fact-org-name", row.name),
+            ("review-fact-credit-code", row.credit_code),
+            ("review-fact-legal-rep", row.legal_rep_name),
+            ("review-fact-auth-method", label(method)),
+        ])
     }
 
     /// Whether the organisation may buy certificates (its CA authorisation was approved).

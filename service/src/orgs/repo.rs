@@ -78,13 +78,25 @@ pub struct NewOrg<'a> {
     pub now: i64,
 }
 
-/// Inserts an organisation; false if its credit code is taken.
+/// Whether an organisation with this credit code is already authorised.
+pub async fn code_authorised_in(tx: &mut Tx, credit_code: &str) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM organisations WHERE credit_code = $1 AND auth_status = $2",
+    )
+    .bind(credit_code)
+    .bind(AuthStatus::Approved.as_str())
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(n > 0)
+}
+
+/// Inserts an organisation; false if this applicant already registered the credit code.
 pub async fn insert_org(tx: &mut Tx, o: &NewOrg<'_>) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "INSERT INTO organisations (id, name, credit_code, legal_rep_name, legal_rep_id_sealed, legal_rep_id_masked,
              legal_rep_id_lookup, applicant_relation, created_by, auth_status, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
-         ON CONFLICT (credit_code) DO NOTHING",
+         ON CONFLICT (credit_code, created_by) DO NOTHING",
     )
     .bind(o.id)
     .bind(o.name)
@@ -134,6 +146,8 @@ pub async fn lock_org(tx: &mut Tx, id: &str, now: i64) -> Result<bool, sqlx::Err
 }
 
 /// Moves the authorisation from one of `from` to `to`; false if it was in none of them.
+/// Approving an organisation whose credit code another organisation already has authorised
+/// fails with a unique violation (see [`is_unique_violation`]).
 pub async fn set_auth(
     tx: &mut Tx,
     id: &str,
@@ -235,34 +249,52 @@ pub async fn insert_member(tx: &mut Tx, m: &NewMemberRow<'_>) -> Result<bool, sq
     Ok(n == 1)
 }
 
+/// (member id, role, identity-number lookup hash) of the phone's member record.
 pub async fn membership(
     pool: &AnyPool,
     org_id: &str,
     phone: &str,
-) -> Result<Option<(String, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT id, role FROM org_members WHERE org_id = $1 AND phone = $2")
-        .bind(org_id)
-        .bind(phone)
-        .fetch_optional(pool)
-        .await
+) -> Result<Option<(String, String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, role, id_number_lookup FROM org_members WHERE org_id = $1 AND phone = $2",
+    )
+    .bind(org_id)
+    .bind(phone)
+    .fetch_optional(pool)
+    .await
 }
 
-pub async fn member_records(
+/// The member records (organisation id, member id) that are the account's person: found by
+/// the account's phone, and only where the account's verified identity is the record's.
+pub async fn members_of_account(
     pool: &AnyPool,
-    phone: &str,
+    account_id: &str,
 ) -> Result<Vec<(String, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT org_id, id FROM org_members WHERE phone = $1")
-        .bind(phone)
-        .fetch_all(pool)
-        .await
+    let Some(phone) = crate::accounts::repo::phone_of_in(pool, account_id).await? else {
+        return Ok(Vec::new());
+    };
+    let Some((_, mine)) = crate::identity::repo::lookup(pool, account_id).await? else {
+        return Ok(Vec::new());
+    };
+    let rows: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT org_id, id, id_number_lookup FROM org_members WHERE phone = $1")
+            .bind(phone)
+            .fetch_all(pool)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, _, lookup)| *lookup == mine)
+        .map(|(org, id, _)| (org, id))
+        .collect())
 }
 
+/// (organisation id, role, identity-number lookup hash) of the phone's member records.
 pub async fn orgs_of_phone(
     pool: &AnyPool,
     phone: &str,
-) -> Result<Vec<(String, String)>, sqlx::Error> {
+) -> Result<Vec<(String, String, String)>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT org_id, role FROM org_members WHERE phone = $1 ORDER BY created_at, org_id",
+        "SELECT org_id, role, id_number_lookup FROM org_members WHERE phone = $1 ORDER BY created_at, org_id",
     )
     .bind(phone)
     .fetch_all(pool)
@@ -342,4 +374,9 @@ pub async fn delete_member(tx: &mut Tx, org_id: &str, id: &str) -> Result<bool, 
         .await?
         .rows_affected();
     Ok(n == 1)
+}
+
+/// Whether a database error is a unique-index violation.
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }

@@ -15,7 +15,9 @@ pub use sniff::{Kind, SniffError};
 
 use crate::audit;
 use crate::authz::OrgAdmin;
+use crate::seal_at_rest::SealingKey;
 use crate::store::{Store, StoreError};
+use zeroize::Zeroizing;
 
 /// Largest file accepted.
 pub const MAX_UPLOAD: usize = 5 * 1024 * 1024;
@@ -40,6 +42,8 @@ pub enum UploadError {
     Type(#[from] SniffError),
     #[error("no such upload")]
     Unknown,
+    #[error("too many uploads today")]
+    TooMany,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("internal: {0}")]
@@ -73,11 +77,19 @@ impl From<UploadRow> for Upload {
     }
 }
 
-/// The uploads store (the `uploads` table's only owner).
+/// Uploads one organisation may make per day.
+const UPLOADS_PER_DAY: crate::limits::Limit = crate::limits::Limit {
+    max: 100,
+    window: std::time::Duration::from_secs(86_400),
+};
+
+/// The uploads store (the `uploads` table's only owner). Bodies are sealed at rest (ID card
+/// photos carry identity numbers in clear), bound to their upload's id.
 #[derive(Clone)]
 pub struct Uploads {
     store: Store,
     clock: Arc<dyn Clock>,
+    seal: Arc<SealingKey>,
 }
 
 impl std::fmt::Debug for Uploads {
@@ -87,8 +99,12 @@ impl std::fmt::Debug for Uploads {
 }
 
 impl Uploads {
-    pub fn new(store: Store, clock: Arc<dyn Clock>) -> Self {
-        Uploads { store, clock }
+    pub fn new(store: Store, clock: Arc<dyn Clock>, seal_key: Zeroizing<[u8; 32]>) -> Self {
+        Uploads {
+            store,
+            clock,
+            seal: Arc::new(SealingKey::new("upload seal", seal_key)),
+        }
     }
 
     /// Stores a file an organisation's admin uploaded.
@@ -115,7 +131,22 @@ impl Uploads {
         let id = mcert_core::id::ulid(now_t).map_err(|e| UploadError::Internal(e.to_string()))?;
         let size = i64::try_from(body.len()).map_err(|_| UploadError::TooLarge)?;
         let actor = admin.actor().audit_name();
+        let sealed = self
+            .seal
+            .seal_bytes(id.as_bytes(), &body)
+            .map_err(|_| UploadError::Internal("sealing failed".into()))?;
         let mut tx = self.store.begin().await?;
+        if crate::limits::take(
+            &mut tx,
+            &format!("uploads:{}", admin.org_id()),
+            UPLOADS_PER_DAY,
+            now,
+        )
+        .await?
+        .is_err()
+        {
+            return Err(UploadError::TooMany);
+        }
         sqlx::query(
             "INSERT INTO uploads (id, org_id, uploaded_by, purpose, content_type, size, sha256, body, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -127,7 +158,7 @@ impl Uploads {
         .bind(kind.content_type())
         .bind(size)
         .bind(&digest)
-        .bind(&body)
+        .bind(&sealed)
         .bind(now)
         .execute(&mut *tx)
         .await?;
@@ -185,13 +216,20 @@ impl Uploads {
         org_id: &str,
         id: &str,
     ) -> Result<Option<(String, Vec<u8>)>, UploadError> {
-        Ok(
+        let row: Option<(String, Vec<u8>)> =
             sqlx::query_as("SELECT content_type, body FROM uploads WHERE id = $1 AND org_id = $2")
                 .bind(id)
                 .bind(org_id)
                 .fetch_optional(self.store.pool())
-                .await?,
-        )
+                .await?;
+        let Some((content_type, sealed)) = row else {
+            return Ok(None);
+        };
+        let body = self
+            .seal
+            .open_bytes(id.as_bytes(), &sealed)
+            .map_err(|_| UploadError::Internal("an upload does not open under its key".into()))?;
+        Ok(Some((content_type, body.to_vec())))
     }
 
     /// An upload, for an admin of its organisation.

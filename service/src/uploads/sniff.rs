@@ -54,8 +54,10 @@ pub fn clean(kind: Kind, bytes: &[u8]) -> Result<Vec<u8>, SniffError> {
     }
 }
 
-/// Drops APP1 (EXIF, XMP), APP2–APP13, APP15 and comment segments; keeps APP0 (JFIF) and
-/// APP14 (Adobe colour transform), the tables, the frame and the entropy-coded data.
+/// Drops APP1 (EXIF, XMP), APP2–APP13, APP15 and comment segments wherever they appear
+/// (between progressive scans too); keeps APP0 (JFIF) and APP14 (Adobe colour transform), the
+/// tables, frames and scans; stops at EOI, so nothing appended after the image (gain maps,
+/// motion-photo videos, secondary images with their own EXIF) is kept.
 fn strip_jpeg(b: &[u8]) -> Result<Vec<u8>, SniffError> {
     const BAD: SniffError = SniffError::Damaged("JPEG");
     let mut out = Vec::with_capacity(b.len());
@@ -70,18 +72,13 @@ fn strip_jpeg(b: &[u8]) -> Result<Vec<u8>, SniffError> {
             return Err(BAD);
         };
         match marker {
-            // Start of scan: the rest (scan data, further scans, EOI) is copied as it is.
-            0xDA => {
-                out.extend_from_slice(&b[i..]);
-                return Ok(out);
-            }
             0xD9 => {
                 out.extend_from_slice(&[0xFF, 0xD9]);
                 return Ok(out);
             }
             // Standalone markers without a length.
             0x01 | 0xD0..=0xD7 => {
-                out.extend_from_slice(&b[i..i + 2]);
+                out.extend_from_slice(&[0xFF, marker]);
                 i += 2;
                 continue;
             }
@@ -103,11 +100,28 @@ fn strip_jpeg(b: &[u8]) -> Result<Vec<u8>, SniffError> {
             out.extend_from_slice(&b[i..end]);
         }
         i = end;
+        if marker == 0xDA {
+            // Entropy-coded data up to the next marker: 0xFF 0x00 is a stuffed byte and
+            // 0xFF 0xD0–D7 a restart marker, both part of the scan.
+            let start = i;
+            loop {
+                match (b.get(i), b.get(i + 1)) {
+                    (Some(&0xFF), Some(&next)) if next == 0x00 || (0xD0..=0xD7).contains(&next) => {
+                        i += 2
+                    }
+                    (Some(&0xFF), Some(_)) => break,
+                    (Some(_), _) => i += 1,
+                    (None, _) => return Err(BAD),
+                }
+            }
+            out.extend_from_slice(&b[start..i]);
+        }
     }
 }
 
-/// Drops the text and metadata chunks (eXIf, tEXt, zTXt, iTXt, tIME); every other chunk is
-/// copied with its CRC.
+/// Keeps only the chunks an image needs to look the same (an allow-list: header, palette,
+/// data, end, transparency, gamma, chromaticities, sRGB, pixel size); text, EXIF, time, ICC
+/// profiles, C2PA manifests and unknown chunks are dropped.
 fn strip_png(b: &[u8]) -> Result<Vec<u8>, SniffError> {
     const BAD: SniffError = SniffError::Damaged("PNG");
     let mut out = Vec::with_capacity(b.len());
@@ -125,7 +139,11 @@ fn strip_png(b: &[u8]) -> Result<Vec<u8>, SniffError> {
             .and_then(|x| x.checked_add(len))
             .filter(|&e| e <= b.len())
             .ok_or(BAD)?;
-        let drop = matches!(kind, b"eXIf" | b"tEXt" | b"zTXt" | b"iTXt" | b"tIME");
+        let keep = matches!(
+            kind,
+            b"IHDR" | b"PLTE" | b"IDAT" | b"IEND" | b"tRNS" | b"gAMA" | b"cHRM" | b"sRGB" | b"pHYs"
+        );
+        let drop = !keep;
         if !drop {
             out.extend_from_slice(&b[i..end]);
         }
@@ -155,13 +173,28 @@ mod tests {
         jpeg.extend(segment(0xFE, b"comment"));
         jpeg.extend(segment(0xDB, &[0u8; 65]));
         jpeg.extend(segment(0xDA, &[1, 2, 3]));
-        jpeg.extend_from_slice(&[0x12, 0x34, 0xFF, 0xD9]);
+        jpeg.extend_from_slice(&[0x12, 0xFF, 0x00, 0x34, 0xFF, 0xD0, 0x56]);
+        // A second (progressive) scan with metadata in front of it.
+        jpeg.extend(segment(0xE1, b"http://ns.adobe.com/xap/1.0/ GPS"));
+        jpeg.extend(segment(0xDA, &[4, 5, 6]));
+        jpeg.extend_from_slice(&[0x78, 0xFF, 0xD9]);
+        // What phones append after the image: a gain map or a motion-photo video.
+        jpeg.extend_from_slice(b"ftypmp42 moov GPS 39.9N");
         assert_eq!(sniff(&jpeg), Ok(Kind::Jpeg));
         let clean = clean(Kind::Jpeg, &jpeg).expect("clean");
         assert!(!clean.windows(4).any(|w| w == b"Exif"));
         assert!(!clean.windows(7).any(|w| w == b"comment"));
         assert!(clean.windows(4).any(|w| w == b"JFIF"));
-        assert!(clean.ends_with(&[0x12, 0x34, 0xFF, 0xD9]));
+        assert!(
+            !clean.windows(3).any(|w| w == b"GPS"),
+            "no location anywhere"
+        );
+        assert!(clean.ends_with(&[0x78, 0xFF, 0xD9]), "ends at EOI");
+        assert!(
+            clean
+                .windows(7)
+                .any(|w| w == [0x12, 0xFF, 0x00, 0x34, 0xFF, 0xD0, 0x56])
+        );
     }
 
     #[test]
@@ -188,6 +221,8 @@ mod tests {
         for (kind, data) in [
             (&b"IHDR"[..], &[0u8; 13][..]),
             (b"tEXt", b"GPS\0here"),
+            (b"iCCP", b"profile\0\0x"),
+            (b"caBX", b"c2pa"),
             (b"IEND", b""),
         ] {
             png.extend_from_slice(&u32::try_from(data.len()).expect("len").to_be_bytes());
@@ -196,7 +231,9 @@ mod tests {
             png.extend_from_slice(&[0, 0, 0, 0]);
         }
         let clean = clean(Kind::Png, &png).expect("clean");
-        assert!(!clean.windows(4).any(|w| w == b"tEXt"));
+        for dropped in [b"tEXt", b"iCCP", b"caBX"] {
+            assert!(!clean.windows(4).any(|w| w == dropped));
+        }
         assert!(clean.windows(4).any(|w| w == b"IHDR"));
     }
 

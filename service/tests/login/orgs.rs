@@ -244,6 +244,11 @@ async fn an_organisation_applies_is_reviewed_pays_grants_and_its_members_claim()
         assert_eq!(org["authorisation"]["status_label"], "未授权");
         let org_id = org["id"].as_str().expect("id").to_string();
         let stranger = verified_user(&svc, "13800000009", "赵六", "110101199003030036").await;
+        // Someone else may register the same code (a squatter cannot block the company); only
+        // one registration of a code is ever authorised.
+        let (status, squatter) = svc.post("/v1/orgs", new_org(CODE), Some(&stranger)).await;
+        assert_eq!(status, 201, "{squatter}");
+        let squatter_org = squatter["id"].as_str().expect("id").to_string();
         let (status, body) = svc.post("/v1/orgs", new_org(CODE), Some(&stranger)).await;
         assert_eq!(
             (status, body["code"].as_str()),
@@ -378,6 +383,24 @@ async fn an_organisation_applies_is_reviewed_pays_grants_and_its_members_claim()
             .await;
         let (_, org) = svc.get(&format!("/v1/orgs/{org_id}"), Some(&admin)).await;
         assert_eq!(org["authorisation"]["status"], "approved");
+        let (status, body) = svc
+            .post(
+                &format!("/v1/orgs/{squatter_org}/authorisation/face"),
+                json!({"legal_rep_phone": "13800000005", "face_token": "dev-live-ok"}),
+                Some(&stranger),
+            )
+            .await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (409, Some("code_authorised_elsewhere")),
+            "{body}"
+        );
+        let latecomer = verified_user(&svc, "13800000008", "孙七", "110101199003070011").await;
+        let (status, body) = svc.post("/v1/orgs", new_org(CODE), Some(&latecomer)).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (409, Some("org_already_registered"))
+        );
         assert!(svc.last_text(ADMIN.0).await.contains("审核通过"));
 
         // The application: reviewed, rejected with a reason, fixed, approved, paid.

@@ -113,6 +113,14 @@ impl From<OrderError> for ApiError {
                 "not_the_holder",
                 "err-not-the-holder",
             ),
+            OrderError::NoLongerAdmin => plain(
+                StatusCode::FORBIDDEN,
+                "admin_required",
+                "err-admin-required",
+            ),
+            OrderError::NotTheOwner => {
+                plain(StatusCode::CONFLICT, "not_the_owner", "err-not-the-owner")
+            }
             OrderError::OwnerFixed => plain(StatusCode::CONFLICT, "owner_fixed", "err-owner-fixed"),
             OrderError::OwnerRequired => {
                 plain(StatusCode::CONFLICT, "owner_required", "err-owner-required")
@@ -168,6 +176,11 @@ pub async fn create(
                 .orders
                 .create_for_org(&admin, &req.product_id, req.years, &req.materials, key)
                 .await?
+        }
+        None if !req.materials.is_empty() => {
+            return Err(ApiError::bad_request(
+                "materials belong to an organisation's application (org_id)",
+            ));
         }
         None => {
             state

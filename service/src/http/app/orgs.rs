@@ -65,6 +65,17 @@ impl From<OrgError> for ApiError {
                 plain(S::FORBIDDEN, "not_the_legal_rep", "err-not-the-legal-rep")
             }
             OrgError::UnknownMember => plain(S::NOT_FOUND, "unknown_member", "err-unknown-member"),
+            OrgError::CodeAuthorisedElsewhere => plain(
+                S::CONFLICT,
+                "code_authorised_elsewhere",
+                "err-code-authorised-elsewhere",
+            ),
+            OrgError::TooManyRegistrations => plain(
+                S::TOO_MANY_REQUESTS,
+                "too_many_registrations",
+                "err-too-many-registrations",
+            ),
+            OrgError::NoLongerAdmin => plain(S::FORBIDDEN, "admin_required", "err-admin-required"),
             OrgError::AlreadyMember => plain(S::CONFLICT, "already_member", "err-already-member"),
             OrgError::LastAdmin => plain(S::CONFLICT, "last_admin", "err-last-admin"),
             OrgError::HoldsCertificates => {
@@ -122,6 +133,12 @@ impl From<UploadError> for ApiError {
                 "upload_damaged",
                 "err-upload-damaged",
                 &[("type", what.into())],
+            ),
+            UploadError::TooMany => ApiError::new(
+                S::TOO_MANY_REQUESTS,
+                "too_many_uploads",
+                "err-too-many-uploads",
+                &[],
             ),
             UploadError::Unknown => {
                 ApiError::new(S::NOT_FOUND, "unknown_upload", "err-unknown-upload", &[])
