@@ -53,7 +53,7 @@ impl From<RoleArg> for Role {
     }
 }
 
-#[derive(Subcommand, Debug)]
+#[derive(Subcommand)]
 enum OrgCommand {
     /// Register an organisation; you become its first certificate administrator.
     Register {
@@ -176,6 +176,13 @@ enum OrgCommand {
         #[arg(long, default_value_t = 50)]
         limit: u32,
     },
+}
+
+/// Only the subcommand's name: its arguments carry identity numbers.
+impl std::fmt::Debug for OrgCommand {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OrgCommand([redacted])")
+    }
 }
 
 fn read(path: &Path, locale: Locale) -> Result<Vec<u8>, CliError> {

@@ -22,10 +22,19 @@ pub(super) fn password_matches(password: &[u8], phc: &str) -> bool {
         .is_ok()
 }
 
-/// Runs Argon2 off the async threads.
+/// Argon2 runs at most this many at once (each takes ~19 MiB and a core's worth of time), so
+/// a flood of logins queues instead of exhausting memory on blocking threads.
+const ARGON2_AT_ONCE: usize = 4;
+
+/// Runs Argon2 off the async threads, a few at a time.
 pub(super) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, ReviewerError> {
+    static PERMITS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(ARGON2_AT_ONCE);
+    let _permit = PERMITS
+        .acquire()
+        .await
+        .map_err(|e| ReviewerError::Internal(e.to_string()))?;
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| ReviewerError::Internal(e.to_string()))

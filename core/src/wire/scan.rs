@@ -1,0 +1,341 @@
+//! Wire types of the scan protocol: what a relying platform asks (sessions, display text,
+//! document digests, allowed subjects), what the phone sees and answers, the results, and
+//! usage records.
+
+use serde::{Deserialize, Serialize};
+
+/// What a relying-party session asks of the phone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionKind {
+    /// Log in to the platform with a certificate.
+    Login,
+    /// Sign a document (detached CMS over its digest).
+    Sign,
+    /// Open a sealed bid: decrypt its key and re-encrypt it to the platform.
+    Decrypt,
+}
+
+impl SessionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionKind::Login => "login",
+            SessionKind::Sign => "sign",
+            SessionKind::Decrypt => "decrypt",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "login" => Some(SessionKind::Login),
+            "sign" => Some(SessionKind::Sign),
+            "decrypt" => Some(SessionKind::Decrypt),
+            _ => None,
+        }
+    }
+
+    /// The operation as the phone shows it and the statement names it. It comes from the
+    /// kind, never from the platform, so a platform cannot label a signature as a login.
+    pub fn operation(self) -> &'static str {
+        match self {
+            SessionKind::Login => "扫码登录",
+            SessionKind::Sign => "文件签名",
+            SessionKind::Decrypt => "开标解密",
+        }
+    }
+}
+
+/// The texts a platform asks the phone to show (each optional, one line, ≤ 100 characters).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DisplayText {
+    /// Project (项目).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
+    /// Lot or package (标段/包).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lot: Option<String>,
+    /// Name of the document being signed or opened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_name: Option<String>,
+}
+
+/// The digest of the document to sign, by hash (SM3 for SM2 certificates, SHA-256 for
+/// P-256); a platform gives one or both, as 64 hex digits.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentDigests {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sm3: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+}
+
+/// Whose certificates may answer a session (none given: any certificate of this CA).
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllowedSubjects {
+    /// A person, by identity number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_number: Option<String>,
+    /// An organisation, by unified social credit code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_code: Option<String>,
+}
+
+impl std::fmt::Debug for AllowedSubjects {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AllowedSubjects")
+            .field(
+                "id_number",
+                &self
+                    .id_number
+                    .as_deref()
+                    .map(crate::validate::mask_id_number),
+            )
+            .field("organization_code", &self.organization_code)
+            .finish()
+    }
+}
+
+/// What a platform sends to start a session.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewSession {
+    pub kind: SessionKind,
+    #[serde(default)]
+    pub display: DisplayText,
+    /// `sign`: the document digest(s).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_digests: Option<DocumentDigests>,
+    /// `decrypt`: the bid key encrypted to the bidder's certificate (base64; SM2 ciphertext or
+    /// P-256 ECIES).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encrypted_key: Option<String>,
+    /// `decrypt`: serial (hex) of the certificate the bid key was encrypted to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipient_serial: Option<String>,
+    /// `decrypt`: the platform's ephemeral public key (base64 DER SubjectPublicKeyInfo).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ephemeral_public_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed: Option<AllowedSubjects>,
+    /// Seconds until the session expires (default 120, at most 600).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_in: Option<u64>,
+    /// Where to POST the signed result (must be one of the platform's registered URLs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_url: Option<String>,
+}
+
+impl NewSession {
+    /// A session of `kind` with nothing else set (fill in what the kind needs).
+    pub fn new(kind: SessionKind) -> Self {
+        NewSession {
+            kind,
+            display: DisplayText::default(),
+            document_digests: None,
+            encrypted_key: None,
+            recipient_serial: None,
+            ephemeral_public_key: None,
+            allowed: None,
+            expires_in: None,
+            callback_url: None,
+        }
+    }
+}
+
+/// A session just created. The QR secret stays in the platform's backend.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedSession {
+    pub session_id: String,
+    pub qr_start_token: String,
+    pub qr_start_secret: String,
+    /// Shown on the platform's page and on the phone, for the user to compare.
+    pub verification_code: String,
+    pub created_at: String,
+    pub expires_at: String,
+}
+
+impl std::fmt::Debug for CreatedSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreatedSession")
+            .field("session_id", &self.session_id)
+            .field("qr_start_token", &self.qr_start_token)
+            .field("qr_start_secret", &"[redacted]")
+            .field("verification_code", &self.verification_code)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a session did not complete.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionFailure {
+    pub code: String,
+    pub message: String,
+}
+
+/// What a completed session gives the platform. Binary fields are base64.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionResult {
+    /// The signer's certificate (DER) and its chain up to, not including, the root.
+    pub certificate: String,
+    pub chain: Vec<String>,
+    pub serial: String,
+    pub subject: String,
+    pub algorithm: String,
+    /// The canonical statement the phone signed (UTF-8 text, base64 here).
+    pub statement: String,
+    /// Signature over the statement (SM2 with the default ID, or ECDSA P-256 SHA-256; DER).
+    pub signature: String,
+    /// `sign`: detached CMS SignedData over the document digest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cms: Option<String>,
+    /// `decrypt`: the bid key re-encrypted to the platform's ephemeral key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reencrypted_key: Option<String>,
+    /// good, revoked or unknown, as the CA answered at completion.
+    pub ocsp_status: String,
+    /// The signed OCSP response (DER).
+    pub ocsp_response: String,
+    pub completed_at: String,
+}
+
+/// A session as its platform polls it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionStatus {
+    pub session_id: String,
+    pub kind: SessionKind,
+    /// created, scanned, completed, declined, expired or failed.
+    pub status: String,
+    pub created_at: String,
+    pub expires_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<SessionFailure>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<SessionResult>,
+}
+
+/// The phone's scan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScanRequest {
+    /// The QR payload as decoded.
+    pub qr: String,
+    /// A random identifier of this installation (kept in its key store).
+    pub device_id: String,
+}
+
+/// The platform as the phone shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlatformInfo {
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo_url: Option<String>,
+}
+
+/// What the phone shows after a scan, and what it needs to answer.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScannedSession {
+    pub session_id: String,
+    /// Proves later that this device scanned (single device per session).
+    pub scan_ticket: String,
+    pub platform: PlatformInfo,
+    pub kind: SessionKind,
+    pub operation: String,
+    pub display: DisplayText,
+    pub verification_code: String,
+    pub created_at: String,
+    pub expires_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_digests: Option<DocumentDigests>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encrypted_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipient_serial: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ephemeral_public_key: Option<String>,
+    /// Serials of this account's certificates that may answer.
+    pub eligible_serials: Vec<String>,
+}
+
+impl std::fmt::Debug for ScannedSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScannedSession")
+            .field("session_id", &self.session_id)
+            .field("scan_ticket", &"[redacted]")
+            .field("platform", &self.platform)
+            .field("kind", &self.kind)
+            .field("display", &self.display)
+            .field("verification_code", &self.verification_code)
+            .field("eligible_serials", &self.eligible_serials)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The phone's answer. Binary fields are base64.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Completion {
+    pub scan_ticket: String,
+    pub certificate: String,
+    pub statement: String,
+    pub signature: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cms: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reencrypted_key: Option<String>,
+}
+
+impl std::fmt::Debug for Completion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Completion")
+            .field("scan_ticket", &"[redacted]")
+            .finish_non_exhaustive()
+    }
+}
+
+/// The phone declines (the user tapped 取消, or the texts did not match).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decline {
+    pub scan_ticket: String,
+}
+
+impl std::fmt::Debug for Decline {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Decline([redacted])")
+    }
+}
+
+/// One use of a certificate (seed 000 §9: 使用记录).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsageRecord {
+    pub id: String,
+    pub session_id: String,
+    pub kind: SessionKind,
+    /// 扫码登录, 文件签名 or 开标解密.
+    pub operation: String,
+    /// The certificate holder's name (from the verified identity).
+    pub holder_name: Option<String>,
+    pub certificate_serial: Option<String>,
+    pub platform_id: String,
+    pub platform_name: String,
+    /// completed, declined or failed.
+    pub outcome: String,
+    /// 成功, 已拒绝 or 失败.
+    pub outcome_label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure_code: Option<String>,
+    pub at: String,
+}
+
+/// A page of usage records, newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsagePage {
+    pub items: Vec<UsageRecord>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
