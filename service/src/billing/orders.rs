@@ -125,13 +125,37 @@ impl Orders {
     /// Starts online payment of an order awaiting it.
     pub async fn pay(&self, owner: &OwnAccount, order_id: &str) -> Result<String, OrderError> {
         let order = self.order(owner, order_id).await?;
+        self.ensure_still_admin(owner, &order).await?;
         if OrderStatus::parse(&order.status) != Some(OrderStatus::AwaitingPayment) {
             return Err(OrderError::NotPayable(order.status));
         }
         self.gateway.start(&order).await
     }
 
+    /// An organisation's application is the applicant's to pay or cancel only while they are
+    /// still a certificate administrator of the organisation.
+    async fn ensure_still_admin(
+        &self,
+        owner: &OwnAccount,
+        order: &Order,
+    ) -> Result<(), OrderError> {
+        let Some(org_id) = &order.org_id else {
+            return Ok(());
+        };
+        match self
+            .orgs
+            .membership(owner.account_id(), org_id)
+            .await
+            .map_err(|e| OrderError::Internal(e.to_string()))?
+        {
+            Some((_, crate::authz::Role::Admin)) => Ok(()),
+            _ => Err(OrderError::NoLongerAdmin),
+        }
+    }
+
     pub async fn cancel(&self, owner: &OwnAccount, order_id: &str) -> Result<Order, OrderError> {
+        let order = self.order(owner, order_id).await?;
+        self.ensure_still_admin(owner, &order).await?;
         let account_id = owner.account_id();
         let now = unix_millis(self.clock.now());
         let mut tx = self.store.begin().await?;

@@ -13,6 +13,9 @@ use super::{
     Reviewers, SESSION_IDLE, SESSION_TTL, millis, random, repo, token_hash, totp, totp_aad,
 };
 
+/// Console login attempts one address may make per hour.
+pub const ADDRESS_LOGINS: crate::limits::Limit = crate::limits::Limit::per_hour(60);
+
 impl Reviewers {
     /// Spends the time of a password check on an unknown or disabled reviewer.
     async fn waste_a_check(&self, password: &str) -> Result<(), ReviewerError> {
@@ -30,6 +33,23 @@ impl Reviewers {
         })
         .await?;
         Ok(())
+    }
+
+    /// Counts a console login attempt from `ip` (whatever the username): an address may try
+    /// [`ADDRESS_LOGINS`] an hour, so a flood from one place can neither lock every reviewer
+    /// in turn nor probe usernames at will. Refused as `Locked(seconds)`.
+    pub async fn count_address_attempt(&self, ip: &str) -> Result<(), ReviewerError> {
+        let (_, now) = self.now();
+        let mut tx = self.store.begin().await?;
+        let counted = crate::limits::take(
+            &mut tx,
+            &format!("console-login-ip:{ip}"),
+            ADDRESS_LOGINS,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        counted.map_err(|crate::limits::RetryAfter(secs)| ReviewerError::Locked(secs))
     }
 
     /// Logs a reviewer in with password and TOTP code.

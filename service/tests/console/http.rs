@@ -384,3 +384,45 @@ async fn the_console_refuses_without_session_csrf_or_origin() {
         c.running.stop().await.expect("stop");
     }
 }
+
+#[tokio::test]
+async fn one_address_may_try_the_login_only_so_often() {
+    for db in databases().await {
+        let c = Console::start(&db.url).await;
+        let page = c.get("/console/login", None).await;
+        let (pre, _) = set_cookie(&page, "mcert_console_login").expect("pre-session");
+        let csrf = csrf_of(&page.text().await.expect("html"));
+        let cookies = format!("mcert_console_login={pre}");
+        let attempt = |n: usize| {
+            let (csrf, cookies) = (csrf.clone(), cookies.clone());
+            let c = &c;
+            async move {
+                let user = format!("nobody{n}");
+                c.post(
+                    "/console/login",
+                    &[
+                        ("csrf", csrf.as_str()),
+                        ("username", user.as_str()),
+                        ("password", "x"),
+                        ("code", "000000"),
+                    ],
+                    &cookies,
+                    Some(&c.base),
+                )
+                .await
+                .status()
+            }
+        };
+        // Different usernames each time: the per-reviewer lock never applies, the address
+        // limit does.
+        for n in 0..60 {
+            assert_eq!(attempt(n).await, 401, "attempt {n}");
+        }
+        let r = attempt(60).await;
+        assert_eq!(r, 429);
+        // An hour later the address may try again.
+        c.clock.advance(Duration::from_secs(3601));
+        assert_eq!(attempt(61).await, 401);
+        c.running.stop().await.expect("stop");
+    }
+}

@@ -742,6 +742,56 @@ async fn an_organisation_applies_is_reviewed_pays_grants_and_its_members_claim()
                 .all(|r| r["certificate_serial"] == colleague_org.serial.as_str())
         );
         assert_eq!(usage(colleague.clone(), String::new()).await.len(), 1);
+        // An application is paid only by an applicant who is still an administrator.
+        let (_, licence3) = svc
+            .upload(&admin, &org_id, "business_licence", photo_jpeg())
+            .await;
+        let (_, order3) = svc
+            .post(
+                "/v1/orders",
+                json!({"product_id": "org-package", "years": 1, "org_id": org_id, "materials": [licence3["id"]]}),
+                Some(&admin),
+            )
+            .await;
+        let order3 = order3["id"].as_str().expect("order").to_string();
+        svc.decide(ReviewKind::OrgApplication, &order3, Decision::Approve)
+            .await;
+        let (status, _) = svc
+            .put(
+                &format!("/v1/orgs/{org_id}/members/{member_id}/role"),
+                json!({"role": "admin"}),
+                &admin,
+            )
+            .await;
+        assert_eq!(status, 204);
+        let (status, _) = svc
+            .put(
+                &format!("/v1/orgs/{org_id}/members/{admin_member}/role"),
+                json!({"role": "user"}),
+                &colleague,
+            )
+            .await;
+        assert_eq!(status, 204);
+        let (status, body) = svc
+            .post(&format!("/v1/orders/{order3}/pay"), json!({}), Some(&admin))
+            .await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (403, Some("admin_required")),
+            "{body}"
+        );
+        let (status, body) = svc
+            .post(
+                &format!("/v1/orders/{order3}/cancel"),
+                json!({}),
+                Some(&admin),
+            )
+            .await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (403, Some("admin_required")),
+            "{body}"
+        );
         super::scan::audit_intact(&svc).await;
         svc.running.stop().await.expect("stop");
     }

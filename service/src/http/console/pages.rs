@@ -121,6 +121,7 @@ impl std::fmt::Debug for LoginForm {
 
 pub async fn login(
     State(state): State<AppState>,
+    ip: crate::http::client_ip::ClientIp,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
@@ -135,11 +136,16 @@ pub async fn login(
         return forbidden(None);
     }
     let username = form.username.trim();
-    match state
-        .reviewers
-        .login(username, &form.password, form.code.trim())
-        .await
-    {
+    let attempt = match state.reviewers.count_address_attempt(&ip.to_string()).await {
+        Ok(()) => {
+            state
+                .reviewers
+                .login(username, &form.password, form.code.trim())
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match attempt {
         Ok(login) => {
             let mut response = Redirect::to("/console/queue").into_response();
             let h = response.headers_mut();
