@@ -2,6 +2,11 @@
 //! identity numbers (GB 11643 check digit), bank card numbers (Luhn), unified social credit
 //! codes (GB 32100 check character).
 
+/// A person's name as entered (already trimmed): 2 to 30 characters, no control characters.
+pub fn is_person_name(name: &str) -> bool {
+    (2..=30).contains(&name.chars().count()) && !name.chars().any(char::is_control)
+}
+
 /// A mainland China mobile number: 11 digits starting with 1[3-9].
 pub fn is_mobile(phone: &str) -> bool {
     let b = phone.as_bytes();
@@ -102,6 +107,14 @@ pub fn is_unified_code(code: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn person_names() {
+        assert!(is_person_name("张三"));
+        assert!(!is_person_name("张"));
+        assert!(!is_person_name("张\n三"));
+        assert!(!is_person_name(&"名".repeat(31)));
+    }
 
     #[test]
     fn mobiles() {

@@ -169,7 +169,7 @@ impl Orders {
             return Err(OrderError::BadOwner("identity number"));
         }
         let name = req.name.trim();
-        if !(2..=30).contains(&name.chars().count()) || name.chars().any(char::is_control) {
+        if !validate::is_person_name(name) {
             return Err(OrderError::BadOwner("name"));
         }
         if let Some(e) = &req.email

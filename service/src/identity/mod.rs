@@ -213,8 +213,7 @@ impl Identities {
     ) -> Result<VerifiedIdentity, IdentityError> {
         let account_id = owner.account_id();
         let name = req.name.trim();
-        let chars = name.chars().count();
-        if !(2..=30).contains(&chars) || name.chars().any(char::is_control) {
+        if !validate::is_person_name(name) {
             return Err(IdentityError::BadName);
         }
         if !validate::is_id_number(&req.id_number) {

@@ -98,8 +98,7 @@ fn label(id: &str) -> String {
 
 fn check_person_name(name: &str) -> Result<&str, OrgError> {
     let name = name.trim();
-    let n = name.chars().count();
-    if !(2..=30).contains(&n) || name.chars().any(char::is_control) {
+    if !validate::is_person_name(name) {
         return Err(OrgError::BadPersonName);
     }
     Ok(name)
