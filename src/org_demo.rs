@@ -27,7 +27,7 @@ use crate::CliError;
 use crate::scan_demo::Steps;
 
 const ORG: &str = "青海某某建设工程有限公司";
-const CODE: &str = "91630100MA7XXXXX2H";
+const CODE: &str = "91630100MA752QKT85";
 const ADMIN: (&str, &str, &str) = ("13900139001", "王经理", "110101198001010010");
 const COLLEAGUE: (&str, &str, &str) = ("13900139002", "李工", "110101198502020022");
 const PIN: &str = "135790";
@@ -97,20 +97,9 @@ fn cookie_of(r: &reqwest::Response, name: &str) -> Option<String> {
 
 /// `application/x-www-form-urlencoded` (every byte but the unreserved ones escaped).
 fn form(pairs: &[(&str, &str)]) -> String {
-    let escape = |v: &str| {
-        v.bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-                    char::from(b).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect::<String>()
-    };
     pairs
         .iter()
-        .map(|(k, v)| format!("{k}={}", escape(v)))
+        .map(|(k, v)| format!("{k}={}", mcert_core::wire::routes::encode(v)))
         .collect::<Vec<_>>()
         .join("&")
 }

@@ -447,20 +447,12 @@ impl ServiceClient {
     }
 }
 
-/// Percent-encodes everything but unreserved characters (RFC 3986 §2.3).
 /// A typed request body as JSON.
 pub(super) fn body<T: serde::Serialize>(request: &T) -> Result<Value, ClientError> {
     serde_json::to_value(request).map_err(|e| ClientError::Decode(e.to_string()))
 }
 
+/// A value percent-encoded for a path segment or a query string.
 pub(super) fn path_segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    routes::encode(s)
 }

@@ -274,8 +274,18 @@ pub mod routes {
         let (Some(open), Some(close)) = (template.find('{'), template.find('}')) else {
             return template.to_string();
         };
-        let mut out = String::with_capacity(template.len() + value.len());
-        out.push_str(&template[..open]);
+        format!(
+            "{}{}{}",
+            &template[..open],
+            encode(value),
+            &template[close + 1..]
+        )
+    }
+
+    /// Percent-encodes everything but the unreserved characters (RFC 3986 §2.3): for path
+    /// segments, query values and form fields alike.
+    pub fn encode(value: &str) -> String {
+        let mut out = String::with_capacity(value.len());
         for b in value.bytes() {
             if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
                 out.push(char::from(b));
@@ -283,7 +293,6 @@ pub mod routes {
                 out.push_str(&format!("%{b:02X}"));
             }
         }
-        out.push_str(&template[close + 1..]);
         out
     }
 
