@@ -17,20 +17,10 @@ impl Orders {
         idempotency_key: Option<&str>,
     ) -> Result<Order, OrderError> {
         let account_id = owner.account_id();
-        if let Some(key) = idempotency_key
-            && let Some(row) = sqlx::query_as::<_, repo::OrderRow>(repo::select_orders!(
-                "WHERE account_id = $1 AND idempotency_key = $2"
-            ))
-            .bind(account_id)
-            .bind(key)
-            .fetch_optional(self.store.pool())
+        if let Some(order) = self
+            .retried(account_id, idempotency_key, product_id, years, None)
             .await?
         {
-            let order = row.into_order();
-            // The same key with another body is a client bug, not a retry.
-            if order.product_id != product_id || order.years != years || order.org_id.is_some() {
-                return Err(OrderError::IdempotencyMismatch);
-            }
             return Ok(order);
         }
         if !(1..=3).contains(&years) {
@@ -97,6 +87,38 @@ impl Orders {
         .await?;
         tx.commit().await?;
         self.order(owner, &id).await
+    }
+
+    /// The order an earlier request with the same idempotency key placed, if any; the same key
+    /// with another body (product, period, organisation) is a client bug, not a retry.
+    pub(super) async fn retried(
+        &self,
+        account_id: &str,
+        idempotency_key: Option<&str>,
+        product_id: &str,
+        years: i64,
+        org_id: Option<&str>,
+    ) -> Result<Option<Order>, OrderError> {
+        let Some(key) = idempotency_key else {
+            return Ok(None);
+        };
+        let row: Option<repo::OrderRow> = sqlx::query_as(repo::select_orders!(
+            "WHERE account_id = $1 AND idempotency_key = $2"
+        ))
+        .bind(account_id)
+        .bind(key)
+        .fetch_optional(self.store.pool())
+        .await?;
+        let Some(order) = row.map(repo::OrderRow::into_order) else {
+            return Ok(None);
+        };
+        if order.product_id != product_id
+            || order.years != years
+            || order.org_id.as_deref() != org_id
+        {
+            return Err(OrderError::IdempotencyMismatch);
+        }
+        Ok(Some(order))
     }
 
     pub async fn order(&self, owner: &OwnAccount, order_id: &str) -> Result<Order, OrderError> {

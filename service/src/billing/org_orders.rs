@@ -41,22 +41,16 @@ impl Orders {
         idempotency_key: Option<&str>,
     ) -> Result<Order, OrderError> {
         let account_id = admin.account_id();
-        if let Some(key) = idempotency_key
-            && let Some(row) = sqlx::query_as::<_, repo::OrderRow>(repo::select_orders!(
-                "WHERE account_id = $1 AND idempotency_key = $2"
-            ))
-            .bind(account_id)
-            .bind(key)
-            .fetch_optional(self.store.pool())
+        if let Some(order) = self
+            .retried(
+                account_id,
+                idempotency_key,
+                product_id,
+                years,
+                Some(admin.org_id()),
+            )
             .await?
         {
-            let order = row.into_order();
-            if order.product_id != product_id
-                || order.years != years
-                || order.org_id.as_deref() != Some(admin.org_id())
-            {
-                return Err(OrderError::IdempotencyMismatch);
-            }
             return Ok(order);
         }
         if !(1..=3).contains(&years) {
