@@ -6,207 +6,18 @@
 //! certificates, which the reviewer rejects with a preset reason; the organisation sees both
 //! decisions; the history tabs list them; logout ends the session.
 
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use mcert_service::config::ServiceConfig;
 use mcert_service::reviewers::totp;
 use mcert_service::server;
 use serde_json::{Value, json};
 
-const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+use super::webdriver::{Browser, start_browser};
+
 const MCERT: &str = env!("CARGO_BIN_EXE_mcert");
 const PASSWORD: &str = "审核台 correct horse";
-
-fn find(names: &[&str]) -> Option<String> {
-    names.iter().find_map(|n| {
-        Command::new("which")
-            .arg(n)
-            .output()
-            .ok()
-            .filter(|o| o.status.success())
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-    })
-}
-
-/// chromedriver, stopped when dropped.
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// A WebDriver session (W3C protocol over HTTP on loopback).
-struct Browser {
-    http: reqwest::Client,
-    url: String,
-}
-
-impl Browser {
-    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
-        let mut r = self.http.request(method, format!("{}{path}", self.url));
-        if let Some(b) = body {
-            r = r.json(&b);
-        }
-        let v: Value = r
-            .send()
-            .await
-            .expect("webdriver")
-            .json()
-            .await
-            .expect("json");
-        assert!(v["value"]["error"].is_null(), "{path}: {v}");
-        v["value"].clone()
-    }
-
-    async fn open(&self, url: &str) {
-        self.call(reqwest::Method::POST, "/url", Some(json!({ "url": url })))
-            .await;
-    }
-
-    async fn element(&self, css: &str) -> String {
-        let v = self
-            .call(
-                reqwest::Method::POST,
-                "/element",
-                Some(json!({"using": "css selector", "value": css})),
-            )
-            .await;
-        v[ELEMENT]
-            .as_str()
-            .unwrap_or_else(|| panic!("no element {css}: {v}"))
-            .to_string()
-    }
-
-    async fn click(&self, css: &str) {
-        let id = self.element(css).await;
-        self.call(
-            reqwest::Method::POST,
-            &format!("/element/{id}/click"),
-            Some(json!({})),
-        )
-        .await;
-    }
-
-    /// Types into a field, as a person would.
-    async fn type_into(&self, css: &str, text: &str) {
-        let id = self.element(css).await;
-        self.call(
-            reqwest::Method::POST,
-            &format!("/element/{id}/value"),
-            Some(json!({ "text": text })),
-        )
-        .await;
-    }
-
-    async fn script(&self, script: &str) -> Value {
-        self.call(
-            reqwest::Method::POST,
-            "/execute/sync",
-            Some(json!({"script": script, "args": []})),
-        )
-        .await
-    }
-
-    /// Waits until the script returns something other than null or false.
-    async fn until(&self, script: &str, timeout: Duration) -> Value {
-        let started = Instant::now();
-        loop {
-            let v = self.script(script).await;
-            if !v.is_null() && v != Value::Bool(false) {
-                return v;
-            }
-            assert!(
-                started.elapsed() < timeout,
-                "timed out waiting for {script}"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-
-    /// Waits for a page whose path is `path`, and returns its text.
-    async fn page(&self, path: &str) -> String {
-        let script = format!(
-            "return document.readyState === 'complete' && location.pathname === '{path}'
-                 ? document.body.innerText : null;"
-        );
-        self.until(&script, Duration::from_secs(15))
-            .await
-            .as_str()
-            .unwrap_or("")
-            .to_string()
-    }
-}
-
-async fn start_browser() -> Option<(Driver, Browser)> {
-    let chromium = find(&["chromium", "chromium-browser", "google-chrome"]);
-    let driver = find(&["chromedriver"]);
-    let (Some(chromium), Some(driver)) = (chromium, driver) else {
-        assert!(
-            std::env::var("MCERT_REQUIRE_BROWSER").is_err(),
-            "MCERT_REQUIRE_BROWSER is set but chromium or chromedriver is missing"
-        );
-        eprintln!("chromium/chromedriver not installed: the console browser test is skipped");
-        return None;
-    };
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port");
-    let child = Command::new(driver)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("chromedriver");
-    let driver = Driver(child);
-    let base = format!("http://127.0.0.1:{port}");
-    let http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(60))
-        .build()
-        .expect("client");
-    let started = Instant::now();
-    loop {
-        let ready = http.get(format!("{base}/status")).send().await.ok();
-        if let Some(r) = ready
-            && let Ok(v) = r.json::<Value>().await
-            && v["value"]["ready"] == true
-        {
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "chromedriver did not start"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let caps = json!({"capabilities": {"alwaysMatch": {
-        "browserName": "chrome",
-        "goog:chromeOptions": {
-            "binary": chromium,
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--window-size=1200,1000"]
-        }
-    }}});
-    let v: Value = http
-        .post(format!("{base}/session"))
-        .json(&caps)
-        .send()
-        .await
-        .expect("new session")
-        .json()
-        .await
-        .expect("json");
-    let id = v["value"]["sessionId"]
-        .as_str()
-        .unwrap_or_else(|| panic!("no browser session: {v}"))
-        .to_string();
-    let url = format!("{base}/session/{id}");
-    Some((driver, Browser { http, url }))
-}
 
 /// `mcert reviewer add` as the operator runs it; returns the TOTP secret it printed.
 fn add_reviewer(data_dir: &std::path::Path, username: &str, name: &str) -> Vec<u8> {
@@ -418,7 +229,7 @@ async fn log_in(browser: &Browser, username: &str, password: &str, code: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reviewer_logs_in_with_password_and_totp_in_headless_chromium() {
-    let Some((_driver, browser)) = start_browser().await else {
+    let Some((_driver, browser)) = start_browser("the console browser test", 1200).await else {
         return;
     };
     let data = mcert_test_support::TempDir::new("console-browser");

@@ -9,3 +9,4 @@ mod console;
 mod end_to_end;
 mod scale_out;
 mod scan;
+mod webdriver;
