@@ -2,6 +2,7 @@
 //! service client and the device flows.
 
 pub mod client;
+mod client_commerce;
 mod client_orgs;
 pub use client_orgs::OrgUsageQuery;
 pub mod envelope;

@@ -3,9 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
+mod commerce;
 pub mod orgs;
 mod scan;
 
+pub use commerce::*;
 pub use scan::*;
 
 /// An account as the app sees it.
@@ -40,6 +42,14 @@ pub struct Product {
     pub organization_certs: i64,
     pub price_fen_per_year: i64,
     pub currency: String,
+    /// `new` (a first purchase or package), or `renewal` (延期), `change` (变更), `reissue`
+    /// (补办), which the certificate's own flows buy.
+    #[serde(default = "purpose_new")]
+    pub purpose: String,
+}
+
+fn purpose_new() -> String {
+    "new".into()
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,6 +70,24 @@ pub struct Order {
     /// Uploaded materials of an organisation's application.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub materials: Vec<String>,
+    /// The product's name as the catalogue gives it (e.g. 单位证书套餐).
+    #[serde(default)]
+    pub product_name: String,
+    /// What has arrived so far (a transfer may come in parts), in fen.
+    #[serde(default)]
+    pub paid_fen: i64,
+    /// Bank transfer chosen: where to send the money.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer: Option<TransferInstructions>,
+    /// `none`, `issuing`, `issued` or `reversed` (未开票, 开票中, 已开票, 已红冲).
+    #[serde(default = "invoice_none")]
+    pub invoice_status: String,
+    #[serde(default)]
+    pub invoice_status_label: String,
+}
+
+fn invoice_none() -> String {
+    "none".into()
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -254,6 +282,7 @@ pub mod routes {
     pub const SCAN_DECLINE: &str = "/v1/scan/{id}/decline";
     pub const USAGE: &str = "/v1/usage";
 
+    pub use super::commerce::routes::*;
     pub use super::orgs::routes::*;
 
     /// Puts `value` (percent-encoded) in place of the template's first `{…}`.
