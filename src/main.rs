@@ -14,6 +14,7 @@
 
 #![forbid(unsafe_code)]
 
+mod bank;
 mod ca;
 mod demo;
 mod device;
@@ -78,6 +79,8 @@ enum Command {
     Ca(ca::CaArgs),
     /// Operator: reviewer accounts of the web console (/console).
     Reviewer(reviewer::ReviewerArgs),
+    /// Operator: bank statements (camt.053 or CSV) matched to orders; refunds.
+    Bank(bank::BankArgs),
     /// The service's hash-chained audit log.
     Audit {
         #[command(subcommand)]
@@ -255,6 +258,7 @@ fn main() -> ExitCode {
         Command::Ca(args) => ca::run(args, locale),
         Command::Org(args) => org::run(args, locale).map(|()| ExitCode::SUCCESS),
         Command::Reviewer(args) => reviewer::run(args, locale),
+        Command::Bank(args) => bank::run(args, locale).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

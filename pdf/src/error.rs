@@ -58,6 +58,9 @@ pub enum PdfError {
     /// A layout parameter is out of range (a negative or non-finite size or width).
     #[error("invalid layout value: {0}")]
     Layout(String),
+    /// The document's data is inconsistent (an invoice without lines, totals that do not add up).
+    #[error("invalid document: {0}")]
+    Invalid(&'static str),
 }
 
 impl PdfError {
@@ -72,6 +75,7 @@ impl PdfError {
             PdfError::MissingGlyph { .. } => "pdf_missing_glyph",
             PdfError::Subset { .. } => "pdf_font_subset",
             PdfError::Layout(_) => "pdf_layout",
+            PdfError::Invalid(_) => "pdf_invalid",
         }
     }
 }

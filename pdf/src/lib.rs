@@ -4,18 +4,21 @@
 //! CJK font; [`Page`] lays out text, wrapped CJK paragraphs, rules and boxes; [`Document`]
 //! renders pages into a PDF that embeds only the glyphs used (a CID-keyed Type0 font with
 //! `Identity-H` encoding and a `ToUnicode` map, so text extracts correctly).
-//! [`authorisation_letter`] renders the CA authorisation letter (数字证书申请授权书).
+//! [`authorisation_letter`] renders the CA authorisation letter (数字证书申请授权书);
+//! [`invoice`] the fully digital e-invoice (数电票, 电子发票（普通发票）).
 
 #![forbid(unsafe_code)]
 
 mod error;
 mod font;
+mod invoice;
 mod layout;
 mod letter;
 mod writer;
 
 pub use error::PdfError;
 pub use font::Font;
+pub use invoice::{InvoiceDoc, InvoiceLine, InvoiceParty, amount_in_capitals, invoice, yuan};
 pub use layout::{
     A4_HEIGHT, A4_WIDTH, MAX_SPACING, Page, Stroke, TextBlock, mm, stretch_gaps, wrap, wrap_by,
 };

@@ -51,6 +51,10 @@ pub struct ServiceConfig {
     /// Reverse proxies (addresses or CIDR blocks) whose `X-Forwarded-For` is believed; a
     /// request from anywhere else is counted by its own address.
     pub trusted_proxies: Vec<String>,
+    /// Bank transfer to per-order receiving accounts (`[bank]`).
+    pub bank: BankConfig,
+    /// Invoices (`[invoice]`).
+    pub invoice: InvoiceConfig,
     /// Bearer token that `/metrics` asks for (or `MCERT_METRICS_TOKEN`); without one, `/metrics`
     /// answers only on the loopback interface.
     pub metrics_token: Option<Secret>,
@@ -73,6 +77,86 @@ pub struct ProductConfig {
     /// Whether orders wait for a reviewer (organisation certificates).
     #[serde(default)]
     pub needs_review: bool,
+    /// `new`, `renewal`, `change` or `reissue`.
+    #[serde(default = "purpose_new")]
+    pub purpose: String,
+}
+
+fn purpose_new() -> String {
+    "new".to_string()
+}
+
+/// The operator's collection account at its bank: each order paid by transfer gets a
+/// sub-account `<prefix><8 digits><check digit>`.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct BankConfig {
+    /// 收款银行.
+    pub bank_name: String,
+    /// 收款账户名.
+    pub account_name: String,
+    /// The collection account's digits that every virtual sub-account starts with.
+    pub account_prefix: String,
+    /// Days an order's receiving account takes money.
+    pub deadline_days: u32,
+    /// Transfers from an account the buyer has not registered (打款账户) go to review.
+    pub check_payer: bool,
+    /// HMAC secret of the bank's signed notifications (or `MCERT_BANK_WEBHOOK_SECRET`); in
+    /// development a key derived from the operator key.
+    pub webhook_secret: Option<Secret>,
+}
+
+impl Default for BankConfig {
+    fn default() -> Self {
+        BankConfig {
+            bank_name: "中国工商银行北京分行营业部".into(),
+            account_name: "数字证书服务有限公司".into(),
+            account_prefix: "0200000919".into(),
+            deadline_days: 7,
+            check_payer: false,
+            webhook_secret: None,
+        }
+    }
+}
+
+/// Invoicing: when invoices are issued, by whom, and what the seller's side says.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct InvoiceConfig {
+    /// `auto` (issued after payment, seed 003) or `on_request` (申请开票, seed 000).
+    pub mode: String,
+    /// The production invoice service (webhook) and its HMAC secret (or
+    /// `MCERT_INVOICE_WEBHOOK_SECRET`); the development provider renders invoices itself.
+    pub webhook_url: Option<String>,
+    pub webhook_secret: Option<Secret>,
+    /// 销售方名称 and 纳税人识别号.
+    pub seller_name: String,
+    pub seller_taxpayer_id: String,
+    pub seller_address_phone: String,
+    pub seller_bank_account: String,
+    /// 项目名称 as the tax classification writes it.
+    pub item: String,
+    /// 税率 in per mille (60 = 6 %, the rate of information-technology services).
+    pub tax_rate_permille: i64,
+    /// 开票人.
+    pub issuer: String,
+}
+
+impl Default for InvoiceConfig {
+    fn default() -> Self {
+        InvoiceConfig {
+            mode: "auto".into(),
+            webhook_url: None,
+            webhook_secret: None,
+            seller_name: "数字证书服务有限公司".into(),
+            seller_taxpayer_id: "91110108MA01ABCD1X".into(),
+            seller_address_phone: "北京市海淀区中关村大街1号 010-12345678".into(),
+            seller_bank_account: "中国工商银行北京分行营业部 0200000919000000000".into(),
+            item: "*信息技术服务*数字证书服务费".into(),
+            tax_rate_permille: 60,
+            issuer: "系统".into(),
+        }
+    }
 }
 
 fn cny() -> String {
@@ -98,6 +182,8 @@ impl Default for ServiceConfig {
             products: Vec::new(),
             trusted_proxies: Vec::new(),
             metrics_token: None,
+            bank: BankConfig::default(),
+            invoice: InvoiceConfig::default(),
         }
     }
 }
@@ -176,6 +262,11 @@ impl ServiceConfig {
                 &mut self.payment_webhook_secret,
             ),
             ("MCERT_METRICS_TOKEN", &mut self.metrics_token),
+            ("MCERT_BANK_WEBHOOK_SECRET", &mut self.bank.webhook_secret),
+            (
+                "MCERT_INVOICE_WEBHOOK_SECRET",
+                &mut self.invoice.webhook_secret,
+            ),
         ] {
             if let Some(v) = get(key) {
                 *slot = Some(Secret(v));

@@ -8,6 +8,7 @@ pub mod authz;
 pub mod billing;
 pub mod ca;
 pub mod config;
+mod documents;
 pub mod http;
 pub mod i18n;
 pub mod identity;

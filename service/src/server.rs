@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 use mcert_core::clock::{Clock, SystemClock};
 use tokio::net::TcpListener;
@@ -12,7 +13,10 @@ use tokio::task::JoinHandle;
 use zeroize::Zeroizing;
 
 use crate::accounts::Accounts;
-use crate::billing::{DevGateway, Gateway, OrderDeps, Orders, Product, WebhookGateway};
+use crate::billing::{
+    BankSettings, DevGateway, Gateway, InvoiceJobs, InvoiceMode, InvoiceProvider, InvoiceTerms,
+    Invoicing, OrderDeps, Orders, Product, WebhookGateway,
+};
 use crate::ca::{Authority, AuthorityConfig, AuthorityError, OperatorKey};
 use crate::config::ServiceConfig;
 use crate::http::console::ConsoleConfig;
@@ -22,6 +26,7 @@ use crate::orgs::Orgs;
 use crate::outbox::{JobKind, Outbox};
 use crate::platforms::{Platforms, Registration};
 use crate::providers::sms::{DevOutbox, SmsJobs, SmsProvider, WebhookSms};
+use crate::providers::webhook::SignedWebhook;
 use crate::review::Reviews;
 use crate::reviewers::Reviewers;
 use crate::sessions::{CallbackJobs, Sessions};
@@ -52,6 +57,12 @@ pub enum ServiceError {
     NoPaymentGateway,
     #[error("product {0}: prices and certificate counts cannot be negative")]
     BadProduct(String),
+    #[error("invalid [bank] configuration: {0}")]
+    BadBankConfig(&'static str),
+    #[error(
+        "invalid [invoice] configuration: {0} (production needs the invoice service's webhook_url and webhook_secret)"
+    )]
+    BadInvoiceConfig(&'static str),
     #[error(transparent)]
     Orders(#[from] crate::billing::OrderError),
     #[error("SMS provider: {0}")]
@@ -105,6 +116,76 @@ async fn dev_demo_platform(platforms: &Platforms, data_dir: &Path) -> Result<(),
     Ok(())
 }
 
+/// Where buyers transfer to, and the key of the bank's signed notifications (in development
+/// one derived from the operator key).
+fn bank_settings(
+    config: &ServiceConfig,
+    operator_key: &OperatorKey,
+) -> Result<BankSettings, ServiceError> {
+    let b = &config.bank;
+    if b.account_prefix.is_empty()
+        || b.account_prefix.len() > 20
+        || !b.account_prefix.bytes().all(|c| c.is_ascii_digit())
+    {
+        return Err(ServiceError::BadBankConfig("account_prefix"));
+    }
+    let notify_key = match (&b.webhook_secret, config.dev) {
+        (Some(secret), _) => Some(Arc::new(Zeroizing::new(secret.0.as_bytes().to_vec()))),
+        (None, true) => Some(Arc::new(Zeroizing::new(
+            operator_key.derive("dev bank notify").to_vec(),
+        ))),
+        (None, false) => None,
+    };
+    Ok(BankSettings {
+        bank_name: b.bank_name.clone(),
+        account_name: b.account_name.clone(),
+        account_prefix: b.account_prefix.clone(),
+        deadline_days: b.deadline_days,
+        check_payer: b.check_payer,
+        notify_key,
+    })
+}
+
+/// The invoicing terms and provider: the operator's invoice service, or in development the
+/// provider that renders sample invoices itself.
+fn invoicing(config: &ServiceConfig, addr: SocketAddr) -> Result<Invoicing, ServiceError> {
+    let c = &config.invoice;
+    let mode = match c.mode.as_str() {
+        "auto" => InvoiceMode::Auto,
+        "on_request" => InvoiceMode::OnRequest,
+        _ => return Err(ServiceError::BadInvoiceConfig("mode")),
+    };
+    if !(0..=170).contains(&c.tax_rate_permille) {
+        return Err(ServiceError::BadInvoiceConfig("tax_rate_permille"));
+    }
+    let provider = match (&c.webhook_url, &c.webhook_secret) {
+        (Some(url), Some(secret)) => InvoiceProvider::Webhook(
+            SignedWebhook::new(url, secret.0.as_bytes(), Duration::from_secs(30))
+                .map_err(|_| ServiceError::BadInvoiceConfig("webhook_url"))?,
+        ),
+        (Some(_), None) => return Err(ServiceError::BadInvoiceConfig("webhook_secret")),
+        (None, _) if config.dev => InvoiceProvider::Dev,
+        (None, _) => return Err(ServiceError::BadInvoiceConfig("webhook_url")),
+    };
+    let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
+    Ok(Invoicing {
+        terms: InvoiceTerms {
+            mode,
+            seller: mcert_pdf::InvoiceParty {
+                name: c.seller_name.clone(),
+                taxpayer_id: some(&c.seller_taxpayer_id),
+                address_phone: some(&c.seller_address_phone),
+                bank_account: some(&c.seller_bank_account),
+            },
+            item: c.item.clone(),
+            tax_rate_permille: c.tax_rate_permille,
+            issuer: c.issuer.clone(),
+        },
+        provider,
+        base_url: config.base_url(addr).trim_end_matches('/').to_string(),
+    })
+}
+
 /// The catalogue a new service starts with (seed 000: personal certificates; seed 003: the
 /// 300 CNY/year package of one organisation and two personal certificates).
 pub fn default_catalogue() -> Vec<(Product, bool)> {
@@ -117,6 +198,7 @@ pub fn default_catalogue() -> Vec<(Product, bool)> {
                 organization_certs: 0,
                 price_fen_per_year: 10_000,
                 currency: "CNY".into(),
+                purpose: "new".into(),
             },
             false,
         ),
@@ -128,6 +210,7 @@ pub fn default_catalogue() -> Vec<(Product, bool)> {
                 organization_certs: 1,
                 price_fen_per_year: 30_000,
                 currency: "CNY".into(),
+                purpose: "new".into(),
             },
             true,
         ),
@@ -361,7 +444,13 @@ pub async fn start_with_clock(
             orgs: orgs.clone(),
             uploads: uploads.clone(),
             outbox: outbox.clone(),
+            bank: bank_settings(config, &operator_key)?,
+            invoicing: invoicing(config, addr)?,
         },
+    );
+    outbox.register(
+        JobKind::Invoice,
+        Arc::new(InvoiceJobs(Arc::new(orders.clone()))),
     );
     let reviews = Reviews::new(
         store.clone(),
@@ -373,7 +462,11 @@ pub async fn start_with_clock(
     );
     if !config.products.is_empty() {
         for p in &config.products {
-            if p.price_fen_per_year < 0 || p.personal_certs < 0 || p.organization_certs < 0 {
+            if p.price_fen_per_year < 0
+                || p.personal_certs < 0
+                || p.organization_certs < 0
+                || !["new", "renewal", "change", "reissue"].contains(&p.purpose.as_str())
+            {
                 return Err(ServiceError::BadProduct(p.id.clone()));
             }
             let product = Product {
@@ -383,6 +476,7 @@ pub async fn start_with_clock(
                 organization_certs: p.organization_certs,
                 price_fen_per_year: p.price_fen_per_year,
                 currency: p.currency.clone(),
+                purpose: p.purpose.clone(),
             };
             orders.put_product(&product, p.needs_review).await?;
         }

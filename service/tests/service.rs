@@ -529,6 +529,7 @@ mod http {
 }
 
 mod login {
+    mod commerce;
     mod limits;
     mod orgs;
     mod orgs_rules;
@@ -1609,6 +1610,7 @@ async fn the_operator_configures_the_catalogue() {
             price_fen_per_year: 8_800,
             currency: "CNY".into(),
             needs_review: false,
+            purpose: "new".into(),
         }];
         let running = mcert_service::server::start(&config, &key)
             .await

@@ -44,7 +44,7 @@ impl Orders {
 
     pub async fn catalogue(&self) -> Result<Vec<Product>, OrderError> {
         let rows: Vec<repo::ProductRow> = sqlx::query_as(
-            "SELECT id, name, personal_certs, organization_certs, price_fen_per_year, currency FROM products WHERE active = 1 ORDER BY id",
+            "SELECT id, name, personal_certs, organization_certs, price_fen_per_year, currency, purpose FROM products WHERE active = 1 ORDER BY id",
         )
         .fetch_all(self.store.pool())
         .await?;

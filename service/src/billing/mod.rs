@@ -9,11 +9,16 @@
 mod catalogue;
 mod entitlements;
 mod gateway;
+mod invoices;
 mod orders;
 mod org_orders;
 mod payments;
+mod profiles;
+mod refunds;
 pub mod repo;
 mod slots;
+pub mod statements;
+mod transfers;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,8 +27,13 @@ use mcert_core::clock::Clock;
 use mcert_core::i18n::Locale;
 
 pub use gateway::{DevGateway, Gateway, Notification, WebhookGateway};
+pub use invoices::{InvoiceJobs, InvoiceMode, InvoiceProvider, InvoiceTerms, split_tax};
 pub use mcert_core::wire::{CertificateView, Entitlement, Installed, Order, Product};
-pub use repo::{EntitlementKind, EntitlementStatus, OrderStatus};
+pub use repo::{CollectionBank, EntitlementKind, EntitlementStatus, InvoiceStatus, OrderStatus};
+pub use transfers::{
+    BankNote, ImportSummary, OpenTransfer, Resolution, TransferOutcome, is_receiving_account,
+    luhn_digit,
+};
 
 use crate::authority::{Authority, AuthorityError};
 use crate::identity::Identities;
@@ -98,6 +108,34 @@ pub enum OrderError {
     UnknownMember,
     #[error("the certificate's period has ended")]
     PeriodEnded,
+    #[error("the bank statement cannot be read: {0}")]
+    BadStatement(String),
+    #[error("no such transfer waiting for an operator")]
+    UnknownTransfer,
+    #[error("this transfer cannot be counted toward that order")]
+    TransferNotApplicable,
+    #[error("invalid billing information: {0}")]
+    BadProfile(&'static str),
+    #[error("no such billing profile or payer account")]
+    UnknownProfile,
+    #[error("at most 20 may be kept")]
+    TooMany,
+    #[error("this payer account is already registered")]
+    PayerExists,
+    #[error("the order is {0}: only a completed order is invoiced")]
+    NotInvoiceable(String),
+    #[error("an invoice was already asked for this order")]
+    InvoiceExists,
+    #[error("no such invoice")]
+    UnknownInvoice,
+    #[error("the invoice is not issued yet")]
+    InvoiceNotReady,
+    #[error("the order is {0}: only a completed order is refunded")]
+    NotRefundable(String),
+    #[error("a certificate of this order was already issued: revoke it first")]
+    CertificatesIssued,
+    #[error("the order was paid, so its period can no longer change")]
+    AlreadyPartlyPaid,
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -110,7 +148,34 @@ impl From<sqlx::Error> for OrderError {
 
 /// What the app shows for an order's state (from the Fluent catalogue; zh-CN).
 fn status_label(status: OrderStatus) -> String {
-    crate::i18n::message(Locale::ZhCn, status.message_id(), &[])
+    label(status.message_id())
+}
+
+/// A label the app shows, from the Fluent catalogue (zh-CN).
+fn label(message_id: &str) -> String {
+    crate::i18n::message(Locale::ZhCn, message_id, &[])
+}
+
+/// Where buyers transfer to: the operator's collection account.
+#[derive(Clone, Debug)]
+pub struct BankSettings {
+    pub bank_name: String,
+    pub account_name: String,
+    /// Digits every receiving account starts with.
+    pub account_prefix: String,
+    pub deadline_days: u32,
+    /// Transfers from payer accounts the buyer has not registered go to review.
+    pub check_payer: bool,
+    /// The HMAC key of the bank's signed notifications (none: notifications are refused).
+    pub notify_key: Option<Arc<zeroize::Zeroizing<Vec<u8>>>>,
+}
+
+/// Invoicing: the terms, the provider and the public base URL of share links.
+#[derive(Clone, Debug)]
+pub struct Invoicing {
+    pub terms: InvoiceTerms,
+    pub provider: InvoiceProvider,
+    pub base_url: String,
 }
 
 fn b64(bytes: &[u8]) -> String {
@@ -129,6 +194,9 @@ pub struct Orders {
     orgs: Orgs,
     uploads: Uploads,
     outbox: Outbox,
+    bank: BankSettings,
+    collection: repo::CollectionBank,
+    invoicing: Invoicing,
 }
 
 /// What orders work with besides the store and the clock.
@@ -140,6 +208,8 @@ pub struct OrderDeps {
     pub orgs: Orgs,
     pub uploads: Uploads,
     pub outbox: Outbox,
+    pub bank: BankSettings,
+    pub invoicing: Invoicing,
 }
 
 impl Orders {
@@ -153,6 +223,12 @@ impl Orders {
             orgs: deps.orgs,
             uploads: deps.uploads,
             outbox: deps.outbox,
+            collection: repo::CollectionBank {
+                bank_name: deps.bank.bank_name.clone(),
+                account_name: deps.bank.account_name.clone(),
+            },
+            bank: deps.bank,
+            invoicing: deps.invoicing,
         }
     }
 

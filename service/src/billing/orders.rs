@@ -32,7 +32,7 @@ impl Orders {
             needs_review,
             organization_certs,
         } = sqlx::query_as(
-            "SELECT price_fen_per_year, currency, needs_review, organization_certs FROM products WHERE id = $1 AND active = 1",
+            "SELECT price_fen_per_year, currency, needs_review, organization_certs FROM products WHERE id = $1 AND active = 1 AND purpose = 'new'",
         )
         .bind(product_id)
         .fetch_optional(self.store.pool())
@@ -109,7 +109,7 @@ impl Orders {
         .bind(key)
         .fetch_optional(self.store.pool())
         .await?;
-        let Some(order) = row.map(repo::OrderRow::into_order) else {
+        let Some(order) = row.map(|r| r.into_order(&self.collection)) else {
             return Ok(None);
         };
         if order.product_id != product_id
@@ -130,7 +130,7 @@ impl Orders {
                 .fetch_optional(self.store.pool())
                 .await?
                 .ok_or(OrderError::UnknownOrder)?;
-        Ok(row.into_order())
+        Ok(row.into_order(&self.collection))
     }
 
     pub async fn list(&self, owner: &OwnAccount) -> Result<Vec<Order>, OrderError> {
@@ -141,7 +141,10 @@ impl Orders {
         .bind(account_id)
         .fetch_all(self.store.pool())
         .await?;
-        Ok(rows.into_iter().map(repo::OrderRow::into_order).collect())
+        Ok(rows
+            .into_iter()
+            .map(|r| r.into_order(&self.collection))
+            .collect())
     }
 
     /// Starts online payment of an order awaiting it.
@@ -156,7 +159,7 @@ impl Orders {
 
     /// An organisation's application is the applicant's to pay or cancel only while they are
     /// still a certificate administrator of the organisation.
-    async fn ensure_still_admin(
+    pub(super) async fn ensure_still_admin(
         &self,
         owner: &OwnAccount,
         order: &Order,
@@ -175,6 +178,64 @@ impl Orders {
         }
     }
 
+    /// 购买信息修改: a new period before anything was paid; the amount follows the price.
+    pub async fn change_order(
+        &self,
+        owner: &OwnAccount,
+        order_id: &str,
+        years: i64,
+    ) -> Result<Order, OrderError> {
+        if !(1..=3).contains(&years) {
+            return Err(OrderError::BadPeriod);
+        }
+        let order = self.order(owner, order_id).await?;
+        self.ensure_still_admin(owner, &order).await?;
+        let now = unix_millis(self.clock.now());
+        let mut tx = self.store.begin().await?;
+        sqlx::query("UPDATE orders SET updated_at = updated_at WHERE id = $1")
+            .bind(order_id)
+            .execute(&mut *tx)
+            .await?;
+        let (status, paid, price): (String, i64, i64) = sqlx::query_as(
+            "SELECT o.status,
+                 CAST((SELECT COALESCE(SUM(amount_fen), 0) FROM payments p WHERE p.order_id = o.id) AS BIGINT),
+                 pr.price_fen_per_year
+             FROM orders o JOIN products pr ON pr.id = o.product_id WHERE o.id = $1",
+        )
+        .bind(order_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if !matches!(
+            OrderStatus::parse(&status),
+            Some(OrderStatus::PendingReview | OrderStatus::AwaitingPayment)
+        ) {
+            return Err(OrderError::NotPayable(status));
+        }
+        if paid > 0 {
+            return Err(OrderError::AlreadyPartlyPaid);
+        }
+        let amount = price.checked_mul(years).ok_or(OrderError::BadPeriod)?;
+        sqlx::query("UPDATE orders SET years = $1, amount_fen = $2, updated_at = $3 WHERE id = $4")
+            .bind(years)
+            .bind(amount)
+            .bind(now)
+            .bind(order_id)
+            .execute(&mut *tx)
+            .await?;
+        audit::append(
+            &mut tx,
+            self.store.engine(),
+            now,
+            &owner.actor().audit_name(),
+            "order.changed",
+            order_id,
+            &json!({"years": years, "amount_fen": amount}),
+        )
+        .await?;
+        tx.commit().await?;
+        self.order(owner, order_id).await
+    }
+
     pub async fn cancel(&self, owner: &OwnAccount, order_id: &str) -> Result<Order, OrderError> {
         let order = self.order(owner, order_id).await?;
         self.ensure_still_admin(owner, &order).await?;
@@ -184,7 +245,8 @@ impl Orders {
         let changed = sqlx::query(
             "UPDATE orders SET status = $1, updated_at = $2
              WHERE id = $3 AND account_id = $4 AND status IN ($5, $6)
-                 AND (org_id IS NULL OR status = $5)",
+                 AND (org_id IS NULL OR status = $5)
+                 AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.order_id = orders.id)",
         )
         .bind(OrderStatus::Cancelled.as_str())
         .bind(now)

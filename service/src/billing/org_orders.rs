@@ -60,7 +60,7 @@ impl Orders {
             .catalogue()
             .await?
             .into_iter()
-            .find(|p| p.id == product_id)
+            .find(|p| p.id == product_id && p.purpose == "new")
             .ok_or(OrderError::UnknownProduct)?;
         if product.organization_certs < 1 {
             return Err(OrderError::NotForOrganisations);
@@ -166,7 +166,7 @@ impl Orders {
                 .fetch_optional(self.store.pool())
                 .await?
                 .ok_or(OrderError::UnknownOrder)?;
-        Ok(row.into_order())
+        Ok(row.into_order(&self.collection))
     }
 
     /// Every application of the organisation, newest first.
@@ -177,7 +177,10 @@ impl Orders {
         .bind(admin.org_id())
         .fetch_all(self.store.pool())
         .await?;
-        Ok(rows.into_iter().map(repo::OrderRow::into_order).collect())
+        Ok(rows
+            .into_iter()
+            .map(|r| r.into_order(&self.collection))
+            .collect())
     }
 
     /// Fixes a rejected application (new materials) and sends it back to review.

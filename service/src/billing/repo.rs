@@ -3,6 +3,8 @@
 
 use mcert_core::clock::{from_unix_millis, rfc3339};
 
+use mcert_core::wire::TransferInstructions;
+
 use super::{Entitlement, Order, Product};
 
 /// An order's state: `pending_review → awaiting_payment → completed`, or `rejected`,
@@ -14,6 +16,8 @@ pub enum OrderStatus {
     Completed,
     Rejected,
     Cancelled,
+    /// Paid, then the money returned (no certificate of it was issued).
+    Refunded,
 }
 
 impl OrderStatus {
@@ -24,6 +28,7 @@ impl OrderStatus {
             OrderStatus::Completed => "completed",
             OrderStatus::Rejected => "rejected",
             OrderStatus::Cancelled => "cancelled",
+            OrderStatus::Refunded => "refunded",
         }
     }
 
@@ -34,6 +39,7 @@ impl OrderStatus {
             OrderStatus::Completed,
             OrderStatus::Rejected,
             OrderStatus::Cancelled,
+            OrderStatus::Refunded,
         ]
         .into_iter()
         .find(|v| v.as_str() == s)
@@ -47,6 +53,47 @@ impl OrderStatus {
             OrderStatus::Completed => "order-status-completed",
             OrderStatus::Rejected => "order-status-rejected",
             OrderStatus::Cancelled => "order-status-cancelled",
+            OrderStatus::Refunded => "order-status-refunded",
+        }
+    }
+}
+
+/// Where an order's invoicing stands: 未开票, 开票中, 已开票, 已红冲.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InvoiceStatus {
+    None,
+    Issuing,
+    Issued,
+    Reversed,
+}
+
+impl InvoiceStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InvoiceStatus::None => "none",
+            InvoiceStatus::Issuing => "issuing",
+            InvoiceStatus::Issued => "issued",
+            InvoiceStatus::Reversed => "reversed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            InvoiceStatus::None,
+            InvoiceStatus::Issuing,
+            InvoiceStatus::Issued,
+            InvoiceStatus::Reversed,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
+    }
+
+    pub fn message_id(self) -> &'static str {
+        match self {
+            InvoiceStatus::None => "invoice-status-none",
+            InvoiceStatus::Issuing => "invoice-status-issuing",
+            InvoiceStatus::Issued => "invoice-status-issued",
+            InvoiceStatus::Reversed => "invoice-status-reversed",
         }
     }
 }
@@ -114,7 +161,13 @@ impl EntitlementKind {
 macro_rules! select_orders {
     ($rest:literal) => {
         concat!(
-            "SELECT id, product_id, years, amount_fen, currency, status, reject_reason, created_at, org_id, materials FROM orders ",
+            "SELECT id, product_id, years, amount_fen, currency, status, reject_reason, created_at, org_id, materials,
+                 (SELECT name FROM products p WHERE p.id = orders.product_id) AS product_name,
+                 payment_method, invoice_status,
+                 CAST((SELECT COALESCE(SUM(amount_fen), 0) FROM payments pm WHERE pm.order_id = orders.id) AS BIGINT) AS paid_fen,
+                 (SELECT account_no FROM transfer_accounts ta WHERE ta.order_id = orders.id) AS transfer_account,
+                 (SELECT deadline FROM transfer_accounts ta WHERE ta.order_id = orders.id) AS transfer_deadline
+             FROM orders ",
             $rest
         )
     };
@@ -133,6 +186,19 @@ pub struct OrderRow {
     pub created_at: i64,
     pub org_id: Option<String>,
     pub materials: String,
+    pub product_name: Option<String>,
+    pub payment_method: Option<String>,
+    pub invoice_status: String,
+    pub paid_fen: i64,
+    pub transfer_account: Option<String>,
+    pub transfer_deadline: Option<i64>,
+}
+
+/// The receiving bank's side of transfer instructions (from the operator's configuration).
+#[derive(Debug, Clone, Default)]
+pub struct CollectionBank {
+    pub bank_name: String,
+    pub account_name: String,
 }
 
 impl OrderRow {
@@ -140,12 +206,32 @@ impl OrderRow {
         OrderStatus::parse(&self.status)
     }
 
-    pub fn into_order(self) -> Order {
+    pub fn into_order(self, bank: &CollectionBank) -> Order {
         let label = match self.status() {
             Some(s) => super::status_label(s),
             None => self.status.clone(),
         };
+        let payable = matches!(self.status(), Some(OrderStatus::AwaitingPayment));
+        let transfer = match (&self.transfer_account, self.transfer_deadline) {
+            (Some(account_no), Some(deadline)) if payable => Some(TransferInstructions {
+                bank_name: bank.bank_name.clone(),
+                account_name: bank.account_name.clone(),
+                account_no: account_no.clone(),
+                amount_due_fen: (self.amount_fen - self.paid_fen).max(0),
+                currency: self.currency.clone(),
+                deadline: rfc3339(from_unix_millis(deadline)),
+            }),
+            _ => None,
+        };
+        let invoice_label = InvoiceStatus::parse(&self.invoice_status)
+            .map(|s| super::label(s.message_id()))
+            .unwrap_or_else(|| self.invoice_status.clone());
         Order {
+            product_name: self.product_name.unwrap_or_else(|| self.product_id.clone()),
+            paid_fen: self.paid_fen,
+            transfer,
+            invoice_status: self.invoice_status,
+            invoice_status_label: invoice_label,
             id: self.id,
             product_id: self.product_id,
             years: self.years,
@@ -189,6 +275,7 @@ pub struct ProductRow {
     pub organization_certs: i64,
     pub price_fen_per_year: i64,
     pub currency: String,
+    pub purpose: String,
 }
 
 impl From<ProductRow> for Product {
@@ -200,6 +287,7 @@ impl From<ProductRow> for Product {
             organization_certs: r.organization_certs,
             price_fen_per_year: r.price_fen_per_year,
             currency: r.currency,
+            purpose: r.purpose,
         }
     }
 }

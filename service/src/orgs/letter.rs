@@ -1,32 +1,16 @@
 //! The CA authorisation letter template (数字证书申请授权书) as a PDF, filled with the
 //! organisation and the applicant, for printing, stamping (公章) and signing (法定代表人签字).
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use mcert_core::clock::unix_millis;
 
 use super::{OrgError, Orgs};
 use crate::authz::OrgAdmin;
+use crate::documents::{beijing_date, cjk_font};
 
-/// The CJK font, loaded once per process (a system font; `MCERT_CJK_FONT` names another).
 fn font() -> Result<Arc<mcert_pdf::Font>, OrgError> {
-    static FONT: OnceLock<Result<Arc<mcert_pdf::Font>, String>> = OnceLock::new();
-    FONT.get_or_init(|| {
-        mcert_pdf::Font::system_cjk()
-            .map(Arc::new)
-            .map_err(|e| e.to_string())
-    })
-    .clone()
-    .map_err(OrgError::LetterUnavailable)
-}
-
-/// `2026年12月02日` in Beijing time.
-fn beijing_date(now_ms: i64) -> String {
-    let text = mcert_core::clock::rfc3339(mcert_core::clock::from_unix_millis(
-        now_ms + 8 * 3600 * 1000,
-    ));
-    let (y, rest) = text.split_at(4);
-    format!("{y}年{}月{}日", &rest[1..3], &rest[4..6])
+    cjk_font().map_err(OrgError::LetterUnavailable)
 }
 
 impl Orgs {

@@ -31,6 +31,8 @@ pub enum JobKind {
     Callback,
     /// Re-issue a CA's CRL.
     CrlRefresh,
+    /// Issue an invoice through the invoice provider.
+    Invoice,
 }
 
 impl JobKind {
@@ -39,6 +41,7 @@ impl JobKind {
             JobKind::Sms => "sms",
             JobKind::Callback => "callback",
             JobKind::CrlRefresh => "crl_refresh",
+            JobKind::Invoice => "invoice",
         }
     }
 
@@ -47,6 +50,7 @@ impl JobKind {
             "sms" => Some(JobKind::Sms),
             "callback" => Some(JobKind::Callback),
             "crl_refresh" => Some(JobKind::CrlRefresh),
+            "invoice" => Some(JobKind::Invoice),
             _ => None,
         }
     }

@@ -147,7 +147,7 @@ impl From<OrderError> for ApiError {
                     "err-payment-gateway",
                 )
             }
-            other => ApiError::internal(other),
+            other => super::commerce::commerce_error(other),
         }
     }
 }

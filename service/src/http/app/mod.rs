@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod billing;
+pub mod commerce;
 pub mod identity;
 pub mod orgs;
 
@@ -55,6 +56,31 @@ pub fn router() -> Router<AppState> {
         .route(routes::ORG_CERT_OWNER, put(orgs::set_owner))
         .route(routes::ORG_CERT_HOLDER, put(orgs::set_holder))
         .route(routes::ORG_USAGE, get(orgs::usage))
+        .route(routes::ORDER_CHANGE, post(commerce::change))
+        .route(routes::ORDER_TRANSFER, post(commerce::transfer))
+        .route(routes::ORDER_INVOICE, post(commerce::request_invoice))
+        .route(routes::BANK_NOTIFY, post(commerce::bank_notify))
+        .route(routes::DEV_BANK_TRANSFER, post(commerce::dev_bank_transfer))
+        .route(routes::INVOICES, get(commerce::invoices))
+        .route(routes::INVOICE_PDF, get(commerce::invoice_pdf))
+        .route(routes::INVOICE_SHARE, post(commerce::share_invoice))
+        .route(routes::SHARED_INVOICE, get(commerce::shared_invoice))
+        .route(
+            routes::BILLING_PROFILES,
+            get(commerce::billing_profiles).post(commerce::add_billing_profile),
+        )
+        .route(
+            routes::BILLING_PROFILE,
+            put(commerce::update_billing_profile).delete(commerce::delete_billing_profile),
+        )
+        .route(
+            routes::PAYER_ACCOUNTS,
+            get(commerce::payer_accounts).post(commerce::add_payer_account),
+        )
+        .route(
+            routes::PAYER_ACCOUNT,
+            axum::routing::delete(commerce::delete_payer_account),
+        )
 }
 
 /// Uploads of materials: bodies up to [`crate::uploads::MAX_UPLOAD`].

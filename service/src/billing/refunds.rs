@@ -1,0 +1,81 @@
+//! Refunds (an operator's act, after the money went back): the order becomes `refunded`, its
+//! unused certificate slots are withdrawn, and an issued invoice is reversed by a red-letter
+//! (红字) invoice. An order with an issued certificate is refunded only after the certificate
+//! is revoked.
+
+use mcert_core::clock::unix_millis;
+use serde_json::json;
+
+use super::{EntitlementStatus, OrderError, OrderStatus, Orders};
+use crate::audit;
+use crate::authz::OperatorGrant;
+
+impl Orders {
+    /// Refunds a completed order; returns whether a red-letter invoice was asked for.
+    pub async fn refund(
+        &self,
+        grant: &OperatorGrant,
+        order_id: &str,
+        reason: &str,
+    ) -> Result<bool, OrderError> {
+        let reason = reason.trim();
+        if reason.is_empty() || reason.chars().count() > 200 {
+            return Err(OrderError::BadProfile("reason"));
+        }
+        let now_t = self.clock.now();
+        let now = unix_millis(now_t);
+        let mut tx = self.store.begin().await?;
+        // Lock the order, then check its state and slots under the lock.
+        sqlx::query("UPDATE orders SET updated_at = updated_at WHERE id = $1")
+            .bind(order_id)
+            .execute(&mut *tx)
+            .await?;
+        let status: Option<(String,)> = sqlx::query_as("SELECT status FROM orders WHERE id = $1")
+            .bind(order_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let (status,) = status.ok_or(OrderError::UnknownOrder)?;
+        if OrderStatus::parse(&status) != Some(OrderStatus::Completed) {
+            return Err(OrderError::NotRefundable(status));
+        }
+        let (issued,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM entitlements WHERE order_id = $1 AND status = $2")
+                .bind(order_id)
+                .bind(EntitlementStatus::Issued.as_str())
+                .fetch_one(&mut *tx)
+                .await?;
+        if issued > 0 {
+            return Err(OrderError::CertificatesIssued);
+        }
+        sqlx::query(
+            "UPDATE entitlements SET status = $1, updated_at = $2 WHERE order_id = $3 AND status IN ($4, $5)",
+        )
+        .bind(EntitlementStatus::Revoked.as_str())
+        .bind(now)
+        .bind(order_id)
+        .bind(EntitlementStatus::Unassigned.as_str())
+        .bind(EntitlementStatus::Assigned.as_str())
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE orders SET status = $1, updated_at = $2 WHERE id = $3")
+            .bind(OrderStatus::Refunded.as_str())
+            .bind(now)
+            .bind(order_id)
+            .execute(&mut *tx)
+            .await?;
+        let red = self.reverse_invoice_in(&mut tx, order_id, now_t).await?;
+        audit::append(
+            &mut tx,
+            self.store.engine(),
+            now,
+            &grant.actor().audit_name(),
+            "order.refunded",
+            order_id,
+            &json!({"reason": reason, "red_invoice": red}),
+        )
+        .await?;
+        tx.commit().await?;
+        self.outbox.wake();
+        Ok(red)
+    }
+}
