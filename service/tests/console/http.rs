@@ -426,3 +426,90 @@ async fn one_address_may_try_the_login_only_so_often() {
         c.running.stop().await.expect("stop");
     }
 }
+
+#[tokio::test]
+async fn operators_resolve_exceptional_transfers_in_the_console() {
+    for db in databases().await {
+        let c = Console::start(&db.url).await;
+        let session = c.log_in("sun.caiwu").await;
+        // A transfer to a receiving account nobody has.
+        let gateway =
+            mcert_service::authz::policy::gateway(&Actor::Gateway("bank".into())).expect("gateway");
+        let note = mcert_service::billing::BankNote {
+            bank_ref: "U-1".into(),
+            account_no: "02000009191234567890".into(),
+            amount_fen: 12_345,
+            currency: "CNY".into(),
+            payer_name: Some("某某公司".into()),
+            payer_account: None,
+            booked_on: Some("2026-12-02".into()),
+            remittance: None,
+        };
+        let outcome = c
+            .running
+            .state
+            .orders
+            .bank_notified(&gateway, &note.into_transfer().expect("transfer"))
+            .await
+            .expect("notified");
+        assert_eq!(outcome.as_str(), "unmatched");
+        let r = c.get("/console/transfers", Some(&session)).await;
+        assert_eq!(r.status(), 200);
+        assert_security_headers(&r);
+        let html = r.text().await.expect("html");
+        assert!(
+            html.contains("U-1") && html.contains("123.45") && html.contains("未匹配"),
+            "{html}"
+        );
+        let id = html
+            .split("data-id=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .expect("row id")
+            .to_string();
+        let csrf = csrf_of(&html);
+        let cookies = format!("mcert_console={session}");
+        // Counting it toward an order that does not exist is refused on the page.
+        let r = c
+            .post(
+                &format!("/console/transfers/{id}/resolve"),
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("action", "apply"),
+                    ("order_id", "01NOPE"),
+                ],
+                &cookies,
+                Some(&c.base),
+            )
+            .await;
+        assert_eq!(r.status(), 409);
+        assert!(r.text().await.expect("html").contains("不能这样处理"));
+        // Without the CSRF token: refused.
+        let r = c
+            .post(
+                &format!("/console/transfers/{id}/resolve"),
+                &[("csrf", "x"), ("action", "refunded")],
+                &cookies,
+                Some(&c.base),
+            )
+            .await;
+        assert_eq!(r.status(), 403);
+        let r = c
+            .post(
+                &format!("/console/transfers/{id}/resolve"),
+                &[("csrf", csrf.as_str()), ("action", "refunded")],
+                &cookies,
+                Some(&c.base),
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let html = c
+            .get("/console/transfers", Some(&session))
+            .await
+            .text()
+            .await
+            .expect("html");
+        assert!(html.contains("没有待处理的到账"), "{html}");
+        c.running.stop().await.expect("stop");
+    }
+}

@@ -12,6 +12,7 @@
 
 pub mod pages;
 pub mod render;
+mod transfers;
 
 use axum::Router;
 use axum::extract::{FromRequestParts, Request};
@@ -71,6 +72,8 @@ pub fn router(state: AppState) -> Router {
         .route("/console/reviews/{id}", get(pages::item))
         .route("/console/reviews/{id}/approve", post(pages::approve))
         .route("/console/reviews/{id}/reject", post(pages::reject))
+        .route("/console/transfers", get(transfers::list))
+        .route("/console/transfers/{id}/resolve", post(transfers::resolve))
         .route(
             "/console/reviews/{id}/materials/{upload_id}",
             get(pages::material),

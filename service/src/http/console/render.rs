@@ -33,6 +33,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../templates/console/item.html"),
     ),
     (
+        "transfers.html",
+        include_str!("../../../templates/console/transfers.html"),
+    ),
+    (
         "message.html",
         include_str!("../../../templates/console/message.html"),
     ),
