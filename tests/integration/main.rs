@@ -2,6 +2,7 @@
 //! certificate story from a device to the service and back, checked with OpenSSL.
 
 mod browser;
+mod bank;
 mod ca;
 mod cli;
 mod common;
