@@ -16,6 +16,7 @@
 
 mod bank;
 mod ca;
+mod commerce_demo;
 mod demo;
 mod device;
 mod org;

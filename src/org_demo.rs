@@ -289,13 +289,17 @@ pub async fn walk(
         .apply_for_org(&org.id, "org-package", 1, &[licence.id], &key)
         .await
         .map_err(err)?;
-    steps.ok("demo-org-applied", &[("status", order.status_label.into())]);
+    steps.ok(
+        "demo-org-applied",
+        &[("status", order.status_label.clone().into())],
+    );
     console.approve_first().await?;
-    let order = admin
-        .pay_and_wait(&order.id, Duration::from_secs(30))
-        .await
-        .map_err(err)?;
-    steps.ok("demo-org-paid", &[("status", order.status_label.into())]);
+    let approved = admin.client().order(&order.id).await.map_err(err)?;
+    steps.ok(
+        "demo-org-approved",
+        &[("status", approved.status_label.into())],
+    );
+    crate::commerce_demo::pay_by_transfer(&admin, &order, (ORG, CODE), steps).await?;
     let slots = admin
         .client()
         .org_certificates(&org.id)

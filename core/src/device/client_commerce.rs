@@ -114,6 +114,31 @@ impl ServiceClient {
             .await
     }
 
+    /// Development only: an incoming transfer as if the bank had notified it; its outcome
+    /// (`paid`, `partial`, `duplicate` …).
+    pub async fn dev_bank_transfer(
+        &self,
+        account_no: &str,
+        amount_fen: i64,
+        bank_ref: &str,
+        payer_name: &str,
+    ) -> Result<String, ClientError> {
+        let req = serde_json::json!({
+            "account_no": account_no, "amount_fen": amount_fen, "bank_ref": bank_ref,
+            "payer_name": payer_name,
+        });
+        let answer: serde_json::Value = self
+            .call(
+                Method::POST,
+                routes::DEV_BANK_TRANSFER,
+                Some(req),
+                false,
+                None,
+            )
+            .await?;
+        Ok(answer["outcome"].as_str().unwrap_or_default().to_string())
+    }
+
     pub async fn delete_payer_account(&self, payer_id: &str) -> Result<(), ClientError> {
         let path = routes::fill(routes::PAYER_ACCOUNT, payer_id);
         self.call(Method::DELETE, &path, None, true, None).await
