@@ -15,6 +15,7 @@
 #![forbid(unsafe_code)]
 
 mod bank;
+mod billing;
 mod ca;
 mod commerce_demo;
 mod demo;
@@ -80,6 +81,8 @@ enum Command {
     Ca(ca::CaArgs),
     /// Operator: reviewer accounts of the web console (/console).
     Reviewer(reviewer::ReviewerArgs),
+    /// Paying and invoicing as a buyer: bank transfer, 购买信息修改, invoices, 开票信息, 打款账户.
+    Billing(billing::BillingArgs),
     /// Operator: bank statements (camt.053 or CSV) matched to orders; refunds.
     Bank(bank::BankArgs),
     /// The service's hash-chained audit log.
@@ -260,6 +263,7 @@ fn main() -> ExitCode {
         Command::Org(args) => org::run(args, locale).map(|()| ExitCode::SUCCESS),
         Command::Reviewer(args) => reviewer::run(args, locale),
         Command::Bank(args) => bank::run(args, locale).map(|()| ExitCode::SUCCESS),
+        Command::Billing(args) => billing::run(args, locale).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

@@ -281,3 +281,137 @@ fn a_killed_import_loses_nothing_and_parallel_imports_count_once() {
         }
     });
 }
+
+/// `mcert billing` and `mcert bank` from the shell: transfer instructions, a CSV statement
+/// paying the order, the invoice saved and shared, billing profiles and payer accounts.
+#[test]
+fn billing_and_bank_commands_from_the_shell() {
+    let dir = TempDir::new("cli-billing");
+    let data = dir.path("service");
+    let database = Store::sqlite_url(&data);
+    let (mut server, url) = serve(&dir, &database);
+    let home = dir.path("phone");
+    let mcert = |args: &[&str]| {
+        let out = Command::new(MCERT)
+            .args(args)
+            .env("MCERT_LANG", "zh-CN")
+            .output()
+            .expect("run");
+        assert!(out.status.success(), "{args:?}: {out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let device = |extra: &[&str]| {
+        let mut args = vec![
+            "device",
+            "--home",
+            home.to_str().expect("utf-8"),
+            "--insecure-file-secret",
+            "--server",
+            url.as_str(),
+        ];
+        args.extend_from_slice(extra);
+        mcert(&args)
+    };
+    let billing = |extra: &[&str]| {
+        let mut args = vec![
+            "billing",
+            "--home",
+            home.to_str().expect("utf-8"),
+            "--insecure-file-secret",
+            "--server",
+            url.as_str(),
+        ];
+        args.extend_from_slice(extra);
+        mcert(&args)
+    };
+    device(&["login", "--phone", "13612340001", "--dev-outbox"]);
+    device(&[
+        "verify",
+        "--name",
+        "郑十",
+        "--id-number",
+        "11010519491231002X",
+        "--phone",
+        "13612340001",
+        "--face-token",
+        "dev-live-ok",
+    ]);
+    let profile = billing(&["add-profile", "--kind", "personal", "--title", "郑十"]);
+    assert!(
+        billing(&["profiles"]).contains(&format!("{}\tpersonal\t郑十\t\tdefault", profile.trim()))
+    );
+    billing(&[
+        "add-payer",
+        "--kind",
+        "personal",
+        "--holder-name",
+        "郑十",
+        "--account-no",
+        "6222 0000 1111 5555",
+        "--bank-name",
+        "中国农业银行",
+    ]);
+    assert!(billing(&["payers"]).contains("6222****5555"));
+    let order = device(&["order"]).trim().to_string();
+    let changed = billing(&["change", &order, "--years", "2"]);
+    assert!(changed.contains("amount=200.00 CNY"), "{changed}");
+    let shown = billing(&["transfer", &order]);
+    let account = shown
+        .lines()
+        .find_map(|l| l.strip_prefix("account_no="))
+        .expect("account")
+        .to_string();
+    assert!(shown.contains("due=200.00"), "{shown}");
+    let file = dir.path("statement.csv");
+    std::fs::write(
+        &file,
+        format!("bank_ref,account_no,amount,payer_name,payer_account,booked_on\nS-1,{account},200.00,郑十,6222000011115555,2026/12/2\n"),
+    )
+    .expect("write");
+    let imported = mcert(&[
+        "bank",
+        "import",
+        "--dev",
+        "--data-dir",
+        data.to_str().expect("utf-8"),
+        "--database",
+        &database,
+        file.to_str().expect("utf-8"),
+    ]);
+    assert!(imported.contains("已付清 1"), "{imported}");
+    let again = mcert(&[
+        "bank",
+        "import",
+        "--dev",
+        "--data-dir",
+        data.to_str().expect("utf-8"),
+        "--database",
+        &database,
+        file.to_str().expect("utf-8"),
+    ]);
+    assert!(again.contains("重复 1"), "{again}");
+    // The invoice follows payment.
+    let mut line = String::new();
+    for _ in 0..100 {
+        line = billing(&["invoices"]);
+        if line.contains("已开票") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        line.contains("郑十") && line.contains("200.00") && line.contains("已开票"),
+        "{line}"
+    );
+    let invoice = line.split('\t').next().expect("id").to_string();
+    let pdf = dir.path("invoice.pdf");
+    billing(&["invoice-pdf", &invoice, "-o", pdf.to_str().expect("utf-8")]);
+    assert!(std::fs::read(&pdf).expect("pdf").starts_with(b"%PDF-"));
+    let share = billing(&["share", &invoice]);
+    assert!(
+        share.contains(&format!("url={url}/v1/shared/invoices/")),
+        "{share}"
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+}
