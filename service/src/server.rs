@@ -444,7 +444,7 @@ pub async fn start_with_clock(
             orgs: orgs.clone(),
             uploads: uploads.clone(),
             outbox: outbox.clone(),
-            bank: bank_settings(config, &operator_key)?,
+            bank: bank_settings(config, operator_key)?,
             invoicing: invoicing(config, addr)?,
         },
     );
