@@ -1396,6 +1396,14 @@ mod production {
                     json!({"transaction_id": "gw-42", "pay_url": "https://pay.example/42"}),
                 )),
             )
+            .route(
+                "/invoice",
+                post(record(
+                    "invoice",
+                    "invoice-secret",
+                    json!({"number": "26000000000000000042", "pdf": "JVBERi0xLjcKJSVFT0YK"}),
+                )),
+            )
             .with_state(seen.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -1447,6 +1455,15 @@ mod production {
             "{err:?}"
         );
         config.payment_webhook_url = Some(format!("{provider_url}/pay"));
+        // Nor without the invoice service.
+        let err = server::start(&config, &key).await;
+        assert!(
+            matches!(err, Err(server::ServiceError::BadInvoiceConfig(_))),
+            "{err:?}"
+        );
+        config.invoice.webhook_url = Some(format!("{provider_url}/invoice"));
+        config.invoice.webhook_secret = Some(Secret("invoice-secret".into()));
+        config.bank.webhook_secret = Some(Secret("bank-secret".into()));
         let running = server::start(&config, &key).await.expect("start");
         let base = format!("http://{}", running.addr);
         let http = reqwest::Client::new();
@@ -1550,6 +1567,69 @@ mod production {
             r.json::<Value>().await.expect("json")["status"],
             "completed"
         );
+        // The invoice follows payment: the invoice service is asked (signed) and its number
+        // and PDF kept.
+        let mut invoices = Value::Null;
+        for _ in 0..100 {
+            let _ = running.state.outbox.run_due().await;
+            invoices = http
+                .get(format!("{base}/v1/invoices"))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .expect("get")
+                .json()
+                .await
+                .expect("json");
+            if invoices["items"][0]["status"] == "issued" {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(invoices["items"][0]["number"], "26000000000000000042");
+        let asked = seen
+            .lock()
+            .expect("lock")
+            .iter()
+            .find(|(n, _)| n == "invoice")
+            .map(|(_, v)| v.clone())
+            .expect("the invoice service was asked");
+        assert_eq!(
+            (asked["kind"].as_str(), asked["total_fen"].as_i64()),
+            (Some("blue"), Some(10_000))
+        );
+        // The bank's notifications: signed with its secret, else refused; the development bank
+        // is not there.
+        let transfer = serde_json::to_vec(
+            &json!({"bank_ref": "N-1", "account_no": "02000009190000000000",
+            "amount_fen": 100, "currency": "CNY"}),
+        )
+        .expect("json");
+        for (secret, expect) in [(&b"wrong"[..], 401), (&b"bank-secret"[..], 200)] {
+            let sig = hex::encode(mcert_core::crypto::hash::hmac_sha256(secret, &[&transfer]));
+            let r = http
+                .post(format!("{base}/v1/payments/bank/notify"))
+                .header("content-type", "application/json")
+                .header("x-mcert-signature", &sig)
+                .body(transfer.clone())
+                .send()
+                .await
+                .expect("send");
+            assert_eq!(r.status().as_u16(), expect);
+            if expect == 200 {
+                assert_eq!(
+                    r.json::<Value>().await.expect("json")["outcome"],
+                    "unmatched"
+                );
+            }
+        }
+        let r = http
+            .post(format!("{base}/v1/dev/bank-transfer"))
+            .json(&json!({"bank_ref": "N-2", "account_no": "02000009190000000000", "amount_fen": 100}))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(r.status(), 404);
         // Development endpoints are not there.
         let r = http
             .get(format!("{base}/v1/dev/sms-outbox?phone={phone}"))
