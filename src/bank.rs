@@ -30,6 +30,13 @@ enum BankCommand {
         /// The statement file.
         file: PathBuf,
     },
+    /// Ask the invoice provider again for an invoice still being issued (after its retries
+    /// ran out).
+    IssueInvoice {
+        #[command(flatten)]
+        location: ServiceLocation,
+        invoice_id: String,
+    },
     /// Refund a completed order (after the money went back to the payer).
     Refund {
         #[command(flatten)]
@@ -56,7 +63,9 @@ pub fn run(args: BankArgs, locale: Locale) -> Result<(), CliError> {
                 .map_err(|e| failed(locale, format!("{}: {e}", file.display())))?;
             (location, Some(bytes))
         }
-        BankCommand::Refund { location, .. } => (location, None),
+        BankCommand::Refund { location, .. } | BankCommand::IssueInvoice { location, .. } => {
+            (location, None)
+        }
     };
     let mut config = location.load()?;
     // The service's domains, opened in this process; nothing listens beyond loopback.
@@ -115,6 +124,20 @@ pub fn run(args: BankArgs, locale: Locale) -> Result<(), CliError> {
                     println!(
                         "{}",
                         message(locale, id, &[("order", order_id.clone().into())])
+                    );
+                })
+                .map_err(|e| failed(locale, e.to_string())),
+            (BankCommand::IssueInvoice { invoice_id, .. }, _) => orders
+                .issue_invoice(invoice_id)
+                .await
+                .map(|()| {
+                    println!(
+                        "{}",
+                        message(
+                            locale,
+                            "bank-cli-invoice-issued",
+                            &[("invoice", invoice_id.clone().into())]
+                        )
                     );
                 })
                 .map_err(|e| failed(locale, e.to_string())),

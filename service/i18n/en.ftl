@@ -95,7 +95,7 @@ err-unknown-invoice = No such invoice
 err-invoice-not-ready = The invoice is not issued yet; try again shortly
 err-not-refundable = The order is { $status }: only a completed order can be refunded
 err-certificates-issued = A certificate of this order was already issued: revoke it first
-err-already-partly-paid = Money has arrived for this order, so its details can no longer change
+err-already-partly-paid = Money has arrived for this order: it can no longer change, be cancelled or be paid online; transfer the rest
 
 ## Certification authority (issuance, revocation, status)
 err-ca-bad-csr = The certificate request is not valid: { $detail }
@@ -272,3 +272,10 @@ console-transfer-apply = Count toward order
 console-transfer-refunded = Returned to payer
 console-transfer-bad-form = Enter the order number
 console-transfer-refused = Cannot do that: { $detail }
+console-transfer-reason-no_account = No such receiving account
+console-transfer-reason-order_closed = The order no longer takes money
+console-transfer-reason-late = After the payment deadline
+console-transfer-reason-currency = Another currency
+console-transfer-reason-payer = Payer account not registered
+err-bad-reason = Give a reason of at most 200 characters
+bank-cli-invoice-issued = Invoice { $invoice } issued

@@ -95,7 +95,7 @@ err-unknown-invoice = 没有这张发票
 err-invoice-not-ready = 发票尚未开具，请稍后再试
 err-not-refundable = 订单当前状态为【{ $status }】，只有已完成的订单可以退款
 err-certificates-issued = 该订单的证书已签发，请先吊销证书
-err-already-partly-paid = 订单已有到账，不能修改购买信息
+err-already-partly-paid = 订单已有到账，不能再修改、取消或在线支付，请转账支付余款
 
 ## Certification authority (证书签发、注销、状态)
 err-ca-bad-csr = 证书请求无效：{ $detail }
@@ -272,3 +272,10 @@ console-transfer-apply = 计入订单
 console-transfer-refunded = 已退回付款人
 console-transfer-bad-form = 请填写订单号
 console-transfer-refused = 不能这样处理：{ $detail }
+console-transfer-reason-no_account = 没有这个收款账号
+console-transfer-reason-order_closed = 订单已不再收款
+console-transfer-reason-late = 超过付款截止时间
+console-transfer-reason-currency = 币种不符
+console-transfer-reason-payer = 付款账户未登记
+err-bad-reason = 请填写原因（不超过 200 字）
+bank-cli-invoice-issued = 发票 { $invoice } 已开具

@@ -129,6 +129,11 @@ fn bank_settings(
     {
         return Err(ServiceError::BadBankConfig("account_prefix"));
     }
+    if b.webhook_secret.as_ref().is_some_and(|s| s.0.len() < 16) {
+        return Err(ServiceError::BadBankConfig(
+            "webhook_secret (at least 16 characters)",
+        ));
+    }
     let notify_key = match (&b.webhook_secret, config.dev) {
         (Some(secret), _) => Some(Arc::new(Zeroizing::new(secret.0.as_bytes().to_vec()))),
         (None, true) => Some(Arc::new(Zeroizing::new(
@@ -187,9 +192,27 @@ fn invoicing(config: &ServiceConfig, addr: SocketAddr) -> Result<Invoicing, Serv
 }
 
 /// The catalogue a new service starts with (seed 000: personal certificates; seed 003: the
-/// 300 CNY/year package of one organisation and two personal certificates).
+/// 300 CNY/year package of one organisation and two personal certificates), and what the
+/// certificate's own flows charge: renewal (延期, per year), change (变更) and reissue (补办).
 pub fn default_catalogue() -> Vec<(Product, bool)> {
+    let life = |id: &str, name: &str, price: i64, purpose: &str| {
+        (
+            Product {
+                id: id.into(),
+                name: name.into(),
+                personal_certs: 0,
+                organization_certs: 0,
+                price_fen_per_year: price,
+                currency: "CNY".into(),
+                purpose: purpose.into(),
+            },
+            purpose == "change",
+        )
+    };
     vec![
+        life("renewal", "证书延期", 10_000, "renewal"),
+        life("change", "证书变更", 5_000, "change"),
+        life("reissue", "证书补办", 5_000, "reissue"),
         (
             Product {
                 id: "personal".into(),
@@ -482,9 +505,18 @@ pub async fn start_with_clock(
         }
         let keep: Vec<String> = config.products.iter().map(|p| p.id.clone()).collect();
         orders.retire_products_except(&keep).await?;
-    } else if orders.catalogue().await?.is_empty() {
+    } else {
+        // The default catalogue, and what a newer version adds to it.
+        let have: Vec<String> = orders
+            .products(None)
+            .await?
+            .into_iter()
+            .map(|p| p.id)
+            .collect();
         for (product, review) in default_catalogue() {
-            orders.put_product(&product, review).await?;
+            if !have.contains(&product.id) {
+                orders.put_product(&product, review).await?;
+            }
         }
     }
     let platforms = Platforms::new(

@@ -1463,7 +1463,7 @@ mod production {
         );
         config.invoice.webhook_url = Some(format!("{provider_url}/invoice"));
         config.invoice.webhook_secret = Some(Secret("invoice-secret".into()));
-        config.bank.webhook_secret = Some(Secret("bank-secret".into()));
+        config.bank.webhook_secret = Some(Secret("bank-notification-secret".into()));
         let running = server::start(&config, &key).await.expect("start");
         let base = format!("http://{}", running.addr);
         let http = reqwest::Client::new();
@@ -1605,7 +1605,10 @@ mod production {
             "amount_fen": 100, "currency": "CNY"}),
         )
         .expect("json");
-        for (secret, expect) in [(&b"wrong"[..], 401), (&b"bank-secret"[..], 200)] {
+        for (secret, expect) in [
+            (&b"wrong"[..], 401),
+            (&b"bank-notification-secret"[..], 200),
+        ] {
             let sig = hex::encode(mcert_core::crypto::hash::hmac_sha256(secret, &[&transfer]));
             let r = http
                 .post(format!("{base}/v1/payments/bank/notify"))
@@ -1681,6 +1684,19 @@ async fn the_operator_configures_the_catalogue() {
             .map(|p| p.id)
             .collect();
         assert_eq!(ids, ["org-package", "personal"]);
+        // The certificate's own flows have their products, not for sale in the catalogue.
+        let life: Vec<(String, String)> = running
+            .state
+            .orders
+            .products(None)
+            .await
+            .expect("products")
+            .into_iter()
+            .filter(|p| p.purpose != "new")
+            .map(|p| (p.id, p.purpose))
+            .collect();
+        assert_eq!(life.len(), 3, "{life:?}");
+        assert!(life.iter().all(|(id, purpose)| id == purpose));
         running.stop().await.expect("stop");
         config.products = vec![ProductConfig {
             id: "personal".into(),

@@ -230,11 +230,25 @@ impl Orders {
         now_t: SystemTime,
     ) -> Result<String, OrderError> {
         let now = unix_millis(now_t);
-        let (account_id, total, currency): (String, i64, String) =
-            sqlx::query_as("SELECT account_id, amount_fen, currency FROM orders WHERE id = $1")
-                .bind(order_id)
-                .fetch_one(&mut **tx)
-                .await?;
+        // Lock the order and look again under the lock: a refund may have come first.
+        sqlx::query("UPDATE orders SET updated_at = updated_at WHERE id = $1")
+            .bind(order_id)
+            .execute(&mut **tx)
+            .await?;
+        let (account_id, total, currency, status): (String, i64, String, String) = sqlx::query_as(
+            "SELECT account_id, amount_fen, currency, status FROM orders WHERE id = $1",
+        )
+        .bind(order_id)
+        .fetch_one(&mut **tx)
+        .await?;
+        let wanted = if reverses.is_some() {
+            OrderStatus::Refunded
+        } else {
+            OrderStatus::Completed
+        };
+        if OrderStatus::parse(&status) != Some(wanted) {
+            return Err(OrderError::NotInvoiceable(status));
+        }
         let terms = &self.invoicing.terms;
         let (kind, amount, tax, total, rate, item) = match reverses {
             Some(blue) => (
@@ -482,9 +496,11 @@ impl Orders {
                 (number, pdf)
             }
             InvoiceProvider::Webhook(hook) => {
+                // The provider issues once per `invoice_id` (its idempotency key): a retried
+                // request answers the number already issued.
                 let answer = hook
                     .post(&json!({
-                        "invoice_id": row.id, "kind": row.kind, "reverses": reversed_number,
+                        "invoice_id": row.id, "idempotency_key": row.id, "kind": row.kind, "reverses": reversed_number,
                         "buyer": {"kind": row.title_kind, "title": row.title, "taxpayer_id": row.taxpayer_id,
                                   "address_phone": row.address_phone, "bank_name": row.bank_name,
                                   "bank_account": row.bank_account},
@@ -524,6 +540,26 @@ impl Orders {
         .await?
         .rows_affected();
         if changed != 1 {
+            // Issued by another delivery meanwhile; a provider answering a different number
+            // for the same invoice is on record for the operator.
+            let kept: Option<(Option<String>,)> =
+                sqlx::query_as("SELECT number FROM invoices WHERE id = $1")
+                    .bind(invoice_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if kept.and_then(|(n,)| n).as_deref() != Some(number.as_str()) {
+                audit::append(
+                    &mut tx,
+                    self.store.engine(),
+                    now,
+                    "system",
+                    "invoice.number_mismatch",
+                    invoice_id,
+                    &json!({"answered": number}),
+                )
+                .await?;
+                tx.commit().await?;
+            }
             return Ok(());
         }
         let order_status = if row.kind == "red" {

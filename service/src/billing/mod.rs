@@ -134,8 +134,12 @@ pub enum OrderError {
     NotRefundable(String),
     #[error("a certificate of this order was already issued: revoke it first")]
     CertificatesIssued,
-    #[error("the order was paid, so its period can no longer change")]
+    #[error(
+        "money has arrived for this order, so it can no longer change, be cancelled or be paid online"
+    )]
     AlreadyPartlyPaid,
+    #[error("give a reason of at most 200 characters")]
+    BadReason,
     #[error("internal: {0}")]
     Internal(String),
 }

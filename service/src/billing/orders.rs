@@ -154,6 +154,10 @@ impl Orders {
         if OrderStatus::parse(&order.status) != Some(OrderStatus::AwaitingPayment) {
             return Err(OrderError::NotPayable(order.status));
         }
+        if order.paid_fen > 0 {
+            // Part of it came by transfer: the rest goes the same way.
+            return Err(OrderError::AlreadyPartlyPaid);
+        }
         self.gateway.start(&order).await
     }
 
@@ -242,11 +246,25 @@ impl Orders {
         let account_id = owner.account_id();
         let now = unix_millis(self.clock.now());
         let mut tx = self.store.begin().await?;
+        // Lock the order, then look at the money under the lock (a transfer may be arriving).
+        sqlx::query("UPDATE orders SET updated_at = updated_at WHERE id = $1")
+            .bind(order_id)
+            .execute(&mut *tx)
+            .await?;
+        let (status, paid): (String, i64) = sqlx::query_as(
+            "SELECT status, CAST((SELECT COALESCE(SUM(amount_fen), 0) FROM payments p WHERE p.order_id = orders.id) AS BIGINT)
+             FROM orders WHERE id = $1",
+        )
+        .bind(order_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if OrderStatus::parse(&status) == Some(OrderStatus::AwaitingPayment) && paid > 0 {
+            return Err(OrderError::AlreadyPartlyPaid);
+        }
         let changed = sqlx::query(
             "UPDATE orders SET status = $1, updated_at = $2
              WHERE id = $3 AND account_id = $4 AND status IN ($5, $6)
-                 AND (org_id IS NULL OR status = $5)
-                 AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.order_id = orders.id)",
+                 AND (org_id IS NULL OR status = $5)",
         )
         .bind(OrderStatus::Cancelled.as_str())
         .bind(now)

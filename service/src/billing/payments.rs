@@ -47,6 +47,11 @@ impl Orders {
         if seen.is_some() {
             return Ok(false);
         }
+        // Lock the order: a change of period or a transfer arriving now waits for this.
+        sqlx::query("UPDATE orders SET updated_at = updated_at WHERE id = $1")
+            .bind(&note.order_id)
+            .execute(&mut *tx)
+            .await?;
         let repo::PayableRow {
             amount_fen: due,
             currency,
@@ -84,6 +89,15 @@ impl Orders {
         let actor = Actor::Gateway(gateway.to_string()).audit_name();
         self.complete_in(&mut tx, &note.order_id, &context, &actor, now_t)
             .await?;
+        // Parts that arrived by transfer before the online payment are now owed back: they
+        // join the operator's refunds.
+        sqlx::query(
+            "UPDATE bank_transfers SET outcome = 'surplus', surplus_fen = counted_fen, resolved_at = NULL
+             WHERE order_id = $1 AND outcome = 'partial'",
+        )
+        .bind(&note.order_id)
+        .execute(&mut *tx)
+        .await?;
         audit::append(
             &mut tx,
             self.store.engine(),

@@ -67,9 +67,9 @@ fn checked(p: &NewBillingProfile) -> Result<NewBillingProfile, OrderError> {
     }
     let address_phone = trimmed(&p.address_phone);
     let bank_name = trimmed(&p.bank_name);
-    for v in [&address_phone, &bank_name].into_iter().flatten() {
-        if !short_text(v, 100) {
-            return Err(OrderError::BadProfile("address_phone"));
+    for (field, v) in [("address_phone", &address_phone), ("bank_name", &bank_name)] {
+        if v.as_deref().is_some_and(|v| !short_text(v, 100)) {
+            return Err(OrderError::BadProfile(field));
         }
     }
     let bank_account = trimmed(&p.bank_account).map(|a| a.replace([' ', '-'], ""));

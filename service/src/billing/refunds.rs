@@ -11,7 +11,8 @@ use crate::audit;
 use crate::authz::OperatorGrant;
 
 impl Orders {
-    /// Refunds a completed order; returns whether a red-letter invoice was asked for.
+    /// Refunds a completed order (or one paid in part); returns whether a red-letter invoice
+    /// was asked for.
     pub async fn refund(
         &self,
         grant: &OperatorGrant,
@@ -19,8 +20,9 @@ impl Orders {
         reason: &str,
     ) -> Result<bool, OrderError> {
         let reason = reason.trim();
-        if reason.is_empty() || reason.chars().count() > 200 {
-            return Err(OrderError::BadProfile("reason"));
+        if reason.is_empty() || reason.chars().count() > 200 || reason.chars().any(char::is_control)
+        {
+            return Err(OrderError::BadReason);
         }
         let now_t = self.clock.now();
         let now = unix_millis(now_t);
@@ -35,7 +37,19 @@ impl Orders {
             .fetch_optional(&mut *tx)
             .await?;
         let (status,) = status.ok_or(OrderError::UnknownOrder)?;
-        if OrderStatus::parse(&status) != Some(OrderStatus::Completed) {
+        let (paid,): (i64,) = sqlx::query_as(
+            "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM payments WHERE order_id = $1",
+        )
+        .bind(order_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        // A completed order, or one paid in part that will not be paid in full.
+        let refundable = match OrderStatus::parse(&status) {
+            Some(OrderStatus::Completed) => true,
+            Some(OrderStatus::AwaitingPayment) => paid > 0,
+            _ => false,
+        };
+        if !refundable {
             return Err(OrderError::NotRefundable(status));
         }
         let (issued,): (i64,) =
@@ -57,6 +71,17 @@ impl Orders {
         .bind(EntitlementStatus::Assigned.as_str())
         .execute(&mut *tx)
         .await?;
+        // A certificate installed meanwhile (its claim committed before the slots were
+        // withdrawn) keeps the order: counted again under the withdrawal's locks.
+        let (issued,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM entitlements WHERE order_id = $1 AND status = $2")
+                .bind(order_id)
+                .bind(EntitlementStatus::Issued.as_str())
+                .fetch_one(&mut *tx)
+                .await?;
+        if issued > 0 {
+            return Err(OrderError::CertificatesIssued);
+        }
         sqlx::query("UPDATE orders SET status = $1, updated_at = $2 WHERE id = $3")
             .bind(OrderStatus::Refunded.as_str())
             .bind(now)

@@ -144,8 +144,31 @@ impl BankNote {
                 .collect::<String>()
         };
         let account_no = digits(&self.account_no);
-        let payer_account = self.payer_account.as_deref().map(digits);
-        let ok = !self.bank_ref.trim().is_empty()
+        let payer_account = self
+            .payer_account
+            .as_deref()
+            .map(|a| digits(a).to_ascii_uppercase());
+        let short = |v: &Option<String>, max: usize| {
+            v.as_deref()
+                .is_none_or(|s| s.chars().count() <= max && !s.chars().any(char::is_control))
+        };
+        let date_ok = self.booked_on.as_deref().is_none_or(|d| {
+            d.len() == 10
+                && d.bytes().enumerate().all(|(i, c)| {
+                    if i == 4 || i == 7 {
+                        c == b'-'
+                    } else {
+                        c.is_ascii_digit()
+                    }
+                })
+        });
+        let ok = short(&self.payer_name, 100)
+            && short(&self.remittance, 200)
+            && date_ok
+            && payer_account
+                .as_deref()
+                .is_none_or(|a| a.len() <= 40 && a.bytes().all(|c| c.is_ascii_alphanumeric()))
+            && !self.bank_ref.trim().is_empty()
             && self.bank_ref.len() <= 128
             && !account_no.is_empty()
             && account_no.len() <= 40
@@ -166,6 +189,27 @@ impl BankNote {
             booked_on: self.booked_on.unwrap_or_default(),
             remittance: self.remittance,
         })
+    }
+}
+
+/// Whether a transfer came after the order's deadline: by the day the bank booked it (Beijing
+/// time), or by when it is seen if the bank gave no usable date.
+fn late(booked_on: &str, deadline_ms: i64, now_ms: i64) -> bool {
+    let deadline_day = mcert_core::clock::rfc3339(mcert_core::clock::from_unix_millis(
+        deadline_ms + 8 * 3600 * 1000,
+    ));
+    let valid = booked_on.len() == 10
+        && booked_on.bytes().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    if valid {
+        booked_on > &deadline_day[..10]
+    } else {
+        now_ms > deadline_ms
     }
 }
 
@@ -419,7 +463,7 @@ impl Orders {
                 None,
                 0,
                 0,
-                Some("no such receiving account".to_string()),
+                Some("no_account".to_string()),
             ),
             Some(target) => {
                 let checked = match (&target.payers, &payer_hash) {
@@ -490,31 +534,16 @@ impl Orders {
         .fetch_one(&mut **tx)
         .await?;
         if OrderStatus::parse(&status) != Some(OrderStatus::AwaitingPayment) {
-            return Ok((TransferOutcome::Held, 0, 0, Some(format!("order {status}"))));
+            return Ok((TransferOutcome::Held, 0, 0, Some("order_closed".into())));
         }
-        if now > deadline {
-            return Ok((
-                TransferOutcome::Held,
-                0,
-                0,
-                Some("after the deadline".into()),
-            ));
+        if late(&t.booked_on, deadline, now) {
+            return Ok((TransferOutcome::Held, 0, 0, Some("late".into())));
         }
         if t.currency != currency {
-            return Ok((
-                TransferOutcome::Review,
-                0,
-                0,
-                Some(format!("currency {}", t.currency)),
-            ));
+            return Ok((TransferOutcome::Review, 0, 0, Some("currency".into())));
         }
         if !payer_checked {
-            return Ok((
-                TransferOutcome::Review,
-                0,
-                0,
-                Some("payer account not registered".into()),
-            ));
+            return Ok((TransferOutcome::Review, 0, 0, Some("payer".into())));
         }
         self.credit_in(tx, target, &t.bank_ref, t.amount_fen, due, actor, now_t)
             .await
@@ -589,7 +618,8 @@ impl Orders {
         let open: Option<OpenTransfer> = sqlx::query_as(
             "SELECT id, bank_ref, account_no, amount_fen, currency, payer_name, booked_on, order_id, outcome,
                  surplus_fen, reason
-             FROM bank_transfers WHERE id = $1 AND resolved_at IS NULL",
+             FROM bank_transfers WHERE id = $1 AND resolved_at IS NULL
+                 AND outcome IN ('unmatched', 'held', 'review', 'surplus')",
         )
         .bind(transfer_id)
         .fetch_optional(self.store.pool())
@@ -614,7 +644,7 @@ impl Orders {
         let mut tx = self.store.begin().await?;
         let claimed = sqlx::query(
             "UPDATE bank_transfers SET resolved_at = $1, resolved_by = $2, resolution = $3
-             WHERE id = $4 AND resolved_at IS NULL",
+             WHERE id = $4 AND resolved_at IS NULL AND outcome IN ('unmatched', 'held', 'review', 'surplus')",
         )
         .bind(now)
         .bind(grant.reviewer_id())
@@ -658,12 +688,16 @@ impl Orders {
                     now_t,
                 )
                 .await?;
+            // Counted now; what it paid beyond the order waits for refund like any surplus.
             sqlx::query(
-                "UPDATE bank_transfers SET order_id = $1, counted_fen = $2, surplus_fen = $3 WHERE id = $4",
+                "UPDATE bank_transfers SET order_id = $1, counted_fen = $2, surplus_fen = $3, outcome = $4,
+                     resolved_at = CASE WHEN $4 = 'surplus' THEN NULL ELSE resolved_at END
+                 WHERE id = $5",
             )
             .bind(&target.order_id)
             .bind(counted)
             .bind(surplus)
+            .bind(o.as_str())
             .bind(transfer_id)
             .execute(&mut *tx)
             .await?;

@@ -414,7 +414,7 @@ async fn transfers_that_do_not_fit_wait_for_an_operator() {
         let statement = camt053(&[
             ("X-1", &over_account, "150.00", "6222000011112222"),
             ("X-2", &cancelled_account, "100.00", "6222000011112222"),
-            ("X-3", &typo, "100.00", "6222000011112222"),
+            ("X-3", &typo, "150.00", "6222000011112222"),
             ("X-4", &waiting_account, "100.00", "6200999988887777"),
         ]);
         let s = svc
@@ -472,7 +472,8 @@ async fn transfers_that_do_not_fit_wait_for_an_operator() {
             .await
             .expect("applied");
         assert_eq!(outcome.map(|o| o.as_str()), Some("paid"));
-        orders
+        // 150 toward an order of 100: paid, and the 50 beyond waits for refund.
+        let outcome = orders
             .resolve_transfer(
                 &reviewer(),
                 &by_ref("X-3"),
@@ -482,6 +483,17 @@ async fn transfers_that_do_not_fit_wait_for_an_operator() {
             )
             .await
             .expect("applied");
+        assert_eq!(outcome.map(|o| o.as_str()), Some("surplus"));
+        let reopened = orders.open_transfers(&reviewer()).await.expect("open");
+        let x3 = reopened
+            .iter()
+            .find(|t| t.bank_ref == "X-3")
+            .expect("the surplus waits for refund");
+        assert_eq!((x3.outcome.as_str(), x3.surplus_fen), ("surplus", 5_000));
+        orders
+            .resolve_transfer(&reviewer(), &x3.id, &Resolution::Refunded)
+            .await
+            .expect("surplus refunded");
         // Resolving twice, or counting money toward an order no longer waiting, is refused.
         assert!(
             orders
@@ -516,6 +528,77 @@ async fn transfers_that_do_not_fit_wait_for_an_operator() {
             let (_, order) = svc.get(&format!("/v1/orders/{id}"), Some(&token)).await;
             assert_eq!(order["status"], "completed");
         }
+
+        // Paid in part: no online payment for the rest, no cancelling, no 购买信息修改; an
+        // operator may refund it. Money counted toward an order is not an exception to resolve.
+        let (part, part_account) = transfer_order(&svc, &token).await;
+        let gateway = policy::gateway(&Actor::Gateway("bank".into())).expect("gateway");
+        let note = |r: &str, account: &str, booked: &str| mcert_service::billing::BankNote {
+            bank_ref: r.into(),
+            account_no: account.into(),
+            amount_fen: 4_000,
+            currency: "CNY".into(),
+            payer_name: Some("孙七".into()),
+            payer_account: Some("6222000011112222".into()),
+            booked_on: Some(booked.into()),
+            remittance: None,
+        };
+        let outcome = orders
+            .bank_notified(
+                &gateway,
+                &note("Y-1", &part_account, "2026-12-02")
+                    .into_transfer()
+                    .expect("note"),
+            )
+            .await
+            .expect("notified");
+        assert_eq!(outcome.as_str(), "partial");
+        for (path, body) in [
+            ("pay", json!({})),
+            ("cancel", json!({})),
+            ("change", json!({"years": 2})),
+        ] {
+            let (status, answer) = svc
+                .post(&format!("/v1/orders/{part}/{path}"), body, Some(&token))
+                .await;
+            assert_eq!(
+                (status, answer["code"].as_str()),
+                (409, Some("already_partly_paid")),
+                "{path}"
+            );
+        }
+        let counted: (String,) =
+            sqlx::query_as("SELECT id FROM bank_transfers WHERE bank_ref = 'Y-1'")
+                .fetch_one(svc.running.state.store.pool())
+                .await
+                .expect("row");
+        assert!(
+            orders
+                .resolve_transfer(&reviewer(), &counted.0, &Resolution::Refunded)
+                .await
+                .is_err()
+        );
+        let operator = policy::operator(&Actor::Operator("test".into())).expect("operator");
+        assert!(
+            !orders
+                .refund(&operator, &part, "客户不再购买")
+                .await
+                .expect("refund")
+        );
+        let (_, order) = svc.get(&format!("/v1/orders/{part}"), Some(&token)).await;
+        assert_eq!(order["status_label"], "已退款");
+        // Booked after the deadline: held, whenever the statement arrives.
+        let (_, late_account) = transfer_order(&svc, &token).await;
+        let outcome = orders
+            .bank_notified(
+                &gateway,
+                &note("Y-2", &late_account, "2099-01-01")
+                    .into_transfer()
+                    .expect("note"),
+            )
+            .await
+            .expect("notified");
+        assert_eq!(outcome.as_str(), "held");
         svc.running.stop().await.expect("stop");
     }
 }
@@ -576,6 +659,109 @@ async fn one_statement_imported_many_times_at_once_counts_every_transfer_once() 
                     .expect("count");
             assert_eq!(slots, 1);
         }
+        svc.running.stop().await.expect("stop");
+    }
+}
+
+#[tokio::test]
+async fn invoices_on_request_and_share_links_expire() {
+    for db in databases().await {
+        let svc = Service::start_with(&db.url, |c| c.invoice.mode = "on_request".into()).await;
+        let token = verified_user(&svc, "13800000061", "陈十一", "110101199003030036").await;
+        // Renewal, change and reissue are bought by the certificate's own flows.
+        let (status, body) = svc
+            .post(
+                "/v1/orders",
+                json!({"product_id": "renewal", "years": 1}),
+                Some(&token),
+            )
+            .await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (404, Some("unknown_product"))
+        );
+        let (status, order) = svc
+            .post(
+                "/v1/orders",
+                json!({"product_id": "personal", "years": 1}),
+                Some(&token),
+            )
+            .await;
+        assert_eq!(status, 201, "{order}");
+        let order_id = order["id"].as_str().expect("id").to_string();
+        // Not before payment.
+        let (status, body) = svc
+            .post(
+                &format!("/v1/orders/{order_id}/invoice"),
+                json!({}),
+                Some(&token),
+            )
+            .await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (409, Some("not_invoiceable"))
+        );
+        svc.post(
+            &format!("/v1/orders/{order_id}/pay"),
+            json!({}),
+            Some(&token),
+        )
+        .await;
+        wait_completed(&svc, &token, &order_id).await;
+        // Paid, but nothing is invoiced until asked (seed 000: 我的订单 → 已完成 → 申请开票).
+        let _ = svc.running.state.outbox.run_due().await;
+        let (_, list) = svc.get("/v1/invoices", Some(&token)).await;
+        assert_eq!(list["items"].as_array().map(Vec::len), Some(0));
+        let (_, order) = svc
+            .get(&format!("/v1/orders/{order_id}"), Some(&token))
+            .await;
+        assert_eq!(order["invoice_status_label"], "未开票");
+        let (status, body) = svc
+            .post(
+                &format!("/v1/orders/{order_id}/invoice"),
+                json!({"profile_id": "01NOPE"}),
+                Some(&token),
+            )
+            .await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (404, Some("unknown_billing_info"))
+        );
+        // Without billing information the invoice is made out to the verified person.
+        let (status, invoice) = svc
+            .post(
+                &format!("/v1/orders/{order_id}/invoice"),
+                json!({}),
+                Some(&token),
+            )
+            .await;
+        assert_eq!(status, 201, "{invoice}");
+        assert_eq!(
+            (invoice["title"].as_str(), invoice["status_label"].as_str()),
+            (Some("陈十一"), Some("开票中"))
+        );
+        let id = invoice["id"].as_str().expect("id").to_string();
+        let (status, body) = svc
+            .bytes(&format!("/v1/invoices/{id}/pdf"), Some(&token))
+            .await;
+        assert_eq!(status, 409, "{}", String::from_utf8_lossy(&body));
+        let invoices = svc
+            .invoices_when(&token, |i| i.iter().any(|v| v["status"] == "issued"))
+            .await;
+        assert!(invoices[0]["taxpayer_id"].is_null());
+        let (status, share) = svc
+            .post(&format!("/v1/invoices/{id}/share"), json!({}), Some(&token))
+            .await;
+        assert_eq!(status, 201);
+        let path = share["url"]
+            .as_str()
+            .and_then(|u| u.strip_prefix(&svc.base))
+            .expect("path")
+            .to_string();
+        assert_eq!(svc.bytes(&path, None).await.0, 200);
+        // A week later the link is gone.
+        svc.clock.advance(Duration::from_secs(7 * 86_400 + 1));
+        assert_eq!(svc.bytes(&path, None).await.0, 404);
         svc.running.stop().await.expect("stop");
     }
 }

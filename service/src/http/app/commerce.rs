@@ -85,6 +85,7 @@ pub(super) fn commerce_error(e: OrderError) -> ApiError {
             "certificates_issued",
             "err-certificates-issued",
         ),
+        OrderError::BadReason => plain(StatusCode::BAD_REQUEST, "bad_reason", "err-bad-reason"),
         OrderError::AlreadyPartlyPaid => plain(
             StatusCode::CONFLICT,
             "already_partly_paid",

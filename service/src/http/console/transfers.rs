@@ -45,7 +45,7 @@ async fn page(
                 outcome => x.outcome.clone(),
                 outcome_label => t(&format!("console-transfer-{}", x.outcome)),
                 surplus => (x.surplus_fen > 0).then(|| yuan(x.surplus_fen)),
-                reason => x.reason.clone().unwrap_or_default(),
+                reason => x.reason.as_deref().map(|r| t(&format!("console-transfer-reason-{r}"))).unwrap_or_default(),
             }
         })
         .collect();
@@ -105,19 +105,25 @@ pub async fn resolve(
         .await
     {
         Ok(_) => Redirect::to("/console/transfers").into_response(),
-        Err(
-            e @ (OrderError::UnknownTransfer
-            | OrderError::UnknownOrder
-            | OrderError::TransferNotApplicable
-            | OrderError::NotPayable(_)),
-        ) => {
+        Err(e) => {
+            let detail = match &e {
+                OrderError::UnknownTransfer => t("err-unknown-transfer"),
+                OrderError::UnknownOrder => t("err-unknown-order"),
+                OrderError::TransferNotApplicable => t("err-transfer-not-applicable"),
+                OrderError::NotPayable(status) => {
+                    let label = crate::billing::OrderStatus::parse(status)
+                        .map(|s| t(s.message_id()))
+                        .unwrap_or_else(|| status.clone());
+                    message(LOCALE, "err-not-payable", &[("status", label.into())])
+                }
+                _ => return internal(e),
+            };
             let text = message(
                 LOCALE,
                 "console-transfer-refused",
-                &[("detail", e.to_string().into())],
+                &[("detail", detail.into())],
             );
             page(&state, &reviewer, StatusCode::CONFLICT, Some(text)).await
         }
-        Err(e) => internal(e),
     }
 }
