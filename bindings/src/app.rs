@@ -145,6 +145,7 @@ impl McertApp {
                 organization_certs: p.organization_certs,
                 price_fen_per_year: p.price_fen_per_year,
                 currency: p.currency,
+                purpose: p.purpose,
             })
             .collect())
     }

@@ -1,8 +1,10 @@
 //! mcert-ffi: the device core as the Android and iOS apps see it, through uniffi.
 //!
 //! Thin exported objects over `mcert_core::device::flows` ([`McertApp`] holds the core's
-//! `Device`, its organisation calls in `orgs.rs`; [`PendingScan`] a scan waiting for the
-//! user), records and enums for what the screens show (`org_records.rs` for organisations),
+//! `Device`, its organisation calls in `orgs.rs`, its orders, payments by transfer, billing
+//! information and invoices in `commerce.rs`; [`PendingScan`] a scan waiting for the user),
+//! records and enums for what the screens show (`org_records.rs` for organisations,
+//! `commerce_records.rs` for paying and invoicing),
 //! one public error ([`McertError`]: a stable code, a message fit to show, the PIN
 //! tries left or the lock), and one host-implemented trait ([`DeviceSecretStore`]: the Android
 //! Keystore or the iOS Keychain keeps the device secret). No business rules live here.
@@ -13,6 +15,8 @@ use mcert_core::i18n::{Locale, UserMessage};
 use zeroize::Zeroizing;
 
 mod app;
+mod commerce;
+mod commerce_records;
 mod error;
 mod org_records;
 mod orgs;
@@ -21,6 +25,7 @@ mod scan;
 mod secrets;
 
 pub use app::*;
+pub use commerce_records::*;
 pub use error::*;
 pub use org_records::*;
 pub use records::*;

@@ -80,6 +80,8 @@ pub struct ProductView {
     pub organization_certs: i64,
     pub price_fen_per_year: i64,
     pub currency: String,
+    /// new (a first purchase or package), renewal, change or reissue.
+    pub purpose: String,
 }
 
 #[derive(Debug, Clone, uniffi::Record)]
@@ -90,7 +92,7 @@ pub struct OrderView {
     pub amount_fen: i64,
     pub currency: String,
     pub status: String,
-    /// 待审核, 待支付, 已完成, 未通过, 已取消.
+    /// 待审核, 待支付, 已完成, 未通过, 已取消, 已退款.
     pub status_label: String,
     pub reject_reason: Option<String>,
     pub created_at: String,
@@ -98,6 +100,16 @@ pub struct OrderView {
     pub org_id: Option<String>,
     /// Uploaded materials (营业执照 …) of an organisation's application.
     pub materials: Vec<String>,
+    /// The product's name as the catalogue gives it (e.g. 单位证书套餐).
+    pub product_name: String,
+    /// What has arrived so far (a transfer may come in parts), in fen.
+    pub paid_fen: i64,
+    /// Bank transfer chosen: where to send the money.
+    pub transfer: Option<crate::TransferView>,
+    /// none, issuing, issued or reversed.
+    pub invoice_status: String,
+    /// 未开票, 开票中, 已开票, 已红冲.
+    pub invoice_status_label: String,
 }
 
 #[derive(Debug, Clone, uniffi::Record)]
@@ -236,6 +248,11 @@ pub(crate) fn order_view(o: wire::Order) -> OrderView {
         created_at: o.created_at,
         org_id: o.org_id,
         materials: o.materials,
+        product_name: o.product_name,
+        paid_fen: o.paid_fen,
+        transfer: o.transfer.map(crate::transfer_view),
+        invoice_status: o.invoice_status,
+        invoice_status_label: o.invoice_status_label,
     }
 }
 

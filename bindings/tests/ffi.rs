@@ -130,3 +130,42 @@ fn organisation_forms_keep_identity_numbers_out_of_logs_and_convert_to_the_wire(
         wire::IdType::ResidentId
     );
 }
+
+#[test]
+fn commerce_forms_keep_account_numbers_out_of_logs_and_convert_to_the_wire() {
+    use mcert_core::wire;
+    use mcert_ffi::{BillingProfileForm, PayerAccountForm, PayerKind, TitleKind};
+    let payer = PayerAccountForm {
+        kind: PayerKind::Public,
+        holder_name: "青海某某建设工程有限公司".into(),
+        account_no: "6222020200112233445".into(),
+        bank_name: "中国工商银行西宁分行".into(),
+    };
+    let shown = format!("{payer:?}");
+    assert!(!shown.contains("6222020200112233445"), "{shown}");
+    assert!(shown.contains("6222****3445"), "{shown}");
+    let sent = wire::NewPayerAccount::from(payer);
+    assert_eq!(sent.kind, wire::PayerKind::Public);
+    assert_eq!(sent.account_no, "6222020200112233445");
+
+    let profile = BillingProfileForm {
+        kind: TitleKind::Company,
+        title: "青海某某建设工程有限公司".into(),
+        taxpayer_id: Some("91630100MA7ABCDE1W".into()),
+        address_phone: None,
+        bank_name: None,
+        bank_account: None,
+        is_default: true,
+    };
+    let sent = wire::NewBillingProfile::from(profile);
+    assert_eq!(sent.kind, wire::TitleKind::Company);
+    assert!(sent.is_default);
+    assert_eq!(
+        TitleKind::from(wire::TitleKind::Personal),
+        TitleKind::Personal
+    );
+    assert_eq!(
+        PayerKind::from(wire::PayerKind::Personal),
+        PayerKind::Personal
+    );
+}
