@@ -4,6 +4,7 @@ import android.content.Context
 import androidx.lifecycle.ViewModel
 import androidx.lifecycle.viewModelScope
 import cn.mcert.app.core.CertCore
+import cn.mcert.app.core.HostClipboard
 import cn.mcert.app.core.Texts
 import cn.mcert.app.state.AppModels
 import cn.mcert.app.ui.Navigator
@@ -12,8 +13,8 @@ import kotlinx.coroutines.flow.drop
 import kotlinx.coroutines.launch
 
 /** The screens' state holders and the back stack, for the activity's lifetime. */
-class AppViewModel(core: CertCore, settings: Settings) : ViewModel() {
-    val models = AppModels(core, viewModelScope)
+class AppViewModel(core: CertCore, settings: Settings, clipboard: HostClipboard) : ViewModel() {
+    val models = AppModels(core, viewModelScope, clipboard)
     val nav = Navigator(Route.Login)
 
     init {

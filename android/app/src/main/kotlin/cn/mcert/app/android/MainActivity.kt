@@ -15,7 +15,7 @@ class MainActivity : ComponentActivity() {
             @Suppress("UNCHECKED_CAST")
             override fun <T : ViewModel> create(modelClass: Class<T>): T {
                 val app = application as McertApplication
-                return AppViewModel(app.core, app.settings) as T
+                return AppViewModel(app.core, app.settings, SystemClipboard(app)) as T
             }
         }
     }

@@ -5,6 +5,7 @@ import cn.mcert.app.core.AppError
 import cn.mcert.app.core.CertCore
 import cn.mcert.app.core.Certificate
 import cn.mcert.app.core.CertificateChoice
+import cn.mcert.app.core.CommerceCore
 import cn.mcert.app.core.Identity
 import cn.mcert.app.core.IdentityForm
 import cn.mcert.app.core.Installed
@@ -39,9 +40,12 @@ import cn.mcert.ffi.UsageView as FfiUsage
  * them. Every failure leaves as an [AppError]: the core's public error with its message and PIN
  * state, and anything unexpected from the bindings (uniffi's `InternalException`, a panic turned
  * into an exception, a JNA error) as the app's internal error, never as a crash of a screen.
- * The organisation calls are in [FfiOrgCore].
+ * The organisation calls are in [FfiOrgCore], the commerce calls in [FfiCommerceCore].
  */
-class FfiCertCore(private val app: McertApp) : CertCore, OrgCore by FfiOrgCore(app) {
+class FfiCertCore(private val app: McertApp) :
+    CertCore,
+    OrgCore by FfiOrgCore(app),
+    CommerceCore by FfiCommerceCore(app) {
     override suspend fun isLoggedIn() = ffi { app.isLoggedIn() }
     override suspend fun requestCode(phone: String) = ffi { app.requestCode(phone) }
     override suspend fun devSmsCode(phone: String) = ffi { app.devSmsCode(phone) }
@@ -64,7 +68,7 @@ class FfiCertCore(private val app: McertApp) : CertCore, OrgCore by FfiOrgCore(a
     }
     override suspend fun catalogue() = ffi {
         app.catalogue().map {
-            Product(it.id, it.name, it.personalCerts, it.organizationCerts, it.priceFenPerYear, it.currency)
+            Product(it.id, it.name, it.personalCerts, it.organizationCerts, it.priceFenPerYear, it.currency, it.purpose)
         }
     }
     override suspend fun placeOrder(productId: String, years: Long) = ffi { app.placeOrder(productId, years).toApp() }
@@ -120,8 +124,24 @@ class FfiCertCore(private val app: McertApp) : CertCore, OrgCore by FfiOrgCore(a
 
 private fun FfiIdentity.toApp() = Identity(name, idNumberMasked, method, verifiedAt)
 
-internal fun FfiOrder.toApp() =
-    Order(id, productId, years, amountFen, currency, status, statusLabel, rejectReason, createdAt, orgId, materials)
+internal fun FfiOrder.toApp() = Order(
+    id = id,
+    productId = productId,
+    years = years,
+    amountFen = amountFen,
+    currency = currency,
+    status = status,
+    statusLabel = statusLabel,
+    rejectReason = rejectReason,
+    createdAt = createdAt,
+    orgId = orgId,
+    materials = materials,
+    productName = productName,
+    paidFen = paidFen,
+    transfer = transfer?.toApp(),
+    invoiceStatus = invoiceStatus,
+    invoiceStatusLabel = invoiceStatusLabel,
+)
 
 private fun FfiCertificate.toApp() =
     Certificate(serial, subject, issuer, algorithm, notBefore, notAfter, status, onThisDevice)

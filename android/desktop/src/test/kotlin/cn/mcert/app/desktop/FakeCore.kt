@@ -5,6 +5,7 @@ import cn.mcert.app.core.AppError
 import cn.mcert.app.core.CertCore
 import cn.mcert.app.core.Certificate
 import cn.mcert.app.core.CertificateChoice
+import cn.mcert.app.core.CommerceCore
 import cn.mcert.app.core.Identity
 import cn.mcert.app.core.IdentityForm
 import cn.mcert.app.core.Installed
@@ -26,10 +27,14 @@ import kotlinx.coroutines.awaitCancellation
  * A core for the screen tests: fixed data as the real core reports it (subjects in RFC 4514,
  * times in RFC 3339 UTC, labels from the service), failures on demand, and calls that never
  * return for the loading states. [english] switches the messages the core would localise. The
- * organisation calls are [FakeOrgCore]'s.
+ * organisation calls are [FakeOrgCore]'s, the commerce calls [FakeCommerceCore]'s.
  */
-class FakeCore private constructor(val orgs: FakeOrgCore) : CertCore, OrgCore by orgs {
-    constructor() : this(FakeOrgCore(mutableListOf()))
+class FakeCore private constructor(val orgs: FakeOrgCore, val commerce: FakeCommerceCore) :
+    CertCore,
+    OrgCore by orgs,
+    CommerceCore by commerce {
+    private constructor(calls: MutableList<String>) : this(FakeOrgCore(calls), FakeCommerceCore(calls))
+    constructor() : this(mutableListOf<String>())
 
     var english = false
     var loggedIn = true
@@ -37,7 +42,12 @@ class FakeCore private constructor(val orgs: FakeOrgCore) : CertCore, OrgCore by
     var certificates = Samples.certificates
     var keys = Samples.keys
     var slots = emptyList<String>()
-    var orders = Samples.orders
+    /** The account's orders (the commerce side's, which changes them). */
+    var orders: List<Order>
+        get() = commerce.orders
+        set(value) {
+            commerce.orders = value
+        }
     var usage = Samples.usage
     var platforms = Samples.platforms
     /** When set, list calls fail with it. */
@@ -85,7 +95,9 @@ class FakeCore private constructor(val orgs: FakeOrgCore) : CertCore, OrgCore by
     }
     override suspend fun payAndWait(orderId: String, timeoutSecs: UInt): Order {
         calls += "pay:$orderId"
-        val paid = (orders.firstOrNull { it.id == orderId } ?: orders.first()).copy(id = orderId, status = "completed", statusLabel = "已完成")
+        val paid = (orders.firstOrNull { it.id == orderId } ?: orders.first()).let {
+            it.copy(id = orderId, status = "completed", statusLabel = "已完成", paidFen = it.amountFen, invoiceStatusLabel = "未开票")
+        }
         orders = orders.map { if (it.id == orderId) paid else it }
         return paid
     }
@@ -156,12 +168,7 @@ object Samples {
         ),
     )
     val keys = listOf(LocalKey("k1", KeyAlgorithm.SM2, "active", 5, false, listOf("5F3A9C2E7B1D40A8")))
-    val orders = listOf(
-        Order("20250308-0001", "org", 1, 30_000, "CNY", "awaiting_payment", "待支付", null, "2025-03-08T06:00:00Z"),
-        Order("20250301-0007", "personal", 2, 17_600, "CNY", "completed", "已完成", null, "2025-03-01T01:30:00Z"),
-        Order("20250220-0003", "org", 1, 30_000, "CNY", "pending_review", "待审核", null, "2025-02-20T09:12:00Z"),
-        Order("20250115-0002", "org", 1, 30_000, "CNY", "rejected", "未通过", "营业执照照片不清晰，请重新上传", "2025-01-15T03:45:00Z"),
-    )
+    val orders = CommerceSamples.orders
     val products = listOf(
         Product("personal", "个人证书", 1, 0, 8_800, "CNY"),
         Product("org", "单位证书套餐（单位证书 1 张 + 个人证书 2 张）", 2, 1, 30_000, "CNY"),

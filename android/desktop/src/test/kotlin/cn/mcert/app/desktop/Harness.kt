@@ -63,7 +63,8 @@ fun StillViewfinder() {
 /** The app over a fake core, at a route, with its models running on the caller's thread. */
 class Phone(val core: FakeCore = FakeCore(), language: Language = Language.ZH, start: Route = Route.Home) {
     val scope = CoroutineScope(SupervisorJob() + Dispatchers.Unconfined)
-    val models = AppModels(core, scope)
+    val clipboard = FakeClipboard()
+    val models = AppModels(core, scope, clipboard)
     val nav = Navigator(if (start.tab || start == Route.Login || start == Route.Platform) start else Route.Home)
 
     init {

@@ -70,8 +70,6 @@ class ScreensRenderTest {
             models.scan.proceed()
             models.scan.submit(core.goodPin)
         },
-        Case("orders_zh", Language.ZH, Route.Orders),
-        Case("orders_en", Language.EN, Route.Orders),
         Case("orders_empty_zh", Language.ZH, Route.Orders) { core.orders = emptyList() },
         Case("usage_zh", Language.ZH, Route.Usage),
         Case("usage_en", Language.EN, Route.Usage),
@@ -80,7 +78,57 @@ class ScreensRenderTest {
         Case("apply_zh", Language.ZH, Route.Apply),
         Case("identity_zh", Language.ZH, Route.Identity) { core.identity = null },
         Case("seals_zh", Language.ZH, Route.Seals),
-    ) + orgCases()
+    ) + orgCases() + commerceCases()
+
+    /** 我的订单 and its pages, 发票管理, 开票信息, 打款账户. */
+    private fun commerceCases(): List<Case> {
+        val orders = CommerceSamples.orders
+        return listOf(
+            Case("orders_tabs_zh", Language.ZH, Route.Orders),
+            Case("orders_tabs_en", Language.EN, Route.Orders),
+            Case("orders_payment_zh", Language.ZH, Route.Orders) { models.orders.tab.value = cn.mcert.app.state.OrdersModel.Tab.Payment },
+            Case("order_cancel_zh", Language.ZH, Route.Orders) {
+                models.orders.refresh()
+                models.orders.askCancel(orders[0])
+            },
+            Case("order_detail_transfer_zh", Language.ZH, Route.OrderDetail) { models.orderDetail.payByTransfer(orders[0]) },
+            Case("order_detail_partial_zh", Language.ZH, Route.OrderDetail) {
+                models.orderDetail.open(orders[1])
+                models.orderDetail.copyAccount()
+            },
+            Case("order_detail_completed_en", Language.EN, Route.OrderDetail) { models.orderDetail.open(orders[5]) },
+            Case("order_change_zh", Language.ZH, Route.OrderChange) {
+                models.orders.startChange(orders[0])
+                models.orders.changeYears.value = 2
+            },
+            Case("invoices_zh", Language.ZH, Route.Invoices),
+            Case("invoices_empty_zh", Language.ZH, Route.Invoices) { core.commerce.invoices = emptyList() },
+            Case("invoice_request_zh", Language.ZH, Route.InvoiceRequest) { models.invoices.startRequest(orders[2]) },
+            Case("invoice_share_zh", Language.ZH, Route.Invoices) {
+                models.invoices.refresh()
+                models.invoices.share(CommerceSamples.invoices[0])
+            },
+            Case("billing_profiles_zh", Language.ZH, Route.BillingProfiles),
+            Case("billing_profile_form_zh", Language.ZH, Route.BillingProfileForm) {
+                models.billing.refresh()
+                models.billing.startAdd()
+                models.billing.title.value = "西宁某某工程有限公司"
+                models.billing.taxpayerId.value = "91630100MA7ABCDE1X"
+                models.billing.save()
+            },
+            Case("billing_profile_form_en", Language.EN, Route.BillingProfileForm) {
+                models.billing.startAdd()
+                models.billing.save()
+            },
+            Case("payer_accounts_zh", Language.ZH, Route.PayerAccounts),
+            Case("payer_account_add_zh", Language.ZH, Route.PayerAccountAdd) {
+                models.payers.holderName.value = "青海某某建设工程有限公司"
+                models.payers.accountNo.value = "6222 02"
+                models.payers.bankName.value = "中国工商银行西宁分行"
+                models.payers.add()
+            },
+        )
+    }
 
     /** The organisation pages (我的单位, CA 授权, 申请, 成员, 证书管理, 申领, 使用记录). */
     private fun orgCases(): List<Case> {

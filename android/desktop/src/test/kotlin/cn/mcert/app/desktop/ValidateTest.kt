@@ -44,4 +44,24 @@ class ValidateTest {
         assertEquals("file_empty", PickedFile("a.png", ByteArray(0)).problem())
         assertEquals("file_too_large", PickedFile("a.jpg", sampleJpeg + ByteArray(Validate.MAX_UPLOAD)).problem())
     }
+
+    @Test
+    fun `bank account numbers, the Luhn check digit of a receiving account, and how numbers are shown`() {
+        assertTrue(Validate.luhn("6217000012345678907"))
+        assertTrue(Validate.luhn("79927398713"))
+        assertFalse(Validate.luhn("6217000012345678900"))
+        assertFalse(Validate.luhn("6217 0000 1234 5678 907"), "digits only")
+        assertFalse(Validate.luhn("0"))
+        assertTrue(Validate.accountNumber("12345678"))
+        assertTrue(Validate.accountNumber("1".repeat(32)))
+        assertFalse(Validate.accountNumber("1234567"))
+        assertFalse(Validate.accountNumber("1".repeat(33)))
+        assertFalse(Validate.accountNumber("1234567a"))
+        assertEquals("6217 0000 1234 5678 907", cn.mcert.app.core.Display.grouped("6217000012345678907"))
+        assertEquals("6217000012345678907", cn.mcert.app.core.Display.digits("6217 0000-1234 5678 907"))
+        cn.mcert.app.core.Texts.use(cn.mcert.app.core.Language.ZH)
+        assertEquals("¥300.00", cn.mcert.app.core.Display.money(30_000))
+        assertEquals("-¥88.00", cn.mcert.app.core.Display.money(-8_800))
+        assertEquals("¥0.05", cn.mcert.app.core.Display.money(5))
+    }
 }

@@ -5,9 +5,9 @@ package cn.mcert.app.core
  * service only through this (that is, through the Rust core); the generated bindings stay
  * behind the implementation (`cn.mcert.app.bridge.FfiCertCore`), so the logic and the screens
  * compile and run without them (the screen tests use a fake). The organisation calls are in
- * [OrgCore].
+ * [OrgCore], paying by transfer, billing information and invoices in [CommerceCore].
  */
-interface CertCore : OrgCore {
+interface CertCore : OrgCore, CommerceCore {
     suspend fun isLoggedIn(): Boolean
     suspend fun requestCode(phone: String)
     suspend fun devSmsCode(phone: String): String
@@ -63,9 +63,15 @@ data class Product(
     val organizationCerts: Long,
     val priceFenPerYear: Long,
     val currency: String,
+    /** `new` (a first purchase or package), or `renewal`, `change`, `reissue` (bought by the certificate's own flows). */
+    val purpose: String = "new",
 )
 
-/** An order; [status] is the service's state (`pending_review`, `awaiting_payment`, `paid`, …). */
+/**
+ * An order; [status] is the service's state (`pending_review`, `awaiting_payment`, `completed`,
+ * `rejected`, `cancelled`, `refunded`) with its zh-CN [statusLabel]; [invoiceStatus] is `none`,
+ * `issuing`, `issued` or `reversed`.
+ */
 data class Order(
     val id: String,
     val productId: String,
@@ -79,7 +85,35 @@ data class Order(
     /** The organisation of an organisation's application, and its uploaded materials. */
     val orgId: String? = null,
     val materials: List<String> = emptyList(),
-)
+    /** The product's name as the catalogue gives it (单位证书套餐 …): what the user sees. */
+    val productName: String = "",
+    /** What has arrived so far (a transfer may come in parts), in fen. */
+    val paidFen: Long = 0,
+    /** Bank transfer chosen: where to send the money. */
+    val transfer: Transfer? = null,
+    val invoiceStatus: String = "none",
+    val invoiceStatusLabel: String = "",
+) {
+    /** Nothing paid and not decided yet: it may still be changed or cancelled. */
+    val unpaid: Boolean get() = (status == "pending_review" || status == "awaiting_payment") && paidFen == 0L
+    /** 【支付】 online: to pay, and no transfer has partly paid it (the rest goes by transfer). */
+    val canPayOnline: Boolean get() = status == "awaiting_payment" && paidFen == 0L
+    /** 【转账支付】 (or the instructions again, and the rest of a partial transfer). */
+    val canPayByTransfer: Boolean get() = status == "awaiting_payment"
+    /** 【取消】 */
+    val canCancel: Boolean get() = unpaid
+    /** 【修改】 (购买信息修改), before payment only. */
+    val canChange: Boolean get() = unpaid
+    /** 【申请开票】: paid and not invoiced. */
+    val canRequestInvoice: Boolean get() = status == "completed" && invoiceStatus == "none"
+
+    /** 交款状态: `none` (未交款), `partial` (部分到账) or `full` (已交款). */
+    val paymentState: String get() = when {
+        status == "completed" || (paidFen > 0 && paidFen >= amountFen) -> "full"
+        paidFen > 0 -> "partial"
+        else -> "none"
+    }
+}
 
 data class Installed(val keyId: String, val serial: String)
 

@@ -42,6 +42,15 @@ object Display {
         return "%s%d.%02d".format(sign, abs / 100, abs % 100)
     }
 
+    /** Money as the app shows it: `¥300.00` (`CNY 300.00` in English), `-¥88.00` when negative. */
+    fun money(fen: Long): String = (if (fen < 0) "-" else "") + Texts.format("yuan", yuan(Math.abs(fen)))
+
+    /** A long number in groups of four for reading (`6217 0000 1234 5`); copied without spaces. */
+    fun grouped(number: String): String = number.filterNot { it.isWhitespace() }.chunked(4).joinToString(" ")
+
+    /** The digits of what the user typed or pasted (spaces and dashes dropped). */
+    fun digits(text: String): String = text.filter { it in '0'..'9' }
+
     /** An identity number masked as the service does (`110***********1234`). */
     fun maskId(number: String): String =
         if (number.length <= 7) "*".repeat(number.length) else number.take(3) + "*".repeat(number.length - 7) + number.takeLast(4)

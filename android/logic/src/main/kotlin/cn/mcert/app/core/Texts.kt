@@ -47,7 +47,14 @@ object Texts {
 
     val ids: Set<String> get() = table.keys
 
-    private val table: Map<String, Pair<String, String>> = orgTexts + mapOf(
+    /**
+     * The label of a state ([status] of a kind named by [prefix], e.g. `order_completed`) in the
+     * app's language; the service's zh-CN [fallback] for a state the app does not know.
+     */
+    fun state(prefix: String, status: String, fallback: String): String =
+        "${prefix}_$status".let { if (has(it)) get(it) else fallback }
+
+    private val table: Map<String, Pair<String, String>> = orgTexts + commerceTexts + mapOf(
         // The app and its frame
         "app_name" to ("移动证书" to "Mobile Certificate"),
         "tab_home" to ("首页" to "Home"),

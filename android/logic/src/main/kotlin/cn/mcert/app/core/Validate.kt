@@ -3,7 +3,8 @@ package cn.mcert.app.core
 /**
  * Input checks the forms run before asking the service (which checks again): mainland mobile
  * numbers, resident identity numbers (GB 11643 check character), unified social credit codes
- * (GB 32100 check character), names, e-mail addresses, and the files a user may upload.
+ * (GB 32100 check character), names, e-mail addresses, bank account numbers (and the Luhn check
+ * digit of an order's receiving account), and the files a user may upload.
  */
 object Validate {
     private val mobile = Regex("^1[3-9][0-9]{9}$")
@@ -37,6 +38,23 @@ object Validate {
 
     /** An organisation's name: 2 to 100 characters, no control characters. */
     fun orgName(name: String): Boolean = name.trim().length in 2..100 && name.none { it.isISOControl() }
+
+    /** 发票抬头, 户名 or a bank's name: 2 to 100 characters, no control characters. */
+    fun title(text: String): Boolean = orgName(text)
+
+    /** A bank account number (银行账号, 打款账户): 8 to 32 digits. */
+    fun accountNumber(number: String): Boolean = number.length in 8..32 && number.all { it in '0'..'9' }
+
+    /** Digits whose last one is the Luhn check digit over the others (an order's 收款账号). */
+    fun luhn(number: String): Boolean {
+        if (number.length < 2 || !number.all { it in '0'..'9' }) return false
+        var sum = 0
+        number.reversed().forEachIndexed { i, c ->
+            val d = c - '0'
+            sum += if (i % 2 == 1) (d * 2).let { if (it > 9) it - 9 else it } else d
+        }
+        return sum % 10 == 0
+    }
 
     fun email(email: String): Boolean = Regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$").matches(email)
 

@@ -2,6 +2,7 @@ package cn.mcert.app.state
 
 import cn.mcert.app.core.AppError
 import cn.mcert.app.core.CertCore
+import cn.mcert.app.core.HostClipboard
 import cn.mcert.app.core.Language
 import cn.mcert.app.core.Texts
 import kotlinx.coroutines.CoroutineScope
@@ -10,15 +11,20 @@ import kotlinx.coroutines.launch
 
 /**
  * The state holders of every screen, for the app's lifetime, and the scope their actions run
- * in (the Android view model's scope in the app, a test scope on the desktop).
+ * in (the Android view model's scope in the app, a test scope on the desktop); [clipboard] is the
+ * host's (account numbers and share links are copied to it).
  */
-class AppModels(val core: CertCore, private val scope: CoroutineScope) {
+class AppModels(val core: CertCore, private val scope: CoroutineScope, clipboard: HostClipboard = HostClipboard.None) {
     val login = LoginModel(core)
     val platforms = PlatformModel(core)
     val home = HomeModel(core)
     val identity = IdentityModel(core)
     val apply = ApplyModel(core)
     val orders = OrdersModel(core)
+    val orderDetail = OrderDetailModel(core, clipboard)
+    val invoices = InvoicesModel(core, clipboard)
+    val billing = BillingProfilesModel(core)
+    val payers = PayerAccountsModel(core)
     val certificates = CertificatesModel(core)
     val scan = ScanModel(core)
     val usage = UsageModel(core)

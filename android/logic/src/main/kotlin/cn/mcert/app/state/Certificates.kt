@@ -35,7 +35,8 @@ class ApplyModel(private val core: CertCore) {
 
     suspend fun load() {
         try {
-            _products.value = core.catalogue()
+            // What 【申请证书】 buys; renewals, changes and reissues are bought from the certificate.
+            _products.value = core.catalogue().filter { it.purpose == "new" }
             if (selected.value == null) selected.value = _products.value.firstOrNull()?.id
         } catch (e: AppError) {
             _state.value = State.Failed(e.message, e.code)
@@ -68,72 +69,6 @@ class ApplyModel(private val core: CertCore) {
             State.Paid(core.payAndWait(order.id))
         } catch (e: AppError) {
             State.Failed(e.message, e.code)
-        }
-    }
-}
-
-/** 【我的订单】 with the tabs of the manuals: 全部, 待审核, 待支付, 已完成, 未通过. */
-class OrdersModel(private val core: CertCore) {
-    enum class Tab(val textId: String, val statuses: Set<String>?) {
-        All("orders_all", null),
-        Review("orders_review", setOf("pending_review")),
-        Payment("orders_payment", setOf("awaiting_payment")),
-        Done("orders_done", setOf("completed", "paid")),
-        Rejected("orders_rejected", setOf("rejected")),
-    }
-
-    private val _orders = MutableStateFlow<List<Order>>(emptyList())
-    val orders: StateFlow<List<Order>> = _orders
-    val tab = MutableStateFlow(Tab.All)
-    private val _productNames = MutableStateFlow<Map<String, String>>(emptyMap())
-    /** Product names by id, for the order cards (ids when the catalogue cannot be read). */
-    val productNames: StateFlow<Map<String, String>> = _productNames
-    private val _loading = MutableStateFlow(false)
-    val loading: StateFlow<Boolean> = _loading
-    val error = MutableStateFlow<String?>(null)
-
-    /** The orders of [tab], newest first as the service lists them. */
-    fun shown(tab: Tab = this.tab.value): List<Order> =
-        _orders.value.filter { o -> tab.statuses == null || o.status in tab.statuses }
-
-    /** The order being paid (its card shows the progress). */
-    val paying = MutableStateFlow<String?>(null)
-
-    /**
-     * 【支付】 of an order 待支付 (an organisation's application once approved): pays online and
-     * waits for the gateway's confirmation; true when it completed.
-     */
-    suspend fun pay(order: Order): Boolean {
-        if (order.status != "awaiting_payment") return false
-        paying.value = order.id
-        return try {
-            val paid = core.payAndWait(order.id)
-            refresh()
-            paid.status == "completed" || paid.status == "paid"
-        } catch (e: AppError) {
-            error.value = e.message
-            false
-        } finally {
-            paying.value = null
-        }
-    }
-
-    suspend fun refresh() {
-        _loading.value = true
-        try {
-            _orders.value = core.orders()
-            error.value = null
-            if (_productNames.value.isEmpty()) {
-                _productNames.value = try {
-                    core.catalogue().associate { it.id to it.name }
-                } catch (e: AppError) {
-                    emptyMap()
-                }
-            }
-        } catch (e: AppError) {
-            error.value = e.message
-        } finally {
-            _loading.value = false
         }
     }
 }

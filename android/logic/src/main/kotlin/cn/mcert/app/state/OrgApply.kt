@@ -58,7 +58,7 @@ class OrgApplyModel(private val core: CertCore) {
         }
         this.org = org
         try {
-            _products.value = core.catalogue().filter { it.organizationCerts > 0 }
+            _products.value = core.catalogue().filter { it.organizationCerts > 0 && it.purpose == "new" }
             if (selected.value !in _products.value.map { it.id }) selected.value = _products.value.firstOrNull()?.id
             if (org.isAdmin) _orders.value = core.orgOrders(org.id)
         } catch (e: AppError) {

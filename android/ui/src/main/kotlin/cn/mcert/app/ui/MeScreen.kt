@@ -16,11 +16,14 @@ import androidx.compose.material.icons.Icons
 import androidx.compose.material.icons.automirrored.filled.KeyboardArrowRight
 import androidx.compose.material.icons.automirrored.outlined.Logout
 import androidx.compose.material.icons.automirrored.outlined.ReceiptLong
+import androidx.compose.material.icons.outlined.AccountBalance
 import androidx.compose.material.icons.outlined.Badge
 import androidx.compose.material.icons.outlined.Business
+import androidx.compose.material.icons.outlined.Description
 import androidx.compose.material.icons.outlined.History
 import androidx.compose.material.icons.outlined.Language
 import androidx.compose.material.icons.outlined.Person
+import androidx.compose.material.icons.outlined.Receipt
 import androidx.compose.material3.HorizontalDivider
 import androidx.compose.material3.Icon
 import androidx.compose.material3.MaterialTheme
@@ -39,7 +42,10 @@ import cn.mcert.app.core.Language
 import cn.mcert.app.core.Texts
 import cn.mcert.app.state.AppModels
 
-/** 【我的】: the account, real-name state, 我的单位, orders, records, the language, logging out. */
+/**
+ * 【我的】: the account, real-name state, 我的单位, records; 我的订单, 发票管理, 开票信息, 打款账户;
+ * the language, logging out.
+ */
 @Composable
 fun MeScreen(models: AppModels, go: (Route) -> Unit, version: String) {
     val summary by models.home.summary.collectAsState()
@@ -72,9 +78,18 @@ fun MeScreen(models: AppModels, go: (Route) -> Unit, version: String) {
                     HorizontalDivider(color = Brand.Line)
                     Item(Icons.Outlined.Business, tr("my_orgs"), null, "me_orgs") { go(Route.Orgs) }
                     HorizontalDivider(color = Brand.Line)
+                    Item(Icons.Outlined.History, tr("home_usage"), null, "me_usage") { go(Route.Usage) }
+                }
+            }
+            Panel {
+                Column {
                     Item(Icons.AutoMirrored.Outlined.ReceiptLong, tr("home_orders"), null, "me_orders") { go(Route.Orders) }
                     HorizontalDivider(color = Brand.Line)
-                    Item(Icons.Outlined.History, tr("home_usage"), null, "me_usage") { go(Route.Usage) }
+                    Item(Icons.Outlined.Receipt, tr("invoices"), null, "me_invoices") { go(Route.Invoices) }
+                    HorizontalDivider(color = Brand.Line)
+                    Item(Icons.Outlined.Description, tr("billing_profiles"), null, "me_billing") { go(Route.BillingProfiles) }
+                    HorizontalDivider(color = Brand.Line)
+                    Item(Icons.Outlined.AccountBalance, tr("payer_accounts"), null, "me_payers") { go(Route.PayerAccounts) }
                 }
             }
             Panel {

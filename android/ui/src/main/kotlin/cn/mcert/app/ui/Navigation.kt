@@ -38,6 +38,10 @@ enum class Route(val tab: Boolean = false) {
     // Organisations: 我的单位 (the home grid's 授权管理 and 我的), and the pages of one.
     Orgs, OrgRegister, OrgDetail, OrgAuthorisation, OrgApply, OrgMembers, OrgMemberAdd,
     OrgCertificates, OrgOwner, OrgUsage, Claims, Claim,
+
+    // Paying and invoicing: 订单详情 (转账信息), 购买信息修改, 发票管理, 申请开票, 开票信息, 打款账户.
+    OrderDetail, OrderChange, Invoices, InvoiceRequest, BillingProfiles, BillingProfileForm,
+    PayerAccounts, PayerAccountAdd,
 }
 
 /** A back stack of routes; the bottom bar switches between the three tabs at its root. */
@@ -108,7 +112,9 @@ private fun Screen(route: Route, models: AppModels, nav: Navigator, version: Str
         Route.Scan -> ScanScreen(models, onClose = nav::back, viewfinder = viewfinder)
         Route.Seals -> ComingScreen("home_seals", "coming_seals", nav::back)
         Route.Usage -> UsageScreen(models, nav::back)
-        Route.Orders -> OrdersScreen(models, nav::back, onApply = { nav.go(Route.Apply) })
+        Route.Orders, Route.OrderDetail, Route.OrderChange, Route.Invoices, Route.InvoiceRequest,
+        Route.BillingProfiles, Route.BillingProfileForm, Route.PayerAccounts, Route.PayerAccountAdd,
+        -> CommerceScreen(route, models, nav)
         Route.Apply -> ApplyScreen(models, nav::back, onPaid = { nav.go(Route.Certificates) }, onIdentity = { nav.go(Route.Identity) })
         Route.Identity -> IdentityScreen(models, nav::back)
         else -> OrgScreen(route, models, nav)

@@ -201,7 +201,7 @@ fun Scrim(onDismiss: () -> Unit, alignment: Alignment, content: @Composable () -
 
 /**
  * A confirmation over the page (scrim and a card): [title], [text], an optional [warning] in red,
- * 【取消】 and [confirm]. Drawn in the page itself, so that tests and renders see it.
+ * [dismiss] (【取消】) and [confirm]. Drawn in the page itself, so that tests and renders see it.
  */
 @Composable
 fun ConfirmOverlay(
@@ -212,6 +212,7 @@ fun ConfirmOverlay(
     onDismiss: () -> Unit,
     warning: String? = null,
     danger: Boolean = false,
+    dismiss: String = tr("cancel"),
 ) {
     Scrim(onDismiss, Alignment.Center) {
         Panel(Modifier.padding(28.dp).testTag("confirm_overlay")) {
@@ -220,7 +221,7 @@ fun ConfirmOverlay(
                 Text(text, style = MaterialTheme.typography.bodyMedium)
                 warning?.let { Text(it, style = MaterialTheme.typography.bodyMedium, color = Brand.Red, modifier = Modifier.testTag("confirm_warning")) }
                 Row(horizontalArrangement = Arrangement.spacedBy(12.dp)) {
-                    OutlinedButton(onClick = onDismiss, modifier = Modifier.weight(1f).testTag("confirm_cancel")) { Text(tr("cancel")) }
+                    OutlinedButton(onClick = onDismiss, modifier = Modifier.weight(1f).testTag("confirm_cancel")) { Text(dismiss) }
                     Button(
                         onClick = onConfirm,
                         colors = if (danger) ButtonDefaults.buttonColors(containerColor = Brand.Red) else ButtonDefaults.buttonColors(),
