@@ -46,6 +46,11 @@ private struct HomeContent: View {
                 }
             }
             NavigationLink(L("apply")) { ApplyView(m: model.apply) }
+            Section {
+                NavigationLink(L("invoices")) { InvoicesView(m: model.invoices) }
+                NavigationLink(L("billing_profiles")) { BillingProfilesView(m: model.billing) }
+                NavigationLink(L("payer_accounts")) { PayerAccountsView(m: model.payers) }
+            }
             if let e = home.error { Text(e).foregroundColor(.red) }
         }
         .navigationTitle(L("app_name"))
@@ -115,6 +120,20 @@ final class NoCore: CertCore {
     func orgUsage(orgId: String, filter: OrgUsageFilter, cursor: String?, limit: Int) async throws -> UsagePageView {
         UsagePageView(items: [], nextCursor: nil)
     }
+    func cancelOrder(orderId: String) async throws -> OrderView { throw Unavailable() }
+    func changeOrder(orderId: String, years: Int64) async throws -> OrderView { throw Unavailable() }
+    func payByTransfer(orderId: String) async throws -> OrderView { throw Unavailable() }
+    func requestInvoice(orderId: String, profileId: String?) async throws -> InvoiceView { throw Unavailable() }
+    func invoices() async throws -> [InvoiceView] { [] }
+    func invoicePdf(invoiceId: String) async throws -> Data { throw Unavailable() }
+    func shareInvoice(invoiceId: String) async throws -> InvoiceShareView { throw Unavailable() }
+    func billingProfiles() async throws -> [BillingProfileView] { [] }
+    func addBillingProfile(form: BillingProfileForm) async throws -> BillingProfileView { throw Unavailable() }
+    func updateBillingProfile(profileId: String, form: BillingProfileForm) async throws -> BillingProfileView { throw Unavailable() }
+    func deleteBillingProfile(profileId: String) async throws {}
+    func payerAccounts() async throws -> [PayerAccountView] { [] }
+    func addPayerAccount(form: PayerAccountForm) async throws -> PayerAccountView { throw Unavailable() }
+    func deletePayerAccount(payerId: String) async throws {}
 }
 
 /// 【申请证书】
@@ -150,47 +169,6 @@ struct ApplyView: View {
         }
         .navigationTitle(L("apply"))
         .task { await m.load() }
-    }
-}
-
-/// 【我的订单】
-struct OrdersView: View {
-    @ObservedObject var m: OrdersModel
-
-    var body: some View {
-        List {
-            if m.loading && m.orders.isEmpty {
-                ProgressView()
-            } else if m.orders.isEmpty && m.error == nil {
-                VStack(alignment: .leading, spacing: 4) {
-                    Text(L("orders_empty")).font(.headline)
-                    Text(L("orders_empty_hint")).font(.caption).foregroundColor(.secondary)
-                }
-            }
-            ForEach(m.orders, id: \.id) { o in
-                HStack {
-                    VStack(alignment: .leading, spacing: 2) {
-                        Text(m.productNames[o.productId] ?? o.productId)
-                        Text(L("order_period", Int(o.years))).font(.caption)
-                        Text(L("order_no", o.id)).font(.caption).foregroundColor(.secondary)
-                        Text(Display.beijingTime(o.createdAt)).font(.caption).foregroundColor(.secondary)
-                        if let reason = o.rejectReason { Text(L("reject_reason", reason)).font(.caption).foregroundColor(.red) }
-                    }
-                    Spacer()
-                    VStack(alignment: .trailing, spacing: 2) {
-                        Text(L("yuan", Display.yuan(o.amountFen))).font(.headline)
-                        Text(o.statusLabel).font(.caption)
-                        if o.status == "awaiting_payment" {
-                            Button(L(m.paying == o.id ? "submitting" : "pay_now")) { Task { await m.pay(o) } }
-                                .buttonStyle(.borderless).disabled(m.paying != nil)
-                        }
-                    }
-                }
-            }
-            if let e = m.error { Text(e).foregroundColor(.red) }
-        }
-        .navigationTitle(L("home_orders"))
-        .task { await m.refresh() }
     }
 }
 

@@ -12,6 +12,10 @@ final class AppModel: ObservableObject {
     let identity: IdentityModel
     let apply: ApplyModel
     let orders: OrdersModel
+    let orderDetail: OrderDetailModel
+    let invoices: InvoicesModel
+    let billing: BillingProfilesModel
+    let payers: PayerAccountsModel
     let certificates: CertificatesModel
     let scan: ScanModel
     let usage: UsageModel
@@ -37,6 +41,11 @@ final class AppModel: ObservableObject {
         identity = IdentityModel(core: core)
         apply = ApplyModel(core: core)
         orders = OrdersModel(core: core)
+        let clipboard = Pasteboard()
+        orderDetail = OrderDetailModel(core: core, clipboard: clipboard)
+        invoices = InvoicesModel(core: core, clipboard: clipboard)
+        billing = BillingProfilesModel(core: core)
+        payers = PayerAccountsModel(core: core)
         certificates = CertificatesModel(core: core)
         scan = ScanModel(core: core)
         usage = UsageModel(core: core)

@@ -21,7 +21,8 @@ public final class ApplyModel: ObservableObject {
 
     public func load() async {
         do {
-            products = try await core.catalogue()
+            // What 【申请证书】 buys; renewals, changes and reissues are bought from the certificate.
+            products = try await core.catalogue().filter { $0.purpose == "new" }
             if selected == nil { selected = products.first?.id }
         } catch let e as AppError { state = .failed(message: e.message, code: e.code) } catch {}
     }
@@ -40,48 +41,6 @@ public final class ApplyModel: ObservableObject {
         state = .busy
         do { state = .paid(try await core.payAndWait(orderId: order.id)) }
         catch let e as AppError { state = .failed(message: e.message, code: e.code) } catch {}
-    }
-}
-
-/// 【我的订单】
-@MainActor
-public final class OrdersModel: ObservableObject {
-    @Published public private(set) var orders: [OrderView] = []
-    /// Product names by id, for the order rows (ids when the catalogue cannot be read).
-    @Published public private(set) var productNames: [String: String] = [:]
-    @Published public private(set) var loading = false
-    @Published public var error: String?
-    /// The order being paid.
-    @Published public private(set) var paying: String?
-    private let core: CertCore
-
-    public init(core: CertCore) { self.core = core }
-
-    /// 【支付】 of an order 待支付 (an organisation's application once approved); true when it completed.
-    @discardableResult
-    public func pay(_ order: OrderView) async -> Bool {
-        guard order.status == "awaiting_payment" else { return false }
-        paying = order.id
-        defer { paying = nil }
-        do {
-            let paid = try await core.payAndWait(orderId: order.id)
-            await refresh()
-            return paid.status == "completed" || paid.status == "paid"
-        } catch let e as AppError { error = e.message } catch {}
-        return false
-    }
-
-    public func refresh() async {
-        loading = true
-        defer { loading = false }
-        do {
-            orders = try await core.orders()
-            error = nil
-            if productNames.isEmpty {
-                let products = (try? await core.catalogue()) ?? []
-                productNames = Dictionary(products.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
-            }
-        } catch let e as AppError { error = e.message } catch {}
     }
 }
 

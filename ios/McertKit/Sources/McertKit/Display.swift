@@ -47,6 +47,20 @@ public enum Display {
         return sign + String(abs / 100) + "." + String(format: "%02llu", abs % 100)
     }
 
+    /// Money as the app shows it: `¥300.00` (`CNY 300.00` in English), `-¥88.00` when negative.
+    public static func money(_ fen: Int64) -> String {
+        (fen < 0 ? "-" : "") + Texts.format("yuan", yuan(Int64(fen.magnitude)))
+    }
+
+    /// A long number in groups of four for reading (`6217 0000 1234 5`); copied without spaces.
+    public static func grouped(_ number: String) -> String {
+        let chars = Array(number.filter { !$0.isWhitespace })
+        return stride(from: 0, to: chars.count, by: 4).map { String(chars[$0..<Swift.min($0 + 4, chars.count)]) }.joined(separator: " ")
+    }
+
+    /// The digits of what the user typed or pasted (spaces and dashes dropped).
+    public static func digits(_ text: String) -> String { text.filter { $0.isASCII && $0.isNumber } }
+
     /// An identity number masked as the service does (`110***********1234`).
     public static func maskId(_ number: String) -> String {
         number.count <= 7 ? String(repeating: "*", count: number.count)

@@ -35,7 +35,7 @@ public final class OrgApplyModel: ObservableObject {
         }
         self.org = org
         do {
-            products = try await core.catalogue().filter { $0.organizationCerts > 0 }
+            products = try await core.catalogue().filter { $0.organizationCerts > 0 && $0.purpose == "new" }
             if !products.contains(where: { $0.id == selected }) { selected = products.first?.id }
             if org.isAdmin { orders = try await core.orgOrders(orgId: org.id) }
         } catch let e as AppError { state = .failed(.of(e)) } catch {}

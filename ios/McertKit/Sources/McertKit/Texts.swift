@@ -34,6 +34,34 @@ public enum Texts {
         "file_empty": "文件为空",
         "file_too_large": "文件不能超过 5 MB",
         "file_type": "只支持 JPG、PNG 图片或 PDF 文件",
+        // Paying and invoicing (android/logic/.../core/TextsCommerce.kt)
+        "yuan": "¥%1$@",
+        "certificate_fee": "数字证书费",
+        "received_line": "已收 %1$@，待付 %2$@",
+        "change_not_allowed": "订单已付款或已处理，不能修改",
+        "not_invoiceable": "只有已完成且未开票的订单可以申请开票",
+        "billing_profile_first": "请先添加开票信息",
+        "bad_title": "请输入 2 至 100 个字的发票抬头",
+        "bad_taxpayer_id": "纳税人识别号不正确，请核对 18 位统一社会信用代码",
+        "bad_bank_account": "账号只能是 8 至 32 位数字",
+        "bad_holder_name": "请输入 2 至 100 个字的户名",
+        "bad_bank_name": "请输入 2 至 100 个字的开户银行",
+        "order_pending_review": "待审核",
+        "order_awaiting_payment": "待支付",
+        "order_completed": "已完成",
+        "order_rejected": "未通过",
+        "order_cancelled": "已取消",
+        "order_refunded": "已退款",
+        "order_invoice_none": "未开票",
+        "order_invoice_issuing": "开票中",
+        "order_invoice_issued": "已开票",
+        "order_invoice_reversed": "已红冲",
+        "invoice_issuing": "开票中",
+        "invoice_issued": "已开票",
+        "invoice_failed": "开票失败",
+        "payment_none": "未交款",
+        "payment_partial": "部分到账",
+        "payment_full": "已交款",
     ]
     static let en: [String: String] = [
         "bad_phone": "Enter a valid mobile number",
@@ -66,10 +94,51 @@ public enum Texts {
         "file_empty": "The file is empty",
         "file_too_large": "Files may be at most 5 MB",
         "file_type": "Only JPG or PNG pictures and PDF files",
+        // Paying and invoicing
+        "yuan": "CNY %1$@",
+        "certificate_fee": "Certificate fee",
+        "received_line": "Received %1$@, %2$@ to pay",
+        "change_not_allowed": "The order is paid or closed and cannot be changed",
+        "not_invoiceable": "Only a completed order without an invoice can be invoiced",
+        "billing_profile_first": "Add billing information first",
+        "bad_title": "Enter the invoice title (2 to 100 characters)",
+        "bad_taxpayer_id": "The taxpayer ID is wrong; check the 18-character unified social credit code",
+        "bad_bank_account": "The account number must be 8 to 32 digits",
+        "bad_holder_name": "Enter the account holder (2 to 100 characters)",
+        "bad_bank_name": "Enter the bank (2 to 100 characters)",
+        "order_pending_review": "In review",
+        "order_awaiting_payment": "To pay",
+        "order_completed": "Completed",
+        "order_rejected": "Rejected",
+        "order_cancelled": "Cancelled",
+        "order_refunded": "Refunded",
+        "order_invoice_none": "Not invoiced",
+        "order_invoice_issuing": "Invoice being issued",
+        "order_invoice_issued": "Invoiced",
+        "order_invoice_reversed": "Invoice reversed",
+        "invoice_issuing": "Being issued",
+        "invoice_issued": "Issued",
+        "invoice_failed": "Failed",
+        "payment_none": "Not paid",
+        "payment_partial": "Partly received",
+        "payment_full": "Paid",
     ]
     public static var english: Bool = Locale.preferredLanguages.first?.hasPrefix("en") ?? false
 
     public static subscript(id: String) -> String {
         (english ? en[id] : zh[id]) ?? zh[id] ?? id
+    }
+
+    /// A text with `%1$@`-style arguments.
+    public static func format(_ id: String, _ args: CVarArg...) -> String {
+        String(format: self[id], arguments: args)
+    }
+
+    public static func has(_ id: String) -> Bool { zh[id] != nil }
+
+    /// The label of a state (`status` of a kind named by `prefix`, e.g. `order_completed`) in the
+    /// app's language; the service's zh-CN `fallback` for a state the app does not know.
+    public static func state(_ prefix: String, _ status: String, _ fallback: String) -> String {
+        has(prefix + "_" + status) ? self[prefix + "_" + status] : fallback
     }
 }

@@ -42,6 +42,25 @@ public enum Validate {
         return (2...100).contains(n.count) && !n.unicodeScalars.contains { CharacterSet.controlCharacters.contains($0) }
     }
 
+    /// 发票抬头, 户名 or a bank's name: 2 to 100 characters, no control characters.
+    public static func title(_ text: String) -> Bool { orgName(text) }
+
+    /// A bank account number (银行账号, 打款账户): 8 to 32 digits.
+    public static func accountNumber(_ number: String) -> Bool {
+        (8...32).contains(number.count) && number.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+
+    /// Digits whose last one is the Luhn check digit over the others (an order's 收款账号).
+    public static func luhn(_ number: String) -> Bool {
+        guard number.count >= 2, number.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
+        var sum = 0
+        for (i, c) in number.reversed().enumerated() {
+            let d = Int(String(c))!
+            sum += i % 2 == 1 ? (d * 2 > 9 ? d * 2 - 9 : d * 2) : d
+        }
+        return sum % 10 == 0
+    }
+
     public static func email(_ email: String) -> Bool {
         email.range(of: "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", options: .regularExpression) != nil
     }

@@ -1,0 +1,8 @@
+import McertKit
+import UIKit
+
+/// The system pasteboard for the shared logic (`HostClipboard`): an order's receiving account
+/// number and an invoice's share link are copied as plain text.
+final class Pasteboard: HostClipboard {
+    func copy(_ text: String) { UIPasteboard.general.string = text }
+}
