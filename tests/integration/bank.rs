@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 
 use mcert_service::store::Store;
 use mcert_test_support::{TempDir, databases};
+
+use crate::common::DevServer;
 use serde_json::{Value, json};
 
 const MCERT: &str = env!("CARGO_BIN_EXE_mcert");
@@ -14,33 +16,6 @@ const MCERT: &str = env!("CARGO_BIN_EXE_mcert");
 /// import long enough to be killed in the middle).
 const ORDERS: usize = 12;
 const FILLER: usize = 1500;
-
-/// `mcert serve --dev` on `database`; the child and its URL.
-fn serve(dir: &TempDir, database: &str) -> (std::process::Child, String) {
-    use std::io::{BufRead, BufReader};
-    let mut server = Command::new(MCERT)
-        .args(["serve", "--dev", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(dir.path("service"))
-        .args(["--database", database])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
-    let mut first = String::new();
-    BufReader::new(server.stdout.take().expect("stdout"))
-        .read_line(&mut first)
-        .expect("read");
-    let url = format!(
-        "http://{}",
-        first
-            .split("http://")
-            .nth(1)
-            .and_then(|r| r.split('（').next())
-            .expect("url")
-    );
-    (server, url)
-}
 
 fn import(dir: &TempDir, database: &str, file: &std::path::Path) -> Command {
     let mut c = Command::new(MCERT);
@@ -213,7 +188,8 @@ fn a_killed_import_loses_nothing_and_parallel_imports_count_once() {
     runtime.block_on(async {
         for db in databases().await {
             let dir = TempDir::new("bank-import");
-            let (mut server, url) = serve(&dir, &db.url);
+            let server = DevServer::start(&dir.path("service"), Some(&db.url), None);
+            let url = server.url.clone();
             let store = Store::connect(&db.url).await.expect("store");
             let buyer = Buyer::log_in(&url, "13800000051").await;
             let total = i64::try_from(FILLER + ORDERS).expect("small");
@@ -276,8 +252,7 @@ fn a_killed_import_loses_nothing_and_parallel_imports_count_once() {
             .expect("count");
             assert_eq!(payments, i64::try_from(ORDERS).expect("small"));
             store.close().await;
-            let _ = server.kill();
-            let _ = server.wait();
+            drop(server);
         }
     });
 }
@@ -289,7 +264,8 @@ fn billing_and_bank_commands_from_the_shell() {
     let dir = TempDir::new("cli-billing");
     let data = dir.path("service");
     let database = Store::sqlite_url(&data);
-    let (mut server, url) = serve(&dir, &database);
+    let server = DevServer::start(&data, Some(&database), None);
+    let url = server.url.clone();
     let home = dir.path("phone");
     let mcert = |args: &[&str]| {
         let out = Command::new(MCERT)
@@ -412,6 +388,5 @@ fn billing_and_bank_commands_from_the_shell() {
         share.contains(&format!("url={url}/v1/shared/invoices/")),
         "{share}"
     );
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
 }

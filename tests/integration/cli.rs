@@ -468,42 +468,11 @@ fn serve_refuses_production_without_a_key_and_runs_in_dev() {
 
 /// The whole personal-certificate story from two terminals: `mcert serve --dev` and
 /// `mcert device …`.
-/// `mcert serve --dev` on a free loopback port with its data in `dir`; the child and its URL.
-fn dev_server(dir: &TempDir) -> (std::process::Child, String) {
-    use std::io::{BufRead, BufReader};
-    let mut server = Command::new(MCERT)
-        .args([
-            "serve",
-            "--dev",
-            "--data-dir",
-            s(&dir.path("service")),
-            "--listen",
-            "127.0.0.1:0",
-        ])
-        .env("RUST_LOG", "warn")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn");
-    let mut first = String::new();
-    BufReader::new(server.stdout.take().expect("stdout"))
-        .read_line(&mut first)
-        .expect("read");
-    let url = format!(
-        "http://{}",
-        first
-            .split("http://")
-            .nth(1)
-            .and_then(|r| r.split('（').next())
-            .expect("url")
-    );
-    (server, url)
-}
-
 #[test]
 fn device_commands_against_a_running_service() {
     let dir = TempDir::new("cli-online");
-    let (mut server, url) = dev_server(&dir);
+    let server = crate::common::DevServer::start(&dir.path("service"), None, None);
+    let url = server.url.clone();
     let home = dir.path("phone");
     let run = |extra: &[&str]| {
         let mut args = vec![
@@ -691,16 +660,14 @@ fn device_commands_against_a_running_service() {
     ] {
         assert!(usage.contains(expected), "{expected}: {usage}");
     }
-    let _ = Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
-        .status();
-    let _ = server.wait();
+    drop(server);
 }
 
 #[test]
 fn org_commands_against_a_running_service() {
     let dir = TempDir::new("cli-org");
-    let (mut server, url) = dev_server(&dir);
+    let server = crate::common::DevServer::start(&dir.path("service"), None, None);
+    let url = server.url.clone();
     let home = dir.path("admin-phone");
     let with = |group: &str, extra: &[&str]| {
         let mut args = vec![
@@ -835,8 +802,5 @@ fn org_commands_against_a_running_service() {
     );
     let (usage, _) = ok(with("org", &["usage", &org, "--operation", "login"]));
     assert!(usage.is_empty(), "{usage}");
-    let _ = Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
-        .status();
-    let _ = server.wait();
+    drop(server);
 }

@@ -2,59 +2,17 @@
 //! through one is paid and completed through the other. Runs when `MCERT_TEST_PG_URL` points at
 //! a server (the test script starts one).
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 use mcert_core::device::client::{IdentityRequest, ServiceClient};
 use mcert_test_support::{postgres_database, temp_path};
 
+use crate::common::DevServer;
+
 const MCERT: &str = env!("CARGO_BIN_EXE_mcert");
 
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(database: &str, operator_key: &str, data_dir: &std::path::Path) -> Server {
-    let mut child = Command::new(MCERT)
-        .args([
-            "serve",
-            "--dev",
-            "--listen",
-            "127.0.0.1:0",
-            "--database",
-            database,
-        ])
-        .arg("--data-dir")
-        .arg(data_dir)
-        .env("MCERT_OPERATOR_KEY", operator_key)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut first)
-        .expect("read");
-    let url = format!(
-        "http://{}",
-        first
-            .split("http://")
-            .nth(1)
-            .and_then(|r| r.split(['（', ' ']).next())
-            .expect("url")
-    );
-    Server { child, url }
+fn serve(database: &str, operator_key: &str, data_dir: &std::path::Path) -> DevServer {
+    DevServer::start(data_dir, Some(database), Some(operator_key))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -12,7 +12,7 @@ use mcert_core::crypto::hash;
 use mcert_core::wire::{BillingProfile, Invoice, InvoiceShare, TitleKind};
 use serde_json::json;
 
-use super::repo::InvoiceStatus;
+use super::repo::{self, InvoiceStatus};
 use super::{OrderError, OrderStatus, Orders};
 use crate::audit;
 use crate::authz::OwnAccount;
@@ -231,10 +231,7 @@ impl Orders {
     ) -> Result<String, OrderError> {
         let now = unix_millis(now_t);
         // Lock the order and look again under the lock: a refund may have come first.
-        sqlx::query("UPDATE orders SET updated_at = updated_at WHERE id = $1")
-            .bind(order_id)
-            .execute(&mut **tx)
-            .await?;
+        repo::lock_order_in(tx, order_id).await?;
         let (account_id, total, currency, status): (String, i64, String, String) = sqlx::query_as(
             "SELECT account_id, amount_fen, currency, status FROM orders WHERE id = $1",
         )

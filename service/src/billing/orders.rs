@@ -196,10 +196,7 @@ impl Orders {
         self.ensure_still_admin(owner, &order).await?;
         let now = unix_millis(self.clock.now());
         let mut tx = self.store.begin().await?;
-        sqlx::query("UPDATE orders SET updated_at = updated_at WHERE id = $1")
-            .bind(order_id)
-            .execute(&mut *tx)
-            .await?;
+        repo::lock_order_in(&mut tx, order_id).await?;
         let (status, paid, price): (String, i64, i64) = sqlx::query_as(
             "SELECT o.status,
                  CAST((SELECT COALESCE(SUM(amount_fen), 0) FROM payments p WHERE p.order_id = o.id) AS BIGINT),
@@ -247,10 +244,7 @@ impl Orders {
         let now = unix_millis(self.clock.now());
         let mut tx = self.store.begin().await?;
         // Lock the order, then look at the money under the lock (a transfer may be arriving).
-        sqlx::query("UPDATE orders SET updated_at = updated_at WHERE id = $1")
-            .bind(order_id)
-            .execute(&mut *tx)
-            .await?;
+        repo::lock_order_in(&mut tx, order_id).await?;
         let (status, paid): (String, i64) = sqlx::query_as(
             "SELECT status, CAST((SELECT COALESCE(SUM(amount_fen), 0) FROM payments p WHERE p.order_id = orders.id) AS BIGINT)
              FROM orders WHERE id = $1",

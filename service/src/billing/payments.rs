@@ -48,10 +48,7 @@ impl Orders {
             return Ok(false);
         }
         // Lock the order: a change of period or a transfer arriving now waits for this.
-        sqlx::query("UPDATE orders SET updated_at = updated_at WHERE id = $1")
-            .bind(&note.order_id)
-            .execute(&mut *tx)
-            .await?;
+        repo::lock_order_in(&mut tx, &note.order_id).await?;
         let repo::PayableRow {
             amount_fen: due,
             currency,

@@ -6,7 +6,7 @@
 use mcert_core::clock::unix_millis;
 use serde_json::json;
 
-use super::{EntitlementStatus, OrderError, OrderStatus, Orders};
+use super::{EntitlementStatus, OrderError, OrderStatus, Orders, repo};
 use crate::audit;
 use crate::authz::OperatorGrant;
 
@@ -28,21 +28,13 @@ impl Orders {
         let now = unix_millis(now_t);
         let mut tx = self.store.begin().await?;
         // Lock the order, then check its state and slots under the lock.
-        sqlx::query("UPDATE orders SET updated_at = updated_at WHERE id = $1")
-            .bind(order_id)
-            .execute(&mut *tx)
-            .await?;
+        repo::lock_order_in(&mut tx, order_id).await?;
         let status: Option<(String,)> = sqlx::query_as("SELECT status FROM orders WHERE id = $1")
             .bind(order_id)
             .fetch_optional(&mut *tx)
             .await?;
         let (status,) = status.ok_or(OrderError::UnknownOrder)?;
-        let (paid,): (i64,) = sqlx::query_as(
-            "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM payments WHERE order_id = $1",
-        )
-        .bind(order_id)
-        .fetch_one(&mut *tx)
-        .await?;
+        let paid = repo::paid_in(&mut tx, order_id).await?;
         // A completed order, or one paid in part that will not be paid in full.
         let refundable = match OrderStatus::parse(&status) {
             Some(OrderStatus::Completed) => true,

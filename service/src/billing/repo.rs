@@ -378,3 +378,25 @@ pub async fn slots_held_by_member(
     .fetch_one(&mut **tx)
     .await
 }
+
+/// Locks an order's row for the rest of the unit of work (a no-op update: SQLite has one
+/// writer; PostgreSQL holds the row lock until commit), so that money counted, a change, a
+/// cancellation, a refund and an invoice for the order happen one after another.
+pub async fn lock_order_in(tx: &mut crate::store::Tx, order_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE orders SET updated_at = updated_at WHERE id = $1")
+        .bind(order_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// What has arrived for an order so far, in fen (read under [`lock_order_in`]).
+pub async fn paid_in(tx: &mut crate::store::Tx, order_id: &str) -> Result<i64, sqlx::Error> {
+    let (paid,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM payments WHERE order_id = $1",
+    )
+    .bind(order_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(paid)
+}

@@ -17,7 +17,7 @@ use mcert_core::clock::unix_millis;
 use serde_json::json;
 
 use super::statements::IncomingTransfer;
-use super::{Order, OrderError, OrderStatus, Orders};
+use super::{Order, OrderError, OrderStatus, Orders, repo};
 use crate::audit;
 use crate::authz::{Actor, GatewayGrant, OperatorGrant, OwnAccount, ReviewerGrant};
 
@@ -522,10 +522,7 @@ impl Orders {
     ) -> Result<(TransferOutcome, i64, i64, Option<String>), OrderError> {
         let now = unix_millis(now_t);
         // Lock the order's row: parts of one payment arriving at once are counted one by one.
-        sqlx::query("UPDATE orders SET updated_at = updated_at WHERE id = $1")
-            .bind(&target.order_id)
-            .execute(&mut **tx)
-            .await?;
+        repo::lock_order_in(tx, &target.order_id).await?;
         let (status, due, currency, deadline): (String, i64, String, i64) = sqlx::query_as(
             "SELECT o.status, o.amount_fen, o.currency, t.deadline FROM orders o
              JOIN transfer_accounts t ON t.order_id = o.id WHERE o.id = $1",
@@ -562,12 +559,7 @@ impl Orders {
         now_t: SystemTime,
     ) -> Result<(TransferOutcome, i64, i64, Option<String>), OrderError> {
         let now = unix_millis(now_t);
-        let (before,): (i64,) = sqlx::query_as(
-            "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM payments WHERE order_id = $1",
-        )
-        .bind(&target.order_id)
-        .fetch_one(&mut **tx)
-        .await?;
+        let before = repo::paid_in(tx, &target.order_id).await?;
         let payment_id =
             mcert_core::id::ulid(now_t).map_err(|e| OrderError::Internal(e.to_string()))?;
         sqlx::query("INSERT INTO payments (id, order_id, gateway, gateway_txn, amount_fen, received_at) VALUES ($1, $2, 'bank', $3, $4, $5)")
@@ -661,10 +653,7 @@ impl Orders {
         }
         let mut outcome = None;
         if let Some(target) = &target {
-            sqlx::query("UPDATE orders SET updated_at = updated_at WHERE id = $1")
-                .bind(&target.order_id)
-                .execute(&mut *tx)
-                .await?;
+            repo::lock_order_in(&mut tx, &target.order_id).await?;
             let row: Option<(String, i64, String)> =
                 sqlx::query_as("SELECT status, amount_fen, currency FROM orders WHERE id = $1")
                     .bind(&target.order_id)
