@@ -1,8 +1,8 @@
 //! Integration tests of the root package: the `mcert` command line, and the whole personal
 //! certificate story from a device to the service and back, checked with OpenSSL.
 
-mod browser;
 mod bank;
+mod browser;
 mod ca;
 mod cli;
 mod common;
