@@ -20,6 +20,7 @@ pub mod providers;
 pub mod review;
 pub mod reviewers;
 pub mod seal_at_rest;
+pub mod seals;
 pub mod server;
 pub mod sessions;
 pub mod store;
