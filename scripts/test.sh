@@ -4,8 +4,9 @@
 # CRLs and OCSP responses once it is installed from PyPI; the service tests on PostgreSQL too
 # when it is installed, on a throwaway server this script starts and stops), a short run of
 # every benchmark built in the test profile (so they keep working; their figures mean nothing
-# there), the Kotlin logic on the JVM, and the app's screens (rendered and compared, the Android
-# layer type-checked, the Swift parsed). Ends with one summary line.
+# there), the Kotlin logic on the JVM, the GB/T 38540 seals checked on the JVM by ofdrw-gm and
+# BouncyCastle, and the app's screens (rendered and compared, the Android layer type-checked, the
+# Swift parsed). Ends with one summary line.
 #
 # The workspace is compiled once for the tests: clippy checks with the same dependencies, and
 # the benchmarks are built by `cargo test --benches` in the test profile.
@@ -42,6 +43,11 @@ jvm_log=$(mktemp)
 ui_log=$(mktemp)
 trap 'stop_postgres; rm -f "$log" "$jvm_log" "$ui_log"' EXIT
 start_postgres
+# The GB/T 38540 seals and signatures that the stranger on the JVM checks below are written by
+# core/tests/integration/seal.rs during this run.
+MCERT_SEAL_FIXTURES="$(pwd)/target/seal-fixtures"
+export MCERT_SEAL_FIXTURES
+rm -rf "$MCERT_SEAL_FIXTURES"
 cargo test --workspace --locked 2>&1 | tee "$log"
 
 passed=$(grep -Eo '[0-9]+ passed' "$log" | awk '{s += $1} END {print s + 0}')
@@ -65,6 +71,18 @@ add_surefire() {
 echo "== Kotlin on the JVM (app logic + generated bindings + the real core)"
 ./scripts/jvm-test.sh 2>&1 | tee "$jvm_log"
 add_surefire "$jvm_log"
+
+echo "== GB/T 38540 seals checked by a stranger on the JVM (ofdrw-gm's ASN.1 + BouncyCastle SM2)"
+if command -v mvn >/dev/null && command -v java >/dev/null; then
+    mvn -B -ntp -f verifiers/gbt38540/pom.xml test -Dmcert.sealFixtures="$MCERT_SEAL_FIXTURES" \
+        2>&1 | tee target/gbt38540-jvm.log
+    add_surefire target/gbt38540-jvm.log
+elif [ -n "${MCERT_REQUIRE_JVM:-}" ]; then
+    echo "MCERT_REQUIRE_JVM is set but Java or Maven is missing" >&2
+    exit 1
+else
+    echo "Java or Maven is not installed: the GB/T 38540 check on the JVM is skipped"
+fi
 
 echo "== the app's screens (rendered and compared), the Android layer, the Swift sources"
 ./scripts/ui-test.sh 2>&1 | tee "$ui_log"

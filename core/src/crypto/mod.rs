@@ -11,6 +11,7 @@ pub mod name;
 pub mod oid;
 pub mod path;
 pub mod revocation;
+pub mod seal;
 pub mod sm2enc;
 pub mod x509;
 

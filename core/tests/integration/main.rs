@@ -6,4 +6,5 @@ mod cross_check;
 mod keystore;
 mod openssl;
 mod qr;
+mod seal;
 mod vectors;
