@@ -25,6 +25,7 @@ mod org_demo;
 mod reviewer;
 mod rp;
 mod scan_demo;
+mod seal;
 mod serve;
 
 use std::path::PathBuf;
@@ -81,6 +82,8 @@ enum Command {
     Ca(ca::CaArgs),
     /// Operator: reviewer accounts of the web console (/console).
     Reviewer(reviewer::ReviewerArgs),
+    /// An organisation's seals (印章): apply from a photo, submit, claim with the certificate.
+    Seal(seal::SealArgs),
     /// Paying and invoicing as a buyer: bank transfer, 购买信息修改, invoices, 开票信息, 打款账户.
     Billing(billing::BillingArgs),
     /// Operator: bank statements (camt.053 or CSV) matched to orders; refunds.
@@ -264,6 +267,7 @@ fn main() -> ExitCode {
         Command::Reviewer(args) => reviewer::run(args, locale),
         Command::Bank(args) => bank::run(args, locale).map(|()| ExitCode::SUCCESS),
         Command::Billing(args) => billing::run(args, locale).map(|()| ExitCode::SUCCESS),
+        Command::Seal(args) => seal::run(args, locale).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

@@ -189,7 +189,7 @@ fn read(path: &Path, locale: Locale) -> Result<Vec<u8>, CliError> {
     std::fs::read(path).map_err(|e| CliError::io(locale, path, &e))
 }
 
-async fn upload_all(
+pub(crate) async fn upload_all(
     client: &ServiceClient,
     org: &str,
     purpose: &str,

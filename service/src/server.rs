@@ -29,6 +29,7 @@ use crate::providers::sms::{DevOutbox, SmsJobs, SmsProvider, WebhookSms};
 use crate::providers::webhook::SignedWebhook;
 use crate::review::Reviews;
 use crate::reviewers::Reviewers;
+use crate::seals::Seals;
 use crate::sessions::{CallbackJobs, Sessions};
 use crate::store::{Store, StoreError};
 use crate::uploads::Uploads;
@@ -475,6 +476,14 @@ pub async fn start_with_clock(
         JobKind::Invoice,
         Arc::new(InvoiceJobs(Arc::new(orders.clone()))),
     );
+    let seals = Seals::new(
+        store.clone(),
+        clock.clone(),
+        orgs.clone(),
+        uploads.clone(),
+        authority.clone(),
+        outbox.clone(),
+    );
     let reviews = Reviews::new(
         store.clone(),
         clock.clone(),
@@ -482,6 +491,7 @@ pub async fn start_with_clock(
         orgs.clone(),
         uploads.clone(),
         outbox.clone(),
+        seals.clone(),
     );
     if !config.products.is_empty() {
         for p in &config.products {
@@ -547,6 +557,7 @@ pub async fn start_with_clock(
         orgs,
         uploads,
         reviews,
+        seals,
         sessions,
         reviewers,
         console: ConsoleConfig {

@@ -538,6 +538,7 @@ mod login {
     mod scan;
     mod scan_guards;
     mod schema;
+    mod seals;
 
     use super::*;
     use mcert_core::clock::ManualClock;

@@ -166,7 +166,7 @@ impl Device {
     }
 
     /// [`KeyStore::unlock`] off the async threads.
-    async fn unlock(
+    pub(super) async fn unlock(
         &self,
         key_id: &str,
         pin: &str,

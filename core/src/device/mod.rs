@@ -4,10 +4,12 @@
 pub mod client;
 mod client_commerce;
 mod client_orgs;
+mod client_seals;
 pub use client_orgs::OrgUsageQuery;
 pub mod envelope;
 pub mod flows;
 pub mod keystore;
 pub mod pin;
 pub mod qr;
+mod seals;
 pub mod secret;

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 mod commerce;
 pub mod orgs;
 mod scan;
+pub mod seals;
 
 pub use commerce::*;
 pub use scan::*;
@@ -284,6 +285,7 @@ pub mod routes {
 
     pub use super::commerce::routes::*;
     pub use super::orgs::routes::*;
+    pub use super::seals::routes::*;
 
     /// Puts `value` (percent-encoded) in place of the template's first `{…}`.
     pub fn fill(template: &str, value: &str) -> String {

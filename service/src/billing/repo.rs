@@ -400,3 +400,19 @@ pub async fn paid_in(tx: &mut crate::store::Tx, order_id: &str) -> Result<i64, s
     .await?;
     Ok(paid)
 }
+
+/// An organisation's certificate slot as other domains see it: (kind, status, certificate
+/// serial), when `entitlement_id` is one of `org_id`'s.
+pub async fn org_slot(
+    pool: &sqlx::AnyPool,
+    org_id: &str,
+    entitlement_id: &str,
+) -> Result<Option<(String, String, Option<String>)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT kind, status, certificate_serial FROM entitlements WHERE id = $1 AND org_id = $2",
+    )
+    .bind(entitlement_id)
+    .bind(org_id)
+    .fetch_optional(pool)
+    .await
+}

@@ -105,6 +105,7 @@ pub struct AppState {
     pub orgs: Orgs,
     pub uploads: Uploads,
     pub reviews: Reviews,
+    pub seals: crate::seals::Seals,
     pub sessions: Sessions,
     /// Reviewer accounts and console sessions.
     pub reviewers: Reviewers,

@@ -1,5 +1,5 @@
 //! One review queue for every kind of review (organisation applications, CA authorisation
-//! letters; seals, signatures and change requests join later). A domain that needs a review
+//! letters, seals; signatures and change requests join later). A domain that needs a review
 //! submits an item inside its own unit of work ([`submit_in`]); a reviewer reads the queue and
 //! decides; the decision is applied by the owning domain in the same transaction as the
 //! review's own change and its audit event, so a decision is never half-applied.
@@ -18,6 +18,7 @@ use crate::authz::ReviewerGrant;
 use crate::billing::Orders;
 use crate::orgs::Orgs;
 use crate::outbox::Outbox;
+use crate::seals::Seals;
 use crate::store::{Store, StoreError, Tx};
 use crate::uploads::Uploads;
 
@@ -150,6 +151,7 @@ pub struct Reviews {
     orgs: Orgs,
     uploads: Uploads,
     outbox: Outbox,
+    seals: Seals,
 }
 
 impl std::fmt::Debug for Reviews {
@@ -166,6 +168,7 @@ impl Reviews {
         orgs: Orgs,
         uploads: Uploads,
         outbox: Outbox,
+        seals: Seals,
     ) -> Self {
         Reviews {
             store,
@@ -174,6 +177,7 @@ impl Reviews {
             orgs,
             uploads,
             outbox,
+            seals,
         }
     }
 
@@ -279,6 +283,11 @@ impl Reviews {
             ReviewKind::CaAuthorisation => self
                 .orgs
                 .apply_review_in(&mut tx, &row.subject_id, reason.as_deref(), &actor)
+                .await
+                .map_err(|e| ReviewError::Apply(e.to_string()))?,
+            ReviewKind::Seal => self
+                .seals
+                .apply_review_in(&mut tx, &row.subject_id, reason.as_deref())
                 .await
                 .map_err(|e| ReviewError::Apply(e.to_string()))?,
         };

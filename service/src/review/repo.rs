@@ -12,6 +12,8 @@ pub enum ReviewKind {
     OrgApplication,
     /// An organisation's CA authorisation letter.
     CaAuthorisation,
+    /// An organisation's seal (the photo and its cleaned picture).
+    Seal,
 }
 
 impl ReviewKind {
@@ -19,6 +21,7 @@ impl ReviewKind {
         match self {
             ReviewKind::OrgApplication => "org_application",
             ReviewKind::CaAuthorisation => "ca_authorisation",
+            ReviewKind::Seal => "seal",
         }
     }
 
@@ -26,6 +29,7 @@ impl ReviewKind {
         match s {
             "org_application" => Some(ReviewKind::OrgApplication),
             "ca_authorisation" => Some(ReviewKind::CaAuthorisation),
+            "seal" => Some(ReviewKind::Seal),
             _ => None,
         }
     }
@@ -35,6 +39,7 @@ impl ReviewKind {
         match self {
             ReviewKind::OrgApplication => "review-kind-org-application",
             ReviewKind::CaAuthorisation => "review-kind-ca-authorisation",
+            ReviewKind::Seal => "review-kind-seal",
         }
     }
 }

@@ -27,6 +27,8 @@ pub const PURPOSES: &[&str] = &[
     "business_licence",
     "authorisation_letter",
     "id_card",
+    "seal_photo",
+    "seal_picture",
     "other",
 ];
 

@@ -6,6 +6,7 @@ pub mod billing;
 pub mod commerce;
 pub mod identity;
 pub mod orgs;
+pub mod seals;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -56,6 +57,11 @@ pub fn router() -> Router<AppState> {
         .route(routes::ORG_CERT_OWNER, put(orgs::set_owner))
         .route(routes::ORG_CERT_HOLDER, put(orgs::set_holder))
         .route(routes::ORG_USAGE, get(orgs::usage))
+        .route(routes::ORG_SEALS, get(seals::list).post(seals::apply))
+        .route(routes::ORG_SEAL, get(seals::get))
+        .route(routes::ORG_SEAL_PICTURE, get(seals::picture))
+        .route(routes::ORG_SEAL_SUBMIT, post(seals::submit))
+        .route(routes::ORG_SEAL_CLAIM, post(seals::claim))
         .route(routes::ORDER_CHANGE, post(commerce::change))
         .route(routes::ORDER_TRANSFER, post(commerce::transfer))
         .route(routes::ORDER_INVOICE, post(commerce::request_invoice))

@@ -148,7 +148,7 @@ impl From<UploadError> for ApiError {
     }
 }
 
-async fn member(
+pub(super) async fn member(
     state: &AppState,
     me: &CurrentAccount,
     org_id: &str,
@@ -156,7 +156,11 @@ async fn member(
     Ok(policy::org_member(&me.grant.actor(), &state.orgs, org_id).await?)
 }
 
-async fn admin(state: &AppState, me: &CurrentAccount, org_id: &str) -> Result<OrgAdmin, ApiError> {
+pub(super) async fn admin(
+    state: &AppState,
+    me: &CurrentAccount,
+    org_id: &str,
+) -> Result<OrgAdmin, ApiError> {
     Ok(policy::org_admin(&me.grant.actor(), &state.orgs, org_id).await?)
 }
 

@@ -1,0 +1,48 @@
+//! The service client's seal calls (印章): apply from a photo, the cleaned picture, submit for
+//! review, claim with the bound certificate's key.
+
+use reqwest::Method;
+
+use super::client::{ClientError, Items, ServiceClient, body};
+use crate::wire::routes;
+use crate::wire::seals::{ClaimSeal, NewSeal, Seal};
+
+impl ServiceClient {
+    pub async fn apply_seal(&self, org_id: &str, req: &NewSeal) -> Result<Seal, ClientError> {
+        let path = routes::fill(routes::ORG_SEALS, org_id);
+        self.call(Method::POST, &path, Some(body(req)?), true, None)
+            .await
+    }
+
+    pub async fn seals(&self, org_id: &str) -> Result<Vec<Seal>, ClientError> {
+        let path = routes::fill(routes::ORG_SEALS, org_id);
+        let items: Items<Seal> = self.call(Method::GET, &path, None, true, None).await?;
+        Ok(items.items)
+    }
+
+    /// The cleaned picture (PNG, transparent background, at the seal's real size).
+    pub async fn seal_picture(&self, org_id: &str, seal_id: &str) -> Result<Vec<u8>, ClientError> {
+        let path = routes::fill_all(routes::ORG_SEAL_PICTURE, &[org_id, seal_id]);
+        self.call_bytes(Method::GET, &path, None).await
+    }
+
+    pub async fn submit_seal(&self, org_id: &str, seal_id: &str) -> Result<Seal, ClientError> {
+        let path = routes::fill_all(routes::ORG_SEAL_SUBMIT, &[org_id, seal_id]);
+        self.call(Method::POST, &path, None, true, None).await
+    }
+
+    /// Claims an approved seal with `signature` (base64) over
+    /// [`claim_statement`](crate::wire::seals::claim_statement).
+    pub async fn claim_seal(
+        &self,
+        org_id: &str,
+        seal_id: &str,
+        signature: &str,
+    ) -> Result<Seal, ClientError> {
+        let path = routes::fill_all(routes::ORG_SEAL_CLAIM, &[org_id, seal_id]);
+        let req = body(&ClaimSeal {
+            signature: signature.to_string(),
+        })?;
+        self.call(Method::POST, &path, Some(req), true, None).await
+    }
+}

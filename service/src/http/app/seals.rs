@@ -1,0 +1,136 @@
+//! An organisation's seals: apply (the cleaned picture shown as a draft), the picture,
+//! submit for review, claim with the bound certificate's key.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::super::error::ApiError;
+use super::super::{ApiJson, AppState};
+use super::auth::CurrentAccount;
+use super::orgs::{admin, member};
+use crate::seals::SealError;
+use crate::seals::picture::PictureError;
+use mcert_core::wire::seals::{ClaimSeal, NewSeal, Seal};
+
+impl From<SealError> for ApiError {
+    fn from(e: SealError) -> Self {
+        let plain = |status, code, id| ApiError::new(status, code, id, &[]);
+        match e {
+            SealError::BadKind => plain(
+                StatusCode::BAD_REQUEST,
+                "bad_seal_kind",
+                "err-bad-seal-kind",
+            ),
+            SealError::BadName => plain(
+                StatusCode::BAD_REQUEST,
+                "bad_seal_name",
+                "err-bad-seal-name",
+            ),
+            SealError::UnknownPhoto => plain(
+                StatusCode::BAD_REQUEST,
+                "unknown_photo",
+                "err-unknown-photo",
+            ),
+            SealError::Picture(PictureError::NoInk) => plain(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "no_seal_found",
+                "err-no-seal-found",
+            ),
+            SealError::Picture(_) => plain(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "bad_seal_photo",
+                "err-bad-seal-photo",
+            ),
+            SealError::BadCertificate => plain(
+                StatusCode::CONFLICT,
+                "bad_seal_certificate",
+                "err-bad-seal-certificate",
+            ),
+            SealError::UnknownSeal => {
+                plain(StatusCode::NOT_FOUND, "unknown_seal", "err-unknown-seal")
+            }
+            SealError::WrongState(s) => ApiError::new(
+                StatusCode::CONFLICT,
+                "seal_state",
+                "err-seal-state",
+                &[("status", s.into())],
+            ),
+            SealError::BadProof => plain(StatusCode::FORBIDDEN, "bad_proof", "err-bad-proof"),
+            other => ApiError::internal(other),
+        }
+    }
+}
+
+pub async fn apply(
+    State(state): State<AppState>,
+    me: CurrentAccount,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<NewSeal>,
+) -> Result<(StatusCode, Json<Seal>), ApiError> {
+    let a = admin(&state, &me, &id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(state.seals.apply(&a, &req).await?),
+    ))
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    me: CurrentAccount,
+    Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let m = member(&state, &me, &id).await?;
+    Ok(Json(
+        serde_json::json!({"items": state.seals.list(&m).await?}),
+    ))
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    me: CurrentAccount,
+    Path((id, seal_id)): Path<(String, String)>,
+) -> Result<Json<Seal>, ApiError> {
+    let m = member(&state, &me, &id).await?;
+    Ok(Json(state.seals.get(&m, &seal_id).await?))
+}
+
+pub async fn picture(
+    State(state): State<AppState>,
+    me: CurrentAccount,
+    Path((id, seal_id)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let m = member(&state, &me, &id).await?;
+    let png = state.seals.picture(&m, &seal_id).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/png"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        png,
+    )
+        .into_response())
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    me: CurrentAccount,
+    Path((id, seal_id)): Path<(String, String)>,
+) -> Result<Json<Seal>, ApiError> {
+    let a = admin(&state, &me, &id).await?;
+    Ok(Json(state.seals.submit(&a, &seal_id).await?))
+}
+
+pub async fn claim(
+    State(state): State<AppState>,
+    me: CurrentAccount,
+    Path((id, seal_id)): Path<(String, String)>,
+    ApiJson(req): ApiJson<ClaimSeal>,
+) -> Result<Json<Seal>, ApiError> {
+    use base64ct::Encoding;
+    let a = admin(&state, &me, &id).await?;
+    let signature = base64ct::Base64::decode_vec(req.signature.trim())
+        .map_err(|_| ApiError::bad_request("signature is not base64"))?;
+    Ok(Json(state.seals.claim(&a, &seal_id, &signature).await?))
+}

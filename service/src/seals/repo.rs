@@ -1,0 +1,140 @@
+//! The `seals` table and its only owner: typed rows and the seal's states.
+
+use mcert_core::clock::{from_unix_millis, rfc3339};
+use mcert_core::wire::seals::Seal;
+
+use crate::store::Tx;
+
+/// A seal's state: `draft → pending_review → approved → claimed`, or `rejected` (resubmitted
+/// as a new round), and `void` once its certificate is revoked or replaced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SealStatus {
+    Draft,
+    PendingReview,
+    Approved,
+    Rejected,
+    Claimed,
+    Void,
+}
+
+impl SealStatus {
+    pub const ALL: [SealStatus; 6] = [
+        SealStatus::Draft,
+        SealStatus::PendingReview,
+        SealStatus::Approved,
+        SealStatus::Rejected,
+        SealStatus::Claimed,
+        SealStatus::Void,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SealStatus::Draft => "draft",
+            SealStatus::PendingReview => "pending_review",
+            SealStatus::Approved => "approved",
+            SealStatus::Rejected => "rejected",
+            SealStatus::Claimed => "claimed",
+            SealStatus::Void => "void",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+
+    /// 待提交, 待审核, 已通过, 未通过, 已申领, 已作废.
+    pub fn message_id(self) -> &'static str {
+        match self {
+            SealStatus::Draft => "seal-status-draft",
+            SealStatus::PendingReview => "seal-status-pending-review",
+            SealStatus::Approved => "seal-status-approved",
+            SealStatus::Rejected => "seal-status-rejected",
+            SealStatus::Claimed => "seal-status-claimed",
+            SealStatus::Void => "seal-status-void",
+        }
+    }
+}
+
+/// `SELECT <seal columns> FROM seals <rest>` as a static string.
+macro_rules! select_seals {
+    ($rest:literal) => {
+        concat!(
+            "SELECT id, org_id, kind, name, status, photo_upload_id, picture_upload_id, entitlement_id,
+                 certificate_serial, width_mm, height_mm, reject_reason, void_reason, created_at, claimed_at
+             FROM seals ",
+            $rest
+        )
+    };
+}
+pub(crate) use select_seals;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SealRow {
+    pub id: String,
+    pub org_id: String,
+    pub kind: String,
+    pub name: String,
+    pub status: String,
+    pub photo_upload_id: String,
+    pub picture_upload_id: String,
+    pub entitlement_id: String,
+    pub certificate_serial: String,
+    pub width_mm: i64,
+    pub height_mm: i64,
+    pub reject_reason: Option<String>,
+    pub void_reason: Option<String>,
+    pub created_at: i64,
+    pub claimed_at: Option<i64>,
+}
+
+impl SealRow {
+    pub fn status(&self) -> Option<SealStatus> {
+        SealStatus::parse(&self.status)
+    }
+
+    pub fn into_seal(self) -> Seal {
+        let label = |id: &str| crate::i18n::message(mcert_core::i18n::Locale::ZhCn, id, &[]);
+        let status_label = self
+            .status()
+            .map(|s| label(s.message_id()))
+            .unwrap_or_else(|| self.status.clone());
+        let kind_label = label(&format!("seal-kind-{}", self.kind.replace('_', "-")));
+        Seal {
+            id: self.id,
+            org_id: self.org_id,
+            kind: self.kind,
+            kind_label,
+            name: self.name,
+            status: self.status,
+            status_label,
+            entitlement_id: self.entitlement_id,
+            certificate_serial: self.certificate_serial,
+            width_mm: self.width_mm,
+            height_mm: self.height_mm,
+            reject_reason: self.reject_reason,
+            void_reason: self.void_reason,
+            created_at: rfc3339(from_unix_millis(self.created_at)),
+            claimed_at: self.claimed_at.map(|t| rfc3339(from_unix_millis(t))),
+        }
+    }
+}
+
+/// Voids every live seal bound to a certificate that is being revoked or replaced, inside the
+/// unit of work that revokes it (seed 000 §6: a changed certificate's seals are void).
+pub async fn void_for_certificate_in(
+    tx: &mut Tx,
+    serial: &str,
+    reason: &str,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE seals SET status = 'void', void_reason = $1, voided_at = $2, updated_at = $2
+         WHERE UPPER(certificate_serial) = $3 AND status NOT IN ('void', 'rejected')",
+    )
+    .bind(reason)
+    .bind(now)
+    .bind(serial.trim().to_ascii_uppercase())
+    .execute(&mut **tx)
+    .await?
+    .rows_affected())
+}

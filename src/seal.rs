@@ -1,0 +1,139 @@
+//! `mcert seal --home DIR …`: an organisation's seals (印章) from the admin's phone: apply
+//! from a photo of the stamp on white paper (the cleaned picture is saved for a look before
+//! submitting), submit for review, claim with the bound certificate's key and PIN, list.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use mcert_core::device::keystore::KeyStoreOptions;
+use mcert_core::i18n::Locale;
+use mcert_core::wire::seals::{NewSeal, Seal};
+
+use crate::CliError;
+use crate::device::{open_secret_store, service_error};
+
+#[derive(Args, Debug)]
+pub struct SealArgs {
+    /// The device's data folder (logged in with `mcert device login`).
+    #[arg(long, default_value = "./mcert-device")]
+    home: PathBuf,
+    #[arg(long)]
+    insecure_file_secret: bool,
+    /// The issuance service.
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    server: String,
+    #[command(subcommand)]
+    command: SealCommand,
+}
+
+#[derive(Subcommand, Debug)]
+enum SealCommand {
+    /// Apply for a seal from a photo of its impression; saves the cleaned picture (PNG).
+    Apply {
+        org: String,
+        /// official, contract, finance, invoice or legal_representative.
+        #[arg(long, default_value = "official")]
+        kind: String,
+        /// The name on the seal (the organisation's name).
+        #[arg(long)]
+        name: String,
+        /// The organisation certificate's slot the seal is bound to.
+        #[arg(long)]
+        slot: String,
+        /// The photo (JPEG or PNG).
+        photo: PathBuf,
+        /// Where to save the cleaned picture.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Submit a draft (or a rejected seal) for review.
+    Submit { org: String, seal: String },
+    /// Claim an approved seal with the bound certificate (held on this device) and its PIN.
+    Claim {
+        org: String,
+        seal: String,
+        /// The bound certificate's serial.
+        #[arg(long)]
+        serial: String,
+        #[arg(long)]
+        pin: String,
+    },
+    /// The organisation's seals.
+    List { org: String },
+}
+
+fn print(seal: &Seal) {
+    println!(
+        "{}\t{}\t{}\t{}\t{}",
+        seal.id, seal.kind_label, seal.name, seal.status_label, seal.certificate_serial
+    );
+}
+
+pub fn run(args: SealArgs, locale: Locale) -> Result<(), CliError> {
+    std::fs::create_dir_all(&args.home).map_err(|e| CliError::io(locale, &args.home, &e))?;
+    let secrets = open_secret_store(&args.home, args.insecure_file_secret, locale)?;
+    let device = mcert_core::device::flows::Device::open(
+        &args.home,
+        &args.server,
+        secrets.as_ref(),
+        KeyStoreOptions::default(),
+    )
+    .map_err(|e| CliError::from_user(&e, locale))?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::new(e.to_string()))?;
+    let fail = |e| service_error(locale, e);
+    runtime.block_on(async {
+        let client = device.client();
+        match args.command {
+            SealCommand::Apply {
+                org,
+                kind,
+                name,
+                slot,
+                photo,
+                output,
+            } => {
+                let ids =
+                    crate::org::upload_all(client, &org, "seal_photo", &[photo], locale).await?;
+                let seal = client
+                    .apply_seal(
+                        &org,
+                        &NewSeal {
+                            kind,
+                            name,
+                            photo_upload_id: ids[0].clone(),
+                            entitlement_id: slot,
+                        },
+                    )
+                    .await
+                    .map_err(fail)?;
+                let png = client.seal_picture(&org, &seal.id).await.map_err(fail)?;
+                std::fs::write(&output, png).map_err(|e| CliError::io(locale, &output, &e))?;
+                print(&seal);
+            }
+            SealCommand::Submit { org, seal } => {
+                print(&client.submit_seal(&org, &seal).await.map_err(fail)?);
+            }
+            SealCommand::Claim {
+                org,
+                seal,
+                serial,
+                pin,
+            } => {
+                let seal = device
+                    .claim_seal(&org, &seal, &serial, &pin)
+                    .await
+                    .map_err(|e| CliError::from_user(&e, locale))?;
+                print(&seal);
+            }
+            SealCommand::List { org } => {
+                for seal in client.seals(&org).await.map_err(fail)? {
+                    print(&seal);
+                }
+            }
+        }
+        Ok(())
+    })
+}
