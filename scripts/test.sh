@@ -35,6 +35,25 @@ if [ -x "$pkilint_env/bin/lint_pkix_cert" ]; then
     export MCERT_PKILINT
 fi
 
+# pyHanko (PyPI, with its command line) validates stamped PDFs in mcert-pdf's stamp tests; in a
+# virtual environment under target/, made once (the tests fail without it under
+# MCERT_REQUIRE_UI=1, as CI runs them, and skip with a notice otherwise).
+pyhanko_env=target/pyhanko-venv
+if [ ! -x "$pyhanko_env/bin/pyhanko" ]; then
+    echo "== pyHanko (PyPI)"
+    if python3 -m venv "$pyhanko_env" >/dev/null 2>&1 &&
+        "$pyhanko_env/bin/pip" install --quiet --disable-pip-version-check \
+            'pyhanko==0.38.0' 'pyhanko-cli==0.6.0'; then
+        :
+    else
+        echo "pyHanko could not be installed: the stamp tests cannot validate"
+    fi
+fi
+if [ -x "$pyhanko_env/bin/pyhanko" ]; then
+    MCERT_PYHANKO="$(pwd)/$pyhanko_env/bin"
+    export MCERT_PYHANKO
+fi
+
 echo "== cargo test"
 # shellcheck source=scripts/postgres.sh
 . scripts/postgres.sh

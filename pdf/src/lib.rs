@@ -6,6 +6,11 @@
 //! `Identity-H` encoding and a `ToUnicode` map, so text extracts correctly).
 //! [`authorisation_letter`] renders the CA authorisation letter (数字证书申请授权书);
 //! [`invoice`] the fully digital e-invoice (数电票, 电子发票（普通发票）).
+//!
+//! Stamping (签章): [`prepare`] appends a visible seal and an empty PDF signature to any PDF as
+//! an incremental update, [`embed`] writes the detached CMS into it, and [`signatures`] reads
+//! the signatures of a file back (byte ranges, CMS, field, page, what changed afterwards). A
+//! small reader of its own reads exactly what this needs and never rewrites a file.
 
 #![forbid(unsafe_code)]
 
@@ -14,6 +19,8 @@ mod font;
 mod invoice;
 mod layout;
 mod letter;
+mod parse;
+mod stamp;
 mod writer;
 
 pub use error::PdfError;
@@ -23,4 +30,8 @@ pub use layout::{
     A4_HEIGHT, A4_WIDTH, MAX_SPACING, Page, Stroke, TextBlock, mm, stretch_gaps, wrap, wrap_by,
 };
 pub use letter::{LetterFields, authorisation_letter};
+pub use stamp::{
+    ChangesAfter, MAX_CONTENTS_LEN, Prepared, SignatureInfo, StampPlacement, SubFilter, embed,
+    prepare, signatures, signed_revision,
+};
 pub use writer::Document;
