@@ -58,6 +58,8 @@ pub enum ServiceError {
     NoPaymentGateway,
     #[error("product {0}: prices and certificate counts cannot be negative")]
     BadProduct(String),
+    #[error("the seal maker cannot be made: {0}")]
+    SealMaker(String),
     #[error("invalid [bank] configuration: {0}")]
     BadBankConfig(&'static str),
     #[error(
@@ -476,6 +478,14 @@ pub async fn start_with_clock(
         JobKind::Invoice,
         Arc::new(InvoiceJobs(Arc::new(orders.clone()))),
     );
+    let seal_maker = crate::seals::maker::ensure_sm2(
+        &store,
+        &authority,
+        &operator_key.sealing_key("seal maker"),
+        &clock,
+    )
+    .await
+    .map_err(|e| ServiceError::SealMaker(e.to_string()))?;
     let seals = Seals::new(
         store.clone(),
         clock.clone(),
@@ -483,7 +493,8 @@ pub async fn start_with_clock(
         uploads.clone(),
         authority.clone(),
         outbox.clone(),
-    );
+    )
+    .with_maker(seal_maker);
     let reviews = Reviews::new(
         store.clone(),
         clock.clone(),

@@ -26,3 +26,12 @@ CREATE TABLE seals (
 );
 CREATE INDEX seals_org ON seals(org_id);
 CREATE INDEX seals_certificate ON seals(certificate_serial);
+
+-- The service's seal-making key (电子印章制作系统) per algorithm: its certificate comes from
+-- the issuing CA; the key is sealed under a key derived from the operator key.
+CREATE TABLE seal_makers (
+    algorithm   TEXT PRIMARY KEY,
+    certificate BYTEA NOT NULL,
+    key_sealed  BYTEA NOT NULL,
+    created_at  BIGINT NOT NULL
+);

@@ -7,6 +7,7 @@
 //! tells the admins), an admin claims it (申领) by signing [`claim_statement`] with the bound
 //! certificate's key, and it is void once that certificate is revoked or replaced.
 
+pub mod maker;
 pub mod picture;
 pub mod repo;
 
@@ -128,6 +129,8 @@ pub struct Seals {
     uploads: Uploads,
     authority: Authority,
     outbox: Outbox,
+    /// The SM2 seal maker (GB/T 38540 seals are made for SM2 certificates).
+    maker: Option<Arc<maker::SealMaker>>,
 }
 
 impl std::fmt::Debug for Seals {
@@ -152,17 +155,24 @@ impl Seals {
             uploads,
             authority,
             outbox,
+            maker: None,
         }
     }
 
+    /// With the SM2 seal maker (see [`maker::ensure_sm2`]).
+    pub fn with_maker(mut self, maker: Arc<maker::SealMaker>) -> Self {
+        self.maker = Some(maker);
+        self
+    }
+
     /// The bound certificate: one of the organisation's slots, with a certificate issued,
-    /// still good. Returns (serial, DER).
+    /// still good. Returns (serial, DER, notAfter in ms).
     async fn bound_certificate(
         &self,
         org_id: &str,
         entitlement_id: &str,
         serial: Option<&str>,
-    ) -> Result<(String, Vec<u8>), SealError> {
+    ) -> Result<(String, Vec<u8>, i64), SealError> {
         let slot = crate::billing::repo::org_slot(self.store.pool(), org_id, entitlement_id)
             .await?
             .ok_or(SealError::BadCertificate)?;
@@ -181,7 +191,7 @@ impl Seals {
             .find(|c| c.serial == current)
             .filter(|c| c.status == "good" && c.not_before <= now && now < c.not_after)
             .ok_or(SealError::BadCertificate)?;
-        Ok((cert.serial, cert.der))
+        Ok((cert.serial, cert.der, cert.not_after))
     }
 
     /// 印章申请: a draft from the photo, cleaned at once (the app shows the picture before it
@@ -201,7 +211,7 @@ impl Seals {
         if !content_type.starts_with("image/") {
             return Err(SealError::UnknownPhoto);
         }
-        let (serial, _) = self
+        let (serial, _, _) = self
             .bound_certificate(admin.org_id(), &req.entitlement_id, None)
             .await?;
         let (w, h) = kind.size_mm();
@@ -420,7 +430,7 @@ impl Seals {
         if row.status() != Some(SealStatus::Approved) {
             return Err(SealError::WrongState(row.into_seal().status_label));
         }
-        let (serial, der) = self
+        let (serial, der, not_after) = self
             .bound_certificate(
                 admin.org_id(),
                 &row.entitlement_id,
@@ -432,15 +442,51 @@ impl Seals {
         let statement = claim_statement(seal_id, &serial, admin.account_id());
         key.verify(statement.as_bytes(), signature)
             .map_err(|_| SealError::BadProof)?;
-        let now = unix_millis(self.clock.now());
+        let now_t = self.clock.now();
+        let now = unix_millis(now_t);
+        // For an SM2 certificate the GB/T 38540 seal is made now: the picture, the bound
+        // certificate and the validity, signed by the service's seal maker.
+        let seal_der = match (&self.maker, key.algorithm()) {
+            (Some(maker), mcert_core::crypto::Algorithm::Sm2) => {
+                let (_, png) = self
+                    .uploads
+                    .body(admin.org_id(), &row.picture_upload_id)
+                    .await
+                    .map_err(internal)?
+                    .ok_or(SealError::UnknownSeal)?;
+                let kind = SealKind::parse(&row.kind).ok_or(SealError::BadKind)?;
+                let made = mcert_core::crypto::seal::make_seal(
+                    &maker.key,
+                    &maker.certificate,
+                    &mcert_core::crypto::seal::SealSpec {
+                        es_id: seal_id,
+                        seal_type: kind.es_type(),
+                        name: &row.name,
+                        bound_certificates: std::slice::from_ref(&der),
+                        bind_by: mcert_core::crypto::seal::BindBy::Certificates,
+                        valid_from: now_t,
+                        valid_to: mcert_core::clock::from_unix_millis(not_after),
+                        picture_type: "png",
+                        picture: &png,
+                        width_mm: row.width_mm,
+                        height_mm: row.height_mm,
+                        created: now_t,
+                    },
+                )
+                .map_err(internal)?;
+                Some(made.to_der().to_vec())
+            }
+            _ => None,
+        };
         let actor = admin.actor().audit_name();
         let mut tx = self.store.begin().await?;
         let moved = sqlx::query(
-            "UPDATE seals SET status = 'claimed', claimed_by = $1, claimed_at = $2, updated_at = $2
-             WHERE id = $3 AND status = 'approved'",
+            "UPDATE seals SET status = 'claimed', claimed_by = $1, claimed_at = $2, updated_at = $2, seal_der = $3
+             WHERE id = $4 AND status = 'approved'",
         )
         .bind(admin.account_id())
         .bind(now)
+        .bind(seal_der.as_deref())
         .bind(seal_id)
         .execute(&mut *tx)
         .await?
@@ -460,5 +506,18 @@ impl Seals {
         .await?;
         tx.commit().await?;
         self.get(admin, seal_id).await
+    }
+
+    /// The GB/T 38540 seal (DER) of a claimed seal bound to an SM2 certificate.
+    pub async fn seal_der(&self, member: &OrgMember, seal_id: &str) -> Result<Vec<u8>, SealError> {
+        let row: Option<(Option<Vec<u8>>,)> =
+            sqlx::query_as("SELECT seal_der FROM seals WHERE id = $1 AND org_id = $2")
+                .bind(seal_id)
+                .bind(member.org_id())
+                .fetch_optional(self.store.pool())
+                .await?;
+        row.ok_or(SealError::UnknownSeal)?
+            .0
+            .ok_or(SealError::WrongState("no GB/T 38540 seal".into()))
     }
 }

@@ -197,6 +197,42 @@ async fn a_seal_is_applied_for_reviewed_claimed_and_voided_with_its_certificate(
             .post(&claim, json!({"signature": b64(&right)}), Some(&token))
             .await;
         assert_eq!(status, 409);
+        // The GB/T 38540 seal: made by the service's seal maker under our CA, bound to the
+        // certificate, with the cleaned picture.
+        let der = svc
+            .http
+            .get(format!(
+                "{}/v1/orgs/{org_id}/seals/{seal_id}/seal.der",
+                svc.base
+            ))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("get")
+            .bytes()
+            .await
+            .expect("der");
+        let seal = mcert_core::crypto::seal::SESeal::from_der(&der).expect("GB/T 38540 seal");
+        let holder_der = {
+            use der::Encode;
+            holder.cert.to_der().expect("der")
+        };
+        assert!(seal.binds(&holder_der));
+        let h = svc
+            .running
+            .state
+            .authority
+            .hierarchy(Algorithm::Sm2)
+            .expect("sm2");
+        let verified = mcert_core::crypto::seal::verify_seal(
+            &seal,
+            mcert_core::crypto::seal::MakerTrust::Anchors {
+                anchors: std::slice::from_ref(&h.root),
+                intermediates: std::slice::from_ref(&h.issuing),
+            },
+            mcert_core::clock::Clock::now(&*svc.clock),
+        );
+        assert!(verified.is_ok(), "{verified:?}");
 
         // A member who is not an admin sees the seals but cannot apply.
         let colleague = verified_user(&svc, COLLEAGUE.0, COLLEAGUE.1, COLLEAGUE.2).await;

@@ -62,6 +62,7 @@ pub fn router() -> Router<AppState> {
         .route(routes::ORG_SEAL_PICTURE, get(seals::picture))
         .route(routes::ORG_SEAL_SUBMIT, post(seals::submit))
         .route(routes::ORG_SEAL_CLAIM, post(seals::claim))
+        .route(routes::ORG_SEAL_DER, get(seals::seal_der))
         .route(routes::ORDER_CHANGE, post(commerce::change))
         .route(routes::ORDER_TRANSFER, post(commerce::transfer))
         .route(routes::ORDER_INVOICE, post(commerce::request_invoice))

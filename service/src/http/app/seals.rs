@@ -113,6 +113,23 @@ pub async fn picture(
         .into_response())
 }
 
+pub async fn seal_der(
+    State(state): State<AppState>,
+    me: CurrentAccount,
+    Path((id, seal_id)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let m = member(&state, &me, &id).await?;
+    let der = state.seals.seal_der(&m, &seal_id).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/octet-stream"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        der,
+    )
+        .into_response())
+}
+
 pub async fn submit(
     State(state): State<AppState>,
     me: CurrentAccount,
