@@ -65,4 +65,6 @@ pub mod routes {
     pub const ORG_SEAL_PICTURE: &str = "/v1/orgs/{id}/seals/{seal_id}/picture.png";
     pub const ORG_SEAL_SUBMIT: &str = "/v1/orgs/{id}/seals/{seal_id}/submit";
     pub const ORG_SEAL_CLAIM: &str = "/v1/orgs/{id}/seals/{seal_id}/claim";
+    /// The GB/T 38540 seal (DER) of a claimed seal bound to an SM2 certificate.
+    pub const ORG_SEAL_DER: &str = "/v1/orgs/{id}/seals/{seal_id}/seal.der";
 }
