@@ -26,6 +26,7 @@ mod reviewer;
 mod rp;
 mod scan_demo;
 mod seal;
+mod seal_demo;
 mod serve;
 
 use std::path::PathBuf;

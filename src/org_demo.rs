@@ -317,6 +317,14 @@ pub async fn walk(
         "demo-org-installed",
         &[("serial", installed.serial.clone().into())],
     );
+    crate::seal_demo::official_seal(
+        &admin,
+        (&org.id, ORG),
+        (&org_slot.entitlement_id, &installed.serial, PIN),
+        || console.approve_first(),
+        steps,
+    )
+    .await?;
 
     // The admin grants a colleague, who claims a personal certificate of the organisation.
     let member = admin

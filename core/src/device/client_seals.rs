@@ -26,6 +26,12 @@ impl ServiceClient {
         self.call_bytes(Method::GET, &path, None).await
     }
 
+    /// The GB/T 38540 seal (DER) of a claimed seal bound to an SM2 certificate.
+    pub async fn seal_der(&self, org_id: &str, seal_id: &str) -> Result<Vec<u8>, ClientError> {
+        let path = routes::fill_all(routes::ORG_SEAL_DER, &[org_id, seal_id]);
+        self.call_bytes(Method::GET, &path, None).await
+    }
+
     pub async fn submit_seal(&self, org_id: &str, seal_id: &str) -> Result<Seal, ClientError> {
         let path = routes::fill_all(routes::ORG_SEAL_SUBMIT, &[org_id, seal_id]);
         self.call(Method::POST, &path, None, true, None).await
