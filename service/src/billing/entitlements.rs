@@ -271,20 +271,13 @@ impl Orders {
     /// caller has re-authenticated the user by SMS.
     pub async fn report_lost(&self, owner: &OwnAccount, serial: &str) -> Result<(), OrderError> {
         self.ensure_holder(owner, serial).await?;
-        let now = mcert_core::clock::unix_millis(self.clock.now());
-        let mut tx = self.store.begin().await?;
         self.authority
-            .revoke_in(
-                &mut tx,
+            .revoke(
                 serial,
                 mcert_core::crypto::revocation::RevocationReason::KeyCompromise,
                 &owner.actor().audit_name(),
             )
             .await?;
-        // The certificate's seals are void with it.
-        crate::seals::repo::void_for_certificate_in(&mut tx, serial, "certificate_revoked", now)
-            .await?;
-        tx.commit().await?;
         Ok(())
     }
 

@@ -306,9 +306,6 @@ impl Orders {
                 Ok(()) | Err(crate::authority::AuthorityError::AlreadyRevoked(_)) => {}
                 Err(e) => return Err(e.into()),
             }
-            // Its seals go with it (seed 000 §6).
-            crate::seals::repo::void_for_certificate_in(&mut tx, serial, "holder_changed", now)
-                .await?;
         }
         audit::append(
             &mut tx,

@@ -382,6 +382,8 @@ impl Authority {
             repo::insert_compromised(tx, &spki_sha256(&key)?, &serial_hex, at).await?;
         }
         repo::forget_ocsp(tx, &serial_hex).await?;
+        // The certificate's seals are void with it, whichever path revokes it (seed 000 §6).
+        crate::seals::repo::void_for_certificate_in(tx, &serial_hex, reason.as_str(), at).await?;
         // The CRL is issued in the same unit of work, so it is never behind a committed
         // revocation. (With an outbox this becomes a "CRL refresh" job enqueued here.)
         let crl_number = match self

@@ -62,12 +62,25 @@ pub async fn ensure_sm2(
         let request = csr::build(&subject.to_name().map_err(internal)?, &key)
             .and_then(|r| csr::to_der(&r))
             .map_err(internal)?;
+        // Valid as long as the issuing CA, at most ten years.
+        let issuer_end = authority
+            .hierarchy(alg)
+            .map_err(internal)?
+            .issuing
+            .tbs_certificate()
+            .validity()
+            .not_after
+            .to_system_time();
+        let validity = issuer_end
+            .duration_since(clock.now())
+            .unwrap_or_default()
+            .min(MAKER_VALIDITY);
         let issued = authority
             .issue(IssueRequest {
                 csr: &request,
                 subject,
                 profile: Profile::OrganizationLeaf,
-                validity: MAKER_VALIDITY,
+                validity,
                 entitlement_id: None,
                 actor: "system",
             })
@@ -77,7 +90,7 @@ pub async fn ensure_sm2(
         let sealed = sealing
             .seal_bytes(aad.as_bytes(), &pkcs8)
             .map_err(internal)?;
-        sqlx::query(
+        let kept = sqlx::query(
             "INSERT INTO seal_makers (algorithm, certificate, key_sealed, created_at) VALUES ($1, $2, $3, $4)
              ON CONFLICT (algorithm) DO NOTHING",
         )
@@ -86,12 +99,30 @@ pub async fn ensure_sm2(
         .bind(&sealed)
         .bind(unix_millis(clock.now()))
         .execute(store.pool())
-        .await?;
+        .await?
+        .rows_affected();
+        if kept == 0 {
+            // Another process made the seal maker first: this certificate's key is gone.
+            authority
+                .revoke(
+                    &issued.serial,
+                    mcert_core::crypto::revocation::RevocationReason::Superseded,
+                    "system",
+                )
+                .await
+                .map_err(internal)?;
+        }
     }
     let (certificate, sealed) = load().await?.ok_or_else(|| internal("no seal maker"))?;
     let pkcs8 = sealing
         .open_bytes(aad.as_bytes(), &sealed)
         .map_err(internal)?;
     let key = PrivateKey::from_pkcs8_der(&pkcs8).map_err(internal)?;
+    let cert = mcert_core::crypto::x509::parse_certificate(&certificate).map_err(internal)?;
+    if &mcert_core::crypto::x509::certificate_public_key(&cert).map_err(internal)?
+        != key.public_key()
+    {
+        return Err(internal("the seal maker's key and certificate differ"));
+    }
     Ok(Arc::new(SealMaker { key, certificate }))
 }

@@ -104,6 +104,8 @@ pub enum SealError {
     WrongState(String),
     #[error("the signature does not prove possession of the bound certificate's key")]
     BadProof,
+    #[error("the seal has no GB/T 38540 file (not claimed, void, or bound to a P-256 certificate)")]
+    NoSealFile,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("internal: {0}")]
@@ -131,6 +133,8 @@ pub struct Seals {
     outbox: Outbox,
     /// The SM2 seal maker (GB/T 38540 seals are made for SM2 certificates).
     maker: Option<Arc<maker::SealMaker>>,
+    /// Photos cleaned at once (each may take a few hundred MB while decoding).
+    cleaning: Arc<tokio::sync::Semaphore>,
 }
 
 impl std::fmt::Debug for Seals {
@@ -156,6 +160,7 @@ impl Seals {
             authority,
             outbox,
             maker: None,
+            cleaning: Arc::new(tokio::sync::Semaphore::new(2)),
         }
     }
 
@@ -176,6 +181,9 @@ impl Seals {
         let slot = crate::billing::repo::org_slot(self.store.pool(), org_id, entitlement_id)
             .await?
             .ok_or(SealError::BadCertificate)?;
+        if slot.0 != "organization" {
+            return Err(SealError::BadCertificate);
+        }
         let current = slot.2.ok_or(SealError::BadCertificate)?;
         if serial.is_some_and(|s| s != current) {
             return Err(SealError::BadCertificate);
@@ -215,6 +223,7 @@ impl Seals {
             .bound_certificate(admin.org_id(), &req.entitlement_id, None)
             .await?;
         let (w, h) = kind.size_mm();
+        let _permit = self.cleaning.acquire().await.map_err(internal)?;
         let cleaned = tokio::task::spawn_blocking(move || picture::clean(&photo, w, h))
             .await
             .map_err(internal)??;
@@ -300,6 +309,13 @@ impl Seals {
     /// Submits a draft (or a rejected seal, as a new round) to the review queue.
     pub async fn submit(&self, admin: &OrgAdmin, seal_id: &str) -> Result<Seal, SealError> {
         let row = self.row(admin.org_id(), seal_id).await?;
+        // The bound certificate must still be the slot's, good and valid.
+        self.bound_certificate(
+            admin.org_id(),
+            &row.entitlement_id,
+            Some(&row.certificate_serial),
+        )
+        .await?;
         let (org_name, code) = self
             .orgs
             .name_and_code(admin.org_id())
@@ -382,6 +398,15 @@ impl Seals {
         .await?
         .rows_affected();
         if moved != 1 {
+            // Voided while under review (its certificate was revoked): the decision stands in
+            // the queue, the seal stays void, nobody is texted.
+            let (status,): (String,) = sqlx::query_as("SELECT status FROM seals WHERE id = $1")
+                .bind(seal_id)
+                .fetch_one(&mut **tx)
+                .await?;
+            if status == SealStatus::Void.as_str() {
+                return Ok(Vec::new());
+            }
             return Err(SealError::Internal("the seal is not under review".into()));
         }
         let (org_id, name): (String, String) =
@@ -492,7 +517,9 @@ impl Seals {
         .await?
         .rows_affected();
         if moved != 1 {
-            return Err(SealError::WrongState("claimed".into()));
+            drop(tx);
+            let now_row = self.row(admin.org_id(), seal_id).await?;
+            return Err(SealError::WrongState(now_row.into_seal().status_label));
         }
         audit::append(
             &mut tx,
@@ -510,14 +537,13 @@ impl Seals {
 
     /// The GB/T 38540 seal (DER) of a claimed seal bound to an SM2 certificate.
     pub async fn seal_der(&self, member: &OrgMember, seal_id: &str) -> Result<Vec<u8>, SealError> {
-        let row: Option<(Option<Vec<u8>>,)> =
-            sqlx::query_as("SELECT seal_der FROM seals WHERE id = $1 AND org_id = $2")
-                .bind(seal_id)
-                .bind(member.org_id())
-                .fetch_optional(self.store.pool())
-                .await?;
-        row.ok_or(SealError::UnknownSeal)?
-            .0
-            .ok_or(SealError::WrongState("no GB/T 38540 seal".into()))
+        let row: Option<(Option<Vec<u8>>,)> = sqlx::query_as(
+            "SELECT seal_der FROM seals WHERE id = $1 AND org_id = $2 AND status = 'claimed'",
+        )
+        .bind(seal_id)
+        .bind(member.org_id())
+        .fetch_optional(self.store.pool())
+        .await?;
+        row.and_then(|(der,)| der).ok_or(SealError::NoSealFile)
     }
 }

@@ -135,10 +135,22 @@ pub fn clean(bytes: &[u8], width_mm: u32, height_mm: u32) -> Result<CleanedPictu
     let (w0, h0) = reader
         .into_dimensions()
         .map_err(|_| PictureError::Unreadable)?;
-    if u64::from(w0) * u64::from(h0) > MAX_PIXELS || w0 < 32 || h0 < 32 {
+    if u64::from(w0) * u64::from(h0) > MAX_PIXELS {
         return Err(PictureError::TooLarge);
     }
-    let decoded = image::load_from_memory(bytes).map_err(|_| PictureError::Unreadable)?;
+    if w0 < 32 || h0 < 32 {
+        return Err(PictureError::NoInk);
+    }
+    // Decoded with explicit limits (the pixel count was checked from the header above).
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(w0);
+    limits.max_image_height = Some(h0);
+    limits.max_alloc = Some(256 * 1024 * 1024);
+    let mut reader = image::ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|_| PictureError::Unreadable)?;
+    reader.limits(limits);
+    let decoded = reader.decode().map_err(|_| PictureError::TooLarge)?;
     let scale = (WORK_SIDE as f32 / w0.max(h0) as f32).min(1.0);
     let work = if scale < 1.0 {
         decoded.resize(

@@ -129,11 +129,11 @@ pub async fn void_for_certificate_in(
 ) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query(
         "UPDATE seals SET status = 'void', void_reason = $1, voided_at = $2, updated_at = $2
-         WHERE UPPER(certificate_serial) = $3 AND status NOT IN ('void', 'rejected')",
+         WHERE certificate_serial = $3 AND status <> 'void'",
     )
     .bind(reason)
     .bind(now)
-    .bind(serial.trim().to_ascii_uppercase())
+    .bind(serial)
     .execute(&mut **tx)
     .await?
     .rows_affected())

@@ -272,8 +272,97 @@ async fn a_seal_is_applied_for_reviewed_claimed_and_voided_with_its_certificate(
             .await;
         assert_eq!(
             (seal["status_label"].as_str(), seal["void_reason"].as_str()),
-            (Some("已作废"), Some("certificate_revoked"))
+            (Some("已作废"), Some("key_compromise"))
         );
+        // A void seal's GB/T 38540 file is no longer served.
+        let r = svc
+            .http
+            .get(format!(
+                "{}/v1/orgs/{org_id}/seals/{seal_id}/seal.der",
+                svc.base
+            ))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(r.status(), 404);
+        svc.running.stop().await.expect("stop");
+    }
+}
+
+#[tokio::test]
+async fn a_revoked_certificate_voids_a_seal_under_review_and_personal_slots_carry_none() {
+    for db in databases().await {
+        let svc = Service::start(&db.url).await;
+        let (token, org_id) = authorised_org(&svc, ADMIN, "91110108MA01ABCD1E").await;
+        paid_application(&svc, &token, &org_id).await;
+        let (_, slots) = svc
+            .get(&format!("/v1/orgs/{org_id}/certificates"), Some(&token))
+            .await;
+        let slot_of = |kind: &str| {
+            slots["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .find(|s| s["kind"] == kind)
+                .and_then(|s| s["entitlement_id"].as_str())
+                .expect("slot")
+                .to_string()
+        };
+        let org_slot = slot_of("organization");
+        let holder = install(&svc, &token, &org_slot, Algorithm::Sm2)
+            .await
+            .2
+            .expect("installed");
+        let (_, photo) = svc
+            .upload(&token, &org_id, "seal_photo", seal_photo())
+            .await;
+        // A personal slot of the organisation carries no organisation seal.
+        let (status, body) = svc
+            .post(
+                &format!("/v1/orgs/{org_id}/seals"),
+                json!({"kind": "official", "name": "某某公司", "photo_upload_id": photo["id"],
+                       "entitlement_id": slot_of("personal")}),
+                Some(&token),
+            )
+            .await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (409, Some("bad_seal_certificate"))
+        );
+        let (_, seal) = svc
+            .post(
+                &format!("/v1/orgs/{org_id}/seals"),
+                json!({"kind": "contract", "name": "某某公司合同专用章", "photo_upload_id": photo["id"],
+                       "entitlement_id": org_slot}),
+                Some(&token),
+            )
+            .await;
+        let seal_id = seal["id"].as_str().expect("id").to_string();
+        svc.post(
+            &format!("/v1/orgs/{org_id}/seals/{seal_id}/submit"),
+            json!({}),
+            Some(&token),
+        )
+        .await;
+        // The operator revokes the certificate (`mcert ca revoke`) while the seal is reviewed.
+        svc.running
+            .state
+            .authority
+            .revoke(
+                &holder.serial,
+                mcert_core::crypto::revocation::RevocationReason::CessationOfOperation,
+                "operator:test",
+            )
+            .await
+            .expect("revoke");
+        // The reviewer's decision still goes through; the seal stays void.
+        svc.decide(ReviewKind::Seal, &seal_id, Decision::Approve)
+            .await;
+        let (_, seal) = svc
+            .get(&format!("/v1/orgs/{org_id}/seals/{seal_id}"), Some(&token))
+            .await;
+        assert_eq!(seal["status_label"], "已作废");
         svc.running.stop().await.expect("stop");
     }
 }

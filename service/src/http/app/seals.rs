@@ -38,6 +38,11 @@ impl From<SealError> for ApiError {
                 "no_seal_found",
                 "err-no-seal-found",
             ),
+            SealError::Picture(PictureError::TooLarge) => plain(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "seal_photo_too_large",
+                "err-seal-photo-too-large",
+            ),
             SealError::Picture(_) => plain(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "bad_seal_photo",
@@ -58,6 +63,9 @@ impl From<SealError> for ApiError {
                 &[("status", s.into())],
             ),
             SealError::BadProof => plain(StatusCode::FORBIDDEN, "bad_proof", "err-bad-proof"),
+            SealError::NoSealFile => {
+                plain(StatusCode::NOT_FOUND, "no_seal_file", "err-no-seal-file")
+            }
             other => ApiError::internal(other),
         }
     }
