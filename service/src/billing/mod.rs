@@ -8,12 +8,15 @@
 
 mod catalogue;
 mod entitlements;
+mod exceptions;
 mod gateway;
+mod invoice_issue;
 mod invoices;
 mod orders;
 mod org_orders;
 mod payments;
 mod profiles;
+mod receiving;
 mod refunds;
 pub mod repo;
 mod slots;
@@ -26,14 +29,14 @@ use std::time::Duration;
 use mcert_core::clock::Clock;
 use mcert_core::i18n::Locale;
 
+pub use exceptions::{OpenTransfer, Resolution};
 pub use gateway::{DevGateway, Gateway, Notification, WebhookGateway};
-pub use invoices::{InvoiceJobs, InvoiceMode, InvoiceProvider, InvoiceTerms, split_tax};
+pub use invoice_issue::InvoiceJobs;
+pub use invoices::{InvoiceMode, InvoiceProvider, InvoiceTerms, split_tax};
 pub use mcert_core::wire::{CertificateView, Entitlement, Installed, Order, Product};
+pub use receiving::{BankNote, is_receiving_account, luhn_digit};
 pub use repo::{CollectionBank, EntitlementKind, EntitlementStatus, InvoiceStatus, OrderStatus};
-pub use transfers::{
-    BankNote, ImportSummary, OpenTransfer, Resolution, TransferOutcome, is_receiving_account,
-    luhn_digit,
-};
+pub use transfers::{ImportSummary, TransferOutcome};
 
 use crate::authority::{Authority, AuthorityError};
 use crate::identity::Identities;

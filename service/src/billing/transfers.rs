@@ -16,13 +16,11 @@ use std::time::{Duration, SystemTime};
 use mcert_core::clock::unix_millis;
 use serde_json::json;
 
+use super::receiving::{BankNote, is_receiving_account, late, new_account_no};
 use super::statements::IncomingTransfer;
 use super::{Order, OrderError, OrderStatus, Orders, repo};
 use crate::audit;
-use crate::authz::{Actor, GatewayGrant, OperatorGrant, OwnAccount, ReviewerGrant};
-
-/// Digits of an order's part of its receiving account (before the check digit).
-const ORDER_DIGITS: usize = 8;
+use crate::authz::{Actor, GatewayGrant, OperatorGrant, OwnAccount};
 
 /// What became of an incoming transfer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -87,183 +85,13 @@ impl ImportSummary {
     }
 }
 
-/// An exceptional transfer waiting for an operator (unmatched, held, to review, surplus).
-#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
-pub struct OpenTransfer {
-    pub id: String,
-    pub bank_ref: String,
-    pub account_no: String,
-    pub amount_fen: i64,
-    pub currency: String,
-    pub payer_name: Option<String>,
-    pub booked_on: String,
-    pub order_id: Option<String>,
-    pub outcome: String,
-    pub surplus_fen: i64,
-    pub reason: Option<String>,
-}
-
-/// What an operator does with an exceptional transfer.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Resolution {
-    /// Count it toward this order (which must still await payment).
-    Apply { order_id: String },
-    /// The money (or the surplus) was sent back to the payer.
-    Refunded,
-}
-
-/// A transfer as the bank (or the development endpoint) notifies it.
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BankNote {
-    pub bank_ref: String,
-    pub account_no: String,
-    pub amount_fen: i64,
-    #[serde(default = "cny")]
-    pub currency: String,
-    #[serde(default)]
-    pub payer_name: Option<String>,
-    #[serde(default)]
-    pub payer_account: Option<String>,
-    #[serde(default)]
-    pub booked_on: Option<String>,
-    #[serde(default)]
-    pub remittance: Option<String>,
-}
-
-fn cny() -> String {
-    "CNY".into()
-}
-
-impl BankNote {
-    /// Checked like a statement's line.
-    pub fn into_transfer(self) -> Result<IncomingTransfer, OrderError> {
-        let digits = |s: &str| {
-            s.chars()
-                .filter(|c| !matches!(c, ' ' | '-'))
-                .collect::<String>()
-        };
-        let account_no = digits(&self.account_no);
-        let payer_account = self
-            .payer_account
-            .as_deref()
-            .map(|a| digits(a).to_ascii_uppercase());
-        let short = |v: &Option<String>, max: usize| {
-            v.as_deref()
-                .is_none_or(|s| s.chars().count() <= max && !s.chars().any(char::is_control))
-        };
-        let date_ok = self.booked_on.as_deref().is_none_or(|d| {
-            d.len() == 10
-                && d.bytes().enumerate().all(|(i, c)| {
-                    if i == 4 || i == 7 {
-                        c == b'-'
-                    } else {
-                        c.is_ascii_digit()
-                    }
-                })
-        });
-        let ok = short(&self.payer_name, 100)
-            && short(&self.remittance, 200)
-            && date_ok
-            && payer_account
-                .as_deref()
-                .is_none_or(|a| a.len() <= 40 && a.bytes().all(|c| c.is_ascii_alphanumeric()))
-            && !self.bank_ref.trim().is_empty()
-            && self.bank_ref.len() <= 128
-            && !account_no.is_empty()
-            && account_no.len() <= 40
-            && account_no.bytes().all(|c| c.is_ascii_digit())
-            && self.amount_fen > 0
-            && self.currency.len() == 3
-            && self.currency.bytes().all(|c| c.is_ascii_uppercase());
-        if !ok {
-            return Err(OrderError::BadNotification);
-        }
-        Ok(IncomingTransfer {
-            bank_ref: self.bank_ref.trim().to_string(),
-            account_no,
-            amount_fen: self.amount_fen,
-            currency: self.currency,
-            payer_name: self.payer_name,
-            payer_account,
-            booked_on: self.booked_on.unwrap_or_default(),
-            remittance: self.remittance,
-        })
-    }
-}
-
-/// Whether a transfer came after the order's deadline: by the day the bank booked it (Beijing
-/// time), or by when it is seen if the bank gave no usable date.
-fn late(booked_on: &str, deadline_ms: i64, now_ms: i64) -> bool {
-    let deadline_day = mcert_core::clock::rfc3339(mcert_core::clock::from_unix_millis(
-        deadline_ms + 8 * 3600 * 1000,
-    ));
-    let valid = booked_on.len() == 10
-        && booked_on.bytes().enumerate().all(|(i, c)| {
-            if i == 4 || i == 7 {
-                c == b'-'
-            } else {
-                c.is_ascii_digit()
-            }
-        });
-    if valid {
-        booked_on > &deadline_day[..10]
-    } else {
-        now_ms > deadline_ms
-    }
-}
-
-/// The Luhn check digit of `digits` (all ASCII digits).
-pub fn luhn_digit(digits: &str) -> Option<u8> {
-    let mut sum = 0u32;
-    for (i, c) in digits.bytes().rev().enumerate() {
-        if !c.is_ascii_digit() {
-            return None;
-        }
-        let mut d = u32::from(c - b'0');
-        if i % 2 == 0 {
-            d *= 2;
-            if d > 9 {
-                d -= 9;
-            }
-        }
-        sum += d;
-    }
-    u8::try_from((10 - sum % 10) % 10).ok()
-}
-
-/// Whether `account_no` is one of our receiving accounts by its shape: the prefix, the
-/// order's digits and a right check digit.
-pub fn is_receiving_account(account_no: &str, prefix: &str) -> bool {
-    let Some(body) = account_no.strip_prefix(prefix) else {
-        return false;
-    };
-    if body.len() != ORDER_DIGITS + 1 || !body.bytes().all(|c| c.is_ascii_digit()) {
-        return false;
-    }
-    let (head, check) = account_no.split_at(account_no.len() - 1);
-    luhn_digit(head).map(|d| (b'0' + d) as char) == check.chars().next()
-}
-
-fn new_account_no(prefix: &str) -> Result<String, OrderError> {
-    let mut raw = [0u8; ORDER_DIGITS];
-    getrandom::fill(&mut raw).map_err(|_| OrderError::Internal("rng".into()))?;
-    let mut no = prefix.to_string();
-    for b in raw {
-        no.push(char::from(b'0' + b % 10));
-    }
-    let check = luhn_digit(&no).ok_or_else(|| OrderError::Internal("account prefix".into()))?;
-    no.push(char::from(b'0' + check));
-    Ok(no)
-}
-
 /// The order behind a receiving account, and what the payer check needs, read before the unit
 /// of work.
-struct Target {
-    order_id: String,
-    context: super::payments::OrderContext,
+pub(super) struct Target {
+    pub(super) order_id: String,
+    pub(super) context: super::payments::OrderContext,
     /// Keyed hashes of the payer accounts the buyer registered (only when payers are checked).
-    payers: Option<Vec<String>>,
+    pub(super) payers: Option<Vec<String>>,
 }
 
 impl Orders {
@@ -548,7 +376,7 @@ impl Orders {
 
     /// Records money toward an order awaiting payment and completes it once enough arrived.
     #[allow(clippy::too_many_arguments)]
-    async fn credit_in(
+    pub(super) async fn credit_in(
         &self,
         tx: &mut crate::store::Tx,
         target: &Target,
@@ -582,153 +410,5 @@ impl Orders {
         } else {
             Ok((TransferOutcome::Paid, amount, 0, None))
         }
-    }
-
-    /// The transfers waiting for an operator, oldest first.
-    pub async fn open_transfers(
-        &self,
-        _grant: &ReviewerGrant,
-    ) -> Result<Vec<OpenTransfer>, OrderError> {
-        Ok(sqlx::query_as(
-            "SELECT id, bank_ref, account_no, amount_fen, currency, payer_name, booked_on, order_id, outcome,
-                 surplus_fen, reason
-             FROM bank_transfers
-             WHERE resolved_at IS NULL AND outcome IN ('unmatched', 'held', 'review', 'surplus')
-             ORDER BY imported_at, id LIMIT 500",
-        )
-        .fetch_all(self.store.pool())
-        .await?)
-    }
-
-    /// An operator resolves an exceptional transfer: counted toward an order, or sent back.
-    pub async fn resolve_transfer(
-        &self,
-        grant: &ReviewerGrant,
-        transfer_id: &str,
-        resolution: &Resolution,
-    ) -> Result<Option<TransferOutcome>, OrderError> {
-        let open: Option<OpenTransfer> = sqlx::query_as(
-            "SELECT id, bank_ref, account_no, amount_fen, currency, payer_name, booked_on, order_id, outcome,
-                 surplus_fen, reason
-             FROM bank_transfers WHERE id = $1 AND resolved_at IS NULL
-                 AND outcome IN ('unmatched', 'held', 'review', 'surplus')",
-        )
-        .bind(transfer_id)
-        .fetch_optional(self.store.pool())
-        .await?;
-        let open = open.ok_or(OrderError::UnknownTransfer)?;
-        let target = match resolution {
-            Resolution::Apply { order_id } => {
-                if open.outcome == "surplus" {
-                    return Err(OrderError::TransferNotApplicable);
-                }
-                Some(Target {
-                    order_id: order_id.clone(),
-                    context: self.order_context(order_id).await?,
-                    payers: None,
-                })
-            }
-            Resolution::Refunded => None,
-        };
-        let actor = grant.actor().audit_name();
-        let now_t = self.clock.now();
-        let now = unix_millis(now_t);
-        let mut tx = self.store.begin().await?;
-        let claimed = sqlx::query(
-            "UPDATE bank_transfers SET resolved_at = $1, resolved_by = $2, resolution = $3
-             WHERE id = $4 AND resolved_at IS NULL AND outcome IN ('unmatched', 'held', 'review', 'surplus')",
-        )
-        .bind(now)
-        .bind(grant.reviewer_id())
-        .bind(match resolution {
-            Resolution::Apply { .. } => "applied",
-            Resolution::Refunded => "refunded",
-        })
-        .bind(transfer_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if claimed != 1 {
-            return Err(OrderError::UnknownTransfer);
-        }
-        let mut outcome = None;
-        if let Some(target) = &target {
-            repo::lock_order_in(&mut tx, &target.order_id).await?;
-            let row: Option<(String, i64, String)> =
-                sqlx::query_as("SELECT status, amount_fen, currency FROM orders WHERE id = $1")
-                    .bind(&target.order_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            let (status, due, currency) = row.ok_or(OrderError::UnknownOrder)?;
-            if OrderStatus::parse(&status) != Some(OrderStatus::AwaitingPayment) {
-                return Err(OrderError::NotPayable(status));
-            }
-            if currency != open.currency {
-                return Err(OrderError::TransferNotApplicable);
-            }
-            let (o, counted, surplus, _) = self
-                .credit_in(
-                    &mut tx,
-                    target,
-                    &open.bank_ref,
-                    open.amount_fen,
-                    due,
-                    &actor,
-                    now_t,
-                )
-                .await?;
-            // Counted now; what it paid beyond the order waits for refund like any surplus.
-            sqlx::query(
-                "UPDATE bank_transfers SET order_id = $1, counted_fen = $2, surplus_fen = $3, outcome = $4,
-                     resolved_at = CASE WHEN $4 = 'surplus' THEN NULL ELSE resolved_at END
-                 WHERE id = $5",
-            )
-            .bind(&target.order_id)
-            .bind(counted)
-            .bind(surplus)
-            .bind(o.as_str())
-            .bind(transfer_id)
-            .execute(&mut *tx)
-            .await?;
-            outcome = Some(o);
-        }
-        audit::append(
-            &mut tx,
-            self.store.engine(),
-            now,
-            &actor,
-            "transfer.resolved",
-            transfer_id,
-            &json!({"resolution": match resolution {
-                Resolution::Apply { order_id } => json!({"applied_to": order_id}),
-                Resolution::Refunded => json!("refunded"),
-            }}),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(outcome)
-    }
-}
-
-#[cfg(test)]
-mod account_tests {
-    use super::*;
-
-    #[test]
-    fn receiving_accounts_carry_a_check_digit() {
-        let no = new_account_no("0200000919").expect("account");
-        assert_eq!(no.len(), 10 + ORDER_DIGITS + 1);
-        assert!(is_receiving_account(&no, "0200000919"));
-        // Any single mistyped digit is caught.
-        for i in 10..no.len() {
-            let mut typo: Vec<u8> = no.clone().into_bytes();
-            typo[i] = b'0' + (typo[i] - b'0' + 1) % 10;
-            let typo = String::from_utf8(typo).expect("digits");
-            assert!(!is_receiving_account(&typo, "0200000919"), "{typo}");
-        }
-        assert!(!is_receiving_account(&no, "0300000919"));
-        assert!(!is_receiving_account("0200000919abc", "0200000919"));
-        // The usual Luhn example.
-        assert_eq!(luhn_digit("7992739871"), Some(3));
     }
 }
