@@ -11,6 +11,8 @@ use mcert_core::device::keystore::KeyStoreOptions;
 use mcert_core::i18n::Locale;
 use mcert_core::wire::{NewBillingProfile, NewPayerAccount, Order, PayerKind, TitleKind};
 
+use mcert_core::wire::yuan;
+
 use crate::CliError;
 use crate::device::{open_secret_store, service_error};
 
@@ -106,12 +108,6 @@ enum BillingCommand {
     },
     /// Delete a payer account.
     DeletePayer { payer_id: String },
-}
-
-fn yuan(fen: i64) -> String {
-    let sign = if fen < 0 { "-" } else { "" };
-    let fen = fen.unsigned_abs();
-    format!("{sign}{}.{:02}", fen / 100, fen % 100)
 }
 
 fn print_order(order: &Order) {

@@ -8,15 +8,13 @@ use std::time::Duration;
 use mcert_core::device::flows::Device;
 use mcert_core::wire::{NewBillingProfile, Order, TitleKind};
 
+use mcert_core::wire::yuan;
+
 use crate::CliError;
 use crate::scan_demo::Steps;
 
 fn err(e: impl std::fmt::Display) -> CliError {
     CliError::new(e.to_string())
-}
-
-fn yuan(fen: i64) -> String {
-    format!("{}.{:02}", fen / 100, fen % 100)
 }
 
 /// Pays `order` by transfer in two parts and fetches its invoice.

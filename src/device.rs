@@ -334,11 +334,7 @@ fn run_online(
                         "cli-order-placed",
                         &[
                             ("id", order.id.clone().into()),
-                            (
-                                "amount",
-                                format!("{}.{:02}", order.amount_fen / 100, order.amount_fen % 100)
-                                    .into()
-                            ),
+                            ("amount", mcert_core::wire::yuan(order.amount_fen).into()),
                             ("status", order.status_label.into()),
                         ]
                     )

@@ -180,10 +180,7 @@ async fn walk(dir: &std::path::Path, locale: Locale) -> Result<(), CliError> {
         steps.ok(
             "demo-scan-paid",
             &[
-                (
-                    "amount",
-                    format!("{}.{:02}", order.amount_fen / 100, order.amount_fen % 100).into(),
-                ),
+                ("amount", mcert_core::wire::yuan(order.amount_fen).into()),
                 ("status", order.status_label.into()),
             ],
         );

@@ -4,6 +4,13 @@
 
 use serde::{Deserialize, Serialize};
 
+/// An amount in fen as yuan with two decimals: 30000 → `300.00`, -5 → `-0.05`.
+pub fn yuan(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    let abs = fen.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+}
+
 /// How to pay an order by bank transfer: the order's own receiving account, shown in the app
 /// and copyable. The account number carries a check digit, so a mistyped number is caught.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -47,16 +47,7 @@ impl BankNote {
             v.as_deref()
                 .is_none_or(|s| s.chars().count() <= max && !s.chars().any(char::is_control))
         };
-        let date_ok = self.booked_on.as_deref().is_none_or(|d| {
-            d.len() == 10
-                && d.bytes().enumerate().all(|(i, c)| {
-                    if i == 4 || i == 7 {
-                        c == b'-'
-                    } else {
-                        c.is_ascii_digit()
-                    }
-                })
-        });
+        let date_ok = self.booked_on.as_deref().is_none_or(is_iso_date);
         let ok = short(&self.payer_name, 100)
             && short(&self.remittance, 200)
             && date_ok
@@ -87,20 +78,25 @@ impl BankNote {
     }
 }
 
+/// `YYYY-MM-DD` in shape (digits and dashes where they belong).
+fn is_iso_date(d: &str) -> bool {
+    d.len() == 10
+        && d.bytes().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
+}
+
 /// Whether a transfer came after the order's deadline: by the day the bank booked it (Beijing
 /// time), or by when it is seen if the bank gave no usable date.
 pub(super) fn late(booked_on: &str, deadline_ms: i64, now_ms: i64) -> bool {
     let deadline_day = mcert_core::clock::rfc3339(mcert_core::clock::from_unix_millis(
         deadline_ms + 8 * 3600 * 1000,
     ));
-    let valid = booked_on.len() == 10
-        && booked_on.bytes().enumerate().all(|(i, c)| {
-            if i == 4 || i == 7 {
-                c == b'-'
-            } else {
-                c.is_ascii_digit()
-            }
-        });
+    let valid = is_iso_date(booked_on);
     if valid {
         booked_on > &deadline_day[..10]
     } else {

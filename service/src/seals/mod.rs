@@ -321,7 +321,7 @@ impl Seals {
             .name_and_code(admin.org_id())
             .await
             .map_err(internal)?;
-        let kind_label = row.clone().into_seal().kind_label;
+        let kind_label = row.kind_label();
         let now_t = self.clock.now();
         let now = unix_millis(now_t);
         let actor = admin.actor().audit_name();

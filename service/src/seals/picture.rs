@@ -286,10 +286,6 @@ mod tests {
     #[test]
     fn a_photographed_seal_becomes_red_ink_on_transparency_at_its_real_size() {
         let cleaned = clean(&photo(), 42, 42).expect("cleaned");
-        if let Ok(dir) = std::env::var("MCERT_SEAL_DEBUG") {
-            std::fs::write(format!("{dir}/photo.jpg"), photo()).expect("write");
-            std::fs::write(format!("{dir}/cleaned.png"), &cleaned.png).expect("write");
-        }
         // 42 mm at 300 dpi.
         assert_eq!((cleaned.width_px, cleaned.height_px), (496, 496));
         let img = image::load_from_memory(&cleaned.png)

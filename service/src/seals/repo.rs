@@ -92,13 +92,22 @@ impl SealRow {
         SealStatus::parse(&self.status)
     }
 
+    /// 企业公章, 合同专用章 … (from the Fluent catalogue; zh-CN).
+    pub fn kind_label(&self) -> String {
+        crate::i18n::message(
+            mcert_core::i18n::Locale::ZhCn,
+            &format!("seal-kind-{}", self.kind.replace('_', "-")),
+            &[],
+        )
+    }
+
     pub fn into_seal(self) -> Seal {
         let label = |id: &str| crate::i18n::message(mcert_core::i18n::Locale::ZhCn, id, &[]);
         let status_label = self
             .status()
             .map(|s| label(s.message_id()))
             .unwrap_or_else(|| self.status.clone());
-        let kind_label = label(&format!("seal-kind-{}", self.kind.replace('_', "-")));
+        let kind_label = self.kind_label();
         Seal {
             id: self.id,
             org_id: self.org_id,

@@ -5,8 +5,8 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 
 use super::super::error::ApiError;
 use super::super::{ApiJson, AppState};
@@ -96,18 +96,11 @@ pub(super) fn commerce_error(e: OrderError) -> ApiError {
 }
 
 fn pdf(bytes: Vec<u8>, name: &str) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("inline; filename=\"{name}\""),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_string()),
-        ],
+    super::file(
+        "application/pdf",
+        Some(format!("inline; filename=\"{name}\"")),
         bytes,
     )
-        .into_response()
 }
 
 pub async fn change(

@@ -15,6 +15,24 @@ use mcert_core::wire::routes;
 
 use super::AppState;
 
+/// A file for its owner (a PDF, a picture, a seal), never cached; `disposition` names it.
+pub(super) fn file(
+    content_type: &'static str,
+    disposition: Option<String>,
+    bytes: Vec<u8>,
+) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    use axum::response::IntoResponse;
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Some(d) = disposition.and_then(|d| HeaderValue::from_str(&d).ok()) {
+        headers.insert(header::CONTENT_DISPOSITION, d);
+    }
+    response
+}
+
 /// The phone API's routes.
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -5,8 +5,8 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use serde::Deserialize;
 
 use super::super::error::ApiError;
@@ -242,18 +242,11 @@ pub async fn letter_template(
 ) -> Result<Response, ApiError> {
     let a = admin(&state, &me, &id).await?;
     let pdf = state.orgs.letter_pdf(&a).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"authorisation-letter.pdf\"",
-            ),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
+    Ok(super::file(
+        "application/pdf",
+        Some("attachment; filename=\"authorisation-letter.pdf\"".into()),
         pdf,
-    )
-        .into_response())
+    ))
 }
 
 pub async fn members(

@@ -3,8 +3,8 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 
 use super::super::error::ApiError;
 use super::super::{ApiJson, AppState};
@@ -111,14 +111,7 @@ pub async fn picture(
 ) -> Result<Response, ApiError> {
     let m = member(&state, &me, &id).await?;
     let png = state.seals.picture(&m, &seal_id).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "image/png"),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        png,
-    )
-        .into_response())
+    Ok(super::file("image/png", None, png))
 }
 
 pub async fn seal_der(
@@ -128,14 +121,7 @@ pub async fn seal_der(
 ) -> Result<Response, ApiError> {
     let m = member(&state, &me, &id).await?;
     let der = state.seals.seal_der(&m, &seal_id).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/octet-stream"),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        der,
-    )
-        .into_response())
+    Ok(super::file("application/octet-stream", None, der))
 }
 
 pub async fn submit(

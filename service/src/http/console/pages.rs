@@ -35,7 +35,7 @@ const INLINE_TYPES: &[&str] = &[
     "application/pdf",
 ];
 
-fn t(id: &str) -> String {
+pub(super) fn t(id: &str) -> String {
     message(LOCALE, id, &[])
 }
 

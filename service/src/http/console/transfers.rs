@@ -8,21 +8,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
 use serde::Deserialize;
 
+use super::pages::t;
 use super::render::{self, LOCALE};
 use super::{Reviewer, internal};
 use crate::billing::{OrderError, Resolution};
 use crate::http::AppState;
 use crate::i18n::message;
-
-fn t(id: &str) -> String {
-    message(LOCALE, id, &[])
-}
-
-fn yuan(fen: i64) -> String {
-    let sign = if fen < 0 { "-" } else { "" };
-    let fen = fen.unsigned_abs();
-    format!("{sign}{}.{:02}", fen / 100, fen % 100)
-}
+use mcert_core::wire::yuan;
 
 async fn page(
     state: &AppState,
