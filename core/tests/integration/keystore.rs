@@ -115,7 +115,8 @@ fn tampering_is_detected_and_named() {
     sql(
         &db,
         &format!(
-            "UPDATE keys SET protected_key = CAST(substr(protected_key, 1, 40) || x'00' ||
+            "UPDATE keys SET protected_key = CAST(substr(protected_key, 1, 40) ||
+                 CASE WHEN substr(protected_key, 41, 1) = x'00' THEN x'01' ELSE x'00' END ||
                  substr(protected_key, 42) AS BLOB) WHERE id = '{}'",
             a.id
         ),
