@@ -37,10 +37,13 @@ import org.ofdrw.gm.ses.v4.TBS_Sign;
  */
 final class StrangerVerifier {
 
-    /** The checks, each of which may fail on its own. */
+    /**
+     * The checks, each of which may fail on its own. COVERAGE is only for signatures in PDFs
+     * (see {@link StampedPdf}): the byte range covers the whole file but the /Contents string.
+     */
     enum Check {
         PARSE, ENCODING, HEADER, ALGORITHM, PICTURE, MAKER_CHAIN, MAKER_SIGNATURE, SEAL_VALIDITY,
-        SIGNING_TIME, SIGNER_CHAIN, BINDING, SIGNER_SIGNATURE, DATA_HASH
+        SIGNING_TIME, SIGNER_CHAIN, BINDING, SIGNER_SIGNATURE, DATA_HASH, COVERAGE
     }
 
     static final String SM2_WITH_SM3 = "1.2.156.10197.1.501";
