@@ -270,7 +270,8 @@ pub fn run(args: RpArgs, locale: Locale) -> Result<(), CliError> {
             };
             let mut bid = None;
             match kind {
-                SessionKind::Login => {}
+                // `mcert rp stamp` runs stamp sessions.
+                SessionKind::Login | SessionKind::Stamp => {}
                 SessionKind::Sign => {
                     let path = document.ok_or_else(|| {
                         CliError::new(message(locale, "cli-rp-need-document", &[]))

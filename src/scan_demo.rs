@@ -207,7 +207,8 @@ async fn walk(dir: &std::path::Path, locale: Locale) -> Result<(), CliError> {
             let mut req = new_session(kind);
             let mut sealed_bid = None;
             match kind {
-                SessionKind::Login => req.display = DisplayText::default(),
+                // Stamping needs an organisation's seal: the organisation demo shows it.
+                SessionKind::Login | SessionKind::Stamp => req.display = DisplayText::default(),
                 SessionKind::Sign => {
                     req.display.document_name = Some("投标文件（商务标）.pdf".into());
                     req.document_digests = Some(DocumentDigests::of(BID.as_bytes()));

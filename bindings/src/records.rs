@@ -164,6 +164,8 @@ pub enum ScanKind {
     Login,
     Sign,
     Decrypt,
+    /// 文件签章 (the app's seal picker follows; today the app shows it and declines).
+    Stamp,
 }
 
 impl From<wire::SessionKind> for ScanKind {
@@ -172,6 +174,7 @@ impl From<wire::SessionKind> for ScanKind {
             wire::SessionKind::Login => ScanKind::Login,
             wire::SessionKind::Sign => ScanKind::Sign,
             wire::SessionKind::Decrypt => ScanKind::Decrypt,
+            wire::SessionKind::Stamp => ScanKind::Stamp,
         }
     }
 }

@@ -338,6 +338,8 @@ mod device_messages {
                 E::NoQrCode => "no_qr_code",
                 E::NoEligibleCertificate => "no_eligible_certificate",
                 E::NoBidKey(_) => "no_bid_key",
+                E::SealNotOffered => "seal_not_offered",
+                E::StampTimeout(_) => "stamp_timeout",
             }
         }
 
@@ -369,6 +371,10 @@ mod device_messages {
                     "scan-no-bid-key",
                     &[("serial", serial.clone().into())],
                 ),
+                E::SealNotOffered => message(locale, "scan-seal-not-offered", &[]),
+                E::StampTimeout(s) => {
+                    message(locale, "scan-stamp-timeout", &[("seconds", (*s).into())])
+                }
             }
         }
     }

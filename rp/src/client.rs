@@ -63,6 +63,68 @@ impl RpClient {
         &self.base
     }
 
+    /// POSTs `body` as JSON with the platform's key and decodes the answer.
+    pub(crate) async fn post_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &impl serde::Serialize,
+    ) -> Result<T, RpError> {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(self.api_key.as_str())
+            .json(body)
+            .send()
+            .await
+            .map_err(|e| RpError::Network(e.to_string()))?;
+        Self::decode(response).await
+    }
+
+    /// A public resource's bytes (certificates, CRLs).
+    pub(crate) async fn get_bytes(&self, path: &str) -> Result<Vec<u8>, RpError> {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .map_err(|e| RpError::Network(e.to_string()))?;
+        Self::raw(response).await
+    }
+
+    /// POSTs raw bytes to a public endpoint (OCSP) and returns the answer's bytes.
+    pub(crate) async fn post_bytes(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Result<Vec<u8>, RpError> {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| RpError::Network(e.to_string()))?;
+        Self::raw(response).await
+    }
+
+    async fn raw(response: reqwest::Response) -> Result<Vec<u8>, RpError> {
+        let status = response.status();
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| RpError::Network(e.to_string()))?;
+        if !status.is_success() {
+            return Err(RpError::Api {
+                status: status.as_u16(),
+                code: "http".into(),
+                message: String::from_utf8_lossy(&bytes).chars().take(200).collect(),
+            });
+        }
+        Ok(bytes.to_vec())
+    }
+
     async fn decode<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, RpError> {
         let status = response.status();
         let bytes = response

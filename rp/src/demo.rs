@@ -117,6 +117,12 @@ async fn start_session(State(demo): State<Demo>, Json(req): Json<StartRequest>) 
     let mut ephemeral = None;
     match req.kind {
         SessionKind::Login => new.display = DisplayText::default(),
+        SessionKind::Stamp => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "本页面不发起签章；签章请用 mcert rp stamp（平台准备 PDF、嵌入签章）",
+            );
+        }
         SessionKind::Sign => {
             new.display.document_name = Some(DOCUMENT_NAME.into());
             new.document_digests = Some(DocumentDigests::of(BID_TEXT.as_bytes()));
@@ -256,6 +262,7 @@ fn check(
     let (message, bid) = match s.kind {
         SessionKind::Login => (format!("登录成功：{holder}"), None),
         SessionKind::Sign => (format!("投标文件签名已验证：{holder}"), None),
+        SessionKind::Stamp => (format!("签章已验证：{holder}"), None),
         SessionKind::Decrypt => {
             let opened = match (&s.sealed, &s.ephemeral, &verified.reencrypted_key) {
                 (Some(sealed), Some(eph), Some(k)) => sealed.open_with_ephemeral(k, eph),

@@ -307,3 +307,12 @@ err-seal-state = The seal is { $status } and cannot be handled this way
 err-bad-proof = The signature does not prove possession of the bound certificate's key
 err-seal-photo-too-large = The seal photo is too large (at most 40 megapixels)
 err-no-seal-file = This seal has no GB/T 38540 file (not claimed, void, or bound to a P-256 certificate)
+## Stamp sessions
+session-stamping-off = Stamping is not offered by this service
+session-seal-not-usable = This seal cannot be used here (not claimed, void, of another kind, or its certificate is unusable)
+session-seal-fixed = The platform has prepared the document with the seal picked; it cannot be changed now
+session-seal-changed = The phone has picked another seal since; prepare the document again
+session-no-seal-picked = No seal has been picked yet
+session-digest-pending = The platform has not prepared the document yet; please wait
+session-digest-sent = The prepared document's digest was already sent
+session-bad-seal = The electronic seal signature (GB/T 38540) does not verify

@@ -307,3 +307,12 @@ err-seal-state = 印章当前状态为【{ $status }】，不能这样操作
 err-bad-proof = 签名无法证明持有绑定证书的私钥
 err-seal-photo-too-large = 印章照片过大（最多 4000 万像素）
 err-no-seal-file = 这枚印章没有 GB/T 38540 电子印章文件（未申领、已作废或绑定的是 P-256 证书）
+## Stamp sessions (文件签章)
+session-stamping-off = 本系统未开通文件签章
+session-seal-not-usable = 该印章不能用于此次签章（未申领、已作废、类型不符或证书不可用）
+session-seal-fixed = 平台已按所选印章准备好文件，不能再更换印章
+session-seal-changed = 手机上已改选其他印章，请按新印章重新准备文件
+session-no-seal-picked = 尚未选择印章
+session-digest-pending = 平台尚未准备好待签章的文件，请稍候
+session-digest-sent = 待签章文件的摘要已经提交过
+session-bad-seal = 电子印章签名（GB/T 38540）验证失败

@@ -557,7 +557,8 @@ pub async fn start_with_clock(
         platforms,
         operator_key.derive("qr secret"),
         outbox.clone(),
-    );
+    )
+    .with_seals(seals.clone());
     let reviewers = Reviewers::with_operator_key(store.clone(), clock.clone(), operator_key);
     let state = AppState {
         store,

@@ -4,8 +4,8 @@
 use reqwest::Method;
 
 use super::client::{ClientError, Items, ServiceClient, body};
-use crate::wire::routes;
 use crate::wire::seals::{ClaimSeal, NewSeal, Seal};
+use crate::wire::{ChooseSeal, Decline, StampProgress, routes};
 
 impl ServiceClient {
     pub async fn apply_seal(&self, org_id: &str, req: &NewSeal) -> Result<Seal, ClientError> {
@@ -49,6 +49,34 @@ impl ServiceClient {
         let req = body(&ClaimSeal {
             signature: signature.to_string(),
         })?;
+        self.call(Method::POST, &path, Some(req), true, None).await
+    }
+
+    /// `stamp`: picks the seal for a scanned session.
+    pub async fn choose_seal(
+        &self,
+        session_id: &str,
+        scan_ticket: &str,
+        seal_id: &str,
+    ) -> Result<StampProgress, ClientError> {
+        let req = body(&ChooseSeal {
+            scan_ticket: scan_ticket.to_string(),
+            seal_id: seal_id.to_string(),
+        })?;
+        let path = routes::fill(routes::SCAN_STAMP_SEAL, session_id);
+        self.call(Method::POST, &path, Some(req), true, None).await
+    }
+
+    /// `stamp`: where the session stands (the platform's digest, once sent).
+    pub async fn stamp_progress(
+        &self,
+        session_id: &str,
+        scan_ticket: &str,
+    ) -> Result<StampProgress, ClientError> {
+        let req = body(&Decline {
+            scan_ticket: scan_ticket.to_string(),
+        })?;
+        let path = routes::fill(routes::SCAN_STAMP_PROGRESS, session_id);
         self.call(Method::POST, &path, Some(req), true, None).await
     }
 }

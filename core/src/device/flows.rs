@@ -41,6 +41,10 @@ pub enum DeviceError {
     NoEligibleCertificate,
     #[error("the key that opens this bid (certificate {0}) is not on this device")]
     NoBidKey(String),
+    #[error("the seal cannot be used for this session")]
+    SealNotOffered,
+    #[error("the platform did not prepare the document within {0} s")]
+    StampTimeout(u64),
 }
 
 /// A certificate on this device that may answer a scanned session.

@@ -1,11 +1,19 @@
-//! Claiming a seal on the phone (申领): the bound certificate's key signs the claim
-//! statement after the PIN unlocks it, so only the holder of that key can claim.
+//! Seals on the phone: claiming (申领: the bound certificate's key signs the claim statement
+//! after the PIN unlocks it, so only the holder of that key can claim) and stamping a
+//! platform's PDF by scan (文件签章).
+
+use std::time::{Duration, Instant, SystemTime};
 
 use base64ct::Encoding;
 
-use super::flows::{Device, DeviceError};
-use crate::crypto::Signer;
+use super::flows::{Device, DeviceError, PendingScan};
+use crate::crypto::{Algorithm, Signer, x509};
+use crate::scan::{self, ScanError};
 use crate::wire::seals::{Seal, claim_statement};
+use crate::wire::{ScannedSession, SessionStatus};
+
+/// How often the phone asks whether the platform has prepared the document.
+const POLL_EVERY: Duration = Duration::from_millis(300);
 
 impl Device {
     /// Claims the approved seal `seal_id` of `org_id`, bound to the certificate `serial` held
@@ -33,5 +41,81 @@ impl Device {
                 &base64ct::Base64::encode_string(&signature),
             )
             .await?)
+    }
+}
+
+impl Device {
+    /// 文件签章: stamps a scanned `stamp` session with `seal_id` (one of the session's
+    /// offered seals). The PIN unlocks the seal's certificate key first (a wrong PIN stops here);
+    /// then the seal is picked, the platform prepares the PDF with its picture (waiting at most
+    /// `wait`), and the digest it sends is signed: a CMS, and for SM2 the GB/T 38540
+    /// `SES_Signature` made with the seal the service issued.
+    pub async fn stamp(
+        &self,
+        pending: &PendingScan,
+        seal_id: &str,
+        pin: &str,
+        wait: Duration,
+    ) -> Result<SessionStatus, DeviceError> {
+        let session = &pending.session;
+        let offered = session
+            .stamp
+            .as_ref()
+            .and_then(|s| s.seals.iter().find(|x| x.id == seal_id))
+            .ok_or(DeviceError::SealNotOffered)?;
+        let choice = pending
+            .choices
+            .iter()
+            .find(|c| c.serial.eq_ignore_ascii_case(&offered.certificate_serial))
+            .ok_or(DeviceError::NoEligibleCertificate)?;
+        let stored = self
+            .keys()
+            .certificate_by_serial(&choice.serial)?
+            .ok_or(DeviceError::NoEligibleCertificate)?;
+        let certificate = x509::parse_certificate(&stored.der)?;
+        let key = self.unlock(&choice.key_id, pin).await?;
+        let client = self.client();
+        let mut progress = client
+            .choose_seal(&session.session_id, &session.scan_ticket, seal_id)
+            .await?;
+        let started = Instant::now();
+        let digests = loop {
+            if let Some(d) = progress.document_digests.take() {
+                break d;
+            }
+            if started.elapsed() >= wait {
+                return Err(DeviceError::StampTimeout(wait.as_secs()));
+            }
+            tokio::time::sleep(POLL_EVERY).await;
+            progress = client
+                .stamp_progress(&session.session_id, &session.scan_ticket)
+                .await?;
+        };
+        if progress.seal_id.as_deref() != Some(seal_id) {
+            return Err(DeviceError::SealNotOffered);
+        }
+        let answered = ScannedSession {
+            document_digests: Some(digests),
+            stamp_seal_id: Some(seal_id.to_string()),
+            ..session.clone()
+        };
+        let now = SystemTime::now();
+        let mut completion = scan::answer(&answered, &key, &certificate, &[], None, now)?;
+        if choice.algorithm == Algorithm::Sm2 {
+            let seal_der = progress
+                .seal
+                .as_deref()
+                .ok_or(ScanError::Missing("seal"))
+                .and_then(|s| scan::unb64("seal", s))?;
+            scan::add_seal_signature(
+                &mut completion,
+                &answered,
+                &key,
+                &certificate,
+                &seal_der,
+                now,
+            )?;
+        }
+        Ok(client.complete(&session.session_id, &completion).await?)
     }
 }

@@ -9,7 +9,8 @@ use x509_cert::Certificate;
 use super::{ScanError, Statement, b64, unb64};
 use crate::crypto::path::{self, ValidationOptions};
 use crate::crypto::revocation::{self, CertStatus};
-use crate::crypto::{self, PrivateKey, PublicKey, Signer, cms, hash, x509};
+use crate::crypto::seal::{self, MakerTrust, SESeal, SesSignature};
+use crate::crypto::{self, Algorithm, PrivateKey, PublicKey, Signer, cms, hash, x509};
 use crate::wire::{Completion, DocumentDigests, ScannedSession, SessionKind, SessionResult};
 
 /// Re-encrypts the bid key of a `decrypt` session: opens it with `recipient` (the key of the
@@ -68,7 +69,75 @@ pub fn answer(
         signature: b64(&signature),
         cms,
         reencrypted_key: reencrypted_key.map(|k| b64(&k)),
+        ses_signature: None,
     })
+}
+
+/// What the `SES_Signature` of a stamp says it protects (`propertyInfo`, ASCII).
+fn stamp_property(session_id: &str) -> String {
+    format!("mcert stamp {session_id}")
+}
+
+/// `stamp` with an SM2 certificate: adds to `completion` the GB/T 38540 `SES_Signature` over
+/// the prepared PDF's digest, made with `seal_der` (the seal bound to `certificate`).
+pub fn add_seal_signature(
+    completion: &mut Completion,
+    session: &ScannedSession,
+    signer: &dyn Signer,
+    certificate: &Certificate,
+    seal_der: &[u8],
+    now: SystemTime,
+) -> Result<(), ScanError> {
+    let statement = Statement::for_session(session, signer.algorithm(), None)?;
+    let Some((Algorithm::Sm2, digest)) = statement.digest else {
+        return Err(ScanError::BadSeal(
+            "GB/T 38540 signatures are made with SM2 certificates over an SM3 digest".into(),
+        ));
+    };
+    let seal = SESeal::from_der(seal_der).map_err(|e| ScanError::BadSeal(e.to_string()))?;
+    if seal.info().es_id != statement.seal.unwrap_or_default() {
+        return Err(ScanError::BadSeal("the seal is not the one picked".into()));
+    }
+    let signature = seal::sign_with_seal(
+        signer,
+        &x509::to_der(certificate)?,
+        &seal,
+        &digest,
+        &stamp_property(&session.session_id),
+        now,
+    )
+    .map_err(|e| ScanError::BadSeal(e.to_string()))?;
+    completion.ses_signature = Some(b64(signature.to_der()));
+    Ok(())
+}
+
+/// Checks a stamp's `SES_Signature` (base64): it verifies at `at` with makers `trust` allows,
+/// over `digest`, made by `certificate` with the seal `seal_id` of this session.
+pub fn check_seal_signature(
+    ses_b64: &str,
+    session_id: &str,
+    seal_id: &str,
+    digest: &[u8; 32],
+    certificate: &Certificate,
+    trust: MakerTrust<'_>,
+    at: SystemTime,
+) -> Result<(), ScanError> {
+    let der = unb64("ses_signature", ses_b64)?;
+    let signature = SesSignature::from_der(&der).map_err(|e| ScanError::BadSeal(e.to_string()))?;
+    seal::verify_signature(&signature, digest, trust, at)
+        .map_err(|e| ScanError::BadSeal(e.to_string()))?;
+    if signature.signer_certificate_der() != x509::to_der(certificate)?.as_slice() {
+        return Err(ScanError::BadSeal(
+            "signed by another certificate than the statement".into(),
+        ));
+    }
+    if signature.seal().info().es_id != seal_id {
+        return Err(ScanError::BadSeal("made with another seal".into()));
+    }
+    if signature.tbs().property_info != stamp_property(session_id) {
+        return Err(ScanError::BadSeal("made for another session".into()));
+    }
+    Ok(())
 }
 
 /// The service's check of an answer against the session it holds (`expected_session`, with the
@@ -188,7 +257,7 @@ pub fn verify_result(
         .map_err(|_| ScanError::BadSignature)?;
     let reencrypted_key = match expect.kind {
         SessionKind::Login => None,
-        SessionKind::Sign => {
+        SessionKind::Sign | SessionKind::Stamp => {
             let digests = expect
                 .document_digests
                 .ok_or(ScanError::Missing("document_digests"))?;
@@ -206,6 +275,33 @@ pub fn verify_result(
                 .map_err(|e| ScanError::BadCms(e.to_string()))?;
             if verified.signer != certificate {
                 return Err(ScanError::BadCms("signed by another certificate".into()));
+            }
+            if expect.kind == SessionKind::Stamp {
+                let seal_id = result
+                    .seal_id
+                    .as_deref()
+                    .ok_or(ScanError::Missing("seal_id"))?;
+                if statement.seal.as_deref() != Some(seal_id) {
+                    return Err(ScanError::StatementMismatch("seal"));
+                }
+                if key.algorithm() == Algorithm::Sm2 {
+                    let ses = result
+                        .ses_signature
+                        .as_deref()
+                        .ok_or(ScanError::Missing("ses_signature"))?;
+                    check_seal_signature(
+                        ses,
+                        expect.session_id,
+                        seal_id,
+                        &digest,
+                        &certificate,
+                        MakerTrust::Anchors {
+                            anchors: expect.roots,
+                            intermediates: &chain,
+                        },
+                        expect.now,
+                    )?;
+                }
             }
             None
         }

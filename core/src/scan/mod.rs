@@ -18,7 +18,8 @@ use base64ct::Encoding;
 use crate::crypto::{self, Algorithm, path::PathError};
 
 pub use answer::{
-    Expectation, VerifiedResult, answer, check_answer, reencrypt_bid_key, verify_result,
+    Expectation, VerifiedResult, add_seal_signature, answer, check_answer, check_seal_signature,
+    reencrypt_bid_key, verify_result,
 };
 pub use qr::{QrCode, new_token, qr_auth_code, qr_payload};
 pub use sealed::SealedBid;
@@ -72,6 +73,8 @@ pub enum ScanError {
     NotGood(&'static str),
     #[error("sealed bid: {0}")]
     BadBid(&'static str),
+    #[error("the seal signature: {0}")]
+    BadSeal(String),
     #[error(transparent)]
     Crypto(#[from] crypto::Error),
 }
@@ -94,6 +97,7 @@ impl ScanError {
             ScanError::Chain(_) => "bad_chain",
             ScanError::NotGood(_) => "certificate_not_good",
             ScanError::BadBid(_) => "bad_bid",
+            ScanError::BadSeal(_) => "bad_seal",
             ScanError::Crypto(_) => "crypto",
         }
     }

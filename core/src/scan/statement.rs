@@ -86,7 +86,10 @@ pub struct Statement {
     pub platform_name: String,
     pub kind: SessionKind,
     pub display: DisplayText,
-    /// `sign`: the document digest for the signer's algorithm.
+    /// `stamp`: the seal used.
+    pub seal: Option<String>,
+    /// `sign`: the document digest for the signer's algorithm; `stamp`: the digest of the
+    /// prepared PDF's byte ranges.
     pub digest: Option<(Algorithm, [u8; 32])>,
     /// `decrypt`: SHA-256 of the re-encrypted bid key.
     pub answer_sha256: Option<[u8; 32]>,
@@ -110,7 +113,7 @@ impl Statement {
         answer: Option<&[u8]>,
     ) -> Result<Statement, ScanError> {
         let digest = match session.kind {
-            SessionKind::Sign => {
+            SessionKind::Sign | SessionKind::Stamp => {
                 let digests = session
                     .document_digests
                     .as_ref()
@@ -128,7 +131,17 @@ impl Statement {
             )),
             _ => None,
         };
+        let seal = match session.kind {
+            SessionKind::Stamp => Some(
+                session
+                    .stamp_seal_id
+                    .clone()
+                    .ok_or(ScanError::Missing("stamp_seal_id"))?,
+            ),
+            _ => None,
+        };
         Ok(Statement {
+            seal,
             session_id: session.session_id.clone(),
             platform_id: session.platform.id.clone(),
             platform_name: session.platform.name.clone(),
@@ -163,6 +176,9 @@ impl Statement {
         }
         if let Some(v) = &self.display.document_name {
             line("document", v);
+        }
+        if let Some(v) = &self.seal {
+            line("seal", v);
         }
         if let Some((alg, d)) = &self.digest {
             line(
@@ -224,6 +240,7 @@ impl Statement {
             lot: take("lot", false)?,
             document_name: take("document", false)?,
         };
+        let seal = take("seal", false)?;
         let digest = match take("digest", false)? {
             None => None,
             Some(v) => {
@@ -255,6 +272,7 @@ impl Statement {
             return Err(ScanError::BadStatement("unexpected line"));
         }
         let statement = Statement {
+            seal,
             session_id,
             platform_id,
             platform_name,
@@ -287,6 +305,8 @@ impl Statement {
             Some("lot")
         } else if self.display.document_name != expected.display.document_name {
             Some("document")
+        } else if self.seal != expected.seal {
+            Some("seal")
         } else if self.digest != expected.digest {
             Some("digest")
         } else if self.answer_sha256 != expected.answer_sha256 {
@@ -334,6 +354,7 @@ mod tests {
                 lot: None,
                 document_name: Some("投标文件.pdf".into()),
             },
+            seal: None,
             digest: Some((Algorithm::Sm2, [7u8; 32])),
             answer_sha256: None,
             verification_code: "4821".into(),

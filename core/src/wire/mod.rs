@@ -281,6 +281,11 @@ pub mod routes {
     pub const SCAN: &str = "/v1/scan";
     pub const SCAN_COMPLETE: &str = "/v1/scan/{id}/complete";
     pub const SCAN_DECLINE: &str = "/v1/scan/{id}/decline";
+    /// `stamp`: the phone picks the seal, then polls for the prepared PDF's digest.
+    pub const SCAN_STAMP_SEAL: &str = "/v1/scan/{id}/stamp/seal";
+    pub const SCAN_STAMP_PROGRESS: &str = "/v1/scan/{id}/stamp/progress";
+    /// `stamp`: the platform sends the prepared PDF's digest.
+    pub const RP_SESSION_STAMP_DIGEST: &str = "/v1/rp/sessions/{id}/stamp/digest";
     pub const USAGE: &str = "/v1/usage";
 
     pub use super::commerce::routes::*;

@@ -14,6 +14,9 @@ pub enum SessionKind {
     Sign,
     /// Open a sealed bid: decrypt its key and re-encrypt it to the platform.
     Decrypt,
+    /// Stamp a PDF with a seal (签章): the phone picks the seal, the platform prepares the
+    /// PDF with its picture and sends the byte-range digest, the phone signs it.
+    Stamp,
 }
 
 impl SessionKind {
@@ -22,6 +25,7 @@ impl SessionKind {
             SessionKind::Login => "login",
             SessionKind::Sign => "sign",
             SessionKind::Decrypt => "decrypt",
+            SessionKind::Stamp => "stamp",
         }
     }
 
@@ -30,6 +34,7 @@ impl SessionKind {
             "login" => Some(SessionKind::Login),
             "sign" => Some(SessionKind::Sign),
             "decrypt" => Some(SessionKind::Decrypt),
+            "stamp" => Some(SessionKind::Stamp),
             _ => None,
         }
     }
@@ -41,6 +46,7 @@ impl SessionKind {
             SessionKind::Login => "扫码登录",
             SessionKind::Sign => "文件签名",
             SessionKind::Decrypt => "开标解密",
+            SessionKind::Stamp => "文件签章",
         }
     }
 }
@@ -69,6 +75,108 @@ pub struct DocumentDigests {
     pub sm3: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
+}
+
+/// `stamp`: where the stamp goes and which seals may make it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StampRequest {
+    /// Pages of the document (the phone shows it), 1 to 10 000.
+    pub page_count: u32,
+    /// The 1-based page the stamp goes on.
+    pub page: u32,
+    /// `[x0, y0, x1, y1]` in PDF points from the page's bottom-left corner.
+    pub rect: [u32; 4],
+    /// Seal kinds the platform accepts (`official`, `contract`, `finance`, `invoice`,
+    /// `legal_representative`); empty: any organisation seal.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seal_kinds: Vec<String>,
+}
+
+/// A seal the phone may stamp with (one of the account's claimed seals, bound to a
+/// certificate it holds).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StampSeal {
+    pub id: String,
+    pub kind: String,
+    /// 企业公章, 合同专用章, …
+    pub kind_label: String,
+    pub name: String,
+    pub certificate_serial: String,
+}
+
+/// What the phone learns of a stamp session after a scan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StampView {
+    pub request: StampRequest,
+    /// The seals this account may use here (kind allowed, certificate eligible).
+    pub seals: Vec<StampSeal>,
+}
+
+/// `POST /v1/scan/{id}/stamp/seal`: the phone picks the seal.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChooseSeal {
+    pub scan_ticket: String,
+    pub seal_id: String,
+}
+
+impl std::fmt::Debug for ChooseSeal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChooseSeal")
+            .field("scan_ticket", &"[redacted]")
+            .field("seal_id", &self.seal_id)
+            .finish()
+    }
+}
+
+/// Where a stamp session stands, as the phone polls it
+/// (`POST /v1/scan/{id}/stamp/progress` with a [`Decline`]-shaped ticket).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StampProgress {
+    /// The seal picked, once picked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seal_id: Option<String>,
+    /// The GB/T 38540 seal (base64 DER) of an SM2 seal, which the phone signs with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seal: Option<String>,
+    /// The digest of the prepared PDF's byte ranges, once the platform sent it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_digests: Option<DocumentDigests>,
+}
+
+/// The seal the phone picked, as the platform sees it: everything it needs to draw the
+/// stamp and prepare the PDF. Binary fields are base64.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StampChoice {
+    pub seal_id: String,
+    pub seal_kind: String,
+    pub seal_name: String,
+    pub width_mm: i64,
+    pub height_mm: i64,
+    /// The seal's picture: red on a transparent background (PNG).
+    pub picture_png: String,
+    /// The GB/T 38540 seal (DER) when the certificate is SM2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seal: Option<String>,
+    /// The certificate that will sign (DER), its chain below the root, and its algorithm
+    /// (`sm2`: sign with SM3 and `GBT38540.SESSignature`; `p256`: SHA-256 and CMS).
+    pub certificate: String,
+    pub chain: Vec<String>,
+    pub algorithm: String,
+    /// Whether the platform has sent the digest of the prepared PDF.
+    pub digest_received: bool,
+}
+
+/// `POST /v1/sessions/{id}/stamp/digest`: the digest of the prepared PDF's byte ranges (SM3
+/// for an SM2 certificate, SHA-256 for P-256), 64 hex digits.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StampDigest {
+    /// The seal whose picture the prepared PDF shows (the phone may change its pick until
+    /// the digest arrives).
+    pub seal_id: String,
+    pub digest: String,
 }
 
 /// Whose certificates may answer a session (none given: any certificate of this CA).
@@ -126,6 +234,9 @@ pub struct NewSession {
     /// Where to POST the signed result (must be one of the platform's registered URLs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
+    /// `stamp`: where the stamp goes and which seals may make it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stamp: Option<StampRequest>,
 }
 
 impl NewSession {
@@ -141,6 +252,7 @@ impl NewSession {
             allowed: None,
             expires_in: None,
             callback_url: None,
+            stamp: None,
         }
     }
 }
@@ -194,6 +306,13 @@ pub struct SessionResult {
     /// `decrypt`: the bid key re-encrypted to the platform's ephemeral key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reencrypted_key: Option<String>,
+    /// `stamp`: the seal used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seal_id: Option<String>,
+    /// `stamp` with an SM2 certificate: the GB/T 38540 `SES_Signature` over the digest, for
+    /// the PDF's `/Contents` (P-256 uses `cms`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ses_signature: Option<String>,
     /// good, revoked or unknown, as the CA answered at completion.
     pub ocsp_status: String,
     /// The signed OCSP response (DER).
@@ -214,6 +333,9 @@ pub struct SessionStatus {
     pub failure: Option<SessionFailure>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<SessionResult>,
+    /// `stamp`: the seal the phone picked, once picked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stamp: Option<StampChoice>,
 }
 
 /// The phone's scan.
@@ -258,6 +380,12 @@ pub struct ScannedSession {
     pub ephemeral_public_key: Option<String>,
     /// Serials of this account's certificates that may answer.
     pub eligible_serials: Vec<String>,
+    /// `stamp`: the request and the seals this account may use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stamp: Option<StampView>,
+    /// `stamp`: the seal picked (part of what is signed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stamp_seal_id: Option<String>,
 }
 
 impl std::fmt::Debug for ScannedSession {
@@ -286,6 +414,9 @@ pub struct Completion {
     pub cms: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reencrypted_key: Option<String>,
+    /// `stamp` with an SM2 certificate: the GB/T 38540 `SES_Signature`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ses_signature: Option<String>,
 }
 
 impl std::fmt::Debug for Completion {

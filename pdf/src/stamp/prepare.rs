@@ -30,6 +30,10 @@ pub enum SubFilter {
     AdbePkcs7Detached,
     /// `ETSI.CAdES.detached`: the PAdES form (CAdES signed attributes expected).
     EtsiCadesDetached,
+    /// `GBT38540.SESSignature`: `/Contents` holds a GB/T 38540-2020 `SES_Signature` (DER) whose
+    /// data hash is SM3 over the byte ranges. Used for SM2 seals, which PAdES verifiers do not
+    /// know; the name is mcert's own (the standard does not name a PDF sub filter).
+    GbtSesSignature,
 }
 
 impl SubFilter {
@@ -38,6 +42,7 @@ impl SubFilter {
         match self {
             SubFilter::AdbePkcs7Detached => "adbe.pkcs7.detached",
             SubFilter::EtsiCadesDetached => "ETSI.CAdES.detached",
+            SubFilter::GbtSesSignature => "GBT38540.SESSignature",
         }
     }
 
@@ -46,6 +51,7 @@ impl SubFilter {
         match name {
             "adbe.pkcs7.detached" => Some(SubFilter::AdbePkcs7Detached),
             "ETSI.CAdES.detached" => Some(SubFilter::EtsiCadesDetached),
+            "GBT38540.SESSignature" => Some(SubFilter::GbtSesSignature),
             _ => None,
         }
     }

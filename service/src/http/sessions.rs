@@ -10,8 +10,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use mcert_core::wire::{
-    Completion, CreatedSession, Decline, NewSession, ScanRequest, ScannedSession, SessionStatus,
-    UsagePage, routes,
+    ChooseSeal, Completion, CreatedSession, Decline, NewSession, ScanRequest, ScannedSession,
+    SessionStatus, StampDigest, StampProgress, UsagePage, routes,
 };
 use serde::Deserialize;
 
@@ -44,7 +44,14 @@ impl From<SessionError> for ApiError {
             | SessionError::CertificateRevoked
             | SessionError::CertificateExpired
             | SessionError::SubjectNotAllowed
-            | SessionError::NotBidRecipient => StatusCode::FORBIDDEN,
+            | SessionError::NotBidRecipient
+            | SessionError::SealNotUsable => StatusCode::FORBIDDEN,
+            SessionError::StampingOff => StatusCode::NOT_IMPLEMENTED,
+            SessionError::SealFixed
+            | SessionError::SealChanged
+            | SessionError::NoSealPicked
+            | SessionError::DigestPending
+            | SessionError::DigestSent => StatusCode::CONFLICT,
             SessionError::QrStale(_) | SessionError::Expired => StatusCode::GONE,
             SessionError::Finished(_) | SessionError::Taken | SessionError::NotScanned => {
                 StatusCode::CONFLICT
@@ -114,6 +121,9 @@ pub fn router() -> Router<AppState> {
         .route(routes::SCAN, post(scan))
         .route(routes::SCAN_COMPLETE, post(complete))
         .route(routes::SCAN_DECLINE, post(decline))
+        .route(routes::SCAN_STAMP_SEAL, post(choose_seal))
+        .route(routes::SCAN_STAMP_PROGRESS, post(stamp_progress))
+        .route(routes::RP_SESSION_STAMP_DIGEST, post(stamp_digest))
         .route(routes::USAGE, get(usage))
 }
 
@@ -191,6 +201,45 @@ pub async fn decline(
     ApiJson(req): ApiJson<Decline>,
 ) -> Result<Json<SessionStatus>, ApiError> {
     Ok(Json(state.sessions.decline(&me.grant, &id, &req).await?))
+}
+
+pub async fn choose_seal(
+    State(state): State<AppState>,
+    me: CurrentAccount,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<ChooseSeal>,
+) -> Result<Json<StampProgress>, ApiError> {
+    Ok(Json(
+        state.sessions.choose_seal(&me.grant, &id, &req).await?,
+    ))
+}
+
+pub async fn stamp_progress(
+    State(state): State<AppState>,
+    me: CurrentAccount,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<Decline>,
+) -> Result<Json<StampProgress>, ApiError> {
+    Ok(Json(
+        state
+            .sessions
+            .stamp_progress(&me.grant, &id, &req.scan_ticket)
+            .await?,
+    ))
+}
+
+pub async fn stamp_digest(
+    State(state): State<AppState>,
+    CurrentPlatform(platform): CurrentPlatform,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<StampDigest>,
+) -> Result<Json<SessionStatus>, ApiError> {
+    Ok(Json(
+        state
+            .sessions
+            .stamp_digest(&platform_grant(&platform)?, &id, &req)
+            .await?,
+    ))
 }
 
 #[derive(Debug, Deserialize)]

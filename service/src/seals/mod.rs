@@ -10,6 +10,7 @@
 pub mod maker;
 pub mod picture;
 pub mod repo;
+mod stamping;
 
 use std::sync::Arc;
 
@@ -18,6 +19,7 @@ use mcert_core::wire::seals::{NewSeal, Seal, claim_statement};
 use serde_json::json;
 
 pub use repo::SealStatus;
+pub use stamping::StampableSeal;
 
 use crate::audit;
 use crate::authz::{OrgAdmin, OrgMember};

@@ -61,7 +61,7 @@ impl Sessions {
 
     /// The scanned session this device answers, checked by its ticket. Refused attempts are
     /// recorded; the session itself is left as it was.
-    async fn scanned_with_ticket(
+    pub(super) async fn scanned_with_ticket(
         &self,
         account_id: &str,
         session_id: &str,
@@ -175,6 +175,11 @@ impl Sessions {
         };
         let view = self.scanned_view(s).await.map_err(plain)?;
         scan::check_answer(&view, answer, &cert).map_err(|e| with(SessionError::Answer(e)))?;
+        let seal_id = if s.kind == SessionKind::Stamp {
+            Some(self.check_stamp(s, answer, &cert).await.map_err(with)?)
+        } else {
+            None
+        };
         // The CA's signed status at completion, for the platform to keep.
         let cert_id = CertId::new(
             &h.issuing,
@@ -207,6 +212,8 @@ impl Sessions {
                 signature: answer.signature.clone(),
                 cms: answer.cms.clone(),
                 reencrypted_key: answer.reencrypted_key.clone(),
+                seal_id,
+                ses_signature: answer.ses_signature.clone(),
                 ocsp_status: "good".into(),
                 ocsp_response: b64(&ocsp),
                 completed_at: rfc3339(now),

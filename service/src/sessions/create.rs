@@ -50,6 +50,30 @@ impl Sessions {
                     ));
                 }
             }
+            SessionKind::Stamp => {
+                let stamp = req
+                    .stamp
+                    .as_ref()
+                    .ok_or_else(|| invalid("a stamp session needs stamp (page and position)"))?;
+                super::stamp::validate_request(stamp)?;
+                if self.seals.is_none() {
+                    return Err(SessionError::StampingOff);
+                }
+                if req.display.document_name.is_none() {
+                    return Err(invalid(
+                        "a stamp session needs display.document_name (the phone shows it)",
+                    ));
+                }
+                if req.document_digests.is_some()
+                    || has(&req.encrypted_key)
+                    || has(&req.recipient_serial)
+                    || has(&req.ephemeral_public_key)
+                {
+                    return Err(invalid(
+                        "a stamp session takes no document digests (they follow the seal's pick) or bid keys",
+                    ));
+                }
+            }
             SessionKind::Sign => {
                 let digests = req
                     .document_digests
@@ -93,6 +117,9 @@ impl Sessions {
                 )
                 .map_err(|e| invalid(format!("ephemeral_public_key: {e}")))?;
             }
+        }
+        if req.kind != SessionKind::Stamp && req.stamp.is_some() {
+            return Err(invalid("only a stamp session takes stamp"));
         }
         let (id_lookup, org_code) = match &req.allowed {
             None => (None, None),
@@ -151,6 +178,12 @@ impl Sessions {
             .transpose()
             .map_err(internal)?;
         let display = serde_json::to_string(&req.display).map_err(internal)?;
+        let stamp = req
+            .stamp
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(internal)?;
         let recipient_serial = req.recipient_serial.as_deref().map(str::to_ascii_uppercase);
         let row = NewSessionRow {
             id: &id,
@@ -169,6 +202,7 @@ impl Sessions {
             idempotency_key,
             created_at: now_ms,
             expires_at: expires_ms,
+            stamp: stamp.as_deref(),
         };
         let mut tx = self.store.begin().await?;
         if let Err(e) = repo::insert(&mut tx, &row).await {

@@ -15,6 +15,7 @@ mod create;
 mod holdings;
 pub mod repo;
 mod scan;
+mod stamp;
 mod status;
 mod usage;
 
@@ -32,6 +33,7 @@ use crate::identity::Identities;
 use crate::limits::Limit;
 use crate::outbox::Outbox;
 use crate::platforms::Platforms;
+use crate::seals::Seals;
 use crate::store::{Store, StoreError};
 pub use callbacks::{CallbackJob, CallbackJobs};
 use repo::SessionState;
@@ -89,6 +91,20 @@ pub enum SessionError {
     SubjectNotAllowed,
     #[error("the bid is sealed to a certificate this account does not hold")]
     NotBidRecipient,
+    #[error("stamp sessions are not offered by this service")]
+    StampingOff,
+    #[error("the seal cannot be used for this session")]
+    SealNotUsable,
+    #[error("the seal cannot be changed any more: the platform has prepared the document")]
+    SealFixed,
+    #[error("the phone has picked another seal since; prepare the document again")]
+    SealChanged,
+    #[error("no seal has been picked for this session")]
+    NoSealPicked,
+    #[error("the platform has not sent the prepared document's digest yet")]
+    DigestPending,
+    #[error("the document's digest was already sent")]
+    DigestSent,
     #[error("too many scans from this account; retry in {0} s")]
     AccountScanLimit(u64),
     #[error("too many scans from this address; retry in {0} s")]
@@ -130,6 +146,13 @@ impl SessionError {
             SessionError::CertificateExpired => "certificate_expired",
             SessionError::SubjectNotAllowed => "subject_not_allowed",
             SessionError::NotBidRecipient => "not_bid_recipient",
+            SessionError::StampingOff => "stamping_off",
+            SessionError::SealNotUsable => "seal_not_usable",
+            SessionError::SealFixed => "seal_fixed",
+            SessionError::SealChanged => "seal_changed",
+            SessionError::NoSealPicked => "no_seal_picked",
+            SessionError::DigestPending => "digest_pending",
+            SessionError::DigestSent => "digest_sent",
             SessionError::AccountScanLimit(_) => "scan_account_limit",
             SessionError::AddressScanLimit(_) => "scan_address_limit",
             SessionError::Answer(e) => match e {
@@ -137,6 +160,7 @@ impl SessionError {
                 ScanError::StatementMismatch(_) => "statement_mismatch",
                 ScanError::BadSignature => "bad_signature",
                 ScanError::BadCms(_) => "bad_cms",
+                ScanError::BadSeal(_) => "bad_seal",
                 _ => "bad_answer",
             },
             SessionError::Store(_) | SessionError::Authority(_) | SessionError::Internal(_) => {
@@ -170,6 +194,8 @@ pub struct Sessions {
     qr_key: Arc<Zeroizing<[u8; 32]>>,
     outbox: Outbox,
     changed: Arc<Notify>,
+    /// Stamp sessions read claimed seals from here; without it they are refused.
+    seals: Option<Seals>,
 }
 
 impl std::fmt::Debug for Sessions {
@@ -197,7 +223,14 @@ impl Sessions {
             qr_key: Arc::new(qr_key),
             outbox,
             changed: Arc::new(Notify::new()),
+            seals: None,
         }
+    }
+
+    /// Lets stamp sessions use the organisations' claimed seals.
+    pub fn with_seals(mut self, seals: Seals) -> Self {
+        self.seals = Some(seals);
+        self
     }
 
     pub fn platforms(&self) -> &Platforms {

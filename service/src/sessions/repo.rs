@@ -1,7 +1,7 @@
 //! The `rp_sessions` and `usage_records` tables: typed rows, their states, and every query on
 //! them. Nothing outside this file reads or writes these tables.
 
-use mcert_core::wire::{DisplayText, DocumentDigests, SessionKind};
+use mcert_core::wire::{DisplayText, DocumentDigests, SessionKind, StampRequest};
 use sqlx::{AnyConnection, AnyPool};
 
 use super::SessionError;
@@ -107,6 +107,8 @@ struct SessionRow {
     scan_ticket_hash: Option<String>,
     failure_code: Option<String>,
     result: Option<String>,
+    stamp: Option<String>,
+    stamp_seal_id: Option<String>,
 }
 
 /// A stored session, decoded.
@@ -134,6 +136,9 @@ pub struct Session {
     pub failure_code: Option<String>,
     /// The result (JSON of `SessionResult`) of a completed session.
     pub result: Option<String>,
+    /// `stamp`: the request, and the seal the phone picked.
+    pub stamp: Option<StampRequest>,
+    pub stamp_seal_id: Option<String>,
 }
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> SessionError {
@@ -154,6 +159,13 @@ impl TryFrom<SessionRow> for Session {
                 .map(serde_json::from_str)
                 .transpose()
                 .map_err(|e| corrupt("digests", e))?,
+            stamp: r
+                .stamp
+                .as_deref()
+                .map(serde_json::from_str)
+                .transpose()
+                .map_err(|e| corrupt("stamp", e))?,
+            stamp_seal_id: r.stamp_seal_id,
             id: r.id,
             platform_id: r.platform_id,
             qr_token: r.qr_token,
@@ -178,7 +190,7 @@ impl TryFrom<SessionRow> for Session {
 const SESSION_COLUMNS: &str = "id, platform_id, kind, status, qr_token, verification_code, display,
     document_digests, encrypted_key, recipient_serial, ephemeral_public_key, allowed_id_lookup,
     allowed_org_code, callback_url, created_at, expires_at, scanned_by, scanned_device,
-    scan_ticket_hash, failure_code, result";
+    scan_ticket_hash, failure_code, result, stamp, stamp_seal_id";
 
 /// The session matching `condition` (a constant of this file) with `values` bound.
 async fn find(
@@ -239,6 +251,8 @@ pub struct NewSessionRow<'a> {
     pub idempotency_key: Option<&'a str>,
     pub created_at: i64,
     pub expires_at: i64,
+    /// JSON of the `stamp` request.
+    pub stamp: Option<&'a str>,
 }
 
 pub async fn insert(conn: &mut AnyConnection, s: &NewSessionRow<'_>) -> Result<(), sqlx::Error> {
@@ -246,8 +260,9 @@ pub async fn insert(conn: &mut AnyConnection, s: &NewSessionRow<'_>) -> Result<(
         "INSERT INTO rp_sessions (id, platform_id, kind, status, qr_token, verification_code,
              display, document_digests, encrypted_key, recipient_serial, ephemeral_public_key,
              allowed_id_lookup, allowed_org_code, callback_url, idempotency_key, created_at,
-             expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+             expires_at, stamp)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+             $18)",
     )
     .bind(s.id)
     .bind(s.platform_id)
@@ -266,9 +281,53 @@ pub async fn insert(conn: &mut AnyConnection, s: &NewSessionRow<'_>) -> Result<(
     .bind(s.idempotency_key)
     .bind(s.created_at)
     .bind(s.expires_at)
+    .bind(s.stamp)
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// `stamp`: records the seal the phone picked, while the session is scanned and the
+/// platform has not yet sent its digest; returns false otherwise.
+pub async fn choose_seal(
+    conn: &mut AnyConnection,
+    id: &str,
+    seal_id: &str,
+) -> Result<bool, sqlx::Error> {
+    let changed = sqlx::query(
+        "UPDATE rp_sessions SET stamp_seal_id = $1
+         WHERE id = $2 AND status = $3 AND document_digests IS NULL",
+    )
+    .bind(seal_id)
+    .bind(id)
+    .bind(SessionState::Scanned.as_str())
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(changed == 1)
+}
+
+/// `stamp`: records the prepared PDF's digest (JSON of `DocumentDigests`) for the seal
+/// `seal_id`, once; returns false when the session is not scanned, another seal is picked
+/// now, or a digest was already sent.
+pub async fn set_stamp_digest(
+    conn: &mut AnyConnection,
+    id: &str,
+    seal_id: &str,
+    digests: &str,
+) -> Result<bool, sqlx::Error> {
+    let changed = sqlx::query(
+        "UPDATE rp_sessions SET document_digests = $1
+         WHERE id = $2 AND status = $3 AND stamp_seal_id = $4 AND document_digests IS NULL",
+    )
+    .bind(digests)
+    .bind(id)
+    .bind(SessionState::Scanned.as_str())
+    .bind(seal_id)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(changed == 1)
 }
 
 /// Marks a session that has not ended expired; returns whether this call did it.

@@ -171,9 +171,21 @@ impl Sessions {
             Err(e) => return Err((e, None)),
         };
         view.scan_ticket = ticket;
-        view.eligible_serials = match self.eligible(account_id, &s).await {
+        let serials = match self.eligible(account_id, &s).await {
             Ok(v) => v,
             Err(e) => return Err((e, None)),
+        };
+        view.stamp = match self.stamp_view(&s, &serials).await {
+            Ok(v) => v,
+            Err(e) => return Err((e, None)),
+        };
+        // A stamp is answered by a certificate that has a seal usable here.
+        view.eligible_serials = match &view.stamp {
+            Some(stamp) => serials
+                .into_iter()
+                .filter(|serial| stamp.seals.iter().any(|x| &x.certificate_serial == serial))
+                .collect(),
+            None => serials,
         };
         Ok(view)
     }
@@ -200,6 +212,8 @@ impl Sessions {
             recipient_serial: s.recipient_serial.clone(),
             ephemeral_public_key: s.ephemeral_public_key.clone(),
             eligible_serials: Vec::new(),
+            stamp: None,
+            stamp_seal_id: s.stamp_seal_id.clone(),
         })
     }
 

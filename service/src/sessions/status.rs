@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use mcert_core::clock::{from_unix_millis, rfc3339};
-use mcert_core::wire::{SessionFailure, SessionResult, SessionStatus};
+use mcert_core::wire::{SessionFailure, SessionKind, SessionResult, SessionStatus};
 use serde_json::json;
 
 use super::repo::{self, Session, SessionState};
@@ -84,7 +84,21 @@ impl Sessions {
                 message: failure_message(code),
             }),
             result,
+            stamp: None,
         })
+    }
+
+    /// What a waiting poll compares: the state, and within `scanned` a stamp's progress.
+    fn phase(s: &Session) -> String {
+        match (s.state, &s.stamp_seal_id, &s.document_digests) {
+            (SessionState::Scanned, Some(seal), None) if s.kind == SessionKind::Stamp => {
+                format!("scanned:{seal}")
+            }
+            (SessionState::Scanned, Some(seal), Some(_)) if s.kind == SessionKind::Stamp => {
+                format!("scanned:{seal}:digest")
+            }
+            (state, _, _) => state.as_str().to_string(),
+        }
     }
 
     /// The session's status; with `wait`, holds the request (≤ 30 s) until the status differs
@@ -108,14 +122,15 @@ impl Sessions {
                 .filter(|s| s.platform_id == platform_id)
                 .ok_or(SessionError::UnknownSession)?;
             let s = self.refresh(s).await?;
-            let since = first.get_or_insert_with(|| s.state.as_str().to_string());
+            let phase = Self::phase(&s);
+            let since = first.get_or_insert_with(|| phase.clone());
             let now = tokio::time::Instant::now();
-            if wait.is_none()
-                || s.state.as_str() != since.as_str()
-                || s.state.is_final()
-                || now >= deadline
-            {
-                return self.status_view(&s);
+            if wait.is_none() || &phase != since || s.state.is_final() || now >= deadline {
+                let mut view = self.status_view(&s)?;
+                if s.kind == SessionKind::Stamp {
+                    view.stamp = self.stamp_choice(&s).await?;
+                }
+                return Ok(view);
             }
             let nap = (deadline - now).min(POLL_EVERY);
             let _ = tokio::time::timeout(nap, notified).await;

@@ -106,6 +106,7 @@ class FfiCertCore(private val app: McertApp) :
                     FfiScanKind.LOGIN -> ScanKind.LOGIN
                     FfiScanKind.SIGN -> ScanKind.SIGN
                     FfiScanKind.DECRYPT -> ScanKind.DECRYPT
+                    FfiScanKind.STAMP -> ScanKind.STAMP
                 },
                 operation = v.operation,
                 project = v.project,

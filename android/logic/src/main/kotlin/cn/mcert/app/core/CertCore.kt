@@ -40,7 +40,7 @@ interface CertCore : OrgCore, CommerceCore {
 
 enum class KeyAlgorithm { SM2, P256 }
 
-enum class ScanKind { LOGIN, SIGN, DECRYPT }
+enum class ScanKind { LOGIN, SIGN, DECRYPT, STAMP }
 
 data class Account(val id: String, val phoneMasked: String, val platformId: String?, val newAccount: Boolean)
 

@@ -1,0 +1,402 @@
+//! Stamping (签章) on the platform's side: wait for the seal the phone picks, prepare the PDF
+//! with that seal's picture at the requested place, send the byte-range digest, and embed the
+//! phone's signature; and verify a stamped PDF received from anyone (every signature: the
+//! chain to a pinned root, the status by OCSP, the seal and its binding, what changed after).
+//!
+//! SM2 stamps carry a GB/T 38540 `SES_Signature` in `/Contents` (`/SubFilter
+//! /GBT38540.SESSignature`, data hash SM3 over the byte ranges); P-256 stamps carry a detached
+//! CMS (`adbe.pkcs7.detached`, SHA-256) that pyHanko and pdfsig check.
+
+use std::time::{Duration, Instant, SystemTime};
+
+use base64ct::Encoding;
+use mcert_core::crypto::path::{self, ValidationOptions};
+use mcert_core::crypto::revocation::{self, CertId, CertStatus};
+use mcert_core::crypto::seal::{self, MakerTrust, SesSignature};
+use mcert_core::crypto::{Algorithm, cms, hash, x509};
+use mcert_core::wire::{SessionStatus, StampChoice, StampDigest, StampRequest, routes};
+use mcert_pdf::{Prepared, SignatureInfo, StampPlacement, SubFilter};
+use x509_cert::Certificate;
+
+use super::client::{RpClient, RpError};
+
+/// Room for the signature in the placeholder (a CMS with one certificate, or an
+/// `SES_Signature` carrying the seal and its picture).
+const CONTENTS_LEN: usize = 192 * 1024;
+
+fn unb64(what: &str, text: &str) -> Result<Vec<u8>, RpError> {
+    base64ct::Base64::decode_vec(text.trim())
+        .map_err(|_| RpError::Decode(format!("{what}: not base64")))
+}
+
+fn pdf_err(e: mcert_pdf::PdfError) -> RpError {
+    RpError::Decode(format!("PDF: {e}"))
+}
+
+/// The digest a signer of `alg` signs over a prepared PDF's byte ranges.
+fn byte_range_digest(prepared: &Prepared, alg: Algorithm) -> Result<[u8; 32], RpError> {
+    let (a, b) = prepared.signed_parts().map_err(pdf_err)?;
+    Ok(alg.digest(&[a, b].concat()))
+}
+
+/// A PDF prepared for the phone's seal, kept by the platform until the signature arrives.
+#[derive(Clone, Debug)]
+pub struct PreparedStamp {
+    pub prepared: Prepared,
+    pub seal_id: String,
+    pub algorithm: Algorithm,
+    /// The digest sent to the service (hex).
+    pub digest: String,
+}
+
+/// Prepares `pdf` for the seal the phone picked: the seal's picture in `request`'s rectangle
+/// on its page, a signature field named `field_name`, an empty signature of the right kind.
+pub fn prepare_stamp(
+    pdf: &[u8],
+    request: &StampRequest,
+    choice: &StampChoice,
+    field_name: &str,
+    signing_time: &str,
+) -> Result<PreparedStamp, RpError> {
+    let algorithm = Algorithm::parse(&choice.algorithm)
+        .map_err(|_| RpError::Decode(format!("unknown algorithm {}", choice.algorithm)))?;
+    let sub_filter = match algorithm {
+        Algorithm::Sm2 => SubFilter::GbtSesSignature,
+        Algorithm::P256 => SubFilter::AdbePkcs7Detached,
+    };
+    let [x0, y0, x1, y1] = request.rect.map(|v| v as f32);
+    let placement = StampPlacement {
+        page: request.page,
+        rect_pt: [x0, y0, x1, y1],
+        image_png: unb64("picture_png", &choice.picture_png)?,
+        name: field_name.to_string(),
+        reason: Some(format!("{}盖章", choice.seal_name)),
+        signer_name: Some(choice.seal_name.clone()),
+    };
+    let prepared = mcert_pdf::prepare(pdf, &placement, sub_filter, CONTENTS_LEN, signing_time)
+        .map_err(pdf_err)?;
+    let digest = hex::encode(byte_range_digest(&prepared, algorithm)?);
+    Ok(PreparedStamp {
+        prepared,
+        seal_id: choice.seal_id.clone(),
+        algorithm,
+        digest,
+    })
+}
+
+/// Embeds the phone's signature from a completed session's result.
+pub fn embed_stamp(stamp: PreparedStamp, status: &SessionStatus) -> Result<Vec<u8>, RpError> {
+    let result = status
+        .result
+        .as_ref()
+        .ok_or_else(|| RpError::Decode("the session did not complete".into()))?;
+    if result.seal_id.as_deref() != Some(stamp.seal_id.as_str()) {
+        return Err(RpError::Decode(
+            "signed with another seal than prepared".into(),
+        ));
+    }
+    let contents = match stamp.algorithm {
+        Algorithm::Sm2 => result.ses_signature.as_deref(),
+        Algorithm::P256 => result.cms.as_deref(),
+    }
+    .ok_or_else(|| RpError::Decode("the result carries no stamp signature".into()))?;
+    mcert_pdf::embed(stamp.prepared, &unb64("signature", contents)?).map_err(pdf_err)
+}
+
+impl RpClient {
+    /// Waits (long-polling) until the phone has picked a seal or the session ended.
+    pub async fn wait_for_seal(
+        &self,
+        session_id: &str,
+        timeout: Duration,
+    ) -> Result<SessionStatus, RpError> {
+        let started = Instant::now();
+        let mut since: Option<String> = None;
+        loop {
+            let left = timeout.saturating_sub(started.elapsed()).as_secs().min(25);
+            let status = self
+                .status(session_id, Some(left.max(1)), since.as_deref())
+                .await?;
+            let ended = matches!(
+                status.status.as_str(),
+                "completed" | "declined" | "expired" | "failed"
+            );
+            if ended || status.stamp.as_ref().is_some_and(|c| !c.digest_received) {
+                return Ok(status);
+            }
+            if started.elapsed() >= timeout {
+                return Err(RpError::Timeout(timeout.as_secs()));
+            }
+            since = Some(status.status);
+        }
+    }
+
+    /// Sends the prepared PDF's digest.
+    pub async fn send_stamp_digest(
+        &self,
+        session_id: &str,
+        stamp: &PreparedStamp,
+    ) -> Result<SessionStatus, RpError> {
+        let body = StampDigest {
+            seal_id: stamp.seal_id.clone(),
+            digest: stamp.digest.clone(),
+        };
+        self.post_json(
+            &routes::fill(routes::RP_SESSION_STAMP_DIGEST, session_id),
+            &body,
+        )
+        .await
+    }
+
+    /// Asks the service's OCSP responder for `cert`'s status (issued by `issuer`), checking
+    /// the answer's signature.
+    pub async fn ocsp_status(
+        &self,
+        cert: &Certificate,
+        issuer: &Certificate,
+    ) -> Result<CertStatus, RpError> {
+        let id = CertId::new(
+            issuer,
+            cert.tbs_certificate().serial_number().as_bytes(),
+            None,
+        )
+        .map_err(|e| RpError::Decode(e.to_string()))?;
+        let request = revocation::build_ocsp_request(&[id], None)
+            .map_err(|e| RpError::Decode(e.to_string()))?;
+        let der = self
+            .post_bytes("/v1/ocsp", "application/ocsp-request", request)
+            .await?;
+        let statuses = revocation::verify_ocsp_response(&der, issuer)
+            .map_err(|e| RpError::Decode(format!("OCSP: {e}")))?;
+        let serial = cert.tbs_certificate().serial_number().as_bytes();
+        Ok(statuses
+            .into_iter()
+            .find(|(id, _)| id.matches_issuer(issuer) && trim(id.serial()) == trim(serial))
+            .map(|(_, s)| s)
+            .unwrap_or(CertStatus::Unknown))
+    }
+}
+
+fn trim(serial: &[u8]) -> &[u8] {
+    match serial.iter().position(|b| *b != 0) {
+        Some(i) => &serial[i..],
+        None => serial,
+    }
+}
+
+/// One signature of a PDF as a platform judges it.
+#[derive(Clone, Debug)]
+pub struct StampReport {
+    pub field_name: String,
+    pub page: Option<u32>,
+    pub sub_filter: String,
+    /// The signer (subject text), once its certificate was found.
+    pub signer: Option<String>,
+    pub serial: Option<String>,
+    /// `sm2` or `p256`.
+    pub algorithm: Option<String>,
+    /// The GB/T 38540 seal's id and name (SM2 stamps).
+    pub seal: Option<(String, String)>,
+    /// The signature verifies over the byte ranges, and its certificate chains to a root.
+    pub signature_ok: bool,
+    /// The certificate's status (good, revoked, unknown), when asked.
+    pub status: Option<String>,
+    /// The byte range leaves nothing of its revision unsigned.
+    pub covers_revision: bool,
+    /// What was changed after this signature (pages changed; later signatures are fine).
+    pub pages_changed_after: Vec<u32>,
+    pub later_signatures: Vec<String>,
+    /// Why it is not valid; empty when it is.
+    pub problems: Vec<String>,
+}
+
+impl StampReport {
+    pub fn valid(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// Checks one signature's cryptography and chain; returns the signer's certificate.
+fn check_signature(
+    pdf: &[u8],
+    sig: &SignatureInfo,
+    roots: &[Certificate],
+    intermediates: &[Certificate],
+    at: SystemTime,
+    report: &mut StampReport,
+) -> Option<Certificate> {
+    let (a, b) = match sig.signed_parts(pdf) {
+        Ok(parts) => parts,
+        Err(e) => {
+            report.problems.push(format!("byte range: {e}"));
+            return None;
+        }
+    };
+    let signer = match SubFilter::from_pdf_name(&sig.sub_filter) {
+        Some(SubFilter::GbtSesSignature) => {
+            let digest = hash::sm3(&[a, b].concat());
+            let signature = match SesSignature::from_der(&sig.contents) {
+                Ok(s) => s,
+                Err(e) => {
+                    report.problems.push(format!("SES_Signature: {e}"));
+                    return None;
+                }
+            };
+            let info = signature.seal().info();
+            report.seal = Some((info.es_id.clone(), info.property.name.clone()));
+            let trust = MakerTrust::Anchors {
+                anchors: roots,
+                intermediates,
+            };
+            if let Err(e) = seal::verify_signature(&signature, &digest, trust, at) {
+                report.problems.push(format!("GB/T 38540: {e}"));
+            }
+            x509::parse_certificate(signature.signer_certificate_der()).ok()
+        }
+        Some(_) => {
+            let digest = hash::sha256(&[a, b].concat());
+            match cms::verify_detached(&sig.contents, &digest) {
+                Ok(v) => Some(v.signer),
+                Err(e) => {
+                    report.problems.push(format!("CMS: {e}"));
+                    None
+                }
+            }
+        }
+        None => {
+            report
+                .problems
+                .push(format!("unknown /SubFilter {}", sig.sub_filter));
+            None
+        }
+    }?;
+    let mut options = ValidationOptions::at(at);
+    options.leaf_key_usage = vec![x509_cert::ext::pkix::KeyUsages::DigitalSignature];
+    match path::validate(&signer, intermediates, roots, &options) {
+        Ok(_) => {}
+        Err(e) => report.problems.push(format!("certificate: {e}")),
+    }
+    Some(signer)
+}
+
+/// Verifies every signature of a stamped PDF: the signature over its byte ranges (CMS, or
+/// GB/T 38540 with the seal maker's signature, the seal's validity and its binding to the
+/// signer), the signer's chain to `roots` at `at`, that each covers its revision, and that
+/// no page changed after it. Status is filled in by [`RpClient::verify_pdf_status`].
+pub fn verify_pdf(
+    pdf: &[u8],
+    roots: &[Certificate],
+    intermediates: &[Certificate],
+    at: SystemTime,
+) -> Result<Vec<(StampReport, Option<Certificate>)>, RpError> {
+    let signatures = mcert_pdf::signatures(pdf).map_err(pdf_err)?;
+    let mut out = Vec::new();
+    for sig in &signatures {
+        let mut report = StampReport {
+            field_name: sig.field_name.clone(),
+            page: sig.page,
+            sub_filter: sig.sub_filter.clone(),
+            signer: None,
+            serial: None,
+            algorithm: None,
+            seal: None,
+            signature_ok: false,
+            status: None,
+            covers_revision: sig.covers_revision,
+            pages_changed_after: Vec::new(),
+            later_signatures: Vec::new(),
+            problems: Vec::new(),
+        };
+        let signer = check_signature(pdf, sig, roots, intermediates, at, &mut report);
+        if let Some(cert) = &signer
+            && let Ok(info) = x509::info(cert)
+        {
+            report.signer = Some(info.subject_text);
+            report.serial = Some(x509::serial_hex(cert));
+            report.algorithm = Some(info.algorithm.as_str().to_string());
+        }
+        report.signature_ok = signer.is_some() && report.problems.is_empty();
+        if !sig.covers_revision {
+            report
+                .problems
+                .push("the byte range leaves part of its revision unsigned".into());
+        }
+        let tail = pdf.get(sig.revision_end..).unwrap_or_default();
+        let updates = sig.changes_after.as_ref().map_or(0, |c| c.revisions);
+        if updates == 0 && tail.iter().any(|b| !b.is_ascii_whitespace() && *b != 0) {
+            report
+                .problems
+                .push("bytes were appended after signing that are no PDF update".into());
+        } else if !sig.covers_whole_file {
+            match &sig.changes_after {
+                Some(changes) => {
+                    report.pages_changed_after = changes.pages_changed.clone();
+                    report.later_signatures = changes.later_signatures.clone();
+                    if !changes.pages_changed.is_empty() {
+                        report.problems.push(format!(
+                            "pages changed after signing: {:?}",
+                            changes.pages_changed
+                        ));
+                    }
+                }
+                None => report
+                    .problems
+                    .push("bytes were appended after signing that cannot be read".into()),
+            }
+        }
+        out.push((report, signer));
+    }
+    Ok(out)
+}
+
+impl RpClient {
+    /// [`verify_pdf`], then each signer's status from the service's OCSP responder: a revoked
+    /// certificate (a voided seal's certificate is revoked with it) fails the stamp.
+    pub async fn verify_pdf_status(
+        &self,
+        pdf: &[u8],
+        roots: &[Certificate],
+        intermediates: &[Certificate],
+        at: SystemTime,
+    ) -> Result<Vec<StampReport>, RpError> {
+        let mut out = Vec::new();
+        for (mut report, signer) in verify_pdf(pdf, roots, intermediates, at)? {
+            if let Some(cert) = signer {
+                let issuer = intermediates
+                    .iter()
+                    .find(|i| i.tbs_certificate().subject() == cert.tbs_certificate().issuer());
+                match issuer {
+                    Some(issuer) => {
+                        let status = self.ocsp_status(&cert, issuer).await?;
+                        let label = match status {
+                            CertStatus::Good => "good",
+                            CertStatus::Revoked { .. } => "revoked",
+                            CertStatus::Unknown => "unknown",
+                        };
+                        if status != CertStatus::Good {
+                            report
+                                .problems
+                                .push(format!("the certificate's status is {label}"));
+                        }
+                        report.status = Some(label.into());
+                    }
+                    None => report
+                        .problems
+                        .push("the certificate's issuer is unknown".into()),
+                }
+            }
+            out.push(report);
+        }
+        Ok(out)
+    }
+
+    /// The issuing CA certificates (SM2 and P-256), the intermediates of stamps and seals.
+    pub async fn issuing(&self) -> Result<Vec<Certificate>, RpError> {
+        let mut out = Vec::new();
+        for alg in ["sm2", "p256"] {
+            let der = self.get_bytes(&format!("/v1/ca/{alg}/issuing.cer")).await?;
+            out.push(x509::parse_certificate(&der).map_err(|e| RpError::Decode(e.to_string()))?);
+        }
+        Ok(out)
+    }
+}

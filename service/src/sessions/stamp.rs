@@ -1,0 +1,403 @@
+//! Stamp sessions (文件签章): the request checked at creation, the seals the phone may pick,
+//! the pick, the platform's digest of the PDF it prepared with that seal's picture, and the
+//! checks of the stamp at completion (the seal still claimed and bound to the certificate that
+//! signed; for SM2 the GB/T 38540 signature over that digest).
+//!
+//! The phone picks a seal → the platform sees it in the status (picture, GB/T 38540 seal,
+//! certificate), prepares the PDF and sends the byte-range digest (naming the seal it drew) →
+//! the phone, polling, gets the digest and signs. The pick can change until the digest arrives;
+//! the digest is taken once and only for the seal picked at that moment.
+
+use base64ct::Encoding;
+use mcert_core::crypto::seal::MakerTrust;
+use mcert_core::crypto::{Algorithm, x509};
+use mcert_core::scan;
+use mcert_core::wire::{
+    ChooseSeal, Completion, DocumentDigests, SessionKind, SessionStatus, StampChoice, StampDigest,
+    StampProgress, StampRequest, StampSeal, StampView,
+};
+use serde_json::json;
+use x509_cert::Certificate;
+
+use super::holdings;
+use super::repo::{self, Session, SessionState};
+use super::{SessionError, Sessions, internal, invalid};
+use crate::audit;
+use crate::authz::{OwnAccount, OwnPlatform};
+use crate::seals::{SealKind, StampableSeal};
+
+/// Most pages a stamped document may have.
+const MAX_PAGES: u32 = 10_000;
+/// Largest side of a stamp's rectangle, in points (an A3 page's long side is 1191).
+const MAX_RECT: u32 = 14_400;
+
+fn b64(bytes: &[u8]) -> String {
+    base64ct::Base64::encode_string(bytes)
+}
+
+/// Checks a stamp request at session creation.
+pub(super) fn validate_request(stamp: &StampRequest) -> Result<(), SessionError> {
+    if !(1..=MAX_PAGES).contains(&stamp.page_count) {
+        return Err(invalid("stamp.page_count must be 1 to 10000"));
+    }
+    if stamp.page < 1 || stamp.page > stamp.page_count {
+        return Err(invalid("stamp.page must be a page of the document"));
+    }
+    let [x0, y0, x1, y1] = stamp.rect;
+    if x0 >= x1 || y0 >= y1 || x1 > MAX_RECT || y1 > MAX_RECT {
+        return Err(invalid(
+            "stamp.rect must be [x0, y0, x1, y1] with x0 < x1, y0 < y1, within 14400 points",
+        ));
+    }
+    if stamp.seal_kinds.len() > 8 {
+        return Err(invalid("stamp.seal_kinds lists at most 8 kinds"));
+    }
+    for kind in &stamp.seal_kinds {
+        if SealKind::parse(kind).is_none() {
+            return Err(invalid(format!(
+                "stamp.seal_kinds: unknown seal kind {kind:?}"
+            )));
+        }
+    }
+    Ok(())
+}
+
+impl Sessions {
+    fn seals_or_off(&self) -> Result<&crate::seals::Seals, SessionError> {
+        self.seals.as_ref().ok_or(SessionError::StampingOff)
+    }
+
+    /// The claimed seals bound to `serials` (certificates the account may answer with) whose
+    /// kind the session accepts.
+    pub(super) async fn stamp_seals(
+        &self,
+        s: &Session,
+        serials: &[String],
+    ) -> Result<Vec<StampSeal>, SessionError> {
+        let request = s.stamp.as_ref().ok_or(SessionError::StampingOff)?;
+        let rows = self
+            .seals_or_off()?
+            .claimed_for_certificates(serials)
+            .await
+            .map_err(internal)?;
+        Ok(rows
+            .into_iter()
+            .filter(|r| request.seal_kinds.is_empty() || request.seal_kinds.contains(&r.kind))
+            .map(|r| StampSeal {
+                kind_label: r.kind_label(),
+                id: r.id,
+                kind: r.kind,
+                name: r.name,
+                certificate_serial: r.certificate_serial,
+            })
+            .collect())
+    }
+
+    /// The phone's view of a stamp session: the request and the seals it may use.
+    pub(super) async fn stamp_view(
+        &self,
+        s: &Session,
+        serials: &[String],
+    ) -> Result<Option<StampView>, SessionError> {
+        if s.kind != SessionKind::Stamp {
+            return Ok(None);
+        }
+        let request = s.stamp.clone().ok_or(SessionError::StampingOff)?;
+        Ok(Some(StampView {
+            request,
+            seals: self.stamp_seals(s, serials).await?,
+        }))
+    }
+
+    /// A claimed seal this account may stamp with in `s`, with the certificate it is bound to.
+    async fn usable_seal(
+        &self,
+        account_id: &str,
+        s: &Session,
+        seal_id: &str,
+    ) -> Result<(StampableSeal, Certificate), SessionError> {
+        let request = s.stamp.as_ref().ok_or(SessionError::StampingOff)?;
+        let seal = self
+            .seals_or_off()?
+            .claimed_seal(seal_id)
+            .await
+            .map_err(internal)?
+            .ok_or(SessionError::SealNotUsable)?;
+        if !request.seal_kinds.is_empty() && !request.seal_kinds.contains(&seal.row.kind) {
+            return Err(SessionError::SealNotUsable);
+        }
+        let usable = holdings::usable(self.store.pool(), account_id, self.now_ms()).await?;
+        let held = usable
+            .into_iter()
+            .find(|c| c.serial == seal.row.certificate_serial)
+            .ok_or(SessionError::SealNotUsable)?;
+        let cert = x509::parse_certificate(&held.der).map_err(internal)?;
+        self.allowed(s, &cert)
+            .map_err(|_| SessionError::SealNotUsable)?;
+        Ok((seal, cert))
+    }
+
+    fn progress(&self, s: &Session, seal: Option<&StampableSeal>) -> StampProgress {
+        StampProgress {
+            seal_id: s.stamp_seal_id.clone(),
+            seal: seal.and_then(|x| x.seal_der.as_deref()).map(b64),
+            document_digests: s.document_digests.clone(),
+        }
+    }
+
+    /// The phone picks the seal (again, until the platform has sent its digest).
+    pub async fn choose_seal(
+        &self,
+        owner: &OwnAccount,
+        session_id: &str,
+        req: &ChooseSeal,
+    ) -> Result<StampProgress, SessionError> {
+        let account_id = owner.account_id();
+        let s = self
+            .scanned_with_ticket(account_id, session_id, &req.scan_ticket)
+            .await?;
+        if s.kind != SessionKind::Stamp {
+            return Err(invalid("only a stamp session takes a seal"));
+        }
+        let (seal, _) = self.usable_seal(account_id, &s, &req.seal_id).await?;
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        if !repo::choose_seal(&mut tx, &s.id, &req.seal_id).await? {
+            drop(tx);
+            let now_s = self.load(&s.id).await?;
+            return Err(match now_s.state {
+                SessionState::Scanned => SessionError::SealFixed,
+                state => SessionError::Finished(state),
+            });
+        }
+        audit::append(
+            &mut tx,
+            self.store.engine(),
+            now,
+            &format!("account:{account_id}"),
+            "session.seal_chosen",
+            &s.id,
+            &json!({"seal": req.seal_id}),
+        )
+        .await?;
+        tx.commit().await?;
+        self.changed.notify_waiters();
+        let s = self.load(&s.id).await?;
+        Ok(self.progress(&s, Some(&seal)))
+    }
+
+    /// Where the stamp session stands, for the phone that scanned it.
+    pub async fn stamp_progress(
+        &self,
+        owner: &OwnAccount,
+        session_id: &str,
+        ticket: &str,
+    ) -> Result<StampProgress, SessionError> {
+        let account_id = owner.account_id();
+        let s = self
+            .scanned_with_ticket(account_id, session_id, ticket)
+            .await?;
+        let seal = match &s.stamp_seal_id {
+            Some(id) => self
+                .seals_or_off()?
+                .claimed_seal(id)
+                .await
+                .map_err(internal)?,
+            None => None,
+        };
+        Ok(self.progress(&s, seal.as_ref()))
+    }
+
+    /// The seal picked, as the platform's status shows it.
+    pub(super) async fn stamp_choice(
+        &self,
+        s: &Session,
+    ) -> Result<Option<StampChoice>, SessionError> {
+        let (Some(seal_id), Some(account_id)) = (&s.stamp_seal_id, &s.scanned_by) else {
+            return Ok(None);
+        };
+        if s.state.is_final() && s.state != SessionState::Completed {
+            return Ok(None);
+        }
+        let seals = self.seals_or_off()?;
+        let Some(seal) = seals.claimed_seal(seal_id).await.map_err(internal)? else {
+            return Ok(None);
+        };
+        let Some(held) =
+            holdings::held(self.store.pool(), account_id, &seal.row.certificate_serial).await?
+        else {
+            return Ok(None);
+        };
+        let cert = x509::parse_certificate(&held.der).map_err(internal)?;
+        let alg = x509::certificate_public_key(&cert)
+            .map_err(internal)?
+            .algorithm();
+        let h = self.authority.hierarchy(alg)?;
+        let picture = seals.picture_png(&seal.row).await.map_err(internal)?;
+        Ok(Some(StampChoice {
+            seal_id: seal.row.id.clone(),
+            seal_kind: seal.row.kind.clone(),
+            seal_name: seal.row.name.clone(),
+            width_mm: seal.row.width_mm,
+            height_mm: seal.row.height_mm,
+            picture_png: b64(&picture),
+            seal: seal.seal_der.as_deref().map(b64),
+            certificate: b64(&held.der),
+            chain: vec![b64(&x509::to_der(&h.issuing).map_err(internal)?)],
+            algorithm: alg.as_str().to_string(),
+            digest_received: s.document_digests.is_some(),
+        }))
+    }
+
+    /// The platform sends the digest of the PDF it prepared with the picked seal's picture.
+    pub async fn stamp_digest(
+        &self,
+        platform: &OwnPlatform,
+        session_id: &str,
+        req: &StampDigest,
+    ) -> Result<SessionStatus, SessionError> {
+        let s = self
+            .load(session_id)
+            .await
+            .ok()
+            .filter(|s| s.platform_id == platform.platform_id())
+            .ok_or(SessionError::UnknownSession)?;
+        let s = self.refresh(s).await?;
+        if s.kind != SessionKind::Stamp {
+            return Err(invalid("only a stamp session takes a digest"));
+        }
+        match s.state {
+            SessionState::Scanned => {}
+            SessionState::Created => return Err(SessionError::NotScanned),
+            SessionState::Expired => return Err(SessionError::Expired),
+            state => return Err(SessionError::Finished(state)),
+        }
+        if s.document_digests.is_some() {
+            return Err(SessionError::DigestSent);
+        }
+        let picked = s
+            .stamp_seal_id
+            .as_deref()
+            .ok_or(SessionError::NoSealPicked)?;
+        if picked != req.seal_id {
+            return Err(SessionError::SealChanged);
+        }
+        let digest = req.digest.trim().to_ascii_lowercase();
+        if digest.len() != 64 || !digest.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(invalid("digest must be 64 hex digits"));
+        }
+        let choice = self
+            .stamp_choice(&s)
+            .await?
+            .ok_or(SessionError::SealNotUsable)?;
+        let digests = if choice.algorithm == Algorithm::Sm2.as_str() {
+            DocumentDigests {
+                sm3: Some(digest),
+                sha256: None,
+            }
+        } else {
+            DocumentDigests {
+                sm3: None,
+                sha256: Some(digest),
+            }
+        };
+        let json = serde_json::to_string(&digests).map_err(internal)?;
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        if !repo::set_stamp_digest(&mut tx, &s.id, picked, &json).await? {
+            drop(tx);
+            let now_s = self.load(&s.id).await?;
+            return Err(if now_s.document_digests.is_some() {
+                SessionError::DigestSent
+            } else if now_s.state != SessionState::Scanned {
+                SessionError::Finished(now_s.state)
+            } else {
+                SessionError::SealChanged
+            });
+        }
+        audit::append(
+            &mut tx,
+            self.store.engine(),
+            now,
+            &format!("platform:{}", s.platform_id),
+            "session.stamp_digest",
+            &s.id,
+            &json!({"seal": picked}),
+        )
+        .await?;
+        tx.commit().await?;
+        self.changed.notify_waiters();
+        let s = self.load(&s.id).await?;
+        let mut view = self.status_view(&s)?;
+        view.stamp = self.stamp_choice(&s).await?;
+        Ok(view)
+    }
+
+    /// At completion: the seal picked is still claimed and bound to the certificate that
+    /// answered, and for SM2 the `SES_Signature` verifies over the digest with that seal.
+    pub(super) async fn check_stamp(
+        &self,
+        s: &Session,
+        answer: &Completion,
+        cert: &Certificate,
+    ) -> Result<String, SessionError> {
+        let seal_id = s
+            .stamp_seal_id
+            .as_deref()
+            .ok_or(SessionError::NoSealPicked)?;
+        let seal = self
+            .seals_or_off()?
+            .claimed_seal(seal_id)
+            .await
+            .map_err(internal)?
+            .ok_or(SessionError::SealNotUsable)?;
+        if seal.row.certificate_serial != x509::serial_hex(cert) {
+            return Err(SessionError::SealNotUsable);
+        }
+        let alg = x509::certificate_public_key(cert)
+            .map_err(internal)?
+            .algorithm();
+        let digest = s
+            .document_digests
+            .as_ref()
+            .ok_or(SessionError::DigestPending)?
+            .for_algorithm(alg)
+            .map_err(SessionError::Answer)?
+            .ok_or(SessionError::DigestPending)?;
+        if alg == Algorithm::Sm2 {
+            let ses = answer.ses_signature.as_deref().ok_or(SessionError::Answer(
+                scan::ScanError::Missing("ses_signature"),
+            ))?;
+            let made = seal
+                .seal_der
+                .as_deref()
+                .ok_or(SessionError::SealNotUsable)?;
+            let h = self.authority.hierarchy(alg)?;
+            scan::check_seal_signature(
+                ses,
+                &s.id,
+                seal_id,
+                &digest,
+                cert,
+                MakerTrust::Anchors {
+                    anchors: std::slice::from_ref(&h.root),
+                    intermediates: std::slice::from_ref(&h.issuing),
+                },
+                self.clock.now(),
+            )
+            .map_err(SessionError::Answer)?;
+            // The seal inside the signature is the one the service made, byte for byte.
+            let signature = scan::unb64("ses_signature", ses).map_err(SessionError::Answer)?;
+            let parsed = mcert_core::crypto::seal::SesSignature::from_der(&signature)
+                .map_err(|e| SessionError::Answer(scan::ScanError::BadSeal(e.to_string())))?;
+            if parsed.seal().to_der() != made {
+                return Err(SessionError::Answer(scan::ScanError::BadSeal(
+                    "the seal is not the one this service made".into(),
+                )));
+            }
+        } else if answer.ses_signature.is_some() {
+            return Err(invalid("a P-256 stamp carries no GB/T 38540 signature"));
+        }
+        Ok(seal_id.to_string())
+    }
+}
