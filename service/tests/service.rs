@@ -539,6 +539,7 @@ mod login {
     mod scan_guards;
     mod schema;
     mod seals;
+    mod stamp;
 
     use super::*;
     use mcert_core::clock::ManualClock;

@@ -11,7 +11,7 @@ use mcert_core::wire::seals::claim_statement;
 use mcert_service::review::{Decision, ReviewKind};
 
 /// A phone photo of a round red seal on slightly uneven paper.
-fn seal_photo() -> Vec<u8> {
+pub(super) fn seal_photo() -> Vec<u8> {
     let img = image::RgbImage::from_fn(800, 600, |x, y| {
         let light = 0.7 + 0.3 * (x as f32 / 800.0);
         let d = ((x as f32 - 400.0).powi(2) + (y as f32 - 300.0).powi(2)).sqrt();

@@ -1,0 +1,514 @@
+//! Stamping a bid PDF by scan (文件签章) on each database, with an SM2 seal (GB/T 38540) and a
+//! P-256 seal: the phone picks the claimed 公章, the platform prepares the PDF with the seal's
+//! picture and sends the byte-range digest, the phone signs, the platform embeds and verifies
+//! (chain, OCSP, seal, what changed). A changed byte, appended bytes, a revoked certificate (its
+//! seal void) and a seal of another kind are refused. P-256 stamps also pass pyHanko and
+//! pdfsig when they are installed; the SM2 stamped PDFs go to the GB/T 38540 check on the JVM
+//! (`MCERT_SEAL_FIXTURES`).
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use super::orgs::{ADMIN, COLLEAGUE, authorised_org, install, paid_application};
+use super::scan::{Holder, b64, platform, scanned, unb64};
+use super::seals::seal_photo;
+use super::*;
+use mcert_core::crypto::revocation::RevocationReason;
+use mcert_core::crypto::{Algorithm, Signer, x509};
+use mcert_core::scan::{self, Expectation};
+use mcert_core::wire::seals::claim_statement;
+use mcert_core::wire::{
+    DisplayText, NewSession, ScannedSession, SessionKind, SessionStatus, StampProgress,
+    StampRequest,
+};
+use mcert_rp::client::{RpClient, RpError};
+use mcert_rp::stamp::{PreparedStamp, embed_stamp, prepare_stamp, verify_pdf};
+use mcert_service::review::{Decision, ReviewKind};
+use x509_cert::Certificate;
+
+/// An organisation whose admin holds its certificate of `alg` with a claimed 公章.
+async fn claimed_seal(
+    svc: &Service,
+    who: (&str, &str, &str),
+    alg: Algorithm,
+    code: &str,
+) -> (Holder, String) {
+    let (token, org_id) = authorised_org(svc, who, code).await;
+    paid_application(svc, &token, &org_id).await;
+    let (_, slots) = svc
+        .get(&format!("/v1/orgs/{org_id}/certificates"), Some(&token))
+        .await;
+    let slot = slots["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|s| s["kind"] == "organization")
+        .and_then(|s| s["entitlement_id"].as_str())
+        .expect("org slot")
+        .to_string();
+    let holder = install(svc, &token, &slot, alg).await.2.expect("installed");
+    let (_, photo) = svc
+        .upload(&token, &org_id, "seal_photo", seal_photo())
+        .await;
+    let (status, seal) = svc
+        .post(
+            &format!("/v1/orgs/{org_id}/seals"),
+            json!({"kind": "official", "name": "青海某某建设工程有限公司",
+                   "photo_upload_id": photo["id"], "entitlement_id": slot}),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(status, 201, "{seal}");
+    let seal_id = seal["id"].as_str().expect("id").to_string();
+    let (status, _) = svc
+        .post(
+            &format!("/v1/orgs/{org_id}/seals/{seal_id}/submit"),
+            json!({}),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(status, 200);
+    svc.decide(ReviewKind::Seal, &seal_id, Decision::Approve)
+        .await;
+    let me = svc.get("/v1/me", Some(&token)).await.1;
+    let proof = holder
+        .key
+        .sign(claim_statement(&seal_id, &holder.serial, me["id"].as_str().expect("id")).as_bytes())
+        .expect("sign");
+    let (status, seal) = svc
+        .post(
+            &format!("/v1/orgs/{org_id}/seals/{seal_id}/claim"),
+            json!({"signature": b64(&proof)}),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(status, 200, "{seal}");
+    (holder, seal_id)
+}
+
+/// A two-page bid document with text where the seal goes.
+fn bid_pdf() -> Vec<u8> {
+    let font = mcert_pdf::Font::system_cjk().expect("a CJK font (fonts-noto-cjk)");
+    let mut doc = mcert_pdf::Document::new("投标文件");
+    for n in 1..=2 {
+        let mut page = mcert_pdf::Page::a4();
+        page.text(72.0, 90.0, 20.0, &format!("投标文件 第{n}页"))
+            .text(72.0, 130.0, 12.0, "项目编号：FZ-2026-0815")
+            .text(360.0, 700.0, 14.0, "投标人（盖章）：");
+        doc.push(page);
+    }
+    doc.render(&font).expect("render")
+}
+
+fn stamp_session(kinds: &[&str]) -> NewSession {
+    NewSession {
+        display: DisplayText {
+            project: Some("某水库除险加固工程".into()),
+            lot: None,
+            document_name: Some("投标文件.pdf".into()),
+        },
+        stamp: Some(StampRequest {
+            page_count: 2,
+            page: 2,
+            rect: [380, 80, 520, 220],
+            seal_kinds: kinds.iter().map(|k| k.to_string()).collect(),
+        }),
+        ..NewSession::new(SessionKind::Stamp)
+    }
+}
+
+async fn post_scan<T: serde::de::DeserializeOwned>(
+    svc: &Service,
+    who: &Holder,
+    path: String,
+    body: Value,
+) -> Result<T, (u16, Value)> {
+    let (status, body) = svc.post(&path, body, Some(&who.token)).await;
+    if status == 200 {
+        Ok(serde_json::from_value(body).expect("decode"))
+    } else {
+        Err((status, body))
+    }
+}
+
+fn issuing(svc: &Service, alg: Algorithm) -> Certificate {
+    svc.running
+        .state
+        .authority
+        .hierarchy(alg)
+        .expect("h")
+        .issuing
+        .clone()
+}
+
+fn root(svc: &Service, alg: Algorithm) -> Certificate {
+    svc.running
+        .state
+        .authority
+        .hierarchy(alg)
+        .expect("h")
+        .root
+        .clone()
+}
+
+/// One whole stamp by scan; returns the stamped PDF.
+async fn stamp_by_scan(
+    svc: &Service,
+    rp: &RpClient,
+    who: &Holder,
+    seal_id: &str,
+    pdf: &[u8],
+) -> Vec<u8> {
+    let req = stamp_session(&["official", "contract"]);
+    let created = rp.create(&req, None).await.expect("create");
+    let view: ScannedSession = scanned(svc, who, &created).await;
+    let offered = view.stamp.as_ref().expect("stamp view");
+    assert_eq!(offered.request.page, 2);
+    assert!(
+        offered
+            .seals
+            .iter()
+            .any(|s| s.id == seal_id && s.kind_label == "企业公章")
+    );
+    assert_eq!(view.eligible_serials, vec![who.serial.clone()]);
+    let id = created.session_id.clone();
+    // The platform cannot send a digest before a seal is picked.
+    let early = PreparedStamp {
+        prepared: mcert_pdf::Prepared {
+            bytes: Vec::new(),
+            byte_range: [0; 4],
+        },
+        seal_id: seal_id.to_string(),
+        algorithm: who.key.algorithm(),
+        digest: "00".repeat(32),
+    };
+    let refused = rp.send_stamp_digest(&id, &early).await;
+    assert!(
+        matches!(&refused, Err(RpError::Api { status: 409, code, .. }) if code == "no_seal_picked"),
+        "{refused:?}"
+    );
+    let ticket = json!({"scan_ticket": view.scan_ticket});
+    let picked: StampProgress = post_scan(
+        svc,
+        who,
+        format!("/v1/scan/{id}/stamp/seal"),
+        json!({"scan_ticket": view.scan_ticket, "seal_id": seal_id}),
+    )
+    .await
+    .expect("pick");
+    assert_eq!(picked.seal_id.as_deref(), Some(seal_id));
+    assert!(picked.document_digests.is_none());
+    // The platform sees the pick, prepares the PDF with the seal's picture, sends the digest.
+    let status: SessionStatus = rp
+        .wait_for_seal(&id, Duration::from_secs(10))
+        .await
+        .expect("seal picked");
+    let choice = status.stamp.clone().expect("choice");
+    let prepared = prepare_stamp(
+        pdf,
+        req.stamp.as_ref().expect("s"),
+        &choice,
+        "mcert-stamp-1",
+        "2026-12-02T10:00:00+08:00",
+    )
+    .expect("prepare");
+    assert_eq!(
+        &prepared.prepared.bytes[..pdf.len()],
+        pdf,
+        "original bytes changed"
+    );
+    rp.send_stamp_digest(&id, &prepared).await.expect("digest");
+    let again = rp.send_stamp_digest(&id, &prepared).await;
+    assert!(
+        matches!(&again, Err(RpError::Api { status: 409, code, .. }) if code == "digest_sent"),
+        "{again:?}"
+    );
+    // The pick is fixed now.
+    let refused = post_scan::<StampProgress>(
+        svc,
+        who,
+        format!("/v1/scan/{id}/stamp/seal"),
+        json!({"scan_ticket": view.scan_ticket, "seal_id": seal_id}),
+    )
+    .await;
+    assert_eq!(
+        refused.err().map(|(s, b)| (s, b["code"].clone())),
+        Some((409, json!("seal_fixed")))
+    );
+    // The phone gets the digest and signs it with the seal.
+    let progress: StampProgress =
+        post_scan(svc, who, format!("/v1/scan/{id}/stamp/progress"), ticket)
+            .await
+            .expect("progress");
+    let digests = progress.document_digests.clone().expect("digest");
+    let answered = ScannedSession {
+        document_digests: Some(digests.clone()),
+        stamp_seal_id: Some(seal_id.to_string()),
+        ..view.clone()
+    };
+    let now = SystemTime::now();
+    let mut completion =
+        scan::answer(&answered, &who.key, &who.cert, &[], None, now).expect("answer");
+    if who.key.algorithm() == Algorithm::Sm2 {
+        let seal_der = unb64(progress.seal.as_deref().expect("GB/T 38540 seal"));
+        scan::add_seal_signature(
+            &mut completion,
+            &answered,
+            &who.key,
+            &who.cert,
+            &seal_der,
+            now,
+        )
+        .expect("seal signature");
+        assert!(completion.ses_signature.is_some());
+    } else {
+        assert!(progress.seal.is_none());
+    }
+    let (status, body) = super::scan::complete(svc, who, &id, &completion).await;
+    assert_eq!(status, 200, "{body}");
+    let done = rp
+        .wait_for_end(&id, Duration::from_secs(10))
+        .await
+        .expect("end");
+    let alg = who.key.algorithm();
+    let roots = vec![root(svc, alg)];
+    let verified = scan::verify_result(
+        done.result.as_ref().expect("result"),
+        &Expectation {
+            session_id: &id,
+            kind: SessionKind::Stamp,
+            document_digests: Some(&digests),
+            roots: &roots,
+            now: SystemTime::now(),
+        },
+    )
+    .expect("the platform's check");
+    assert_eq!(verified.statement.seal.as_deref(), Some(seal_id));
+    embed_stamp(prepared, &done).expect("embed")
+}
+
+fn pyhanko() -> Option<PathBuf> {
+    let v = std::env::var("MCERT_PYHANKO").ok()?;
+    let p = PathBuf::from(v);
+    let program = if p.is_dir() { p.join("pyhanko") } else { p };
+    program.exists().then_some(program)
+}
+
+fn write_pem(path: &Path, cert: &Certificate) {
+    let der = x509::to_der(cert).expect("der");
+    let body = b64(&der)
+        .as_bytes()
+        .chunks(64)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(
+        path,
+        format!("-----BEGIN CERTIFICATE-----\n{body}\n-----END CERTIFICATE-----\n"),
+    )
+    .expect("pem");
+}
+
+/// Runs a program off the runtime's thread: the service under test (same runtime) answers
+/// pyHanko's CRL and OCSP requests meanwhile.
+async fn run_tool(
+    program: PathBuf,
+    args: Vec<std::ffi::OsString>,
+) -> std::io::Result<std::process::Output> {
+    tokio::task::spawn_blocking(move || std::process::Command::new(program).args(args).output())
+        .await
+        .expect("join")
+}
+
+/// pyHanko (trusting the root, given the issuing CA, fetching CRLs and OCSP from the service on
+/// loopback) and pdfsig on a P-256 stamped PDF.
+async fn strangers_accept(svc: &Service, pdf: &[u8]) {
+    let dir = std::env::temp_dir().join(format!("mcert-stamp-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let file = dir.join("stamped-p256.pdf");
+    std::fs::write(&file, pdf).expect("write");
+    if let Some(program) = pyhanko() {
+        let (root_pem, issuing_pem) = (dir.join("root.pem"), dir.join("issuing.pem"));
+        write_pem(&root_pem, &root(svc, Algorithm::P256));
+        write_pem(&issuing_pem, &issuing(svc, Algorithm::P256));
+        let args = [
+            "sign",
+            "validate",
+            "--pretty-print",
+            "--trust-replace",
+            "--trust",
+        ]
+        .iter()
+        .map(std::ffi::OsString::from)
+        .chain([
+            root_pem.into_os_string(),
+            "--other-certs".into(),
+            issuing_pem.into_os_string(),
+            file.clone().into_os_string(),
+        ])
+        .collect();
+        let out = run_tool(program, args).await.expect("pyhanko");
+        let report = String::from_utf8_lossy(&out.stdout);
+        println!("pyHanko on the P-256 stamped PDF:\n{report}");
+        assert!(
+            out.status.success(),
+            "{report}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            report.contains("The signature is judged VALID."),
+            "{report}"
+        );
+        assert!(
+            report.contains("The signer's certificate is trusted."),
+            "{report}"
+        );
+    } else if std::env::var_os("MCERT_REQUIRE_UI").is_some() {
+        panic!("MCERT_REQUIRE_UI is set but pyHanko is missing (MCERT_PYHANKO)");
+    }
+    match run_tool("pdfsig".into(), vec![file.clone().into_os_string()]).await {
+        Ok(out) => {
+            let report = String::from_utf8_lossy(&out.stdout);
+            println!("pdfsig on the P-256 stamped PDF:\n{report}");
+            assert!(
+                report.contains("Signature Validation: Signature is Valid."),
+                "{report}"
+            );
+        }
+        Err(_) if std::env::var_os("MCERT_REQUIRE_UI").is_some() => {
+            panic!("MCERT_REQUIRE_UI is set but pdfsig (poppler-utils) is missing")
+        }
+        Err(_) => println!("pdfsig is not installed; skipped"),
+    }
+}
+
+/// The stamped PDF with its first page made 1 pt narrower, inside the signed bytes.
+fn resized_page(pdf: &[u8]) -> Vec<u8> {
+    let mut out = pdf.to_vec();
+    let at = out
+        .windows(18)
+        .position(|w| w == b"/MediaBox [0 0 595")
+        .expect("a page");
+    out[at + 17] = b'4';
+    out
+}
+
+/// The SM2 stamped PDFs for the GB/T 38540 check on the JVM.
+fn write_jvm_fixtures(svc: &Service, stamped: &[u8]) {
+    let Some(dir) = std::env::var_os("MCERT_SEAL_FIXTURES") else {
+        return;
+    };
+    let dir = PathBuf::from(dir).join("pdf");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let root_der = x509::to_der(&root(svc, Algorithm::Sm2)).expect("der");
+    let issuing_der = x509::to_der(&issuing(svc, Algorithm::Sm2)).expect("der");
+    std::fs::write(dir.join("root.der"), root_der).expect("w");
+    std::fs::write(dir.join("issuing.der"), issuing_der).expect("w");
+    let flipped = resized_page(stamped);
+    let mut appended = stamped.to_vec();
+    appended.extend_from_slice(b"\n% appended after stamping\n");
+    for (name, bytes) in [
+        ("stamped", stamped),
+        ("content-flipped", flipped.as_slice()),
+        ("appended-after", appended.as_slice()),
+    ] {
+        std::fs::write(dir.join(format!("{name}.pdf")), bytes).expect("w");
+    }
+    std::fs::write(
+        dir.join("manifest.txt"),
+        "stamped OK\ncontent-flipped DATA_HASH\nappended-after COVERAGE\n",
+    )
+    .expect("w");
+}
+
+#[tokio::test]
+async fn a_bid_pdf_is_stamped_by_scan_and_strangers_accept_it() {
+    let pdf = bid_pdf();
+    for db in databases().await {
+        let svc = Service::start(&db.url).await;
+        let (rp, _) = platform(&svc, None).await;
+        for (person, alg, code) in [
+            (ADMIN, Algorithm::Sm2, "91110108MA01ABCD1E"),
+            (COLLEAGUE, Algorithm::P256, "91310000MA1FL0000N"),
+        ] {
+            let (who, seal_id) = claimed_seal(&svc, person, alg, code).await;
+            let stamped = stamp_by_scan(&svc, &rp, &who, &seal_id, &pdf).await;
+            let roots = vec![root(&svc, alg)];
+            let issuing = vec![issuing(&svc, alg)];
+            let now = SystemTime::now();
+            let reports = rp
+                .verify_pdf_status(&stamped, &roots, &issuing, now)
+                .await
+                .expect("verify");
+            assert_eq!(reports.len(), 1);
+            let report = &reports[0];
+            assert!(report.valid(), "{report:?}");
+            assert_eq!(report.page, Some(2));
+            assert_eq!(report.status.as_deref(), Some("good"));
+            assert_eq!(report.serial.as_deref(), Some(who.serial.as_str()));
+            match alg {
+                Algorithm::Sm2 => {
+                    assert_eq!(report.sub_filter, "GBT38540.SESSignature");
+                    let (id, name) = report.seal.clone().expect("seal");
+                    assert_eq!(
+                        (id.as_str(), name.as_str()),
+                        (seal_id.as_str(), "青海某某建设工程有限公司")
+                    );
+                    write_jvm_fixtures(&svc, &stamped);
+                }
+                Algorithm::P256 => {
+                    assert_eq!(report.sub_filter, "adbe.pkcs7.detached");
+                    strangers_accept(&svc, &stamped).await;
+                }
+            }
+            // A changed byte inside the signed range, and bytes appended after it, are refused.
+            let flipped = resized_page(&stamped);
+            let bad = verify_pdf(&flipped, &roots, &issuing, now).expect("reads");
+            assert!(!bad[0].0.valid(), "{:?}", bad[0].0);
+            let mut appended = stamped.clone();
+            appended.extend_from_slice(b"\n% appended\n");
+            let bad = verify_pdf(&appended, &roots, &issuing, now).expect("reads");
+            assert!(!bad[0].0.valid(), "{:?}", bad[0].0);
+            // Verified later than the certificate's validity: refused.
+            let later = now + Duration::from_secs(20 * 365 * 86_400);
+            let bad = verify_pdf(&stamped, &roots, &issuing, later).expect("reads");
+            assert!(!bad[0].0.valid(), "{:?}", bad[0].0);
+
+            // A seal kind the platform does not accept is not offered.
+            let created = rp
+                .create(&stamp_session(&["finance"]), None)
+                .await
+                .expect("c");
+            let view = scanned(&svc, &who, &created).await;
+            assert!(view.stamp.expect("stamp").seals.is_empty());
+            assert!(view.eligible_serials.is_empty());
+            let refused = post_scan::<StampProgress>(
+                &svc,
+                &who,
+                format!("/v1/scan/{}/stamp/seal", created.session_id),
+                json!({"scan_ticket": view.scan_ticket, "seal_id": seal_id}),
+            )
+            .await;
+            assert_eq!(refused.err().map(|(s, _)| s), Some(403));
+
+            // Revoking the certificate voids its seal: no longer offered, and the stamp
+            // already made now shows a revoked certificate.
+            svc.running
+                .state
+                .authority
+                .revoke(&who.serial, RevocationReason::Superseded, "test")
+                .await
+                .expect("revoke");
+            let reports = rp
+                .verify_pdf_status(&stamped, &roots, &issuing, SystemTime::now())
+                .await
+                .expect("verify");
+            assert_eq!(reports[0].status.as_deref(), Some("revoked"));
+            assert!(!reports[0].valid());
+            let created = rp.create(&stamp_session(&[]), None).await.expect("c");
+            let (status, body) = super::scan::scan_at(&svc, &who, &created, 0, "device-0002").await;
+            assert_eq!(status, 200, "{body}");
+            assert_eq!(body["stamp"]["seals"], json!([]), "{body}");
+        }
+    }
+}
