@@ -317,7 +317,7 @@ pub async fn walk(
         "demo-org-installed",
         &[("serial", installed.serial.clone().into())],
     );
-    crate::seal_demo::official_seal(
+    let seal_id = crate::seal_demo::official_seal(
         &admin,
         (&org.id, ORG),
         (&org_slot.entitlement_id, &installed.serial, PIN),
@@ -325,6 +325,7 @@ pub async fn walk(
         steps,
     )
     .await?;
+    crate::seal_demo::stamp_bid(&admin, platform, (ORG, &seal_id, PIN), steps).await?;
 
     // The admin grants a colleague, who claims a personal certificate of the organisation.
     let member = admin

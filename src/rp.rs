@@ -107,6 +107,13 @@ enum RpCommand {
         #[arg(long)]
         save_cert: Option<PathBuf>,
     },
+    /// Verify a stamped PDF: every signature over its byte ranges (CMS, or GB/T 38540 with
+    /// its seal), the signer's chain to the service's roots, its status by OCSP, and what
+    /// changed after it. Exits non-zero when any signature is not valid.
+    VerifyPdf {
+        /// The stamped PDF.
+        file: PathBuf,
+    },
     /// Seal a bid to a bidder's certificate (PEM or DER).
     Seal {
         #[arg(long)]
@@ -201,6 +208,85 @@ pub fn terminal_qr(text: &str) -> Result<String, String> {
 
 pub fn run(args: RpArgs, locale: Locale) -> Result<(), CliError> {
     match args.command {
+        RpCommand::VerifyPdf { file } => {
+            let pdf = std::fs::read(&file).map_err(|e| CliError::io(locale, &file, &e))?;
+            let client = args.access.client(locale)?;
+            let rt = runtime()?;
+            let reports = rt.block_on(async {
+                let roots = client.roots().await?;
+                let issuing = client.issuing().await?;
+                client
+                    .verify_pdf_status(&pdf, &roots, &issuing, std::time::SystemTime::now())
+                    .await
+            });
+            let reports = reports.map_err(|e| CliError::new(e.to_string()))?;
+            if reports.is_empty() {
+                return Err(CliError::new(message(locale, "cli-rp-pdf-unsigned", &[])));
+            }
+            let mut all_valid = true;
+            for r in &reports {
+                all_valid &= r.valid();
+                let verdict = if r.valid() {
+                    "cli-rp-pdf-valid"
+                } else {
+                    "cli-rp-pdf-invalid"
+                };
+                println!(
+                    "{}",
+                    message(
+                        locale,
+                        verdict,
+                        &[
+                            ("field", r.field_name.clone().into()),
+                            ("page", r.page.map(i64::from).unwrap_or(0).into()),
+                        ]
+                    )
+                );
+                println!("  /SubFilter: {}", r.sub_filter);
+                if let Some(signer) = &r.signer {
+                    println!(
+                        "  {}",
+                        message(
+                            locale,
+                            "cli-rp-pdf-signer",
+                            &[
+                                ("signer", signer.clone().into()),
+                                ("serial", r.serial.clone().unwrap_or_default().into()),
+                                ("status", r.status.clone().unwrap_or_default().into()),
+                            ]
+                        )
+                    );
+                }
+                if let Some((id, name)) = &r.seal {
+                    println!(
+                        "  {}",
+                        message(
+                            locale,
+                            "cli-rp-pdf-seal",
+                            &[("id", id.clone().into()), ("name", name.clone().into())]
+                        )
+                    );
+                }
+                if !r.later_signatures.is_empty() {
+                    println!(
+                        "  {}",
+                        message(
+                            locale,
+                            "cli-rp-pdf-later",
+                            &[("fields", r.later_signatures.join(", ").into())]
+                        )
+                    );
+                }
+                for problem in &r.problems {
+                    println!("  ✗ {problem}");
+                }
+            }
+            if all_valid {
+                Ok(())
+            } else {
+                Err(CliError::new(message(locale, "cli-rp-pdf-refused", &[])))
+            }
+        }
         RpCommand::Seal {
             cert,
             input,

@@ -1,10 +1,17 @@
 //! The demo's seal steps: the admin photographs the 公章 stamped on white paper (here drawn:
 //! a red ring and star on paper lit from one side), the service cleans it into the seal's
 //! picture, a reviewer approves it in the console, and the admin claims it with the
-//! organisation certificate's PIN; the GB/T 38540 seal the service made is verified.
+//! organisation certificate's PIN; the GB/T 38540 seal the service made is verified. Then the
+//! admin stamps a bid PDF by scanning the demo platform's code.
+
+use std::time::{Duration, SystemTime};
 
 use mcert_core::device::flows::Device;
+use mcert_core::device::qr;
 use mcert_core::wire::seals::NewSeal;
+use mcert_core::wire::{DisplayText, NewSession, SessionKind, StampRequest};
+use mcert_rp::client::{AnimatedQr, RpClient};
+use mcert_rp::stamp::{embed_stamp, prepare_stamp};
 
 use crate::CliError;
 use crate::scan_demo::Steps;
@@ -42,7 +49,7 @@ pub async fn official_seal<F, Fut>(
     (slot, serial, pin): (&str, &str, &str),
     approve: F,
     steps: &mut Steps,
-) -> Result<(), CliError>
+) -> Result<String, CliError>
 where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Result<(), CliError>>,
@@ -106,5 +113,113 @@ where
             ("name", made.info().property.name.clone().into()),
         ],
     );
-    Ok(())
+    Ok(seal.id)
+}
+
+/// A two-page bid document in Chinese, with room for the seal on page 2.
+fn bid_pdf(org_name: &str) -> Result<Vec<u8>, CliError> {
+    let font = mcert_pdf::Font::system_cjk().map_err(err)?;
+    let mut doc = mcert_pdf::Document::new("投标文件");
+    for n in 1..=2 {
+        let mut page = mcert_pdf::Page::a4();
+        page.text(72.0, 90.0, 20.0, &format!("投标文件 第{n}页"))
+            .text(72.0, 130.0, 12.0, "项目编号：FZ-2026-0815")
+            .text(360.0, 700.0, 14.0, &format!("投标人（盖章）：{org_name}"));
+        doc.push(page);
+    }
+    doc.render(&font).map_err(err)
+}
+
+/// The admin stamps the bid PDF by scanning the demo platform's code: the phone picks the
+/// 公章, the platform prepares the PDF with its picture, the phone signs with the PIN, the
+/// platform embeds the GB/T 38540 signature and verifies the stamped PDF. Returns the PDF.
+pub async fn stamp_bid(
+    admin: &Device,
+    platform: &RpClient,
+    (org_name, seal_id, pin): (&str, &str, &str),
+    steps: &mut Steps,
+) -> Result<Vec<u8>, CliError> {
+    let pdf = bid_pdf(org_name)?;
+    let request = StampRequest {
+        page_count: 2,
+        page: 2,
+        rect: [380, 60, 520, 200],
+        seal_kinds: vec!["official".into()],
+    };
+    let new = NewSession {
+        display: DisplayText {
+            project: Some("某水库除险加固工程".into()),
+            lot: None,
+            document_name: Some("投标文件.pdf".into()),
+        },
+        stamp: Some(request.clone()),
+        ..NewSession::new(SessionKind::Stamp)
+    };
+    let created = platform.create(&new, None).await.map_err(err)?;
+    let png = qr::encode_png(&AnimatedQr::new(&created).payload(), 6).map_err(err)?;
+    let pending = admin.scan_image(&png).await.map_err(err)?;
+    let offered = pending
+        .session
+        .stamp
+        .as_ref()
+        .map(|s| s.seals.len())
+        .unwrap_or_default();
+    // The platform's side runs meanwhile: it waits for the pick and prepares the PDF.
+    let id = created.session_id.clone();
+    let rp = platform.clone();
+    let original = pdf.clone();
+    let preparing = tokio::spawn(async move {
+        let status = rp.wait_for_seal(&id, Duration::from_secs(30)).await?;
+        let choice = status.stamp.ok_or_else(|| {
+            mcert_rp::client::RpError::Decode("the session ended without a seal".into())
+        })?;
+        let stamp = prepare_stamp(
+            &original,
+            &request,
+            &choice,
+            "mcert-stamp-1",
+            &mcert_core::clock::rfc3339(SystemTime::now()),
+        )?;
+        rp.send_stamp_digest(&id, &stamp).await?;
+        Ok::<_, mcert_rp::client::RpError>(stamp)
+    });
+    admin
+        .stamp(&pending, seal_id, pin, Duration::from_secs(30))
+        .await
+        .map_err(err)?;
+    let prepared = preparing.await.map_err(err)?.map_err(err)?;
+    let ended = platform
+        .wait_for_end(&created.session_id, Duration::from_secs(10))
+        .await
+        .map_err(err)?;
+    let stamped = embed_stamp(prepared, &ended).map_err(err)?;
+    let roots = platform.roots().await.map_err(err)?;
+    let issuing = platform.issuing().await.map_err(err)?;
+    let reports = platform
+        .verify_pdf_status(&stamped, &roots, &issuing, SystemTime::now())
+        .await
+        .map_err(err)?;
+    let report = reports
+        .first()
+        .filter(|r| r.valid())
+        .ok_or_else(|| err(format!("the stamped PDF does not verify: {reports:?}")))?;
+    steps.ok(
+        "demo-seal-stamped",
+        &[
+            ("offered", offered.into()),
+            ("page", report.page.unwrap_or_default().into()),
+            (
+                "seal",
+                report
+                    .seal
+                    .as_ref()
+                    .map(|(_, name)| name.clone())
+                    .unwrap_or_default()
+                    .into(),
+            ),
+            ("status", report.status.clone().unwrap_or_default().into()),
+            ("bytes", stamped.len().into()),
+        ],
+    );
+    Ok(stamped)
 }
