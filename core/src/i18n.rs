@@ -340,6 +340,7 @@ mod device_messages {
                 E::NoBidKey(_) => "no_bid_key",
                 E::SealNotOffered => "seal_not_offered",
                 E::StampTimeout(_) => "stamp_timeout",
+                E::SealUseRefused => "seal_use_refused",
             }
         }
 
@@ -375,6 +376,7 @@ mod device_messages {
                 E::StampTimeout(s) => {
                     message(locale, "scan-stamp-timeout", &[("seconds", (*s).into())])
                 }
+                E::SealUseRefused => message(locale, "scan-seal-use-refused", &[]),
             }
         }
     }

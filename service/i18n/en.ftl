@@ -316,3 +316,11 @@ session-no-seal-picked = No seal has been picked yet
 session-digest-pending = The platform has not prepared the document yet; please wait
 session-digest-sent = The prepared document's digest was already sent
 session-bad-seal = The electronic seal signature (GB/T 38540) does not verify
+sms-seal-use-requested = [mcert] { $member } asks to stamp "{ $document }" with the seal "{ $seal }"; decide in the app under Seal approvals.
+session-approval-pending = An admin has not approved this use of the seal yet
+session-use-refused = An admin refused this use of the seal
+## Seal grants and approvals
+err-bad-seal-grant = The seal grant is not valid: { $field }
+err-member-has-no-certificate = The member holds no valid certificate of the organisation of the seal's algorithm; assign and download one first
+err-unknown-grant = No such grant of this seal, or it was withdrawn
+err-unknown-approval = No such seal approval

@@ -316,3 +316,11 @@ session-no-seal-picked = 尚未选择印章
 session-digest-pending = 平台尚未准备好待签章的文件，请稍候
 session-digest-sent = 待签章文件的摘要已经提交过
 session-bad-seal = 电子印章签名（GB/T 38540）验证失败
+sms-seal-use-requested = 【mcert】{ $member } 申请使用印章“{ $seal }”为“{ $document }”签章，请在 App【用印审批】中处理。
+session-approval-pending = 管理员尚未同意本次用印，请等待审批
+session-use-refused = 管理员拒绝了本次用印
+## Seal grants and approvals (用印授权、用印审批)
+err-bad-seal-grant = 用印授权信息有误：{ $field }
+err-member-has-no-certificate = 该成员还没有本单位与印章同类算法的有效证书，请先为其分配并下载证书
+err-unknown-grant = 没有这项用印授权，或已撤销
+err-unknown-approval = 没有这条用印审批

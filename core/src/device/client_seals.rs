@@ -4,7 +4,9 @@
 use reqwest::Method;
 
 use super::client::{ClientError, Items, ServiceClient, body};
-use crate::wire::seals::{ClaimSeal, NewSeal, Seal};
+use crate::wire::seals::{
+    ApproveSealUse, ClaimSeal, NewSeal, NewSealGrant, Seal, SealApproval, SealGrant,
+};
 use crate::wire::{ChooseSeal, Decline, StampProgress, routes};
 
 impl ServiceClient {
@@ -78,5 +80,75 @@ impl ServiceClient {
         })?;
         let path = routes::fill(routes::SCAN_STAMP_PROGRESS, session_id);
         self.call(Method::POST, &path, Some(req), true, None).await
+    }
+
+    /// 用印授权: gives a claimed seal to a member with limits (admin).
+    pub async fn grant_seal(
+        &self,
+        org_id: &str,
+        seal_id: &str,
+        req: &NewSealGrant,
+    ) -> Result<SealGrant, ClientError> {
+        let path = routes::fill_all(routes::ORG_SEAL_GRANTS, &[org_id, seal_id]);
+        self.call(Method::POST, &path, Some(body(req)?), true, None)
+            .await
+    }
+
+    /// The seal's grants (admin).
+    pub async fn seal_grants(
+        &self,
+        org_id: &str,
+        seal_id: &str,
+    ) -> Result<Vec<SealGrant>, ClientError> {
+        let path = routes::fill_all(routes::ORG_SEAL_GRANTS, &[org_id, seal_id]);
+        let items: Items<SealGrant> = self.call(Method::GET, &path, None, true, None).await?;
+        Ok(items.items)
+    }
+
+    /// Withdraws a grant (admin).
+    pub async fn revoke_seal_grant(
+        &self,
+        org_id: &str,
+        seal_id: &str,
+        grant_id: &str,
+    ) -> Result<SealGrant, ClientError> {
+        let path = routes::fill_all(routes::ORG_SEAL_GRANT_REVOKE, &[org_id, seal_id, grant_id]);
+        self.call(Method::POST, &path, Some(serde_json::json!({})), true, None)
+            .await
+    }
+
+    /// 用印审批: the uses of granted seals, pending first (admin).
+    pub async fn seal_approvals(&self, org_id: &str) -> Result<Vec<SealApproval>, ClientError> {
+        let path = routes::fill(routes::ORG_SEAL_APPROVALS, org_id);
+        let items: Items<SealApproval> = self.call(Method::GET, &path, None, true, None).await?;
+        Ok(items.items)
+    }
+
+    /// Approves a use with the admin's certificate `serial` and `signature` (base64) over
+    /// [`approval_statement`](crate::wire::seals::approval_statement).
+    pub async fn approve_seal_use(
+        &self,
+        org_id: &str,
+        approval_id: &str,
+        serial: &str,
+        signature: &str,
+    ) -> Result<SealApproval, ClientError> {
+        let path = routes::fill_all(routes::ORG_SEAL_APPROVAL_APPROVE, &[org_id, approval_id]);
+        let req = body(&ApproveSealUse {
+            serial: serial.to_string(),
+            signature: signature.to_string(),
+        })?;
+        self.call(Method::POST, &path, Some(req), true, None).await
+    }
+
+    /// Refuses a use (admin).
+    pub async fn refuse_seal_use(
+        &self,
+        org_id: &str,
+        approval_id: &str,
+    ) -> Result<SealApproval, ClientError> {
+        let path = routes::fill_all(routes::ORG_SEAL_APPROVAL_REFUSE, &[org_id, approval_id]);
+        self.call(Method::POST, &path, Some(serde_json::json!({})), true, None)
+            .await
     }
 }

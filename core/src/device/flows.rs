@@ -45,6 +45,8 @@ pub enum DeviceError {
     SealNotOffered,
     #[error("the platform did not prepare the document within {0} s")]
     StampTimeout(u64),
+    #[error("an admin refused this use of the seal")]
+    SealUseRefused,
 }
 
 /// A certificate on this device that may answer a scanned session.

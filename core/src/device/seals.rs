@@ -9,7 +9,7 @@ use base64ct::Encoding;
 use super::flows::{Device, DeviceError, PendingScan};
 use crate::crypto::{Algorithm, Signer, x509};
 use crate::scan::{self, ScanError};
-use crate::wire::seals::{Seal, claim_statement};
+use crate::wire::seals::{Seal, SealApproval, approval_statement, claim_statement};
 use crate::wire::{ScannedSession, SessionStatus};
 
 /// How often the phone asks whether the platform has prepared the document.
@@ -47,9 +47,10 @@ impl Device {
 impl Device {
     /// 文件签章: stamps a scanned `stamp` session with `seal_id` (one of the session's
     /// offered seals). The PIN unlocks the seal's certificate key first (a wrong PIN stops here);
-    /// then the seal is picked, the platform prepares the PDF with its picture (waiting at most
-    /// `wait`), and the digest it sends is signed: a CMS, and for SM2 the GB/T 38540
-    /// `SES_Signature` made with the seal the service issued.
+    /// then the seal is picked, the platform prepares the PDF with its picture and, for a seal
+    /// given with "each use approved", an admin approves (waiting at most `wait` for both), and
+    /// the digest is signed: a CMS, and for SM2 the GB/T 38540 `SES_Signature` made with the
+    /// seal the service issued.
     pub async fn stamp(
         &self,
         pending: &PendingScan,
@@ -79,8 +80,13 @@ impl Device {
             .choose_seal(&session.session_id, &session.scan_ticket, seal_id)
             .await?;
         let started = Instant::now();
+        // The platform's digest, and for a seal given "each use approved", the admin's yes.
         let digests = loop {
-            if let Some(d) = progress.document_digests.take() {
+            if progress.approval.as_deref() == Some("refused") {
+                return Err(DeviceError::SealUseRefused);
+            }
+            let approved = matches!(progress.approval.as_deref(), None | Some("approved"));
+            if approved && let Some(d) = progress.document_digests.take() {
                 break d;
             }
             if started.elapsed() >= wait {
@@ -117,5 +123,40 @@ impl Device {
             )?;
         }
         Ok(client.complete(&session.session_id, &completion).await?)
+    }
+}
+
+impl Device {
+    /// 用印审批: an admin approves a member's use of a granted seal with their own certificate
+    /// `serial` of the organisation, unlocked by `pin`.
+    pub async fn approve_seal_use(
+        &self,
+        org_id: &str,
+        approval: &SealApproval,
+        serial: &str,
+        pin: &str,
+    ) -> Result<SealApproval, DeviceError> {
+        let stored = self
+            .keys()
+            .certificate_by_serial(serial)?
+            .ok_or(DeviceError::NoEligibleCertificate)?;
+        let account = self.client().me().await?;
+        let key = self.unlock(&stored.key_id, pin).await?;
+        let statement = approval_statement(
+            &approval.id,
+            &approval.session_id,
+            &approval.seal_id,
+            &account.id,
+        );
+        let signature = key.sign(statement.as_bytes())?;
+        Ok(self
+            .client()
+            .approve_seal_use(
+                org_id,
+                &approval.id,
+                &stored.serial,
+                &base64ct::Base64::encode_string(&signature),
+            )
+            .await?)
     }
 }

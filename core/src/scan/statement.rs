@@ -86,8 +86,9 @@ pub struct Statement {
     pub platform_name: String,
     pub kind: SessionKind,
     pub display: DisplayText,
-    /// `stamp`: the seal used.
+    /// `stamp`: the seal used, and the project number (项目编号) the platform gave.
     pub seal: Option<String>,
+    pub project_code: Option<String>,
     /// `sign`: the document digest for the signer's algorithm; `stamp`: the digest of the
     /// prepared PDF's byte ranges.
     pub digest: Option<(Algorithm, [u8; 32])>,
@@ -140,8 +141,16 @@ impl Statement {
             ),
             _ => None,
         };
+        let project_code = match session.kind {
+            SessionKind::Stamp => session
+                .stamp
+                .as_ref()
+                .and_then(|s| s.request.project_code.clone()),
+            _ => None,
+        };
         Ok(Statement {
             seal,
+            project_code,
             session_id: session.session_id.clone(),
             platform_id: session.platform.id.clone(),
             platform_name: session.platform.name.clone(),
@@ -179,6 +188,9 @@ impl Statement {
         }
         if let Some(v) = &self.seal {
             line("seal", v);
+        }
+        if let Some(v) = &self.project_code {
+            line("project-code", v);
         }
         if let Some((alg, d)) = &self.digest {
             line(
@@ -241,6 +253,7 @@ impl Statement {
             document_name: take("document", false)?,
         };
         let seal = take("seal", false)?;
+        let project_code = take("project-code", false)?;
         let digest = match take("digest", false)? {
             None => None,
             Some(v) => {
@@ -273,6 +286,7 @@ impl Statement {
         }
         let statement = Statement {
             seal,
+            project_code,
             session_id,
             platform_id,
             platform_name,
@@ -307,6 +321,8 @@ impl Statement {
             Some("document")
         } else if self.seal != expected.seal {
             Some("seal")
+        } else if self.project_code != expected.project_code {
+            Some("project_code")
         } else if self.digest != expected.digest {
             Some("digest")
         } else if self.answer_sha256 != expected.answer_sha256 {
@@ -355,6 +371,7 @@ mod tests {
                 document_name: Some("投标文件.pdf".into()),
             },
             seal: None,
+            project_code: None,
             digest: Some((Algorithm::Sm2, [7u8; 32])),
             answer_sha256: None,
             verification_code: "4821".into(),

@@ -91,6 +91,10 @@ pub struct StampRequest {
     /// `legal_representative`); empty: any organisation seal.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub seal_kinds: Vec<String>,
+    /// The project number (项目编号, 1 to 40 letters, digits, `-`, `_`, `.`, `/`): shown on the
+    /// phone, signed, and matched against the limits of a seal given to a member.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_code: Option<String>,
 }
 
 /// A seal the phone may stamp with (one of the account's claimed seals, bound to a
@@ -102,7 +106,15 @@ pub struct StampSeal {
     /// 企业公章, 合同专用章, …
     pub kind_label: String,
     pub name: String,
+    /// The certificate that signs with it here (the seal's own, or the member's for a seal
+    /// given to them).
     pub certificate_serial: String,
+    /// A seal given to this member: its limits as a line (projects, dates, approval).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limits: Option<String>,
+    /// Each use waits for an admin's approval.
+    #[serde(default)]
+    pub approval_required: bool,
 }
 
 /// What the phone learns of a stamp session after a scan.
@@ -143,6 +155,9 @@ pub struct StampProgress {
     /// The digest of the prepared PDF's byte ranges, once the platform sent it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_digests: Option<DocumentDigests>,
+    /// A seal whose every use an admin approves: `pending`, `approved` or `refused`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval: Option<String>,
 }
 
 /// The seal the phone picked, as the platform sees it: everything it needs to draw the
@@ -460,6 +475,11 @@ pub struct UsageRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_code: Option<String>,
     pub at: String,
+    /// `stamp`: the seal used, and the digest of what was stamped (`sm3:…`, `sha256:…`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seal_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_digest: Option<String>,
 }
 
 /// A page of usage records, newest first.

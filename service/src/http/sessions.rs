@@ -45,10 +45,12 @@ impl From<SessionError> for ApiError {
             | SessionError::CertificateExpired
             | SessionError::SubjectNotAllowed
             | SessionError::NotBidRecipient
+            | SessionError::UseRefused
             | SessionError::SealNotUsable => StatusCode::FORBIDDEN,
             SessionError::StampingOff => StatusCode::NOT_IMPLEMENTED,
             SessionError::SealFixed
             | SessionError::SealChanged
+            | SessionError::ApprovalPending
             | SessionError::NoSealPicked
             | SessionError::DigestPending
             | SessionError::DigestSent => StatusCode::CONFLICT,

@@ -7,6 +7,7 @@
 //! tells the admins), an admin claims it (申领) by signing [`claim_statement`] with the bound
 //! certificate's key, and it is void once that certificate is revoked or replaced.
 
+pub mod grants;
 pub mod maker;
 pub mod picture;
 pub mod repo;
@@ -18,6 +19,7 @@ use mcert_core::clock::{Clock, unix_millis};
 use mcert_core::wire::seals::{NewSeal, Seal, claim_statement};
 use serde_json::json;
 
+pub use grants::{GrantRow, UseFacts, is_project_code};
 pub use repo::SealStatus;
 pub use stamping::StampableSeal;
 
@@ -108,6 +110,16 @@ pub enum SealError {
     BadProof,
     #[error("the seal has no GB/T 38540 file (not claimed, void, or bound to a P-256 certificate)")]
     NoSealFile,
+    #[error("the grant's {0} is not valid")]
+    BadGrant(String),
+    #[error("no such member of the organisation")]
+    UnknownMember,
+    #[error("the member holds no valid certificate of the organisation of the seal's algorithm")]
+    MemberHasNoCertificate,
+    #[error("no such grant of this seal, or it was withdrawn")]
+    UnknownGrant,
+    #[error("no such approval")]
+    UnknownApproval,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("internal: {0}")]
@@ -473,38 +485,8 @@ impl Seals {
         let now = unix_millis(now_t);
         // For an SM2 certificate the GB/T 38540 seal is made now: the picture, the bound
         // certificate and the validity, signed by the service's seal maker.
-        let seal_der = match (&self.maker, key.algorithm()) {
-            (Some(maker), mcert_core::crypto::Algorithm::Sm2) => {
-                let (_, png) = self
-                    .uploads
-                    .body(admin.org_id(), &row.picture_upload_id)
-                    .await
-                    .map_err(internal)?
-                    .ok_or(SealError::UnknownSeal)?;
-                let kind = SealKind::parse(&row.kind).ok_or(SealError::BadKind)?;
-                let made = mcert_core::crypto::seal::make_seal(
-                    &maker.key,
-                    &maker.certificate,
-                    &mcert_core::crypto::seal::SealSpec {
-                        es_id: seal_id,
-                        seal_type: kind.es_type(),
-                        name: &row.name,
-                        bound_certificates: std::slice::from_ref(&der),
-                        bind_by: mcert_core::crypto::seal::BindBy::Certificates,
-                        valid_from: now_t,
-                        valid_to: mcert_core::clock::from_unix_millis(not_after),
-                        picture_type: "png",
-                        picture: &png,
-                        width_mm: row.width_mm,
-                        height_mm: row.height_mm,
-                        created: now_t,
-                    },
-                )
-                .map_err(internal)?;
-                Some(made.to_der().to_vec())
-            }
-            _ => None,
-        };
+        let picture = self.picture_of(&row).await?;
+        let seal_der = self.make_der(&row, &picture, &[der], not_after, now_t)?;
         let actor = admin.actor().audit_name();
         let mut tx = self.store.begin().await?;
         let moved = sqlx::query(
@@ -535,6 +517,60 @@ impl Seals {
         .await?;
         tx.commit().await?;
         self.get(admin, seal_id).await
+    }
+
+    /// The cleaned picture (PNG) of a seal.
+    pub(crate) async fn picture_of(&self, row: &repo::SealRow) -> Result<Vec<u8>, SealError> {
+        let (_, png) = self
+            .uploads
+            .body(&row.org_id, &row.picture_upload_id)
+            .await
+            .map_err(internal)?
+            .ok_or(SealError::UnknownSeal)?;
+        Ok(png)
+    }
+
+    /// The GB/T 38540 seal of `row` binding `certificates` (DER; the first is the seal's own),
+    /// valid from `now` to `not_after`, made by the SM2 seal maker; `None` when the seal's
+    /// certificate is not SM2 (or no maker runs).
+    pub(crate) fn make_der(
+        &self,
+        row: &repo::SealRow,
+        picture: &[u8],
+        certificates: &[Vec<u8>],
+        not_after: i64,
+        now: std::time::SystemTime,
+    ) -> Result<Option<Vec<u8>>, SealError> {
+        let Some(maker) = &self.maker else {
+            return Ok(None);
+        };
+        let first = certificates.first().ok_or(SealError::BadCertificate)?;
+        let cert = mcert_core::crypto::x509::parse_certificate(first).map_err(internal)?;
+        let key = mcert_core::crypto::x509::certificate_public_key(&cert).map_err(internal)?;
+        if key.algorithm() != mcert_core::crypto::Algorithm::Sm2 {
+            return Ok(None);
+        }
+        let kind = SealKind::parse(&row.kind).ok_or(SealError::BadKind)?;
+        let made = mcert_core::crypto::seal::make_seal(
+            &maker.key,
+            &maker.certificate,
+            &mcert_core::crypto::seal::SealSpec {
+                es_id: &row.id,
+                seal_type: kind.es_type(),
+                name: &row.name,
+                bound_certificates: certificates,
+                bind_by: mcert_core::crypto::seal::BindBy::Certificates,
+                valid_from: now,
+                valid_to: mcert_core::clock::from_unix_millis(not_after),
+                picture_type: "png",
+                picture,
+                width_mm: row.width_mm,
+                height_mm: row.height_mm,
+                created: now,
+            },
+        )
+        .map_err(internal)?;
+        Ok(Some(made.to_der().to_vec()))
     }
 
     /// The GB/T 38540 seal (DER) of a claimed seal bound to an SM2 certificate.

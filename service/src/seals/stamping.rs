@@ -2,7 +2,7 @@
 //! an account holds, and one claimed seal with its picture and GB/T 38540 encoding.
 
 use super::repo::{SealRow, SealStatus, select_seals};
-use super::{SealError, Seals, internal};
+use super::{SealError, Seals};
 
 /// A claimed seal, ready to stamp with.
 #[derive(Clone, Debug)]
@@ -56,12 +56,6 @@ impl Seals {
 
     /// The cleaned picture (PNG) of a seal.
     pub async fn picture_png(&self, row: &SealRow) -> Result<Vec<u8>, SealError> {
-        let (_, png) = self
-            .uploads
-            .body(&row.org_id, &row.picture_upload_id)
-            .await
-            .map_err(internal)?
-            .ok_or(SealError::UnknownSeal)?;
-        Ok(png)
+        self.picture_of(row).await
     }
 }

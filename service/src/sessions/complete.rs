@@ -268,6 +268,13 @@ impl Sessions {
             outcome,
             failure: failure.map(str::to_string),
             at: now,
+            seal_id: s.stamp_seal_id.clone(),
+            document_digest: s.document_digests.as_ref().and_then(|d| {
+                d.sm3
+                    .as_ref()
+                    .map(|h| format!("sm3:{h}"))
+                    .or_else(|| d.sha256.as_ref().map(|h| format!("sha256:{h}")))
+            }),
         })
     }
 
@@ -436,6 +443,8 @@ struct UsageRow {
     outcome: Outcome,
     failure: Option<String>,
     at: i64,
+    seal_id: Option<String>,
+    document_digest: Option<String>,
 }
 
 impl UsageRow {
@@ -454,6 +463,8 @@ impl UsageRow {
                 outcome: self.outcome,
                 failure_code: self.failure.as_deref(),
                 at: self.at,
+                seal_id: self.seal_id.as_deref(),
+                document_digest: self.document_digest.as_deref(),
             },
         )
         .await?;

@@ -99,6 +99,10 @@ pub enum SessionError {
     SealFixed,
     #[error("the phone has picked another seal since; prepare the document again")]
     SealChanged,
+    #[error("an admin has not approved this use of the seal yet")]
+    ApprovalPending,
+    #[error("an admin refused this use of the seal")]
+    UseRefused,
     #[error("no seal has been picked for this session")]
     NoSealPicked,
     #[error("the platform has not sent the prepared document's digest yet")]
@@ -151,6 +155,8 @@ impl SessionError {
             SessionError::SealFixed => "seal_fixed",
             SessionError::SealChanged => "seal_changed",
             SessionError::NoSealPicked => "no_seal_picked",
+            SessionError::ApprovalPending => "approval_pending",
+            SessionError::UseRefused => "use_refused",
             SessionError::DigestPending => "digest_pending",
             SessionError::DigestSent => "digest_sent",
             SessionError::AccountScanLimit(_) => "scan_account_limit",

@@ -109,6 +109,7 @@ struct SessionRow {
     result: Option<String>,
     stamp: Option<String>,
     stamp_seal_id: Option<String>,
+    stamp_grant_id: Option<String>,
 }
 
 /// A stored session, decoded.
@@ -139,6 +140,8 @@ pub struct Session {
     /// `stamp`: the request, and the seal the phone picked.
     pub stamp: Option<StampRequest>,
     pub stamp_seal_id: Option<String>,
+    /// `stamp`: the grant the member's pick uses (none: the seal is their own).
+    pub stamp_grant_id: Option<String>,
 }
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> SessionError {
@@ -166,6 +169,7 @@ impl TryFrom<SessionRow> for Session {
                 .transpose()
                 .map_err(|e| corrupt("stamp", e))?,
             stamp_seal_id: r.stamp_seal_id,
+            stamp_grant_id: r.stamp_grant_id,
             id: r.id,
             platform_id: r.platform_id,
             qr_token: r.qr_token,
@@ -190,7 +194,7 @@ impl TryFrom<SessionRow> for Session {
 const SESSION_COLUMNS: &str = "id, platform_id, kind, status, qr_token, verification_code, display,
     document_digests, encrypted_key, recipient_serial, ephemeral_public_key, allowed_id_lookup,
     allowed_org_code, callback_url, created_at, expires_at, scanned_by, scanned_device,
-    scan_ticket_hash, failure_code, result, stamp, stamp_seal_id";
+    scan_ticket_hash, failure_code, result, stamp, stamp_seal_id, stamp_grant_id";
 
 /// The session matching `condition` (a constant of this file) with `values` bound.
 async fn find(
@@ -293,12 +297,14 @@ pub async fn choose_seal(
     conn: &mut AnyConnection,
     id: &str,
     seal_id: &str,
+    grant_id: Option<&str>,
 ) -> Result<bool, sqlx::Error> {
     let changed = sqlx::query(
-        "UPDATE rp_sessions SET stamp_seal_id = $1
-         WHERE id = $2 AND status = $3 AND document_digests IS NULL",
+        "UPDATE rp_sessions SET stamp_seal_id = $1, stamp_grant_id = $2
+         WHERE id = $3 AND status = $4 AND document_digests IS NULL",
     )
     .bind(seal_id)
+    .bind(grant_id)
     .bind(id)
     .bind(SessionState::Scanned.as_str())
     .execute(conn)
@@ -422,13 +428,17 @@ pub struct NewUsage<'a> {
     pub outcome: Outcome,
     pub failure_code: Option<&'a str>,
     pub at: i64,
+    /// `stamp`: the seal used and the digest stamped (`sm3:…` or `sha256:…`).
+    pub seal_id: Option<&'a str>,
+    pub document_digest: Option<&'a str>,
 }
 
 pub async fn insert_usage(conn: &mut AnyConnection, u: &NewUsage<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO usage_records (id, session_id, account_id, kind, holder_name,
-             certificate_serial, platform_id, platform_name, outcome, failure_code, at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+             certificate_serial, platform_id, platform_name, outcome, failure_code, at, seal_id,
+             document_digest)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
     .bind(u.id)
     .bind(u.session_id)
@@ -441,6 +451,8 @@ pub async fn insert_usage(conn: &mut AnyConnection, u: &NewUsage<'_>) -> Result<
     .bind(u.outcome.as_str())
     .bind(u.failure_code)
     .bind(u.at)
+    .bind(u.seal_id)
+    .bind(u.document_digest)
     .execute(conn)
     .await?;
     Ok(())
@@ -459,6 +471,8 @@ struct UsageRow {
     outcome: String,
     failure_code: Option<String>,
     at: i64,
+    seal_id: Option<String>,
+    document_digest: Option<String>,
 }
 
 /// A stored usage record, decoded.
@@ -474,6 +488,8 @@ pub struct Usage {
     pub outcome: Outcome,
     pub failure_code: Option<String>,
     pub at: i64,
+    pub seal_id: Option<String>,
+    pub document_digest: Option<String>,
 }
 
 impl TryFrom<UsageRow> for Usage {
@@ -492,6 +508,8 @@ impl TryFrom<UsageRow> for Usage {
             platform_name: r.platform_name,
             failure_code: r.failure_code,
             at: r.at,
+            seal_id: r.seal_id,
+            document_digest: r.document_digest,
         })
     }
 }
@@ -519,7 +537,7 @@ pub async fn list_usage(
     };
     sqlx::query_as::<_, UsageRow>(
         "SELECT id, session_id, kind, holder_name, certificate_serial, platform_id,
-             platform_name, outcome, failure_code, at
+             platform_name, outcome, failure_code, at, seal_id, document_digest
          FROM usage_records
          WHERE account_id = $1 AND at >= $2 AND at < $3
              AND (at < $4 OR (at = $4 AND id < $5))
@@ -567,7 +585,7 @@ pub async fn list_usage_scoped(
     };
     let mut sql = String::from(
         "SELECT id, session_id, kind, holder_name, certificate_serial, platform_id,
-             platform_name, outcome, failure_code, at
+             platform_name, outcome, failure_code, at, seal_id, document_digest
          FROM usage_records
          WHERE at >= $1 AND at < $2 AND (at < $3 OR (at = $3 AND id < $4)) AND certificate_serial IN (",
     );

@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use mcert_core::clock::{from_unix_millis, rfc3339};
 use mcert_core::crypto::{hash, x509};
 use mcert_core::scan::QrCode;
-use mcert_core::wire::{PlatformInfo, ScanRequest, ScannedSession, SessionKind};
+use mcert_core::wire::{PlatformInfo, ScanRequest, ScannedSession, SessionKind, StampView};
 use serde_json::json;
 use x509_cert::Certificate;
 use zeroize::Zeroizing;
@@ -175,7 +175,7 @@ impl Sessions {
             Ok(v) => v,
             Err(e) => return Err((e, None)),
         };
-        view.stamp = match self.stamp_view(&s, &serials).await {
+        view.stamp = match self.stamp_view(account_id, &s, &serials).await {
             Ok(v) => v,
             Err(e) => return Err((e, None)),
         };
@@ -212,7 +212,11 @@ impl Sessions {
             recipient_serial: s.recipient_serial.clone(),
             ephemeral_public_key: s.ephemeral_public_key.clone(),
             eligible_serials: Vec::new(),
-            stamp: None,
+            // What the statement needs of a stamp; the seals are added for the phone's view.
+            stamp: s.stamp.clone().map(|request| StampView {
+                request,
+                seals: Vec::new(),
+            }),
             stamp_seal_id: s.stamp_seal_id.clone(),
         })
     }

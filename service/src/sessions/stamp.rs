@@ -24,7 +24,7 @@ use super::repo::{self, Session, SessionState};
 use super::{SessionError, Sessions, internal, invalid};
 use crate::audit;
 use crate::authz::{OwnAccount, OwnPlatform};
-use crate::seals::{SealKind, StampableSeal};
+use crate::seals::{GrantRow, SealKind, StampableSeal, UseFacts};
 
 /// Most pages a stamped document may have.
 const MAX_PAGES: u32 = 10_000;
@@ -67,35 +67,63 @@ impl Sessions {
         self.seals.as_ref().ok_or(SessionError::StampingOff)
     }
 
-    /// The claimed seals bound to `serials` (certificates the account may answer with) whose
-    /// kind the session accepts.
+    /// The seals the account may stamp with in `s`: claimed seals bound to `serials`
+    /// (certificates it may answer with), and seals given to it whose limits allow this
+    /// session, each of a kind the session accepts.
     pub(super) async fn stamp_seals(
         &self,
+        account_id: &str,
         s: &Session,
         serials: &[String],
     ) -> Result<Vec<StampSeal>, SessionError> {
         let request = s.stamp.as_ref().ok_or(SessionError::StampingOff)?;
-        let rows = self
-            .seals_or_off()?
+        let seals = self.seals_or_off()?;
+        let kind_ok = |kind: &str| {
+            request.seal_kinds.is_empty() || request.seal_kinds.iter().any(|k| k == kind)
+        };
+        let mut out: Vec<StampSeal> = seals
             .claimed_for_certificates(serials)
             .await
-            .map_err(internal)?;
-        Ok(rows
+            .map_err(internal)?
             .into_iter()
-            .filter(|r| request.seal_kinds.is_empty() || request.seal_kinds.contains(&r.kind))
+            .filter(|r| kind_ok(&r.kind))
             .map(|r| StampSeal {
                 kind_label: r.kind_label(),
                 id: r.id,
                 kind: r.kind,
                 name: r.name,
                 certificate_serial: r.certificate_serial,
+                limits: None,
+                approval_required: false,
             })
-            .collect())
+            .collect();
+        for (row, grant) in seals
+            .granted_to(account_id, serials)
+            .await
+            .map_err(internal)?
+        {
+            if kind_ok(&row.kind)
+                && grant.allows_project(request.project_code.as_deref())
+                && !out.iter().any(|x| x.id == row.id)
+            {
+                out.push(StampSeal {
+                    kind_label: row.kind_label(),
+                    id: row.id,
+                    kind: row.kind,
+                    name: row.name,
+                    certificate_serial: grant.certificate_serial.clone(),
+                    limits: Some(grant.limits()),
+                    approval_required: grant.approval_required(),
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// The phone's view of a stamp session: the request and the seals it may use.
     pub(super) async fn stamp_view(
         &self,
+        account_id: &str,
         s: &Session,
         serials: &[String],
     ) -> Result<Option<StampView>, SessionError> {
@@ -105,20 +133,21 @@ impl Sessions {
         let request = s.stamp.clone().ok_or(SessionError::StampingOff)?;
         Ok(Some(StampView {
             request,
-            seals: self.stamp_seals(s, serials).await?,
+            seals: self.stamp_seals(account_id, s, serials).await?,
         }))
     }
 
-    /// A claimed seal this account may stamp with in `s`, with the certificate it is bound to.
+    /// A claimed seal this account may stamp with in `s`, the certificate that signs with it,
+    /// and the grant when the seal is given to the account rather than its own.
     async fn usable_seal(
         &self,
         account_id: &str,
         s: &Session,
         seal_id: &str,
-    ) -> Result<(StampableSeal, Certificate), SessionError> {
+    ) -> Result<(StampableSeal, Certificate, Option<GrantRow>), SessionError> {
         let request = s.stamp.as_ref().ok_or(SessionError::StampingOff)?;
-        let seal = self
-            .seals_or_off()?
+        let seals = self.seals_or_off()?;
+        let seal = seals
             .claimed_seal(seal_id)
             .await
             .map_err(internal)?
@@ -127,22 +156,68 @@ impl Sessions {
             return Err(SessionError::SealNotUsable);
         }
         let usable = holdings::usable(self.store.pool(), account_id, self.now_ms()).await?;
+        let serials: Vec<String> = usable.iter().map(|c| c.serial.clone()).collect();
+        let grant = if serials.contains(&seal.row.certificate_serial) {
+            None
+        } else {
+            let (_, grant) = seals
+                .granted_to(account_id, &serials)
+                .await
+                .map_err(internal)?
+                .into_iter()
+                .find(|(row, g)| {
+                    row.id == seal_id && g.allows_project(request.project_code.as_deref())
+                })
+                .ok_or(SessionError::SealNotUsable)?;
+            Some(grant)
+        };
+        let serial = grant
+            .as_ref()
+            .map_or(&seal.row.certificate_serial, |g| &g.certificate_serial);
         let held = usable
-            .into_iter()
-            .find(|c| c.serial == seal.row.certificate_serial)
+            .iter()
+            .find(|c| &c.serial == serial)
             .ok_or(SessionError::SealNotUsable)?;
         let cert = x509::parse_certificate(&held.der).map_err(internal)?;
         self.allowed(s, &cert)
             .map_err(|_| SessionError::SealNotUsable)?;
-        Ok((seal, cert))
+        Ok((seal, cert, grant))
     }
 
-    fn progress(&self, s: &Session, seal: Option<&StampableSeal>) -> StampProgress {
-        StampProgress {
+    /// The approval a granted seal's use is waiting for (`pending`, `approved`, `refused`).
+    async fn approval(&self, s: &Session) -> Result<Option<String>, SessionError> {
+        let Some(grant_id) = &s.stamp_grant_id else {
+            return Ok(None);
+        };
+        let seals = self.seals_or_off()?;
+        let needs = seals
+            .grant_row(grant_id)
+            .await
+            .map_err(internal)?
+            .is_some_and(|g| g.approval_required());
+        if !needs {
+            return Ok(None);
+        }
+        Ok(Some(
+            seals
+                .approval_status(&s.id)
+                .await
+                .map_err(internal)?
+                .unwrap_or_else(|| "pending".into()),
+        ))
+    }
+
+    async fn progress(
+        &self,
+        s: &Session,
+        seal: Option<&StampableSeal>,
+    ) -> Result<StampProgress, SessionError> {
+        Ok(StampProgress {
             seal_id: s.stamp_seal_id.clone(),
             seal: seal.and_then(|x| x.seal_der.as_deref()).map(b64),
             document_digests: s.document_digests.clone(),
-        }
+            approval: self.approval(s).await?,
+        })
     }
 
     /// The phone picks the seal (again, until the platform has sent its digest).
@@ -159,10 +234,11 @@ impl Sessions {
         if s.kind != SessionKind::Stamp {
             return Err(invalid("only a stamp session takes a seal"));
         }
-        let (seal, _) = self.usable_seal(account_id, &s, &req.seal_id).await?;
+        let (seal, _, grant) = self.usable_seal(account_id, &s, &req.seal_id).await?;
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;
-        if !repo::choose_seal(&mut tx, &s.id, &req.seal_id).await? {
+        let grant_id = grant.as_ref().map(|g| g.id.as_str());
+        if !repo::choose_seal(&mut tx, &s.id, &req.seal_id, grant_id).await? {
             drop(tx);
             let now_s = self.load(&s.id).await?;
             return Err(match now_s.state {
@@ -181,9 +257,27 @@ impl Sessions {
         )
         .await?;
         tx.commit().await?;
+        // Each use of a seal given with "approved by an admin" asks the admins now.
+        if let Some(g) = grant.as_ref().filter(|g| g.approval_required()) {
+            let platform = self.platforms.get(&s.platform_id).await.map_err(internal)?;
+            self.seals_or_off()?
+                .request_approval(
+                    g,
+                    &seal.row.name,
+                    &UseFacts {
+                        session_id: &s.id,
+                        platform_name: &platform.name,
+                        project: s.display.project.as_deref(),
+                        project_code: s.stamp.as_ref().and_then(|x| x.project_code.as_deref()),
+                        document_name: s.display.document_name.as_deref(),
+                    },
+                )
+                .await
+                .map_err(internal)?;
+        }
         self.changed.notify_waiters();
         let s = self.load(&s.id).await?;
-        Ok(self.progress(&s, Some(&seal)))
+        self.progress(&s, Some(&seal)).await
     }
 
     /// Where the stamp session stands, for the phone that scanned it.
@@ -205,7 +299,7 @@ impl Sessions {
                 .map_err(internal)?,
             None => None,
         };
-        Ok(self.progress(&s, seal.as_ref()))
+        self.progress(&s, seal.as_ref()).await
     }
 
     /// The seal picked, as the platform's status shows it.
@@ -223,9 +317,14 @@ impl Sessions {
         let Some(seal) = seals.claimed_seal(seal_id).await.map_err(internal)? else {
             return Ok(None);
         };
-        let Some(held) =
-            holdings::held(self.store.pool(), account_id, &seal.row.certificate_serial).await?
-        else {
+        let serial = match &s.stamp_grant_id {
+            Some(grant_id) => match seals.grant_row(grant_id).await.map_err(internal)? {
+                Some(g) => g.certificate_serial,
+                None => return Ok(None),
+            },
+            None => seal.row.certificate_serial.clone(),
+        };
+        let Some(held) = holdings::held(self.store.pool(), account_id, &serial).await? else {
             return Ok(None);
         };
         let cert = x509::parse_certificate(&held.der).map_err(internal)?;
@@ -351,8 +450,33 @@ impl Sessions {
             .await
             .map_err(internal)?
             .ok_or(SessionError::SealNotUsable)?;
-        if seal.row.certificate_serial != x509::serial_hex(cert) {
-            return Err(SessionError::SealNotUsable);
+        let serial = x509::serial_hex(cert);
+        match &s.stamp_grant_id {
+            None if seal.row.certificate_serial == serial => {}
+            None => return Err(SessionError::SealNotUsable),
+            Some(grant_id) => {
+                // The grant still holds now: in force, this certificate, this project, and
+                // the admin's approval when each use needs one.
+                let grant = self
+                    .seals_or_off()?
+                    .grant_row(grant_id)
+                    .await
+                    .map_err(internal)?
+                    .ok_or(SessionError::SealNotUsable)?;
+                let project = s.stamp.as_ref().and_then(|x| x.project_code.as_deref());
+                if grant.seal_id != seal_id
+                    || grant.certificate_serial != serial
+                    || !grant.active(self.now_ms())
+                    || !grant.allows_project(project)
+                {
+                    return Err(SessionError::SealNotUsable);
+                }
+                match self.approval(s).await?.as_deref() {
+                    None | Some("approved") => {}
+                    Some("refused") => return Err(SessionError::UseRefused),
+                    Some(_) => return Err(SessionError::ApprovalPending),
+                }
+            }
         }
         let alg = x509::certificate_public_key(cert)
             .map_err(internal)?

@@ -68,6 +68,8 @@ fn to_record(r: repo::Usage) -> UsageRecord {
         outcome_label: outcome_label(r.outcome),
         failure_code: r.failure_code,
         at: rfc3339(from_unix_millis(r.at)),
+        seal_id: r.seal_id,
+        document_digest: r.document_digest,
     }
 }
 

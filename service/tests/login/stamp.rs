@@ -10,8 +10,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use super::orgs::{ADMIN, COLLEAGUE, authorised_org, install, paid_application};
-use super::scan::{Holder, b64, platform, scanned, unb64};
+use super::scan::{Holder, audit_intact, b64, platform, scanned, unb64};
 use super::seals::seal_photo;
+use super::verified_user;
 use super::*;
 use mcert_core::crypto::revocation::RevocationReason;
 use mcert_core::crypto::{Algorithm, Signer, x509};
@@ -32,7 +33,7 @@ async fn claimed_seal(
     who: (&str, &str, &str),
     alg: Algorithm,
     code: &str,
-) -> (Holder, String) {
+) -> (Holder, String, String) {
     let (token, org_id) = authorised_org(svc, who, code).await;
     paid_application(svc, &token, &org_id).await;
     let (_, slots) = svc
@@ -83,7 +84,7 @@ async fn claimed_seal(
         )
         .await;
     assert_eq!(status, 200, "{seal}");
-    (holder, seal_id)
+    (holder, org_id, seal_id)
 }
 
 /// A two-page bid document with text where the seal goes.
@@ -112,9 +113,19 @@ fn stamp_session(kinds: &[&str]) -> NewSession {
             page: 2,
             rect: [380, 80, 520, 220],
             seal_kinds: kinds.iter().map(|k| k.to_string()).collect(),
+            project_code: None,
         }),
         ..NewSession::new(SessionKind::Stamp)
     }
+}
+
+/// A stamp session for the project numbered `code`.
+fn project_session(code: &str) -> NewSession {
+    let mut req = stamp_session(&[]);
+    if let Some(stamp) = req.stamp.as_mut() {
+        stamp.project_code = Some(code.into());
+    }
+    req
 }
 
 async fn post_scan<T: serde::de::DeserializeOwned>(
@@ -149,6 +160,57 @@ fn root(svc: &Service, alg: Algorithm) -> Certificate {
         .expect("h")
         .root
         .clone()
+}
+
+/// The phone's answer to a stamp session once the digest (and any approval) is in: the
+/// statement and CMS, and for SM2 the GB/T 38540 signature with the seal it was given.
+fn phone_signs(
+    who: &Holder,
+    view: &ScannedSession,
+    seal_id: &str,
+    progress: &StampProgress,
+) -> mcert_core::wire::Completion {
+    let answered = ScannedSession {
+        document_digests: progress.document_digests.clone(),
+        stamp_seal_id: Some(seal_id.to_string()),
+        ..view.clone()
+    };
+    let now = SystemTime::now();
+    let mut completion =
+        scan::answer(&answered, &who.key, &who.cert, &[], None, now).expect("answer");
+    if who.key.algorithm() == Algorithm::Sm2 {
+        let seal_der = unb64(progress.seal.as_deref().expect("GB/T 38540 seal"));
+        scan::add_seal_signature(
+            &mut completion,
+            &answered,
+            &who.key,
+            &who.cert,
+            &seal_der,
+            now,
+        )
+        .expect("seal signature");
+    }
+    completion
+}
+
+/// The platform waits for the pick, prepares the PDF with the seal's picture and sends the
+/// digest.
+async fn platform_prepares(rp: &RpClient, id: &str, req: &NewSession, pdf: &[u8]) -> PreparedStamp {
+    let status: SessionStatus = rp
+        .wait_for_seal(id, Duration::from_secs(10))
+        .await
+        .expect("seal picked");
+    let choice = status.stamp.clone().expect("choice");
+    let prepared = prepare_stamp(
+        pdf,
+        req.stamp.as_ref().expect("s"),
+        &choice,
+        "mcert-stamp-1",
+        "2026-12-02T10:00:00+08:00",
+    )
+    .expect("prepare");
+    rp.send_stamp_digest(id, &prepared).await.expect("digest");
+    prepared
 }
 
 /// One whole stamp by scan; returns the stamped PDF.
@@ -199,25 +261,12 @@ async fn stamp_by_scan(
     assert_eq!(picked.seal_id.as_deref(), Some(seal_id));
     assert!(picked.document_digests.is_none());
     // The platform sees the pick, prepares the PDF with the seal's picture, sends the digest.
-    let status: SessionStatus = rp
-        .wait_for_seal(&id, Duration::from_secs(10))
-        .await
-        .expect("seal picked");
-    let choice = status.stamp.clone().expect("choice");
-    let prepared = prepare_stamp(
-        pdf,
-        req.stamp.as_ref().expect("s"),
-        &choice,
-        "mcert-stamp-1",
-        "2026-12-02T10:00:00+08:00",
-    )
-    .expect("prepare");
+    let prepared = platform_prepares(rp, &id, &req, pdf).await;
     assert_eq!(
         &prepared.prepared.bytes[..pdf.len()],
         pdf,
         "original bytes changed"
     );
-    rp.send_stamp_digest(&id, &prepared).await.expect("digest");
     let again = rp.send_stamp_digest(&id, &prepared).await;
     assert!(
         matches!(&again, Err(RpError::Api { status: 409, code, .. }) if code == "digest_sent"),
@@ -241,29 +290,10 @@ async fn stamp_by_scan(
             .await
             .expect("progress");
     let digests = progress.document_digests.clone().expect("digest");
-    let answered = ScannedSession {
-        document_digests: Some(digests.clone()),
-        stamp_seal_id: Some(seal_id.to_string()),
-        ..view.clone()
-    };
-    let now = SystemTime::now();
-    let mut completion =
-        scan::answer(&answered, &who.key, &who.cert, &[], None, now).expect("answer");
-    if who.key.algorithm() == Algorithm::Sm2 {
-        let seal_der = unb64(progress.seal.as_deref().expect("GB/T 38540 seal"));
-        scan::add_seal_signature(
-            &mut completion,
-            &answered,
-            &who.key,
-            &who.cert,
-            &seal_der,
-            now,
-        )
-        .expect("seal signature");
-        assert!(completion.ses_signature.is_some());
-    } else {
+    if who.key.algorithm() == Algorithm::P256 {
         assert!(progress.seal.is_none());
     }
+    let completion = phone_signs(who, &view, seal_id, &progress);
     let (status, body) = super::scan::complete(svc, who, &id, &completion).await;
     assert_eq!(status, 200, "{body}");
     let done = rp
@@ -431,7 +461,7 @@ async fn a_bid_pdf_is_stamped_by_scan_and_strangers_accept_it() {
             (ADMIN, Algorithm::Sm2, "91110108MA01ABCD1E"),
             (COLLEAGUE, Algorithm::P256, "91310000MA1FL0000N"),
         ] {
-            let (who, seal_id) = claimed_seal(&svc, person, alg, code).await;
+            let (who, _, seal_id) = claimed_seal(&svc, person, alg, code).await;
             let stamped = stamp_by_scan(&svc, &rp, &who, &seal_id, &pdf).await;
             let roots = vec![root(&svc, alg)];
             let issuing = vec![issuing(&svc, alg)];
@@ -511,4 +541,376 @@ async fn a_bid_pdf_is_stamped_by_scan_and_strangers_accept_it() {
             assert_eq!(body["stamp"]["seals"], json!([]), "{body}");
         }
     }
+}
+
+/// The colleague joins the organisation, gets one of its personal slots and downloads an SM2
+/// certificate of it; returns the colleague and their member id.
+async fn colleague_with_certificate(
+    svc: &Service,
+    admin: &Holder,
+    org_id: &str,
+) -> (Holder, String) {
+    let (status, member) = svc
+        .post(
+            &format!("/v1/orgs/{org_id}/members"),
+            json!({"name": COLLEAGUE.1, "id_number": COLLEAGUE.2, "phone": COLLEAGUE.0, "role": "user"}),
+            Some(&admin.token),
+        )
+        .await;
+    assert_eq!(status, 201, "{member}");
+    let member_id = member["id"].as_str().expect("id").to_string();
+    let token = verified_user(svc, COLLEAGUE.0, COLLEAGUE.1, COLLEAGUE.2).await;
+    let (_, slots) = svc
+        .get(
+            &format!("/v1/orgs/{org_id}/certificates"),
+            Some(&admin.token),
+        )
+        .await;
+    let slot = slots["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|s| s["kind"] == "personal")
+        .and_then(|s| s["entitlement_id"].as_str())
+        .expect("personal slot")
+        .to_string();
+    let owner = json!({"id_type": "resident_id", "id_number": COLLEAGUE.2, "name": COLLEAGUE.1});
+    let (status, _) = svc
+        .put(
+            &format!("/v1/orgs/{org_id}/certificates/{slot}/owner"),
+            owner,
+            &admin.token,
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (status, _) = svc
+        .put(
+            &format!("/v1/orgs/{org_id}/certificates/{slot}/holder"),
+            json!({"member_id": member_id}),
+            &admin.token,
+        )
+        .await;
+    assert_eq!(status, 204);
+    let who = install(svc, &token, &slot, Algorithm::Sm2)
+        .await
+        .2
+        .expect("installed");
+    (who, member_id)
+}
+
+/// Scans `req` as `who` and picks `seal_id`; returns the view and the progress.
+async fn scan_and_pick(
+    svc: &Service,
+    rp: &RpClient,
+    who: &Holder,
+    req: &NewSession,
+    seal_id: &str,
+) -> (String, ScannedSession, Result<StampProgress, (u16, Value)>) {
+    let created = rp.create(req, None).await.expect("create");
+    let view = scanned(svc, who, &created).await;
+    let id = created.session_id.clone();
+    let picked = post_scan(
+        svc,
+        who,
+        format!("/v1/scan/{id}/stamp/seal"),
+        json!({"scan_ticket": view.scan_ticket, "seal_id": seal_id}),
+    )
+    .await;
+    (id, view, picked)
+}
+
+#[tokio::test]
+async fn a_member_stamps_with_a_granted_seal_only_within_its_limits() {
+    let pdf = bid_pdf();
+    for db in databases().await {
+        let svc = Service::start(&db.url).await;
+        let (rp, _) = platform(&svc, None).await;
+        let (admin, org_id, seal_id) =
+            claimed_seal(&svc, ADMIN, Algorithm::Sm2, "91110108MA01ABCD1E").await;
+        let (colleague, member_id) = colleague_with_certificate(&svc, &admin, &org_id).await;
+        let grants = format!("/v1/orgs/{org_id}/seals/{seal_id}/grants");
+
+        // Nothing is offered before the grant.
+        let (_, view, picked) = scan_and_pick(
+            &svc,
+            &rp,
+            &colleague,
+            &project_session("FZ-2026-0815"),
+            &seal_id,
+        )
+        .await;
+        assert!(view.stamp.expect("stamp").seals.is_empty());
+        assert_eq!(picked.err().map(|(s, _)| s), Some(403));
+
+        // The admin gives the seal for one project, each use approved; precise refusals first.
+        let today = mcert_core::clock::rfc3339(SystemTime::now() + Duration::from_secs(8 * 3600));
+        let today = &today[..10];
+        let later =
+            mcert_core::clock::rfc3339(SystemTime::now() + Duration::from_secs(30 * 86_400));
+        let later = &later[..10];
+        for (bad, field) in [
+            (
+                json!({"member_id": member_id, "projects": ["FZ 2026"], "valid_from": today, "valid_to": later}),
+                "projects",
+            ),
+            (
+                json!({"member_id": member_id, "valid_from": later, "valid_to": today}),
+                "valid_to",
+            ),
+            (
+                json!({"member_id": member_id, "valid_from": "2026-13-01", "valid_to": later}),
+                "valid_from",
+            ),
+        ] {
+            let (status, body) = svc.post(&grants, bad, Some(&admin.token)).await;
+            assert_eq!(
+                (status, body["code"].as_str()),
+                (400, Some("bad_seal_grant")),
+                "{field}: {body}"
+            );
+        }
+        let (status, body) = svc
+            .post(
+                &grants,
+                json!({"member_id": member_id, "valid_from": today, "valid_to": later}),
+                Some(&colleague.token),
+            )
+            .await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (403, Some("admin_required")),
+            "{body}"
+        );
+        let (status, grant) = svc
+            .post(
+                &grants,
+                json!({"member_id": member_id, "projects": ["FZ-2026-0815"], "valid_from": today,
+                       "valid_to": later, "approval_required": true}),
+                Some(&admin.token),
+            )
+            .await;
+        assert_eq!(status, 201, "{grant}");
+        assert_eq!(grant["certificate_serial"], colleague.serial.as_str());
+        let limits = grant["limits"].as_str().expect("limits");
+        assert!(
+            limits.contains("仅限项目 FZ-2026-0815") && limits.contains("每次用印需管理员审批"),
+            "{limits}"
+        );
+        // The seal now binds the colleague's certificate too.
+        let der = svc
+            .running
+            .state
+            .seals
+            .claimed_seal(&seal_id)
+            .await
+            .expect("seal")
+            .expect("claimed")
+            .seal_der
+            .expect("der");
+        let made = mcert_core::crypto::seal::SESeal::from_der(&der).expect("seal");
+        assert!(made.binds(&x509::to_der(&colleague.cert).expect("der")));
+        assert!(made.binds(&x509::to_der(&admin.cert).expect("der")));
+
+        // Another project: not offered.
+        let (_, view, picked) = scan_and_pick(
+            &svc,
+            &rp,
+            &colleague,
+            &project_session("QT-2026-0001"),
+            &seal_id,
+        )
+        .await;
+        assert!(view.stamp.expect("stamp").seals.is_empty());
+        assert_eq!(picked.err().map(|(s, _)| s), Some(403));
+
+        // The project: offered with its limits; the pick asks the admins (texted).
+        let req = project_session("FZ-2026-0815");
+        let (id, view, picked) = scan_and_pick(&svc, &rp, &colleague, &req, &seal_id).await;
+        let offered = view.stamp.as_ref().expect("stamp").seals.clone();
+        assert_eq!(offered.len(), 1);
+        assert_eq!(offered[0].certificate_serial, colleague.serial);
+        assert!(offered[0].approval_required);
+        assert_eq!(offered[0].limits.as_deref(), Some(limits));
+        let picked = picked.expect("pick");
+        assert_eq!(picked.approval.as_deref(), Some("pending"));
+        // Every text to the admin (one clock instant in tests: the order is not meaningful).
+        let text = svc
+            .get(&format!("/v1/dev/sms-outbox?phone={}", ADMIN.0), None)
+            .await
+            .1
+            .to_string();
+        assert!(text.contains("申请使用印章"), "{text}");
+        let prepared = platform_prepares(&rp, &id, &req, &pdf).await;
+        let ticket = json!({"scan_ticket": view.scan_ticket});
+        let progress: StampProgress = post_scan(
+            &svc,
+            &colleague,
+            format!("/v1/scan/{id}/stamp/progress"),
+            ticket.clone(),
+        )
+        .await
+        .expect("progress");
+        assert!(progress.document_digests.is_some());
+        assert_eq!(progress.approval.as_deref(), Some("pending"));
+
+        // The admin approves with their own certificate's key; a wrong key is refused.
+        let approvals = format!("/v1/orgs/{org_id}/seal-approvals");
+        let (_, list) = svc.get(&approvals, Some(&admin.token)).await;
+        let approval: mcert_core::wire::seals::SealApproval =
+            serde_json::from_value(list["items"][0].clone()).expect("approval");
+        assert_eq!(
+            (approval.status_label.as_str(), approval.session_id.as_str()),
+            ("待审批", id.as_str())
+        );
+        assert_eq!(approval.project_code.as_deref(), Some("FZ-2026-0815"));
+        let me = svc.get("/v1/me", Some(&admin.token)).await.1;
+        let statement = mcert_core::wire::seals::approval_statement(
+            &approval.id,
+            &id,
+            &seal_id,
+            me["id"].as_str().expect("id"),
+        );
+        let approve = format!("{approvals}/{}/approve", approval.id);
+        let wrong = colleague.key.sign(statement.as_bytes()).expect("sign");
+        let (status, _) = svc
+            .post(
+                &approve,
+                json!({"serial": admin.serial, "signature": b64(&wrong)}),
+                Some(&admin.token),
+            )
+            .await;
+        assert_eq!(status, 403);
+        let right = admin.key.sign(statement.as_bytes()).expect("sign");
+        let (status, decided) = svc
+            .post(
+                &approve,
+                json!({"serial": admin.serial, "signature": b64(&right)}),
+                Some(&admin.token),
+            )
+            .await;
+        assert_eq!(
+            (status, decided["status_label"].as_str()),
+            (200, Some("已同意")),
+            "{decided}"
+        );
+
+        // The colleague signs; the platform embeds; the stamped PDF names the colleague.
+        let progress: StampProgress = post_scan(
+            &svc,
+            &colleague,
+            format!("/v1/scan/{id}/stamp/progress"),
+            ticket,
+        )
+        .await
+        .expect("progress");
+        assert_eq!(progress.approval.as_deref(), Some("approved"));
+        let completion = phone_signs(&colleague, &view, &seal_id, &progress);
+        let (status, body) = super::scan::complete(&svc, &colleague, &id, &completion).await;
+        assert_eq!(status, 200, "{body}");
+        let done = rp
+            .wait_for_end(&id, Duration::from_secs(10))
+            .await
+            .expect("end");
+        let stamped = embed_stamp(prepared, &done).expect("embed");
+        let roots = vec![root(&svc, Algorithm::Sm2)];
+        let issuing = vec![issuing(&svc, Algorithm::Sm2)];
+        let reports = rp
+            .verify_pdf_status(&stamped, &roots, &issuing, SystemTime::now())
+            .await
+            .expect("verify");
+        assert!(reports[0].valid(), "{:?}", reports[0]);
+        assert_eq!(
+            reports[0].serial.as_deref(),
+            Some(colleague.serial.as_str())
+        );
+        // The organisation's usage records show who stamped what, with which seal.
+        let (_, usage) = svc
+            .get(&format!("/v1/orgs/{org_id}/usage"), Some(&admin.token))
+            .await;
+        let record = usage["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|r| r["session_id"] == id.as_str())
+            .cloned()
+            .expect("record");
+        assert_eq!(record["operation"], "文件签章");
+        assert_eq!(record["holder_name"], COLLEAGUE.1);
+        assert_eq!(record["seal_id"], seal_id.as_str());
+        assert_eq!(
+            record["document_digest"].as_str(),
+            Some(format!("sm3:{}", prepared_digest(&done)).as_str())
+        );
+
+        // A refused use cannot be completed.
+        let (id, view, picked) = scan_and_pick(&svc, &rp, &colleague, &req, &seal_id).await;
+        picked.expect("pick");
+        platform_prepares(&rp, &id, &req, &pdf).await;
+        let (_, list) = svc.get(&approvals, Some(&admin.token)).await;
+        let pending = list["items"][0]["id"].as_str().expect("id").to_string();
+        let (status, _) = svc
+            .post(
+                &format!("{approvals}/{pending}/refuse"),
+                json!({}),
+                Some(&admin.token),
+            )
+            .await;
+        assert_eq!(status, 200);
+        let progress: StampProgress = post_scan(
+            &svc,
+            &colleague,
+            format!("/v1/scan/{id}/stamp/progress"),
+            json!({"scan_ticket": view.scan_ticket}),
+        )
+        .await
+        .expect("progress");
+        assert_eq!(progress.approval.as_deref(), Some("refused"));
+        let completion = phone_signs(&colleague, &view, &seal_id, &progress);
+        let (status, body) = super::scan::complete(&svc, &colleague, &id, &completion).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (403, Some("use_refused")),
+            "{body}"
+        );
+
+        // Withdrawn: no longer offered, and the seal binds the admin's certificate alone.
+        let grant_id = grant["id"].as_str().expect("id");
+        let (status, withdrawn) = svc
+            .post(
+                &format!("{grants}/{grant_id}/revoke"),
+                json!({}),
+                Some(&admin.token),
+            )
+            .await;
+        assert_eq!(
+            (status, withdrawn["status_label"].as_str()),
+            (200, Some("已撤销"))
+        );
+        let (_, view, picked) = scan_and_pick(&svc, &rp, &colleague, &req, &seal_id).await;
+        assert!(view.stamp.expect("stamp").seals.is_empty());
+        assert_eq!(picked.err().map(|(s, _)| s), Some(403));
+        let der = svc
+            .running
+            .state
+            .seals
+            .claimed_seal(&seal_id)
+            .await
+            .expect("seal")
+            .expect("claimed")
+            .seal_der
+            .expect("der");
+        let made = mcert_core::crypto::seal::SESeal::from_der(&der).expect("seal");
+        assert!(!made.binds(&x509::to_der(&colleague.cert).expect("der")));
+        audit_intact(&svc).await;
+    }
+}
+
+/// The digest (hex) the stamp in a completed session signed.
+fn prepared_digest(done: &SessionStatus) -> String {
+    let statement = unb64(&done.result.as_ref().expect("result").statement);
+    let text = String::from_utf8(statement).expect("utf8");
+    text.lines()
+        .find_map(|l| l.strip_prefix("digest: sm3:"))
+        .expect("digest line")
+        .to_string()
 }

@@ -81,6 +81,14 @@ pub fn router() -> Router<AppState> {
         .route(routes::ORG_SEAL_SUBMIT, post(seals::submit))
         .route(routes::ORG_SEAL_CLAIM, post(seals::claim))
         .route(routes::ORG_SEAL_DER, get(seals::seal_der))
+        .route(
+            routes::ORG_SEAL_GRANTS,
+            get(seals::grants).post(seals::grant),
+        )
+        .route(routes::ORG_SEAL_GRANT_REVOKE, post(seals::revoke_grant))
+        .route(routes::ORG_SEAL_APPROVALS, get(seals::approvals))
+        .route(routes::ORG_SEAL_APPROVAL_APPROVE, post(seals::approve_use))
+        .route(routes::ORG_SEAL_APPROVAL_REFUSE, post(seals::refuse_use))
         .route(routes::ORDER_CHANGE, post(commerce::change))
         .route(routes::ORDER_TRANSFER, post(commerce::transfer))
         .route(routes::ORDER_INVOICE, post(commerce::request_invoice))

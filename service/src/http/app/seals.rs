@@ -12,7 +12,9 @@ use super::auth::CurrentAccount;
 use super::orgs::{admin, member};
 use crate::seals::SealError;
 use crate::seals::picture::PictureError;
-use mcert_core::wire::seals::{ClaimSeal, NewSeal, Seal};
+use mcert_core::wire::seals::{
+    ApproveSealUse, ClaimSeal, NewSeal, NewSealGrant, Seal, SealApproval, SealGrant,
+};
 
 impl From<SealError> for ApiError {
     fn from(e: SealError) -> Self {
@@ -66,6 +68,30 @@ impl From<SealError> for ApiError {
             SealError::NoSealFile => {
                 plain(StatusCode::NOT_FOUND, "no_seal_file", "err-no-seal-file")
             }
+            SealError::BadGrant(field) => ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_seal_grant",
+                "err-bad-seal-grant",
+                &[("field", field.into())],
+            ),
+            SealError::UnknownMember => plain(
+                StatusCode::NOT_FOUND,
+                "unknown_member",
+                "err-unknown-member",
+            ),
+            SealError::MemberHasNoCertificate => plain(
+                StatusCode::CONFLICT,
+                "member_has_no_certificate",
+                "err-member-has-no-certificate",
+            ),
+            SealError::UnknownGrant => {
+                plain(StatusCode::NOT_FOUND, "unknown_grant", "err-unknown-grant")
+            }
+            SealError::UnknownApproval => plain(
+                StatusCode::NOT_FOUND,
+                "unknown_approval",
+                "err-unknown-approval",
+            ),
             other => ApiError::internal(other),
         }
     }
@@ -144,4 +170,76 @@ pub async fn claim(
     let signature = base64ct::Base64::decode_vec(req.signature.trim())
         .map_err(|_| ApiError::bad_request("signature is not base64"))?;
     Ok(Json(state.seals.claim(&a, &seal_id, &signature).await?))
+}
+
+pub async fn grants(
+    State(state): State<AppState>,
+    me: CurrentAccount,
+    Path((id, seal_id)): Path<(String, String)>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let a = admin(&state, &me, &id).await?;
+    Ok(Json(
+        serde_json::json!({"items": state.seals.grants(&a, &seal_id).await?}),
+    ))
+}
+
+pub async fn grant(
+    State(state): State<AppState>,
+    me: CurrentAccount,
+    Path((id, seal_id)): Path<(String, String)>,
+    ApiJson(req): ApiJson<NewSealGrant>,
+) -> Result<(StatusCode, Json<SealGrant>), ApiError> {
+    let a = admin(&state, &me, &id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(state.seals.grant(&a, &seal_id, &req).await?),
+    ))
+}
+
+pub async fn revoke_grant(
+    State(state): State<AppState>,
+    me: CurrentAccount,
+    Path((id, seal_id, grant_id)): Path<(String, String, String)>,
+) -> Result<Json<SealGrant>, ApiError> {
+    let a = admin(&state, &me, &id).await?;
+    Ok(Json(
+        state.seals.revoke_grant(&a, &seal_id, &grant_id).await?,
+    ))
+}
+
+pub async fn approvals(
+    State(state): State<AppState>,
+    me: CurrentAccount,
+    Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let a = admin(&state, &me, &id).await?;
+    Ok(Json(
+        serde_json::json!({"items": state.seals.approvals(&a).await?}),
+    ))
+}
+
+pub async fn approve_use(
+    State(state): State<AppState>,
+    me: CurrentAccount,
+    Path((id, approval_id)): Path<(String, String)>,
+    ApiJson(req): ApiJson<ApproveSealUse>,
+) -> Result<Json<SealApproval>, ApiError> {
+    let a = admin(&state, &me, &id).await?;
+    Ok(Json(
+        state
+            .seals
+            .decide_approval(&a, &approval_id, Some(&req))
+            .await?,
+    ))
+}
+
+pub async fn refuse_use(
+    State(state): State<AppState>,
+    me: CurrentAccount,
+    Path((id, approval_id)): Path<(String, String)>,
+) -> Result<Json<SealApproval>, ApiError> {
+    let a = admin(&state, &me, &id).await?;
+    Ok(Json(
+        state.seals.decide_approval(&a, &approval_id, None).await?,
+    ))
 }
