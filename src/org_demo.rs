@@ -208,6 +208,9 @@ impl Console {
     }
 }
 
+/// The project (项目编号) the colleague may stamp for.
+const PROJECT: &str = "FZ-2026-0815";
+
 /// The organisation story on the running service and the demo platform.
 pub async fn walk(
     running: &Running,
@@ -325,7 +328,6 @@ pub async fn walk(
         steps,
     )
     .await?;
-    crate::seal_demo::stamp_bid(&admin, platform, (ORG, &seal_id, PIN), steps).await?;
 
     // The admin grants a colleague, who claims a personal certificate of the organisation.
     let member = admin
@@ -381,7 +383,7 @@ pub async fn walk(
         .find(|e| e.status == "assigned")
         .ok_or_else(|| err("nothing to claim"))?;
     let claimed = colleague
-        .install(&waiting.id, Algorithm::P256, PIN)
+        .install(&waiting.id, Algorithm::Sm2, PIN)
         .await
         .map_err(err)?;
     steps.ok(
@@ -444,6 +446,10 @@ pub async fn walk(
             ),
         ],
     );
+    // The admin gives the 公章 to the colleague for one project; the colleague stamps the bid.
+    crate::seal_demo::grant_for_project(&admin, (&org.id, &seal_id), &member.id, PROJECT, steps)
+        .await?;
+    crate::seal_demo::stamp_bid(&colleague, platform, (ORG, &seal_id, PIN, PROJECT), steps).await?;
     let page = admin
         .client()
         .org_usage(&org.id, &OrgUsageQuery::default())

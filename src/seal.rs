@@ -1,13 +1,14 @@
 //! `mcert seal --home DIR …`: an organisation's seals (印章) from the admin's phone: apply
 //! from a photo of the stamp on white paper (the cleaned picture is saved for a look before
-//! submitting), submit for review, claim with the bound certificate's key and PIN, list.
+//! submitting), submit for review, claim with the bound certificate's key and PIN, list; give a
+//! seal to a member with limits (用印授权) and decide the uses waiting for approval (用印审批).
 
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use mcert_core::device::keystore::KeyStoreOptions;
 use mcert_core::i18n::Locale;
-use mcert_core::wire::seals::{NewSeal, Seal};
+use mcert_core::wire::seals::{NewSeal, NewSealGrant, Seal, SealApproval, SealGrant};
 
 use crate::CliError;
 use crate::device::{open_secret_store, service_error};
@@ -60,6 +61,66 @@ enum SealCommand {
     },
     /// The organisation's seals.
     List { org: String },
+    /// Give a claimed seal to a member (用印授权): projects, dates, each use approved.
+    Grant {
+        org: String,
+        seal: String,
+        /// The member's id (`mcert org members`).
+        #[arg(long)]
+        member: String,
+        /// A project number (项目编号) the seal may stamp for; repeat for several; none: any.
+        #[arg(long = "project")]
+        projects: Vec<String>,
+        /// First day (YYYY-MM-DD, Beijing).
+        #[arg(long)]
+        from: String,
+        /// Last day (YYYY-MM-DD, Beijing), included.
+        #[arg(long)]
+        to: String,
+        /// Each use waits for an admin's approval.
+        #[arg(long)]
+        approval: bool,
+    },
+    /// The seal's grants.
+    Grants { org: String, seal: String },
+    /// Withdraw a grant.
+    RevokeGrant {
+        org: String,
+        seal: String,
+        grant: String,
+    },
+    /// The uses of granted seals waiting for an admin (用印审批), and the decided ones.
+    Approvals { org: String },
+    /// Approve a use with your own certificate of the organisation (held here) and its PIN.
+    Approve {
+        org: String,
+        approval: String,
+        #[arg(long)]
+        serial: String,
+        #[arg(long)]
+        pin: String,
+    },
+    /// Refuse a use.
+    Refuse { org: String, approval: String },
+}
+
+fn print_grant(g: &SealGrant) {
+    println!(
+        "{}\t{}\t{}\t{}\t{}",
+        g.id, g.member_name, g.certificate_serial, g.status_label, g.limits
+    );
+}
+
+fn print_approval(a: &SealApproval) {
+    println!(
+        "{}\t{}\t{}\t{}\t{}\t{}",
+        a.id,
+        a.status_label,
+        a.member_name,
+        a.seal_name,
+        a.project_code.as_deref().unwrap_or("-"),
+        a.document_name.as_deref().unwrap_or("-")
+    );
 }
 
 fn print(seal: &Seal) {
@@ -132,6 +193,69 @@ pub fn run(args: SealArgs, locale: Locale) -> Result<(), CliError> {
                 for seal in client.seals(&org).await.map_err(fail)? {
                     print(&seal);
                 }
+            }
+            SealCommand::Grant {
+                org,
+                seal,
+                member,
+                projects,
+                from,
+                to,
+                approval,
+            } => {
+                let req = NewSealGrant {
+                    member_id: member,
+                    projects,
+                    valid_from: from,
+                    valid_to: to,
+                    approval_required: approval,
+                };
+                print_grant(&client.grant_seal(&org, &seal, &req).await.map_err(fail)?);
+            }
+            SealCommand::Grants { org, seal } => {
+                for g in client.seal_grants(&org, &seal).await.map_err(fail)? {
+                    print_grant(&g);
+                }
+            }
+            SealCommand::RevokeGrant { org, seal, grant } => {
+                print_grant(
+                    &client
+                        .revoke_seal_grant(&org, &seal, &grant)
+                        .await
+                        .map_err(fail)?,
+                );
+            }
+            SealCommand::Approvals { org } => {
+                for a in client.seal_approvals(&org).await.map_err(fail)? {
+                    print_approval(&a);
+                }
+            }
+            SealCommand::Approve {
+                org,
+                approval,
+                serial,
+                pin,
+            } => {
+                let pending = client
+                    .seal_approvals(&org)
+                    .await
+                    .map_err(fail)?
+                    .into_iter()
+                    .find(|a| a.id == approval)
+                    .ok_or_else(|| CliError::new(format!("no approval {approval}")))?;
+                let decided = device
+                    .approve_seal_use(&org, &pending, &serial, &pin)
+                    .await
+                    .map_err(|e| CliError::from_user(&e, locale))?;
+                print_approval(&decided);
+            }
+            SealCommand::Refuse { org, approval } => {
+                print_approval(
+                    &client
+                        .refuse_seal_use(&org, &approval)
+                        .await
+                        .map_err(fail)?,
+                );
             }
         }
         Ok(())

@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 
 use mcert_core::device::flows::Device;
 use mcert_core::device::qr;
-use mcert_core::wire::seals::NewSeal;
+use mcert_core::wire::seals::{NewSeal, NewSealGrant};
 use mcert_core::wire::{DisplayText, NewSession, SessionKind, StampRequest};
 use mcert_rp::client::{AnimatedQr, RpClient};
 use mcert_rp::stamp::{embed_stamp, prepare_stamp};
@@ -130,13 +130,51 @@ fn bid_pdf(org_name: &str) -> Result<Vec<u8>, CliError> {
     doc.render(&font).map_err(err)
 }
 
-/// The admin stamps the bid PDF by scanning the demo platform's code: the phone picks the
-/// 公章, the platform prepares the PDF with its picture, the phone signs with the PIN, the
-/// platform embeds the GB/T 38540 signature and verifies the stamped PDF. Returns the PDF.
-pub async fn stamp_bid(
+/// The admin gives the seal to a member for one project (用印授权), from today for 30 days.
+pub async fn grant_for_project(
     admin: &Device,
+    (org_id, seal_id): (&str, &str),
+    member_id: &str,
+    project: &str,
+    steps: &mut Steps,
+) -> Result<(), CliError> {
+    let day = |secs: u64| {
+        let t = SystemTime::now() + Duration::from_secs(8 * 3600 + secs);
+        mcert_core::clock::rfc3339(t)[..10].to_string()
+    };
+    let grant = admin
+        .client()
+        .grant_seal(
+            org_id,
+            seal_id,
+            &NewSealGrant {
+                member_id: member_id.into(),
+                projects: vec![project.into()],
+                valid_from: day(0),
+                valid_to: day(30 * 86_400),
+                approval_required: false,
+            },
+        )
+        .await
+        .map_err(err)?;
+    steps.ok(
+        "demo-seal-granted",
+        &[
+            ("member", grant.member_name.into()),
+            ("limits", grant.limits.into()),
+        ],
+    );
+    Ok(())
+}
+
+/// A member stamps the bid PDF by scanning the demo platform's code: the phone picks the
+/// 公章 given to it, the platform prepares the PDF with its picture, the phone signs with the
+/// PIN, the platform embeds the GB/T 38540 signature and verifies the stamped PDF. Returns
+/// the PDF.
+pub async fn stamp_bid(
+    stamper: &Device,
     platform: &RpClient,
-    (org_name, seal_id, pin): (&str, &str, &str),
+    (org_name, seal_id, pin, project): (&str, &str, &str, &str),
     steps: &mut Steps,
 ) -> Result<Vec<u8>, CliError> {
     let pdf = bid_pdf(org_name)?;
@@ -145,6 +183,7 @@ pub async fn stamp_bid(
         page: 2,
         rect: [380, 60, 520, 200],
         seal_kinds: vec!["official".into()],
+        project_code: Some(project.into()),
     };
     let new = NewSession {
         display: DisplayText {
@@ -157,12 +196,13 @@ pub async fn stamp_bid(
     };
     let created = platform.create(&new, None).await.map_err(err)?;
     let png = qr::encode_png(&AnimatedQr::new(&created).payload(), 6).map_err(err)?;
-    let pending = admin.scan_image(&png).await.map_err(err)?;
+    let pending = stamper.scan_image(&png).await.map_err(err)?;
     let offered = pending
         .session
         .stamp
         .as_ref()
-        .map(|s| s.seals.len())
+        .and_then(|s| s.seals.iter().find(|x| x.id == seal_id))
+        .and_then(|x| x.limits.clone())
         .unwrap_or_default();
     // The platform's side runs meanwhile: it waits for the pick and prepares the PDF.
     let id = created.session_id.clone();
@@ -183,7 +223,7 @@ pub async fn stamp_bid(
         rp.send_stamp_digest(&id, &stamp).await?;
         Ok::<_, mcert_rp::client::RpError>(stamp)
     });
-    admin
+    stamper
         .stamp(&pending, seal_id, pin, Duration::from_secs(30))
         .await
         .map_err(err)?;
@@ -206,7 +246,7 @@ pub async fn stamp_bid(
     steps.ok(
         "demo-seal-stamped",
         &[
-            ("offered", offered.into()),
+            ("limits", offered.into()),
             ("page", report.page.unwrap_or_default().into()),
             (
                 "seal",

@@ -332,7 +332,7 @@ fn demo_runs_clean() {
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stdout}\n{stderr}");
     for expected in [
-        "全部 39 步通过",
+        "全部 40 步通过",
         "GB/T 38540 签章验证通过",
         "开标成功",
         "单位 CA 授权【已授权】",
