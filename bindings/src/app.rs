@@ -345,6 +345,29 @@ impl McertApp {
         ))
     }
 
+    /// 文件签章 with the seal `seal_id` and its certificate's PIN: the platform prepares the
+    /// document with the seal's picture (waiting at most 60 s), then the phone signs it.
+    pub async fn stamp(
+        &self,
+        scan: Arc<PendingScan>,
+        seal_id: String,
+        pin: String,
+    ) -> Result<ScanOutcome, McertError> {
+        let pin = Zeroizing::new(pin);
+        Ok(outcome(
+            self.inner
+                .read()
+                .await
+                .stamp(
+                    &scan.inner,
+                    &seal_id,
+                    &pin,
+                    std::time::Duration::from_secs(60),
+                )
+                .await?,
+        ))
+    }
+
     /// 【取消】 on the confirm screen.
     pub async fn decline(&self, scan: Arc<PendingScan>) -> Result<ScanOutcome, McertError> {
         Ok(outcome(self.inner.read().await.decline(&scan.inner).await?))

@@ -22,6 +22,7 @@ mod org_records;
 mod orgs;
 mod records;
 mod scan;
+mod seals;
 mod secrets;
 
 pub use app::*;
@@ -30,6 +31,7 @@ pub use error::*;
 pub use org_records::*;
 pub use records::*;
 pub use scan::*;
+pub use seals::*;
 pub use secrets::*;
 
 uniffi::setup_scaffolding!();

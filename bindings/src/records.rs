@@ -202,6 +202,33 @@ pub struct ScanView {
     pub verification_code: String,
     pub expires_at: String,
     pub choices: Vec<CertificateChoice>,
+    /// 文件签章: where the stamp goes and the seals this phone may use.
+    pub stamp: Option<StampInfo>,
+}
+
+/// A seal the holder may pick for a stamp.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct StampSealChoice {
+    pub id: String,
+    /// 企业公章, 合同专用章, …
+    pub kind_label: String,
+    pub name: String,
+    /// The certificate (on this phone) that signs with the seal; its PIN unlocks the stamp.
+    pub certificate_serial: String,
+    /// A seal given to this member: its limits (projects, dates, approval).
+    pub limits: Option<String>,
+    /// Each use waits for an admin's approval.
+    pub approval_required: bool,
+}
+
+/// What a stamp session asks: the document's pages, the page and place of the stamp.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct StampInfo {
+    pub page_count: u32,
+    pub page: u32,
+    /// `[x0, y0, x1, y1]` in PDF points.
+    pub rect: Vec<u32>,
+    pub seals: Vec<StampSealChoice>,
 }
 
 #[derive(Debug, Clone, uniffi::Record)]

@@ -36,6 +36,30 @@ impl PendingScan {
                     algorithm: c.algorithm.into(),
                 })
                 .collect(),
+            stamp: s.stamp.as_ref().map(|st| StampInfo {
+                page_count: st.request.page_count,
+                page: st.request.page,
+                rect: st.request.rect.to_vec(),
+                // Only seals whose certificate is on this phone can stamp here.
+                seals: st
+                    .seals
+                    .iter()
+                    .filter(|seal| {
+                        self.inner
+                            .choices
+                            .iter()
+                            .any(|c| c.serial.eq_ignore_ascii_case(&seal.certificate_serial))
+                    })
+                    .map(|seal| StampSealChoice {
+                        id: seal.id.clone(),
+                        kind_label: seal.kind_label.clone(),
+                        name: seal.name.clone(),
+                        certificate_serial: seal.certificate_serial.clone(),
+                        limits: seal.limits.clone(),
+                        approval_required: seal.approval_required,
+                    })
+                    .collect(),
+            }),
         }
     }
 }

@@ -43,6 +43,7 @@ pay-timeout = No payment result within { $seconds } s; check My orders later
 scan-no-bid-key = The key that opens this bid (certificate serial { $serial }) is not on this phone
 scan-seal-not-offered = This seal cannot be used for this stamp
 scan-seal-use-refused = An admin refused this use of the seal
+seal-unknown-approval = No such seal approval, or it was decided
 scan-stamp-timeout = The platform did not prepare the document within { $seconds } s; scan again
 
 ## Command line

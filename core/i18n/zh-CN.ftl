@@ -43,6 +43,7 @@ pay-timeout = 支付结果 { $seconds } 秒内未返回，请稍后在【我的�
 scan-no-bid-key = 本机没有打开此投标文件所需的证书密钥（证书序列号 { $serial }）
 scan-seal-not-offered = 该印章不能用于此次签章
 scan-seal-use-refused = 管理员拒绝了本次用印
+seal-unknown-approval = 没有这条用印审批，或已处理
 scan-stamp-timeout = 平台在 { $seconds } 秒内未准备好待签章的文件，请重新扫码
 
 ## Command line

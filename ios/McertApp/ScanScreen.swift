@@ -24,7 +24,7 @@ struct ScanScreen: View {
                 ConfirmView(view: view, selected: selected, onSelect: scan.select, onConfirm: scan.proceed) {
                     Task { await scan.decline() }
                 }
-            case let .enterPin(view, _, pad):
+            case let .enterPin(view, _, pad, _):
                 VStack {
                     Text(view.platformName + " · " + view.operation).font(.headline)
                     PinPadView(pad: pad) { pin in Task { await scan.submit(pin: pin) } }
@@ -71,6 +71,10 @@ struct ConfirmView: View {
                 if let p = view.project { Field(L("project"), p) }
                 if let l = view.lot { Field(L("lot"), l) }
                 if let d = view.documentName { Field(L("document"), d) }
+                if let st = view.stamp {
+                    Field(L("stamp_pages"), L("stamp_pages_value", Int(st.pageCount)))
+                    Field(L("stamp_place"), L("stamp_place_value", Int(st.page)))
+                }
             }
             Section {
                 Text(view.verificationCode).font(.system(.largeTitle, design: .monospaced).weight(.bold)).foregroundColor(.orange)
@@ -79,29 +83,56 @@ struct ConfirmView: View {
             } footer: {
                 Text(L("verification_hint"))
             }
-            Section(L("choose_certificate")) {
-                ForEach(view.choices, id: \.serial) { c in
-                    let subject = McertKit.Subject.parse(c.subject)
-                    let names = [subject.commonName, subject.organisationShown].compactMap { $0 }
-                    Button {
-                        onSelect(c.serial)
-                    } label: {
-                        HStack {
-                            Image(systemName: selected == c.serial ? "largecircle.fill.circle" : "circle")
-                            VStack(alignment: .leading, spacing: 2) {
-                                Text(names.isEmpty ? c.subject : names.joined(separator: " · "))
-                                Text(L(subject.isOrganisation ? "type_organisation" : "type_personal") + " · "
-                                    + Display.algorithm(String(describing: c.algorithm)) + " · " + Display.shortSerial(c.serial))
-                                    .font(.caption).foregroundColor(.secondary)
+            if let stamp = view.stamp {
+                Section {
+                    ForEach(stamp.seals, id: \.id) { seal in
+                        Button {
+                            onSelect(seal.id)
+                        } label: {
+                            HStack {
+                                Image(systemName: selected == seal.id ? "largecircle.fill.circle" : "circle")
+                                VStack(alignment: .leading, spacing: 2) {
+                                    Text(seal.name)
+                                    Text(seal.kindLabel + " · " + L("stamp_certificate") + " " + Display.shortSerial(seal.certificateSerial))
+                                        .font(.caption).foregroundColor(.secondary)
+                                }
                             }
                         }
                     }
+                } header: {
+                    Text(L("stamp_choose_seal"))
+                } footer: {
+                    Text(L("stamp_hint"))
                 }
+            } else {
+                certificates
             }
             HStack {
                 Button(L("decline"), action: onCancel)
                 Spacer()
                 Button(L("confirm"), action: onConfirm).disabled(selected == nil)
+            }
+        }
+    }
+
+    private var certificates: some View {
+        Section(L("choose_certificate")) {
+            ForEach(view.choices, id: \.serial) { c in
+                let subject = McertKit.Subject.parse(c.subject)
+                let names = [subject.commonName, subject.organisationShown].compactMap { $0 }
+                Button {
+                    onSelect(c.serial)
+                } label: {
+                    HStack {
+                        Image(systemName: selected == c.serial ? "largecircle.fill.circle" : "circle")
+                        VStack(alignment: .leading, spacing: 2) {
+                            Text(names.isEmpty ? c.subject : names.joined(separator: " · "))
+                            Text(L(subject.isOrganisation ? "type_organisation" : "type_personal") + " · "
+                                + Display.algorithm(String(describing: c.algorithm)) + " · " + Display.shortSerial(c.serial))
+                                .font(.caption).foregroundColor(.secondary)
+                        }
+                    }
+                }
             }
         }
     }

@@ -26,6 +26,7 @@ public protocol CertCore: OrgCore, CommerceCore {
     func scanFrame(luma: Data, width: Int, height: Int, rowStride: Int) async throws -> PendingScan
     func scanImage(_ image: Data) async throws -> PendingScan
     func confirm(scan: PendingScan, serial: String, pin: String) async throws -> ScanOutcome
+    func stamp(scan: PendingScan, sealId: String, pin: String) async throws -> ScanOutcome
     func decline(scan: PendingScan) async throws -> ScanOutcome
     func usage(from: String?, to: String?, cursor: String?, limit: Int) async throws -> UsagePageView
 }
@@ -78,6 +79,9 @@ public final class FfiCertCore: CertCore {
     public func scanImage(_ image: Data) async throws -> PendingScan { try await ffi { try await app.scanImage(image: image) } }
     public func confirm(scan: PendingScan, serial: String, pin: String) async throws -> ScanOutcome {
         try await ffi { try await app.confirm(scan: scan, serial: serial, pin: pin) }
+    }
+    public func stamp(scan: PendingScan, sealId: String, pin: String) async throws -> ScanOutcome {
+        try await ffi { try await app.stamp(scan: scan, sealId: sealId, pin: pin) }
     }
     public func decline(scan: PendingScan) async throws -> ScanOutcome { try await ffi { try await app.decline(scan: scan) } }
     public func usage(from: String?, to: String?, cursor: String?, limit: Int) async throws -> UsagePageView {

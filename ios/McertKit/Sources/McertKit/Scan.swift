@@ -2,13 +2,14 @@
 import Foundation
 import McertFFI
 
-/// 【扫码】: camera frames → confirm screen → certificate → PIN → done.
+/// 【扫码】: camera frames → confirm screen → certificate → PIN → done. For 文件签章 the choice is
+/// a seal (its certificate's PIN follows) and the platform prepares the document after the PIN.
 @MainActor
 public final class ScanModel: ObservableObject {
     public enum State {
         case scanning, reading
         case confirm(view: ScanView, selected: String?)
-        case enterPin(view: ScanView, serial: String, pin: PinEntryModel)
+        case enterPin(view: ScanView, serial: String, pin: PinEntryModel, sealId: String?)
         case submitting
         case done(operation: String, status: String)
         case declined
@@ -46,9 +47,15 @@ public final class ScanModel: ObservableObject {
             pending = scan
             let view = scan.view()
             hint = nil
-            state = view.choices.isEmpty
-                ? .failed(message: Texts["no_choice"], code: "no_eligible_certificate")
-                : .confirm(view: view, selected: view.choices.count == 1 ? view.choices[0].serial : nil)
+            if let stamp = view.stamp {
+                state = stamp.seals.isEmpty
+                    ? .failed(message: Texts["stamp_no_seal"], code: "no_usable_seal")
+                    : .confirm(view: view, selected: stamp.seals.count == 1 ? stamp.seals[0].id : nil)
+            } else {
+                state = view.choices.isEmpty
+                    ? .failed(message: Texts["no_choice"], code: "no_eligible_certificate")
+                    : .confirm(view: view, selected: view.choices.count == 1 ? view.choices[0].serial : nil)
+            }
             return true
         } catch let e as AppError {
             switch e.code {
@@ -64,27 +71,42 @@ public final class ScanModel: ObservableObject {
         }
     }
 
-    public func select(_ serial: String) {
-        guard case let .confirm(view, _) = state, view.choices.contains(where: { $0.serial == serial }) else { return }
-        state = .confirm(view: view, selected: serial)
+    /// Picks a certificate (by serial), or for a stamp a seal (by id).
+    public func select(_ choice: String) {
+        guard case let .confirm(view, _) = state else { return }
+        let known = view.stamp.map { $0.seals.contains(where: { $0.id == choice }) }
+            ?? view.choices.contains(where: { $0.serial == choice })
+        if known { state = .confirm(view: view, selected: choice) }
     }
 
-    /// 【确认】: on to the PIN pad.
+    /// 【确认】: on to the PIN pad (of the seal's certificate for a stamp).
     public func proceed() {
-        guard case let .confirm(view, selected) = state, let serial = selected else { return }
-        state = .enterPin(view: view, serial: serial, pin: PinEntryModel(core: core, mode: .unlock))
+        guard case let .confirm(view, selected) = state, let choice = selected else { return }
+        let pad = PinEntryModel(core: core, mode: .unlock)
+        if let stamp = view.stamp {
+            guard let seal = stamp.seals.first(where: { $0.id == choice }) else { return }
+            state = .enterPin(view: view, serial: seal.certificateSerial, pin: pad, sealId: seal.id)
+        } else {
+            state = .enterPin(view: view, serial: choice, pin: pad, sealId: nil)
+        }
     }
 
     public func submit(pin: String) async {
-        guard case let .enterPin(view, serial, pad) = state, let scan = pending else { return }
+        guard case let .enterPin(view, serial, pad, sealId) = state, let scan = pending else { return }
         state = .submitting
         do {
-            let outcome = try await core.confirm(scan: scan, serial: serial, pin: pin)
+            let outcome = if let sealId {
+                try await core.stamp(scan: scan, sealId: sealId, pin: pin)
+            } else {
+                try await core.confirm(scan: scan, serial: serial, pin: pin)
+            }
             state = .done(operation: view.operation, status: outcome.status)
         } catch let e as AppError {
             if e.triesLeft != nil {
                 pad.refused(e)
-                state = e.locked ? .failed(message: e.message, code: e.code) : .enterPin(view: view, serial: serial, pin: pad)
+                state = e.locked
+                    ? .failed(message: e.message, code: e.code)
+                    : .enterPin(view: view, serial: serial, pin: pad, sealId: sealId)
             } else {
                 state = .failed(message: e.message, code: e.code)
             }

@@ -6,7 +6,9 @@ import androidx.activity.ComponentActivity
 import androidx.activity.result.contract.ActivityResultContracts
 import cn.mcert.app.core.PickedFile
 import cn.mcert.app.core.Validate
+import androidx.compose.ui.graphics.asImageBitmap
 import cn.mcert.app.ui.Files
+import cn.mcert.app.ui.Images
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.withContext
@@ -26,6 +28,10 @@ class DocumentFiles(private val activity: ComponentActivity) {
     }
 
     fun install() {
+        // Seal pictures (PNG) for the seal screens.
+        Images.decodePng = { bytes ->
+            android.graphics.BitmapFactory.decodeByteArray(bytes, 0, bytes.size)?.asImageBitmap()
+        }
         Files.pick = pick@{
             val result = CompletableDeferred<Uri?>().also { picked = it }
             picker.launch(arrayOf("image/jpeg", "image/png", "application/pdf"))

@@ -19,6 +19,9 @@ import cn.mcert.app.core.Product
 import cn.mcert.app.core.ScanKind
 import cn.mcert.app.core.ScanOutcome
 import cn.mcert.app.core.ScanRequest
+import cn.mcert.app.core.SealCore
+import cn.mcert.app.core.StampInfo
+import cn.mcert.app.core.StampSeal
 import cn.mcert.app.core.Texts
 import cn.mcert.app.core.Usage
 import cn.mcert.app.core.UsagePage
@@ -40,12 +43,14 @@ import cn.mcert.ffi.UsageView as FfiUsage
  * them. Every failure leaves as an [AppError]: the core's public error with its message and PIN
  * state, and anything unexpected from the bindings (uniffi's `InternalException`, a panic turned
  * into an exception, a JNA error) as the app's internal error, never as a crash of a screen.
- * The organisation calls are in [FfiOrgCore], the commerce calls in [FfiCommerceCore].
+ * The organisation calls are in [FfiOrgCore], the commerce calls in [FfiCommerceCore], the seal
+ * calls in [FfiSealCore].
  */
 class FfiCertCore(private val app: McertApp) :
     CertCore,
     OrgCore by FfiOrgCore(app),
-    CommerceCore by FfiCommerceCore(app) {
+    CommerceCore by FfiCommerceCore(app),
+    SealCore by FfiSealCore(app) {
     override suspend fun isLoggedIn() = ffi { app.isLoggedIn() }
     override suspend fun requestCode(phone: String) = ffi { app.requestCode(phone) }
     override suspend fun devSmsCode(phone: String) = ffi { app.devSmsCode(phone) }
@@ -88,6 +93,8 @@ class FfiCertCore(private val app: McertApp) :
     override suspend fun scanImage(image: ByteArray): PendingScan = ffi { Scanned(app.scanImage(image)) }
     override suspend fun confirm(scan: PendingScan, serial: String, pin: String) =
         ffi { app.confirm(scan.inner(), serial, pin).let { ScanOutcome(it.sessionId, it.status) } }
+    override suspend fun stamp(scan: PendingScan, sealId: String, pin: String) =
+        ffi { app.stamp(scan.inner(), sealId, pin).let { ScanOutcome(it.sessionId, it.status) } }
     override suspend fun decline(scan: PendingScan) =
         ffi { app.decline(scan.inner()).let { ScanOutcome(it.sessionId, it.status) } }
     override suspend fun usage(from: String?, to: String?, cursor: String?, limit: Int) = ffi {
@@ -115,6 +122,16 @@ class FfiCertCore(private val app: McertApp) :
                 verificationCode = v.verificationCode,
                 expiresAt = v.expiresAt,
                 choices = v.choices.map { CertificateChoice(it.serial, it.subject, it.algorithm.toApp()) },
+                stamp = v.stamp?.let { st ->
+                    StampInfo(
+                        pageCount = st.pageCount.toInt(),
+                        page = st.page.toInt(),
+                        rect = st.rect.map { it.toInt() },
+                        seals = st.seals.map {
+                            StampSeal(it.id, it.kindLabel, it.name, it.certificateSerial, it.limits, it.approvalRequired)
+                        },
+                    )
+                },
             )
         }
     }

@@ -19,6 +19,9 @@ import cn.mcert.app.core.Product
 import cn.mcert.app.core.ScanKind
 import cn.mcert.app.core.ScanOutcome
 import cn.mcert.app.core.ScanRequest
+import cn.mcert.app.core.SealCore
+import cn.mcert.app.core.StampInfo
+import cn.mcert.app.core.StampSeal
 import cn.mcert.app.core.Usage
 import cn.mcert.app.core.UsagePage
 import kotlinx.coroutines.awaitCancellation
@@ -29,11 +32,12 @@ import kotlinx.coroutines.awaitCancellation
  * return for the loading states. [english] switches the messages the core would localise. The
  * organisation calls are [FakeOrgCore]'s, the commerce calls [FakeCommerceCore]'s.
  */
-class FakeCore private constructor(val orgs: FakeOrgCore, val commerce: FakeCommerceCore) :
+class FakeCore private constructor(val orgs: FakeOrgCore, val commerce: FakeCommerceCore, val sealCore: FakeSealCore) :
     CertCore,
     OrgCore by orgs,
-    CommerceCore by commerce {
-    private constructor(calls: MutableList<String>) : this(FakeOrgCore(calls), FakeCommerceCore(calls))
+    CommerceCore by commerce,
+    SealCore by sealCore {
+    private constructor(calls: MutableList<String>) : this(FakeOrgCore(calls), FakeCommerceCore(calls), FakeSealCore(calls))
     constructor() : this(mutableListOf<String>())
 
     var english = false
@@ -141,6 +145,12 @@ class FakeCore private constructor(val orgs: FakeOrgCore, val commerce: FakeComm
         }
         return ScanOutcome(scan.request.sessionId, "completed")
     }
+    override suspend fun stamp(scan: PendingScan, sealId: String, pin: String): ScanOutcome {
+        val serial = scan.request.stamp?.seals?.firstOrNull { it.id == sealId }?.certificateSerial
+            ?: throw AppError("seal_not_offered", msg("该印章不能用于此次签章", "This seal cannot be used for this stamp"))
+        calls += "stamp:$sealId"
+        return confirm(scan, serial, pin)
+    }
     override suspend fun decline(scan: PendingScan) = ScanOutcome(scan.request.sessionId, "declined")
     override suspend fun usage(from: String?, to: String?, cursor: String?, limit: Int): UsagePage {
         list("usage")
@@ -196,5 +206,32 @@ object Samples {
         verificationCode = "K7Q4",
         expiresAt = "2025-03-08T07:05:00Z",
         choices = listOf(CertificateChoice("5F3A9C2E7B1D40A8", "C=CN,O=个人,CN=张三,serialNumber=110101199003070011", KeyAlgorithm.SM2)),
+    )
+    /** 文件签章 with the organisation's two claimed seals. */
+    val stampRequest = scanRequest.copy(
+        sessionId = "s2",
+        kind = ScanKind.STAMP,
+        operation = "文件签章",
+        lot = null,
+        choices = listOf(
+            CertificateChoice(
+                "7C21D0E4A9B3F115",
+                "C=CN,O=青海能源集团有限公司,2.5.4.97=#131239313633303030304d41375858585858324b,CN=张三",
+                KeyAlgorithm.SM2,
+            ),
+        ),
+        stamp = StampInfo(
+            pageCount = 36,
+            page = 36,
+            rect = listOf(380, 60, 520, 200),
+            seals = listOf(
+                StampSeal("seal1", "企业公章", "青海能源集团有限公司", "7C21D0E4A9B3F115"),
+                StampSeal(
+                    "seal2", "合同专用章", "青海能源集团有限公司", "7C21D0E4A9B3F115",
+                    limits = "仅限项目 FZ-2026-0815；2026-12-02 至 2026-12-31；每次用印需管理员审批",
+                    approvalRequired = true,
+                ),
+            ),
+        ),
     )
 }

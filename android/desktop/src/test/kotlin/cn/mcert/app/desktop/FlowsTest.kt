@@ -2,6 +2,7 @@ package cn.mcert.app.desktop
 
 import androidx.compose.ui.test.ExperimentalTestApi
 import androidx.compose.ui.test.assertIsDisplayed
+import androidx.compose.ui.test.assertIsNotEnabled
 import androidx.compose.ui.test.assertTextContains
 import androidx.compose.ui.test.onAllNodesWithText
 import androidx.compose.ui.test.onNodeWithTag
@@ -116,6 +117,45 @@ class FlowsTest {
         waitForIdle()
         assertEquals(Route.Home, phone.nav.current)
         assertEquals(ScanModel.State.Scanning, phone.models.scan.state.value)
+        phone.close()
+    }
+
+    @Test
+    fun `scan to stamp - the seal is picked, its certificate's PIN signs, then done`() = runComposeUiTest {
+        val phone = Phone(start = Route.Scan)
+        phone.core.scanRequest = Samples.stampRequest
+        setContent { phone.Content() }
+        runBlocking { phone.models.scan.onImage(ByteArray(0)) }
+        waitForIdle()
+        onNodeWithTag("confirm_operation").assertTextContains("文件签章")
+        onNodeWithText("共 36 页").assertIsDisplayed()
+        onNodeWithText("第 36 页").assertIsDisplayed()
+        // Two seals: none is picked for the user.
+        onNodeWithTag("confirm").assertIsNotEnabled()
+        onNodeWithTag("limits_seal2", useUnmergedTree = true).assertTextContains("每次用印需管理员审批", substring = true)
+        onNodeWithTag("seal_seal2").performClick()
+        waitForIdle()
+        onNodeWithTag("confirm").performClick()
+        waitForIdle()
+        val pad = phone.models.scan.state.value as ScanModel.State.EnterPin
+        assertEquals(Pair("7C21D0E4A9B3F115", "seal2"), Pair(pad.serial, pad.sealId))
+        for (d in phone.core.goodPin) onNodeWithTag("key_$d").performClick()
+        waitForIdle()
+        onNodeWithText("文件签章成功").assertIsDisplayed()
+        assertTrue("stamp:seal2" in phone.core.calls, "${phone.core.calls}")
+        phone.close()
+    }
+
+    @Test
+    fun `a stamp without a usable seal says so`() = runComposeUiTest {
+        val phone = Phone(start = Route.Scan)
+        phone.core.scanRequest = Samples.stampRequest.copy(
+            stamp = Samples.stampRequest.stamp?.copy(seals = emptyList()),
+        )
+        setContent { phone.Content() }
+        runBlocking { phone.models.scan.onImage(ByteArray(0)) }
+        waitForIdle()
+        onNodeWithText("本机证书没有可用于此次签章的印章（需已申领、类型符合）").assertIsDisplayed()
         phone.close()
     }
 

@@ -16,6 +16,8 @@ import androidx.compose.ui.unit.Density
 import cn.mcert.app.core.Language
 import cn.mcert.app.core.Texts
 import cn.mcert.app.state.AppModels
+import androidx.compose.ui.graphics.toComposeImageBitmap
+import cn.mcert.app.ui.Images
 import cn.mcert.app.ui.McertApp
 import cn.mcert.app.ui.Navigator
 import cn.mcert.app.ui.Route
@@ -68,6 +70,9 @@ class Phone(val core: FakeCore = FakeCore(), language: Language = Language.ZH, s
     val nav = Navigator(if (start.tab || start == Route.Login || start == Route.Platform) start else Route.Home)
 
     init {
+        Images.decodePng = { bytes ->
+            runCatching { org.jetbrains.skia.Image.makeFromEncoded(bytes).toComposeImageBitmap() }.getOrNull()
+        }
         models.setLanguage(language)
         if (!(start.tab || start == Route.Login || start == Route.Platform)) nav.go(start)
     }

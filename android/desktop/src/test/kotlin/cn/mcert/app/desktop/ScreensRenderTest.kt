@@ -52,6 +52,15 @@ class ScreensRenderTest {
         Case("scan_viewfinder_zh", Language.ZH, Route.Scan),
         Case("scan_confirm_zh", Language.ZH, Route.Scan) { models.scan.onImage(ByteArray(0)) },
         Case("scan_confirm_en", Language.EN, Route.Scan) { models.scan.onImage(ByteArray(0)) },
+        Case("scan_stamp_zh", Language.ZH, Route.Scan) {
+            core.scanRequest = Samples.stampRequest
+            models.scan.onImage(ByteArray(0))
+            models.scan.select("seal2")
+        },
+        Case("scan_stamp_en", Language.EN, Route.Scan) {
+            core.scanRequest = Samples.stampRequest
+            models.scan.onImage(ByteArray(0))
+        },
         Case("scan_pin_tries_zh", Language.ZH, Route.Scan) {
             core.triesLeft = 4
             models.scan.onImage(ByteArray(0))
@@ -202,6 +211,31 @@ class ScreensRenderTest {
                 models.orgCertificates.holderChoice.value = "m3"
             },
             Case("org_usage_zh", Language.ZH, Route.OrgUsage) { open() },
+            Case("org_seals_zh", Language.ZH, Route.OrgSeals) { open() },
+            Case("org_seals_en", Language.EN, Route.OrgSeals) { open() },
+            Case("org_seal_apply_zh", Language.ZH, Route.OrgSealApply) {
+                open()
+                models.seals.load(admin)
+                models.seals.startApply()
+                models.seals.photo.value = sampleJpeg
+            },
+            Case("org_seal_draft_zh", Language.ZH, Route.OrgSealApply) {
+                open()
+                models.seals.load(admin)
+                models.seals.startApply()
+                models.seals.photo.value = sampleJpeg
+                models.seals.apply()
+            },
+            Case("org_seal_grants_zh", Language.ZH, Route.OrgSealGrants) {
+                open()
+                core.sealCore.grantSeal(
+                    admin.id,
+                    "s1",
+                    cn.mcert.app.core.SealGrantForm("m2", listOf("FZ-2026-0815"), "2026-12-02", "2026-12-31", true),
+                )
+                models.sealGrants.open(admin, SealSamples.seals[0])
+            },
+            Case("org_seal_approvals_zh", Language.ZH, Route.OrgSealApprovals) { open() },
             Case("claims_zh", Language.ZH, Route.Claims) {
                 core.orgs.slots = listOf(OrgSamples.claim, OrgSamples.claim.copy(id = "e8", kind = "organization", orgName = "福建某某科技有限公司"))
             },

@@ -7,7 +7,7 @@ package cn.mcert.app.core
  * compile and run without them (the screen tests use a fake). The organisation calls are in
  * [OrgCore], paying by transfer, billing information and invoices in [CommerceCore].
  */
-interface CertCore : OrgCore, CommerceCore {
+interface CertCore : OrgCore, CommerceCore, SealCore {
     suspend fun isLoggedIn(): Boolean
     suspend fun requestCode(phone: String)
     suspend fun devSmsCode(phone: String): String
@@ -31,6 +31,8 @@ interface CertCore : OrgCore, CommerceCore {
     suspend fun scanFrame(luma: ByteArray, width: Int, height: Int, rowStride: Int): PendingScan
     suspend fun scanImage(image: ByteArray): PendingScan
     suspend fun confirm(scan: PendingScan, serial: String, pin: String): ScanOutcome
+    /** 文件签章 with [sealId] (one of [ScanRequest.stamp]'s seals) and its certificate's PIN. */
+    suspend fun stamp(scan: PendingScan, sealId: String, pin: String): ScanOutcome
     suspend fun decline(scan: PendingScan): ScanOutcome
     suspend fun usage(from: String?, to: String?, cursor: String?, limit: Int): UsagePage
 
@@ -153,7 +155,21 @@ data class ScanRequest(
     val verificationCode: String,
     val expiresAt: String,
     val choices: List<CertificateChoice>,
+    /** 文件签章: the document's pages, where the stamp goes, the seals this phone may use. */
+    val stamp: StampInfo? = null,
 )
+
+data class StampSeal(
+    val id: String,
+    val kindLabel: String,
+    val name: String,
+    val certificateSerial: String,
+    /** A seal given to this member: its limits (projects, dates, approval). */
+    val limits: String? = null,
+    val approvalRequired: Boolean = false,
+)
+
+data class StampInfo(val pageCount: Int, val page: Int, val rect: List<Int>, val seals: List<StampSeal>)
 
 /** A scanned session waiting for the user's answer (an opaque handle of the core). */
 interface PendingScan {

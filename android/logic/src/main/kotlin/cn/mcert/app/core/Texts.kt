@@ -54,7 +54,7 @@ object Texts {
     fun state(prefix: String, status: String, fallback: String): String =
         "${prefix}_$status".let { if (has(it)) get(it) else fallback }
 
-    private val table: Map<String, Pair<String, String>> = orgTexts + commerceTexts + mapOf(
+    private val table: Map<String, Pair<String, String>> = orgTexts + commerceTexts + sealTexts + mapOf(
         // The app and its frame
         "app_name" to ("移动证书" to "Mobile Certificate"),
         "tab_home" to ("首页" to "Home"),
@@ -199,6 +199,21 @@ object Texts {
         "scan_failed" to ("操作未完成" to "Not completed"),
         "scan_again" to ("重新扫码" to "Scan again"),
         "no_choice" to ("本机没有可用于此业务的证书" to "No certificate on this phone may be used for this transaction"),
+        "stamp_no_seal" to (
+            "本机证书没有可用于此次签章的印章（需已申领、类型符合）" to
+                "No seal of this phone's certificates may stamp here (it must be claimed and of an accepted kind)"
+            ),
+        "stamp_pages" to ("文件页数" to "Pages"),
+        "stamp_pages_value" to ("共 %1\$d 页" to "%1\$d pages"),
+        "stamp_place" to ("盖章位置" to "Stamp goes on"),
+        "stamp_place_value" to ("第 %1\$d 页" to "page %1\$d"),
+        "stamp_choose_seal" to ("选择印章" to "Seal"),
+        "stamp_certificate" to ("证书" to "certificate"),
+        "stamp_hint" to (
+            "输入该印章绑定证书的 PIN 码后，平台按所选印章准备文件，手机完成签章" to
+                "After the PIN of the seal's certificate, the platform prepares the document with this seal and the phone signs it"
+            ),
+        "stamp_waiting" to ("平台正在按所选印章准备文件…" to "The platform is preparing the document with this seal…"),
         // Usage
         "usage" to ("使用记录" to "Usage records"),
         "from_date" to ("开始日期" to "From"),

@@ -36,6 +36,9 @@ class AppModels(val core: CertCore, private val scope: CoroutineScope, clipboard
     val orgCertificates = OrgCertificatesModel(core)
     val claims = ClaimsModel(core)
     val orgUsage = OrgUsageModel(core)
+    val seals = SealsModel(core)
+    val sealGrants = SealGrantsModel(core)
+    val sealApprovals = SealApprovalsModel(core)
 
     /** Runs a state holder's action in the models' scope. */
     fun run(action: suspend () -> Unit): Job = scope.launch { action() }

@@ -12,13 +12,21 @@ import kotlinx.coroutines.flow.StateFlow
 /**
  * 【扫码】: camera frames → the confirm screen (platform, operation, project, document, the
  * verification code to compare with the platform's page) → certificate choice → PIN → done.
+ * For 文件签章 the choice is a seal (its certificate follows), the screen shows the document's
+ * pages and where the stamp goes, and after the PIN the platform prepares the document.
  */
 class ScanModel(private val core: CertCore) {
     sealed interface State {
         data object Scanning : State
         data object Reading : State
+        /** [selected] is a certificate serial, or for a stamp a seal id. */
         data class Confirm(val view: ScanRequest, val selected: String?) : State
-        data class EnterPin(val view: ScanRequest, val serial: String, val pin: PinEntryModel) : State
+        data class EnterPin(
+            val view: ScanRequest,
+            val serial: String,
+            val pin: PinEntryModel,
+            val sealId: String? = null,
+        ) : State
         data object Submitting : State
         data class Done(val operation: String, val status: String) : State
         data object Declined : State
@@ -30,6 +38,8 @@ class ScanModel(private val core: CertCore) {
     /** A hint under the viewfinder (for example: not an mcert code). */
     val hint = MutableStateFlow<String?>(null)
     private var pending: PendingScan? = null
+    /** A stamp is being made: the platform prepares the document, then the phone signs. */
+    val stamping = MutableStateFlow(false)
 
     /** Whether the torch is on (the screen toggles it; the camera follows this). */
     val torch = MutableStateFlow(false)
@@ -57,10 +67,12 @@ class ScanModel(private val core: CertCore) {
             pending = scan
             val view = scan.request
             hint.value = null
-            _state.value = if (view.choices.isEmpty()) {
-                State.Failed(Texts["no_choice"], "no_eligible_certificate")
-            } else {
-                State.Confirm(view, view.choices.singleOrNull()?.serial)
+            val stamp = view.stamp
+            _state.value = when {
+                stamp != null && stamp.seals.isEmpty() -> State.Failed(Texts["stamp_no_seal"], "no_usable_seal")
+                stamp != null -> State.Confirm(view, stamp.seals.singleOrNull()?.id)
+                view.choices.isEmpty() -> State.Failed(Texts["no_choice"], "no_eligible_certificate")
+                else -> State.Confirm(view, view.choices.singleOrNull()?.serial)
             }
             true
         } catch (e: AppError) {
@@ -79,16 +91,28 @@ class ScanModel(private val core: CertCore) {
             if (_state.value == State.Reading) _state.value = State.Scanning
         }
 
-    fun select(serial: String) {
+    /** Picks a certificate (by serial), or for a stamp a seal (by id). */
+    fun select(choice: String) {
         val s = _state.value as? State.Confirm ?: return
-        if (s.view.choices.any { it.serial == serial }) _state.value = s.copy(selected = serial)
+        val known = when (val stamp = s.view.stamp) {
+            null -> s.view.choices.any { it.serial == choice }
+            else -> stamp.seals.any { it.id == choice }
+        }
+        if (known) _state.value = s.copy(selected = choice)
     }
 
-    /** 【确认】 on the confirm screen: on to the PIN pad. */
+    /** 【确认】 on the confirm screen: on to the PIN pad (of the seal's certificate for a stamp). */
     fun proceed() {
         val s = _state.value as? State.Confirm ?: return
-        val serial = s.selected ?: return
-        _state.value = State.EnterPin(s.view, serial, PinEntryModel(core, PinEntryModel.Mode.Unlock))
+        val selected = s.selected ?: return
+        val pad = PinEntryModel(core, PinEntryModel.Mode.Unlock)
+        _state.value = when (val stamp = s.view.stamp) {
+            null -> State.EnterPin(s.view, selected, pad)
+            else -> {
+                val seal = stamp.seals.firstOrNull { it.id == selected } ?: return
+                State.EnterPin(s.view, seal.certificateSerial, pad, sealId = seal.id)
+            }
+        }
     }
 
     /** The PIN pad completed: answer the session. A wrong PIN goes back to the pad. */
@@ -96,8 +120,12 @@ class ScanModel(private val core: CertCore) {
         val s = _state.value as? State.EnterPin ?: return
         val scan = pending ?: return
         _state.value = State.Submitting
+        stamping.value = s.sealId != null
         try {
-            val outcome = core.confirm(scan, s.serial, pin)
+            val outcome = when (val seal = s.sealId) {
+                null -> core.confirm(scan, s.serial, pin)
+                else -> core.stamp(scan, seal, pin)
+            }
             _state.value = State.Done(s.view.operation, outcome.status)
         } catch (e: AppError) {
             if (e.triesLeft != null) {
@@ -106,6 +134,8 @@ class ScanModel(private val core: CertCore) {
             } else {
                 _state.value = State.Failed(e.message, e.code)
             }
+        } finally {
+            stamping.value = false
         }
     }
 

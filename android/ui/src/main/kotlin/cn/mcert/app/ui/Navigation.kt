@@ -39,6 +39,9 @@ enum class Route(val tab: Boolean = false) {
     Orgs, OrgRegister, OrgDetail, OrgAuthorisation, OrgApply, OrgMembers, OrgMemberAdd,
     OrgCertificates, OrgOwner, OrgUsage, Claims, Claim,
 
+    // Seals: 印章管理, 申请印章, 用印授权, 用印审批.
+    OrgSeals, OrgSealApply, OrgSealGrants, OrgSealApprovals,
+
     // Paying and invoicing: 订单详情 (转账信息), 购买信息修改, 发票管理, 申请开票, 开票信息, 打款账户.
     OrderDetail, OrderChange, Invoices, InvoiceRequest, BillingProfiles, BillingProfileForm,
     PayerAccounts, PayerAccountAdd,

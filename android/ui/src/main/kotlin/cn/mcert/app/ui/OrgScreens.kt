@@ -19,12 +19,14 @@ import androidx.compose.foundation.shape.RoundedCornerShape
 import androidx.compose.foundation.verticalScroll
 import androidx.compose.material.icons.Icons
 import androidx.compose.material.icons.automirrored.outlined.NoteAdd
+import androidx.compose.material.icons.outlined.Approval
 import androidx.compose.material.icons.outlined.Business
 import androidx.compose.material.icons.outlined.CardMembership
 import androidx.compose.material.icons.outlined.Download
 import androidx.compose.material.icons.outlined.GppGood
 import androidx.compose.material.icons.outlined.Groups
 import androidx.compose.material.icons.outlined.History
+import androidx.compose.material.icons.outlined.Verified
 import androidx.compose.material.icons.outlined.WorkspacePremium
 import androidx.compose.material3.Button
 import androidx.compose.material3.HorizontalDivider
@@ -63,6 +65,10 @@ internal fun OrgScreen(route: Route, models: AppModels, nav: Navigator) {
         Route.OrgUsage -> OrgUsageScreen(models, nav::back)
         Route.Claims -> ClaimsScreen(models, nav::back) { nav.go(Route.Claim) }
         Route.Claim -> ClaimScreen(models, nav::back)
+        Route.OrgSeals -> OrgSealsScreen(models, nav::go, nav::back)
+        Route.OrgSealApply -> OrgSealApplyScreen(models, nav::back)
+        Route.OrgSealGrants -> OrgSealGrantsScreen(models, nav::back)
+        Route.OrgSealApprovals -> OrgSealApprovalsScreen(models, nav::back)
         else -> {}
     }
 }
@@ -240,7 +246,11 @@ fun OrgDetailScreen(models: AppModels, go: (Route) -> Unit, onBack: () -> Unit) 
                         HorizontalDivider(color = Brand.Line)
                         MenuRow(Icons.Outlined.CardMembership, Brand.Blue, tr("org_certificates"), null, "org_certificates") { go(Route.OrgCertificates) }
                         HorizontalDivider(color = Brand.Line)
+                        MenuRow(Icons.Outlined.Approval, Brand.Red, tr("seal_approvals"), null, "org_seal_approvals") { go(Route.OrgSealApprovals) }
+                        HorizontalDivider(color = Brand.Line)
                     }
+                    MenuRow(Icons.Outlined.Verified, Brand.Red, tr("org_seals"), null, "org_seals") { go(Route.OrgSeals) }
+                    HorizontalDivider(color = Brand.Line)
                     MenuRow(Icons.Outlined.History, Brand.Purple, tr("home_usage"), null, "org_usage") { go(Route.OrgUsage) }
                     HorizontalDivider(color = Brand.Line)
                     MenuRow(Icons.Outlined.Download, Brand.Teal, tr("claims"), if (claims > 0) "$claims" else null, "org_claims") { go(Route.Claims) }

@@ -49,6 +49,7 @@ import androidx.compose.ui.unit.dp
 import androidx.compose.ui.unit.sp
 import cn.mcert.app.core.Display
 import cn.mcert.app.core.ScanRequest
+import cn.mcert.app.core.StampInfo
 import cn.mcert.app.core.Subject
 import cn.mcert.app.state.AppModels
 import cn.mcert.app.state.ScanModel
@@ -78,6 +79,13 @@ fun ScanScreen(models: AppModels, onClose: () -> Unit, viewfinder: @Composable (
         ScanModel.State.Submitting -> Column(Modifier.fillMaxSize().background(Color.White)) {
             TitleBar(tr("scan"))
             Loading()
+            if (scan.stamping.collectAsState().value) {
+                Text(
+                    tr("stamp_waiting"),
+                    color = MaterialTheme.colorScheme.onSurfaceVariant,
+                    modifier = Modifier.align(Alignment.CenterHorizontally).testTag("stamp_waiting"),
+                )
+            }
         }
         is ScanModel.State.Done -> Result(Icons.Outlined.CheckCircle, Brand.Green, tr("scan_done", s.operation), tr("scan_done_hint"), tr("done"), onClose)
         ScanModel.State.Declined -> Result(Icons.Outlined.Info, Brand.TextSecondary, tr("declined"), null, tr("done"), onClose)
@@ -175,6 +183,10 @@ fun ConfirmScreen(
                     view.project?.let { Field(tr("project"), it) }
                     view.lot?.let { Field(tr("lot"), it) }
                     view.documentName?.let { Field(tr("document"), it) }
+                    view.stamp?.let { st ->
+                        Field(tr("stamp_pages"), tr("stamp_pages_value", st.pageCount))
+                        Field(tr("stamp_place"), tr("stamp_place_value", st.page))
+                    }
                 }
             }
             Panel {
@@ -198,30 +210,9 @@ fun ConfirmScreen(
                     Text(tr("verification_hint"), style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.onSurfaceVariant)
                 }
             }
-            Panel {
-                Column(Modifier.padding(vertical = 8.dp)) {
-                    Text(tr("choose_certificate"), style = MaterialTheme.typography.titleSmall, modifier = Modifier.padding(horizontal = 16.dp, vertical = 6.dp))
-                    view.choices.forEach { c ->
-                        val subject = Subject.parse(c.subject)
-                        Row(
-                            Modifier.fillMaxWidth().clickable { onSelect(c.serial) }.padding(horizontal = 8.dp).testTag("choice_${c.serial}"),
-                            verticalAlignment = Alignment.CenterVertically,
-                        ) {
-                            RadioButton(selected = selected == c.serial, onClick = { onSelect(c.serial) })
-                            Column(Modifier.weight(1f)) {
-                                Text(
-                                    listOfNotNull(subject.commonName, subject.organisationShown).joinToString(" · ").ifEmpty { c.subject },
-                                    style = MaterialTheme.typography.bodyLarge,
-                                )
-                                Text(
-                                    "${tr(if (subject.isOrganisation) "type_organisation" else "type_personal")} · ${Display.algorithm(c.algorithm.name)} · ${Display.shortSerial(c.serial)}",
-                                    style = MaterialTheme.typography.bodySmall,
-                                    color = MaterialTheme.colorScheme.onSurfaceVariant,
-                                )
-                            }
-                        }
-                    }
-                }
+            when (val stamp = view.stamp) {
+                null -> CertificatePicker(view, selected, onSelect)
+                else -> SealPicker(stamp, selected, onSelect)
             }
         }
         Row(
@@ -232,6 +223,75 @@ fun ConfirmScreen(
             Button(onClick = onConfirm, enabled = selected != null, modifier = Modifier.weight(2f).height(48.dp).testTag("confirm")) {
                 Text(tr("confirm"))
             }
+        }
+    }
+}
+
+@Composable
+private fun CertificatePicker(view: ScanRequest, selected: String?, onSelect: (String) -> Unit) {
+    Panel {
+        Column(Modifier.padding(vertical = 8.dp)) {
+            Text(tr("choose_certificate"), style = MaterialTheme.typography.titleSmall, modifier = Modifier.padding(horizontal = 16.dp, vertical = 6.dp))
+            view.choices.forEach { c ->
+                val subject = Subject.parse(c.subject)
+                Row(
+                    Modifier.fillMaxWidth().clickable { onSelect(c.serial) }.padding(horizontal = 8.dp).testTag("choice_${c.serial}"),
+                    verticalAlignment = Alignment.CenterVertically,
+                ) {
+                    RadioButton(selected = selected == c.serial, onClick = { onSelect(c.serial) })
+                    Column(Modifier.weight(1f)) {
+                        Text(
+                            listOfNotNull(subject.commonName, subject.organisationShown).joinToString(" · ").ifEmpty { c.subject },
+                            style = MaterialTheme.typography.bodyLarge,
+                        )
+                        Text(
+                            "${tr(if (subject.isOrganisation) "type_organisation" else "type_personal")} · ${Display.algorithm(c.algorithm.name)} · ${Display.shortSerial(c.serial)}",
+                            style = MaterialTheme.typography.bodySmall,
+                            color = MaterialTheme.colorScheme.onSurfaceVariant,
+                        )
+                    }
+                }
+            }
+        }
+    }
+}
+
+/** 文件签章: the seals this phone may stamp with; the PIN is the seal's certificate's. */
+@Composable
+private fun SealPicker(stamp: StampInfo, selected: String?, onSelect: (String) -> Unit) {
+    Panel {
+        Column(Modifier.padding(vertical = 8.dp)) {
+            Text(tr("stamp_choose_seal"), style = MaterialTheme.typography.titleSmall, modifier = Modifier.padding(horizontal = 16.dp, vertical = 6.dp))
+            stamp.seals.forEach { seal ->
+                Row(
+                    Modifier.fillMaxWidth().clickable { onSelect(seal.id) }.padding(horizontal = 8.dp).testTag("seal_${seal.id}"),
+                    verticalAlignment = Alignment.CenterVertically,
+                ) {
+                    RadioButton(selected = selected == seal.id, onClick = { onSelect(seal.id) })
+                    Box(
+                        Modifier.size(36.dp).border(2.dp, Brand.Red, CircleShape),
+                        contentAlignment = Alignment.Center,
+                    ) { Text("★", color = Brand.Red) }
+                    Column(Modifier.weight(1f).padding(start = 10.dp)) {
+                        Text(seal.name, style = MaterialTheme.typography.bodyLarge)
+                        Text(
+                            "${seal.kindLabel} · ${tr("stamp_certificate")} ${Display.shortSerial(seal.certificateSerial)}",
+                            style = MaterialTheme.typography.bodySmall,
+                            color = MaterialTheme.colorScheme.onSurfaceVariant,
+                        )
+                        // A seal given to this member: its limits (the service enforces them).
+                        seal.limits?.let {
+                            Text(it, style = MaterialTheme.typography.bodySmall, color = Brand.Orange, modifier = Modifier.testTag("limits_${seal.id}"))
+                        }
+                    }
+                }
+            }
+            Text(
+                tr("stamp_hint"),
+                style = MaterialTheme.typography.bodySmall,
+                color = MaterialTheme.colorScheme.onSurfaceVariant,
+                modifier = Modifier.padding(horizontal = 16.dp, vertical = 6.dp),
+            )
         }
     }
 }

@@ -1,0 +1,48 @@
+package cn.mcert.app.bridge
+
+import cn.mcert.app.core.Seal
+import cn.mcert.app.core.SealApproval
+import cn.mcert.app.core.SealCore
+import cn.mcert.app.core.SealForm
+import cn.mcert.app.core.SealGrant
+import cn.mcert.app.core.SealGrantForm
+import cn.mcert.ffi.McertApp
+import cn.mcert.ffi.SealApprovalView as FfiSealApproval
+import cn.mcert.ffi.SealGrantForm as FfiSealGrantForm
+import cn.mcert.ffi.SealGrantView as FfiSealGrant
+import cn.mcert.ffi.SealView as FfiSeal
+
+/** [SealCore] over the generated bindings: seals, grants and approvals. */
+class FfiSealCore(private val app: McertApp) : SealCore {
+    override suspend fun seals(orgId: String) = ffi { app.seals(orgId).map { it.toApp() } }
+    override suspend fun applySeal(orgId: String, form: SealForm) =
+        ffi { app.applySeal(orgId, form.kind.wire, form.name, form.entitlementId, form.photo).toApp() }
+    override suspend fun sealPicture(orgId: String, sealId: String) = ffi { app.sealPicture(orgId, sealId) }
+    override suspend fun submitSeal(orgId: String, sealId: String) = ffi { app.submitSeal(orgId, sealId).toApp() }
+    override suspend fun claimSeal(orgId: String, sealId: String, serial: String, pin: String) =
+        ffi { app.claimSeal(orgId, sealId, serial, pin).toApp() }
+    override suspend fun sealGrants(orgId: String, sealId: String) = ffi { app.sealGrants(orgId, sealId).map { it.toApp() } }
+    override suspend fun grantSeal(orgId: String, sealId: String, form: SealGrantForm) = ffi {
+        app.grantSeal(
+            orgId,
+            sealId,
+            FfiSealGrantForm(form.memberId, form.projects, form.validFrom, form.validTo, form.approvalRequired),
+        ).toApp()
+    }
+    override suspend fun revokeSealGrant(orgId: String, sealId: String, grantId: String) =
+        ffi { app.revokeSealGrant(orgId, sealId, grantId).toApp() }
+    override suspend fun sealApprovals(orgId: String) = ffi { app.sealApprovals(orgId).map { it.toApp() } }
+    override suspend fun approveSealUse(orgId: String, approvalId: String, serial: String, pin: String) =
+        ffi { app.approveSealUse(orgId, approvalId, serial, pin).toApp() }
+    override suspend fun refuseSealUse(orgId: String, approvalId: String) = ffi { app.refuseSealUse(orgId, approvalId).toApp() }
+}
+
+private fun FfiSeal.toApp() =
+    Seal(id, kind, kindLabel, name, status, statusLabel, certificateSerial, widthMm, heightMm, rejectReason, voidReason)
+
+private fun FfiSealGrant.toApp() =
+    SealGrant(id, memberName, certificateSerial, projects, validFrom, validTo, approvalRequired, status, statusLabel, limits)
+
+private fun FfiSealApproval.toApp() = SealApproval(
+    id, sessionId, sealId, sealName, memberName, platformName, project, projectCode, documentName, status, statusLabel, createdAt,
+)

@@ -1,0 +1,137 @@
+package cn.mcert.app.desktop
+
+import androidx.compose.ui.test.ExperimentalTestApi
+import androidx.compose.ui.test.assertIsDisplayed
+import androidx.compose.ui.test.onNodeWithTag
+import androidx.compose.ui.test.onNodeWithText
+import androidx.compose.ui.test.performClick
+import androidx.compose.ui.test.performTextInput
+import androidx.compose.ui.test.performTextReplacement
+import androidx.compose.ui.test.runComposeUiTest
+import cn.mcert.app.core.Language
+import cn.mcert.app.core.LocalKey
+import cn.mcert.app.core.KeyAlgorithm
+import cn.mcert.app.core.PickedFile
+import cn.mcert.app.core.Texts
+import cn.mcert.app.ui.Files
+import cn.mcert.app.ui.Route
+import org.junit.jupiter.api.AfterEach
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+
+/** The seal pages (印章管理, 申请印章, 申领, 用印授权, 用印审批) over the fake core. */
+@OptIn(ExperimentalTestApi::class)
+class SealFlowsTest {
+    @AfterEach
+    fun reset() {
+        Texts.use(Language.ZH)
+        Files.pick = { null }
+    }
+
+    @Test
+    fun `apply from a photo, see the cleaned seal, submit, then claim an approved one with the PIN`() = runComposeUiTest {
+        val phone = Phone(start = Route.OrgDetail)
+        phone.models.orgs.open(OrgSamples.admin)
+        Files.pick = { PickedFile("公章.jpg", sampleJpeg) }
+        setContent { phone.Content() }
+        onNodeWithTag("org_seals").performClick()
+        waitForIdle()
+        assertEquals(Route.OrgSeals, phone.nav.current)
+        onNodeWithText("印章图像不清晰", substring = true).assertIsDisplayed()
+        onNodeWithTag("seal_apply").performClick()
+        waitForIdle()
+        assertEquals(Route.OrgSealApply, phone.nav.current)
+        // Without a photo the form says so before asking the service.
+        onNodeWithTag("seal_make").performClick()
+        waitForIdle()
+        onNodeWithText("请拍摄或选择印章照片").assertIsDisplayed()
+        onNodeWithTag("pick_seal_photo").performClick()
+        waitForIdle()
+        onNodeWithTag("kind_contract").performClick()
+        onNodeWithTag("seal_make").performClick()
+        waitForIdle()
+        assertTrue("applySeal:contract" in phone.core.calls, "${phone.core.calls}")
+        onNodeWithTag("seal_draft").assertIsDisplayed()
+        onNodeWithTag("seal_preview").assertIsDisplayed()
+        onNodeWithTag("seal_submit_draft").performClick()
+        waitForIdle()
+        assertEquals(Route.OrgSeals, phone.nav.current)
+        assertTrue(phone.core.calls.any { it.startsWith("submitSeal:s4") }, "${phone.core.calls}")
+        // 申领 the approved contract seal: a wrong PIN stays on the pad, the right one claims.
+        onNodeWithTag("seal_claim_s2").performClick()
+        waitForIdle()
+        for (d in "135791") onNodeWithTag("key_$d").performClick()
+        waitForIdle()
+        onNodeWithText("证书密码错误，还可尝试 4 次").assertIsDisplayed()
+        for (d in phone.core.sealCore.goodPin) onNodeWithTag("key_$d").performClick()
+        waitForIdle()
+        assertTrue("claimSeal:s2:7C21D0E4A9B3F115" in phone.core.calls, "${phone.core.calls}")
+        onNodeWithTag("seal_grants_s2").assertIsDisplayed()
+        phone.close()
+    }
+
+    @Test
+    fun `grant a claimed seal for one project with approval, then withdraw it`() = runComposeUiTest {
+        val phone = Phone(start = Route.OrgSeals)
+        phone.models.orgs.open(OrgSamples.admin)
+        setContent { phone.Content() }
+        waitForIdle()
+        onNodeWithTag("seal_grants_s1").performClick()
+        waitForIdle()
+        assertEquals(Route.OrgSealGrants, phone.nav.current)
+        onNodeWithText("还没有授权").assertIsDisplayed()
+        onNodeWithTag("grant_do").performClick()
+        waitForIdle()
+        onNodeWithText("请选择已登录的成员").assertIsDisplayed()
+        onNodeWithTag("grantee_m2").performClick()
+        onNodeWithTag("grant_projects").performTextInput("FZ#2026")
+        onNodeWithTag("grant_from").performTextInput("2026-12-02")
+        onNodeWithTag("grant_to").performTextInput("2026-12-31")
+        onNodeWithTag("grant_do").performClick()
+        waitForIdle()
+        onNodeWithText("项目编号只能包含字母、数字和 - _ . /，最长 40 位").assertIsDisplayed()
+        onNodeWithTag("grant_projects").performTextReplacement("FZ-2026-0815")
+        onNodeWithTag("grant_approval").performClick()
+        onNodeWithTag("grant_do").performClick()
+        waitForIdle()
+        assertTrue("grantSeal:m2:FZ-2026-0815:true" in phone.core.calls, "${phone.core.calls}")
+        onNodeWithText("仅限项目 FZ-2026-0815；2026-12-02 至 2026-12-31；每次用印需管理员审批").assertIsDisplayed()
+        onNodeWithTag("revoke_g1").performClick()
+        waitForIdle()
+        onNodeWithText("已撤销").assertIsDisplayed()
+        phone.close()
+    }
+
+    @Test
+    fun `an admin approves a use with their own certificate's PIN, or refuses`() = runComposeUiTest {
+        val phone = Phone(start = Route.OrgSealApprovals)
+        phone.core.keys = phone.core.keys + LocalKey("k2", KeyAlgorithm.SM2, "active", 5, false, listOf("7C21D0E4A9B3F115"))
+        phone.models.orgs.open(OrgSamples.admin)
+        setContent { phone.Content() }
+        waitForIdle()
+        onNodeWithText("李工 申请用“青海能源集团有限公司”签章").assertIsDisplayed()
+        onNodeWithText("FZ-2026-0815").assertIsDisplayed()
+        onNodeWithTag("approve_a1").performClick()
+        waitForIdle()
+        for (d in phone.core.sealCore.goodPin) onNodeWithTag("key_$d").performClick()
+        waitForIdle()
+        assertTrue("approveSealUse:a1:7C21D0E4A9B3F115" in phone.core.calls, "${phone.core.calls}")
+        onNodeWithText("已同意").assertIsDisplayed()
+        phone.close()
+
+        // Without a certificate of the organisation on this phone, approving is refused here.
+        val other = Phone(start = Route.OrgSealApprovals)
+        other.models.orgs.open(OrgSamples.admin)
+        setContent { other.Content() }
+        waitForIdle()
+        onNodeWithTag("approve_a1").performClick()
+        waitForIdle()
+        onNodeWithText("本机没有您在本单位的证书，不能审批用印").assertIsDisplayed()
+        onNodeWithTag("refuse_a1").performClick()
+        waitForIdle()
+        assertTrue("refuseSealUse:a1" in other.core.calls, "${other.core.calls}")
+        onNodeWithText("已拒绝").assertIsDisplayed()
+        other.close()
+    }
+}

@@ -1,0 +1,90 @@
+package cn.mcert.app.core
+
+/**
+ * The seal calls (印章管理): an organisation's seals, applying from a photo (the cleaned picture
+ * shown before submitting), submitting, claiming with the bound certificate's PIN, giving a seal
+ * to a member with limits (用印授权) and deciding the uses that wait for an admin (用印审批).
+ */
+interface SealCore {
+    suspend fun seals(orgId: String): List<Seal>
+    suspend fun applySeal(orgId: String, form: SealForm): Seal
+    /** The cleaned picture (PNG, red on transparency). */
+    suspend fun sealPicture(orgId: String, sealId: String): ByteArray
+    suspend fun submitSeal(orgId: String, sealId: String): Seal
+    suspend fun claimSeal(orgId: String, sealId: String, serial: String, pin: String): Seal
+    suspend fun sealGrants(orgId: String, sealId: String): List<SealGrant>
+    suspend fun grantSeal(orgId: String, sealId: String, form: SealGrantForm): SealGrant
+    suspend fun revokeSealGrant(orgId: String, sealId: String, grantId: String): SealGrant
+    suspend fun sealApprovals(orgId: String): List<SealApproval>
+    suspend fun approveSealUse(orgId: String, approvalId: String, serial: String, pin: String): SealApproval
+    suspend fun refuseSealUse(orgId: String, approvalId: String): SealApproval
+}
+
+/** The kinds of seal, as the service names them. */
+enum class SealKind(val wire: String, val textId: String) {
+    OFFICIAL("official", "seal_kind_official"),
+    CONTRACT("contract", "seal_kind_contract"),
+    FINANCE("finance", "seal_kind_finance"),
+    INVOICE("invoice", "seal_kind_invoice"),
+    LEGAL_REPRESENTATIVE("legal_representative", "seal_kind_legal_representative"),
+}
+
+data class Seal(
+    val id: String,
+    val kind: String,
+    val kindLabel: String,
+    val name: String,
+    /** draft, pending_review, approved, rejected, claimed or void. */
+    val status: String,
+    val statusLabel: String,
+    val certificateSerial: String,
+    val widthMm: Long,
+    val heightMm: Long,
+    val rejectReason: String?,
+    val voidReason: String?,
+)
+
+/** 【申请印章】: the kind, the name on it, the organisation certificate's slot, the photo. */
+data class SealForm(val kind: SealKind, val name: String, val entitlementId: String, val photo: ByteArray) {
+    override fun equals(other: Any?) = other is SealForm && other.kind == kind && other.name == name &&
+        other.entitlementId == entitlementId && other.photo.contentEquals(photo)
+    override fun hashCode() = listOf(kind, name, entitlementId, photo.contentHashCode()).hashCode()
+}
+
+data class SealGrant(
+    val id: String,
+    val memberName: String,
+    val certificateSerial: String,
+    val projects: List<String>,
+    val validFrom: String,
+    val validTo: String,
+    val approvalRequired: Boolean,
+    /** active, expired or revoked. */
+    val status: String,
+    val statusLabel: String,
+    val limits: String,
+)
+
+data class SealGrantForm(
+    val memberId: String,
+    val projects: List<String>,
+    val validFrom: String,
+    val validTo: String,
+    val approvalRequired: Boolean,
+)
+
+data class SealApproval(
+    val id: String,
+    val sessionId: String,
+    val sealId: String,
+    val sealName: String,
+    val memberName: String,
+    val platformName: String,
+    val project: String?,
+    val projectCode: String?,
+    val documentName: String?,
+    /** pending, approved or refused. */
+    val status: String,
+    val statusLabel: String,
+    val createdAt: String,
+)
