@@ -956,7 +956,11 @@ async fn platform_api_keys_idempotency_long_poll_callbacks_and_openapi() {
         let file: Value = serde_json::from_str(include_str!("../../openapi.json")).expect("json");
         assert_eq!(spec, file);
         assert_eq!(spec["openapi"], "3.0.3");
-        for path in ["/v1/rp/sessions", "/v1/rp/sessions/{id}"] {
+        for path in [
+            "/v1/rp/sessions",
+            "/v1/rp/sessions/{id}",
+            "/v1/rp/sessions/{id}/stamp/digest",
+        ] {
             assert!(spec["paths"][path].is_object(), "{path}");
         }
     }
