@@ -202,6 +202,16 @@ impl RpClient {
         session_id: &str,
         timeout: Duration,
     ) -> Result<SessionStatus, RpError> {
+        self.wait_until(session_id, timeout, |_| false).await
+    }
+
+    /// Long-polls until `done` holds for the status or the session ended, at most `timeout`.
+    pub(crate) async fn wait_until(
+        &self,
+        session_id: &str,
+        timeout: Duration,
+        done: impl Fn(&SessionStatus) -> bool,
+    ) -> Result<SessionStatus, RpError> {
         let started = Instant::now();
         let mut since: Option<String> = None;
         loop {
@@ -209,10 +219,11 @@ impl RpClient {
             let status = self
                 .status(session_id, Some(left.max(1)), since.as_deref())
                 .await?;
-            if matches!(
+            let ended = matches!(
                 status.status.as_str(),
                 "completed" | "declined" | "expired" | "failed"
-            ) {
+            );
+            if ended || done(&status) {
                 return Ok(status);
             }
             if started.elapsed() >= timeout {

@@ -7,7 +7,7 @@
 //! /GBT38540.SESSignature`, data hash SM3 over the byte ranges); P-256 stamps carry a detached
 //! CMS (`adbe.pkcs7.detached`, SHA-256) that pyHanko and pdfsig check.
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use base64ct::Encoding;
 use mcert_core::crypto::path::{self, ValidationOptions};
@@ -110,25 +110,10 @@ impl RpClient {
         session_id: &str,
         timeout: Duration,
     ) -> Result<SessionStatus, RpError> {
-        let started = Instant::now();
-        let mut since: Option<String> = None;
-        loop {
-            let left = timeout.saturating_sub(started.elapsed()).as_secs().min(25);
-            let status = self
-                .status(session_id, Some(left.max(1)), since.as_deref())
-                .await?;
-            let ended = matches!(
-                status.status.as_str(),
-                "completed" | "declined" | "expired" | "failed"
-            );
-            if ended || status.stamp.as_ref().is_some_and(|c| !c.digest_received) {
-                return Ok(status);
-            }
-            if started.elapsed() >= timeout {
-                return Err(RpError::Timeout(timeout.as_secs()));
-            }
-            since = Some(status.status);
-        }
+        self.wait_until(session_id, timeout, |status| {
+            status.stamp.as_ref().is_some_and(|c| !c.digest_received)
+        })
+        .await
     }
 
     /// Sends the prepared PDF's digest.

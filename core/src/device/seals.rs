@@ -16,6 +16,25 @@ use crate::wire::{ScannedSession, SessionStatus};
 const POLL_EVERY: Duration = Duration::from_millis(300);
 
 impl Device {
+    /// Signs the statement `make(serial, account id)` with the key of the certificate `serial`
+    /// on this phone, unlocked by `pin`; returns the stored serial and the signature (base64).
+    async fn sign_statement(
+        &self,
+        serial: &str,
+        pin: &str,
+        make: impl FnOnce(&str, &str) -> String,
+    ) -> Result<(String, String), DeviceError> {
+        let stored = self
+            .keys()
+            .certificate_by_serial(serial)?
+            .ok_or(DeviceError::NoEligibleCertificate)?;
+        let account = self.client().me().await?;
+        let key = self.unlock(&stored.key_id, pin).await?;
+        let statement = make(&stored.serial, &account.id);
+        let signature = key.sign(statement.as_bytes())?;
+        Ok((stored.serial, base64ct::Base64::encode_string(&signature)))
+    }
+
     /// Claims the approved seal `seal_id` of `org_id`, bound to the certificate `serial` held
     /// on this phone, with that certificate's PIN.
     pub async fn claim_seal(
@@ -25,21 +44,14 @@ impl Device {
         serial: &str,
         pin: &str,
     ) -> Result<Seal, DeviceError> {
-        let stored = self
-            .keys()
-            .certificate_by_serial(serial)?
-            .ok_or(DeviceError::NoEligibleCertificate)?;
-        let account = self.client().me().await?;
-        let key = self.unlock(&stored.key_id, pin).await?;
-        let statement = claim_statement(seal_id, &stored.serial, &account.id);
-        let signature = key.sign(statement.as_bytes())?;
+        let (_, signature) = self
+            .sign_statement(serial, pin, |serial, account| {
+                claim_statement(seal_id, serial, account)
+            })
+            .await?;
         Ok(self
             .client()
-            .claim_seal(
-                org_id,
-                seal_id,
-                &base64ct::Base64::encode_string(&signature),
-            )
+            .claim_seal(org_id, seal_id, &signature)
             .await?)
     }
 }
@@ -136,27 +148,19 @@ impl Device {
         serial: &str,
         pin: &str,
     ) -> Result<SealApproval, DeviceError> {
-        let stored = self
-            .keys()
-            .certificate_by_serial(serial)?
-            .ok_or(DeviceError::NoEligibleCertificate)?;
-        let account = self.client().me().await?;
-        let key = self.unlock(&stored.key_id, pin).await?;
-        let statement = approval_statement(
-            &approval.id,
-            &approval.session_id,
-            &approval.seal_id,
-            &account.id,
-        );
-        let signature = key.sign(statement.as_bytes())?;
+        let (stored_serial, signature) = self
+            .sign_statement(serial, pin, |_, account| {
+                approval_statement(
+                    &approval.id,
+                    &approval.session_id,
+                    &approval.seal_id,
+                    account,
+                )
+            })
+            .await?;
         Ok(self
             .client()
-            .approve_seal_use(
-                org_id,
-                &approval.id,
-                &stored.serial,
-                &base64ct::Base64::encode_string(&signature),
-            )
+            .approve_seal_use(org_id, &approval.id, &stored_serial, &signature)
             .await?)
     }
 }

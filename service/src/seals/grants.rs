@@ -373,12 +373,7 @@ impl Seals {
         )
         .await?;
         tx.commit().await?;
-        let mut conn = self.store.pool().acquire().await?;
-        grant_rows(&mut conn, "id = $1", &id)
-            .await?
-            .first()
-            .map(|g| g.view(now))
-            .ok_or(SealError::UnknownGrant)
+        self.grant_view(&id, now).await
     }
 
     /// Withdraws a grant; the seal no longer binds the member's certificate.
@@ -434,12 +429,7 @@ impl Seals {
         )
         .await?;
         tx.commit().await?;
-        let mut conn = self.store.pool().acquire().await?;
-        grant_rows(&mut conn, "id = $1", grant_id)
-            .await?
-            .first()
-            .map(|g| g.view(now))
-            .ok_or(SealError::UnknownGrant)
+        self.grant_view(grant_id, now).await
     }
 
     /// The grants in force for `account_id` whose certificate is one of `serials`, with
@@ -468,6 +458,14 @@ impl Seals {
             }
         }
         Ok(out)
+    }
+
+    /// A grant as the admin sees it at `now`.
+    async fn grant_view(&self, grant_id: &str, now: i64) -> Result<SealGrant, SealError> {
+        self.grant_row(grant_id)
+            .await?
+            .map(|g| g.view(now))
+            .ok_or(SealError::UnknownGrant)
     }
 
     /// A grant by id.

@@ -34,6 +34,35 @@ private suspend fun attempt(
 }
 
 /**
+ * Runs [action] with the PIN typed on [pad]: a wrong PIN with tries left goes back to the pad,
+ * any other refusal closes the pad ([close]) into [problem]. True when it went through.
+ */
+private suspend fun withPin(
+    busy: MutableStateFlow<Boolean>,
+    problem: MutableStateFlow<Problem?>,
+    pad: PinEntryModel,
+    close: () -> Unit,
+    action: suspend () -> Unit,
+): Boolean {
+    busy.value = true
+    return try {
+        action()
+        close()
+        true
+    } catch (e: AppError) {
+        if (e.triesLeft != null && !e.locked) {
+            pad.refused(e)
+        } else {
+            close()
+            problem.value = Problem.of(e)
+        }
+        false
+    } finally {
+        busy.value = false
+    }
+}
+
+/**
  * 【印章管理】 (seed 000 §3): the organisation's seals with their states; an admin applies from a
  * photo of the stamp on white paper (the cleaned picture is shown as a draft before it is
  * submitted), submits it for review, and claims (申领) an approved seal with the PIN of the
@@ -143,23 +172,11 @@ class SealsModel(private val core: CertCore) {
     suspend fun claim(pin: String): Boolean {
         val o = org ?: return false
         val (seal, pad) = claiming.value ?: return false
-        _busy.value = true
-        return try {
+        val done = withPin(_busy, problem, pad, { claiming.value = null }) {
             core.claimSeal(o.id, seal.id, seal.certificateSerial, pin)
-            claiming.value = null
-            refresh()
-            true
-        } catch (e: AppError) {
-            if (e.triesLeft != null && !e.locked) {
-                pad.refused(e)
-            } else {
-                claiming.value = null
-                problem.value = Problem.of(e)
-            }
-            false
-        } finally {
-            _busy.value = false
         }
+        if (done) refresh()
+        return done
     }
 }
 
@@ -287,23 +304,11 @@ class SealApprovalsModel(private val core: CertCore) {
     suspend fun approve(pin: String): Boolean {
         val o = org ?: return false
         val (approval, serial, pad) = approving.value ?: return false
-        _busy.value = true
-        return try {
+        val done = withPin(_busy, problem, pad, { approving.value = null }) {
             core.approveSealUse(o.id, approval.id, serial, pin)
-            approving.value = null
-            refresh()
-            true
-        } catch (e: AppError) {
-            if (e.triesLeft != null && !e.locked) {
-                pad.refused(e)
-            } else {
-                approving.value = null
-                problem.value = Problem.of(e)
-            }
-            false
-        } finally {
-            _busy.value = false
         }
+        if (done) refresh()
+        return done
     }
 
     suspend fun refuse(approval: SealApproval): Boolean {
