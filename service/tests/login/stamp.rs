@@ -412,6 +412,66 @@ async fn strangers_accept(svc: &Service, pdf: &[u8]) {
     }
 }
 
+/// A PDF stamped with the organisation's seal by someone whose certificate (from the same CA)
+/// the seal does not bind: the GB/T 38540 signature is made by hand, as a forger would.
+async fn unbound_signer(svc: &Service, seal_id: &str, pdf: &[u8]) -> Vec<u8> {
+    let stranger = super::scan::holder(
+        svc,
+        "13800000007",
+        "赵六",
+        "110101199003030036",
+        Algorithm::Sm2,
+    )
+    .await;
+    let seals = &svc.running.state.seals;
+    let seal = seals
+        .claimed_seal(seal_id)
+        .await
+        .expect("seal")
+        .expect("claimed");
+    let seal_der = seal.seal_der.clone().expect("der");
+    let picture = seals.picture_png(&seal.row).await.expect("picture");
+    let choice = mcert_core::wire::StampChoice {
+        seal_id: seal_id.to_string(),
+        seal_kind: seal.row.kind.clone(),
+        seal_name: seal.row.name.clone(),
+        width_mm: seal.row.width_mm,
+        height_mm: seal.row.height_mm,
+        picture_png: b64(&picture),
+        seal: Some(b64(&seal_der)),
+        certificate: b64(&x509::to_der(&stranger.cert).expect("der")),
+        chain: Vec::new(),
+        algorithm: "sm2".into(),
+        digest_received: false,
+    };
+    let req = stamp_session(&[]);
+    let prepared = prepare_stamp(
+        pdf,
+        req.stamp.as_ref().expect("s"),
+        &choice,
+        "mcert-stamp-1",
+        "2026-12-02T10:00:00+08:00",
+    )
+    .expect("prepare");
+    let digest = hex::decode(&prepared.digest).expect("hex");
+    let made = mcert_core::crypto::seal::SESeal::from_der(&seal_der).expect("seal");
+    let tbs = mcert_core::crypto::seal::tbs_to_sign(
+        &made,
+        &digest,
+        "mcert stamp forged",
+        SystemTime::now(),
+    )
+    .expect("tbs");
+    let signature = stranger.key.sign(&tbs).expect("sign");
+    let ses = mcert_core::crypto::seal::assemble_signature(
+        &tbs,
+        &x509::to_der(&stranger.cert).expect("der"),
+        &signature,
+    )
+    .expect("assembled");
+    mcert_pdf::embed(prepared.prepared, ses.to_der()).expect("embed")
+}
+
 /// The stamped PDF with its first page made 1 pt narrower, inside the signed bytes.
 fn resized_page(pdf: &[u8]) -> Vec<u8> {
     let mut out = pdf.to_vec();
@@ -424,7 +484,7 @@ fn resized_page(pdf: &[u8]) -> Vec<u8> {
 }
 
 /// The SM2 stamped PDFs for the GB/T 38540 check on the JVM.
-fn write_jvm_fixtures(svc: &Service, stamped: &[u8]) {
+fn write_jvm_fixtures(svc: &Service, stamped: &[u8], unbound: &[u8]) {
     let Some(dir) = std::env::var_os("MCERT_SEAL_FIXTURES") else {
         return;
     };
@@ -441,12 +501,13 @@ fn write_jvm_fixtures(svc: &Service, stamped: &[u8]) {
         ("stamped", stamped),
         ("content-flipped", flipped.as_slice()),
         ("appended-after", appended.as_slice()),
+        ("unbound-signer", unbound),
     ] {
         std::fs::write(dir.join(format!("{name}.pdf")), bytes).expect("w");
     }
     std::fs::write(
         dir.join("manifest.txt"),
-        "stamped OK\ncontent-flipped DATA_HASH\nappended-after COVERAGE\n",
+        "stamped OK\ncontent-flipped DATA_HASH\nappended-after COVERAGE\nunbound-signer BINDING\n",
     )
     .expect("w");
 }
@@ -484,7 +545,14 @@ async fn a_bid_pdf_is_stamped_by_scan_and_strangers_accept_it() {
                         (id.as_str(), name.as_str()),
                         (seal_id.as_str(), "青海某某建设工程有限公司")
                     );
-                    write_jvm_fixtures(&svc, &stamped);
+                    let unbound = unbound_signer(&svc, &seal_id, &pdf).await;
+                    let bad = verify_pdf(&unbound, &roots, &issuing, now).expect("reads");
+                    assert!(
+                        bad[0].0.problems.iter().any(|p| p.contains("bound")),
+                        "{:?}",
+                        bad[0].0
+                    );
+                    write_jvm_fixtures(&svc, &stamped, &unbound);
                 }
                 Algorithm::P256 => {
                     assert_eq!(report.sub_filter, "adbe.pkcs7.detached");

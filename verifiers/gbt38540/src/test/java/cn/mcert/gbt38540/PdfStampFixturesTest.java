@@ -44,6 +44,7 @@ class PdfStampFixturesTest {
         EXPECTED.put("stamped", EnumSet.noneOf(Check.class));
         EXPECTED.put("content-flipped", EnumSet.of(Check.DATA_HASH));
         EXPECTED.put("appended-after", EnumSet.of(Check.COVERAGE));
+        EXPECTED.put("unbound-signer", EnumSet.of(Check.BINDING));
     }
 
     static Path dir;
