@@ -100,7 +100,22 @@ pub fn embed_stamp(stamp: PreparedStamp, status: &SessionStatus) -> Result<Vec<u
         Algorithm::P256 => result.cms.as_deref(),
     }
     .ok_or_else(|| RpError::Decode("the result carries no stamp signature".into()))?;
-    mcert_pdf::embed(stamp.prepared, &unb64("signature", contents)?).map_err(pdf_err)
+    let der = unb64("signature", contents)?;
+    // What is embedded signs this PDF's byte ranges (the result itself is checked with
+    // `mcert_rp::client::verify`).
+    let digest = hex::decode(&stamp.digest).map_err(|_| RpError::Decode("digest".into()))?;
+    let covers = match stamp.algorithm {
+        Algorithm::Sm2 => SesSignature::from_der(&der)
+            .map(|s| s.tbs().data_hash == digest)
+            .unwrap_or(false),
+        Algorithm::P256 => cms::verify_detached(&der, &digest).is_ok(),
+    };
+    if !covers {
+        return Err(RpError::Decode(
+            "the stamp signature does not sign the prepared PDF".into(),
+        ));
+    }
+    mcert_pdf::embed(stamp.prepared, &der).map_err(pdf_err)
 }
 
 impl RpClient {
@@ -264,6 +279,37 @@ fn check_signature(
     Some(signer)
 }
 
+/// What is wrong with the updates after a signature. Only later stamps may follow one: every
+/// appended revision must add a signature, no page may change, nothing of the signed revision
+/// may be freed, and besides the pages that only got the new widgets, at most the catalog and
+/// the form dictionary may be redefined (a font, image or content stream redefined later is
+/// refused, whatever refers to it).
+fn judge_changes(changes: &mcert_pdf::ChangesAfter) -> Vec<String> {
+    let mut problems = Vec::new();
+    if !changes.pages_changed.is_empty() {
+        problems.push(format!(
+            "pages changed after signing: {:?}",
+            changes.pages_changed
+        ));
+    }
+    if changes.later_signatures.len() < changes.revisions {
+        problems.push("updated after signing without a later signature".into());
+    }
+    if !changes.freed.is_empty() {
+        problems.push(format!(
+            "objects of the signed revision freed after signing: {:?}",
+            changes.freed
+        ));
+    }
+    if changes.modified.len() > changes.pages_annotated.len() + 2 {
+        problems.push(format!(
+            "objects redefined after signing beyond the form and the new widgets: {:?}",
+            changes.modified
+        ));
+    }
+    problems
+}
+
 /// Verifies every signature of a stamped PDF: the signature over its byte ranges (CMS, or
 /// GB/T 38540 with the seal maker's signature, the seal's validity and its binding to the
 /// signer), the signer's chain to `roots` at `at`, that each covers its revision, and that
@@ -317,12 +363,7 @@ pub fn verify_pdf(
                 Some(changes) => {
                     report.pages_changed_after = changes.pages_changed.clone();
                     report.later_signatures = changes.later_signatures.clone();
-                    if !changes.pages_changed.is_empty() {
-                        report.problems.push(format!(
-                            "pages changed after signing: {:?}",
-                            changes.pages_changed
-                        ));
-                    }
+                    report.problems.extend(judge_changes(changes));
                 }
                 None => report
                     .problems
@@ -383,5 +424,46 @@ impl RpClient {
             out.push(x509::parse_certificate(&der).map_err(|e| RpError::Decode(e.to_string()))?);
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_later_stamps_may_follow_a_signature() {
+        // A later stamp: one revision with a signature, its page annotated, catalog and form.
+        let later_stamp = mcert_pdf::ChangesAfter {
+            bytes: 4096,
+            revisions: 1,
+            added: vec![40, 41, 42],
+            modified: vec![1, 5, 12],
+            pages_annotated: vec![2],
+            page_count_before: 2,
+            page_count_after: 2,
+            later_signatures: vec!["mcert-stamp-2".into()],
+            ..Default::default()
+        };
+        assert!(judge_changes(&later_stamp).is_empty());
+        // An update without a signature (an overlay annotation, a new action).
+        let unsigned = mcert_pdf::ChangesAfter {
+            later_signatures: Vec::new(),
+            ..later_stamp.clone()
+        };
+        assert_eq!(judge_changes(&unsigned).len(), 1);
+        // A font or image redefined under a later stamp (a shadow attack).
+        let shadow = mcert_pdf::ChangesAfter {
+            modified: vec![1, 5, 12, 7],
+            ..later_stamp.clone()
+        };
+        assert_eq!(judge_changes(&shadow).len(), 1);
+        // A page changed, an object freed.
+        let changed = mcert_pdf::ChangesAfter {
+            pages_changed: vec![1],
+            freed: vec![9],
+            ..later_stamp
+        };
+        assert_eq!(judge_changes(&changed).len(), 2);
     }
 }

@@ -324,3 +324,4 @@ err-bad-seal-grant = The seal grant is not valid: { $field }
 err-member-has-no-certificate = The member holds no valid certificate of the organisation of the seal's algorithm; assign and download one first
 err-unknown-grant = No such grant of this seal, or it was withdrawn
 err-unknown-approval = No such seal approval
+err-own-use = An admin cannot approve their own use of a seal; another admin must

@@ -324,3 +324,4 @@ err-bad-seal-grant = 用印授权信息有误：{ $field }
 err-member-has-no-certificate = 该成员还没有本单位与印章同类算法的有效证书，请先为其分配并下载证书
 err-unknown-grant = 没有这项用印授权，或已撤销
 err-unknown-approval = 没有这条用印审批
+err-own-use = 不能审批自己的用印申请，请由其他证书管理员审批

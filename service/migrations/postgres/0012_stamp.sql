@@ -12,7 +12,8 @@ ALTER TABLE usage_records ADD COLUMN document_digest TEXT;
 
 -- A claimed seal given to a member with limits: projects (JSON list; [] = any), a window
 -- [valid_from, valid_to) in ms, and each use approved by an admin when approval_required = 1.
--- The member's certificate (DER) is kept so the seal can be made again binding it.
+-- The grant has its own GB/T 38540 seal (seal_der, esID = the grant's id) binding only the
+-- member's certificate and valid only for the window (SM2).
 CREATE TABLE seal_grants (
     id                 TEXT PRIMARY KEY,
     seal_id            TEXT NOT NULL,
@@ -22,6 +23,7 @@ CREATE TABLE seal_grants (
     grantee_account_id TEXT NOT NULL,
     certificate_serial TEXT NOT NULL,
     certificate        BYTEA NOT NULL,
+    seal_der           BYTEA,
     projects           TEXT NOT NULL,
     valid_from         BIGINT NOT NULL,
     valid_to           BIGINT NOT NULL,
@@ -33,10 +35,10 @@ CREATE TABLE seal_grants (
 CREATE INDEX seal_grants_seal ON seal_grants(seal_id);
 CREATE INDEX seal_grants_grantee ON seal_grants(grantee_account_id);
 
--- One use of a granted seal waiting for an admin (用印审批), one per stamp session.
+-- One use of a granted seal waiting for an admin (用印审批), one per stamp session and grant.
 CREATE TABLE seal_approvals (
     id            TEXT PRIMARY KEY,
-    session_id    TEXT NOT NULL UNIQUE,
+    session_id    TEXT NOT NULL,
     grant_id      TEXT NOT NULL,
     seal_id       TEXT NOT NULL,
     org_id        TEXT NOT NULL,
@@ -51,4 +53,5 @@ CREATE TABLE seal_approvals (
     decided_at    BIGINT,
     created_at    BIGINT NOT NULL
 );
+CREATE UNIQUE INDEX seal_approvals_use ON seal_approvals(session_id, grant_id);
 CREATE INDEX seal_approvals_org ON seal_approvals(org_id);

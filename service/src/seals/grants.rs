@@ -16,7 +16,6 @@ use super::repo::{SealRow, SealStatus, select_seals};
 use super::{SealError, Seals, internal};
 use crate::audit;
 use crate::authz::OrgAdmin;
-use crate::store::Tx;
 
 /// Most projects one grant names.
 const MAX_PROJECTS: usize = 20;
@@ -63,14 +62,18 @@ pub struct GrantRow {
     pub approval_required: i64,
     pub created_at: i64,
     pub revoked_at: Option<i64>,
+    /// The grant's GB/T 38540 seal (SM2).
+    pub seal_der: Option<Vec<u8>>,
 }
 
 const GRANT_COLUMNS: &str = "id, seal_id, org_id, member_id, member_name, grantee_account_id,
-    certificate_serial, projects, valid_from, valid_to, approval_required, created_at, revoked_at";
+    certificate_serial, projects, valid_from, valid_to, approval_required, created_at, revoked_at,
+    seal_der";
 
 impl GrantRow {
-    pub fn projects(&self) -> Vec<String> {
-        serde_json::from_str(&self.projects).unwrap_or_default()
+    /// The projects; `None` when the stored list cannot be read (then no project is allowed).
+    pub fn projects(&self) -> Option<Vec<String>> {
+        serde_json::from_str(&self.projects).ok()
     }
 
     pub fn approval_required(&self) -> bool {
@@ -84,13 +87,17 @@ impl GrantRow {
 
     /// Whether a session with `project_code` may use this grant.
     pub fn allows_project(&self, project_code: Option<&str>) -> bool {
-        let projects = self.projects();
-        projects.is_empty() || project_code.is_some_and(|c| projects.iter().any(|p| p == c))
+        match self.projects() {
+            None => false,
+            Some(projects) => {
+                projects.is_empty() || project_code.is_some_and(|c| projects.iter().any(|p| p == c))
+            }
+        }
     }
 
     /// The limits in a line, as the phone shows them (zh-CN).
     pub fn limits(&self) -> String {
-        let projects = self.projects();
+        let projects = self.projects().unwrap_or_default();
         let mut parts = vec![if projects.is_empty() {
             "不限项目".to_string()
         } else {
@@ -121,7 +128,7 @@ impl GrantRow {
             member_id: self.member_id.clone(),
             member_name: self.member_name.clone(),
             certificate_serial: self.certificate_serial.clone(),
-            projects: self.projects(),
+            projects: self.projects().unwrap_or_default(),
             valid_from: beijing_date(self.valid_from),
             valid_to: beijing_date(self.valid_to - 1),
             approval_required: self.approval_required(),
@@ -240,43 +247,6 @@ impl Seals {
             .collect())
     }
 
-    /// Makes the seal again binding its own certificate and those of its grants in force,
-    /// inside the caller's unit of work.
-    async fn rebind_in(
-        &self,
-        tx: &mut Tx,
-        row: &SealRow,
-        own: (&[u8], i64),
-        picture: &[u8],
-        now: i64,
-    ) -> Result<(), SealError> {
-        let mut certificates = vec![own.0.to_vec()];
-        let grants: Vec<(Vec<u8>, i64, i64)> = sqlx::query_as(
-            "SELECT certificate, valid_from, valid_to FROM seal_grants
-             WHERE seal_id = $1 AND revoked_at IS NULL ORDER BY created_at, id",
-        )
-        .bind(&row.id)
-        .fetch_all(&mut **tx)
-        .await?;
-        certificates.extend(
-            grants
-                .into_iter()
-                .filter(|(_, _, to)| *to > now)
-                .map(|(der, _, _)| der),
-        );
-        let der = self.make_der(row, picture, &certificates, own.1, from_unix_millis(now))?;
-        sqlx::query(
-            "UPDATE seals SET seal_der = $1, updated_at = $2 WHERE id = $3 AND status = $4",
-        )
-        .bind(der.as_deref())
-        .bind(now)
-        .bind(&row.id)
-        .bind(SealStatus::Claimed.as_str())
-        .execute(&mut **tx)
-        .await?;
-        Ok(())
-    }
-
     /// Gives a claimed seal to a member with limits.
     pub async fn grant(
         &self,
@@ -331,6 +301,15 @@ impl Seals {
         let to = to.min(not_after).min(cert.not_after);
         let picture = self.picture_of(&row).await?;
         let id = ulid(self.clock.now()).map_err(internal)?;
+        // The grant's own seal: the member's certificate alone, for the grant's days.
+        let seal_der = self.make_der(
+            &row,
+            &id,
+            &picture,
+            std::slice::from_ref(&cert.der),
+            to,
+            from_unix_millis(from.max(now)),
+        )?;
         let projects_json = serde_json::to_string(&projects).map_err(internal)?;
         let mut tx = self.store.begin().await?;
         self.orgs
@@ -340,8 +319,8 @@ impl Seals {
         sqlx::query(
             "INSERT INTO seal_grants (id, seal_id, org_id, member_id, member_name,
                  grantee_account_id, certificate_serial, certificate, projects, valid_from,
-                 valid_to, approval_required, created_by, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                 valid_to, approval_required, created_by, created_at, seal_der)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
         )
         .bind(&id)
         .bind(seal_id)
@@ -357,10 +336,9 @@ impl Seals {
         .bind(i64::from(req.approval_required))
         .bind(admin.account_id())
         .bind(now)
+        .bind(seal_der.as_deref())
         .execute(&mut *tx)
         .await?;
-        self.rebind_in(&mut tx, &row, (&own_der, not_after), &picture, now)
-            .await?;
         audit::append(
             &mut tx,
             self.store.engine(),
@@ -383,20 +361,8 @@ impl Seals {
         seal_id: &str,
         grant_id: &str,
     ) -> Result<SealGrant, SealError> {
-        let row = self.row(admin.org_id(), seal_id).await?;
+        self.row(admin.org_id(), seal_id).await?;
         let now = unix_millis(self.clock.now());
-        let own = if row.status() == Some(SealStatus::Claimed) {
-            let (_, der, not_after) = self
-                .bound_certificate(
-                    admin.org_id(),
-                    &row.entitlement_id,
-                    Some(&row.certificate_serial),
-                )
-                .await?;
-            Some((der, not_after, self.picture_of(&row).await?))
-        } else {
-            None
-        };
         let mut tx = self.store.begin().await?;
         self.orgs
             .recheck_in(&mut tx, admin, None, now)
@@ -413,10 +379,6 @@ impl Seals {
         .rows_affected();
         if changed != 1 {
             return Err(SealError::UnknownGrant);
-        }
-        if let Some((der, not_after, picture)) = &own {
-            self.rebind_in(&mut tx, &row, (der, *not_after), picture, now)
-                .await?;
         }
         audit::append(
             &mut tx,
@@ -485,7 +447,7 @@ impl Seals {
         seal_name: &str,
         facts: &UseFacts<'_>,
     ) -> Result<String, SealError> {
-        if let Some(status) = self.approval_status(facts.session_id).await? {
+        if let Some(status) = self.approval_status(facts.session_id, &grant.id).await? {
             return Ok(status);
         }
         let now = unix_millis(self.clock.now());
@@ -497,7 +459,7 @@ impl Seals {
                  member_name, platform_name, project, project_code, document_name, status,
                  created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'pending', $12)
-             ON CONFLICT (session_id) DO NOTHING",
+             ON CONFLICT (session_id, grant_id) DO NOTHING",
         )
         .bind(&id)
         .bind(facts.session_id)
@@ -557,19 +519,24 @@ impl Seals {
             self.outbox.deliver_now(job).await;
         }
         Ok(self
-            .approval_status(facts.session_id)
+            .approval_status(facts.session_id, &grant.id)
             .await?
             .unwrap_or_else(|| "pending".into()))
     }
 
-    /// The status of the approval asked for a session, if any.
-    pub async fn approval_status(&self, session_id: &str) -> Result<Option<String>, SealError> {
-        Ok(
-            sqlx::query_scalar("SELECT status FROM seal_approvals WHERE session_id = $1")
-                .bind(session_id)
-                .fetch_optional(self.store.pool())
-                .await?,
+    /// The status of the approval asked for a session's use of a grant, if any.
+    pub async fn approval_status(
+        &self,
+        session_id: &str,
+        grant_id: &str,
+    ) -> Result<Option<String>, SealError> {
+        Ok(sqlx::query_scalar(
+            "SELECT status FROM seal_approvals WHERE session_id = $1 AND grant_id = $2",
         )
+        .bind(session_id)
+        .bind(grant_id)
+        .fetch_optional(self.store.pool())
+        .await?)
     }
 
     /// The organisation's approvals, pending first then newest.
@@ -601,6 +568,16 @@ impl Seals {
             .fetch_optional(self.store.pool())
             .await?
             .ok_or(SealError::UnknownApproval)?;
+        let grantee: Option<String> = sqlx::query_scalar(
+            "SELECT g.grantee_account_id FROM seal_grants g JOIN seal_approvals a ON a.grant_id = g.id
+             WHERE a.id = $1",
+        )
+        .bind(approval_id)
+        .fetch_optional(self.store.pool())
+        .await?;
+        if grantee.as_deref() == Some(admin.account_id()) {
+            return Err(SealError::OwnUse);
+        }
         if let Some(proof) = approve {
             let held = self
                 .org_certificates_of(admin.org_id(), admin.account_id())

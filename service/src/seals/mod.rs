@@ -120,6 +120,8 @@ pub enum SealError {
     UnknownGrant,
     #[error("no such approval")]
     UnknownApproval,
+    #[error("an admin cannot approve their own use of a seal")]
+    OwnUse,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("internal: {0}")]
@@ -486,7 +488,7 @@ impl Seals {
         // For an SM2 certificate the GB/T 38540 seal is made now: the picture, the bound
         // certificate and the validity, signed by the service's seal maker.
         let picture = self.picture_of(&row).await?;
-        let seal_der = self.make_der(&row, &picture, &[der], not_after, now_t)?;
+        let seal_der = self.make_der(&row, seal_id, &picture, &[der], not_after, now_t)?;
         let actor = admin.actor().audit_name();
         let mut tx = self.store.begin().await?;
         let moved = sqlx::query(
@@ -530,12 +532,13 @@ impl Seals {
         Ok(png)
     }
 
-    /// The GB/T 38540 seal of `row` binding `certificates` (DER; the first is the seal's own),
-    /// valid from `now` to `not_after`, made by the SM2 seal maker; `None` when the seal's
+    /// The GB/T 38540 seal `es_id` of `row`'s picture and name binding `certificates` (DER),
+    /// valid from `now` to `not_after`, made by the SM2 seal maker; `None` when the first
     /// certificate is not SM2 (or no maker runs).
     pub(crate) fn make_der(
         &self,
         row: &repo::SealRow,
+        es_id: &str,
         picture: &[u8],
         certificates: &[Vec<u8>],
         not_after: i64,
@@ -555,7 +558,7 @@ impl Seals {
             &maker.key,
             &maker.certificate,
             &mcert_core::crypto::seal::SealSpec {
-                es_id: &row.id,
+                es_id,
                 seal_type: kind.es_type(),
                 name: &row.name,
                 bound_certificates: certificates,

@@ -200,11 +200,29 @@ impl Sessions {
         }
         Ok(Some(
             seals
-                .approval_status(&s.id)
+                .approval_status(&s.id, grant_id)
                 .await
                 .map_err(internal)?
                 .unwrap_or_else(|| "pending".into()),
         ))
+    }
+
+    /// The GB/T 38540 seal a session's stamp is made with: the grant's own for a seal given
+    /// to the member, else the seal's.
+    async fn seal_file(
+        &self,
+        s: &Session,
+        seal: Option<&StampableSeal>,
+    ) -> Result<Option<Vec<u8>>, SessionError> {
+        match &s.stamp_grant_id {
+            Some(grant_id) => Ok(self
+                .seals_or_off()?
+                .grant_row(grant_id)
+                .await
+                .map_err(internal)?
+                .and_then(|g| g.seal_der)),
+            None => Ok(seal.and_then(|x| x.seal_der.clone())),
+        }
     }
 
     async fn progress(
@@ -214,7 +232,7 @@ impl Sessions {
     ) -> Result<StampProgress, SessionError> {
         Ok(StampProgress {
             seal_id: s.stamp_seal_id.clone(),
-            seal: seal.and_then(|x| x.seal_der.as_deref()).map(b64),
+            seal: self.seal_file(s, seal).await?.as_deref().map(b64),
             document_digests: s.document_digests.clone(),
             approval: self.approval(s).await?,
         })
@@ -340,7 +358,7 @@ impl Sessions {
             width_mm: seal.row.width_mm,
             height_mm: seal.row.height_mm,
             picture_png: b64(&picture),
-            seal: seal.seal_der.as_deref().map(b64),
+            seal: self.seal_file(s, Some(&seal)).await?.as_deref().map(b64),
             certificate: b64(&held.der),
             chain: vec![b64(&x509::to_der(&h.issuing).map_err(internal)?)],
             algorithm: alg.as_str().to_string(),
@@ -355,12 +373,10 @@ impl Sessions {
         session_id: &str,
         req: &StampDigest,
     ) -> Result<SessionStatus, SessionError> {
-        let s = self
-            .load(session_id)
-            .await
-            .ok()
-            .filter(|s| s.platform_id == platform.platform_id())
-            .ok_or(SessionError::UnknownSession)?;
+        let s = self.load(session_id).await?;
+        if s.platform_id != platform.platform_id() {
+            return Err(SessionError::UnknownSession);
+        }
         let s = self.refresh(s).await?;
         if s.kind != SessionKind::Stamp {
             return Err(invalid("only a stamp session takes a digest"));
@@ -492,15 +508,17 @@ impl Sessions {
             let ses = answer.ses_signature.as_deref().ok_or(SessionError::Answer(
                 scan::ScanError::Missing("ses_signature"),
             ))?;
-            let made = seal
-                .seal_der
-                .as_deref()
+            let made = self
+                .seal_file(s, Some(&seal))
+                .await?
                 .ok_or(SessionError::SealNotUsable)?;
+            // A grant's seal carries the grant's id; the seal's own, the seal's.
+            let es_id = s.stamp_grant_id.as_deref().unwrap_or(seal_id);
             let h = self.authority.hierarchy(alg)?;
             scan::check_seal_signature(
                 ses,
                 &s.id,
-                seal_id,
+                Some(es_id),
                 &digest,
                 cert,
                 MakerTrust::Anchors {

@@ -764,20 +764,32 @@ async fn a_member_stamps_with_a_granted_seal_only_within_its_limits() {
             limits.contains("仅限项目 FZ-2026-0815") && limits.contains("每次用印需管理员审批"),
             "{limits}"
         );
-        // The seal now binds the colleague's certificate too.
-        let der = svc
-            .running
-            .state
-            .seals
+        // The grant has its own seal: the colleague's certificate alone, for the grant's days;
+        // the organisation's seal still binds only its own certificate.
+        let grant_id = grant["id"].as_str().expect("id").to_string();
+        let seals = &svc.running.state.seals;
+        let granted = seals
+            .grant_row(&grant_id)
+            .await
+            .expect("grant")
+            .expect("row");
+        let made = mcert_core::crypto::seal::SESeal::from_der(&granted.seal_der.expect("der"))
+            .expect("seal");
+        assert_eq!(made.info().es_id, grant_id);
+        assert!(made.binds(&x509::to_der(&colleague.cert).expect("der")));
+        assert!(!made.binds(&x509::to_der(&admin.cert).expect("der")));
+        assert!(
+            made.info().property.valid_to <= SystemTime::now() + Duration::from_secs(31 * 86_400)
+        );
+        let own = seals
             .claimed_seal(&seal_id)
             .await
             .expect("seal")
             .expect("claimed")
             .seal_der
             .expect("der");
-        let made = mcert_core::crypto::seal::SESeal::from_der(&der).expect("seal");
-        assert!(made.binds(&x509::to_der(&colleague.cert).expect("der")));
-        assert!(made.binds(&x509::to_der(&admin.cert).expect("der")));
+        let own = mcert_core::crypto::seal::SESeal::from_der(&own).expect("seal");
+        assert!(!own.binds(&x509::to_der(&colleague.cert).expect("der")));
 
         // Another project: not offered.
         let (_, view, picked) = scan_and_pick(
@@ -941,8 +953,7 @@ async fn a_member_stamps_with_a_granted_seal_only_within_its_limits() {
             "{body}"
         );
 
-        // Withdrawn: no longer offered, and the seal binds the admin's certificate alone.
-        let grant_id = grant["id"].as_str().expect("id");
+        // Withdrawn: no longer offered.
         let (status, withdrawn) = svc
             .post(
                 &format!("{grants}/{grant_id}/revoke"),
@@ -957,18 +968,6 @@ async fn a_member_stamps_with_a_granted_seal_only_within_its_limits() {
         let (_, view, picked) = scan_and_pick(&svc, &rp, &colleague, &req, &seal_id).await;
         assert!(view.stamp.expect("stamp").seals.is_empty());
         assert_eq!(picked.err().map(|(s, _)| s), Some(403));
-        let der = svc
-            .running
-            .state
-            .seals
-            .claimed_seal(&seal_id)
-            .await
-            .expect("seal")
-            .expect("claimed")
-            .seal_der
-            .expect("der");
-        let made = mcert_core::crypto::seal::SESeal::from_der(&der).expect("seal");
-        assert!(!made.binds(&x509::to_der(&colleague.cert).expect("der")));
         audit_intact(&svc).await;
     }
 }

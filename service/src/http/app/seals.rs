@@ -87,6 +87,7 @@ impl From<SealError> for ApiError {
             SealError::UnknownGrant => {
                 plain(StatusCode::NOT_FOUND, "unknown_grant", "err-unknown-grant")
             }
+            SealError::OwnUse => plain(StatusCode::FORBIDDEN, "own_use", "err-own-use"),
             SealError::UnknownApproval => plain(
                 StatusCode::NOT_FOUND,
                 "unknown_approval",
