@@ -210,7 +210,19 @@ pub fn run(args: RpArgs, locale: Locale) -> Result<(), CliError> {
     match args.command {
         RpCommand::VerifyPdf { file } => {
             let pdf = std::fs::read(&file).map_err(|e| CliError::io(locale, &file, &e))?;
-            let client = args.access.client(locale)?;
+            // Read locally first: a file that is no PDF, or carries no signature, needs no service.
+            let found = mcert_pdf::signatures(&pdf).map_err(|e| {
+                CliError::new(message(
+                    locale,
+                    "cli-rp-pdf-unreadable",
+                    &[("detail", e.to_string().into())],
+                ))
+            })?;
+            if found.is_empty() {
+                return Err(CliError::new(message(locale, "cli-rp-pdf-unsigned", &[])));
+            }
+            // Only public endpoints are asked (roots, issuing CAs, OCSP): no API key needed.
+            let client = RpClient::new(&args.access.server, "").map_err(|e| rp_error(locale, e))?;
             let rt = runtime()?;
             let reports = rt.block_on(async {
                 let roots = client.roots().await?;
@@ -219,10 +231,7 @@ pub fn run(args: RpArgs, locale: Locale) -> Result<(), CliError> {
                     .verify_pdf_status(&pdf, &roots, &issuing, std::time::SystemTime::now())
                     .await
             });
-            let reports = reports.map_err(|e| CliError::new(e.to_string()))?;
-            if reports.is_empty() {
-                return Err(CliError::new(message(locale, "cli-rp-pdf-unsigned", &[])));
-            }
+            let reports = reports.map_err(|e| rp_error(locale, e))?;
             let mut all_valid = true;
             for r in &reports {
                 all_valid &= r.valid();

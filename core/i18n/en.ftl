@@ -58,6 +58,7 @@ cli-no-keys = No certificate keys on this device yet
 
 cli-rp-no-key = A platform API key is needed: give --api-key, --api-key-file or MCERT_RP_API_KEY
 cli-rp-sealed = Bid sealed to certificate { $serial }
+cli-rp-pdf-unreadable = The PDF cannot be read: { $detail }
 cli-rp-pdf-unsigned = The PDF carries no signature
 cli-rp-pdf-valid = ✓ Stamp { $field } (page { $page }) is valid
 cli-rp-pdf-invalid = ✗ Stamp { $field } (page { $page }) is NOT valid

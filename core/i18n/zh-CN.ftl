@@ -58,6 +58,7 @@ cli-no-keys = 本机还没有证书密钥
 
 cli-rp-no-key = 需要平台 API 密钥：请用 --api-key、--api-key-file 或环境变量 MCERT_RP_API_KEY 提供
 cli-rp-sealed = 投标文件已加密给证书 { $serial }
+cli-rp-pdf-unreadable = 无法读取该 PDF：{ $detail }
 cli-rp-pdf-unsigned = 该 PDF 没有签章
 cli-rp-pdf-valid = ✓ 签章 { $field }（第 { $page } 页）有效
 cli-rp-pdf-invalid = ✗ 签章 { $field }（第 { $page } 页）无效

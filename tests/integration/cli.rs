@@ -327,6 +327,27 @@ fn device_without_a_secret_store_says_how_to_proceed() {
 }
 
 #[test]
+fn verify_pdf_refuses_what_is_no_stamped_pdf_without_asking_anyone() {
+    let dir = TempDir::new("cli-verify-pdf");
+    let junk = dir.0.join("junk.pdf");
+    std::fs::write(&junk, b"%PDF-1.7\nnot really a PDF").expect("write");
+    // No service runs at this address: the answer comes from the file alone.
+    let out = mcert(&[
+        "rp",
+        "--server",
+        "http://127.0.0.1:9",
+        "verify-pdf",
+        s(&junk),
+    ]);
+    let (stdout, stderr) = text(&out);
+    assert!(!out.status.success(), "{stdout}");
+    assert!(stderr.contains("无法读取该 PDF"), "{stderr}");
+    let missing = dir.0.join("missing.pdf");
+    let out = mcert(&["rp", "verify-pdf", s(&missing)]);
+    assert!(!out.status.success());
+}
+
+#[test]
 fn demo_runs_clean() {
     let out = mcert(&["demo"]);
     let (stdout, stderr) = text(&out);
