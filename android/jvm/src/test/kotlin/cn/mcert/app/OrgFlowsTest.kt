@@ -21,6 +21,7 @@ import cn.mcert.app.state.OrgUsageModel
 import cn.mcert.app.state.OrgsModel
 import cn.mcert.app.state.RegisterOrgModel
 import cn.mcert.app.state.ScanModel
+import cn.mcert.app.state.SealsModel
 import cn.mcert.ffi.McertApp
 import java.awt.image.BufferedImage
 import java.io.ByteArrayOutputStream
@@ -426,8 +427,53 @@ class OrgFlowsTest {
         error("the QR code was never read")
     }
 
+    /** A phone photo of a round red seal on paper lit from one side. */
+    private fun sealPhoto(): ByteArray {
+        val img = BufferedImage(800, 600, BufferedImage.TYPE_INT_RGB)
+        for (x in 0 until 800) for (y in 0 until 600) {
+            val light = 0.7 + 0.3 * x / 800.0
+            val d = Math.hypot(x - 400.0, y - 300.0)
+            val ink = Math.abs(d - 200.0) < 10.0 || (Math.abs(x - 400) < 30 && Math.abs(y - 300) < 30)
+            val (r, g, b) = if (ink) Triple(200, 30, 40) else Triple(245, 242, 236)
+            img.setRGB(x, y, ((r * light).toInt() shl 16) or ((g * light).toInt() shl 8) or (b * light).toInt())
+        }
+        return ByteArrayOutputStream().also { ImageIO.write(img, "jpg", it) }.toByteArray()
+    }
+
     @Test
     @Order(6)
+    fun `seals - applied from a photo, the cleaned picture shown, reviewed, claimed with the PIN`() = runBlocking<Unit> {
+        val seals = SealsModel(admin)
+        seals.load(byLetter)
+        seals.startApply()
+        assertEquals(listOf(adminOrgSerial), seals.slots.value.map { it.certificateSerial })
+        assertTrue(!seals.apply(), "no photo yet")
+        assertEquals("seal_take_photo", seals.problem.value!!.code)
+        seals.photo.value = sealPhoto()
+        assertTrue(seals.apply(), "${seals.problem.value}")
+        val draft = seals.draft.value!!
+        assertEquals("draft" to "待提交", draft.status to draft.statusLabel)
+        assertEquals("企业公章", draft.kindLabel)
+        // The cleaned picture: 42 mm at 300 dpi, red on transparency.
+        val picture = ImageIO.read(seals.pictures.value.getValue(draft.id).inputStream())
+        assertEquals(496 to 496, picture.width to picture.height)
+        assertTrue(picture.colorModel.hasAlpha())
+        assertEquals(0, picture.getRGB(2, 2) ushr 24)
+        assertTrue(seals.submit(draft), "${seals.problem.value}")
+        assertEquals("待审核", seals.seals.value.single { it.id == draft.id }.statusLabel)
+        reviewer.approve(byLetter.name)
+        seals.refresh()
+        val approved = seals.seals.value.single { it.id == draft.id }
+        assertEquals("approved", approved.status)
+        seals.startClaim(approved)
+        assertFalse(seals.claim("135791"), "a wrong PIN stays on the pad")
+        assertTrue(seals.claiming.value != null)
+        assertTrue(seals.claim(pin), "${seals.problem.value}")
+        assertEquals("claimed" to "已申领", seals.seals.value.single { it.id == draft.id }.let { it.status to it.statusLabel })
+    }
+
+    @Test
+    @Order(7)
     fun `slots - the owner set once, the colleague claims, the holder change revokes, the records by member`() = runBlocking<Unit> {
         val certs = OrgCertificatesModel(admin)
         certs.load(byLetter)
