@@ -86,9 +86,11 @@ pub struct Statement {
     pub platform_name: String,
     pub kind: SessionKind,
     pub display: DisplayText,
-    /// `stamp`: the seal used, and the project number (项目编号) the platform gave.
+    /// `stamp`: the seal used, the project number (项目编号) the platform gave, and where the
+    /// stamp goes (`2 380,80,520,220`: the page, then the rectangle in points).
     pub seal: Option<String>,
     pub project_code: Option<String>,
+    pub place: Option<String>,
     /// `sign`: the document digest for the signer's algorithm; `stamp`: the digest of the
     /// prepared PDF's byte ranges.
     pub digest: Option<(Algorithm, [u8; 32])>,
@@ -148,9 +150,17 @@ impl Statement {
                 .and_then(|s| s.request.project_code.clone()),
             _ => None,
         };
+        let place = match session.kind {
+            SessionKind::Stamp => session.stamp.as_ref().map(|s| {
+                let [x0, y0, x1, y1] = s.request.rect;
+                format!("{} {x0},{y0},{x1},{y1}", s.request.page)
+            }),
+            _ => None,
+        };
         Ok(Statement {
             seal,
             project_code,
+            place,
             session_id: session.session_id.clone(),
             platform_id: session.platform.id.clone(),
             platform_name: session.platform.name.clone(),
@@ -191,6 +201,9 @@ impl Statement {
         }
         if let Some(v) = &self.project_code {
             line("project-code", v);
+        }
+        if let Some(v) = &self.place {
+            line("place", v);
         }
         if let Some((alg, d)) = &self.digest {
             line(
@@ -254,6 +267,7 @@ impl Statement {
         };
         let seal = take("seal", false)?;
         let project_code = take("project-code", false)?;
+        let place = take("place", false)?;
         let digest = match take("digest", false)? {
             None => None,
             Some(v) => {
@@ -287,6 +301,7 @@ impl Statement {
         let statement = Statement {
             seal,
             project_code,
+            place,
             session_id,
             platform_id,
             platform_name,
@@ -323,6 +338,8 @@ impl Statement {
             Some("seal")
         } else if self.project_code != expected.project_code {
             Some("project_code")
+        } else if self.place != expected.place {
+            Some("place")
         } else if self.digest != expected.digest {
             Some("digest")
         } else if self.answer_sha256 != expected.answer_sha256 {
@@ -372,6 +389,7 @@ mod tests {
             },
             seal: None,
             project_code: None,
+            place: None,
             digest: Some((Algorithm::Sm2, [7u8; 32])),
             answer_sha256: None,
             verification_code: "4821".into(),

@@ -314,6 +314,11 @@ async fn stamp_by_scan(
     )
     .expect("the platform's check");
     assert_eq!(verified.statement.seal.as_deref(), Some(seal_id));
+    // The phone signed where the stamp goes, as it showed it.
+    assert_eq!(
+        verified.statement.place.as_deref(),
+        Some("2 380,80,520,220")
+    );
     embed_stamp(prepared, &done).expect("embed")
 }
 
