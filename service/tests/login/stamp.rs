@@ -986,3 +986,99 @@ fn prepared_digest(done: &SessionStatus) -> String {
         .expect("digest line")
         .to_string()
 }
+
+#[tokio::test]
+async fn parallel_digests_and_completions_of_one_stamp_count_once() {
+    let pdf = bid_pdf();
+    for db in databases().await {
+        let svc = Service::start(&db.url).await;
+        let (rp, _) = platform(&svc, None).await;
+        let (who, _, seal_id) =
+            claimed_seal(&svc, ADMIN, Algorithm::Sm2, "91110108MA01ABCD1E").await;
+        let req = stamp_session(&[]);
+        let (id, view, picked) = scan_and_pick(&svc, &rp, &who, &req, &seal_id).await;
+        picked.expect("pick");
+        let status = rp
+            .wait_for_seal(&id, Duration::from_secs(10))
+            .await
+            .expect("picked");
+        let choice = status.stamp.expect("choice");
+        let prepared = prepare_stamp(
+            &pdf,
+            req.stamp.as_ref().expect("s"),
+            &choice,
+            "mcert-stamp-1",
+            "2026-12-02T10:00:00+08:00",
+        )
+        .expect("prepare");
+        // Eight digests at once (two different ones): exactly one is taken.
+        let mut other = prepared.clone();
+        other.digest = "11".repeat(32);
+        let sends = (0..8).map(|i| {
+            let rp = rp.clone();
+            let id = id.clone();
+            let stamp = if i % 2 == 0 {
+                prepared.clone()
+            } else {
+                other.clone()
+            };
+            tokio::spawn(async move { rp.send_stamp_digest(&id, &stamp).await })
+        });
+        let mut taken = 0;
+        for send in sends {
+            match send.await.expect("join") {
+                Ok(_) => taken += 1,
+                Err(RpError::Api {
+                    status: 409, code, ..
+                }) => assert_eq!(code, "digest_sent"),
+                Err(e) => panic!("{e:?}"),
+            }
+        }
+        assert_eq!(taken, 1);
+        // Whatever was taken is what the phone gets and signs; eight answers at once end the
+        // session once, with one usage record.
+        let progress: StampProgress = post_scan(
+            &svc,
+            &who,
+            format!("/v1/scan/{id}/stamp/progress"),
+            json!({"scan_ticket": view.scan_ticket}),
+        )
+        .await
+        .expect("progress");
+        let completion = phone_signs(&who, &view, &seal_id, &progress);
+        let answers = (0..8).map(|_| {
+            let http = svc.http.clone();
+            let url = format!("{}/v1/scan/{id}/complete", svc.base);
+            let token = who.token.clone();
+            let body = serde_json::to_value(&completion).expect("json");
+            tokio::spawn(async move {
+                http.post(url)
+                    .bearer_auth(token)
+                    .json(&body)
+                    .send()
+                    .await
+                    .expect("send")
+                    .status()
+                    .as_u16()
+            })
+        });
+        let mut ok = 0;
+        for a in answers {
+            match a.await.expect("join") {
+                200 => ok += 1,
+                409 => {}
+                other => panic!("status {other}"),
+            }
+        }
+        assert_eq!(ok, 1);
+        let usage = super::scan::usage(&svc, &who, "").await;
+        let completed = usage["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter(|r| r["session_id"] == id.as_str() && r["outcome"] == "completed")
+            .count();
+        assert_eq!(completed, 1);
+        audit_intact(&svc).await;
+    }
+}
