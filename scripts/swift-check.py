@@ -38,7 +38,7 @@ kSecClass kSecClassGenericPassword kSecAttrService kSecAttrAccount kSecValueData
 kSecMatchLimit kSecMatchLimitOne kSecAttrAccessible kSecAttrAccessibleWhenUnlockedThisDeviceOnly
 kCVPixelBufferPixelFormatTypeKey kCVPixelFormatType_420YpCbCr8BiPlanarFullRange
 ViewBuilder CaseIterable print fatalError precondition min max abs zip stride type String Int Double
-ShareLink ByteCountFormatter FileManager ButtonRole
+ShareLink ByteCountFormatter FileManager ButtonRole CGFloat UIImage
 """.split())
 
 # Call-like keywords and modifiers tree-sitter reports as identifiers.

@@ -135,6 +135,17 @@ final class NoCore: CertCore {
     func payerAccounts() async throws -> [PayerAccountView] { [] }
     func addPayerAccount(form: PayerAccountForm) async throws -> PayerAccountView { throw Unavailable() }
     func deletePayerAccount(payerId: String) async throws {}
+    func seals(orgId: String) async throws -> [SealView] { [] }
+    func applySeal(orgId: String, kind: String, name: String, entitlementId: String, photo: Data) async throws -> SealView { throw Unavailable() }
+    func sealPicture(orgId: String, sealId: String) async throws -> Data { throw Unavailable() }
+    func submitSeal(orgId: String, sealId: String) async throws -> SealView { throw Unavailable() }
+    func claimSeal(orgId: String, sealId: String, serial: String, pin: String) async throws -> SealView { throw Unavailable() }
+    func sealGrants(orgId: String, sealId: String) async throws -> [SealGrantView] { [] }
+    func grantSeal(orgId: String, sealId: String, form: SealGrantForm) async throws -> SealGrantView { throw Unavailable() }
+    func revokeSealGrant(orgId: String, sealId: String, grantId: String) async throws -> SealGrantView { throw Unavailable() }
+    func sealApprovals(orgId: String) async throws -> [SealApprovalView] { [] }
+    func approveSealUse(orgId: String, approvalId: String, serial: String, pin: String) async throws -> SealApprovalView { throw Unavailable() }
+    func refuseSealUse(orgId: String, approvalId: String) async throws -> SealApprovalView { throw Unavailable() }
 }
 
 /// 【申请证书】

@@ -27,6 +27,8 @@ final class AppModel: ObservableObject {
     let orgCertificates: OrgCertificatesModel
     let claims: ClaimsModel
     let orgUsage: OrgUsageModel
+    let seals: SealsModel
+    let sealApprovals: SealApprovalsModel
 
     init() throws {
         let dir = try FileManager.default.url(for: .applicationSupportDirectory, in: .userDomainMask, appropriateFor: nil, create: true)
@@ -57,6 +59,8 @@ final class AppModel: ObservableObject {
         orgCertificates = OrgCertificatesModel(core: core)
         claims = ClaimsModel(core: core)
         orgUsage = OrgUsageModel(core: core)
+        seals = SealsModel(core: core)
+        sealApprovals = SealApprovalsModel(core: core)
     }
 }
 

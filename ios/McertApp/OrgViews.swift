@@ -186,9 +186,11 @@ struct OrgDetailView: View {
                         NavigationLink(L("org_apply")) { OrgApplyView(m: model.orgApply, org: o) }
                         NavigationLink(L("org_members")) { MembersView(m: model.members, org: o) }
                         NavigationLink(L("org_certificates")) { OrgCertificatesView(m: model.orgCertificates, org: o) }
+                        NavigationLink(L("seal_approvals")) { SealApprovalsView(m: model.sealApprovals, org: o) }
                     } else {
                         Text(L("user_role_hint")).font(.caption).foregroundColor(.secondary)
                     }
+                    NavigationLink(L("org_seals")) { SealsView(m: model.seals, org: o) }
                     NavigationLink(L("home_usage")) { OrgUsageView(m: model.orgUsage, org: o) }
                     NavigationLink(L("claims")) { ClaimsView(m: model.claims) }
                 }

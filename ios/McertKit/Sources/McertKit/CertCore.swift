@@ -3,8 +3,9 @@ import Foundation
 import McertFFI
 
 /// What the screens need from the core. Every failure is an `AppError`. The organisation calls
-/// are in `OrgCore`, paying by transfer, billing information and invoices in `CommerceCore`.
-public protocol CertCore: OrgCore, CommerceCore {
+/// are in `OrgCore`, paying by transfer, billing information and invoices in `CommerceCore`,
+/// seals in `SealCore`.
+public protocol CertCore: OrgCore, CommerceCore, SealCore {
     func isLoggedIn() async -> Bool
     func requestCode(phone: String) async throws
     func login(phone: String, code: String) async throws -> AccountView

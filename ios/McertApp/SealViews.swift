@@ -1,0 +1,158 @@
+import McertFFI
+import McertKit
+import SwiftUI
+
+/// 【印章管理】 (mirror of android SealScreens.kt): the seals with their cleaned pictures; an admin
+/// applies from a photo (the draft shown before submitting) and claims with the PIN.
+struct SealsView: View {
+    @ObservedObject var m: SealsModel
+    let org: OrganisationView
+    @State private var applying = false
+
+    var body: some View {
+        Group {
+            if let claim = m.claiming {
+                VStack {
+                    Text(L("seal_claim_title")).font(.headline)
+                    Text(claim.0.name)
+                    PinPadView(pad: claim.1) { pin in Task { await m.claim(pin: pin) } }
+                }
+            } else {
+                List {
+                    if let p = m.problem { Text(p.message).foregroundColor(.red) }
+                    if m.seals.isEmpty { Text(L("seals_empty_hint")).foregroundColor(.secondary) }
+                    ForEach(m.seals, id: \.id) { seal in
+                        HStack {
+                            SealImage(png: m.pictures[seal.id], size: 56)
+                            VStack(alignment: .leading, spacing: 2) {
+                                Text(seal.name).font(.headline)
+                                Text(seal.kindLabel).font(.caption).foregroundColor(.secondary)
+                                if let r = seal.rejectReason, seal.status == "rejected" {
+                                    Text(r).font(.caption).foregroundColor(.red)
+                                }
+                            }
+                            Spacer()
+                            Text(seal.statusLabel).font(.caption)
+                        }
+                        if m.canManage {
+                            if seal.status == "draft" || seal.status == "rejected" {
+                                Button(L("seal_submit")) { Task { await m.submit(seal) } }
+                            } else if seal.status == "approved" {
+                                Button(L("seal_claim")) { m.startClaim(seal) }
+                            }
+                        }
+                    }
+                    if m.canManage {
+                        Button(L("seal_apply")) { applying = true }
+                    }
+                }
+            }
+        }
+        .navigationTitle(L("org_seals"))
+        .task { await m.load(org) }
+        .sheet(isPresented: $applying) { NavigationStack { SealApplyView(m: m) } }
+    }
+}
+
+/// The seal's picture, or a red ring where it is not loaded.
+struct SealImage: View {
+    let png: Data?
+    let size: CGFloat
+
+    var body: some View {
+        if let data = png, let image = UIImage(data: data) {
+            Image(uiImage: image).resizable().scaledToFit().frame(width: size, height: size)
+        } else {
+            Circle().stroke(Color.red, lineWidth: 3).frame(width: size, height: size)
+        }
+    }
+}
+
+/// 【申请印章】: kind, name, bound certificate, photo; then the cleaned picture to submit.
+struct SealApplyView: View {
+    @ObservedObject var m: SealsModel
+    @Environment(\.dismiss) private var dismiss
+    @State private var picking = false
+    private let kinds = ["official", "contract", "finance", "invoice", "legal_representative"]
+
+    var body: some View {
+        Form {
+            if let draft = m.draft {
+                Section(L("seal_preview")) {
+                    SealImage(png: m.pictures[draft.id], size: 160)
+                    Text(draft.kindLabel + " · " + draft.name)
+                }
+                Button(L("seal_submit")) { Task { if await m.submit(draft) { dismiss() } } }
+            } else {
+                Picker(L("seal_kind"), selection: $m.kind) {
+                    ForEach(kinds, id: \.self) { k in Text(kindText(k)).tag(k) }
+                }
+                TextField(L("seal_name"), text: $m.name)
+                Picker(L("seal_certificate"), selection: $m.slot) {
+                    ForEach(m.slots, id: \.entitlementId) { s in
+                        Text(Display.shortSerial(s.certificateSerial ?? "")).tag(Optional(s.entitlementId))
+                    }
+                }
+                Button(m.photo == nil ? L("seal_photo_hint") : L("seal_photo_ready")) { picking = true }
+                if let p = m.problem { Text(p.message).foregroundColor(.red) }
+                Button(L("seal_make")) { Task { await m.apply() } }.disabled(m.busy)
+            }
+        }
+        .navigationTitle(L("seal_apply"))
+        .task { await m.startApply() }
+        .fileImporter(isPresented: $picking, allowedContentTypes: [.image]) { result in
+            if let f = pickedFile(result) { m.photo = f.bytes }
+        }
+    }
+}
+
+/// The name of a seal kind, in the app's language.
+private func kindText(_ kind: String) -> String {
+    switch kind {
+    case "contract": return L("seal_kind_contract")
+    case "finance": return L("seal_kind_finance")
+    case "invoice": return L("seal_kind_invoice")
+    case "legal_representative": return L("seal_kind_legal_representative")
+    default: return L("seal_kind_official")
+    }
+}
+
+/// 【用印审批】: the uses waiting for an admin; approving asks the admin's own PIN.
+struct SealApprovalsView: View {
+    @ObservedObject var m: SealApprovalsModel
+    let org: OrganisationView
+
+    var body: some View {
+        Group {
+            if let pending = m.approving {
+                VStack {
+                    Text(L("approve_title")).font(.headline)
+                    PinPadView(pad: pending.2) { pin in Task { await m.approve(pin: pin) } }
+                }
+            } else {
+                List {
+                    if let p = m.problem { Text(p.message).foregroundColor(.red) }
+                    if m.approvals.isEmpty { Text(L("approvals_empty")).foregroundColor(.secondary) }
+                    ForEach(m.approvals, id: \.id) { a in
+                        VStack(alignment: .leading, spacing: 4) {
+                            Text(L("approval_use", a.memberName, a.sealName)).font(.headline)
+                            Text(a.platformName).font(.caption)
+                            if let code = a.projectCode { Field(L("project_code"), code) }
+                            if let doc = a.documentName { Field(L("document"), doc) }
+                            Text(a.statusLabel).font(.caption)
+                            if a.status == "pending" {
+                                HStack {
+                                    Button(L("refuse")) { Task { await m.refuse(a) } }
+                                    Spacer()
+                                    Button(L("approve")) { Task { await m.startApprove(a) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        .navigationTitle(L("seal_approvals"))
+        .task { await m.load(org) }
+    }
+}
