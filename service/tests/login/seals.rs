@@ -36,17 +36,7 @@ async fn a_seal_is_applied_for_reviewed_claimed_and_voided_with_its_certificate(
         let svc = Service::start(&db.url).await;
         let (token, org_id) = authorised_org(&svc, ADMIN, "91110108MA01ABCD1E").await;
         paid_application(&svc, &token, &org_id).await;
-        let (_, slots) = svc
-            .get(&format!("/v1/orgs/{org_id}/certificates"), Some(&token))
-            .await;
-        let slot = slots["items"]
-            .as_array()
-            .expect("items")
-            .iter()
-            .find(|s| s["kind"] == "organization")
-            .and_then(|s| s["entitlement_id"].as_str())
-            .expect("org slot")
-            .to_string();
+        let slot = super::stamp::slot_of(&svc, &token, &org_id, "organization").await;
         let (status, photo) = svc
             .upload(&token, &org_id, "seal_photo", seal_photo())
             .await;

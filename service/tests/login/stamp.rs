@@ -27,6 +27,21 @@ use mcert_rp::stamp::{PreparedStamp, embed_stamp, prepare_stamp, verify_pdf};
 use mcert_service::review::{Decision, ReviewKind};
 use x509_cert::Certificate;
 
+/// The organisation's first slot of `kind` (organization or personal).
+pub(super) async fn slot_of(svc: &Service, token: &str, org_id: &str, kind: &str) -> String {
+    let (_, slots) = svc
+        .get(&format!("/v1/orgs/{org_id}/certificates"), Some(token))
+        .await;
+    slots["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|s| s["kind"] == kind)
+        .and_then(|s| s["entitlement_id"].as_str())
+        .expect("slot")
+        .to_string()
+}
+
 /// An organisation whose admin holds its certificate of `alg` with a claimed 公章.
 async fn claimed_seal(
     svc: &Service,
@@ -36,17 +51,7 @@ async fn claimed_seal(
 ) -> (Holder, String, String) {
     let (token, org_id) = authorised_org(svc, who, code).await;
     paid_application(svc, &token, &org_id).await;
-    let (_, slots) = svc
-        .get(&format!("/v1/orgs/{org_id}/certificates"), Some(&token))
-        .await;
-    let slot = slots["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .find(|s| s["kind"] == "organization")
-        .and_then(|s| s["entitlement_id"].as_str())
-        .expect("org slot")
-        .to_string();
+    let slot = slot_of(svc, &token, &org_id, "organization").await;
     let holder = install(svc, &token, &slot, alg).await.2.expect("installed");
     let (_, photo) = svc
         .upload(&token, &org_id, "seal_photo", seal_photo())
@@ -633,20 +638,7 @@ async fn colleague_with_certificate(
     assert_eq!(status, 201, "{member}");
     let member_id = member["id"].as_str().expect("id").to_string();
     let token = verified_user(svc, COLLEAGUE.0, COLLEAGUE.1, COLLEAGUE.2).await;
-    let (_, slots) = svc
-        .get(
-            &format!("/v1/orgs/{org_id}/certificates"),
-            Some(&admin.token),
-        )
-        .await;
-    let slot = slots["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .find(|s| s["kind"] == "personal")
-        .and_then(|s| s["entitlement_id"].as_str())
-        .expect("personal slot")
-        .to_string();
+    let slot = slot_of(svc, &admin.token, org_id, "personal").await;
     let owner = json!({"id_type": "resident_id", "id_number": COLLEAGUE.2, "name": COLLEAGUE.1});
     let (status, _) = svc
         .put(
