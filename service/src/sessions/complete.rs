@@ -14,7 +14,7 @@ use serde_json::json;
 use super::holdings;
 use super::repo::{self, NewUsage, Outcome, Session, SessionState};
 use super::scan::Refusal;
-use super::{SessionError, Sessions, internal};
+use super::{SessionError, Sessions, b64, internal};
 use crate::audit;
 use crate::authz::{Actor, OwnAccount, policy};
 use crate::store::Tx;
@@ -196,10 +196,6 @@ impl Sessions {
             .map_err(|e| plain(e.into()))?;
         let info = x509::info(&cert).map_err(|e| plain(internal(e)))?;
         let issuing_der = x509::to_der(&h.issuing).map_err(|e| plain(internal(e)))?;
-        let b64 = |b: &[u8]| {
-            use base64ct::Encoding;
-            base64ct::Base64::encode_string(b)
-        };
         Ok((
             recorded_serial,
             SessionResult {

@@ -180,6 +180,12 @@ fn invalid(e: impl ToString) -> SessionError {
     SessionError::Invalid(e.to_string())
 }
 
+/// Base64 of binary result fields (certificates, signatures, pictures).
+fn b64(bytes: &[u8]) -> String {
+    use base64ct::Encoding;
+    base64ct::Base64::encode_string(bytes)
+}
+
 fn internal(e: impl std::fmt::Display) -> SessionError {
     SessionError::Internal(e.to_string())
 }

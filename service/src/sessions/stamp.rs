@@ -8,7 +8,6 @@
 //! the phone, polling, gets the digest and signs. The pick can change until the digest arrives;
 //! the digest is taken once and only for the seal picked at that moment.
 
-use base64ct::Encoding;
 use mcert_core::crypto::seal::MakerTrust;
 use mcert_core::crypto::{Algorithm, x509};
 use mcert_core::scan;
@@ -21,7 +20,7 @@ use x509_cert::Certificate;
 
 use super::holdings;
 use super::repo::{self, Session, SessionState};
-use super::{SessionError, Sessions, internal, invalid};
+use super::{SessionError, Sessions, b64, internal, invalid};
 use crate::audit;
 use crate::authz::{OwnAccount, OwnPlatform};
 use crate::seals::{GrantRow, SealKind, StampableSeal, UseFacts};
@@ -30,10 +29,6 @@ use crate::seals::{GrantRow, SealKind, StampableSeal, UseFacts};
 const MAX_PAGES: u32 = 10_000;
 /// Largest side of a stamp's rectangle, in points (an A3 page's long side is 1191).
 const MAX_RECT: u32 = 14_400;
-
-fn b64(bytes: &[u8]) -> String {
-    base64ct::Base64::encode_string(bytes)
-}
 
 /// Checks a stamp request at session creation.
 pub(super) fn validate_request(stamp: &StampRequest) -> Result<(), SessionError> {
@@ -444,7 +439,10 @@ impl Sessions {
         self.changed.notify_waiters();
         let s = self.load(&s.id).await?;
         let mut view = self.status_view(&s)?;
-        view.stamp = self.stamp_choice(&s).await?;
+        view.stamp = Some(StampChoice {
+            digest_received: true,
+            ..choice
+        });
         Ok(view)
     }
 

@@ -167,6 +167,23 @@ fn root(svc: &Service, alg: Algorithm) -> Certificate {
         .clone()
 }
 
+/// Where a scanned stamp session stands, as the phone that scanned it polls it.
+async fn progress_of(
+    svc: &Service,
+    who: &Holder,
+    id: &str,
+    view: &ScannedSession,
+) -> StampProgress {
+    post_scan(
+        svc,
+        who,
+        format!("/v1/scan/{id}/stamp/progress"),
+        json!({"scan_ticket": view.scan_ticket}),
+    )
+    .await
+    .expect("progress")
+}
+
 /// The phone's answer to a stamp session once the digest (and any approval) is in: the
 /// statement and CMS, and for SM2 the GB/T 38540 signature with the seal it was given.
 fn phone_signs(
@@ -254,7 +271,6 @@ async fn stamp_by_scan(
         matches!(&refused, Err(RpError::Api { status: 409, code, .. }) if code == "no_seal_picked"),
         "{refused:?}"
     );
-    let ticket = json!({"scan_ticket": view.scan_ticket});
     let picked: StampProgress = post_scan(
         svc,
         who,
@@ -290,10 +306,7 @@ async fn stamp_by_scan(
         Some((409, json!("seal_fixed")))
     );
     // The phone gets the digest and signs it with the seal.
-    let progress: StampProgress =
-        post_scan(svc, who, format!("/v1/scan/{id}/stamp/progress"), ticket)
-            .await
-            .expect("progress");
+    let progress = progress_of(svc, who, &id, &view).await;
     let digests = progress.document_digests.clone().expect("digest");
     if who.key.algorithm() == Algorithm::P256 {
         assert!(progress.seal.is_none());
@@ -818,15 +831,7 @@ async fn a_member_stamps_with_a_granted_seal_only_within_its_limits() {
             .to_string();
         assert!(text.contains("申请使用印章"), "{text}");
         let prepared = platform_prepares(&rp, &id, &req, &pdf).await;
-        let ticket = json!({"scan_ticket": view.scan_ticket});
-        let progress: StampProgress = post_scan(
-            &svc,
-            &colleague,
-            format!("/v1/scan/{id}/stamp/progress"),
-            ticket.clone(),
-        )
-        .await
-        .expect("progress");
+        let progress = progress_of(&svc, &colleague, &id, &view).await;
         assert!(progress.document_digests.is_some());
         assert_eq!(progress.approval.as_deref(), Some("pending"));
 
@@ -872,14 +877,7 @@ async fn a_member_stamps_with_a_granted_seal_only_within_its_limits() {
         );
 
         // The colleague signs; the platform embeds; the stamped PDF names the colleague.
-        let progress: StampProgress = post_scan(
-            &svc,
-            &colleague,
-            format!("/v1/scan/{id}/stamp/progress"),
-            ticket,
-        )
-        .await
-        .expect("progress");
+        let progress = progress_of(&svc, &colleague, &id, &view).await;
         assert_eq!(progress.approval.as_deref(), Some("approved"));
         let completion = phone_signs(&colleague, &view, &seal_id, &progress);
         let (status, body) = super::scan::complete(&svc, &colleague, &id, &completion).await;
@@ -933,14 +931,7 @@ async fn a_member_stamps_with_a_granted_seal_only_within_its_limits() {
             )
             .await;
         assert_eq!(status, 200);
-        let progress: StampProgress = post_scan(
-            &svc,
-            &colleague,
-            format!("/v1/scan/{id}/stamp/progress"),
-            json!({"scan_ticket": view.scan_ticket}),
-        )
-        .await
-        .expect("progress");
+        let progress = progress_of(&svc, &colleague, &id, &view).await;
         assert_eq!(progress.approval.as_deref(), Some("refused"));
         let completion = phone_signs(&colleague, &view, &seal_id, &progress);
         let (status, body) = super::scan::complete(&svc, &colleague, &id, &completion).await;
@@ -1029,14 +1020,7 @@ async fn parallel_digests_and_completions_of_one_stamp_count_once() {
         assert_eq!(taken, 1);
         // Whatever was taken is what the phone gets and signs; eight answers at once end the
         // session once, with one usage record.
-        let progress: StampProgress = post_scan(
-            &svc,
-            &who,
-            format!("/v1/scan/{id}/stamp/progress"),
-            json!({"scan_ticket": view.scan_ticket}),
-        )
-        .await
-        .expect("progress");
+        let progress = progress_of(&svc, &who, &id, &view).await;
         let completion = phone_signs(&who, &view, &seal_id, &progress);
         let answers = (0..8).map(|_| {
             let http = svc.http.clone();

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Date;
@@ -13,7 +12,6 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -72,20 +70,7 @@ class PdfStampFixturesTest {
 
     @Test
     void theManifestListsEveryFixtureWithTheSameVerdict() throws IOException {
-        Map<String, String> manifest = new LinkedHashMap<>();
-        byte[] text = read(dir.resolve("manifest.txt"));
-        for (String line : new String(text, StandardCharsets.UTF_8).split("\n")) {
-            if (!line.isBlank()) {
-                String[] parts = line.trim().split("\\s+");
-                assertEquals(2, parts.length, "manifest line is not `<name> <VERDICT>`: " + line);
-                manifest.put(parts[0], parts[1]);
-            }
-        }
-        Map<String, String> expected = EXPECTED.entrySet().stream().collect(Collectors.toMap(
-                Map.Entry::getKey,
-                e -> e.getValue().isEmpty() ? "OK" : e.getValue().iterator().next().name(),
-                (a, b) -> a, LinkedHashMap::new));
-        assertEquals(expected, manifest);
+        SealFixturesTest.assertManifest(read(dir.resolve("manifest.txt")), EXPECTED);
     }
 
     @TestFactory

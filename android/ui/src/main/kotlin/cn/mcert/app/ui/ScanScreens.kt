@@ -29,7 +29,6 @@ import androidx.compose.material3.Icon
 import androidx.compose.material3.IconButton
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedButton
-import androidx.compose.material3.RadioButton
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.DisposableEffect
@@ -234,11 +233,7 @@ private fun CertificatePicker(view: ScanRequest, selected: String?, onSelect: (S
             Text(tr("choose_certificate"), style = MaterialTheme.typography.titleSmall, modifier = Modifier.padding(horizontal = 16.dp, vertical = 6.dp))
             view.choices.forEach { c ->
                 val subject = Subject.parse(c.subject)
-                Row(
-                    Modifier.fillMaxWidth().clickable { onSelect(c.serial) }.padding(horizontal = 8.dp).testTag("choice_${c.serial}"),
-                    verticalAlignment = Alignment.CenterVertically,
-                ) {
-                    RadioButton(selected = selected == c.serial, onClick = { onSelect(c.serial) })
+                RadioRow(selected == c.serial, "choice_${c.serial}", onClick = { onSelect(c.serial) }) {
                     Column(Modifier.weight(1f)) {
                         Text(
                             listOfNotNull(subject.commonName, subject.organisationShown).joinToString(" · ").ifEmpty { c.subject },
@@ -263,11 +258,7 @@ private fun SealPicker(stamp: StampInfo, selected: String?, onSelect: (String) -
         Column(Modifier.padding(vertical = 8.dp)) {
             Text(tr("stamp_choose_seal"), style = MaterialTheme.typography.titleSmall, modifier = Modifier.padding(horizontal = 16.dp, vertical = 6.dp))
             stamp.seals.forEach { seal ->
-                Row(
-                    Modifier.fillMaxWidth().clickable { onSelect(seal.id) }.padding(horizontal = 8.dp).testTag("seal_${seal.id}"),
-                    verticalAlignment = Alignment.CenterVertically,
-                ) {
-                    RadioButton(selected = selected == seal.id, onClick = { onSelect(seal.id) })
+                RadioRow(selected == seal.id, "seal_${seal.id}", onClick = { onSelect(seal.id) }) {
                     Box(
                         Modifier.size(36.dp).border(2.dp, Brand.Red, CircleShape),
                         contentAlignment = Alignment.Center,

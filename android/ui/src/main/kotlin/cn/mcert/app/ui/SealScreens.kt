@@ -20,7 +20,6 @@ import androidx.compose.material3.Checkbox
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.OutlinedTextField
-import androidx.compose.material3.RadioButton
 import androidx.compose.material3.Text
 import androidx.compose.material3.TextButton
 import androidx.compose.runtime.Composable
@@ -194,11 +193,7 @@ fun OrgSealApplyScreen(models: AppModels, onBack: () -> Unit) {
                 Column(Modifier.padding(vertical = 8.dp)) {
                     Text(tr("seal_kind"), style = MaterialTheme.typography.titleSmall, modifier = Modifier.padding(horizontal = 16.dp, vertical = 6.dp))
                     SealKind.entries.forEach { k ->
-                        Row(
-                            Modifier.fillMaxWidth().clickable { m.kind.value = k }.padding(horizontal = 8.dp).testTag("kind_${k.wire}"),
-                            verticalAlignment = Alignment.CenterVertically,
-                        ) {
-                            RadioButton(selected = kind == k, onClick = { m.kind.value = k })
+                        RadioRow(kind == k, "kind_${k.wire}", onClick = { m.kind.value = k }) {
                             Text(tr(k.textId))
                         }
                     }
@@ -218,11 +213,7 @@ fun OrgSealApplyScreen(models: AppModels, onBack: () -> Unit) {
                         Text(tr("seal_no_certificate"), style = MaterialTheme.typography.bodySmall, modifier = Modifier.padding(horizontal = 16.dp))
                     }
                     slots.forEach { s ->
-                        Row(
-                            Modifier.fillMaxWidth().clickable { m.slot.value = s.entitlementId }.padding(horizontal = 8.dp).testTag("slot_${s.entitlementId}"),
-                            verticalAlignment = Alignment.CenterVertically,
-                        ) {
-                            RadioButton(selected = slot == s.entitlementId, onClick = { m.slot.value = s.entitlementId })
+                        RadioRow(slot == s.entitlementId, "slot_${s.entitlementId}", onClick = { m.slot.value = s.entitlementId }) {
                             Column {
                                 Text(s.holder?.name ?: s.statusLabel)
                                 Text(
@@ -296,11 +287,7 @@ fun OrgSealGrantsScreen(models: AppModels, onBack: () -> Unit) {
                 Column(Modifier.padding(vertical = 8.dp)) {
                     Text(tr("grant_member"), style = MaterialTheme.typography.titleSmall, modifier = Modifier.padding(horizontal = 16.dp, vertical = 6.dp))
                     members.forEach { mem ->
-                        Row(
-                            Modifier.fillMaxWidth().clickable { m.member.value = mem.id }.padding(horizontal = 8.dp).testTag("grantee_${mem.id}"),
-                            verticalAlignment = Alignment.CenterVertically,
-                        ) {
-                            RadioButton(selected = member == mem.id, onClick = { m.member.value = mem.id })
+                        RadioRow(member == mem.id, "grantee_${mem.id}", onClick = { m.member.value = mem.id }) {
                             Text("${mem.name} · ${mem.roleLabel}")
                         }
                     }
