@@ -611,10 +611,20 @@ mod login {
 
         /// The code in the newest text sent to `phone`.
         async fn last_code(&self, phone: &str) -> String {
-            let (status, body) = self
-                .get(&format!("/v1/dev/sms-outbox?phone={phone}"), None)
-                .await;
-            assert_eq!(status, 200);
+            // The text is delivered by the outbox: at once by the request, or by its worker
+            // when that claimed the job first; wait for it (at most 5 s).
+            let mut body = Value::Null;
+            for _ in 0..100 {
+                let (status, b) = self
+                    .get(&format!("/v1/dev/sms-outbox?phone={phone}"), None)
+                    .await;
+                assert_eq!(status, 200);
+                body = b;
+                if body["items"][0].is_string() {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
             let text = body["items"][0].as_str().expect("a text").to_string();
             assert!(text.contains("验证码"), "{text}");
             text.chars().filter(char::is_ascii_digit).take(6).collect()
