@@ -325,3 +325,17 @@ err-member-has-no-certificate = The member holds no valid certificate of the org
 err-unknown-grant = No such grant of this seal, or it was withdrawn
 err-unknown-approval = No such seal approval
 err-own-use = An admin cannot approve their own use of a seal; another admin must
+## Personal signatures (签章图片)
+signature-notice-title = Signature picture notice (签章图片告知函)
+signature-notice-p1 = The signature picture is what your stamp shows on an electronic document. It is bound to your personal certificate and used only by the certificate's holder after entering the certificate PIN.
+signature-notice-p2 = The generated name seal shows the certificate owner's name and takes effect at once; documents signed with it carry the same weight as your handwritten signature or seal. Keep your phone and PIN to yourself.
+signature-notice-p3 = When the certificate is reissued, revoked or replaced, its signature picture becomes void; make a new one then.
+signature-notice-p4 = Tapping "Agree" means you have read and understood the above.
+signature-source-name-seal = Generated name seal
+signature-status-active = Active
+signature-status-void = Void
+err-bad-signature-source = A signature picture is made as a generated name seal
+err-notice-not-agreed = Please read and agree to the current signature picture notice first
+err-not-personal-certificate = A signature picture is made for a downloaded, valid personal certificate you hold
+err-unknown-signature = No such signature picture
+seal-kind-personal = Personal signature

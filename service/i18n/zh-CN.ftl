@@ -325,3 +325,17 @@ err-member-has-no-certificate = 该成员还没有本单位与印章同类算法
 err-unknown-grant = 没有这项用印授权，或已撤销
 err-unknown-approval = 没有这条用印审批
 err-own-use = 不能审批自己的用印申请，请由其他证书管理员审批
+## Personal signatures (签章图片)
+signature-notice-title = 签章图片告知函
+signature-notice-p1 = 签章图片是您在电子文件上签章时显示的图样，与您的个人数字证书绑定，只能由证书持有人在输入证书 PIN 码后使用。
+signature-notice-p2 = 自动生成的姓名章以证书所属人姓名生成，立即生效；使用它签署的电子文件与您亲笔签名或盖章具有同等效力，请妥善保管手机与 PIN 码，勿交他人使用。
+signature-notice-p3 = 证书补发、吊销或更换后，原签章图片随之作废，请重新生成。
+signature-notice-p4 = 点击“同意”即表示您已阅读并理解上述内容。
+signature-source-name-seal = 自动生成的姓名章
+signature-status-active = 已生效
+signature-status-void = 已作废
+err-bad-signature-source = 签章图片的生成方式只能为自动生成姓名章
+err-notice-not-agreed = 请先阅读并同意最新的签章图片告知函
+err-not-personal-certificate = 签章图片须为您持有的、已下载且有效的个人证书生成
+err-unknown-signature = 没有这个签章图片
+seal-kind-personal = 个人签章

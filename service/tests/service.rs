@@ -539,6 +539,7 @@ mod login {
     mod scan_guards;
     mod schema;
     mod seals;
+    mod signatures;
     mod stamp;
 
     use super::*;

@@ -7,6 +7,7 @@ mod commerce;
 pub mod orgs;
 mod scan;
 pub mod seals;
+pub mod signatures;
 
 pub use commerce::*;
 pub use scan::*;
@@ -291,6 +292,7 @@ pub mod routes {
     pub use super::commerce::routes::*;
     pub use super::orgs::routes::*;
     pub use super::seals::routes::*;
+    pub use super::signatures::routes::*;
 
     /// Puts `value` (percent-encoded) in place of the template's first `{…}`.
     pub fn fill(template: &str, value: &str) -> String {

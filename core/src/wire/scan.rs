@@ -88,7 +88,8 @@ pub struct StampRequest {
     /// `[x0, y0, x1, y1]` in PDF points from the page's bottom-left corner.
     pub rect: [u32; 4],
     /// Seal kinds the platform accepts (`official`, `contract`, `finance`, `invoice`,
-    /// `legal_representative`); empty: any organisation seal.
+    /// `legal_representative`, and `personal` for the holder's personal signature); empty:
+    /// any of them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub seal_kinds: Vec<String>,
     /// The project number (项目编号, 1 to 40 letters, digits, `-`, `_`, `.`, `/`): shown on the

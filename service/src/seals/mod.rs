@@ -1,6 +1,7 @@
 //! Seals (印章) and personal signatures (签章图片): GB/T 38540 electronic seals bound to an
 //! organisation's certificate, made from a photo of the stamp on white paper, reviewed in the
-//! console, claimed with the certificate's key and used to stamp documents by scan (issue 11).
+//! console, claimed with the certificate's key and used to stamp documents by scan (issue 11);
+//! and the personal signature (姓名章) of a personal certificate.
 //!
 //! The seal's life: an admin applies with the photo (cleaned at once into [`picture`], shown
 //! as a draft), submits it to the review queue, a reviewer approves or rejects it (an SMS
@@ -11,6 +12,7 @@ pub mod grants;
 pub mod maker;
 pub mod picture;
 pub mod repo;
+mod signatures;
 mod stamping;
 
 use std::sync::Arc;
@@ -21,6 +23,7 @@ use serde_json::json;
 
 pub use grants::{GrantRow, UseFacts, is_project_code};
 pub use repo::SealStatus;
+pub use signatures::{NOTICE_VERSION, PERSONAL_KIND, notice as signature_notice};
 pub use stamping::StampableSeal;
 
 use crate::audit;
@@ -90,6 +93,15 @@ impl SealKind {
     }
 }
 
+/// What a GB/T 38540 seal shows: its type, name, size and picture.
+pub(crate) struct SealFace<'a> {
+    pub seal_type: i64,
+    pub name: &'a str,
+    pub width_mm: i64,
+    pub height_mm: i64,
+    pub picture: &'a [u8],
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SealError {
     #[error("no such kind of seal")]
@@ -122,6 +134,14 @@ pub enum SealError {
     UnknownApproval,
     #[error("an admin cannot approve their own use of a seal")]
     OwnUse,
+    #[error("a signature picture is made as `name_seal`")]
+    BadSignatureSource,
+    #[error("the notice (告知函) agreed to is not the current one")]
+    NoticeNotAgreed,
+    #[error("a signature picture is made for a valid personal certificate the caller holds")]
+    NotPersonalCertificate,
+    #[error("no such signature")]
+    UnknownSignature,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("internal: {0}")]
@@ -544,6 +564,33 @@ impl Seals {
         not_after: i64,
         now: std::time::SystemTime,
     ) -> Result<Option<Vec<u8>>, SealError> {
+        let kind = SealKind::parse(&row.kind).ok_or(SealError::BadKind)?;
+        self.make_seal_der(
+            &SealFace {
+                seal_type: kind.es_type(),
+                name: &row.name,
+                width_mm: row.width_mm,
+                height_mm: row.height_mm,
+                picture,
+            },
+            es_id,
+            certificates,
+            not_after,
+            now,
+        )
+    }
+
+    /// The GB/T 38540 seal `es_id` showing `face` and binding `certificates` (DER), valid from
+    /// `now` to `not_after`, made by the SM2 seal maker; `None` when the first certificate is
+    /// not SM2 (or no maker runs).
+    pub(crate) fn make_seal_der(
+        &self,
+        face: &SealFace<'_>,
+        es_id: &str,
+        certificates: &[Vec<u8>],
+        not_after: i64,
+        now: std::time::SystemTime,
+    ) -> Result<Option<Vec<u8>>, SealError> {
         let Some(maker) = &self.maker else {
             return Ok(None);
         };
@@ -553,22 +600,21 @@ impl Seals {
         if key.algorithm() != mcert_core::crypto::Algorithm::Sm2 {
             return Ok(None);
         }
-        let kind = SealKind::parse(&row.kind).ok_or(SealError::BadKind)?;
         let made = mcert_core::crypto::seal::make_seal(
             &maker.key,
             &maker.certificate,
             &mcert_core::crypto::seal::SealSpec {
                 es_id,
-                seal_type: kind.es_type(),
-                name: &row.name,
+                seal_type: face.seal_type,
+                name: face.name,
                 bound_certificates: certificates,
                 bind_by: mcert_core::crypto::seal::BindBy::Certificates,
                 valid_from: now,
                 valid_to: mcert_core::clock::from_unix_millis(not_after),
                 picture_type: "png",
-                picture,
-                width_mm: row.width_mm,
-                height_mm: row.height_mm,
+                picture: face.picture,
+                width_mm: face.width_mm,
+                height_mm: face.height_mm,
                 created: now,
             },
         )

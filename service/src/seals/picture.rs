@@ -60,7 +60,7 @@ fn smoothstep(lo: f32, hi: f32, x: f32) -> f32 {
     t * t * (3.0 - 2.0 * t)
 }
 
-fn mm_to_px(mm: u32) -> u32 {
+pub(crate) fn mm_to_px(mm: u32) -> u32 {
     ((mm as f32) / 25.4 * DPI).round() as u32
 }
 

@@ -94,11 +94,7 @@ impl SealRow {
 
     /// 企业公章, 合同专用章 … (from the Fluent catalogue; zh-CN).
     pub fn kind_label(&self) -> String {
-        crate::i18n::message(
-            mcert_core::i18n::Locale::ZhCn,
-            &format!("seal-kind-{}", self.kind.replace('_', "-")),
-            &[],
-        )
+        kind_label(&self.kind)
     }
 
     pub fn into_seal(self) -> Seal {
@@ -128,15 +124,26 @@ impl SealRow {
     }
 }
 
+/// The label of a seal kind or of a personal signature: 企业公章, 合同专用章 …, 个人签章
+/// (from the Fluent catalogue; zh-CN).
+pub fn kind_label(kind: &str) -> String {
+    crate::i18n::message(
+        mcert_core::i18n::Locale::ZhCn,
+        &format!("seal-kind-{}", kind.replace('_', "-")),
+        &[],
+    )
+}
+
 /// Voids every live seal bound to a certificate that is being revoked or replaced, inside the
-/// unit of work that revokes it (seed 000 §6: a changed certificate's seals are void).
+/// unit of work that revokes it (seed 000 §6: a changed certificate's seals are void), and its
+/// personal signature (seed 003 §7: after 补发 the signature is made anew).
 pub async fn void_for_certificate_in(
     tx: &mut Tx,
     serial: &str,
     reason: &str,
     now: i64,
 ) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query(
+    let seals = sqlx::query(
         "UPDATE seals SET status = 'void', void_reason = $1, voided_at = $2, updated_at = $2
          WHERE certificate_serial = $3 AND status <> 'void'",
     )
@@ -145,5 +152,16 @@ pub async fn void_for_certificate_in(
     .bind(serial)
     .execute(&mut **tx)
     .await?
-    .rows_affected())
+    .rows_affected();
+    let signatures = sqlx::query(
+        "UPDATE signatures SET status = 'void', void_reason = $1, voided_at = $2, updated_at = $2
+         WHERE certificate_serial = $3 AND status <> 'void'",
+    )
+    .bind(reason)
+    .bind(now)
+    .bind(serial)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(seals + signatures)
 }

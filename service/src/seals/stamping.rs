@@ -1,61 +1,163 @@
-//! What the scan's stamp sessions read of seals: the claimed seals bound to the certificates
-//! an account holds, and one claimed seal with its picture and GB/T 38540 encoding.
+//! What the scan's stamp sessions read of seals: the claimed seals and the active personal
+//! signatures bound to the certificates an account holds, and one of them with its picture and
+//! GB/T 38540 encoding.
 
-use super::repo::{SealRow, SealStatus, select_seals};
+use super::repo::{SealStatus, kind_label};
+use super::signatures::PERSONAL_KIND;
 use super::{SealError, Seals};
 
-/// A claimed seal, ready to stamp with.
+/// A claimed organisation seal or an active personal signature, ready to stamp with.
 #[derive(Clone, Debug)]
 pub struct StampableSeal {
-    pub row: SealRow,
-    /// The GB/T 38540 seal (DER) of a seal bound to an SM2 certificate.
+    pub id: String,
+    /// A seal kind (`official`, …) or [`PERSONAL_KIND`].
+    pub kind: String,
+    /// 企业公章, …, 个人签章.
+    pub kind_label: String,
+    pub name: String,
+    /// The certificate it is bound to.
+    pub certificate_serial: String,
+    pub width_mm: i64,
+    pub height_mm: i64,
+    /// The GB/T 38540 seal (DER) when bound to an SM2 certificate.
     pub seal_der: Option<Vec<u8>>,
+    /// Where the picture is: an organisation's upload, or the signature's own row.
+    picture: Picture,
+}
+
+#[derive(Clone, Debug)]
+enum Picture {
+    Upload { org_id: String, upload_id: String },
+    Signature,
+}
+
+type SealColumns = (
+    String,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    Option<Vec<u8>>,
+    String,
+    String,
+);
+
+type SignatureColumns = (String, String, String, i64, i64, Option<Vec<u8>>);
+
+fn from_seal(c: SealColumns) -> StampableSeal {
+    let (id, kind, name, certificate_serial, width_mm, height_mm, seal_der, org_id, upload_id) = c;
+    StampableSeal {
+        kind_label: kind_label(&kind),
+        id,
+        kind,
+        name,
+        certificate_serial,
+        width_mm,
+        height_mm,
+        seal_der,
+        picture: Picture::Upload { org_id, upload_id },
+    }
+}
+
+fn from_signature(c: SignatureColumns) -> StampableSeal {
+    let (id, name, certificate_serial, width_mm, height_mm, seal_der) = c;
+    StampableSeal {
+        id,
+        kind: PERSONAL_KIND.to_string(),
+        kind_label: kind_label(PERSONAL_KIND),
+        name,
+        certificate_serial,
+        width_mm,
+        height_mm,
+        seal_der,
+        picture: Picture::Signature,
+    }
+}
+
+/// `SELECT <SealColumns> FROM seals <rest>` as a static string.
+macro_rules! seal_columns {
+    ($rest:literal) => {
+        concat!(
+            "SELECT id, kind, name, certificate_serial, width_mm, height_mm, seal_der, org_id,
+                 picture_upload_id
+             FROM seals ",
+            $rest
+        )
+    };
+}
+
+/// `SELECT <SignatureColumns> FROM signatures <rest>` as a static string.
+macro_rules! signature_columns {
+    ($rest:literal) => {
+        concat!(
+            "SELECT id, name, certificate_serial, width_mm, height_mm, seal_der FROM signatures ",
+            $rest
+        )
+    };
 }
 
 impl Seals {
-    /// The claimed seals bound to any of `serials` (certificates the caller holds).
+    /// The claimed seals and active personal signatures bound to any of `serials`
+    /// (certificates the caller holds).
     pub async fn claimed_for_certificates(
         &self,
         serials: &[String],
-    ) -> Result<Vec<SealRow>, SealError> {
+    ) -> Result<Vec<StampableSeal>, SealError> {
         let mut out = Vec::new();
         for serial in serials {
-            let rows: Vec<SealRow> = sqlx::query_as(select_seals!(
+            let seals: Vec<SealColumns> = sqlx::query_as(seal_columns!(
                 "WHERE certificate_serial = $1 AND status = $2 ORDER BY created_at, id"
             ))
             .bind(serial)
             .bind(SealStatus::Claimed.as_str())
             .fetch_all(self.store.pool())
             .await?;
-            out.extend(rows);
+            out.extend(seals.into_iter().map(from_seal));
+            let signatures: Vec<SignatureColumns> = sqlx::query_as(signature_columns!(
+                "WHERE certificate_serial = $1 AND status = 'active'"
+            ))
+            .bind(serial)
+            .fetch_all(self.store.pool())
+            .await?;
+            out.extend(signatures.into_iter().map(from_signature));
         }
         Ok(out)
     }
 
-    /// A seal that is claimed now, with its GB/T 38540 encoding; `None` when it is unknown or
-    /// not (or no longer) claimed.
+    /// A seal that is claimed now, or a personal signature that is active now, with its
+    /// GB/T 38540 encoding; `None` when it is unknown or no longer usable.
     pub async fn claimed_seal(&self, seal_id: &str) -> Result<Option<StampableSeal>, SealError> {
-        let row: Option<SealRow> = sqlx::query_as(select_seals!("WHERE id = $1 AND status = $2"))
-            .bind(seal_id)
-            .bind(SealStatus::Claimed.as_str())
-            .fetch_optional(self.store.pool())
-            .await?;
-        let Some(row) = row else {
-            return Ok(None);
-        };
-        let der: Option<(Option<Vec<u8>>,)> =
-            sqlx::query_as("SELECT seal_der FROM seals WHERE id = $1")
+        let seal: Option<SealColumns> =
+            sqlx::query_as(seal_columns!("WHERE id = $1 AND status = $2"))
+                .bind(seal_id)
+                .bind(SealStatus::Claimed.as_str())
+                .fetch_optional(self.store.pool())
+                .await?;
+        if let Some(seal) = seal {
+            return Ok(Some(from_seal(seal)));
+        }
+        let signature: Option<SignatureColumns> =
+            sqlx::query_as(signature_columns!("WHERE id = $1 AND status = 'active'"))
                 .bind(seal_id)
                 .fetch_optional(self.store.pool())
                 .await?;
-        Ok(Some(StampableSeal {
-            row,
-            seal_der: der.and_then(|(d,)| d),
-        }))
+        Ok(signature.map(from_signature))
     }
 
-    /// The cleaned picture (PNG) of a seal.
-    pub async fn picture_png(&self, row: &SealRow) -> Result<Vec<u8>, SealError> {
-        self.picture_of(row).await
+    /// The picture (PNG) of a seal or signature.
+    pub async fn picture_png(&self, seal: &StampableSeal) -> Result<Vec<u8>, SealError> {
+        match &seal.picture {
+            Picture::Upload { org_id, upload_id } => {
+                let (_, png) = self
+                    .uploads
+                    .body(org_id, upload_id)
+                    .await
+                    .map_err(super::internal)?
+                    .ok_or(SealError::UnknownSeal)?;
+                Ok(png)
+            }
+            Picture::Signature => self.signature_picture_of(&seal.id).await,
+        }
     }
 }

@@ -23,7 +23,7 @@ use super::repo::{self, Session, SessionState};
 use super::{SessionError, Sessions, b64, internal, invalid};
 use crate::audit;
 use crate::authz::{OwnAccount, OwnPlatform};
-use crate::seals::{GrantRow, SealKind, StampableSeal, UseFacts};
+use crate::seals::{GrantRow, PERSONAL_KIND, SealKind, StampableSeal, UseFacts};
 
 /// Most pages a stamped document may have.
 const MAX_PAGES: u32 = 10_000;
@@ -48,7 +48,7 @@ pub(super) fn validate_request(stamp: &StampRequest) -> Result<(), SessionError>
         return Err(invalid("stamp.seal_kinds lists at most 8 kinds"));
     }
     for kind in &stamp.seal_kinds {
-        if SealKind::parse(kind).is_none() {
+        if SealKind::parse(kind).is_none() && kind != PERSONAL_KIND {
             return Err(invalid(format!(
                 "stamp.seal_kinds: unknown seal kind {kind:?}"
             )));
@@ -83,7 +83,7 @@ impl Sessions {
             .into_iter()
             .filter(|r| kind_ok(&r.kind))
             .map(|r| StampSeal {
-                kind_label: r.kind_label(),
+                kind_label: r.kind_label,
                 id: r.id,
                 kind: r.kind,
                 name: r.name,
@@ -147,12 +147,12 @@ impl Sessions {
             .await
             .map_err(internal)?
             .ok_or(SessionError::SealNotUsable)?;
-        if !request.seal_kinds.is_empty() && !request.seal_kinds.contains(&seal.row.kind) {
+        if !request.seal_kinds.is_empty() && !request.seal_kinds.contains(&seal.kind) {
             return Err(SessionError::SealNotUsable);
         }
         let usable = holdings::usable(self.store.pool(), account_id, self.now_ms()).await?;
         let serials: Vec<String> = usable.iter().map(|c| c.serial.clone()).collect();
-        let grant = if serials.contains(&seal.row.certificate_serial) {
+        let grant = if serials.contains(&seal.certificate_serial) {
             None
         } else {
             let (_, grant) = seals
@@ -168,7 +168,7 @@ impl Sessions {
         };
         let serial = grant
             .as_ref()
-            .map_or(&seal.row.certificate_serial, |g| &g.certificate_serial);
+            .map_or(&seal.certificate_serial, |g| &g.certificate_serial);
         let held = usable
             .iter()
             .find(|c| &c.serial == serial)
@@ -276,7 +276,7 @@ impl Sessions {
             self.seals_or_off()?
                 .request_approval(
                     g,
-                    &seal.row.name,
+                    &seal.name,
                     &UseFacts {
                         session_id: &s.id,
                         platform_name: &platform.name,
@@ -335,7 +335,7 @@ impl Sessions {
                 Some(g) => g.certificate_serial,
                 None => return Ok(None),
             },
-            None => seal.row.certificate_serial.clone(),
+            None => seal.certificate_serial.clone(),
         };
         let Some(held) = holdings::held(self.store.pool(), account_id, &serial).await? else {
             return Ok(None);
@@ -345,13 +345,13 @@ impl Sessions {
             .map_err(internal)?
             .algorithm();
         let h = self.authority.hierarchy(alg)?;
-        let picture = seals.picture_png(&seal.row).await.map_err(internal)?;
+        let picture = seals.picture_png(&seal).await.map_err(internal)?;
         Ok(Some(StampChoice {
-            seal_id: seal.row.id.clone(),
-            seal_kind: seal.row.kind.clone(),
-            seal_name: seal.row.name.clone(),
-            width_mm: seal.row.width_mm,
-            height_mm: seal.row.height_mm,
+            seal_id: seal.id.clone(),
+            seal_kind: seal.kind.clone(),
+            seal_name: seal.name.clone(),
+            width_mm: seal.width_mm,
+            height_mm: seal.height_mm,
             picture_png: b64(&picture),
             seal: self.seal_file(s, Some(&seal)).await?.as_deref().map(b64),
             certificate: b64(&held.der),
@@ -466,7 +466,7 @@ impl Sessions {
             .ok_or(SessionError::SealNotUsable)?;
         let serial = x509::serial_hex(cert);
         match &s.stamp_grant_id {
-            None if seal.row.certificate_serial == serial => {}
+            None if seal.certificate_serial == serial => {}
             None => return Err(SessionError::SealNotUsable),
             Some(grant_id) => {
                 // The grant still holds now: in force, this certificate, this project, and

@@ -93,7 +93,7 @@ async fn claimed_seal(
 }
 
 /// A two-page bid document with text where the seal goes.
-fn bid_pdf() -> Vec<u8> {
+pub(super) fn bid_pdf() -> Vec<u8> {
     let font = mcert_pdf::Font::system_cjk().expect("a CJK font (fonts-noto-cjk)");
     let mut doc = mcert_pdf::Document::new("投标文件");
     for n in 1..=2 {
@@ -106,7 +106,7 @@ fn bid_pdf() -> Vec<u8> {
     doc.render(&font).expect("render")
 }
 
-fn stamp_session(kinds: &[&str]) -> NewSession {
+pub(super) fn stamp_session(kinds: &[&str]) -> NewSession {
     NewSession {
         display: DisplayText {
             project: Some("某水库除险加固工程".into()),
@@ -147,7 +147,7 @@ async fn post_scan<T: serde::de::DeserializeOwned>(
     }
 }
 
-fn issuing(svc: &Service, alg: Algorithm) -> Certificate {
+pub(super) fn issuing(svc: &Service, alg: Algorithm) -> Certificate {
     svc.running
         .state
         .authority
@@ -157,7 +157,7 @@ fn issuing(svc: &Service, alg: Algorithm) -> Certificate {
         .clone()
 }
 
-fn root(svc: &Service, alg: Algorithm) -> Certificate {
+pub(super) fn root(svc: &Service, alg: Algorithm) -> Certificate {
     svc.running
         .state
         .authority
@@ -235,7 +235,7 @@ async fn platform_prepares(rp: &RpClient, id: &str, req: &NewSession, pdf: &[u8]
     prepared
 }
 
-/// One whole stamp by scan; returns the stamped PDF.
+/// One whole stamp by scan with an organisation seal; returns the stamped PDF.
 async fn stamp_by_scan(
     svc: &Service,
     rp: &RpClient,
@@ -243,7 +243,28 @@ async fn stamp_by_scan(
     seal_id: &str,
     pdf: &[u8],
 ) -> Vec<u8> {
-    let req = stamp_session(&["official", "contract"]);
+    stamp_by_scan_of(
+        svc,
+        rp,
+        who,
+        (seal_id, "企业公章"),
+        &["official", "contract"],
+        pdf,
+    )
+    .await
+}
+
+/// One whole stamp by scan with the seal `(id, kind label)` in a session accepting `kinds`;
+/// returns the stamped PDF.
+pub(super) async fn stamp_by_scan_of(
+    svc: &Service,
+    rp: &RpClient,
+    who: &Holder,
+    (seal_id, label): (&str, &str),
+    kinds: &[&str],
+    pdf: &[u8],
+) -> Vec<u8> {
+    let req = stamp_session(kinds);
     let created = rp.create(&req, None).await.expect("create");
     let view: ScannedSession = scanned(svc, who, &created).await;
     let offered = view.stamp.as_ref().expect("stamp view");
@@ -252,7 +273,7 @@ async fn stamp_by_scan(
         offered
             .seals
             .iter()
-            .any(|s| s.id == seal_id && s.kind_label == "企业公章")
+            .any(|s| s.id == seal_id && s.kind_label == label)
     );
     assert_eq!(view.eligible_serials, vec![who.serial.clone()]);
     let id = created.session_id.clone();
@@ -375,10 +396,10 @@ async fn run_tool(
 
 /// pyHanko (trusting the root, given the issuing CA, fetching CRLs and OCSP from the service on
 /// loopback) and pdfsig on a P-256 stamped PDF.
-async fn strangers_accept(svc: &Service, pdf: &[u8]) {
-    let dir = std::env::temp_dir().join(format!("mcert-stamp-{}", std::process::id()));
+pub(super) async fn strangers_accept(svc: &Service, pdf: &[u8], name: &str) {
+    let dir = std::env::temp_dir().join(format!("mcert-stamp-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
-    let file = dir.join("stamped-p256.pdf");
+    let file = dir.join(format!("{name}.pdf"));
     std::fs::write(&file, pdf).expect("write");
     if let Some(program) = pyhanko() {
         let (root_pem, issuing_pem) = (dir.join("root.pem"), dir.join("issuing.pem"));
@@ -422,7 +443,7 @@ async fn strangers_accept(svc: &Service, pdf: &[u8]) {
     match run_tool("pdfsig".into(), vec![file.clone().into_os_string()]).await {
         Ok(out) => {
             let report = String::from_utf8_lossy(&out.stdout);
-            println!("pdfsig on the P-256 stamped PDF:\n{report}");
+            println!("pdfsig on {name}.pdf:\n{report}");
             assert!(
                 report.contains("Signature Validation: Signature is Valid."),
                 "{report}"
@@ -453,13 +474,13 @@ async fn unbound_signer(svc: &Service, seal_id: &str, pdf: &[u8]) -> Vec<u8> {
         .expect("seal")
         .expect("claimed");
     let seal_der = seal.seal_der.clone().expect("der");
-    let picture = seals.picture_png(&seal.row).await.expect("picture");
+    let picture = seals.picture_png(&seal).await.expect("picture");
     let choice = mcert_core::wire::StampChoice {
         seal_id: seal_id.to_string(),
-        seal_kind: seal.row.kind.clone(),
-        seal_name: seal.row.name.clone(),
-        width_mm: seal.row.width_mm,
-        height_mm: seal.row.height_mm,
+        seal_kind: seal.kind.clone(),
+        seal_name: seal.name.clone(),
+        width_mm: seal.width_mm,
+        height_mm: seal.height_mm,
         picture_png: b64(&picture),
         seal: Some(b64(&seal_der)),
         certificate: b64(&x509::to_der(&stranger.cert).expect("der")),
@@ -507,7 +528,7 @@ fn resized_page(pdf: &[u8]) -> Vec<u8> {
 }
 
 /// The SM2 stamped PDFs for the GB/T 38540 check on the JVM.
-fn write_jvm_fixtures(svc: &Service, stamped: &[u8], unbound: &[u8]) {
+fn write_jvm_fixtures(svc: &Service, stamped: &[u8], unbound: &[u8], personal: &[u8]) {
     let Some(dir) = std::env::var_os("MCERT_SEAL_FIXTURES") else {
         return;
     };
@@ -525,12 +546,13 @@ fn write_jvm_fixtures(svc: &Service, stamped: &[u8], unbound: &[u8]) {
         ("content-flipped", flipped.as_slice()),
         ("appended-after", appended.as_slice()),
         ("unbound-signer", unbound),
+        ("personal-stamped", personal),
     ] {
         std::fs::write(dir.join(format!("{name}.pdf")), bytes).expect("w");
     }
     std::fs::write(
         dir.join("manifest.txt"),
-        "stamped OK\ncontent-flipped DATA_HASH\nappended-after COVERAGE\nunbound-signer BINDING\n",
+        "stamped OK\ncontent-flipped DATA_HASH\nappended-after COVERAGE\nunbound-signer BINDING\npersonal-stamped OK\n",
     )
     .expect("w");
 }
@@ -547,6 +569,9 @@ async fn a_bid_pdf_is_stamped_by_scan_and_strangers_accept_it() {
         ] {
             let (who, _, seal_id) = claimed_seal(&svc, person, alg, code).await;
             let stamped = stamp_by_scan(&svc, &rp, &who, &seal_id, &pdf).await;
+            // A holder of a personal certificate stamps with their name seal too.
+            let (_, signature, personal) =
+                super::signatures::personal_stamp(&svc, &rp, alg, &pdf).await;
             let roots = vec![root(&svc, alg)];
             let issuing = vec![issuing(&svc, alg)];
             let now = SystemTime::now();
@@ -575,11 +600,18 @@ async fn a_bid_pdf_is_stamped_by_scan_and_strangers_accept_it() {
                         "{:?}",
                         bad[0].0
                     );
-                    write_jvm_fixtures(&svc, &stamped, &unbound);
+                    let reports = rp
+                        .verify_pdf_status(&personal, &roots, &issuing, now)
+                        .await
+                        .expect("verify");
+                    assert!(reports[0].valid(), "{:?}", reports[0]);
+                    assert_eq!(reports[0].seal, Some((signature.id, signature.name)));
+                    write_jvm_fixtures(&svc, &stamped, &unbound, &personal);
                 }
                 Algorithm::P256 => {
                     assert_eq!(report.sub_filter, "adbe.pkcs7.detached");
-                    strangers_accept(&svc, &stamped).await;
+                    strangers_accept(&svc, &stamped, "stamped-p256").await;
+                    strangers_accept(&svc, &personal, "personal-p256").await;
                 }
             }
             // A changed byte inside the signed range, and bytes appended after it, are refused.

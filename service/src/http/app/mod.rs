@@ -75,6 +75,12 @@ pub fn router() -> Router<AppState> {
         .route(routes::ORG_CERT_OWNER, put(orgs::set_owner))
         .route(routes::ORG_CERT_HOLDER, put(orgs::set_holder))
         .route(routes::ORG_USAGE, get(orgs::usage))
+        .route(routes::SIGNATURE_NOTICE, get(seals::signature_notice))
+        .route(
+            routes::SIGNATURES,
+            get(seals::signatures).post(seals::make_signature),
+        )
+        .route(routes::SIGNATURE_PICTURE, get(seals::signature_picture))
         .route(routes::ORG_SEALS, get(seals::list).post(seals::apply))
         .route(routes::ORG_SEAL, get(seals::get))
         .route(routes::ORG_SEAL_PICTURE, get(seals::picture))

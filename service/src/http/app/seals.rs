@@ -1,8 +1,9 @@
 //! An organisation's seals: apply (the cleaned picture shown as a draft), the picture,
-//! submit for review, claim with the bound certificate's key.
+//! submit for review, claim with the bound certificate's key; and the caller's personal
+//! signatures (签章图片): the notice, make one, list, the picture.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
@@ -15,6 +16,7 @@ use crate::seals::picture::PictureError;
 use mcert_core::wire::seals::{
     ApproveSealUse, ClaimSeal, NewSeal, NewSealGrant, Seal, SealApproval, SealGrant,
 };
+use mcert_core::wire::signatures::{NewSignature, Signature, SignatureNotice};
 
 impl From<SealError> for ApiError {
     fn from(e: SealError) -> Self {
@@ -92,6 +94,26 @@ impl From<SealError> for ApiError {
                 StatusCode::NOT_FOUND,
                 "unknown_approval",
                 "err-unknown-approval",
+            ),
+            SealError::BadSignatureSource => plain(
+                StatusCode::BAD_REQUEST,
+                "bad_signature_source",
+                "err-bad-signature-source",
+            ),
+            SealError::NoticeNotAgreed => plain(
+                StatusCode::CONFLICT,
+                "notice_not_agreed",
+                "err-notice-not-agreed",
+            ),
+            SealError::NotPersonalCertificate => plain(
+                StatusCode::CONFLICT,
+                "not_personal_certificate",
+                "err-not-personal-certificate",
+            ),
+            SealError::UnknownSignature => plain(
+                StatusCode::NOT_FOUND,
+                "unknown_signature",
+                "err-unknown-signature",
             ),
             other => ApiError::internal(other),
         }
@@ -243,4 +265,48 @@ pub async fn refuse_use(
     Ok(Json(
         state.seals.decide_approval(&a, &approval_id, None).await?,
     ))
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct NoticeQuery {
+    /// `en` for English; Chinese otherwise.
+    lang: Option<String>,
+}
+
+/// The 签章图片告知函 (no sign-in needed: it is public text).
+pub async fn signature_notice(Query(q): Query<NoticeQuery>) -> Json<SignatureNotice> {
+    let locale = match q.lang.as_deref() {
+        Some("en") => mcert_core::i18n::Locale::En,
+        _ => mcert_core::i18n::Locale::ZhCn,
+    };
+    Json(crate::seals::signature_notice(locale))
+}
+
+pub async fn signatures(
+    State(state): State<AppState>,
+    me: CurrentAccount,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    Ok(Json(
+        serde_json::json!({"items": state.seals.signatures(&me.grant).await?}),
+    ))
+}
+
+pub async fn make_signature(
+    State(state): State<AppState>,
+    me: CurrentAccount,
+    ApiJson(req): ApiJson<NewSignature>,
+) -> Result<(StatusCode, Json<Signature>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(state.seals.make_signature(&me.grant, &req).await?),
+    ))
+}
+
+pub async fn signature_picture(
+    State(state): State<AppState>,
+    me: CurrentAccount,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let png = state.seals.signature_picture(&me.grant, &id).await?;
+    Ok(super::file("image/png", None, png))
 }

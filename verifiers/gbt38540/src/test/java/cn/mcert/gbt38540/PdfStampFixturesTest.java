@@ -43,6 +43,8 @@ class PdfStampFixturesTest {
         EXPECTED.put("content-flipped", EnumSet.of(Check.DATA_HASH));
         EXPECTED.put("appended-after", EnumSet.of(Check.COVERAGE));
         EXPECTED.put("unbound-signer", EnumSet.of(Check.BINDING));
+        // Stamped with a person's generated name seal (a type 2, personal, GB/T 38540 seal).
+        EXPECTED.put("personal-stamped", EnumSet.noneOf(Check.class));
     }
 
     static Path dir;
