@@ -449,7 +449,18 @@ pub async fn walk(
     // The admin gives the 公章 to the colleague for one project; the colleague stamps the bid.
     crate::seal_demo::grant_for_project(&admin, (&org.id, &seal_id), &member.id, PROJECT, steps)
         .await?;
-    crate::seal_demo::stamp_bid(&colleague, platform, (ORG, &seal_id, PIN, PROJECT), steps).await?;
+    let stamped =
+        crate::seal_demo::stamp_bid(&colleague, platform, (ORG, &seal_id, PIN, PROJECT), steps)
+            .await?;
+    // The colleague signs beside the 公章 with the name seal of their personal certificate.
+    crate::seal_demo::sign_with_name_seal(
+        &colleague,
+        platform,
+        (&claimed.serial, PIN, PROJECT),
+        &stamped,
+        steps,
+    )
+    .await?;
     let page = admin
         .client()
         .org_usage(&org.id, &OrgUsageQuery::default())

@@ -1,14 +1,17 @@
 //! `mcert seal --home DIR …`: an organisation's seals (印章) from the admin's phone: apply
 //! from a photo of the stamp on white paper (the cleaned picture is saved for a look before
 //! submitting), submit for review, claim with the bound certificate's key and PIN, list; give a
-//! seal to a member with limits (用印授权) and decide the uses waiting for approval (用印审批).
+//! seal to a member with limits (用印授权) and decide the uses waiting for approval (用印审批);
+//! and the holder's own personal signature (签章图片): the notice, the name seal, the list.
 
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use mcert_core::device::keystore::KeyStoreOptions;
 use mcert_core::i18n::Locale;
+use mcert_core::i18n::message;
 use mcert_core::wire::seals::{NewSeal, NewSealGrant, Seal, SealApproval, SealGrant};
+use mcert_core::wire::signatures::{NewSignature, Signature};
 
 use crate::CliError;
 use crate::device::{open_secret_store, service_error};
@@ -102,6 +105,32 @@ enum SealCommand {
     },
     /// Refuse a use.
     Refuse { org: String, approval: String },
+    /// The 签章图片告知函 shown before a personal signature is made.
+    Notice {
+        #[arg(long)]
+        english: bool,
+    },
+    /// Make the name seal of a personal certificate held here (after agreeing to the notice);
+    /// saves its picture (PNG).
+    Signature {
+        /// The personal certificate's serial.
+        #[arg(long)]
+        serial: String,
+        /// Agree to the notice (shown when this is missing).
+        #[arg(long)]
+        agree: bool,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Your personal signatures.
+    Signatures,
+}
+
+fn print_signature(s: &Signature) {
+    println!(
+        "{}\t{}\t{}\t{}\t{}",
+        s.id, s.source_label, s.name, s.status_label, s.certificate_serial
+    );
 }
 
 fn print_grant(g: &SealGrant) {
@@ -256,6 +285,46 @@ pub fn run(args: SealArgs, locale: Locale) -> Result<(), CliError> {
                         .await
                         .map_err(fail)?,
                 );
+            }
+            SealCommand::Notice { english } => {
+                let notice = client.signature_notice(english).await.map_err(fail)?;
+                println!("{}\n", notice.title);
+                for p in &notice.paragraphs {
+                    println!("{p}\n");
+                }
+            }
+            SealCommand::Signature {
+                serial,
+                agree,
+                output,
+            } => {
+                let notice = client
+                    .signature_notice(locale == Locale::En)
+                    .await
+                    .map_err(fail)?;
+                if !agree {
+                    println!("{}\n", notice.title);
+                    for p in &notice.paragraphs {
+                        println!("{p}\n");
+                    }
+                    return Err(CliError::new(message(locale, "cli-signature-agree", &[])));
+                }
+                let made = client
+                    .make_signature(&NewSignature {
+                        certificate_serial: serial,
+                        source: "name_seal".into(),
+                        notice_version: notice.version,
+                    })
+                    .await
+                    .map_err(fail)?;
+                let png = client.signature_picture(&made.id).await.map_err(fail)?;
+                std::fs::write(&output, png).map_err(|e| CliError::io(locale, &output, &e))?;
+                print_signature(&made);
+            }
+            SealCommand::Signatures => {
+                for s in client.signatures().await.map_err(fail)? {
+                    print_signature(&s);
+                }
             }
         }
         Ok(())

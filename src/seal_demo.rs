@@ -2,13 +2,15 @@
 //! a red ring and star on paper lit from one side), the service cleans it into the seal's
 //! picture, a reviewer approves it in the console, and the admin claims it with the
 //! organisation certificate's PIN; the GB/T 38540 seal the service made is verified. Then the
-//! admin stamps a bid PDF by scanning the demo platform's code.
+//! admin stamps a bid PDF by scanning the demo platform's code; a member signs it beside the
+//! 公章 with the name seal of their personal certificate.
 
 use std::time::{Duration, SystemTime};
 
 use mcert_core::device::flows::Device;
 use mcert_core::device::qr;
 use mcert_core::wire::seals::{NewSeal, NewSealGrant};
+use mcert_core::wire::signatures::NewSignature;
 use mcert_core::wire::{DisplayText, NewSession, SessionKind, StampRequest};
 use mcert_rp::client::{AnimatedQr, RpClient};
 use mcert_rp::stamp::{embed_stamp, prepare_stamp};
@@ -185,6 +187,90 @@ pub async fn stamp_bid(
         seal_kinds: vec!["official".into()],
         project_code: Some(project.into()),
     };
+    let (stamped, offered, reports) =
+        stamp_pdf(stamper, platform, &pdf, request, (seal_id, pin)).await?;
+    let report = &reports[0];
+    steps.ok(
+        "demo-seal-stamped",
+        &[
+            ("limits", offered.into()),
+            ("page", report.page.unwrap_or_default().into()),
+            (
+                "seal",
+                report
+                    .seal
+                    .as_ref()
+                    .map(|(_, name)| name.clone())
+                    .unwrap_or_default()
+                    .into(),
+            ),
+            ("status", report.status.clone().unwrap_or_default().into()),
+            ("bytes", stamped.len().into()),
+        ],
+    );
+    Ok(stamped)
+}
+
+/// The member agrees to the 签章图片告知函, takes the generated name seal of their personal
+/// certificate `serial`, and signs the stamped bid with it beside the 公章 by another scan:
+/// both stamps verify.
+pub async fn sign_with_name_seal(
+    signer: &Device,
+    platform: &RpClient,
+    (serial, pin, project): (&str, &str, &str),
+    stamped: &[u8],
+    steps: &mut Steps,
+) -> Result<Vec<u8>, CliError> {
+    let client = signer.client();
+    let notice = client.signature_notice(false).await.map_err(err)?;
+    let signature = client
+        .make_signature(&NewSignature {
+            certificate_serial: serial.into(),
+            source: "name_seal".into(),
+            notice_version: notice.version,
+        })
+        .await
+        .map_err(err)?;
+    let png = client.signature_picture(&signature.id).await.map_err(err)?;
+    steps.ok(
+        "demo-signature-made",
+        &[
+            ("notice", notice.title.into()),
+            ("name", signature.name.clone().into()),
+            ("status", signature.status_label.into()),
+            ("bytes", png.len().into()),
+        ],
+    );
+    let request = StampRequest {
+        page_count: 2,
+        page: 2,
+        rect: [400, 210, 480, 290],
+        seal_kinds: vec!["personal".into()],
+        project_code: Some(project.into()),
+    };
+    let (signed, _, reports) =
+        stamp_pdf(signer, platform, stamped, request, (&signature.id, pin)).await?;
+    steps.ok(
+        "demo-signature-stamped",
+        &[
+            ("name", signature.name.into()),
+            ("count", reports.len().into()),
+            ("bytes", signed.len().into()),
+        ],
+    );
+    Ok(signed)
+}
+
+/// One stamp by scan of `pdf` as `request` asks, with the seal `(id, PIN)`: returns the
+/// stamped PDF, the seal's limits as the phone showed them, and the reports of every signature
+/// in the file (each verified, or an error).
+async fn stamp_pdf(
+    stamper: &Device,
+    platform: &RpClient,
+    pdf: &[u8],
+    request: StampRequest,
+    (seal_id, pin): (&str, &str),
+) -> Result<(Vec<u8>, String, Vec<mcert_rp::stamp::StampReport>), CliError> {
     let new = NewSession {
         display: DisplayText {
             project: Some("某水库除险加固工程".into()),
@@ -207,7 +293,11 @@ pub async fn stamp_bid(
     // The platform's side runs meanwhile: it waits for the pick and prepares the PDF.
     let id = created.session_id.clone();
     let rp = platform.clone();
-    let original = pdf.clone();
+    let original = pdf.to_vec();
+    let field = format!(
+        "mcert-stamp-{}",
+        mcert_pdf::signatures(pdf).map_or(0, |s| s.len()) + 1
+    );
     let preparing = tokio::spawn(async move {
         let status = rp.wait_for_seal(&id, Duration::from_secs(30)).await?;
         let choice = status.stamp.ok_or_else(|| {
@@ -217,7 +307,7 @@ pub async fn stamp_bid(
             &original,
             &request,
             &choice,
-            "mcert-stamp-1",
+            &field,
             &mcert_core::clock::rfc3339(SystemTime::now()),
         )?;
         rp.send_stamp_digest(&id, &stamp).await?;
@@ -239,27 +329,8 @@ pub async fn stamp_bid(
         .verify_pdf_status(&stamped, &roots, &issuing, SystemTime::now())
         .await
         .map_err(err)?;
-    let report = reports
-        .first()
-        .filter(|r| r.valid())
-        .ok_or_else(|| err(format!("the stamped PDF does not verify: {reports:?}")))?;
-    steps.ok(
-        "demo-seal-stamped",
-        &[
-            ("limits", offered.into()),
-            ("page", report.page.unwrap_or_default().into()),
-            (
-                "seal",
-                report
-                    .seal
-                    .as_ref()
-                    .map(|(_, name)| name.clone())
-                    .unwrap_or_default()
-                    .into(),
-            ),
-            ("status", report.status.clone().unwrap_or_default().into()),
-            ("bytes", stamped.len().into()),
-        ],
-    );
-    Ok(stamped)
+    if reports.is_empty() || !reports.iter().all(|r| r.valid()) {
+        return Err(err(format!("the stamped PDF does not verify: {reports:?}")));
+    }
+    Ok((stamped, offered, reports))
 }

@@ -169,3 +169,6 @@ demo-org-granted = The administrator adds { $name } ({ $role }) and assigns a pe
 demo-org-claimed = { $name } verifies on their own phone and claims the certificate of "{ $org }" (serial { $serial })
 demo-org-scanned = Logged in to the platform by scan with the claimed certificate; the platform verifies holder { $holder }, organisation { $org }
 demo-org-usage = The administrator reads { $count } usage records of the organisation
+cli-signature-agree = Read the signature picture notice above; to agree, run again with --agree
+demo-signature-made = The certificate's user reads and agrees to the "{ $notice }" and takes the generated name seal "{ $name }": [{ $status }] ({ $bytes } byte PNG)
+demo-signature-stamped = The certificate's user scans again and signs beside the official seal with the name seal "{ $name }": all { $count } signatures in the file verify

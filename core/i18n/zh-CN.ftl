@@ -169,3 +169,6 @@ demo-org-granted = 证书管理员添加 { $name }（{ $role }）并把一张个
 demo-org-claimed = { $name } 在自己的手机上实名后申领【{ $org }】的证书（序列号 { $serial }）
 demo-org-scanned = 用申领的证书扫码登录平台，平台验证：持有人 { $holder }，单位 { $org }
 demo-org-usage = 证书管理员查看本单位【使用记录】共 { $count } 条
+cli-signature-agree = 请阅读以上签章图片告知函；同意请加 --agree 重新运行
+demo-signature-made = 证书使用人阅读并同意《{ $notice }》，自动生成姓名章“{ $name }”：【{ $status }】（{ $bytes } 字节 PNG）
+demo-signature-stamped = 证书使用人再次扫码，用姓名章“{ $name }”在公章旁签章：文件中 { $count } 个签章全部验证通过

@@ -353,7 +353,8 @@ fn demo_runs_clean() {
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stdout}\n{stderr}");
     for expected in [
-        "全部 40 步通过",
+        "全部 42 步通过",
+        "文件中 2 个签章全部验证通过",
         "GB/T 38540 签章验证通过",
         "开标成功",
         "单位 CA 授权【已授权】",

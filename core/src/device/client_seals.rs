@@ -1,5 +1,5 @@
 //! The service client's seal calls (印章): apply from a photo, the cleaned picture, submit for
-//! review, claim with the bound certificate's key.
+//! review, claim with the bound certificate's key; and personal signatures (签章图片).
 
 use reqwest::Method;
 
@@ -7,9 +7,46 @@ use super::client::{ClientError, Items, ServiceClient, body};
 use crate::wire::seals::{
     ApproveSealUse, ClaimSeal, NewSeal, NewSealGrant, Seal, SealApproval, SealGrant,
 };
+use crate::wire::signatures::{NewSignature, Signature, SignatureNotice};
 use crate::wire::{ChooseSeal, Decline, StampProgress, routes};
 
 impl ServiceClient {
+    /// The 签章图片告知函 in English when `english`, else in Chinese.
+    pub async fn signature_notice(&self, english: bool) -> Result<SignatureNotice, ClientError> {
+        let path = if english {
+            format!("{}?lang=en", routes::SIGNATURE_NOTICE)
+        } else {
+            routes::SIGNATURE_NOTICE.to_string()
+        };
+        self.call(Method::GET, &path, None, false, None).await
+    }
+
+    /// The account's personal signatures, newest first.
+    pub async fn signatures(&self) -> Result<Vec<Signature>, ClientError> {
+        let items: Items<Signature> = self
+            .call(Method::GET, routes::SIGNATURES, None, true, None)
+            .await?;
+        Ok(items.items)
+    }
+
+    /// Makes the signature of a personal certificate held here, the notice agreed to.
+    pub async fn make_signature(&self, req: &NewSignature) -> Result<Signature, ClientError> {
+        self.call(
+            Method::POST,
+            routes::SIGNATURES,
+            Some(body(req)?),
+            true,
+            None,
+        )
+        .await
+    }
+
+    /// A signature's picture (PNG, transparent background, 20 mm at 300 dpi).
+    pub async fn signature_picture(&self, id: &str) -> Result<Vec<u8>, ClientError> {
+        let path = routes::fill(routes::SIGNATURE_PICTURE, id);
+        self.call_bytes(Method::GET, &path, None).await
+    }
+
     pub async fn apply_seal(&self, org_id: &str, req: &NewSeal) -> Result<Seal, ClientError> {
         let path = routes::fill(routes::ORG_SEALS, org_id);
         self.call(Method::POST, &path, Some(body(req)?), true, None)
