@@ -4,8 +4,9 @@
 //!
 //! The layout follows the square private seal: a name of two characters reads `某某之印`, of
 //! three `某某某印`, of four as it is, each in a 2×2 grid read right column first, top to
-//! bottom. Other lengths (one character, or five and more, e.g. a transliterated name with
-//! `·`) run in one centred line. Each character is scaled to fill its cell, as seal carvers do.
+//! bottom, each character stretched to fill its cell as seal carvers do. Other lengths (one
+//! character, or five and more, e.g. a transliterated name with `·`) run left to right in one
+//! or two centred lines at the font's own proportions.
 
 use ttf_parser::{Face, OutlineBuilder, Rect};
 
@@ -80,12 +81,19 @@ pub fn name_seal_alpha(font: &Font, name: &str, size: u32) -> Result<Vec<u8>, Pd
     let inner0 = inset + stroke * 1.6;
     let inner1 = s - inset - stroke * 1.6;
     let cells = cells(glyphs.len(), inner0, inner1);
+    let grid = glyphs.len() == 4;
+    let em = f32::from(face.units_per_em().max(1));
     let bold = (s / 140.0).max(0.0);
     for (gid, cell) in glyphs.iter().zip(cells) {
         let Some(bbox) = face.glyph_bounding_box(*gid) else {
             continue; // A blank glyph (a space) leaves its cell empty.
         };
-        let mut path = Flattened::new(place(bbox, cell, bold));
+        let t = if grid {
+            place(bbox, cell, bold)
+        } else {
+            place_natural(bbox, cell, em, bold)
+        };
+        let mut path = Flattened::new(t);
         face_outline(&face, *gid, &mut path);
         canvas.fill_path(&path.segments, bold);
     }
@@ -105,7 +113,7 @@ fn seal_text(name: &str) -> String {
 type Cell = [f32; 4];
 
 /// The cells of `n` characters inside the square `lo..hi`: a 2×2 grid read right column
-/// first for four, else one centred line.
+/// first for four, else one centred line (up to three) or two.
 fn cells(n: usize, lo: f32, hi: f32) -> Vec<Cell> {
     let mid = (lo + hi) / 2.0;
     let gap = (hi - lo) * 0.04;
@@ -119,19 +127,39 @@ fn cells(n: usize, lo: f32, hi: f32) -> Vec<Cell> {
             .map(|(x, y)| [x[0], y[0], x[1], y[1]])
             .collect();
     }
-    let width = (hi - lo) / n as f32;
-    let height = width.min((hi - lo) * 0.6);
+    let rows = if n > 3 { 2 } else { 1 };
+    let per_row = n.div_ceil(rows);
+    let width = (hi - lo) / per_row as f32;
+    let height = (width * 1.1).min((hi - lo) / rows as f32);
+    let top = mid - height * rows as f32 / 2.0;
     (0..n)
         .map(|i| {
-            let x0 = lo + width * i as f32;
-            [
-                x0 + gap / 4.0,
-                mid - height / 2.0,
-                x0 + width - gap / 4.0,
-                mid + height / 2.0,
-            ]
+            let (row, col) = (i / per_row, i % per_row);
+            let in_row = if row + 1 == rows { n - row * per_row } else { per_row };
+            // A shorter last line is centred.
+            let x0 = lo + (hi - lo - width * in_row as f32) / 2.0 + width * col as f32;
+            let y0 = top + height * row as f32;
+            [x0 + gap / 4.0, y0, x0 + width - gap / 4.0, y0 + height]
         })
         .collect()
+}
+
+/// The map into `cell` at the font's own proportions: one scale for every glyph (the em fills
+/// the cell), the glyph's box centred in the cell.
+fn place_natural(bbox: Rect, cell: Cell, em: f32, bold: f32) -> Transform {
+    let cw = (cell[2] - cell[0] - 2.0 * bold).max(1.0);
+    let ch = (cell[3] - cell[1] - 2.0 * bold).max(1.0);
+    let scale = cw.min(ch) / em;
+    let w = (f32::from(bbox.x_max) - f32::from(bbox.x_min)) * scale;
+    let h = (f32::from(bbox.y_max) - f32::from(bbox.y_min)) * scale;
+    Transform {
+        sx: scale,
+        sy: scale,
+        x0: f32::from(bbox.x_min),
+        y1: f32::from(bbox.y_max),
+        left: cell[0] + bold + (cw - w) / 2.0,
+        top: cell[1] + bold + (ch - h) / 2.0,
+    }
 }
 
 /// The map from font units (y up) into `cell` (y down): the glyph's box stretched to fill the
@@ -405,9 +433,14 @@ mod tests {
         assert!(c[1][0] > 50.0 && c[1][1] > 50.0, "second: right, bottom");
         assert!(c[2][2] < 50.0 && c[2][1] < 50.0, "third: left, top");
         assert!(c[3][2] < 50.0 && c[3][1] > 50.0, "fourth: left, bottom");
-        let row = cells(5, 0.0, 100.0);
-        assert_eq!(row.len(), 5);
-        assert!(row.windows(2).all(|w| w[0][2] <= w[1][0]));
+        // Five and more: two lines, left to right, the second under the first.
+        let two = cells(7, 0.0, 100.0);
+        assert_eq!(two.len(), 7);
+        assert!(two[..4].windows(2).all(|w| w[0][2] <= w[1][0]));
+        assert!(two[4..].windows(2).all(|w| w[0][2] <= w[1][0]));
+        assert!(two[4][1] >= two[0][3], "the second line is below the first");
+        let one = cells(1, 0.0, 100.0);
+        assert!(one[0][0] > 0.0 && one[0][2] < 100.0);
     }
 
     #[test]
