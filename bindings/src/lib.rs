@@ -24,6 +24,7 @@ mod records;
 mod scan;
 mod seals;
 mod secrets;
+mod signatures;
 
 pub use app::*;
 pub use commerce_records::*;
@@ -33,6 +34,7 @@ pub use records::*;
 pub use scan::*;
 pub use seals::*;
 pub use secrets::*;
+pub use signatures::*;
 
 uniffi::setup_scaffolding!();
 

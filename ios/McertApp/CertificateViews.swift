@@ -100,8 +100,10 @@ struct CertificateCard: View {
     }
 }
 
-/// 证书详情: every field of the certificate and the PIN state of its key on this phone.
+/// 证书详情: every field of the certificate and the PIN state of its key on this phone; a good
+/// personal certificate opens its 【签章图片】.
 struct CertificateDetailView: View {
+    @EnvironmentObject var model: AppModel
     let item: CertificatesModel.Item
 
     var body: some View {
@@ -124,6 +126,9 @@ struct CertificateDetailView: View {
             }
             Section {
                 Field(L("pin_state"), pinState)
+            }
+            if !s.isOrganisation && c.status == "good" {
+                NavigationLink(L("signature_open")) { SignatureScreen(m: model.signature, serial: c.serial) }
             }
         }
         .navigationTitle(L("certificate_detail"))

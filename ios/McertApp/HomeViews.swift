@@ -146,6 +146,10 @@ final class NoCore: CertCore {
     func sealApprovals(orgId: String) async throws -> [SealApprovalView] { [] }
     func approveSealUse(orgId: String, approvalId: String, serial: String, pin: String) async throws -> SealApprovalView { throw Unavailable() }
     func refuseSealUse(orgId: String, approvalId: String) async throws -> SealApprovalView { throw Unavailable() }
+    func signatureNotice() async throws -> SignatureNoticeView { throw Unavailable() }
+    func signatures() async throws -> [SignatureView] { [] }
+    func makeNameSeal(serial: String, noticeVersion: String) async throws -> SignatureView { throw Unavailable() }
+    func signaturePicture(id: String) async throws -> Data { throw Unavailable() }
 }
 
 /// 【申请证书】

@@ -29,6 +29,7 @@ final class AppModel: ObservableObject {
     let orgUsage: OrgUsageModel
     let seals: SealsModel
     let sealApprovals: SealApprovalsModel
+    let signature: SignatureModel
 
     init() throws {
         let dir = try FileManager.default.url(for: .applicationSupportDirectory, in: .userDomainMask, appropriateFor: nil, create: true)
@@ -61,6 +62,7 @@ final class AppModel: ObservableObject {
         orgUsage = OrgUsageModel(core: core)
         seals = SealsModel(core: core)
         sealApprovals = SealApprovalsModel(core: core)
+        signature = SignatureModel(core: core)
     }
 }
 

@@ -156,3 +156,36 @@ struct SealApprovalsView: View {
         .task { await m.load(org) }
     }
 }
+
+/// 【签章图片】: the 签章图片告知函 with 【同意】, or the name seal with its state.
+struct SignatureScreen: View {
+    @ObservedObject var m: SignatureModel
+    let serial: String
+    @Environment(\.dismiss) private var dismiss
+
+    var body: some View {
+        List {
+            if let p = m.problem { Text(p.message).foregroundColor(.red) }
+            if let n = m.notice {
+                Section(n.title) {
+                    ForEach(n.paragraphs, id: \.self) { Text($0) }
+                }
+                Section {
+                    Text(L("signature_name_seal_hint")).font(.footnote)
+                    Button(L("signature_agree")) { Task { await m.agree() } }.disabled(m.busy)
+                    Button(L("signature_later")) { dismiss() }
+                }
+            } else if let s = m.current {
+                Section {
+                    SealImage(png: m.picture, size: 120)
+                    Text(s.name)
+                    Text(s.sourceLabel + " · " + s.statusLabel).font(.footnote)
+                    Text(L("signature_ready_hint")).font(.footnote)
+                }
+                Button(L("signature_remake")) { Task { await m.remake() } }.disabled(m.busy)
+            }
+        }
+        .navigationTitle(L("signature_picture"))
+        .task { await m.load(serial: serial) }
+    }
+}

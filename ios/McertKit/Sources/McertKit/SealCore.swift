@@ -2,7 +2,8 @@
 import Foundation
 import McertFFI
 
-/// The seal calls (印章管理, 用印授权, 用印审批). Part of `CertCore`.
+/// The seal calls (印章管理, 用印授权, 用印审批) and the personal signature (签章图片). Part of
+/// `CertCore`.
 public protocol SealCore: AnyObject {
     func seals(orgId: String) async throws -> [SealView]
     func applySeal(orgId: String, kind: String, name: String, entitlementId: String, photo: Data) async throws -> SealView
@@ -15,6 +16,10 @@ public protocol SealCore: AnyObject {
     func sealApprovals(orgId: String) async throws -> [SealApprovalView]
     func approveSealUse(orgId: String, approvalId: String, serial: String, pin: String) async throws -> SealApprovalView
     func refuseSealUse(orgId: String, approvalId: String) async throws -> SealApprovalView
+    func signatureNotice() async throws -> SignatureNoticeView
+    func signatures() async throws -> [SignatureView]
+    func makeNameSeal(serial: String, noticeVersion: String) async throws -> SignatureView
+    func signaturePicture(id: String) async throws -> Data
 }
 
 // The seal calls of `FfiCertCore` (its `CertCore` conformance includes `SealCore`).
@@ -50,4 +55,10 @@ extension FfiCertCore {
     public func refuseSealUse(orgId: String, approvalId: String) async throws -> SealApprovalView {
         try await ffi { try await app.refuseSealUse(orgId: orgId, approvalId: approvalId) }
     }
+    public func signatureNotice() async throws -> SignatureNoticeView { try await ffi { try await app.signatureNotice() } }
+    public func signatures() async throws -> [SignatureView] { try await ffi { try await app.signatures() } }
+    public func makeNameSeal(serial: String, noticeVersion: String) async throws -> SignatureView {
+        try await ffi { try await app.makeNameSeal(serial: serial, noticeVersion: noticeVersion) }
+    }
+    public func signaturePicture(id: String) async throws -> Data { try await ffi { try await app.signaturePicture(id: id) } }
 }

@@ -22,6 +22,7 @@ import cn.mcert.app.state.OrgsModel
 import cn.mcert.app.state.RegisterOrgModel
 import cn.mcert.app.state.ScanModel
 import cn.mcert.app.state.SealsModel
+import cn.mcert.app.state.SignatureModel
 import cn.mcert.ffi.McertApp
 import java.awt.image.BufferedImage
 import java.io.ByteArrayOutputStream
@@ -512,6 +513,19 @@ class OrgFlowsTest {
         assertEquals(listOf(personal.entitlementId), theirClaims.claims.value.map { it.id })
         theirClaims.choose(theirClaims.claims.value.single())
         assertTrue(theirClaims.claim(KeyAlgorithm.P256, pin), theirClaims.error.value)
+
+        // 签章图片 of the personal certificate just downloaded: the notice, then the generated
+        // name seal of its owner, active at once (20 mm at 300 dpi, red on transparency).
+        val signature = SignatureModel(colleague)
+        signature.load(theirClaims.installed.value!!)
+        assertEquals("签章图片告知函", signature.notice.value!!.title)
+        assertTrue(signature.agree(), "${signature.problem.value}")
+        val made = signature.current.value!!
+        assertEquals(Triple("李工", "active", "自动生成的姓名章"), Triple(made.name, made.status, made.sourceLabel))
+        assertEquals(null, signature.notice.value)
+        val seal = ImageIO.read(signature.picture.value!!.inputStream())
+        assertEquals(236 to 236, seal.width to seal.height)
+        assertEquals(0, seal.getRGB(0, 0) ushr 24)
 
         // The organisation certificate goes to the colleague: the confirmation knows that the
         // admin's certificate is revoked, and it is.

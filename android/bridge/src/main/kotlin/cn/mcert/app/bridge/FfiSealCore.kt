@@ -6,13 +6,16 @@ import cn.mcert.app.core.SealCore
 import cn.mcert.app.core.SealForm
 import cn.mcert.app.core.SealGrant
 import cn.mcert.app.core.SealGrantForm
+import cn.mcert.app.core.PersonalSignature
+import cn.mcert.app.core.SignatureNotice
 import cn.mcert.ffi.McertApp
 import cn.mcert.ffi.SealApprovalView as FfiSealApproval
 import cn.mcert.ffi.SealGrantForm as FfiSealGrantForm
 import cn.mcert.ffi.SealGrantView as FfiSealGrant
 import cn.mcert.ffi.SealView as FfiSeal
+import cn.mcert.ffi.SignatureView as FfiSignature
 
-/** [SealCore] over the generated bindings: seals, grants and approvals. */
+/** [SealCore] over the generated bindings: seals, grants and approvals, personal signatures. */
 class FfiSealCore(private val app: McertApp) : SealCore {
     override suspend fun seals(orgId: String) = ffi { app.seals(orgId).map { it.toApp() } }
     override suspend fun applySeal(orgId: String, form: SealForm) =
@@ -35,7 +38,14 @@ class FfiSealCore(private val app: McertApp) : SealCore {
     override suspend fun approveSealUse(orgId: String, approvalId: String, serial: String, pin: String) =
         ffi { app.approveSealUse(orgId, approvalId, serial, pin).toApp() }
     override suspend fun refuseSealUse(orgId: String, approvalId: String) = ffi { app.refuseSealUse(orgId, approvalId).toApp() }
+    override suspend fun signatureNotice() = ffi { app.signatureNotice().let { SignatureNotice(it.version, it.title, it.paragraphs) } }
+    override suspend fun signatures() = ffi { app.signatures().map { it.toApp() } }
+    override suspend fun makeNameSeal(serial: String, noticeVersion: String) = ffi { app.makeNameSeal(serial, noticeVersion).toApp() }
+    override suspend fun signaturePicture(id: String) = ffi { app.signaturePicture(id) }
 }
+
+private fun FfiSignature.toApp() =
+    PersonalSignature(id, certificateSerial, sourceLabel, name, status, statusLabel, voidReason)
 
 private fun FfiSeal.toApp() =
     Seal(id, kind, kindLabel, name, status, statusLabel, certificateSerial, widthMm, heightMm, rejectReason, voidReason)

@@ -7,6 +7,8 @@ import cn.mcert.app.core.SealCore
 import cn.mcert.app.core.SealForm
 import cn.mcert.app.core.SealGrant
 import cn.mcert.app.core.SealGrantForm
+import cn.mcert.app.core.PersonalSignature
+import cn.mcert.app.core.SignatureNotice
 import java.awt.BasicStroke
 import java.awt.Color
 import java.awt.RenderingHints
@@ -102,6 +104,23 @@ class FakeSealCore(private val calls: MutableList<String>) : SealCore {
         return decide(approvalId, "refused", "已拒绝")
     }
 
+    var personalSignatures = mutableListOf<PersonalSignature>()
+    var noticeVersion = "2026-12"
+
+    override suspend fun signatureNotice() = SignatureNotice(noticeVersion, "签章图片告知函", SealSamples.noticeParagraphs)
+    override suspend fun signatures() = personalSignatures.toList()
+    override suspend fun makeNameSeal(serial: String, noticeVersion: String): PersonalSignature {
+        if (noticeVersion != this.noticeVersion) throw AppError("notice_not_agreed", "请先阅读并同意最新的签章图片告知函")
+        calls += "makeNameSeal:$serial"
+        personalSignatures.replaceAll {
+            if (it.certificateSerial == serial && it.status == "active") it.copy(status = "void", statusLabel = "已作废", voidReason = "replaced") else it
+        }
+        val made = PersonalSignature("sig${personalSignatures.size + 1}", serial, "自动生成的姓名章", "张三", "active", "已生效", null)
+        personalSignatures.add(0, made)
+        return made
+    }
+    override suspend fun signaturePicture(id: String) = SealSamples.nameSeal
+
     private fun decide(id: String, status: String, label: String): SealApproval {
         val i = approvals.indexOfFirst { it.id == id }
         approvals[i] = approvals[i].copy(status = status, statusLabel = label)
@@ -121,6 +140,25 @@ object SealSamples {
             "某水电站工程施工总承包", "FZ-2026-0815", "投标文件.pdf", "pending", "待审批", "2026-12-02T02:00:00Z",
         ),
     )
+
+    val noticeParagraphs = listOf(
+        "签章图片是您在电子文件上签章时显示的图样，与您的个人数字证书绑定，只能由证书持有人在输入证书 PIN 码后使用。",
+        "自动生成的姓名章以证书所属人姓名生成，立即生效；使用它签署的电子文件与您亲笔签名或盖章具有同等效力，请妥善保管手机与 PIN 码，勿交他人使用。",
+        "证书补发、吊销或更换后，原签章图片随之作废，请重新生成。",
+        "点击“同意”即表示您已阅读并理解上述内容。",
+    )
+
+    /** A square red frame with four bars, as the service's name seals are laid out. */
+    val nameSeal: ByteArray by lazy {
+        val img = BufferedImage(236, 236, BufferedImage.TYPE_INT_ARGB)
+        val g = img.createGraphics()
+        g.color = Color(214, 24, 31)
+        g.stroke = BasicStroke(15f)
+        g.drawRect(12, 12, 212, 212)
+        for ((x, y) in listOf(130 to 40, 130 to 130, 40 to 40, 40 to 130)) g.fillRect(x, y, 66, 66)
+        g.dispose()
+        ByteArrayOutputStream().also { ImageIO.write(img, "png", it) }.toByteArray()
+    }
 
     /** A red ring and star on transparency, as the service's cleaned pictures look. */
     val picture: ByteArray by lazy {

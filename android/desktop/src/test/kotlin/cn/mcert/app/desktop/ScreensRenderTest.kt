@@ -49,6 +49,16 @@ class ScreensRenderTest {
             models.certificates.open(Samples.certificates.first().serial)
         },
         Case("install_zh", Language.ZH, Route.Install) { core.slots = listOf("e1") },
+        Case("signature_notice_zh", Language.ZH, Route.Signature) {
+            models.signature.load(Samples.certificates.first().serial)
+        },
+        Case("signature_notice_en", Language.EN, Route.Signature) {
+            models.signature.load(Samples.certificates.first().serial)
+        },
+        Case("signature_zh", Language.ZH, Route.Signature) {
+            models.signature.load(Samples.certificates.first().serial)
+            models.signature.agree()
+        },
         Case("scan_viewfinder_zh", Language.ZH, Route.Scan),
         Case("scan_confirm_zh", Language.ZH, Route.Scan) { models.scan.onImage(ByteArray(0)) },
         Case("scan_confirm_en", Language.EN, Route.Scan) { models.scan.onImage(ByteArray(0)) },

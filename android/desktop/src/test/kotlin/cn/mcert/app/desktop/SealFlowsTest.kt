@@ -2,6 +2,7 @@ package cn.mcert.app.desktop
 
 import androidx.compose.ui.test.ExperimentalTestApi
 import androidx.compose.ui.test.assertIsDisplayed
+import androidx.compose.ui.test.onAllNodesWithTag
 import androidx.compose.ui.test.onNodeWithTag
 import androidx.compose.ui.test.onNodeWithText
 import androidx.compose.ui.test.performClick
@@ -20,9 +21,54 @@ import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 
-/** The seal pages (印章管理, 申请印章, 申领, 用印授权, 用印审批) over the fake core. */
+/** The seal pages (印章管理, 申请印章, 申领, 用印授权, 用印审批, 签章图片) over the fake core. */
 @OptIn(ExperimentalTestApi::class)
 class SealFlowsTest {
+    @Test
+    fun `a personal certificate's detail opens the notice, agreeing makes the name seal, remaking replaces it`() = runComposeUiTest {
+        val phone = Phone(start = Route.Home)
+        setContent { phone.Content() }
+        onNodeWithTag("tab_Certificates").performClick()
+        waitForIdle()
+        // The organisation certificate has no signature picture of its own.
+        onNodeWithTag("certificate_7C21D0E4A9B3F115").performClick()
+        waitForIdle()
+        assertEquals(0, onAllNodesWithTag("open_signature").fetchSemanticsNodes().size)
+        onNodeWithTag("back").performClick()
+        waitForIdle()
+        onNodeWithTag("certificate_5F3A9C2E7B1D40A8").performClick()
+        waitForIdle()
+        onNodeWithTag("open_signature").performClick()
+        waitForIdle()
+        assertEquals(Route.Signature, phone.nav.current)
+        onNodeWithTag("signature_notice").assertIsDisplayed()
+        onNodeWithText("签章图片告知函").assertIsDisplayed()
+        // An outdated notice is refused with the service's words, and nothing is made.
+        phone.core.sealCore.noticeVersion = "2027-01"
+        onNodeWithTag("signature_agree").performClick()
+        waitForIdle()
+        onNodeWithText("请先阅读并同意最新的签章图片告知函").assertIsDisplayed()
+        assertTrue(phone.core.sealCore.personalSignatures.isEmpty())
+        phone.core.sealCore.noticeVersion = "2026-12"
+        phone.models.run { phone.models.signature.remake() }
+        waitForIdle()
+        onNodeWithTag("signature_agree").performClick()
+        waitForIdle()
+        assertTrue("makeNameSeal:5F3A9C2E7B1D40A8" in phone.core.calls, "${phone.core.calls}")
+        onNodeWithTag("signature_sig1").assertIsDisplayed()
+        onNodeWithText("已生效").assertIsDisplayed()
+        onNodeWithTag("signature_picture").assertIsDisplayed()
+        // 重新生成: the notice again, and the new one replaces the old.
+        onNodeWithTag("signature_remake").performClick()
+        waitForIdle()
+        onNodeWithTag("signature_agree").performClick()
+        waitForIdle()
+        onNodeWithTag("signature_sig2").assertIsDisplayed()
+        val states = phone.core.sealCore.personalSignatures.map { it.id to it.status }
+        assertEquals(listOf("sig2" to "active", "sig1" to "void"), states)
+        phone.close()
+    }
+
     @AfterEach
     fun reset() {
         Texts.use(Language.ZH)

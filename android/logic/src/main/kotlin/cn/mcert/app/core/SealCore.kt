@@ -3,7 +3,8 @@ package cn.mcert.app.core
 /**
  * The seal calls (印章管理): an organisation's seals, applying from a photo (the cleaned picture
  * shown before submitting), submitting, claiming with the bound certificate's PIN, giving a seal
- * to a member with limits (用印授权) and deciding the uses that wait for an admin (用印审批).
+ * to a member with limits (用印授权) and deciding the uses that wait for an admin (用印审批); and
+ * the holder's personal signature (签章图片): the notice, the generated name seal, its picture.
  */
 interface SealCore {
     suspend fun seals(orgId: String): List<Seal>
@@ -18,7 +19,30 @@ interface SealCore {
     suspend fun sealApprovals(orgId: String): List<SealApproval>
     suspend fun approveSealUse(orgId: String, approvalId: String, serial: String, pin: String): SealApproval
     suspend fun refuseSealUse(orgId: String, approvalId: String): SealApproval
+    /** The 签章图片告知函 in the app's language. */
+    suspend fun signatureNotice(): SignatureNotice
+    /** The account's personal signatures, newest first. */
+    suspend fun signatures(): List<PersonalSignature>
+    /** 【同意】: the generated name seal of the personal certificate [serial], active at once. */
+    suspend fun makeNameSeal(serial: String, noticeVersion: String): PersonalSignature
+    /** A signature's picture (PNG, red on transparency). */
+    suspend fun signaturePicture(id: String): ByteArray
 }
+
+/** The 签章图片告知函; [version] goes back when the holder agrees. */
+data class SignatureNotice(val version: String, val title: String, val paragraphs: List<String>)
+
+/** A personal signature (签章图片) of one personal certificate. */
+data class PersonalSignature(
+    val id: String,
+    val certificateSerial: String,
+    val sourceLabel: String,
+    val name: String,
+    /** active or void. */
+    val status: String,
+    val statusLabel: String,
+    val voidReason: String?,
+)
 
 /** The kinds of seal, as the service names them. */
 enum class SealKind(val wire: String, val textId: String) {

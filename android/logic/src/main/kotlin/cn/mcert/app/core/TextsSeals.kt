@@ -64,4 +64,18 @@ internal val sealTexts: Map<String, Pair<String, String>> = mapOf(
         ),
     "project_code" to ("项目编号" to "Project no."),
     "approval_use" to ("%1\$s 申请用“%2\$s”签章" to "%1\$s asks to stamp with \"%2\$s\""),
+    // 签章图片
+    "signature_picture" to ("签章图片" to "Signature picture"),
+    "signature_name_seal_hint" to (
+        "同意后将以证书所属人姓名自动生成姓名章，立即生效，扫码签章时可选用" to
+            "Agreeing makes a name seal from the certificate owner's name; it takes effect at once and can be picked when stamping by scan"
+        ),
+    "signature_agree" to ("同意" to "Agree"),
+    "signature_later" to ("暂不生成" to "Not now"),
+    "signature_remake" to ("重新生成" to "Make it again"),
+    "signature_ready_hint" to (
+        "平台扫码签章时选择“个人签章”即可使用；证书补发后需重新生成" to
+            "Pick \"Personal signature\" when a platform asks you to stamp; make it again after the certificate is reissued"
+        ),
+    "signature_open" to ("签章图片" to "Signature picture"),
 )

@@ -39,6 +39,7 @@ class AppModels(val core: CertCore, private val scope: CoroutineScope, clipboard
     val seals = SealsModel(core)
     val sealGrants = SealGrantsModel(core)
     val sealApprovals = SealApprovalsModel(core)
+    val signature = SignatureModel(core)
 
     /** Runs a state holder's action in the models' scope. */
     fun run(action: suspend () -> Unit): Job = scope.launch { action() }

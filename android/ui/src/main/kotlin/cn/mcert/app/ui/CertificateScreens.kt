@@ -26,6 +26,7 @@ import androidx.compose.material3.FilterChip
 import androidx.compose.material3.HorizontalDivider
 import androidx.compose.material3.Icon
 import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.LaunchedEffect
@@ -161,9 +162,12 @@ fun CertificateCard(item: CertificatesModel.Item, onClick: () -> Unit) {
     }
 }
 
-/** 证书详情: every field of the certificate and the PIN state of its key on this phone. */
+/**
+ * 证书详情: every field of the certificate and the PIN state of its key on this phone; a good
+ * personal certificate opens its 【签章图片】 ([onSignature]).
+ */
 @Composable
-fun CertificateDetailScreen(models: AppModels, onBack: () -> Unit) {
+fun CertificateDetailScreen(models: AppModels, onBack: () -> Unit, onSignature: (String) -> Unit) {
     val item by models.certificates.detail.collectAsState()
     Column(Modifier.fillMaxSize().background(MaterialTheme.colorScheme.background)) {
         TitleBar(tr("certificate_detail"), onBack)
@@ -196,15 +200,24 @@ fun CertificateDetailScreen(models: AppModels, onBack: () -> Unit) {
                     )
                 }
             }
+            if (!s.isOrganisation && c.status == "good") {
+                OutlinedButton(
+                    onClick = { onSignature(c.serial) },
+                    modifier = Modifier.fillMaxWidth().testTag("open_signature"),
+                ) { Text(tr("signature_open")) }
+            }
         }
     }
 }
 
 private fun issuerName(issuer: String): String = cn.mcert.app.core.Subject.parse(issuer).commonName ?: issuer
 
-/** 【下载证书】: choose the algorithm, set the PIN twice; the key is made on this phone. */
+/**
+ * 【下载证书】: choose the algorithm, set the PIN twice; the key is made on this phone. Once it
+ * is downloaded, [onInstalled] gets the new certificate's serial.
+ */
 @Composable
-fun InstallScreen(models: AppModels, onBack: () -> Unit) {
+fun InstallScreen(models: AppModels, onBack: () -> Unit, onInstalled: (String) -> Unit) {
     val m = models.certificates
     val slots by m.slots.collectAsState()
     val error by m.error.collectAsState()
@@ -230,7 +243,7 @@ fun InstallScreen(models: AppModels, onBack: () -> Unit) {
         }
         PinPad(pad, title = null) { pin ->
             val slot = slots.firstOrNull() ?: return@PinPad
-            models.run { if (m.install(slot, algorithm, pin)) onBack() }
+            models.run { if (m.install(slot, algorithm, pin)) m.installed.value?.let(onInstalled) ?: onBack() }
         }
     }
 }

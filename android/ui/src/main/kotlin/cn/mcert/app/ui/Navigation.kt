@@ -35,6 +35,9 @@ enum class Route(val tab: Boolean = false) {
     Home(tab = true), Certificates(tab = true), Me(tab = true),
     CertificateDetail, Install, Scan, Seals, Usage, Orders, Apply, Identity,
 
+    // 签章图片: the notice and the name seal of a personal certificate.
+    Signature,
+
     // Organisations: 我的单位 (the home grid's 授权管理 and 我的), and the pages of one.
     Orgs, OrgRegister, OrgDetail, OrgAuthorisation, OrgApply, OrgMembers, OrgMemberAdd,
     OrgCertificates, OrgOwner, OrgUsage, Claims, Claim,
@@ -110,8 +113,20 @@ private fun Screen(route: Route, models: AppModels, nav: Navigator, version: Str
         Route.Home -> HomeScreen(models, nav::go)
         Route.Certificates -> CertificatesScreen(models, nav::go, onBack = null)
         Route.Me -> MeScreen(models, nav::go, version)
-        Route.CertificateDetail -> CertificateDetailScreen(models, nav::back)
-        Route.Install -> InstallScreen(models, nav::back)
+        Route.CertificateDetail -> CertificateDetailScreen(models, nav::back) { serial ->
+            models.run { models.signature.load(serial) }
+            nav.go(Route.Signature)
+        }
+        Route.Install -> InstallScreen(models, nav::back) { serial ->
+            // A personal certificate just downloaded: the 签章图片告知函 comes next (seed 003 §7).
+            nav.back()
+            val personal = models.certificates.items.value.any { it.certificate.serial == serial && !it.subject.isOrganisation }
+            if (personal) {
+                models.run { models.signature.load(serial) }
+                nav.go(Route.Signature)
+            }
+        }
+        Route.Signature -> SignatureScreen(models, nav::back)
         Route.Scan -> ScanScreen(models, onClose = nav::back, viewfinder = viewfinder)
         Route.Seals -> ComingScreen("home_seals", "coming_seals", nav::back)
         Route.Usage -> UsageScreen(models, nav::back)

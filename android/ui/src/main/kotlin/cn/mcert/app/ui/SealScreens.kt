@@ -53,7 +53,7 @@ private fun sealColor(status: String) = when (status) {
 
 /** The seal's picture, or a red ring while it loads (or where pictures cannot be decoded). */
 @Composable
-private fun SealPicture(png: ByteArray?, size: Int, tag: String) {
+internal fun SealPicture(png: ByteArray?, size: Int, tag: String) {
     val image = png?.let { Images.decodePng(it) }
     if (image != null) {
         Image(image, contentDescription = null, modifier = Modifier.size(size.dp).testTag(tag))
