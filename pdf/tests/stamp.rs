@@ -27,6 +27,7 @@ fn placement(page: u32, name: &str) -> StampPlacement {
         name: name.into(),
         reason: Some("投标文件盖章".into()),
         signer_name: Some("陈晓燕".into()),
+        seal_binding: None,
     }
 }
 
@@ -402,6 +403,39 @@ fn a_changed_byte_breaks_the_signature() {
     let (lines, report) = pdfsig(&file);
     assert_eq!(lines, ["Digest Mismatch."], "{report}");
     done(&dir);
+}
+
+#[test]
+fn a_seal_binding_is_read_back_and_covered_by_the_signature() {
+    // Binary bytes, brackets and backslashes survive the string's escaping.
+    let binding: Vec<u8> = (0u8..=255).chain(*b"(\\)").collect();
+    let ca = TestCa::new();
+    let mut place = placement(1, "Seal1");
+    place.seal_binding = Some(binding.clone());
+    let prepared = prepare(
+        &classic_pdf(),
+        &place,
+        SubFilter::AdbePkcs7Detached,
+        16 * 1024,
+        "2026-12-02T13:44:00+08:00",
+    )
+    .expect("prepare");
+    let digest = prepared.sha256().expect("digest");
+    let pdf = embed(prepared, &ca.sign(&digest)).expect("embed");
+    let sigs = signatures(&pdf).expect("read");
+    assert_eq!(sigs[0].seal_binding.as_deref(), Some(binding.as_slice()));
+    let at = find(&pdf, b"/MCertSealBinding").expect("written");
+    assert!(
+        at > sigs[0].byte_range[2],
+        "after /Contents, inside the second signed range"
+    );
+    // Changing one byte of it breaks the stamp's own signature.
+    let mut changed = pdf.clone();
+    let digit = at + b"/MCertSealBinding <".len() + 70;
+    changed[digit] = if changed[digit] == b'0' { b'1' } else { b'0' };
+    let sigs = signatures(&changed).expect("read");
+    let digest = sigs[0].sha256(&changed).expect("digest");
+    assert!(cms::verify_detached(&sigs[0].contents, &digest).is_err());
 }
 
 /// An incremental update after signing that draws over page 1 (a new content stream).

@@ -22,6 +22,7 @@ fn placement(page: u32, name: &str) -> StampPlacement {
         name: name.into(),
         reason: None,
         signer_name: None,
+        seal_binding: None,
     }
 }
 

@@ -13,7 +13,7 @@ use base64ct::Encoding;
 use mcert_core::crypto::path::{self, ValidationOptions};
 use mcert_core::crypto::revocation::{self, CertId, CertStatus};
 use mcert_core::crypto::seal::{self, MakerTrust, SesSignature};
-use mcert_core::crypto::{Algorithm, cms, hash, x509};
+use mcert_core::crypto::{Algorithm, cms, hash, seal_binding, x509};
 use mcert_core::wire::{SessionStatus, StampChoice, StampDigest, StampRequest, routes};
 use mcert_pdf::{Prepared, SignatureInfo, StampPlacement, SubFilter};
 use x509_cert::Certificate;
@@ -72,6 +72,11 @@ pub fn prepare_stamp(
         name: field_name.to_string(),
         reason: Some(format!("{}盖章", choice.seal_name)),
         signer_name: Some(choice.seal_name.clone()),
+        // A P-256 seal's binding goes where the stamp's signature covers it.
+        seal_binding: match (algorithm, &choice.binding) {
+            (Algorithm::P256, Some(b)) => Some(unb64("binding", b)?),
+            _ => None,
+        },
     };
     let prepared = mcert_pdf::prepare(pdf, &placement, sub_filter, CONTENTS_LEN, signing_time)
         .map_err(pdf_err)?;
@@ -195,7 +200,7 @@ pub struct StampReport {
     pub serial: Option<String>,
     /// `sm2` or `p256`.
     pub algorithm: Option<String>,
-    /// The GB/T 38540 seal's id and name (SM2 stamps).
+    /// The seal's id and name: from the GB/T 38540 seal (SM2) or the seal binding (P-256).
     pub seal: Option<(String, String)>,
     /// The signature verifies over the byte ranges, and its certificate chains to a root.
     pub signature_ok: bool,
@@ -256,7 +261,12 @@ fn check_signature(
         Some(_) => {
             let digest = hash::sha256(&[a, b].concat());
             match cms::verify_detached(&sig.contents, &digest) {
-                Ok(v) => Some(v.signer),
+                Ok(v) => {
+                    if let Some(binding) = &sig.seal_binding {
+                        check_binding(binding, &v.signer, roots, intermediates, at, report);
+                    }
+                    Some(v.signer)
+                }
                 Err(e) => {
                     report.problems.push(format!("CMS: {e}"));
                     None
@@ -277,6 +287,30 @@ fn check_signature(
         Err(e) => report.problems.push(format!("certificate: {e}")),
     }
     Some(signer)
+}
+
+/// A P-256 stamp's seal: the binding (inside the signed range) verifies up to a trusted root,
+/// is within its window, and binds the certificate that signed the stamp.
+fn check_binding(
+    binding: &[u8],
+    signer: &Certificate,
+    roots: &[Certificate],
+    intermediates: &[Certificate],
+    at: SystemTime,
+    report: &mut StampReport,
+) {
+    match seal_binding::verify_binding(binding, roots, intermediates, at) {
+        Ok(v) => {
+            report.seal = Some((v.binding.seal_id.clone(), v.binding.name.clone()));
+            let bound = x509::to_der(signer).is_ok_and(|der| v.binding.binds(&der));
+            if !bound {
+                report
+                    .problems
+                    .push("seal binding: the seal is not bound to the signer's certificate".into());
+            }
+        }
+        Err(e) => report.problems.push(format!("seal binding: {e}")),
+    }
 }
 
 /// What is wrong with the updates after a signature. Only later stamps may follow one: every

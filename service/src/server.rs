@@ -478,14 +478,15 @@ pub async fn start_with_clock(
         JobKind::Invoice,
         Arc::new(InvoiceJobs(Arc::new(orders.clone()))),
     );
-    let seal_maker = crate::seals::maker::ensure_sm2(
-        &store,
-        &authority,
-        &operator_key.sealing_key("seal maker"),
-        &clock,
-    )
-    .await
-    .map_err(|e| ServiceError::SealMaker(e.to_string()))?;
+    let maker_sealing = operator_key.sealing_key("seal maker");
+    let maker = |alg| crate::seals::maker::ensure(alg, &store, &authority, &maker_sealing, &clock);
+    let seal_error = |e: crate::seals::SealError| ServiceError::SealMaker(e.to_string());
+    let sm2_maker = maker(mcert_core::crypto::Algorithm::Sm2)
+        .await
+        .map_err(seal_error)?;
+    let p256_maker = maker(mcert_core::crypto::Algorithm::P256)
+        .await
+        .map_err(seal_error)?;
     let seals = Seals::new(
         store.clone(),
         clock.clone(),
@@ -494,7 +495,7 @@ pub async fn start_with_clock(
         authority.clone(),
         outbox.clone(),
     )
-    .with_maker(seal_maker);
+    .with_makers(sm2_maker, p256_maker);
     let reviews = Reviews::new(
         store.clone(),
         clock.clone(),

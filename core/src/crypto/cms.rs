@@ -1,5 +1,6 @@
 //! Detached CMS SignedData (RFC 5652) over a document digest, with signed attributes
-//! (contentType, messageDigest, signingTime), so a phone that holds only the digest can sign.
+//! (contentType, messageDigest, signingTime), so a phone that holds only the digest can sign;
+//! and attached SignedData carrying its content (the service's P-256 seal bindings).
 //!
 //! P-256 signers use SHA-256 and ecdsa-with-SHA256; SM2 signers use SM3 (1.2.156.10197.1.401)
 //! and SM2-with-SM3 (1.2.156.10197.1.501), with the standard PKCS#7 content type OIDs.
@@ -33,6 +34,37 @@ fn attribute(oid: const_oid::ObjectIdentifier, value: Any) -> Result<Attribute, 
 /// `certificate` is the signer's certificate; `chain` adds issuing CA certificates.
 pub fn sign_detached(
     digest: &[u8],
+    signer: &dyn Signer,
+    certificate: &Certificate,
+    chain: &[Certificate],
+    signing_time: SystemTime,
+) -> Result<Vec<u8>, Error> {
+    sign(digest, None, signer, certificate, chain, signing_time)
+}
+
+/// Signs `content` and carries it inside the SignedData (id-data), as `openssl cms -verify`
+/// reads it back.
+pub fn sign_attached(
+    content: &[u8],
+    signer: &dyn Signer,
+    certificate: &Certificate,
+    chain: &[Certificate],
+    signing_time: SystemTime,
+) -> Result<Vec<u8>, Error> {
+    let digest = signer.algorithm().digest(content);
+    sign(
+        &digest,
+        Some(content),
+        signer,
+        certificate,
+        chain,
+        signing_time,
+    )
+}
+
+fn sign(
+    digest: &[u8],
+    content: Option<&[u8]>,
     signer: &dyn Signer,
     certificate: &Certificate,
     chain: &[Certificate],
@@ -90,7 +122,9 @@ pub fn sign_detached(
         digest_algorithms,
         encap_content_info: EncapsulatedContentInfo {
             econtent_type: oid::CMS_DATA,
-            econtent: None,
+            econtent: content
+                .map(|c| OctetString::new(c).and_then(|o| Any::encode_from(&o)))
+                .transpose()?,
         },
         certificates: Some(CertificateSet(certs)),
         crls: None,
@@ -169,6 +203,35 @@ pub fn verify_detached(cms_der: &[u8], digest: &[u8]) -> Result<VerifiedSignatur
     if sd.encap_content_info.econtent.is_some() {
         return Err(cms_error("expected a detached signature"));
     }
+    verify(&sd, |_| digest.to_vec())
+}
+
+/// Verifies an attached CMS SignedData (id-data) and returns its content. Checks as
+/// [`verify_detached`] does, with the digest of the carried content; not the certificate path.
+pub fn verify_attached(cms_der: &[u8]) -> Result<(Vec<u8>, VerifiedSignature), Error> {
+    let sd = parse_signed_data(cms_der)?;
+    if sd.encap_content_info.econtent_type != oid::CMS_DATA {
+        return Err(cms_error("the content is not id-data"));
+    }
+    let content = sd
+        .encap_content_info
+        .econtent
+        .as_ref()
+        .ok_or(cms_error("expected an attached signature"))?
+        .decode_as::<OctetString>()
+        .map_err(|_| cms_error("malformed content"))?
+        .as_bytes()
+        .to_vec();
+    let verified = verify(&sd, |alg| alg.digest(&content).to_vec())?;
+    Ok((content, verified))
+}
+
+/// The checks of one signer of `sd`, with the digest of the content for the signer's
+/// algorithm.
+fn verify(
+    sd: &SignedData,
+    digest_for: impl FnOnce(Algorithm) -> Vec<u8>,
+) -> Result<VerifiedSignature, Error> {
     let certificates: Vec<Certificate> = sd
         .certificates
         .iter()
@@ -178,7 +241,7 @@ pub fn verify_detached(cms_der: &[u8], digest: &[u8]) -> Result<VerifiedSignatur
             CertificateChoices::Other(_) => None,
         })
         .collect();
-    let si = single_signer(&sd)?;
+    let si = single_signer(sd)?;
     let SignerIdentifier::IssuerAndSerialNumber(isn) = &si.sid else {
         return Err(cms_error("signer identified by key id is not supported"));
     };
@@ -210,7 +273,7 @@ pub fn verify_detached(cms_der: &[u8], digest: &[u8]) -> Result<VerifiedSignatur
         .ok_or(cms_error("messageDigest attribute missing"))?
         .decode_as::<OctetString>()
         .map_err(|_| cms_error("malformed messageDigest"))?;
-    if md.as_bytes() != digest {
+    if md.as_bytes() != digest_for(alg).as_slice() {
         return Err(cms_error("the document digest does not match"));
     }
     let signing_time = single_value(attrs, oid::ATTR_SIGNING_TIME)
@@ -238,6 +301,31 @@ mod tests {
     use super::*;
     use crate::crypto::PrivateKey;
     use crate::crypto::x509::testing::self_signed;
+
+    #[test]
+    fn attached_round_trip_and_tampered_content() {
+        for alg in [Algorithm::Sm2, Algorithm::P256] {
+            let key = PrivateKey::generate(alg).expect("key");
+            let cert = self_signed(&key, "binder");
+            let cms =
+                sign_attached(b"seal=s1\n", &key, &cert, &[], SystemTime::now()).expect("sign");
+            let (content, v) = verify_attached(&cms).expect("verify");
+            assert_eq!(content, b"seal=s1\n");
+            assert_eq!(v.signer, cert);
+            // A detached reading refuses it, and a changed content byte fails the digest.
+            assert!(verify_detached(&cms, &alg.digest(b"seal=s1\n")).is_err());
+            let at = cms
+                .windows(8)
+                .position(|w| w == b"seal=s1\n")
+                .expect("content inside");
+            let mut bad = cms.clone();
+            bad[at + 5] = b'2';
+            assert!(matches!(verify_attached(&bad), Err(Error::Cms(_))));
+            let detached = sign_detached(&alg.digest(b"x"), &key, &cert, &[], SystemTime::now())
+                .expect("sign");
+            assert!(matches!(verify_attached(&detached), Err(Error::Cms(_))));
+        }
+    }
 
     #[test]
     fn detached_round_trip_and_wrong_digest() {

@@ -12,6 +12,7 @@ pub mod oid;
 pub mod path;
 pub mod revocation;
 pub mod seal;
+pub mod seal_binding;
 pub mod sm2enc;
 pub mod x509;
 

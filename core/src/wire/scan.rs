@@ -175,6 +175,11 @@ pub struct StampChoice {
     /// The GB/T 38540 seal (DER) when the certificate is SM2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seal: Option<String>,
+    /// The seal's binding to the certificate when it is P-256 (an attached CMS by the service's
+    /// P-256 seal maker, see `crypto::seal_binding`): the platform writes it in the signature
+    /// dictionary as `/MCertSealBinding`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub binding: Option<String>,
     /// The certificate that will sign (DER), its chain below the root, and its algorithm
     /// (`sm2`: sign with SM3 and `GBT38540.SESSignature`; `p256`: SHA-256 and CMS).
     pub certificate: String,

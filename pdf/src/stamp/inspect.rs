@@ -31,6 +31,8 @@ pub struct SignatureInfo {
     /// `/Name`, `/Reason` and `/M` of the signature dictionary.
     pub signer_name: Option<String>,
     pub reason: Option<String>,
+    /// `/MCertSealBinding`: the binding of a P-256 seal, when the stamp carries one.
+    pub seal_binding: Option<Vec<u8>>,
     pub signing_time: Option<String>,
     /// Where the signed revision ends: `b + c`.
     pub revision_end: usize,
@@ -170,6 +172,14 @@ pub fn signatures(pdf: &[u8]) -> Result<Vec<SignatureInfo>, PdfError> {
             rect,
             signer_name: text(b"Name"),
             reason: text(b"Reason"),
+            seal_binding: match v
+                .get(b"MCertSealBinding")
+                .map(|b| doc.resolve(b))
+                .transpose()?
+            {
+                Some(Object::Str(b)) => Some(b),
+                _ => None,
+            },
             signing_time: text(b"M"),
             revision_end,
             covers_revision,

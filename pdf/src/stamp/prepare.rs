@@ -74,6 +74,10 @@ pub struct StampPlacement {
     pub reason: Option<String>,
     /// `/Name` of the signature (the signer, for display).
     pub signer_name: Option<String>,
+    /// `/MCertSealBinding`: the P-256 seal's binding to the signer's certificate (an attached
+    /// CMS, see mcert-core's `seal_binding`), written in the signature dictionary so that the
+    /// signature's byte range covers it.
+    pub seal_binding: Option<Vec<u8>>,
 }
 
 /// A PDF with an empty signature placeholder: sign [`Prepared::sha256`], then [`embed`].
@@ -322,6 +326,10 @@ fn signature_dict(
             out.push(b' ');
             write_object(out, &Object::text(v));
         }
+    }
+    if let Some(binding) = &stamp.seal_binding {
+        out.extend_from_slice(b"\n/MCertSealBinding ");
+        write_object(out, &Object::Str(binding.clone()));
     }
     out.extend_from_slice(b"\n>>");
     (range_at, contents_start, contents_end)

@@ -2,7 +2,8 @@
 -- holder of a personal certificate takes an automatically generated name seal (the owner's
 -- name rendered in a seal, active at once). One active signature per certificate; void once
 -- that certificate is revoked or replaced (after 补发 the holder makes a new one). The
--- picture is kept here; for an SM2 certificate the GB/T 38540 seal (type 2, personal) too.
+-- picture is kept here; for an SM2 certificate the GB/T 38540 seal (type 2, personal) too,
+-- for a P-256 one the P-256 seal maker's binding.
 CREATE TABLE signatures (
     id                 TEXT PRIMARY KEY,
     account_id         TEXT NOT NULL,
@@ -16,6 +17,7 @@ CREATE TABLE signatures (
     width_mm           INTEGER NOT NULL,
     height_mm          INTEGER NOT NULL,
     seal_der           BLOB,
+    binding            BLOB,
     void_reason        TEXT,
     created_at         INTEGER NOT NULL,
     updated_at         INTEGER NOT NULL,
@@ -23,3 +25,8 @@ CREATE TABLE signatures (
 );
 CREATE INDEX signatures_account ON signatures(account_id, created_at);
 CREATE UNIQUE INDEX signatures_active_once ON signatures(certificate_serial) WHERE status = 'active';
+
+-- The P-256 seal binding (the P-256 seal maker's attached CMS binding the seal's picture to one
+-- certificate) of seals and grants bound to P-256 certificates; SM2 ones keep seal_der.
+ALTER TABLE seals ADD COLUMN binding BLOB;
+ALTER TABLE seal_grants ADD COLUMN binding BLOB;

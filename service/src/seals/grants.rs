@@ -64,11 +64,13 @@ pub struct GrantRow {
     pub revoked_at: Option<i64>,
     /// The grant's GB/T 38540 seal (SM2).
     pub seal_der: Option<Vec<u8>>,
+    /// The grant's P-256 seal binding.
+    pub binding: Option<Vec<u8>>,
 }
 
 const GRANT_COLUMNS: &str = "id, seal_id, org_id, member_id, member_name, grantee_account_id,
     certificate_serial, projects, valid_from, valid_to, approval_required, created_at, revoked_at,
-    seal_der";
+    seal_der, binding";
 
 impl GrantRow {
     /// The projects; `None` when the stored list cannot be read (then no project is allowed).
@@ -302,11 +304,11 @@ impl Seals {
         let picture = self.picture_of(&row).await?;
         let id = ulid(self.clock.now()).map_err(internal)?;
         // The grant's own seal: the member's certificate alone, for the grant's days.
-        let seal_der = self.make_der(
+        let files = self.make_files(
             &row,
             &id,
             &picture,
-            std::slice::from_ref(&cert.der),
+            &cert.der,
             to,
             from_unix_millis(from.max(now)),
         )?;
@@ -319,8 +321,8 @@ impl Seals {
         sqlx::query(
             "INSERT INTO seal_grants (id, seal_id, org_id, member_id, member_name,
                  grantee_account_id, certificate_serial, certificate, projects, valid_from,
-                 valid_to, approval_required, created_by, created_at, seal_der)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+                 valid_to, approval_required, created_by, created_at, seal_der, binding)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
         )
         .bind(&id)
         .bind(seal_id)
@@ -336,7 +338,8 @@ impl Seals {
         .bind(i64::from(req.approval_required))
         .bind(admin.account_id())
         .bind(now)
-        .bind(seal_der.as_deref())
+        .bind(files.der.as_deref())
+        .bind(files.binding.as_deref())
         .execute(&mut *tx)
         .await?;
         audit::append(

@@ -1,5 +1,6 @@
-//! The service's seal-making key (电子印章制作系统): GB/T 38540 seals are signed by it. Its
-//! certificate is issued by the service's own issuing CA the first time the service starts;
+//! The service's seal-making keys (电子印章制作系统), one per algorithm: GB/T 38540 seals are
+//! signed by the SM2 one, P-256 seal bindings by the P-256 one. Each certificate is issued by
+//! the service's own issuing CA of its algorithm the first time the service starts;
 //! the key is kept sealed under a key derived from the operator key. Two processes starting
 //! at once agree on one (the first row written wins; the other's certificate is unused).
 
@@ -34,14 +35,14 @@ fn internal(e: impl std::fmt::Display) -> SealError {
     SealError::Internal(e.to_string())
 }
 
-/// The SM2 seal maker, made and certified on first use.
-pub async fn ensure_sm2(
+/// The seal maker of `alg`, made and certified on first use.
+pub async fn ensure(
+    alg: Algorithm,
     store: &Store,
     authority: &Authority,
     sealing: &SealingKey,
     clock: &Arc<dyn Clock>,
 ) -> Result<Arc<SealMaker>, SealError> {
-    let alg = Algorithm::Sm2;
     let aad = format!("seal maker {}", alg.as_str());
     let load = || async {
         let row: Option<(Vec<u8>, Vec<u8>)> =

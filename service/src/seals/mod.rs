@@ -93,13 +93,21 @@ impl SealKind {
     }
 }
 
-/// What a GB/T 38540 seal shows: its type, name, size and picture.
+/// What a seal shows: its GB/T 38540 type, kind, name, size and picture.
 pub(crate) struct SealFace<'a> {
     pub seal_type: i64,
+    pub kind: &'a str,
     pub name: &'a str,
     pub width_mm: i64,
     pub height_mm: i64,
     pub picture: &'a [u8],
+}
+
+/// A seal's files: the GB/T 38540 seal (SM2 certificate) or the P-256 binding.
+#[derive(Debug, Default)]
+pub(crate) struct SealFiles {
+    pub der: Option<Vec<u8>>,
+    pub binding: Option<Vec<u8>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -169,6 +177,8 @@ pub struct Seals {
     outbox: Outbox,
     /// The SM2 seal maker (GB/T 38540 seals are made for SM2 certificates).
     maker: Option<Arc<maker::SealMaker>>,
+    /// The P-256 seal maker (it signs the bindings of seals bound to P-256 certificates).
+    p256_maker: Option<Arc<maker::SealMaker>>,
     /// Photos cleaned at once (each may take a few hundred MB while decoding).
     cleaning: Arc<tokio::sync::Semaphore>,
 }
@@ -196,13 +206,15 @@ impl Seals {
             authority,
             outbox,
             maker: None,
+            p256_maker: None,
             cleaning: Arc::new(tokio::sync::Semaphore::new(2)),
         }
     }
 
-    /// With the SM2 seal maker (see [`maker::ensure_sm2`]).
-    pub fn with_maker(mut self, maker: Arc<maker::SealMaker>) -> Self {
-        self.maker = Some(maker);
+    /// With the SM2 and P-256 seal makers (see [`maker::ensure`]).
+    pub fn with_makers(mut self, sm2: Arc<maker::SealMaker>, p256: Arc<maker::SealMaker>) -> Self {
+        self.maker = Some(sm2);
+        self.p256_maker = Some(p256);
         self
     }
 
@@ -505,20 +517,23 @@ impl Seals {
             .map_err(|_| SealError::BadProof)?;
         let now_t = self.clock.now();
         let now = unix_millis(now_t);
-        // For an SM2 certificate the GB/T 38540 seal is made now: the picture, the bound
-        // certificate and the validity, signed by the service's seal maker.
+        // The seal is made now: for an SM2 certificate the GB/T 38540 seal (the picture, the
+        // bound certificate and the validity), for P-256 the binding, each signed by the
+        // service's seal maker of that algorithm.
         let picture = self.picture_of(&row).await?;
-        let seal_der = self.make_der(&row, seal_id, &picture, &[der], not_after, now_t)?;
+        let files = self.make_files(&row, seal_id, &picture, &der, not_after, now_t)?;
         let actor = admin.actor().audit_name();
         let mut tx = self.store.begin().await?;
         let moved = sqlx::query(
-            "UPDATE seals SET status = 'claimed', claimed_by = $1, claimed_at = $2, updated_at = $2, seal_der = $3
+            "UPDATE seals SET status = 'claimed', claimed_by = $1, claimed_at = $2, updated_at = $2, seal_der = $3,
+                 binding = $5
              WHERE id = $4 AND status = 'approved'",
         )
         .bind(admin.account_id())
         .bind(now)
-        .bind(seal_der.as_deref())
+        .bind(files.der.as_deref())
         .bind(seal_id)
+        .bind(files.binding.as_deref())
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -552,38 +567,98 @@ impl Seals {
         Ok(png)
     }
 
-    /// The GB/T 38540 seal `es_id` of `row`'s picture and name binding `certificates` (DER),
-    /// valid from `now` to `not_after`, made by the SM2 seal maker; `None` when the first
-    /// certificate is not SM2 (or no maker runs).
-    pub(crate) fn make_der(
+    /// What a seal bound to `certificate` (DER) is made of besides its picture: for an SM2
+    /// certificate the GB/T 38540 seal `es_id` of `row`'s picture and name, for a P-256 one the
+    /// P-256 seal maker's binding; valid from `now` to `not_after`.
+    pub(crate) fn make_files(
         &self,
         row: &repo::SealRow,
         es_id: &str,
         picture: &[u8],
-        certificates: &[Vec<u8>],
+        certificate: &[u8],
+        not_after: i64,
+        now: std::time::SystemTime,
+    ) -> Result<SealFiles, SealError> {
+        let kind = SealKind::parse(&row.kind).ok_or(SealError::BadKind)?;
+        let face = SealFace {
+            seal_type: kind.es_type(),
+            kind: &row.kind,
+            name: &row.name,
+            width_mm: row.width_mm,
+            height_mm: row.height_mm,
+            picture,
+        };
+        self.make_seal_files(&face, es_id, certificate, not_after, now)
+    }
+
+    /// The GB/T 38540 seal (SM2) or the binding (P-256) of `face` for `certificate`.
+    pub(crate) fn make_seal_files(
+        &self,
+        face: &SealFace<'_>,
+        es_id: &str,
+        certificate: &[u8],
+        not_after: i64,
+        now: std::time::SystemTime,
+    ) -> Result<SealFiles, SealError> {
+        let certs = [certificate.to_vec()];
+        Ok(SealFiles {
+            der: self.make_seal_der(face, es_id, &certs, not_after, now)?,
+            binding: self.make_binding(face, es_id, certificate, not_after, now)?,
+        })
+    }
+
+    /// The P-256 seal maker's binding of `face` (seal `es_id`) to `certificate` (DER), valid
+    /// from `now` to `not_after`; `None` when the certificate is not P-256 (or no maker runs).
+    fn make_binding(
+        &self,
+        face: &SealFace<'_>,
+        es_id: &str,
+        certificate: &[u8],
         not_after: i64,
         now: std::time::SystemTime,
     ) -> Result<Option<Vec<u8>>, SealError> {
-        let kind = SealKind::parse(&row.kind).ok_or(SealError::BadKind)?;
-        self.make_seal_der(
-            &SealFace {
-                seal_type: kind.es_type(),
-                name: &row.name,
-                width_mm: row.width_mm,
-                height_mm: row.height_mm,
-                picture,
+        use mcert_core::crypto::{Algorithm, seal_binding, x509};
+        let Some(maker) = &self.p256_maker else {
+            return Ok(None);
+        };
+        let cert = x509::parse_certificate(certificate).map_err(internal)?;
+        if x509::certificate_public_key(&cert)
+            .map_err(internal)?
+            .algorithm()
+            != Algorithm::P256
+        {
+            return Ok(None);
+        }
+        let maker_cert = x509::parse_certificate(&maker.certificate).map_err(internal)?;
+        let issuing = self
+            .authority
+            .hierarchy(Algorithm::P256)
+            .map_err(internal)?
+            .issuing
+            .clone();
+        let der = seal_binding::make_binding(
+            &maker.key,
+            &maker_cert,
+            &[issuing],
+            &seal_binding::BindingSpec {
+                seal_id: es_id,
+                kind: face.kind,
+                name: face.name,
+                certificate,
+                picture: face.picture,
+                valid_from: now,
+                valid_to: mcert_core::clock::from_unix_millis(not_after),
             },
-            es_id,
-            certificates,
-            not_after,
             now,
         )
+        .map_err(internal)?;
+        Ok(Some(der))
     }
 
     /// The GB/T 38540 seal `es_id` showing `face` and binding `certificates` (DER), valid from
     /// `now` to `not_after`, made by the SM2 seal maker; `None` when the first certificate is
     /// not SM2 (or no maker runs).
-    pub(crate) fn make_seal_der(
+    fn make_seal_der(
         &self,
         face: &SealFace<'_>,
         es_id: &str,

@@ -2,7 +2,8 @@
 //! app shows the 签章图片告知函; the holder agrees and takes an automatically generated name
 //! seal — the owner's name (the certificate's common name) rendered in a square seal from the
 //! glyph outlines of the CJK font, active at once. For an SM2 certificate the service's seal
-//! maker also makes the GB/T 38540 seal (type 2, personal) binding that certificate alone.
+//! maker also makes the GB/T 38540 seal (type 2, personal) binding that certificate alone; for
+//! a P-256 one the P-256 seal maker's binding.
 //!
 //! One signature is active per certificate: a new one replaces the old. It is void with its
 //! certificate (revoked, or replaced by 补发), after which the holder makes a new one the same
@@ -126,16 +127,17 @@ impl Seals {
         let now = unix_millis(now_t);
         let id = mcert_core::id::ulid(now_t).map_err(internal)?;
         let size = i64::from(NAME_SEAL_MM);
-        let seal_der = self.make_seal_der(
+        let files = self.make_seal_files(
             &SealFace {
                 seal_type: mcert_core::crypto::seal::SEAL_TYPE_PERSONAL,
+                kind: PERSONAL_KIND,
                 name: &name,
                 width_mm: size,
                 height_mm: size,
                 picture: &picture,
             },
             &id,
-            std::slice::from_ref(&cert.der),
+            &cert.der,
             cert.not_after,
             now_t,
         )?;
@@ -156,8 +158,8 @@ impl Seals {
             .await?;
             let inserted = sqlx::query(
                 "INSERT INTO signatures (id, account_id, entitlement_id, certificate_serial, source, name, status,
-                     notice_version, picture, width_mm, height_mm, seal_der, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, 'name_seal', $5, 'active', $6, $7, $8, $8, $9, $10, $10)",
+                     notice_version, picture, width_mm, height_mm, seal_der, binding, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, 'name_seal', $5, 'active', $6, $7, $8, $8, $9, $10, $11, $11)",
             )
             .bind(&id)
             .bind(owner.account_id())
@@ -167,7 +169,8 @@ impl Seals {
             .bind(NOTICE_VERSION)
             .bind(&picture)
             .bind(size)
-            .bind(seal_der.as_deref())
+            .bind(files.der.as_deref())
+            .bind(files.binding.as_deref())
             .bind(now)
             .execute(&mut *tx)
             .await;

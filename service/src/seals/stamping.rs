@@ -21,6 +21,8 @@ pub struct StampableSeal {
     pub height_mm: i64,
     /// The GB/T 38540 seal (DER) when bound to an SM2 certificate.
     pub seal_der: Option<Vec<u8>>,
+    /// The P-256 seal maker's binding when bound to a P-256 certificate.
+    pub binding: Option<Vec<u8>>,
     /// Where the picture is: an organisation's upload, or the signature's own row.
     picture: Picture,
 }
@@ -31,22 +33,46 @@ enum Picture {
     Signature,
 }
 
-type SealColumns = (
-    String,
-    String,
-    String,
-    String,
-    i64,
-    i64,
-    Option<Vec<u8>>,
-    String,
-    String,
-);
+/// The columns both tables share: id, kind or name, certificate, size, GB/T 38540 seal and
+/// P-256 binding.
+#[derive(sqlx::FromRow)]
+struct SealColumns {
+    id: String,
+    kind: String,
+    name: String,
+    certificate_serial: String,
+    width_mm: i64,
+    height_mm: i64,
+    seal_der: Option<Vec<u8>>,
+    binding: Option<Vec<u8>>,
+    org_id: String,
+    picture_upload_id: String,
+}
 
-type SignatureColumns = (String, String, String, i64, i64, Option<Vec<u8>>);
+#[derive(sqlx::FromRow)]
+struct SignatureColumns {
+    id: String,
+    name: String,
+    certificate_serial: String,
+    width_mm: i64,
+    height_mm: i64,
+    seal_der: Option<Vec<u8>>,
+    binding: Option<Vec<u8>>,
+}
 
 fn from_seal(c: SealColumns) -> StampableSeal {
-    let (id, kind, name, certificate_serial, width_mm, height_mm, seal_der, org_id, upload_id) = c;
+    let SealColumns {
+        id,
+        kind,
+        name,
+        certificate_serial,
+        width_mm,
+        height_mm,
+        seal_der,
+        binding,
+        org_id,
+        picture_upload_id: upload_id,
+    } = c;
     StampableSeal {
         kind_label: kind_label(&kind),
         id,
@@ -56,12 +82,21 @@ fn from_seal(c: SealColumns) -> StampableSeal {
         width_mm,
         height_mm,
         seal_der,
+        binding,
         picture: Picture::Upload { org_id, upload_id },
     }
 }
 
 fn from_signature(c: SignatureColumns) -> StampableSeal {
-    let (id, name, certificate_serial, width_mm, height_mm, seal_der) = c;
+    let SignatureColumns {
+        id,
+        name,
+        certificate_serial,
+        width_mm,
+        height_mm,
+        seal_der,
+        binding,
+    } = c;
     StampableSeal {
         id,
         kind: PERSONAL_KIND.to_string(),
@@ -71,6 +106,7 @@ fn from_signature(c: SignatureColumns) -> StampableSeal {
         width_mm,
         height_mm,
         seal_der,
+        binding,
         picture: Picture::Signature,
     }
 }
@@ -79,8 +115,8 @@ fn from_signature(c: SignatureColumns) -> StampableSeal {
 macro_rules! seal_columns {
     ($rest:literal) => {
         concat!(
-            "SELECT id, kind, name, certificate_serial, width_mm, height_mm, seal_der, org_id,
-                 picture_upload_id
+            "SELECT id, kind, name, certificate_serial, width_mm, height_mm, seal_der, binding,
+                 org_id, picture_upload_id
              FROM seals ",
             $rest
         )
@@ -91,7 +127,8 @@ macro_rules! seal_columns {
 macro_rules! signature_columns {
     ($rest:literal) => {
         concat!(
-            "SELECT id, name, certificate_serial, width_mm, height_mm, seal_der FROM signatures ",
+            "SELECT id, name, certificate_serial, width_mm, height_mm, seal_der, binding
+             FROM signatures ",
             $rest
         )
     };

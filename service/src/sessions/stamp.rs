@@ -209,14 +209,27 @@ impl Sessions {
         s: &Session,
         seal: Option<&StampableSeal>,
     ) -> Result<Option<Vec<u8>>, SessionError> {
+        Ok(self.seal_files(s, seal).await?.0)
+    }
+
+    /// The GB/T 38540 seal (SM2) and the P-256 binding of a session's stamp: the grant's own
+    /// for a seal given to the member, else the seal's.
+    async fn seal_files(
+        &self,
+        s: &Session,
+        seal: Option<&StampableSeal>,
+    ) -> Result<(Option<Vec<u8>>, Option<Vec<u8>>), SessionError> {
         match &s.stamp_grant_id {
             Some(grant_id) => Ok(self
                 .seals_or_off()?
                 .grant_row(grant_id)
                 .await
                 .map_err(internal)?
-                .and_then(|g| g.seal_der)),
-            None => Ok(seal.and_then(|x| x.seal_der.clone())),
+                .map(|g| (g.seal_der, g.binding))
+                .unwrap_or_default()),
+            None => Ok(seal
+                .map(|x| (x.seal_der.clone(), x.binding.clone()))
+                .unwrap_or_default()),
         }
     }
 
@@ -346,6 +359,7 @@ impl Sessions {
             .algorithm();
         let h = self.authority.hierarchy(alg)?;
         let picture = seals.picture_png(&seal).await.map_err(internal)?;
+        let (seal_der, binding) = self.seal_files(s, Some(&seal)).await?;
         Ok(Some(StampChoice {
             seal_id: seal.id.clone(),
             seal_kind: seal.kind.clone(),
@@ -353,7 +367,8 @@ impl Sessions {
             width_mm: seal.width_mm,
             height_mm: seal.height_mm,
             picture_png: b64(&picture),
-            seal: self.seal_file(s, Some(&seal)).await?.as_deref().map(b64),
+            seal: seal_der.as_deref().map(b64),
+            binding: binding.as_deref().map(b64),
             certificate: b64(&held.der),
             chain: vec![b64(&x509::to_der(&h.issuing).map_err(internal)?)],
             algorithm: alg.as_str().to_string(),

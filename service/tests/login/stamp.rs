@@ -456,24 +456,71 @@ pub(super) async fn strangers_accept(svc: &Service, pdf: &[u8], name: &str) {
     }
 }
 
+/// OpenSSL verifies the P-256 seal's binding (an attached CMS by the P-256 seal maker) up to
+/// the P-256 root and prints its content.
+async fn openssl_reads_the_binding(svc: &Service, seal_id: &str) {
+    if !mcert_test_support::have_openssl() {
+        return;
+    }
+    let seal = svc
+        .running
+        .state
+        .seals
+        .claimed_seal(seal_id)
+        .await
+        .expect("seal")
+        .expect("claimed");
+    let binding = seal.binding.clone().expect("a P-256 seal has a binding");
+    assert!(seal.seal_der.is_none());
+    let dir = std::env::temp_dir().join(format!("mcert-binding-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(dir.join("binding.der"), &binding).expect("w");
+    write_pem(&dir.join("root.pem"), &root(svc, Algorithm::P256));
+    let (ok, out) = tokio::task::spawn_blocking({
+        let dir = dir.clone();
+        move || {
+            mcert_test_support::openssl(
+                &dir,
+                &[
+                    "cms",
+                    "-verify",
+                    "-inform",
+                    "DER",
+                    "-in",
+                    "binding.der",
+                    "-CAfile",
+                    "root.pem",
+                    "-purpose",
+                    "any",
+                ],
+            )
+        }
+    })
+    .await
+    .expect("join");
+    println!("openssl cms -verify on the P-256 seal binding:\n{out}");
+    assert!(ok, "{out}");
+    assert!(out.starts_with("mcert seal binding v1\n"), "{out}");
+    assert!(out.contains(&format!("seal={seal_id}\n")), "{out}");
+    assert!(out.contains("Verification successful"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A PDF stamped with the organisation's seal by someone whose certificate (from the same CA)
-/// the seal does not bind: the GB/T 38540 signature is made by hand, as a forger would.
-async fn unbound_signer(svc: &Service, seal_id: &str, pdf: &[u8]) -> Vec<u8> {
-    let stranger = super::scan::holder(
-        svc,
-        "13800000007",
-        "赵六",
-        "110101199003030036",
-        Algorithm::Sm2,
-    )
-    .await;
+/// the seal does not bind, as a forger would make it: for SM2 the GB/T 38540 signature made by
+/// hand with the seal inside, for P-256 the stranger's CMS under the seal's binding.
+async fn unbound_signer(svc: &Service, seal_id: &str, pdf: &[u8], alg: Algorithm) -> Vec<u8> {
+    let (phone, id) = match alg {
+        Algorithm::Sm2 => ("13800000007", "110101199003030036"),
+        Algorithm::P256 => ("13800000019", "110101199003030052"),
+    };
+    let stranger = super::scan::holder(svc, phone, "赵六", id, alg).await;
     let seals = &svc.running.state.seals;
     let seal = seals
         .claimed_seal(seal_id)
         .await
         .expect("seal")
         .expect("claimed");
-    let seal_der = seal.seal_der.clone().expect("der");
     let picture = seals.picture_png(&seal).await.expect("picture");
     let choice = mcert_core::wire::StampChoice {
         seal_id: seal_id.to_string(),
@@ -482,10 +529,11 @@ async fn unbound_signer(svc: &Service, seal_id: &str, pdf: &[u8]) -> Vec<u8> {
         width_mm: seal.width_mm,
         height_mm: seal.height_mm,
         picture_png: b64(&picture),
-        seal: Some(b64(&seal_der)),
+        seal: seal.seal_der.as_deref().map(b64),
+        binding: seal.binding.as_deref().map(b64),
         certificate: b64(&x509::to_der(&stranger.cert).expect("der")),
         chain: Vec::new(),
-        algorithm: "sm2".into(),
+        algorithm: alg.as_str().into(),
         digest_received: false,
     };
     let req = stamp_session(&[]);
@@ -498,6 +546,18 @@ async fn unbound_signer(svc: &Service, seal_id: &str, pdf: &[u8]) -> Vec<u8> {
     )
     .expect("prepare");
     let digest = hex::decode(&prepared.digest).expect("hex");
+    if alg == Algorithm::P256 {
+        let cms = mcert_core::crypto::cms::sign_detached(
+            &digest,
+            &stranger.key,
+            &stranger.cert,
+            &[],
+            SystemTime::now(),
+        )
+        .expect("cms");
+        return mcert_pdf::embed(prepared.prepared, &cms).expect("embed");
+    }
+    let seal_der = seal.seal_der.clone().expect("der");
     let made = mcert_core::crypto::seal::SESeal::from_der(&seal_der).expect("seal");
     let tbs = mcert_core::crypto::seal::tbs_to_sign(
         &made,
@@ -585,33 +645,37 @@ async fn a_bid_pdf_is_stamped_by_scan_and_strangers_accept_it() {
             assert_eq!(report.page, Some(2));
             assert_eq!(report.status.as_deref(), Some("good"));
             assert_eq!(report.serial.as_deref(), Some(who.serial.as_str()));
+            // The seal in the stamp: the GB/T 38540 seal (SM2) or the P-256 binding, each
+            // naming the seal; the personal name seal likewise.
+            let (id, name) = report.seal.clone().expect("seal");
+            assert_eq!(
+                (id.as_str(), name.as_str()),
+                (seal_id.as_str(), "青海某某建设工程有限公司")
+            );
+            let reports = rp
+                .verify_pdf_status(&personal, &roots, &issuing, now)
+                .await
+                .expect("verify");
+            assert!(reports[0].valid(), "{:?}", reports[0]);
+            assert_eq!(reports[0].seal, Some((signature.id, signature.name)));
+            // Someone else's certificate under the seal: not bound.
+            let unbound = unbound_signer(&svc, &seal_id, &pdf, alg).await;
+            let bad = verify_pdf(&unbound, &roots, &issuing, now).expect("reads");
+            assert!(
+                bad[0].0.problems.iter().any(|p| p.contains("bound")),
+                "{:?}",
+                bad[0].0
+            );
             match alg {
                 Algorithm::Sm2 => {
                     assert_eq!(report.sub_filter, "GBT38540.SESSignature");
-                    let (id, name) = report.seal.clone().expect("seal");
-                    assert_eq!(
-                        (id.as_str(), name.as_str()),
-                        (seal_id.as_str(), "青海某某建设工程有限公司")
-                    );
-                    let unbound = unbound_signer(&svc, &seal_id, &pdf).await;
-                    let bad = verify_pdf(&unbound, &roots, &issuing, now).expect("reads");
-                    assert!(
-                        bad[0].0.problems.iter().any(|p| p.contains("bound")),
-                        "{:?}",
-                        bad[0].0
-                    );
-                    let reports = rp
-                        .verify_pdf_status(&personal, &roots, &issuing, now)
-                        .await
-                        .expect("verify");
-                    assert!(reports[0].valid(), "{:?}", reports[0]);
-                    assert_eq!(reports[0].seal, Some((signature.id, signature.name)));
                     write_jvm_fixtures(&svc, &stamped, &unbound, &personal);
                 }
                 Algorithm::P256 => {
                     assert_eq!(report.sub_filter, "adbe.pkcs7.detached");
                     strangers_accept(&svc, &stamped, "stamped-p256").await;
                     strangers_accept(&svc, &personal, "personal-p256").await;
+                    openssl_reads_the_binding(&svc, &seal_id).await;
                 }
             }
             // A changed byte inside the signed range, and bytes appended after it, are refused.

@@ -51,8 +51,8 @@
 //! a positive size, GeneralizedTime without fractions.
 //!
 //! **P-256.** GB/T 38540 is an SM2/SM3 standard; nothing in this module applies to the P-256
-//! hierarchy. There a seal is the picture plus a CA-signed binding to the certificate, made
-//! elsewhere.
+//! hierarchy. There a seal is the picture plus a CA-signed binding to the certificate
+//! ([`crate::crypto::seal_binding`]).
 
 mod error;
 mod make;
