@@ -135,7 +135,11 @@ fn cells(n: usize, lo: f32, hi: f32) -> Vec<Cell> {
     (0..n)
         .map(|i| {
             let (row, col) = (i / per_row, i % per_row);
-            let in_row = if row + 1 == rows { n - row * per_row } else { per_row };
+            let in_row = if row + 1 == rows {
+                n - row * per_row
+            } else {
+                per_row
+            };
             // A shorter last line is centred.
             let x0 = lo + (hi - lo - width * in_row as f32) / 2.0 + width * col as f32;
             let y0 = top + height * row as f32;
