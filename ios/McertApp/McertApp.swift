@@ -29,6 +29,7 @@ final class AppModel: ObservableObject {
     let orgUsage: OrgUsageModel
     let seals: SealsModel
     let sealApprovals: SealApprovalsModel
+    let sealGrants: SealGrantsModel
     let signature: SignatureModel
 
     init() throws {
@@ -62,6 +63,7 @@ final class AppModel: ObservableObject {
         orgUsage = OrgUsageModel(core: core)
         seals = SealsModel(core: core)
         sealApprovals = SealApprovalsModel(core: core)
+        sealGrants = SealGrantsModel(core: core)
         signature = SignatureModel(core: core)
     }
 }

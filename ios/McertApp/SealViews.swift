@@ -5,6 +5,7 @@ import SwiftUI
 /// 【印章管理】 (mirror of android SealScreens.kt): the seals with their cleaned pictures; an admin
 /// applies from a photo (the draft shown before submitting) and claims with the PIN.
 struct SealsView: View {
+    @EnvironmentObject var model: AppModel
     @ObservedObject var m: SealsModel
     let org: OrganisationView
     @State private var applying = false
@@ -39,6 +40,10 @@ struct SealsView: View {
                                 Button(L("seal_submit")) { Task { await m.submit(seal) } }
                             } else if seal.status == "approved" {
                                 Button(L("seal_claim")) { m.startClaim(seal) }
+                            } else if seal.status == "claimed" {
+                                NavigationLink(L("seal_grants")) {
+                                    SealGrantsView(m: model.sealGrants, org: org, seal: seal)
+                                }
                             }
                         }
                     }
@@ -103,6 +108,48 @@ struct SealApplyView: View {
         .fileImporter(isPresented: $picking, allowedContentTypes: [.image]) { result in
             if let f = pickedFile(result) { m.photo = f.bytes }
         }
+    }
+}
+
+/// 【用印授权】 (mirror of OrgSealGrantsScreen): the seal's grants with their limits, withdraw
+/// one, and give the seal to a member for projects, days and approval.
+struct SealGrantsView: View {
+    @ObservedObject var m: SealGrantsModel
+    let org: OrganisationView
+    let seal: SealView
+
+    var body: some View {
+        Form {
+            if let p = m.problem { Text(p.message).foregroundColor(.red) }
+            Section(L("seal_grants")) {
+                if m.grants.isEmpty { Text(L("grants_empty")).foregroundColor(.secondary) }
+                ForEach(m.grants, id: \.id) { g in
+                    VStack(alignment: .leading, spacing: 2) {
+                        HStack {
+                            Text(g.memberName).font(.headline)
+                            Spacer()
+                            Text(g.statusLabel).font(.caption)
+                        }
+                        Text(g.limits).font(.caption).foregroundColor(.secondary)
+                        if g.status == "active" {
+                            Button(L("grant_revoke")) { Task { await m.revoke(g) } }.disabled(m.busy)
+                        }
+                    }
+                }
+            }
+            Section {
+                Picker(L("grant_member"), selection: $m.member) {
+                    ForEach(m.members, id: \.id) { member in Text(member.name).tag(Optional(member.id)) }
+                }
+                TextField(L("grant_projects"), text: $m.projects)
+                TextField(L("grant_from"), text: $m.validFrom)
+                TextField(L("grant_to"), text: $m.validTo)
+                Toggle(L("grant_approval"), isOn: $m.approvalRequired)
+                Button(L("grant_do")) { Task { await m.grant() } }.disabled(m.busy)
+            }
+        }
+        .navigationTitle(L("seal_grants"))
+        .task { await m.open(org, seal: seal) }
     }
 }
 

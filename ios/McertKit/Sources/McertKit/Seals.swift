@@ -116,6 +116,103 @@ public final class SealsModel: ObservableObject {
     }
 }
 
+/// 【用印授权】 (mirror of SealGrantsModel in Seals.kt): a claimed seal's grants; an admin gives
+/// it to a member who has logged in, for some projects (none: any), a window of days, and
+/// optionally each use approved by an admin; a grant can be withdrawn.
+@MainActor
+public final class SealGrantsModel: ObservableObject {
+    private var org: OrganisationView?
+    @Published public private(set) var seal: SealView?
+    @Published public private(set) var grants: [SealGrantView] = []
+    @Published public private(set) var members: [MemberView] = []
+    @Published public var problem: Problem?
+    @Published public private(set) var busy = false
+    @Published public var member: String?
+    /// Project numbers, separated by commas, spaces or 、.
+    @Published public var projects = ""
+    @Published public var validFrom = ""
+    @Published public var validTo = ""
+    @Published public var approvalRequired = false
+    private let core: CertCore
+
+    public init(core: CertCore) { self.core = core }
+
+    public func open(_ org: OrganisationView, seal: SealView) async {
+        self.org = org
+        self.seal = seal
+        member = nil
+        projects = ""
+        approvalRequired = false
+        problem = nil
+        busy = true
+        defer { busy = false }
+        do {
+            members = try await core.members(orgId: org.id).filter { $0.hasAccount }
+            grants = try await core.sealGrants(orgId: org.id, sealId: seal.id)
+        } catch let e as AppError { problem = .of(e) } catch {}
+    }
+
+    public func projectList() -> [String] {
+        projects.components(separatedBy: CharacterSet(charactersIn: ",，、 \n"))
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+    }
+
+    private static func isDay(_ s: String) -> Bool {
+        s.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) != nil
+    }
+
+    private static func isProject(_ s: String) -> Bool {
+        s.range(of: #"^[A-Za-z0-9._/-]{1,40}$"#, options: .regularExpression) != nil
+    }
+
+    public func checkForm() -> Problem? {
+        let from = validFrom.trimmingCharacters(in: .whitespaces)
+        let to = validTo.trimmingCharacters(in: .whitespaces)
+        if member == nil { return .local("grant_pick_member", field: "member") }
+        if projectList().contains(where: { !Self.isProject($0) }) { return .local("grant_bad_project", field: "projects") }
+        if !Self.isDay(from) { return .local("grant_bad_date", field: "valid_from") }
+        if !Self.isDay(to) || to < from { return .local("grant_bad_date", field: "valid_to") }
+        return nil
+    }
+
+    /// 【授权】
+    @discardableResult
+    public func grant() async -> Bool {
+        guard let o = org, let s = seal else { return false }
+        if let p = checkForm() { problem = p; return false }
+        guard let m = member else { return false }
+        let form = SealGrantForm(
+            memberId: m, projects: projectList(),
+            validFrom: validFrom.trimmingCharacters(in: .whitespaces),
+            validTo: validTo.trimmingCharacters(in: .whitespaces),
+            approvalRequired: approvalRequired
+        )
+        busy = true
+        defer { busy = false }
+        do {
+            _ = try await core.grantSeal(orgId: o.id, sealId: s.id, form: form)
+            grants = try await core.sealGrants(orgId: o.id, sealId: s.id)
+            problem = nil
+            return true
+        } catch let e as AppError { problem = .of(e); return false } catch { return false }
+    }
+
+    /// 【撤销】
+    @discardableResult
+    public func revoke(_ grant: SealGrantView) async -> Bool {
+        guard let o = org, let s = seal else { return false }
+        busy = true
+        defer { busy = false }
+        do {
+            _ = try await core.revokeSealGrant(orgId: o.id, sealId: s.id, grantId: grant.id)
+            grants = try await core.sealGrants(orgId: o.id, sealId: s.id)
+            problem = nil
+            return true
+        } catch let e as AppError { problem = .of(e); return false } catch { return false }
+    }
+}
+
 /// 【用印审批】: the uses of granted seals waiting for an admin; 【同意】 asks the PIN of the admin's
 /// own certificate of the organisation on this phone, 【拒绝】 refuses.
 @MainActor
