@@ -142,56 +142,48 @@ impl Seals {
             now_t,
         )?;
         let actor = owner.actor().audit_name();
-        // Two makers racing for one certificate: the loser retries once and replaces the
-        // winner's, so exactly one stays active.
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let mut tx = self.store.begin().await?;
-            sqlx::query(
-                "UPDATE signatures SET status = 'void', void_reason = 'replaced', voided_at = $1, updated_at = $1
-                 WHERE certificate_serial = $2 AND status = 'active'",
-            )
-            .bind(now)
-            .bind(&cert.serial)
-            .execute(&mut *tx)
-            .await?;
-            let inserted = sqlx::query(
-                "INSERT INTO signatures (id, account_id, entitlement_id, certificate_serial, source, name, status,
-                     notice_version, picture, width_mm, height_mm, seal_der, binding, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, 'name_seal', $5, 'active', $6, $7, $8, $8, $9, $10, $11, $11)",
-            )
-            .bind(&id)
-            .bind(owner.account_id())
-            .bind(&cert.entitlement_id)
-            .bind(&cert.serial)
-            .bind(&name)
-            .bind(NOTICE_VERSION)
-            .bind(&picture)
-            .bind(size)
-            .bind(files.der.as_deref())
-            .bind(files.binding.as_deref())
-            .bind(now)
-            .execute(&mut *tx)
-            .await;
-            match inserted {
-                Ok(_) => {}
-                Err(e) if attempt < 2 && crate::orgs::repo::is_unique_violation(&e) => continue,
-                Err(e) => return Err(e.into()),
-            }
-            audit::append(
-                &mut tx,
-                self.store.engine(),
-                now,
-                &actor,
-                "signature.made",
-                &id,
-                &json!({"certificate": cert.serial, "source": "name_seal", "notice": NOTICE_VERSION}),
-            )
-            .await?;
-            tx.commit().await?;
-            break;
-        }
+        // Makers of one certificate's signature run one after another (a row lock on
+        // PostgreSQL, the single writer on SQLite): each replaces the one before, so exactly
+        // one stays active.
+        let mut tx = self.store.begin().await?;
+        crate::limits::lock(&mut tx, &format!("signature:{}", cert.serial)).await?;
+        sqlx::query(
+            "UPDATE signatures SET status = 'void', void_reason = 'replaced', voided_at = $1, updated_at = $1
+             WHERE certificate_serial = $2 AND status = 'active'",
+        )
+        .bind(now)
+        .bind(&cert.serial)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO signatures (id, account_id, entitlement_id, certificate_serial, source, name, status,
+                 notice_version, picture, width_mm, height_mm, seal_der, binding, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, 'name_seal', $5, 'active', $6, $7, $8, $8, $9, $10, $11, $11)",
+        )
+        .bind(&id)
+        .bind(owner.account_id())
+        .bind(&cert.entitlement_id)
+        .bind(&cert.serial)
+        .bind(&name)
+        .bind(NOTICE_VERSION)
+        .bind(&picture)
+        .bind(size)
+        .bind(files.der.as_deref())
+        .bind(files.binding.as_deref())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        audit::append(
+            &mut tx,
+            self.store.engine(),
+            now,
+            &actor,
+            "signature.made",
+            &id,
+            &json!({"certificate": cert.serial, "source": "name_seal", "notice": NOTICE_VERSION}),
+        )
+        .await?;
+        tx.commit().await?;
         self.signature(owner, &id).await
     }
 
