@@ -62,6 +62,7 @@ private struct HomeContent: View {
         switch e {
         case .certificates: CertificatesView(m: model.certificates)
         case .scan: ScanScreen(scan: model.scan)
+        case .seals: SealsHubView(certificates: model.certificates, orgs: model.orgs)
         case .authorization: OrgsView(m: model.orgs)
         case .usage: UsageView(m: model.usage)
         case .orders: OrdersView(m: model.orders)

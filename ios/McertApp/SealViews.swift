@@ -204,6 +204,51 @@ struct SealApprovalsView: View {
     }
 }
 
+/// 【电子印章】 (mirror of SealsHubScreen.kt): the 签章图片 of each good personal certificate on
+/// this phone, and 【印章管理】 of each organisation.
+struct SealsHubView: View {
+    @EnvironmentObject var model: AppModel
+    @ObservedObject var certificates: CertificatesModel
+    @ObservedObject var orgs: OrgsModel
+
+    var body: some View {
+        List {
+            Section(L("signature_picture")) {
+                let personal = certificates.items.filter {
+                    !$0.subject.isOrganisation && $0.certificate.status == "good" && $0.key != nil
+                }
+                if personal.isEmpty { Text(L("seals_hub_no_personal")).foregroundColor(.secondary) }
+                ForEach(personal, id: \.certificate.serial) { item in
+                    NavigationLink {
+                        SignatureScreen(m: model.signature, serial: item.certificate.serial)
+                    } label: {
+                        VStack(alignment: .leading, spacing: 2) {
+                            Text(item.subject.commonName ?? "—").font(.headline)
+                            Text(L("serial") + " " + Display.shortSerial(item.certificate.serial)).font(.caption)
+                        }
+                    }
+                }
+            }
+            Section(L("org_seals")) {
+                if orgs.orgs.isEmpty { Text(L("seals_hub_no_org")).foregroundColor(.secondary) }
+                ForEach(orgs.orgs, id: \.id) { org in
+                    NavigationLink { SealsView(m: model.seals, org: org) } label: {
+                        VStack(alignment: .leading, spacing: 2) {
+                            Text(org.name).font(.headline)
+                            Text(org.creditCode).font(.caption)
+                        }
+                    }
+                }
+            }
+        }
+        .navigationTitle(L("seals_hub_title"))
+        .task {
+            await certificates.refresh()
+            await orgs.refresh()
+        }
+    }
+}
+
 /// 【签章图片】: the 签章图片告知函 with 【同意】, or the name seal with its state.
 struct SignatureScreen: View {
     @ObservedObject var m: SignatureModel

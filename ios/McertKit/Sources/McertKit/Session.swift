@@ -73,11 +73,13 @@ public final class PlatformModel: ObservableObject {
     }
 }
 
-/// The home screen: 【数字证书】【扫码】【授权管理】【使用记录】【我的订单】 and the account's state.
+/// The home screen: 【数字证书】【扫码】【电子印章】【授权管理】【使用记录】【我的订单】 and the
+/// account's state.
 @MainActor
 public final class HomeModel: ObservableObject {
     public enum Entry: String, CaseIterable {
-        case certificates = "home_certificates", scan = "home_scan", authorization = "home_authorization"
+        case certificates = "home_certificates", scan = "home_scan", seals = "home_seals"
+        case authorization = "home_authorization"
         case usage = "home_usage", orders = "home_orders"
     }
 

@@ -76,6 +76,30 @@ class SealFlowsTest {
     }
 
     @Test
+    fun `the home grid's e-seals page leads to the signature picture and to an organisation's seals`() = runComposeUiTest {
+        val phone = Phone(start = Route.Home)
+        setContent { phone.Content() }
+        onNodeWithTag("entry_Seals").performClick()
+        waitForIdle()
+        assertEquals(Route.Seals, phone.nav.current)
+        // Only the good personal certificate on this phone has a signature picture to make.
+        onNodeWithTag("hub_signature_5F3A9C2E7B1D40A8").assertIsDisplayed()
+        assertEquals(0, onAllNodesWithTag("hub_signature_1A0B9E77C4D2E360").fetchSemanticsNodes().size)
+        assertEquals(0, onAllNodesWithTag("hub_signature_7C21D0E4A9B3F115").fetchSemanticsNodes().size)
+        onNodeWithTag("hub_signature_5F3A9C2E7B1D40A8").performClick()
+        waitForIdle()
+        assertEquals(Route.Signature, phone.nav.current)
+        onNodeWithTag("signature_notice").assertIsDisplayed()
+        onNodeWithTag("back").performClick()
+        waitForIdle()
+        onNodeWithTag("hub_org_${OrgSamples.admin.id}").performClick()
+        waitForIdle()
+        assertEquals(Route.OrgSeals, phone.nav.current)
+        assertEquals(OrgSamples.admin.id, phone.models.orgs.current.value?.id)
+        phone.close()
+    }
+
+    @Test
     fun `apply from a photo, see the cleaned seal, submit, then claim an approved one with the PIN`() = runComposeUiTest {
         val phone = Phone(start = Route.OrgDetail)
         phone.models.orgs.open(OrgSamples.admin)

@@ -83,12 +83,6 @@ object Texts {
         "verify_now" to ("去认证" to "Verify"),
         "verified_as" to ("已实名：%1\$s（%2\$s）" to "Verified: %1\$s (%2\$s)"),
         "apply" to ("申请证书" to "Apply for a certificate"),
-        "coming_seals" to ("电子印章即将开放" to "E-seals are coming soon"),
-        "coming_hint" to (
-            "电子印章将在后续版本中提供。现在可以申请个人证书和单位证书并扫码使用。" to
-                "E-seals arrive in a later version. You can already apply for personal and organisation " +
-                "certificates and use them by scanning."
-            ),
         // Login, platform, identity
         "login_title" to ("手机号登录" to "Log in with your phone"),
         "login_hint" to ("未注册的手机号验证后将自动创建账号" to "An account is created for a new number"),

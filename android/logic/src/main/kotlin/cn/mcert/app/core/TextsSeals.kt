@@ -78,4 +78,9 @@ internal val sealTexts: Map<String, Pair<String, String>> = mapOf(
             "Pick \"Personal signature\" when a platform asks you to stamp; make it again after the certificate is reissued"
         ),
     "signature_open" to ("签章图片" to "Signature picture"),
+    "seals_hub_no_personal" to (
+        "本机还没有可用的个人证书；下载个人证书后即可生成签章图片" to
+            "No personal certificate on this phone yet; download one to make its signature picture"
+        ),
+    "seals_hub_no_org" to ("您还不是任何单位的成员" to "You are not a member of any organisation"),
 )

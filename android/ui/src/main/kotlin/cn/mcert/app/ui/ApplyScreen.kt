@@ -13,8 +13,6 @@ import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.rememberScrollState
 import androidx.compose.foundation.shape.RoundedCornerShape
 import androidx.compose.foundation.verticalScroll
-import androidx.compose.material.icons.Icons
-import androidx.compose.material.icons.outlined.Approval
 import androidx.compose.material3.Button
 import androidx.compose.material3.FilterChip
 import androidx.compose.material3.MaterialTheme
@@ -108,14 +106,5 @@ fun ApplyScreen(models: AppModels, onBack: () -> Unit, onPaid: () -> Unit, onIde
                 ) { Text(tr("submit_order")) }
             }
         }
-    }
-}
-
-/** A page of the home grid whose function arrives in a later version: says so, and what works now. */
-@Composable
-fun ComingScreen(titleId: String, messageId: String, onBack: () -> Unit) {
-    Column(Modifier.fillMaxSize().background(MaterialTheme.colorScheme.background)) {
-        TitleBar(tr(titleId), onBack)
-        EmptyState(Icons.Outlined.Approval, tr(messageId), tr("coming_hint"))
     }
 }

@@ -128,7 +128,7 @@ private fun Screen(route: Route, models: AppModels, nav: Navigator, version: Str
         }
         Route.Signature -> SignatureScreen(models, nav::back)
         Route.Scan -> ScanScreen(models, onClose = nav::back, viewfinder = viewfinder)
-        Route.Seals -> ComingScreen("home_seals", "coming_seals", nav::back)
+        Route.Seals -> SealsHubScreen(models, nav::go, nav::back)
         Route.Usage -> UsageScreen(models, nav::back)
         Route.Orders, Route.OrderDetail, Route.OrderChange, Route.Invoices, Route.InvoiceRequest,
         Route.BillingProfiles, Route.BillingProfileForm, Route.PayerAccounts, Route.PayerAccountAdd,
