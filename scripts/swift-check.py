@@ -38,6 +38,7 @@ kSecClass kSecClassGenericPassword kSecAttrService kSecAttrAccount kSecValueData
 kSecMatchLimit kSecMatchLimitOne kSecAttrAccessible kSecAttrAccessibleWhenUnlockedThisDeviceOnly
 kCVPixelBufferPixelFormatTypeKey kCVPixelFormatType_420YpCbCr8BiPlanarFullRange
 ViewBuilder CaseIterable print fatalError precondition min max abs zip stride type String Int Double
+CharacterSet
 ShareLink ByteCountFormatter FileManager ButtonRole CGFloat UIImage
 """.split())
 
