@@ -600,15 +600,25 @@ impl Seals {
         not_after: i64,
         now: std::time::SystemTime,
     ) -> Result<SealFiles, SealError> {
-        let certs = [certificate.to_vec()];
-        Ok(SealFiles {
-            der: self.make_seal_der(face, es_id, &certs, not_after, now)?,
-            binding: self.make_binding(face, es_id, certificate, not_after, now)?,
+        use mcert_core::crypto::{Algorithm, x509};
+        let cert = x509::parse_certificate(certificate).map_err(internal)?;
+        let alg = x509::certificate_public_key(&cert)
+            .map_err(internal)?
+            .algorithm();
+        Ok(match alg {
+            Algorithm::Sm2 => SealFiles {
+                der: self.make_seal_der(face, es_id, certificate, not_after, now)?,
+                binding: None,
+            },
+            Algorithm::P256 => SealFiles {
+                der: None,
+                binding: self.make_binding(face, es_id, certificate, not_after, now)?,
+            },
         })
     }
 
-    /// The P-256 seal maker's binding of `face` (seal `es_id`) to `certificate` (DER), valid
-    /// from `now` to `not_after`; `None` when the certificate is not P-256 (or no maker runs).
+    /// The P-256 seal maker's binding of `face` (seal `es_id`) to the P-256 `certificate`
+    /// (DER), valid from `now` to `not_after`; `None` when no maker runs.
     fn make_binding(
         &self,
         face: &SealFace<'_>,
@@ -621,14 +631,6 @@ impl Seals {
         let Some(maker) = &self.p256_maker else {
             return Ok(None);
         };
-        let cert = x509::parse_certificate(certificate).map_err(internal)?;
-        if x509::certificate_public_key(&cert)
-            .map_err(internal)?
-            .algorithm()
-            != Algorithm::P256
-        {
-            return Ok(None);
-        }
         let maker_cert = x509::parse_certificate(&maker.certificate).map_err(internal)?;
         let issuing = self
             .authority
@@ -655,26 +657,20 @@ impl Seals {
         Ok(Some(der))
     }
 
-    /// The GB/T 38540 seal `es_id` showing `face` and binding `certificates` (DER), valid from
-    /// `now` to `not_after`, made by the SM2 seal maker; `None` when the first certificate is
-    /// not SM2 (or no maker runs).
+    /// The GB/T 38540 seal `es_id` showing `face` and binding the SM2 `certificate` (DER),
+    /// valid from `now` to `not_after`, made by the SM2 seal maker; `None` when no maker runs.
     fn make_seal_der(
         &self,
         face: &SealFace<'_>,
         es_id: &str,
-        certificates: &[Vec<u8>],
+        certificate: &[u8],
         not_after: i64,
         now: std::time::SystemTime,
     ) -> Result<Option<Vec<u8>>, SealError> {
         let Some(maker) = &self.maker else {
             return Ok(None);
         };
-        let first = certificates.first().ok_or(SealError::BadCertificate)?;
-        let cert = mcert_core::crypto::x509::parse_certificate(first).map_err(internal)?;
-        let key = mcert_core::crypto::x509::certificate_public_key(&cert).map_err(internal)?;
-        if key.algorithm() != mcert_core::crypto::Algorithm::Sm2 {
-            return Ok(None);
-        }
+        let certificates = [certificate.to_vec()];
         let made = mcert_core::crypto::seal::make_seal(
             &maker.key,
             &maker.certificate,
@@ -682,7 +678,7 @@ impl Seals {
                 es_id,
                 seal_type: face.seal_type,
                 name: face.name,
-                bound_certificates: certificates,
+                bound_certificates: &certificates,
                 bind_by: mcert_core::crypto::seal::BindBy::Certificates,
                 valid_from: now,
                 valid_to: mcert_core::clock::from_unix_millis(not_after),

@@ -143,25 +143,20 @@ pub async fn void_for_certificate_in(
     reason: &str,
     now: i64,
 ) -> Result<u64, sqlx::Error> {
-    let seals = sqlx::query(
+    let mut voided = 0;
+    for sql in [
         "UPDATE seals SET status = 'void', void_reason = $1, voided_at = $2, updated_at = $2
          WHERE certificate_serial = $3 AND status <> 'void'",
-    )
-    .bind(reason)
-    .bind(now)
-    .bind(serial)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    let signatures = sqlx::query(
         "UPDATE signatures SET status = 'void', void_reason = $1, voided_at = $2, updated_at = $2
          WHERE certificate_serial = $3 AND status <> 'void'",
-    )
-    .bind(reason)
-    .bind(now)
-    .bind(serial)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    Ok(seals + signatures)
+    ] {
+        voided += sqlx::query(sql)
+            .bind(reason)
+            .bind(now)
+            .bind(serial)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+    }
+    Ok(voided)
 }

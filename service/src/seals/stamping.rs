@@ -33,10 +33,9 @@ enum Picture {
     Signature,
 }
 
-/// The columns both tables share: id, kind or name, certificate, size, GB/T 38540 seal and
-/// P-256 binding.
+/// One row of either table: a signature reads as the kind [`PERSONAL_KIND`] with no upload.
 #[derive(sqlx::FromRow)]
-struct SealColumns {
+struct StampableRow {
     id: String,
     kind: String,
     name: String,
@@ -49,69 +48,32 @@ struct SealColumns {
     picture_upload_id: String,
 }
 
-#[derive(sqlx::FromRow)]
-struct SignatureColumns {
-    id: String,
-    name: String,
-    certificate_serial: String,
-    width_mm: i64,
-    height_mm: i64,
-    seal_der: Option<Vec<u8>>,
-    binding: Option<Vec<u8>>,
-}
-
-fn from_seal(c: SealColumns) -> StampableSeal {
-    let SealColumns {
-        id,
-        kind,
-        name,
-        certificate_serial,
-        width_mm,
-        height_mm,
-        seal_der,
-        binding,
-        org_id,
-        picture_upload_id: upload_id,
-    } = c;
-    StampableSeal {
-        kind_label: kind_label(&kind),
-        id,
-        kind,
-        name,
-        certificate_serial,
-        width_mm,
-        height_mm,
-        seal_der,
-        binding,
-        picture: Picture::Upload { org_id, upload_id },
+impl From<StampableRow> for StampableSeal {
+    fn from(r: StampableRow) -> Self {
+        let picture = if r.kind == PERSONAL_KIND {
+            Picture::Signature
+        } else {
+            Picture::Upload {
+                org_id: r.org_id,
+                upload_id: r.picture_upload_id,
+            }
+        };
+        StampableSeal {
+            kind_label: kind_label(&r.kind),
+            id: r.id,
+            kind: r.kind,
+            name: r.name,
+            certificate_serial: r.certificate_serial,
+            width_mm: r.width_mm,
+            height_mm: r.height_mm,
+            seal_der: r.seal_der,
+            binding: r.binding,
+            picture,
+        }
     }
 }
 
-fn from_signature(c: SignatureColumns) -> StampableSeal {
-    let SignatureColumns {
-        id,
-        name,
-        certificate_serial,
-        width_mm,
-        height_mm,
-        seal_der,
-        binding,
-    } = c;
-    StampableSeal {
-        id,
-        kind: PERSONAL_KIND.to_string(),
-        kind_label: kind_label(PERSONAL_KIND),
-        name,
-        certificate_serial,
-        width_mm,
-        height_mm,
-        seal_der,
-        binding,
-        picture: Picture::Signature,
-    }
-}
-
-/// `SELECT <SealColumns> FROM seals <rest>` as a static string.
+/// `SELECT <StampableRow> FROM seals <rest>` as a static string.
 macro_rules! seal_columns {
     ($rest:literal) => {
         concat!(
@@ -123,11 +85,12 @@ macro_rules! seal_columns {
     };
 }
 
-/// `SELECT <SignatureColumns> FROM signatures <rest>` as a static string.
+/// `SELECT <StampableRow> FROM signatures <rest>` as a static string.
 macro_rules! signature_columns {
     ($rest:literal) => {
         concat!(
-            "SELECT id, name, certificate_serial, width_mm, height_mm, seal_der, binding
+            "SELECT id, 'personal' AS kind, name, certificate_serial, width_mm, height_mm, seal_der,
+                 binding, '' AS org_id, '' AS picture_upload_id
              FROM signatures ",
             $rest
         )
@@ -143,21 +106,21 @@ impl Seals {
     ) -> Result<Vec<StampableSeal>, SealError> {
         let mut out = Vec::new();
         for serial in serials {
-            let seals: Vec<SealColumns> = sqlx::query_as(seal_columns!(
+            let seals: Vec<StampableRow> = sqlx::query_as(seal_columns!(
                 "WHERE certificate_serial = $1 AND status = $2 ORDER BY created_at, id"
             ))
             .bind(serial)
             .bind(SealStatus::Claimed.as_str())
             .fetch_all(self.store.pool())
             .await?;
-            out.extend(seals.into_iter().map(from_seal));
-            let signatures: Vec<SignatureColumns> = sqlx::query_as(signature_columns!(
+            out.extend(seals.into_iter().map(StampableSeal::from));
+            let signatures: Vec<StampableRow> = sqlx::query_as(signature_columns!(
                 "WHERE certificate_serial = $1 AND status = 'active'"
             ))
             .bind(serial)
             .fetch_all(self.store.pool())
             .await?;
-            out.extend(signatures.into_iter().map(from_signature));
+            out.extend(signatures.into_iter().map(StampableSeal::from));
         }
         Ok(out)
     }
@@ -165,21 +128,21 @@ impl Seals {
     /// A seal that is claimed now, or a personal signature that is active now, with its
     /// GB/T 38540 encoding; `None` when it is unknown or no longer usable.
     pub async fn claimed_seal(&self, seal_id: &str) -> Result<Option<StampableSeal>, SealError> {
-        let seal: Option<SealColumns> =
+        let seal: Option<StampableRow> =
             sqlx::query_as(seal_columns!("WHERE id = $1 AND status = $2"))
                 .bind(seal_id)
                 .bind(SealStatus::Claimed.as_str())
                 .fetch_optional(self.store.pool())
                 .await?;
         if let Some(seal) = seal {
-            return Ok(Some(from_seal(seal)));
+            return Ok(Some(seal.into()));
         }
-        let signature: Option<SignatureColumns> =
+        let signature: Option<StampableRow> =
             sqlx::query_as(signature_columns!("WHERE id = $1 AND status = 'active'"))
                 .bind(seal_id)
                 .fetch_optional(self.store.pool())
                 .await?;
-        Ok(signature.map(from_signature))
+        Ok(signature.map(StampableSeal::from))
     }
 
     /// The picture (PNG) of a seal or signature.

@@ -15,7 +15,7 @@ import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 
 /** Runs [action] with [busy] set, turning a refusal into [problem]; true when it went through. */
-private suspend fun attempt(
+internal suspend fun attempt(
     busy: MutableStateFlow<Boolean>,
     problem: MutableStateFlow<Problem?>,
     action: suspend () -> Unit,

@@ -1,6 +1,5 @@
 package cn.mcert.app.state
 
-import cn.mcert.app.core.AppError
 import cn.mcert.app.core.CertCore
 import cn.mcert.app.core.PersonalSignature
 import cn.mcert.app.core.SignatureNotice
@@ -36,7 +35,7 @@ class SignatureModel(private val core: CertCore) {
             _notice.value = null
         }
         _serial.value = serial
-        act {
+        attempt(_busy, problem) {
             val active = core.signatures().firstOrNull { it.certificateSerial == serial && it.status == "active" }
             _current.value = active
             _picture.value = active?.let { core.signaturePicture(it.id) }
@@ -46,32 +45,18 @@ class SignatureModel(private val core: CertCore) {
 
     /** 【重新生成】: shows the notice again; agreeing replaces the active signature. */
     suspend fun remake() {
-        act { _notice.value = core.signatureNotice() }
+        attempt(_busy, problem) { _notice.value = core.signatureNotice() }
     }
 
     /** 【同意】: the name seal is made under the notice shown and shown in its place. */
     suspend fun agree(): Boolean {
         val serial = _serial.value ?: return false
         val notice = _notice.value ?: return false
-        return act {
+        return attempt(_busy, problem) {
             val made = core.makeNameSeal(serial, notice.version)
             _current.value = made
             _picture.value = core.signaturePicture(made.id)
             _notice.value = null
-        }
-    }
-
-    private suspend fun act(action: suspend () -> Unit): Boolean {
-        _busy.value = true
-        return try {
-            action()
-            problem.value = null
-            true
-        } catch (e: AppError) {
-            problem.value = Problem.of(e)
-            false
-        } finally {
-            _busy.value = false
         }
     }
 }
