@@ -49,8 +49,9 @@ pub struct PreparedStamp {
     pub digest: String,
 }
 
-/// Prepares `pdf` for the seal the phone picked: the seal's picture in `request`'s rectangle
-/// on its page, a signature field named `field_name`, an empty signature of the right kind.
+/// Prepares `pdf` for the seal the phone picked: the seal's picture at its real size, centred
+/// in `request`'s rectangle on its page (smaller when the rectangle is), a signature field
+/// named `field_name`, an empty signature of the right kind.
 pub fn prepare_stamp(
     pdf: &[u8],
     request: &StampRequest,
@@ -64,10 +65,13 @@ pub fn prepare_stamp(
         Algorithm::Sm2 => SubFilter::GbtSesSignature,
         Algorithm::P256 => SubFilter::AdbePkcs7Detached,
     };
-    let [x0, y0, x1, y1] = request.rect.map(|v| v as f32);
     let placement = StampPlacement {
         page: request.page,
-        rect_pt: [x0, y0, x1, y1],
+        rect_pt: real_size(
+            request.rect.map(|v| v as f32),
+            choice.width_mm,
+            choice.height_mm,
+        ),
         image_png: unb64("picture_png", &choice.picture_png)?,
         name: field_name.to_string(),
         reason: Some(format!("{}盖章", choice.seal_name)),
@@ -87,6 +91,21 @@ pub fn prepare_stamp(
         algorithm,
         digest,
     })
+}
+
+/// Where the seal is drawn: at its real size (a 42 mm 公章 prints 42 mm wide, a 20 mm name seal
+/// 20 mm) centred in the place the platform asked for, or scaled down to fit a smaller place.
+fn real_size(rect: [f32; 4], width_mm: i64, height_mm: i64) -> [f32; 4] {
+    let pt = |mm: i64| mm as f32 / 25.4 * 72.0;
+    let (w, h) = (pt(width_mm), pt(height_mm));
+    let [x0, y0, x1, y1] = rect;
+    if !(w > 0.0 && h > 0.0) || x1 <= x0 || y1 <= y0 {
+        return rect;
+    }
+    let scale = ((x1 - x0) / w).min((y1 - y0) / h).min(1.0);
+    let (w, h) = (w * scale, h * scale);
+    let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+    [cx - w / 2.0, cy - h / 2.0, cx + w / 2.0, cy + h / 2.0]
 }
 
 /// Embeds the phone's signature from a completed session's result.
@@ -464,6 +483,19 @@ impl RpClient {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_seal_is_drawn_at_its_real_size_inside_the_place() {
+        let close = |a: [f32; 4], b: [f32; 4]| a.iter().zip(b).all(|(x, y)| (x - y).abs() < 0.01);
+        // A 20 mm name seal (56.69 pt) in a 140 pt square: centred at its size.
+        let r = real_size([380.0, 80.0, 520.0, 220.0], 20, 20);
+        assert!(close(r, [421.65, 121.65, 478.35, 178.35]), "{r:?}");
+        // A 42 mm 公章 (119.06 pt) in an 80 pt high place: scaled down to fit, centred.
+        let r = real_size([100.0, 100.0, 300.0, 180.0], 42, 42);
+        assert!(close(r, [160.0, 100.0, 240.0, 180.0]), "{r:?}");
+        // No size known: the place as given.
+        assert_eq!(real_size([1.0, 2.0, 3.0, 4.0], 0, 0), [1.0, 2.0, 3.0, 4.0]);
+    }
 
     #[test]
     fn only_later_stamps_may_follow_a_signature() {
