@@ -221,6 +221,19 @@ pub async fn mark_revoked(
     Ok(n == 1)
 }
 
+/// Holds a good certificate's row until the transaction ends, so that its revocation waits
+/// for the transaction (and then sees what it wrote); false when the certificate is not good.
+pub async fn lock_good(conn: &mut AnyConnection, serial: &str) -> Result<bool, sqlx::Error> {
+    let n =
+        sqlx::query("UPDATE certificates SET status = status WHERE serial = $1 AND status = $2")
+            .bind(serial)
+            .bind(CertState::Good.as_str())
+            .execute(conn)
+            .await?
+            .rows_affected();
+    Ok(n == 1)
+}
+
 /// The issuer and DER of a certificate.
 pub async fn issuer_and_der(
     conn: &mut AnyConnection,

@@ -147,6 +147,11 @@ impl Seals {
         // one stays active.
         let mut tx = self.store.begin().await?;
         crate::limits::lock(&mut tx, &format!("signature:{}", cert.serial)).await?;
+        // The certificate is still good, and a revocation of it waits for this unit of work
+        // (then voids what it made) rather than slipping in before the new row exists.
+        if !crate::ca::repo::lock_good(&mut tx, &cert.serial).await? {
+            return Err(SealError::NotPersonalCertificate);
+        }
         sqlx::query(
             "UPDATE signatures SET status = 'void', void_reason = 'replaced', voided_at = $1, updated_at = $1
              WHERE certificate_serial = $2 AND status = 'active'",
