@@ -11,7 +11,7 @@ use mcert_core::device::keystore::KeyStoreOptions;
 use mcert_core::i18n::Locale;
 use mcert_core::i18n::message;
 use mcert_core::wire::seals::{NewSeal, NewSealGrant, Seal, SealApproval, SealGrant};
-use mcert_core::wire::signatures::{NewSignature, Signature};
+use mcert_core::wire::signatures::{NewSignature, Signature, SignatureNotice};
 
 use crate::CliError;
 use crate::device::{open_secret_store, service_error};
@@ -124,6 +124,13 @@ enum SealCommand {
     },
     /// Your personal signatures.
     Signatures,
+}
+
+fn print_notice(notice: &SignatureNotice) {
+    println!("{}\n", notice.title);
+    for p in &notice.paragraphs {
+        println!("{p}\n");
+    }
 }
 
 fn print_signature(s: &Signature) {
@@ -287,11 +294,7 @@ pub fn run(args: SealArgs, locale: Locale) -> Result<(), CliError> {
                 );
             }
             SealCommand::Notice { english } => {
-                let notice = client.signature_notice(english).await.map_err(fail)?;
-                println!("{}\n", notice.title);
-                for p in &notice.paragraphs {
-                    println!("{p}\n");
-                }
+                print_notice(&client.signature_notice(english).await.map_err(fail)?);
             }
             SealCommand::Signature {
                 serial,
@@ -303,10 +306,7 @@ pub fn run(args: SealArgs, locale: Locale) -> Result<(), CliError> {
                     .await
                     .map_err(fail)?;
                 if !agree {
-                    println!("{}\n", notice.title);
-                    for p in &notice.paragraphs {
-                        println!("{p}\n");
-                    }
+                    print_notice(&notice);
                     return Err(CliError::new(message(locale, "cli-signature-agree", &[])));
                 }
                 let made = client

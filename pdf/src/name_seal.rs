@@ -61,10 +61,10 @@ pub fn name_seal_alpha(font: &Font, name: &str, size: u32) -> Result<Vec<u8>, Pd
         )));
     }
     let face = font.face()?;
-    let text = seal_text(&name);
-    let glyphs = text
+    let measurer = font.measurer()?;
+    let glyphs = seal_text(&name)
         .chars()
-        .map(|c| font.measurer()?.glyph(c))
+        .map(|c| measurer.glyph(c))
         .collect::<Result<Vec<_>, _>>()?;
     let s = size as f32;
     let mut canvas = Canvas::new(size as usize);

@@ -27,7 +27,7 @@ use x509_cert::Certificate;
 use x509_cert::ext::pkix::KeyUsages;
 
 use super::path::{ValidationOptions, validate};
-use super::{Algorithm, Error, Signer, cms};
+use super::{Algorithm, Error, Signer, cms, hash};
 
 /// The first line of a binding's content.
 pub const HEADER: &str = "mcert seal binding v1";
@@ -65,12 +65,12 @@ pub struct SealBinding {
 impl SealBinding {
     /// Whether `certificate` (DER) is the one bound.
     pub fn binds(&self, certificate: &[u8]) -> bool {
-        Algorithm::P256.digest(certificate) == self.certificate_sha256
+        hash::sha256(certificate) == self.certificate_sha256
     }
 
     /// Whether `picture` (the PNG bytes) is the seal's picture.
     pub fn shows(&self, picture: &[u8]) -> bool {
-        Algorithm::P256.digest(picture) == self.picture_sha256
+        hash::sha256(picture) == self.picture_sha256
     }
 }
 
@@ -105,18 +105,9 @@ fn unix(t: SystemTime) -> Result<u64, Error> {
         .as_secs())
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn unhex32(s: &str) -> Option<[u8; 32]> {
-    if s.len() != 64 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
-    }
     let mut out = [0u8; 32];
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
+    hex::decode_to_slice(s, &mut out).ok()?;
     Some(out)
 }
 
@@ -139,8 +130,8 @@ pub fn binding_text(spec: &BindingSpec<'_>) -> Result<String, Error> {
         spec.seal_id,
         spec.kind,
         spec.name,
-        hex(&Algorithm::P256.digest(spec.certificate)),
-        hex(&Algorithm::P256.digest(spec.picture)),
+        hex::encode(hash::sha256(spec.certificate)),
+        hex::encode(hash::sha256(spec.picture)),
     ))
 }
 

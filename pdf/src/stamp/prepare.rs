@@ -14,7 +14,7 @@ use super::image::{decode_png, fit, xobjects};
 use super::update::{Trailer, Update};
 use crate::PdfError;
 use crate::parse::lexer::Lexer;
-use crate::parse::object::{write_name, write_object};
+use crate::parse::object::{write_name, write_object, write_string};
 use crate::parse::{Dict, Document, ObjRef, Object, Stream};
 
 /// The largest signature space `prepare` reserves (1 MiB of DER, 2 MiB of hex).
@@ -329,7 +329,7 @@ fn signature_dict(
     }
     if let Some(binding) = &stamp.seal_binding {
         out.extend_from_slice(b"\n/MCertSealBinding ");
-        write_object(out, &Object::Str(binding.clone()));
+        write_string(out, binding);
     }
     out.extend_from_slice(b"\n>>");
     (range_at, contents_start, contents_end)

@@ -22,7 +22,9 @@ const MAKER_VALIDITY: std::time::Duration = std::time::Duration::from_secs(10 * 
 /// The seal maker of one algorithm: its key and certificate.
 pub struct SealMaker {
     pub key: PrivateKey,
+    /// The maker's certificate: DER, and parsed once.
     pub certificate: Vec<u8>,
+    pub parsed: x509_cert::Certificate,
 }
 
 impl std::fmt::Debug for SealMaker {
@@ -125,5 +127,9 @@ pub async fn ensure(
     {
         return Err(internal("the seal maker's key and certificate differ"));
     }
-    Ok(Arc::new(SealMaker { key, certificate }))
+    Ok(Arc::new(SealMaker {
+        key,
+        certificate,
+        parsed: cert,
+    }))
 }

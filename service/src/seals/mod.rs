@@ -105,7 +105,7 @@ pub(crate) struct SealFace<'a> {
 
 /// A seal's files: the GB/T 38540 seal (SM2 certificate) or the P-256 binding.
 #[derive(Debug, Default)]
-pub(crate) struct SealFiles {
+pub struct SealFiles {
     pub der: Option<Vec<u8>>,
     pub binding: Option<Vec<u8>>,
 }
@@ -627,11 +627,10 @@ impl Seals {
         not_after: i64,
         now: std::time::SystemTime,
     ) -> Result<Option<Vec<u8>>, SealError> {
-        use mcert_core::crypto::{Algorithm, seal_binding, x509};
+        use mcert_core::crypto::{Algorithm, seal_binding};
         let Some(maker) = &self.p256_maker else {
             return Ok(None);
         };
-        let maker_cert = x509::parse_certificate(&maker.certificate).map_err(internal)?;
         let issuing = self
             .authority
             .hierarchy(Algorithm::P256)
@@ -640,7 +639,7 @@ impl Seals {
             .clone();
         let der = seal_binding::make_binding(
             &maker.key,
-            &maker_cert,
+            &maker.parsed,
             &[issuing],
             &seal_binding::BindingSpec {
                 seal_id: es_id,

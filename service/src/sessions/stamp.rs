@@ -23,7 +23,7 @@ use super::repo::{self, Session, SessionState};
 use super::{SessionError, Sessions, b64, internal, invalid};
 use crate::audit;
 use crate::authz::{OwnAccount, OwnPlatform};
-use crate::seals::{GrantRow, PERSONAL_KIND, SealKind, StampableSeal, UseFacts};
+use crate::seals::{GrantRow, PERSONAL_KIND, SealFiles, SealKind, StampableSeal, UseFacts};
 
 /// Most pages a stamped document may have.
 const MAX_PAGES: u32 = 10_000;
@@ -209,7 +209,7 @@ impl Sessions {
         s: &Session,
         seal: Option<&StampableSeal>,
     ) -> Result<Option<Vec<u8>>, SessionError> {
-        Ok(self.seal_files(s, seal).await?.0)
+        Ok(self.seal_files(s, seal).await?.der)
     }
 
     /// The GB/T 38540 seal (SM2) and the P-256 binding of a session's stamp: the grant's own
@@ -218,17 +218,23 @@ impl Sessions {
         &self,
         s: &Session,
         seal: Option<&StampableSeal>,
-    ) -> Result<(Option<Vec<u8>>, Option<Vec<u8>>), SessionError> {
+    ) -> Result<SealFiles, SessionError> {
         match &s.stamp_grant_id {
             Some(grant_id) => Ok(self
                 .seals_or_off()?
                 .grant_row(grant_id)
                 .await
                 .map_err(internal)?
-                .map(|g| (g.seal_der, g.binding))
+                .map(|g| SealFiles {
+                    der: g.seal_der,
+                    binding: g.binding,
+                })
                 .unwrap_or_default()),
             None => Ok(seal
-                .map(|x| (x.seal_der.clone(), x.binding.clone()))
+                .map(|x| SealFiles {
+                    der: x.seal_der.clone(),
+                    binding: x.binding.clone(),
+                })
                 .unwrap_or_default()),
         }
     }
@@ -359,7 +365,7 @@ impl Sessions {
             .algorithm();
         let h = self.authority.hierarchy(alg)?;
         let picture = seals.picture_png(&seal).await.map_err(internal)?;
-        let (seal_der, binding) = self.seal_files(s, Some(&seal)).await?;
+        let files = self.seal_files(s, Some(&seal)).await?;
         Ok(Some(StampChoice {
             seal_id: seal.id.clone(),
             seal_kind: seal.kind.clone(),
@@ -367,8 +373,8 @@ impl Sessions {
             width_mm: seal.width_mm,
             height_mm: seal.height_mm,
             picture_png: b64(&picture),
-            seal: seal_der.as_deref().map(b64),
-            binding: binding.as_deref().map(b64),
+            seal: files.der.as_deref().map(b64),
+            binding: files.binding.as_deref().map(b64),
             certificate: b64(&held.der),
             chain: vec![b64(&x509::to_der(&h.issuing).map_err(internal)?)],
             algorithm: alg.as_str().to_string(),
