@@ -530,6 +530,7 @@ mod http {
 
 mod login {
     mod commerce;
+    mod handwriting;
     mod limits;
     mod orgs;
     mod orgs_rules;

@@ -113,7 +113,7 @@ impl Orders {
             Submission {
                 kind: ReviewKind::OrgApplication,
                 subject_id: &id,
-                org_id: admin.org_id(),
+                org_id: Some(admin.org_id()),
                 facts: with_org_facts(
                     &org_facts,
                     vec![
@@ -228,7 +228,7 @@ impl Orders {
             Submission {
                 kind: ReviewKind::OrgApplication,
                 subject_id: order_id,
-                org_id: admin.org_id(),
+                org_id: Some(admin.org_id()),
                 facts: with_org_facts(
                     &org_facts,
                     vec![

@@ -201,7 +201,7 @@ impl Orgs {
             Submission {
                 kind: ReviewKind::CaAuthorisation,
                 subject_id: org_id,
-                org_id,
+                org_id: Some(org_id),
                 facts: vec![
                     ("review-fact-org-name", row.name.clone()),
                     ("review-fact-credit-code", row.credit_code.clone()),

@@ -1,5 +1,5 @@
 //! One review queue for every kind of review (organisation applications, CA authorisation
-//! letters, seals; signatures and change requests join later). A domain that needs a review
+//! letters, seals, handwritten signatures; change requests join later). A domain that needs a review
 //! submits an item inside its own unit of work ([`submit_in`]); a reviewer reads the queue and
 //! decides; the decision is applied by the owning domain in the same transaction as the
 //! review's own change and its audit event, so a decision is never half-applied.
@@ -22,6 +22,9 @@ use crate::seals::Seals;
 use crate::store::{Store, StoreError, Tx};
 use crate::uploads::Uploads;
 
+/// The one material of a signature review: the signature's cleaned picture.
+pub const SIGNATURE_PICTURE: &str = "picture";
+
 /// Longest free-text reason accepted.
 pub const MAX_REASON_CHARS: usize = 200;
 
@@ -32,6 +35,8 @@ pub const PRESET_REASONS: &[&str] = &[
     "review-reason-missing-stamp",
     "review-reason-missing-signature",
     "review-reason-expired-licence",
+    "review-reason-signature-unclear",
+    "review-reason-signature-not-name",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -73,9 +78,11 @@ pub struct ReviewItem {
     pub id: String,
     pub kind: ReviewKind,
     pub status: ReviewStatus,
-    /// The organisation application's order, or the organisation of an authorisation.
+    /// The organisation application's order, the organisation of an authorisation, the seal
+    /// or the signature.
     pub subject_id: String,
-    pub org_id: String,
+    /// The organisation whose item it is; none for a person's signature.
+    pub org_id: Option<String>,
     /// 1 for the first submission, +1 for each resubmission after a rejection.
     pub round: i64,
     /// (Fluent label id, value) pairs the submitting domain recorded: organisation name,
@@ -103,7 +110,7 @@ pub enum Decision {
 pub struct Submission<'a> {
     pub kind: ReviewKind,
     pub subject_id: &'a str,
-    pub org_id: &'a str,
+    pub org_id: Option<&'a str>,
     pub facts: Vec<(&'static str, String)>,
     pub materials: &'a [String],
     pub actor: &'a str,
@@ -203,11 +210,25 @@ impl Reviews {
     }
 
     async fn item_from(&self, row: repo::ReviewRow) -> Result<ReviewItem, ReviewError> {
+        if row.kind == ReviewKind::Signature.as_str() {
+            // A signature's material is its cleaned picture, kept with the signature.
+            let png = self.signature_picture(&row.subject_id).await?;
+            let picture = MaterialRef {
+                upload_id: SIGNATURE_PICTURE.to_string(),
+                content_type: "image/png".to_string(),
+                purpose: "signature_picture".to_string(),
+                size: i64::try_from(png.len()).unwrap_or(i64::MAX),
+            };
+            return row.into_item(vec![picture]);
+        }
         let ids: Vec<String> = serde_json::from_str(&row.materials).unwrap_or_default();
         let mut materials = Vec::with_capacity(ids.len());
+        let Some(org_id) = row.org_id.as_deref() else {
+            return row.into_item(materials);
+        };
         for m in self
             .uploads
-            .describe(&row.org_id, &ids)
+            .describe(org_id, &ids)
             .await
             .map_err(|e| ReviewError::Internal(e.to_string()))?
         {
@@ -233,11 +254,23 @@ impl Reviews {
         if !item.materials.iter().any(|m| m.upload_id == upload_id) {
             return Err(ReviewError::UnknownMaterial);
         }
+        if item.kind == ReviewKind::Signature {
+            let png = self.signature_picture(&item.subject_id).await?;
+            return Ok(("image/png".to_string(), png));
+        }
+        let org_id = item.org_id.as_deref().ok_or(ReviewError::UnknownMaterial)?;
         self.uploads
-            .body(&item.org_id, upload_id)
+            .body(org_id, upload_id)
             .await
             .map_err(|e| ReviewError::Internal(e.to_string()))?
             .ok_or(ReviewError::UnknownMaterial)
+    }
+
+    async fn signature_picture(&self, signature_id: &str) -> Result<Vec<u8>, ReviewError> {
+        self.seals
+            .signature_picture_for_review(signature_id)
+            .await
+            .map_err(|e| ReviewError::Internal(e.to_string()))
     }
 
     /// Decides a pending review; the owning domain applies it in the same transaction. Of
@@ -288,6 +321,11 @@ impl Reviews {
             ReviewKind::Seal => self
                 .seals
                 .apply_review_in(&mut tx, &row.subject_id, reason.as_deref())
+                .await
+                .map_err(|e| ReviewError::Apply(e.to_string()))?,
+            ReviewKind::Signature => self
+                .seals
+                .apply_signature_review_in(&mut tx, &row.subject_id, reason.as_deref())
                 .await
                 .map_err(|e| ReviewError::Apply(e.to_string()))?,
         };

@@ -14,6 +14,8 @@ pub enum ReviewKind {
     CaAuthorisation,
     /// An organisation's seal (the photo and its cleaned picture).
     Seal,
+    /// A person's handwritten signature (its cleaned picture).
+    Signature,
 }
 
 impl ReviewKind {
@@ -22,6 +24,7 @@ impl ReviewKind {
             ReviewKind::OrgApplication => "org_application",
             ReviewKind::CaAuthorisation => "ca_authorisation",
             ReviewKind::Seal => "seal",
+            ReviewKind::Signature => "signature",
         }
     }
 
@@ -30,6 +33,7 @@ impl ReviewKind {
             "org_application" => Some(ReviewKind::OrgApplication),
             "ca_authorisation" => Some(ReviewKind::CaAuthorisation),
             "seal" => Some(ReviewKind::Seal),
+            "signature" => Some(ReviewKind::Signature),
             _ => None,
         }
     }
@@ -40,6 +44,7 @@ impl ReviewKind {
             ReviewKind::OrgApplication => "review-kind-org-application",
             ReviewKind::CaAuthorisation => "review-kind-ca-authorisation",
             ReviewKind::Seal => "review-kind-seal",
+            ReviewKind::Signature => "review-kind-signature",
         }
     }
 }
@@ -94,7 +99,7 @@ pub struct ReviewRow {
     pub id: String,
     pub kind: String,
     pub subject_id: String,
-    pub org_id: String,
+    pub org_id: Option<String>,
     pub round: i64,
     pub status: String,
     pub facts: String,
@@ -138,7 +143,7 @@ pub struct NewReview<'a> {
     pub id: &'a str,
     pub kind: ReviewKind,
     pub subject_id: &'a str,
-    pub org_id: &'a str,
+    pub org_id: Option<&'a str>,
     pub round: i64,
     pub facts: &'a str,
     pub materials: &'a str,

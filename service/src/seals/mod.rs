@@ -9,6 +9,7 @@
 //! certificate's key, and it is void once that certificate is revoked or replaced.
 
 pub mod grants;
+mod handwriting;
 pub mod maker;
 pub mod picture;
 pub mod repo;
@@ -22,6 +23,7 @@ use mcert_core::wire::seals::{NewSeal, Seal, claim_statement};
 use serde_json::json;
 
 pub use grants::{GrantRow, UseFacts, is_project_code};
+pub use handwriting::Handwriting;
 pub use repo::SealStatus;
 pub use signatures::{NOTICE_VERSION, PERSONAL_KIND, notice as signature_notice};
 pub use stamping::StampableSeal;
@@ -150,6 +152,12 @@ pub enum SealError {
     NotPersonalCertificate,
     #[error("no such signature")]
     UnknownSignature,
+    #[error(transparent)]
+    SignaturePicture(picture::PictureError),
+    #[error("the signature is {0}")]
+    SignatureState(String),
+    #[error("too many signature drafts today")]
+    TooManySignatureDrafts,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("internal: {0}")]
@@ -393,7 +401,7 @@ impl Seals {
             Submission {
                 kind: ReviewKind::Seal,
                 subject_id: seal_id,
-                org_id: admin.org_id(),
+                org_id: Some(admin.org_id()),
                 facts: vec![
                     ("review-fact-org-name", org_name),
                     ("review-fact-credit-code", code),

@@ -7,7 +7,8 @@
 //!
 //! One signature is active per certificate: a new one replaces the old. It is void with its
 //! certificate (revoked, or replaced by 补发), after which the holder makes a new one the same
-//! way. Stamp sessions offer it as the kind [`PERSONAL_KIND`].
+//! way. Stamp sessions offer it as the kind [`PERSONAL_KIND`]. A handwritten signature takes
+//! the review's way instead (see [`super::handwriting`]).
 
 use mcert_core::clock::{from_unix_millis, rfc3339, unix_millis};
 use mcert_core::crypto::x509;
@@ -20,7 +21,7 @@ use crate::audit;
 use crate::authz::OwnAccount;
 
 /// The version of the 签章图片告知函 a new signature must have agreed to.
-pub const NOTICE_VERSION: &str = "2026-12";
+pub const NOTICE_VERSION: &str = "2026-12-02";
 
 /// The seal kind stamp sessions give a personal signature.
 pub const PERSONAL_KIND: &str = "personal";
@@ -41,7 +42,7 @@ macro_rules! select_signatures {
     ($rest:literal) => {
         concat!(
             "SELECT id, certificate_serial, source, name, status,
-                 notice_version, width_mm, height_mm, void_reason, created_at
+                 notice_version, width_mm, height_mm, void_reason, reject_reason, created_at
              FROM signatures ",
             $rest
         )
@@ -59,18 +60,22 @@ pub(crate) struct SignatureRow {
     pub width_mm: i64,
     pub height_mm: i64,
     pub void_reason: Option<String>,
+    pub reject_reason: Option<String>,
     pub created_at: i64,
 }
 
 impl SignatureRow {
-    fn into_signature(self) -> Signature {
+    pub(super) fn into_signature(self) -> Signature {
         let label = |id: &str| crate::i18n::message(Locale::ZhCn, id, &[]);
         Signature {
             source_label: label(&format!(
                 "signature-source-{}",
                 self.source.replace('_', "-")
             )),
-            status_label: label(&format!("signature-status-{}", self.status)),
+            status_label: label(&format!(
+                "signature-status-{}",
+                self.status.replace('_', "-")
+            )),
             id: self.id,
             certificate_serial: self.certificate_serial,
             source: self.source,
@@ -80,6 +85,7 @@ impl SignatureRow {
             height_mm: self.height_mm,
             notice_version: self.notice_version,
             void_reason: self.void_reason,
+            reject_reason: self.reject_reason,
             created_at: rfc3339(from_unix_millis(self.created_at)),
         }
     }
@@ -194,7 +200,7 @@ impl Seals {
 
     /// The owner's name and the certificate `serial` when the account holds it, it is good,
     /// within its validity and a personal certificate (a person's name, no organisation).
-    async fn held_personal(
+    pub(super) async fn held_personal(
         &self,
         account_id: &str,
         serial: &str,
@@ -225,7 +231,11 @@ impl Seals {
         Ok((name, cert))
     }
 
-    async fn signature_row(&self, owner: &OwnAccount, id: &str) -> Result<SignatureRow, SealError> {
+    pub(super) async fn signature_row(
+        &self,
+        owner: &OwnAccount,
+        id: &str,
+    ) -> Result<SignatureRow, SealError> {
         sqlx::query_as(select_signatures!("WHERE id = $1 AND account_id = $2"))
             .bind(id)
             .bind(owner.account_id())

@@ -336,7 +336,7 @@ async fn every_organisation_action_follows_the_policy_and_nothing_leaks() {
             .await
             .expect("queue")
             .into_iter()
-            .find(|i| i.org_id == other_org)
+            .find(|i| i.org_id.as_deref() == Some(other_org.as_str()))
             .expect("other org's review");
         let err = svc
             .running

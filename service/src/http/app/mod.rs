@@ -81,6 +81,8 @@ pub fn router() -> Router<AppState> {
             get(seals::signatures).post(seals::make_signature),
         )
         .route(routes::SIGNATURE_PICTURE, get(seals::signature_picture))
+        .route(routes::SIGNATURE_DRAWN, post(seals::draw_signature))
+        .route(routes::SIGNATURE_SUBMIT, post(seals::submit_signature))
         .route(routes::ORG_SEALS, get(seals::list).post(seals::apply))
         .route(routes::ORG_SEAL, get(seals::get))
         .route(routes::ORG_SEAL_PICTURE, get(seals::picture))
@@ -122,10 +124,11 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-/// Uploads of materials: bodies up to [`crate::uploads::MAX_UPLOAD`].
+/// Uploads of materials and signature photos: bodies up to [`crate::uploads::MAX_UPLOAD`].
 pub fn upload_router() -> Router<AppState> {
     Router::new()
         .route(routes::ORG_UPLOADS, post(orgs::upload))
+        .route(routes::SIGNATURE_PHOTO, post(seals::photo_signature))
         // A larger body fails reading it, which the handler answers as "file too large".
         .layer(DefaultBodyLimit::max(crate::uploads::MAX_UPLOAD))
 }

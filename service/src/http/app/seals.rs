@@ -16,7 +16,9 @@ use crate::seals::picture::PictureError;
 use mcert_core::wire::seals::{
     ApproveSealUse, ClaimSeal, NewSeal, NewSealGrant, Seal, SealApproval, SealGrant,
 };
-use mcert_core::wire::signatures::{NewSignature, Signature, SignatureNotice};
+use mcert_core::wire::signatures::{
+    DrawnSignature, NewSignature, PhotoSignature, Signature, SignatureNotice,
+};
 
 impl From<SealError> for ApiError {
     fn from(e: SealError) -> Self {
@@ -114,6 +116,35 @@ impl From<SealError> for ApiError {
                 StatusCode::NOT_FOUND,
                 "unknown_signature",
                 "err-unknown-signature",
+            ),
+            SealError::SignaturePicture(PictureError::BadStrokes) => {
+                plain(StatusCode::BAD_REQUEST, "bad_strokes", "err-bad-strokes")
+            }
+            SealError::SignaturePicture(PictureError::NoInk) => plain(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "no_signature_found",
+                "err-no-signature-found",
+            ),
+            SealError::SignaturePicture(PictureError::TooLarge) => plain(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "signature_photo_too_large",
+                "err-signature-photo-too-large",
+            ),
+            SealError::SignaturePicture(_) => plain(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "bad_signature_photo",
+                "err-bad-signature-photo",
+            ),
+            SealError::SignatureState(s) => ApiError::new(
+                StatusCode::CONFLICT,
+                "signature_state",
+                "err-signature-state",
+                &[("status", s.into())],
+            ),
+            SealError::TooManySignatureDrafts => plain(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_signature_drafts",
+                "err-too-many-signature-drafts",
             ),
             other => ApiError::internal(other),
         }
@@ -309,4 +340,55 @@ pub async fn signature_picture(
 ) -> Result<Response, ApiError> {
     let png = state.seals.signature_picture(&me.grant, &id).await?;
     Ok(super::file("image/png", None, png))
+}
+
+/// A signature written on the phone's pad: a draft, cleaned.
+pub async fn draw_signature(
+    State(state): State<AppState>,
+    me: CurrentAccount,
+    ApiJson(req): ApiJson<DrawnSignature>,
+) -> Result<(StatusCode, Json<Signature>), ApiError> {
+    let handwriting = crate::seals::Handwriting::Drawn {
+        width: req.pad_width,
+        height: req.pad_height,
+        strokes: &req.strokes,
+    };
+    let made = state
+        .seals
+        .draft_handwriting(
+            &me.grant,
+            &req.certificate_serial,
+            &req.notice_version,
+            handwriting,
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(made)))
+}
+
+/// A signature photographed on paper (the body): a draft, cleaned.
+pub async fn photo_signature(
+    State(state): State<AppState>,
+    me: CurrentAccount,
+    Query(q): Query<PhotoSignature>,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<(StatusCode, Json<Signature>), ApiError> {
+    let body = body.map_err(|_| SealError::SignaturePicture(PictureError::TooLarge))?;
+    let made = state
+        .seals
+        .draft_handwriting(
+            &me.grant,
+            &q.certificate_serial,
+            &q.notice_version,
+            crate::seals::Handwriting::Photo(&body),
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(made)))
+}
+
+pub async fn submit_signature(
+    State(state): State<AppState>,
+    me: CurrentAccount,
+    Path(id): Path<String>,
+) -> Result<Json<Signature>, ApiError> {
+    Ok(Json(state.seals.submit_signature(&me.grant, &id).await?))
 }
