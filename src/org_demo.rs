@@ -461,6 +461,14 @@ pub async fn walk(
         steps,
     )
     .await?;
+    // Then writes a handwritten signature on the phone; a reviewer approves it in the console.
+    crate::seal_demo::handwritten_signature(
+        &colleague,
+        &claimed.serial,
+        || console.approve_first(),
+        steps,
+    )
+    .await?;
     let page = admin
         .client()
         .org_usage(&org.id, &OrgUsageQuery::default())

@@ -11,7 +11,7 @@ use mcert_core::device::keystore::KeyStoreOptions;
 use mcert_core::i18n::Locale;
 use mcert_core::i18n::message;
 use mcert_core::wire::seals::{NewSeal, NewSealGrant, Seal, SealApproval, SealGrant};
-use mcert_core::wire::signatures::{NewSignature, Signature, SignatureNotice};
+use mcert_core::wire::signatures::{NewSignature, PhotoSignature, Signature, SignatureNotice};
 
 use crate::CliError;
 use crate::device::{open_secret_store, service_error};
@@ -110,8 +110,9 @@ enum SealCommand {
         #[arg(long)]
         english: bool,
     },
-    /// Make the name seal of a personal certificate held here (after agreeing to the notice);
-    /// saves its picture (PNG).
+    /// Make the signature of a personal certificate held here (after agreeing to the notice):
+    /// the generated name seal, active at once, or with `--handwritten` a photo of a signature
+    /// on white paper, cleaned and submitted for review. Saves its picture (PNG).
     Signature {
         /// The personal certificate's serial.
         #[arg(long)]
@@ -119,6 +120,9 @@ enum SealCommand {
         /// Agree to the notice (shown when this is missing).
         #[arg(long)]
         agree: bool,
+        /// A photo (JPEG or PNG) of a handwritten signature instead of the name seal.
+        #[arg(long, value_name = "PHOTO")]
+        handwritten: Option<PathBuf>,
         #[arg(short, long)]
         output: PathBuf,
     },
@@ -135,8 +139,16 @@ fn print_notice(notice: &SignatureNotice) {
 
 fn print_signature(s: &Signature) {
     println!(
-        "{}\t{}\t{}\t{}\t{}",
-        s.id, s.source_label, s.name, s.status_label, s.certificate_serial
+        "{}\t{}\t{}\t{}\t{}{}",
+        s.id,
+        s.source_label,
+        s.name,
+        s.status_label,
+        s.certificate_serial,
+        s.reject_reason
+            .as_deref()
+            .map(|r| format!("\t{r}"))
+            .unwrap_or_default()
     );
 }
 
@@ -299,6 +311,7 @@ pub fn run(args: SealArgs, locale: Locale) -> Result<(), CliError> {
             SealCommand::Signature {
                 serial,
                 agree,
+                handwritten,
                 output,
             } => {
                 let notice = client
@@ -309,14 +322,31 @@ pub fn run(args: SealArgs, locale: Locale) -> Result<(), CliError> {
                     print_notice(&notice);
                     return Err(CliError::new(message(locale, "cli-signature-agree", &[])));
                 }
-                let made = client
-                    .make_signature(&NewSignature {
-                        certificate_serial: serial,
-                        source: "name_seal".into(),
-                        notice_version: notice.version,
-                    })
-                    .await
-                    .map_err(fail)?;
+                let made = match handwritten {
+                    Some(photo) => {
+                        let bytes =
+                            std::fs::read(&photo).map_err(|e| CliError::io(locale, &photo, &e))?;
+                        let draft = client
+                            .photo_signature(
+                                &PhotoSignature {
+                                    certificate_serial: serial,
+                                    notice_version: notice.version,
+                                },
+                                bytes,
+                            )
+                            .await
+                            .map_err(fail)?;
+                        client.submit_signature(&draft.id).await.map_err(fail)?
+                    }
+                    None => client
+                        .make_signature(&NewSignature {
+                            certificate_serial: serial,
+                            source: "name_seal".into(),
+                            notice_version: notice.version,
+                        })
+                        .await
+                        .map_err(fail)?,
+                };
                 let png = client.signature_picture(&made.id).await.map_err(fail)?;
                 std::fs::write(&output, png).map_err(|e| CliError::io(locale, &output, &e))?;
                 print_signature(&made);

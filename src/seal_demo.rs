@@ -3,14 +3,15 @@
 //! picture, a reviewer approves it in the console, and the admin claims it with the
 //! organisation certificate's PIN; the GB/T 38540 seal the service made is verified. Then the
 //! admin stamps a bid PDF by scanning the demo platform's code; a member signs it beside the
-//! 公章 with the name seal of their personal certificate.
+//! 公章 with the name seal of their personal certificate, then writes a handwritten signature
+//! on the phone, which a reviewer approves in the console.
 
 use std::time::{Duration, SystemTime};
 
 use mcert_core::device::flows::Device;
 use mcert_core::device::qr;
 use mcert_core::wire::seals::{NewSeal, NewSealGrant};
-use mcert_core::wire::signatures::NewSignature;
+use mcert_core::wire::signatures::{DrawnSignature, NewSignature};
 use mcert_core::wire::{DisplayText, NewSession, SessionKind, StampRequest};
 use mcert_rp::client::{AnimatedQr, RpClient};
 use mcert_rp::stamp::{embed_stamp, prepare_stamp};
@@ -259,6 +260,69 @@ pub async fn sign_with_name_seal(
         ],
     );
     Ok(signed)
+}
+
+/// The member writes a signature on the phone's pad; the service cleans it into a draft, the
+/// member submits it, `approve` decides it in the console, and it becomes the certificate's
+/// active signature in place of the name seal.
+pub async fn handwritten_signature<F, Fut>(
+    signer: &Device,
+    serial: &str,
+    approve: F,
+    steps: &mut Steps,
+) -> Result<(), CliError>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<(), CliError>>,
+{
+    let client = signer.client();
+    let notice = client.signature_notice(false).await.map_err(err)?;
+    // Two strokes on a 360 × 120 pad: a flowing line and a zigzag.
+    let flowing: Vec<[f32; 2]> = (0..48)
+        .map(|i| {
+            let x = 24.0 + i as f32 * 3.2;
+            [x, 62.0 + 28.0 * (i as f32 / 5.0).sin()]
+        })
+        .collect();
+    let zigzag = vec![[196.0, 34.0], [236.0, 96.0], [276.0, 30.0], [326.0, 92.0]];
+    let draft = client
+        .draw_signature(&DrawnSignature {
+            certificate_serial: serial.into(),
+            notice_version: notice.version,
+            pad_width: 360.0,
+            pad_height: 120.0,
+            strokes: vec![flowing, zigzag],
+        })
+        .await
+        .map_err(err)?;
+    let submitted = client.submit_signature(&draft.id).await.map_err(err)?;
+    steps.ok(
+        "demo-handwriting-submitted",
+        &[
+            ("width", draft.width_mm.into()),
+            ("height", draft.height_mm.into()),
+            ("status", submitted.status_label.into()),
+        ],
+    );
+    approve().await?;
+    let now = client
+        .signatures()
+        .await
+        .map_err(err)?
+        .into_iter()
+        .find(|s| s.id == draft.id)
+        .ok_or_else(|| err("the handwritten signature is gone"))?;
+    if now.status != "active" {
+        return Err(err(format!(
+            "the handwritten signature is {}",
+            now.status_label
+        )));
+    }
+    steps.ok(
+        "demo-handwriting-approved",
+        &[("status", now.status_label.into())],
+    );
+    Ok(())
 }
 
 /// One stamp by scan of `pdf` as `request` asks, with the seal `(id, PIN)`: returns the

@@ -172,3 +172,5 @@ demo-org-usage = The administrator reads { $count } usage records of the organis
 cli-signature-agree = Read the signature picture notice above; to agree, run again with --agree
 demo-signature-made = The certificate's user reads and agrees to the "{ $notice }" and takes the generated name seal "{ $name }": [{ $status }] ({ $bytes } byte PNG)
 demo-signature-stamped = The certificate's user scans again and signs beside the official seal with the name seal "{ $name }": all { $count } signatures in the file verify
+demo-handwriting-submitted = The certificate's user writes a signature on the phone ({ $width } × { $height } mm) and submits it: { $status }
+demo-handwriting-approved = A reviewer approves the handwritten signature in the console; it replaces the name seal: { $status }

@@ -172,3 +172,5 @@ demo-org-usage = 证书管理员查看本单位【使用记录】共 { $count } 
 cli-signature-agree = 请阅读以上签章图片告知函；同意请加 --agree 重新运行
 demo-signature-made = 证书使用人阅读并同意《{ $notice }》，自动生成姓名章“{ $name }”：【{ $status }】（{ $bytes } 字节 PNG）
 demo-signature-stamped = 证书使用人再次扫码，用姓名章“{ $name }”在公章旁签章：文件中 { $count } 个签章全部验证通过
+demo-handwriting-submitted = 证书使用人在手机上手写签名（{ $width } × { $height } 毫米），提交审核：{ $status }
+demo-handwriting-approved = 审核员在控制台审核通过手写签名，取代姓名章：{ $status }

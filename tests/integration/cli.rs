@@ -353,7 +353,8 @@ fn demo_runs_clean() {
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stdout}\n{stderr}");
     for expected in [
-        "全部 42 步通过",
+        "全部 44 步通过",
+        "审核员在控制台审核通过手写签名",
         "文件中 2 个签章全部验证通过",
         "GB/T 38540 签章验证通过",
         "开标成功",
@@ -553,6 +554,46 @@ fn device_commands_against_a_running_service() {
     // 挂失 needs a fresh code; one was sent for the login moments ago, so the service asks
     // to wait (the whole report is tested in the service tests).
     let serial = certs.split_whitespace().next().expect("serial").to_string();
+    // A handwritten signature from a photo: the notice first, then a draft submitted for review.
+    let seal = |extra: &[&str]| {
+        let mut args = vec![
+            "seal",
+            "--home",
+            s(&home),
+            "--insecure-file-secret",
+            "--server",
+            url.as_str(),
+        ];
+        args.extend_from_slice(extra);
+        mcert(&args)
+    };
+    let photo = dir.path("signature.jpg");
+    image::RgbImage::from_fn(900, 450, |x, y| {
+        let wave = 225.0 + 70.0 * ((x as f32 - 100.0) / 90.0).sin();
+        let ink = (100..800).contains(&x) && (y as f32 - wave).abs() < 4.0;
+        image::Rgb(if ink { [30, 40, 130] } else { [245, 243, 238] })
+    })
+    .save(&photo)
+    .expect("photo");
+    let picture = dir.path("signature.png");
+    let out = seal(&["signature", "--serial", &serial, "-o", s(&picture)]);
+    assert_eq!(out.status.code(), Some(2), "{:?}", text(&out));
+    assert!(text(&out).0.contains("签章图片告知函"), "{:?}", text(&out));
+    let (made, _) = ok(seal(&[
+        "signature",
+        "--serial",
+        &serial,
+        "--agree",
+        "--handwritten",
+        s(&photo),
+        "-o",
+        s(&picture),
+    ]));
+    assert!(
+        made.contains("手写签名（拍照上传）") && made.contains("待审核"),
+        "{made}"
+    );
+    assert!(image::open(&picture).is_ok_and(|p| p.width() > p.height()));
     let out = run(&["report-lost", &serial, "--dev-outbox"]);
     assert_eq!(out.status.code(), Some(2), "{:?}", text(&out));
     assert!(text(&out).1.contains("秒后"), "{:?}", text(&out));

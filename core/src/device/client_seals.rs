@@ -7,7 +7,9 @@ use super::client::{ClientError, Items, ServiceClient, body};
 use crate::wire::seals::{
     ApproveSealUse, ClaimSeal, NewSeal, NewSealGrant, Seal, SealApproval, SealGrant,
 };
-use crate::wire::signatures::{NewSignature, Signature, SignatureNotice};
+use crate::wire::signatures::{
+    DrawnSignature, NewSignature, PhotoSignature, Signature, SignatureNotice,
+};
 use crate::wire::{ChooseSeal, Decline, StampProgress, routes};
 
 impl ServiceClient {
@@ -41,7 +43,48 @@ impl ServiceClient {
         .await
     }
 
-    /// A signature's picture (PNG, transparent background, 20 mm at 300 dpi).
+    /// A signature written on the phone's pad: the service cleans it into a draft.
+    pub async fn draw_signature(&self, req: &DrawnSignature) -> Result<Signature, ClientError> {
+        self.call(
+            Method::POST,
+            routes::SIGNATURE_DRAWN,
+            Some(body(req)?),
+            true,
+            None,
+        )
+        .await
+    }
+
+    /// A signature photographed on white paper (JPEG or PNG): a draft, cleaned.
+    pub async fn photo_signature(
+        &self,
+        req: &PhotoSignature,
+        photo: Vec<u8>,
+    ) -> Result<Signature, ClientError> {
+        let path = format!(
+            "{}?certificate_serial={}&notice_version={}",
+            routes::SIGNATURE_PHOTO,
+            routes::encode(&req.certificate_serial),
+            routes::encode(&req.notice_version)
+        );
+        let answer = self.call_bytes(Method::POST, &path, Some(photo)).await?;
+        serde_json::from_slice(&answer).map_err(|e| ClientError::Decode(e.to_string()))
+    }
+
+    /// Submits a handwritten draft (or a rejected one again) for review.
+    pub async fn submit_signature(&self, id: &str) -> Result<Signature, ClientError> {
+        let path = routes::fill(routes::SIGNATURE_SUBMIT, id);
+        self.call(
+            Method::POST,
+            &path,
+            Some(body(&serde_json::json!({}))?),
+            true,
+            None,
+        )
+        .await
+    }
+
+    /// A signature's picture (PNG, transparent background, at its size at 300 dpi).
     pub async fn signature_picture(&self, id: &str) -> Result<Vec<u8>, ClientError> {
         let path = routes::fill(routes::SIGNATURE_PICTURE, id);
         self.call_bytes(Method::GET, &path, None).await
