@@ -8,11 +8,13 @@ import cn.mcert.app.core.SealGrant
 import cn.mcert.app.core.SealGrantForm
 import cn.mcert.app.core.PersonalSignature
 import cn.mcert.app.core.SignatureNotice
+import cn.mcert.app.core.SignaturePad
 import cn.mcert.ffi.McertApp
 import cn.mcert.ffi.SealApprovalView as FfiSealApproval
 import cn.mcert.ffi.SealGrantForm as FfiSealGrantForm
 import cn.mcert.ffi.SealGrantView as FfiSealGrant
 import cn.mcert.ffi.SealView as FfiSeal
+import cn.mcert.ffi.PadPoint as FfiPadPoint
 import cn.mcert.ffi.SignatureView as FfiSignature
 
 /** [SealCore] over the generated bindings: seals, grants and approvals, personal signatures. */
@@ -41,11 +43,23 @@ class FfiSealCore(private val app: McertApp) : SealCore {
     override suspend fun signatureNotice() = ffi { app.signatureNotice().let { SignatureNotice(it.version, it.title, it.paragraphs) } }
     override suspend fun signatures() = ffi { app.signatures().map { it.toApp() } }
     override suspend fun makeNameSeal(serial: String, noticeVersion: String) = ffi { app.makeNameSeal(serial, noticeVersion).toApp() }
+    override suspend fun drawSignature(serial: String, noticeVersion: String, pad: SignaturePad) = ffi {
+        app.drawSignature(
+            serial,
+            noticeVersion,
+            pad.width,
+            pad.height,
+            pad.strokes.map { stroke -> stroke.map { FfiPadPoint(it.x, it.y) } },
+        ).toApp()
+    }
+    override suspend fun photoSignature(serial: String, noticeVersion: String, photo: ByteArray) =
+        ffi { app.photoSignature(serial, noticeVersion, photo).toApp() }
+    override suspend fun submitSignature(id: String) = ffi { app.submitSignature(id).toApp() }
     override suspend fun signaturePicture(id: String) = ffi { app.signaturePicture(id) }
 }
 
 private fun FfiSignature.toApp() =
-    PersonalSignature(id, certificateSerial, sourceLabel, name, status, statusLabel, voidReason)
+    PersonalSignature(id, certificateSerial, sourceLabel, name, status, statusLabel, voidReason, source, rejectReason)
 
 private fun FfiSeal.toApp() =
     Seal(id, kind, kindLabel, name, status, statusLabel, certificateSerial, widthMm, heightMm, rejectReason, voidReason)

@@ -9,6 +9,7 @@ import cn.mcert.app.core.SealGrant
 import cn.mcert.app.core.SealGrantForm
 import cn.mcert.app.core.PersonalSignature
 import cn.mcert.app.core.SignatureNotice
+import cn.mcert.app.core.SignaturePad
 import java.awt.BasicStroke
 import java.awt.Color
 import java.awt.RenderingHints
@@ -119,7 +120,28 @@ class FakeSealCore(private val calls: MutableList<String>) : SealCore {
         personalSignatures.add(0, made)
         return made
     }
-    override suspend fun signaturePicture(id: String) = SealSamples.nameSeal
+    override suspend fun drawSignature(serial: String, noticeVersion: String, pad: SignaturePad): PersonalSignature {
+        if (noticeVersion != this.noticeVersion) throw AppError("notice_not_agreed", "请先阅读并同意最新的签章图片告知函")
+        calls += "drawSignature:$serial:${pad.strokes.size}"
+        return handwritten(serial, "drawn", "手写签名（手机书写）")
+    }
+    override suspend fun photoSignature(serial: String, noticeVersion: String, photo: ByteArray): PersonalSignature {
+        calls += "photoSignature:$serial:${photo.size}"
+        return handwritten(serial, "photo", "手写签名（拍照上传）")
+    }
+    override suspend fun submitSignature(id: String): PersonalSignature {
+        calls += "submitSignature:$id"
+        val i = personalSignatures.indexOfFirst { it.id == id }
+        personalSignatures[i] = personalSignatures[i].copy(status = "pending_review", statusLabel = "待审核", rejectReason = null)
+        return personalSignatures[i]
+    }
+    private fun handwritten(serial: String, source: String, label: String): PersonalSignature {
+        val made = PersonalSignature("sig${personalSignatures.size + 1}", serial, label, "张三", "draft", "待提交", null, source)
+        personalSignatures.add(0, made)
+        return made
+    }
+    override suspend fun signaturePicture(id: String) =
+        if (personalSignatures.firstOrNull { it.id == id }?.handwritten == true) SealSamples.handwriting else SealSamples.nameSeal
 
     private fun decide(id: String, status: String, label: String): SealApproval {
         val i = approvals.indexOfFirst { it.id == id }
@@ -143,12 +165,27 @@ object SealSamples {
 
     val noticeParagraphs = listOf(
         "签章图片是您在电子文件上签章时显示的图样，与您的个人数字证书绑定，只能由证书持有人在输入证书 PIN 码后使用。",
-        "自动生成的姓名章以证书所属人姓名生成，立即生效；使用它签署的电子文件与您亲笔签名或盖章具有同等效力，请妥善保管手机与 PIN 码，勿交他人使用。",
+        "签章图片可选两种：手写签名（在手机上书写，或在白纸上签名后拍照上传），经审核通过后生效；或自动生成的姓名章，以证书所属人姓名生成，立即生效。使用签章图片签署的电子文件与您亲笔签名或盖章具有同等效力，请妥善保管手机与 PIN 码，勿交他人使用。",
         "证书补发、吊销或更换后，原签章图片随之作废，请重新生成。",
         "点击“同意”即表示您已阅读并理解上述内容。",
     )
 
     /** A square red frame with four bars, as the service's name seals are laid out. */
+    /** A handwritten signature as the service cleans it: dark strokes on transparency, 3:1. */
+    val handwriting: ByteArray by lazy {
+        val img = BufferedImage(600, 200, BufferedImage.TYPE_INT_ARGB)
+        val g = img.createGraphics()
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON)
+        g.color = Color(26, 26, 26)
+        g.stroke = BasicStroke(9f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND)
+        val xs = (0..60).map { 20 + it * 5 }
+        g.drawPolyline(xs.toIntArray(), xs.map { (100 + 55 * Math.sin(it / 30.0)).toInt() }.toIntArray(), xs.size)
+        g.drawPolyline(intArrayOf(360, 420, 480, 560), intArrayOf(40, 170, 50, 160), 4)
+        g.dispose()
+        val out = ByteArrayOutputStream()
+        ImageIO.write(img, "png", out)
+        out.toByteArray()
+    }
     val nameSeal: ByteArray by lazy {
         val img = BufferedImage(236, 236, BufferedImage.TYPE_INT_ARGB)
         val g = img.createGraphics()

@@ -59,6 +59,18 @@ class ScreensRenderTest {
             models.signature.load(Samples.certificates.first().serial)
             models.signature.agree()
         },
+        Case("signature_pad_zh", Language.ZH, Route.Signature) {
+            models.signature.load(Samples.certificates.first().serial)
+            models.signature.startWriting()
+            writeOnPad(models.signature)
+        },
+        Case("signature_review_zh", Language.ZH, Route.Signature) {
+            models.signature.load(Samples.certificates.first().serial)
+            models.signature.startWriting()
+            writeOnPad(models.signature)
+            models.signature.finishWriting(900f, 300f)
+            models.signature.submit()
+        },
         Case("scan_viewfinder_zh", Language.ZH, Route.Scan),
         Case("scan_confirm_zh", Language.ZH, Route.Scan) { models.scan.onImage(ByteArray(0)) },
         Case("scan_confirm_en", Language.EN, Route.Scan) { models.scan.onImage(ByteArray(0)) },
@@ -297,4 +309,12 @@ fun requireFont() {
     if (fontInstalled()) return
     check(System.getenv("MCERT_REQUIRE_UI").isNullOrEmpty()) { "MCERT_REQUIRE_UI is set but the font $FONT is missing (fonts-noto-cjk)" }
     assumeTrue(false, "the font $FONT is not installed (fonts-noto-cjk): screen references skipped")
+}
+
+/** 张三 written on the pad as two strokes: a wave and a zigzag (pad pixels). */
+fun writeOnPad(m: cn.mcert.app.state.SignatureModel) {
+    m.penDown(cn.mcert.app.core.PadPoint(40f, 150f))
+    for (i in 1..50) m.penMove(cn.mcert.app.core.PadPoint(40f + i * 5f, 150f + 60f * kotlin.math.sin(i / 5f)))
+    m.penDown(cn.mcert.app.core.PadPoint(310f, 80f))
+    for ((x, y) in listOf(340f to 230f, 380f to 90f, 440f to 220f)) m.penMove(cn.mcert.app.core.PadPoint(x, y))
 }

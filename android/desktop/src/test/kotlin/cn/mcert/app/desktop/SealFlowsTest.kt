@@ -6,6 +6,9 @@ import androidx.compose.ui.test.onAllNodesWithTag
 import androidx.compose.ui.test.onNodeWithTag
 import androidx.compose.ui.test.onNodeWithText
 import androidx.compose.ui.test.performClick
+import androidx.compose.ui.test.performTouchInput
+import androidx.compose.ui.test.swipe
+import androidx.compose.ui.geometry.Offset
 import androidx.compose.ui.test.performTextInput
 import androidx.compose.ui.test.performTextReplacement
 import androidx.compose.ui.test.runComposeUiTest
@@ -66,6 +69,58 @@ class SealFlowsTest {
         onNodeWithTag("signature_sig2").assertIsDisplayed()
         val states = phone.core.sealCore.personalSignatures.map { it.id to it.status }
         assertEquals(listOf("sig2" to "active", "sig1" to "void"), states)
+        phone.close()
+    }
+
+    @Test
+    fun `a handwritten signature is written on the pad or photographed, shown cleaned, then submitted`() = runComposeUiTest {
+        val phone = Phone(start = Route.Home)
+        setContent { phone.Content() }
+        phone.models.run { phone.models.signature.load("5F3A9C2E7B1D40A8") }
+        phone.nav.go(Route.Signature)
+        waitForIdle()
+        onNodeWithTag("signature_write").performClick()
+        waitForIdle()
+        onNodeWithText("请在下方区域内书写您的姓名").assertIsDisplayed()
+        // Nothing written yet: said so, and nothing is sent.
+        onNodeWithTag("signature_done").performClick()
+        waitForIdle()
+        onNodeWithText("请先在书写区域内签名").assertIsDisplayed()
+        // Two strokes with a finger, then 完成: the service's cleaned draft is shown.
+        onNodeWithTag("signature_pad").performTouchInput {
+            swipe(Offset(40f, 60f), Offset(width * 0.4f, height * 0.6f), 300)
+            swipe(Offset(width * 0.5f, 40f), Offset(width * 0.8f, height * 0.7f), 300)
+        }
+        waitForIdle()
+        assertEquals(2, phone.models.signature.strokes.value.size)
+        assertTrue(phone.models.signature.strokes.value.all { it.size > 1 })
+        onNodeWithTag("signature_done").performClick()
+        waitForIdle()
+        assertTrue("drawSignature:5F3A9C2E7B1D40A8:2" in phone.core.calls, "${phone.core.calls}")
+        onNodeWithTag("handwritten_sig1").assertIsDisplayed()
+        onNodeWithTag("handwritten_picture").assertIsDisplayed()
+        onNodeWithText("待提交").assertIsDisplayed()
+        onNodeWithTag("signature_submit").performClick()
+        waitForIdle()
+        assertTrue("submitSignature:sig1" in phone.core.calls, "${phone.core.calls}")
+        onNodeWithText("待审核").assertIsDisplayed()
+        onNodeWithText("审核通过后生效，结果将以短信通知您；在此之前可继续使用姓名章").assertIsDisplayed()
+        // Rejected by the reviewer: the reason shows; writing again, a photo this time.
+        val i = phone.core.sealCore.personalSignatures.indexOfFirst { it.id == "sig1" }
+        phone.core.sealCore.personalSignatures[i] = phone.core.sealCore.personalSignatures[i]
+            .copy(status = "rejected", statusLabel = "未通过", rejectReason = "签名不清晰")
+        phone.models.run { phone.models.signature.load("5F3A9C2E7B1D40A8") }
+        waitForIdle()
+        onNodeWithText("未通过原因：签名不清晰").assertIsDisplayed()
+        onNodeWithTag("signature_rewrite").performClick()
+        waitForIdle()
+        onNodeWithTag("signature_write").performClick()
+        waitForIdle()
+        Files.pick = { PickedFile("signature.jpg", byteArrayOf(-1, -40, -1, -32, 1, 2, 3)) }
+        onNodeWithTag("signature_photo").performClick()
+        waitForIdle()
+        assertTrue("photoSignature:5F3A9C2E7B1D40A8:7" in phone.core.calls, "${phone.core.calls}")
+        onNodeWithTag("handwritten_sig2").assertIsDisplayed()
         phone.close()
     }
 

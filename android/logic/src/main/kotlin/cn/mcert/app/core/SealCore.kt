@@ -4,7 +4,8 @@ package cn.mcert.app.core
  * The seal calls (印章管理): an organisation's seals, applying from a photo (the cleaned picture
  * shown before submitting), submitting, claiming with the bound certificate's PIN, giving a seal
  * to a member with limits (用印授权) and deciding the uses that wait for an admin (用印审批); and
- * the holder's personal signature (签章图片): the notice, the generated name seal, its picture.
+ * the holder's personal signature (签章图片): the notice, the generated name seal, a handwritten
+ * signature (written on the pad or photographed, reviewed), its picture.
  */
 interface SealCore {
     suspend fun seals(orgId: String): List<Seal>
@@ -25,9 +26,21 @@ interface SealCore {
     suspend fun signatures(): List<PersonalSignature>
     /** 【同意】: the generated name seal of the personal certificate [serial], active at once. */
     suspend fun makeNameSeal(serial: String, noticeVersion: String): PersonalSignature
-    /** A signature's picture (PNG, red on transparency). */
+    /** A signature written on the pad under the notice of [noticeVersion]: a cleaned draft. */
+    suspend fun drawSignature(serial: String, noticeVersion: String, pad: SignaturePad): PersonalSignature
+    /** A signature photographed on white paper (JPEG or PNG): a cleaned draft. */
+    suspend fun photoSignature(serial: String, noticeVersion: String, photo: ByteArray): PersonalSignature
+    /** 【提交审核】: a handwritten draft (or a rejected one again) goes to review. */
+    suspend fun submitSignature(id: String): PersonalSignature
+    /** A signature's picture (PNG on transparency: a red seal or dark handwriting). */
     suspend fun signaturePicture(id: String): ByteArray
 }
+
+/** A point of a stroke on the signature pad, in the pad's units (x to the right, y down). */
+data class PadPoint(val x: Float, val y: Float)
+
+/** What was written on the pad: its size and the strokes, each a list of points. */
+data class SignaturePad(val width: Float, val height: Float, val strokes: List<List<PadPoint>>)
 
 /** The 签章图片告知函; [version] goes back when the holder agrees. */
 data class SignatureNotice(val version: String, val title: String, val paragraphs: List<String>)
@@ -38,11 +51,18 @@ data class PersonalSignature(
     val certificateSerial: String,
     val sourceLabel: String,
     val name: String,
-    /** active or void. */
+    /** draft, pending_review, rejected, active or void. */
     val status: String,
     val statusLabel: String,
     val voidReason: String?,
-)
+    /** name_seal, drawn or photo. */
+    val source: String = "name_seal",
+    /** Why a reviewer rejected a handwritten signature. */
+    val rejectReason: String? = null,
+) {
+    /** Written by hand (on the pad or photographed), so reviewed before it stamps. */
+    val handwritten: Boolean get() = source == "drawn" || source == "photo"
+}
 
 /** The kinds of seal, as the service names them. */
 enum class SealKind(val wire: String, val textId: String) {

@@ -67,10 +67,10 @@ internal val sealTexts: Map<String, Pair<String, String>> = mapOf(
     // 签章图片
     "signature_picture" to ("签章图片" to "Signature picture"),
     "signature_name_seal_hint" to (
-        "同意后将以证书所属人姓名自动生成姓名章，立即生效，扫码签章时可选用" to
-            "Agreeing makes a name seal from the certificate owner's name; it takes effect at once and can be picked when stamping by scan"
+        "“同意并使用姓名章”将以证书所属人姓名自动生成姓名章，立即生效；“同意并手写签名”在手机上书写或拍照上传，审核通过后生效" to
+            "\"Agree and use the name seal\" makes a name seal from the certificate owner's name, in effect at once; \"Agree and write a signature\" lets you write on the phone or upload a photo, in effect once reviewed"
         ),
-    "signature_agree" to ("同意" to "Agree"),
+    "signature_agree" to ("同意并使用姓名章" to "Agree and use the name seal"),
     "signature_later" to ("暂不生成" to "Not now"),
     "signature_remake" to ("重新生成" to "Make it again"),
     "signature_ready_hint" to (
@@ -78,6 +78,34 @@ internal val sealTexts: Map<String, Pair<String, String>> = mapOf(
             "Pick \"Personal signature\" when a platform asks you to stamp; make it again after the certificate is reissued"
         ),
     "signature_open" to ("签章图片" to "Signature picture"),
+    "signature_write" to ("同意并手写签名" to "Agree and write a signature"),
+    "signature_pad_title" to ("请在下方区域内书写您的姓名" to "Write your name in the area below"),
+    "signature_pad_hint" to (
+        "也可以在白纸上用深色笔签名后拍照上传；手写签名经审核通过后生效" to
+            "You can also sign on white paper with a dark pen and upload a photo; a handwritten signature takes effect once reviewed"
+        ),
+    "signature_pad_empty" to ("请先在书写区域内签名" to "Write your signature in the area first"),
+    "signature_clear" to ("清除" to "Clear"),
+    "signature_photo" to ("拍照上传" to "Upload a photo"),
+    "signature_done" to ("完成" to "Done"),
+    "signature_cancel" to ("取消" to "Cancel"),
+    "signature_submit" to ("提交审核" to "Submit for review"),
+    "signature_resubmit" to ("重新提交" to "Submit again"),
+    "signature_rewrite" to ("重新书写" to "Write again"),
+    "signature_draft_hint" to (
+        "这是处理后的签名图片，确认清晰完整后提交审核" to
+            "This is the cleaned signature picture; submit it for review once it looks clear and complete"
+        ),
+    "signature_pending_hint" to (
+        "审核通过后生效，结果将以短信通知您；在此之前可继续使用姓名章" to
+            "It takes effect once approved and you will be texted; until then the name seal can still be used"
+        ),
+    "signature_rejected_reason" to ("未通过原因：%1\$s" to "Rejected: %1\$s"),
+    "signature_status_draft" to ("待提交" to "Not submitted"),
+    "signature_status_pending_review" to ("待审核" to "Under review"),
+    "signature_status_rejected" to ("未通过" to "Rejected"),
+    "signature_status_active" to ("已生效" to "Active"),
+    "signature_status_void" to ("已作废" to "Void"),
     "seals_hub_no_personal" to (
         "本机还没有可用的个人证书；下载个人证书后即可生成签章图片" to
             "No personal certificate on this phone yet; download one to make its signature picture"
