@@ -40,6 +40,7 @@ kCVPixelBufferPixelFormatTypeKey kCVPixelFormatType_420YpCbCr8BiPlanarFullRange
 ViewBuilder CaseIterable print fatalError precondition min max abs zip stride type String Int Double
 CharacterSet
 ShareLink ByteCountFormatter FileManager ButtonRole CGFloat UIImage
+Path DragGesture StrokeStyle CGPoint GeometryReader Wrapped
 """.split())
 
 # Call-like keywords and modifiers tree-sitter reports as identifiers.

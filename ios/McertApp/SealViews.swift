@@ -256,28 +256,115 @@ struct SignatureScreen: View {
     @Environment(\.dismiss) private var dismiss
 
     var body: some View {
-        List {
-            if let p = m.problem { Text(p.message).foregroundColor(.red) }
-            if let n = m.notice {
-                Section(n.title) {
-                    ForEach(n.paragraphs, id: \.self) { Text($0) }
+        Group {
+            if m.writing {
+                SignaturePadView(m: m)
+            } else {
+                List {
+                    if let p = m.problem { Text(p.message).foregroundColor(.red) }
+                    if let n = m.notice {
+                        Section(n.title) {
+                            ForEach(n.paragraphs, id: \.self) { Text($0) }
+                        }
+                        Section {
+                            Text(L("signature_name_seal_hint")).font(.footnote)
+                            Button(L("signature_agree")) { Task { await m.agree() } }.disabled(m.busy)
+                            Button(L("signature_write")) { m.startWriting() }.disabled(m.busy)
+                            Button(L("signature_later")) { dismiss() }
+                        }
+                    } else {
+                        if let s = m.current {
+                            Section {
+                                SealImage(png: m.picture, size: 120)
+                                Text(s.name)
+                                Text(s.sourceLabel + " · " + s.statusLabel).font(.footnote)
+                                Text(L("signature_ready_hint")).font(.footnote)
+                            }
+                            Button(L("signature_remake")) { Task { await m.remake() } }.disabled(m.busy)
+                        }
+                        if let h = m.handwritten { handwrittenSection(h) }
+                    }
                 }
-                Section {
-                    Text(L("signature_name_seal_hint")).font(.footnote)
-                    Button(L("signature_agree")) { Task { await m.agree() } }.disabled(m.busy)
-                    Button(L("signature_later")) { dismiss() }
-                }
-            } else if let s = m.current {
-                Section {
-                    SealImage(png: m.picture, size: 120)
-                    Text(s.name)
-                    Text(s.sourceLabel + " · " + s.statusLabel).font(.footnote)
-                    Text(L("signature_ready_hint")).font(.footnote)
-                }
-                Button(L("signature_remake")) { Task { await m.remake() } }.disabled(m.busy)
             }
         }
         .navigationTitle(L("signature_picture"))
         .task { await m.load(serial: serial) }
+    }
+
+    /// A handwritten signature on its way: the cleaned picture, its state, what can be done.
+    @ViewBuilder
+    private func handwrittenSection(_ h: SignatureView) -> some View {
+        Section {
+            if let data = m.handwrittenPicture, let image = UIImage(data: data) {
+                Image(uiImage: image).resizable().scaledToFit().frame(width: 240, height: 80)
+            }
+            Text(h.sourceLabel + " · " + h.statusLabel).font(.footnote)
+            if h.status == "rejected", let reason = h.rejectReason {
+                Text(String(format: L("signature_rejected_reason"), reason)).foregroundColor(.red).font(.footnote)
+            }
+            if h.status == "draft" { Text(L("signature_draft_hint")).font(.footnote) }
+            if h.status == "pending_review" { Text(L("signature_pending_hint")).font(.footnote) }
+            if h.status == "draft" || h.status == "rejected" {
+                Button(L(h.status == "draft" ? "signature_submit" : "signature_resubmit")) { Task { await m.submit() } }
+                    .disabled(m.busy)
+                Button(L("signature_rewrite")) { Task { await m.remake() } }.disabled(m.busy)
+            }
+        }
+    }
+}
+
+/// The signature pad: write with a finger; 【清除】, 【拍照上传】, 【取消】, 【完成】.
+struct SignaturePadView: View {
+    @ObservedObject var m: SignatureModel
+    @State private var picking = false
+    @State private var drawing = false
+
+    var body: some View {
+        VStack(alignment: .leading, spacing: 12) {
+            Text(L("signature_pad_title")).font(.headline)
+            GeometryReader { geo in
+                ZStack {
+                    Color.white
+                    Path { path in
+                        for stroke in m.strokes {
+                            guard let first = stroke.first else { continue }
+                            path.move(to: CGPoint(x: CGFloat(first.x), y: CGFloat(first.y)))
+                            for p in stroke.dropFirst() { path.addLine(to: CGPoint(x: CGFloat(p.x), y: CGFloat(p.y))) }
+                        }
+                    }
+                    .stroke(Color(white: 0.1), style: StrokeStyle(lineWidth: 3, lineCap: .round, lineJoin: .round))
+                }
+                .border(Color.gray)
+                .gesture(
+                    DragGesture(minimumDistance: 0)
+                        .onChanged { v in
+                            let p = PadPoint(x: Float(v.location.x), y: Float(v.location.y))
+                            if drawing { m.penMove(p) } else { drawing = true; m.penDown(p) }
+                        }
+                        .onEnded { _ in drawing = false }
+                )
+                .overlay(alignment: .bottom) {
+                    HStack(spacing: 12) {
+                        Button(L("signature_cancel")) { m.cancelWriting() }
+                        Button(L("signature_clear")) { m.clearPad() }
+                        Button(L("signature_photo")) { picking = true }.disabled(m.busy)
+                        Button(L("signature_done")) {
+                            Task { await m.finishWriting(width: Float(geo.size.width), height: Float(geo.size.height)) }
+                        }
+                        .disabled(m.busy)
+                    }
+                    .offset(y: 48)
+                }
+            }
+            .frame(height: 200)
+            .padding(.bottom, 56)
+            if let p = m.problem { Text(p.message).foregroundColor(.red) }
+            Text(L("signature_pad_hint")).font(.footnote)
+            Spacer()
+        }
+        .padding()
+        .fileImporter(isPresented: $picking, allowedContentTypes: [.image]) { result in
+            if let f = pickedFile(result) { Task { await m.usePhoto(f.bytes) } }
+        }
     }
 }

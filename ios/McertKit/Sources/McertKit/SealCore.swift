@@ -19,6 +19,9 @@ public protocol SealCore: AnyObject {
     func signatureNotice() async throws -> SignatureNoticeView
     func signatures() async throws -> [SignatureView]
     func makeNameSeal(serial: String, noticeVersion: String) async throws -> SignatureView
+    func drawSignature(serial: String, noticeVersion: String, padWidth: Float, padHeight: Float, strokes: [[PadPoint]]) async throws -> SignatureView
+    func photoSignature(serial: String, noticeVersion: String, photo: Data) async throws -> SignatureView
+    func submitSignature(id: String) async throws -> SignatureView
     func signaturePicture(id: String) async throws -> Data
 }
 
@@ -60,5 +63,14 @@ extension FfiCertCore {
     public func makeNameSeal(serial: String, noticeVersion: String) async throws -> SignatureView {
         try await ffi { try await app.makeNameSeal(serial: serial, noticeVersion: noticeVersion) }
     }
+    public func drawSignature(serial: String, noticeVersion: String, padWidth: Float, padHeight: Float, strokes: [[PadPoint]]) async throws -> SignatureView {
+        try await ffi {
+            try await app.drawSignature(serial: serial, noticeVersion: noticeVersion, padWidth: padWidth, padHeight: padHeight, strokes: strokes)
+        }
+    }
+    public func photoSignature(serial: String, noticeVersion: String, photo: Data) async throws -> SignatureView {
+        try await ffi { try await app.photoSignature(serial: serial, noticeVersion: noticeVersion, photo: photo) }
+    }
+    public func submitSignature(id: String) async throws -> SignatureView { try await ffi { try await app.submitSignature(id: id) } }
     public func signaturePicture(id: String) async throws -> Data { try await ffi { try await app.signaturePicture(id: id) } }
 }

@@ -6,6 +6,7 @@ import cn.mcert.app.core.IdType
 import cn.mcert.app.core.IdentityForm
 import cn.mcert.app.core.KeyAlgorithm
 import cn.mcert.app.core.Organisation
+import cn.mcert.app.core.PadPoint
 import cn.mcert.app.core.PickedFile
 import cn.mcert.app.core.Relation
 import cn.mcert.app.core.Role
@@ -526,6 +527,34 @@ class OrgFlowsTest {
         val seal = ImageIO.read(signature.picture.value!!.inputStream())
         assertEquals(236 to 236, seal.width to seal.height)
         assertEquals(0, seal.getRGB(0, 0) ushr 24)
+
+        // A handwritten signature written on the pad: cleaned by the service into a draft of
+        // dark ink on transparency, submitted, rejected in the console with a reason, submitted
+        // again, approved, and then the certificate's signature in place of the name seal.
+        signature.remake()
+        signature.startWriting()
+        assertTrue(signature.writing.value)
+        signature.penDown(PadPoint(30f, 60f))
+        for (i in 1..40) signature.penMove(PadPoint(30f + i * 3.5f, 60f + 25f * kotlin.math.sin(i / 4f)))
+        signature.penDown(PadPoint(200f, 30f))
+        for ((x, y) in listOf(240f to 95f, 280f to 35f, 330f to 90f)) signature.penMove(PadPoint(x, y))
+        assertTrue(signature.finishWriting(360f, 120f), "${signature.problem.value}")
+        val draft = signature.handwritten.value!!
+        assertEquals(Triple("drawn", "draft", "手写签名（手机书写）"), Triple(draft.source, draft.status, draft.sourceLabel))
+        val ink = ImageIO.read(signature.handwrittenPicture.value!!.inputStream())
+        assertTrue(ink.width > ink.height, "${ink.width}x${ink.height}")
+        assertEquals(0, ink.getRGB(0, 0) ushr 24)
+        assertTrue(signature.submit(), "${signature.problem.value}")
+        assertEquals("pending_review", signature.handwritten.value!!.status)
+        reviewer.reject("李工", "签名不清晰")
+        signature.load(theirClaims.installed.value!!)
+        assertEquals("rejected" to "签名不清晰", signature.handwritten.value!!.let { it.status to it.rejectReason })
+        assertEquals(made.id, signature.current.value!!.id, "the name seal stays in force meanwhile")
+        assertTrue(signature.submit(), "${signature.problem.value}")
+        reviewer.approve("李工")
+        signature.load(theirClaims.installed.value!!)
+        assertEquals(draft.id to "active", signature.current.value!!.let { it.id to it.status })
+        assertNull(signature.handwritten.value)
 
         // The organisation certificate goes to the colleague: the confirmation knows that the
         // admin's certificate is revoked, and it is.
