@@ -187,6 +187,8 @@ pub async fn stamp_bid(
         rect: [380, 60, 520, 200],
         seal_kinds: vec!["official".into()],
         project_code: Some(project.into()),
+        // The 公章 also as 骑缝章 across both pages' right edges.
+        cross_page: true,
     };
     let (stamped, offered, reports) =
         stamp_pdf(stamper, platform, &pdf, request, (seal_id, pin)).await?;
@@ -248,6 +250,7 @@ pub async fn sign_with_name_seal(
         rect: [400, 210, 480, 290],
         seal_kinds: vec!["personal".into()],
         project_code: Some(project.into()),
+        cross_page: false,
     };
     let (signed, _, reports) =
         stamp_pdf(signer, platform, stamped, request, (&signature.id, pin)).await?;

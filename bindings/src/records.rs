@@ -228,6 +228,8 @@ pub struct StampInfo {
     pub page: u32,
     /// `[x0, y0, x1, y1]` in PDF points.
     pub rect: Vec<u32>,
+    /// 骑缝章 as well: a slice of the seal on every page's right edge.
+    pub cross_page: bool,
     pub seals: Vec<StampSealChoice>,
 }
 

@@ -40,6 +40,7 @@ impl PendingScan {
                 page_count: st.request.page_count,
                 page: st.request.page,
                 rect: st.request.rect.to_vec(),
+                cross_page: st.request.cross_page,
                 // Only seals whose certificate is on this phone can stamp here.
                 seals: st
                     .seals

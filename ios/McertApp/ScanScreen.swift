@@ -74,6 +74,7 @@ struct ConfirmView: View {
                 if let st = view.stamp {
                     Field(L("stamp_pages"), L("stamp_pages_value", Int(st.pageCount)))
                     Field(L("stamp_place"), L("stamp_place_value", Int(st.page)))
+                    if st.crossPage { Field(L("stamp_cross_page"), L("stamp_cross_page_value", Int(st.pageCount))) }
                 }
             }
             Section {

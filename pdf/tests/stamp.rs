@@ -28,6 +28,7 @@ fn placement(page: u32, name: &str) -> StampPlacement {
         reason: Some("投标文件盖章".into()),
         signer_name: Some("陈晓燕".into()),
         seal_binding: None,
+        cross_page: false,
     }
 }
 
@@ -188,6 +189,29 @@ fn render_page_one(dir: &Path, file: &Path, name: &str) -> (u32, u32, Vec<u8>) {
             "1",
             "-l",
             "1",
+            "-singlefile",
+            file.to_str().expect("path"),
+            root.to_str().expect("path"),
+        ],
+    );
+    assert!(out.status.success(), "pdftoppm: {}", text(&out));
+    decode_rgb(&std::fs::read(root.with_extension("png")).expect("png"))
+}
+
+/// Page `n` of `file` rendered at 50 dpi: (width, height, RGB).
+fn render_page(dir: &Path, file: &Path, name: &str, n: u32) -> (u32, u32, Vec<u8>) {
+    let root = dir.join(name);
+    let page = n.to_string();
+    let out = run(
+        Path::new("pdftoppm"),
+        &[
+            "-png",
+            "-r",
+            "50",
+            "-f",
+            &page,
+            "-l",
+            &page,
             "-singlefile",
             file.to_str().expect("path"),
             root.to_str().expect("path"),
@@ -587,5 +611,86 @@ fn stranger_signatures_before_and_after_a_stamp_all_validate() {
     let changes = sigs[0].changes_after.as_ref().expect("changes");
     assert_eq!(changes.later_signatures, ["Seal1", "Stranger2"]);
     assert!(changes.pages_changed.is_empty(), "{changes:?}");
+    done(&dir);
+}
+
+#[test]
+fn a_cross_page_seal_puts_one_slice_on_each_page_inside_the_signed_update() {
+    let (Some(tools), Some(font)) = (tools(), cjk_font()) else {
+        return;
+    };
+    let dir = scratch("stamp-cross-page");
+    let ca = TestCa::new();
+    let root = ca.root_pem(&dir);
+    let mut doc = Document::new("投标文件");
+    for n in 1..=3 {
+        let mut page = Page::a4();
+        page.text(72.0, 90.0, 20.0, &format!("投标文件 第{n}页"));
+        doc.push(page);
+    }
+    let original = doc.render(&font).expect("render");
+    let mut place = placement(3, "公章骑缝");
+    place.cross_page = true;
+    let prepared = prepare(
+        &original,
+        &place,
+        SubFilter::AdbePkcs7Detached,
+        16 * 1024,
+        "2026-12-02T13:44:00+08:00",
+    )
+    .expect("prepare");
+    assert_eq!(&prepared.bytes[..original.len()], &original[..]);
+    let digest = prepared.sha256().expect("digest");
+    let stamped = embed(prepared, &ca.sign(&digest)).expect("embed");
+    let file = write(&dir, "cross-page.pdf", &stamped);
+    let before = write(&dir, "original.pdf", &original);
+    // Strangers accept it; the one signature covers the whole file, slices included.
+    assert_all_valid(&tools, &root, &file, &["公章骑缝"]);
+    let sigs = verify_with_core(&stamped);
+    assert_eq!(sigs.len(), 1);
+    assert!(sigs[0].covers_whole_file && sigs[0].changes_after.is_none());
+    // Every page shows red at its right edge, halfway up, and is unchanged left of it
+    // (page 3 also has the stamp itself).
+    for n in 1..=3u32 {
+        let (w, h, orig) = render_page(&dir, &before, &format!("orig{n}"), n);
+        let (_, _, now) = render_page(&dir, &file, &format!("now{n}"), n);
+        let scale = f64::from(w) / 595.28;
+        // A 140 pt wide seal in three slices: about 47 pt of it per page (and a pixel of
+        // smoothing where a slice cuts the ink).
+        let edge = (f64::from(w) - 49.0 * scale) as u32;
+        let (mut red, mut outside_changed) = (0, 0);
+        for y in 0..h {
+            for x in 0..w {
+                let i = ((y * w + x) * 3) as usize;
+                let b = &now[i..i + 3];
+                if x >= edge {
+                    if b[0] > 150 && b[1] < 90 && b[2] < 90 {
+                        red += 1;
+                    }
+                } else if n != 3 && orig[i..i + 3] != *b {
+                    outside_changed += 1;
+                }
+            }
+        }
+        assert!(red > 40, "page {n}: {red} red pixels at the edge");
+        assert_eq!(outside_changed, 0, "page {n} changed away from the edge");
+    }
+    // Too few pages for a cross-page seal.
+    let mut one = Document::new("一页");
+    one.push(Page::a4());
+    let single = one.render(&font).expect("render");
+    let mut place = placement(1, "骑缝");
+    place.cross_page = true;
+    let err = prepare(
+        &single,
+        &place,
+        SubFilter::AdbePkcs7Detached,
+        16 * 1024,
+        "2026-12-02T13:44:00+08:00",
+    );
+    assert!(
+        matches!(err, Err(mcert_pdf::PdfError::Stamp(ref m)) if m.contains("2 to 50 pages")),
+        "{err:?}"
+    );
     done(&dir);
 }

@@ -23,6 +23,7 @@ fn placement(page: u32, name: &str) -> StampPlacement {
         reason: None,
         signer_name: None,
         seal_binding: None,
+        cross_page: false,
     }
 }
 

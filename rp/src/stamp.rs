@@ -81,6 +81,7 @@ pub fn prepare_stamp(
             (Algorithm::P256, Some(b)) => Some(unb64("binding", b)?),
             _ => None,
         },
+        cross_page: request.cross_page,
     };
     let prepared = mcert_pdf::prepare(pdf, &placement, sub_filter, CONTENTS_LEN, signing_time)
         .map_err(pdf_err)?;

@@ -96,6 +96,10 @@ pub struct StampRequest {
     /// phone, signed, and matched against the limits of a seal given to a member.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_code: Option<String>,
+    /// 骑缝章 as well: the seal cut into one slice per page on the pages' right edges (2 to 50
+    /// pages), in the same signed update as the stamp.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cross_page: bool,
 }
 
 /// A seal the phone may stamp with (one of the account's claimed seals, bound to a

@@ -4,21 +4,27 @@
 //! image XObject with a soft mask), the widget's appearance, a signature field merged with its
 //! widget on the page, the signature dictionary with an empty `/Contents` placeholder and its
 //! `/ByteRange` (PDF 32000-1 §12.8.1), the form and the page joined to the field, and a new
-//! cross-reference section. [`Prepared::sha256`] (or [`Prepared::digest_with`] for SM3) is the
+//! cross-reference section; for a 骑缝章 (cross-page seal) also one slice of the picture on
+//! the right edge of every page. [`Prepared::sha256`] (or [`Prepared::digest_with`] for SM3) is the
 //! digest to sign; [`embed`] writes the CMS into the placeholder.
 
 use sha2::Digest as _;
 
-use super::form::{FormLoc, fields, join};
+use super::form::{FormLoc, Joins, fields, join};
 use super::image::{decode_png, fit, xobjects};
 use super::update::{Trailer, Update};
 use crate::PdfError;
+use crate::parse::document::PageRef;
 use crate::parse::lexer::Lexer;
 use crate::parse::object::{write_name, write_object, write_string};
 use crate::parse::{Dict, Document, ObjRef, Object, Stream};
 
 /// The largest signature space `prepare` reserves (1 MiB of DER, 2 MiB of hex).
 pub const MAX_CONTENTS_LEN: usize = 1024 * 1024;
+
+/// Most pages a cross-page seal (骑缝章) spans: beyond this its slices are thinner than a
+/// millimetre.
+pub const MAX_CROSS_PAGES: usize = 50;
 
 /// Width of the `/ByteRange` array as written, so that it can be filled in place.
 const BYTE_RANGE_WIDTH: usize = 64;
@@ -78,6 +84,11 @@ pub struct StampPlacement {
     /// CMS, see mcert-core's `seal_binding`), written in the signature dictionary so that the
     /// signature's byte range covers it.
     pub seal_binding: Option<Vec<u8>>,
+    /// 骑缝章 as well: the picture cut into as many vertical slices as the document has pages
+    /// (at least two), slice *i* on page *i* at the right edge, vertically centred, each a
+    /// printed `/Stamp` annotation written in the same update, so the signature covers them.
+    /// Fanned out, the pages' edges show the whole seal.
+    pub cross_page: bool,
 }
 
 /// A PDF with an empty signature placeholder: sign [`Prepared::sha256`], then [`embed`].
@@ -248,7 +259,21 @@ pub fn prepare(
                 Object::Dict(Dict::new().with(b"N", Object::Ref(ap_id))),
             ),
     );
-    let joins = join(&doc, (cat_id, &catalog), &form, page, widget_id, form_id)?;
+    let mut joins = join(&doc, (cat_id, &catalog), &form, page, widget_id, form_id)?;
+    // 骑缝章: after the five (or six) objects above, two per page (appearance, annotation).
+    let slices_from = first + 6;
+    let slices = if stamp.cross_page {
+        cross_page_slices(
+            &doc,
+            &pages,
+            (image_id, &picture),
+            (w, h),
+            slices_from,
+            &mut joins,
+        )?
+    } else {
+        Vec::new()
+    };
 
     let mut update = Update::new(original);
     update.object(smask_id, &smask);
@@ -265,6 +290,9 @@ pub fn prepare(
     for (id, obj) in &joins.changed {
         update.object(*id, obj);
     }
+    for (id, obj) in &slices {
+        update.object(*id, obj);
+    }
     let trailer = doc.trailer();
     let kind = doc
         .xref
@@ -274,7 +302,11 @@ pub fn prepare(
     let mut bytes = update.finish(
         kind,
         Trailer {
-            size: first + if joins.new_form.is_some() { 6 } else { 5 },
+            size: if slices.is_empty() {
+                first + if joins.new_form.is_some() { 6 } else { 5 }
+            } else {
+                slices_from + u32::try_from(slices.len()).unwrap_or(u32::MAX)
+            },
             prev: doc.xref.startxref,
             root: cat_id,
             info: trailer.get(b"Info").cloned(),
@@ -290,6 +322,135 @@ pub fn prepare(
         .ok_or(PdfError::NotPrepared("byte range placeholder lost"))?;
     slot[..text.len()].copy_from_slice(text.as_bytes());
     Ok(Prepared { bytes, byte_range })
+}
+
+/// The 骑缝章's new objects (a slice's appearance and its `/Stamp` annotation, per page, with
+/// ids from `from` on), and each page's `/Annots` joined to its slice in `joins`. The seal
+/// `(w, h)` points large is cut into `pages.len()` slices; each shows its part of the image
+/// `image_id` at the page's right edge, halfway up the page.
+fn cross_page_slices(
+    doc: &Document<'_>,
+    pages: &[PageRef],
+    (image_id, picture): (ObjRef, &super::image::Picture),
+    (w, h): (f64, f64),
+    from: u32,
+    joins: &mut Joins,
+) -> Result<Vec<(ObjRef, Object)>, PdfError> {
+    let n = pages.len();
+    if !(2..=MAX_CROSS_PAGES).contains(&n) {
+        return Err(stamp_err(format!(
+            "a cross-page seal needs 2 to {MAX_CROSS_PAGES} pages, not {n}"
+        )));
+    }
+    let [dw, dh, _, _] = fit(picture, w, h);
+    let slice_w = dw / n as f64;
+    let mut out = Vec::with_capacity(n * 2);
+    for (i, page) in pages.iter().enumerate() {
+        let k = u32::try_from(i).unwrap_or(u32::MAX);
+        let (ap_id, annot_id) = (
+            ObjRef::new(from + 2 * k, 0),
+            ObjRef::new(from + 2 * k + 1, 0),
+        );
+        // The whole picture drawn shifted left so that only slice i falls in the box.
+        let mut content = Vec::new();
+        content.extend_from_slice(b"q ");
+        for v in [dw, 0.0, 0.0, dh, -(slice_w * i as f64), 0.0] {
+            crate::parse::object::write_real(&mut content, v);
+            content.push(b' ');
+        }
+        content.extend_from_slice(b"cm /Seal Do Q");
+        let appearance = Object::Stream(Stream {
+            dict: Dict::new()
+                .with(b"Type", Object::name("XObject"))
+                .with(b"Subtype", Object::name("Form"))
+                .with(b"BBox", reals(&[0.0, 0.0, slice_w, dh]))
+                .with(
+                    b"Resources",
+                    Object::Dict(Dict::new().with(
+                        b"XObject",
+                        Object::Dict(Dict::new().with(b"Seal", Object::Ref(image_id))),
+                    )),
+                ),
+            data: content,
+        });
+        let mb = page.media_box;
+        let bottom = (mb[1] + mb[3]) / 2.0 - dh / 2.0;
+        let annot = Object::Dict(
+            Dict::new()
+                .with(b"Type", Object::name("Annot"))
+                .with(b"Subtype", Object::name("Stamp"))
+                .with(b"Name", Object::name("mcert.CrossPageSeal"))
+                // Printed and locked: it is part of what was signed.
+                .with(b"F", Object::Int(4 | 128))
+                .with(
+                    b"Rect",
+                    reals(&[mb[2] - slice_w, bottom, mb[2], bottom + dh]),
+                )
+                .with(b"P", Object::Ref(page.id))
+                .with(
+                    b"AP",
+                    Object::Dict(Dict::new().with(b"N", Object::Ref(ap_id))),
+                ),
+        );
+        add_annot(doc, page, annot_id, &mut joins.changed)?;
+        out.push((ap_id, appearance));
+        out.push((annot_id, annot));
+    }
+    Ok(out)
+}
+
+/// Adds `annot` to `page`'s `/Annots` in `changed` (building on a version of the page or of
+/// its annotation array already changed there).
+fn add_annot(
+    doc: &Document<'_>,
+    page: &PageRef,
+    annot: ObjRef,
+    changed: &mut Vec<(ObjRef, Object)>,
+) -> Result<(), PdfError> {
+    let current =
+        |id: ObjRef, changed: &[(ObjRef, Object)]| changed.iter().position(|(c, _)| *c == id);
+    let page_dict = match current(page.id, changed) {
+        Some(i) => match &changed[i].1 {
+            Object::Dict(d) => d.clone(),
+            _ => page.dict.clone(),
+        },
+        None => page.dict.clone(),
+    };
+    if let Some(Object::Ref(r)) = page_dict.get(b"Annots") {
+        let r = *r;
+        let list = match current(r, changed) {
+            Some(i) => changed.remove(i).1,
+            None => doc.resolve(&Object::Ref(r))?,
+        };
+        let list = append_item(list, annot)?;
+        changed.push((r, list));
+        return Ok(());
+    }
+    let list = match page_dict.get(b"Annots") {
+        Some(a) => append_item(doc.resolve(a)?, annot)?,
+        None => Object::Array(vec![Object::Ref(annot)]),
+    };
+    let mut dict = page_dict;
+    dict.set(b"Annots", list);
+    if let Some(i) = current(page.id, changed) {
+        changed.remove(i);
+    }
+    changed.push((page.id, Object::Dict(dict)));
+    Ok(())
+}
+
+fn append_item(list: Object, item: ObjRef) -> Result<Object, PdfError> {
+    match list {
+        Object::Array(mut items) => {
+            items.push(Object::Ref(item));
+            Ok(Object::Array(items))
+        }
+        Object::Null => Ok(Object::Array(vec![Object::Ref(item)])),
+        other => Err(PdfError::Structure(format!(
+            "a page's /Annots is a {}, not an array",
+            other.type_name()
+        ))),
+    }
 }
 
 /// Writes the signature dictionary; returns where the `/ByteRange` array starts and where the

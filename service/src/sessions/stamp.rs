@@ -27,6 +27,8 @@ use crate::seals::{GrantRow, PERSONAL_KIND, SealFiles, SealKind, StampableSeal, 
 
 /// Most pages a stamped document may have.
 const MAX_PAGES: u32 = 10_000;
+/// Most pages a 骑缝章 spans (mcert-pdf's limit).
+const MAX_CROSS_PAGES: u32 = 50;
 /// Largest side of a stamp's rectangle, in points (an A3 page's long side is 1191).
 const MAX_RECT: u32 = 14_400;
 
@@ -42,6 +44,11 @@ pub(super) fn validate_request(stamp: &StampRequest) -> Result<(), SessionError>
     if x0 >= x1 || y0 >= y1 || x1 > MAX_RECT || y1 > MAX_RECT {
         return Err(invalid(
             "stamp.rect must be [x0, y0, x1, y1] with x0 < x1, y0 < y1, within 14400 points",
+        ));
+    }
+    if stamp.cross_page && !(2..=MAX_CROSS_PAGES).contains(&stamp.page_count) {
+        return Err(invalid(
+            "stamp.cross_page needs a document of 2 to 50 pages",
         ));
     }
     if stamp.seal_kinds.len() > 8 {
@@ -560,5 +567,49 @@ impl Sessions {
             return Err(invalid("a P-256 stamp carries no GB/T 38540 signature"));
         }
         Ok(seal_id.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request() -> StampRequest {
+        StampRequest {
+            page_count: 3,
+            page: 3,
+            rect: [380, 80, 520, 220],
+            seal_kinds: vec!["official".into(), PERSONAL_KIND.into()],
+            project_code: None,
+            cross_page: true,
+        }
+    }
+
+    #[test]
+    fn a_stamp_request_is_checked_before_the_session_exists() {
+        assert!(validate_request(&request()).is_ok());
+        let refused = |change: fn(&mut StampRequest)| {
+            let mut r = request();
+            change(&mut r);
+            validate_request(&r).is_err()
+        };
+        assert!(refused(|r| r.page_count = 0));
+        assert!(refused(|r| r.page_count = MAX_PAGES + 1));
+        assert!(refused(|r| r.page = 0));
+        assert!(refused(|r| r.page = 4));
+        assert!(refused(|r| r.rect = [520, 80, 380, 220]));
+        assert!(refused(|r| r.rect = [0, 0, MAX_RECT + 1, 10]));
+        assert!(refused(|r| r.seal_kinds = vec!["stamp".into()]));
+        assert!(refused(|r| r.seal_kinds = vec!["official".into(); 9]));
+        // 骑缝章 needs 2 to 50 pages.
+        assert!(refused(|r| {
+            r.page_count = 1;
+            r.page = 1;
+        }));
+        assert!(refused(|r| r.page_count = MAX_CROSS_PAGES + 1));
+        let mut many = request();
+        many.cross_page = false;
+        many.page_count = 500;
+        assert!(validate_request(&many).is_ok());
     }
 }

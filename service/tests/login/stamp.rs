@@ -119,6 +119,7 @@ pub(super) fn stamp_session(kinds: &[&str]) -> NewSession {
             rect: [380, 80, 520, 220],
             seal_kinds: kinds.iter().map(|k| k.to_string()).collect(),
             project_code: None,
+            cross_page: false,
         }),
         ..NewSession::new(SessionKind::Stamp)
     }
@@ -264,11 +265,17 @@ pub(super) async fn stamp_by_scan_of(
     kinds: &[&str],
     pdf: &[u8],
 ) -> Vec<u8> {
-    let req = stamp_session(kinds);
+    let mut req = stamp_session(kinds);
+    // An organisation seal also goes across the pages' edges (骑缝章), in the same signature.
+    let cross_page = kinds.contains(&"official");
+    if let Some(stamp) = req.stamp.as_mut() {
+        stamp.cross_page = cross_page;
+    }
     let created = rp.create(&req, None).await.expect("create");
     let view: ScannedSession = scanned(svc, who, &created).await;
     let offered = view.stamp.as_ref().expect("stamp view");
     assert_eq!(offered.request.page, 2);
+    assert_eq!(offered.request.cross_page, cross_page);
     assert!(
         offered
             .seals

@@ -130,6 +130,7 @@ class FfiCertCore(private val app: McertApp) :
                         seals = st.seals.map {
                             StampSeal(it.id, it.kindLabel, it.name, it.certificateSerial, it.limits, it.approvalRequired)
                         },
+                        crossPage = st.crossPage,
                     )
                 },
             )

@@ -232,6 +232,7 @@ object Samples {
                     approvalRequired = true,
                 ),
             ),
+            crossPage = true,
         ),
     )
 }

@@ -169,7 +169,14 @@ data class StampSeal(
     val approvalRequired: Boolean = false,
 )
 
-data class StampInfo(val pageCount: Int, val page: Int, val rect: List<Int>, val seals: List<StampSeal>)
+data class StampInfo(
+    val pageCount: Int,
+    val page: Int,
+    val rect: List<Int>,
+    val seals: List<StampSeal>,
+    /** 骑缝章 as well: a slice of the seal on every page's right edge. */
+    val crossPage: Boolean = false,
+)
 
 /** A scanned session waiting for the user's answer (an opaque handle of the core). */
 interface PendingScan {

@@ -201,6 +201,8 @@ object Texts {
         "stamp_pages_value" to ("共 %1\$d 页" to "%1\$d pages"),
         "stamp_place" to ("盖章位置" to "Stamp goes on"),
         "stamp_place_value" to ("第 %1\$d 页" to "page %1\$d"),
+        "stamp_cross_page" to ("骑缝章" to "Cross-page seal"),
+        "stamp_cross_page_value" to ("同时盖在全部 %1\$d 页右侧边缘" to "Also across the right edges of all %1\$d pages"),
         "stamp_choose_seal" to ("选择印章" to "Seal"),
         "stamp_certificate" to ("证书" to "certificate"),
         "stamp_hint" to (

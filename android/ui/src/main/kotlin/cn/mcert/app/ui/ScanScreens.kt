@@ -185,6 +185,7 @@ fun ConfirmScreen(
                     view.stamp?.let { st ->
                         Field(tr("stamp_pages"), tr("stamp_pages_value", st.pageCount))
                         Field(tr("stamp_place"), tr("stamp_place_value", st.page))
+                        if (st.crossPage) Field(tr("stamp_cross_page"), tr("stamp_cross_page_value", st.pageCount))
                     }
                 }
             }
