@@ -30,6 +30,18 @@ const DRAFTS_PER_DAY: crate::limits::Limit = crate::limits::Limit {
     window: std::time::Duration::from_secs(86_400),
 };
 
+/// What a reviewer's decision on a signature needs of its row.
+#[derive(sqlx::FromRow)]
+struct Reviewed {
+    account_id: String,
+    certificate_serial: String,
+    name: String,
+    status: String,
+    picture: Vec<u8>,
+    width_mm: i64,
+    height_mm: i64,
+}
+
 /// A handwritten signature as it arrives.
 #[derive(Debug)]
 pub enum Handwriting<'a> {
@@ -220,15 +232,22 @@ impl Seals {
         id: &str,
         reject_reason: Option<&str>,
     ) -> Result<Vec<Enqueued>, SealError> {
-        let row: Option<(String, String, String, String, Vec<u8>, i64, i64)> = sqlx::query_as(
+        let row: Option<Reviewed> = sqlx::query_as(
             "SELECT account_id, certificate_serial, name, status, picture, width_mm, height_mm
              FROM signatures WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(&mut **tx)
         .await?;
-        let (account_id, serial, name, status, png, width_mm, height_mm) =
-            row.ok_or(SealError::UnknownSignature)?;
+        let Reviewed {
+            account_id,
+            certificate_serial: serial,
+            name,
+            status,
+            picture: png,
+            width_mm,
+            height_mm,
+        } = row.ok_or(SealError::UnknownSignature)?;
         if status == "void" {
             // Its certificate was revoked or replaced while under review: the decision stands
             // in the queue, the signature stays void, nobody is texted.
@@ -274,12 +293,14 @@ impl Seals {
                     None => 0,
                 };
                 let (Some(der), true) = (der, good && now < not_after) else {
-                    // Expired (a revocation would have voided it already): it cannot stamp.
+                    // Expired, or no longer good (a revocation voids it in its own unit of
+                    // work; this covers any other state): it cannot stamp.
                     sqlx::query(
-                        "UPDATE signatures SET status = 'void', void_reason = 'expired', voided_at = $1, updated_at = $1
-                         WHERE id = $2",
+                        "UPDATE signatures SET status = 'void', void_reason = $2, voided_at = $1, updated_at = $1
+                         WHERE id = $3",
                     )
                     .bind(now)
+                    .bind(if good { "expired" } else { "certificate_unusable" })
                     .bind(id)
                     .execute(&mut **tx)
                     .await?;
