@@ -227,7 +227,12 @@ pub(crate) fn join(
 }
 
 /// `list` (an array, direct or by reference) with `item` appended.
-fn append(doc: &Document<'_>, list: &Object, item: ObjRef, what: &str) -> Result<Object, PdfError> {
+pub(crate) fn append(
+    doc: &Document<'_>,
+    list: &Object,
+    item: ObjRef,
+    what: &str,
+) -> Result<Object, PdfError> {
     match doc.resolve(list)? {
         Object::Array(mut items) => {
             items.push(Object::Ref(item));

@@ -10,7 +10,7 @@
 
 use sha2::Digest as _;
 
-use super::form::{FormLoc, Joins, fields, join};
+use super::form::{FormLoc, Joins, append, fields, join};
 use super::image::{decode_png, fit, xobjects};
 use super::update::{Trailer, Update};
 use crate::PdfError;
@@ -223,27 +223,7 @@ pub fn prepare(
     let (w, h) = (x1 - x0, y1 - y0);
     let (image, smask) = xobjects(&picture, smask_id);
     let [dw, dh, dx, dy] = fit(&picture, w, h);
-    let mut content = Vec::new();
-    content.extend_from_slice(b"q ");
-    for v in [dw, 0.0, 0.0, dh, dx, dy] {
-        crate::parse::object::write_real(&mut content, v);
-        content.push(b' ');
-    }
-    content.extend_from_slice(b"cm /Seal Do Q");
-    let appearance = Object::Stream(Stream {
-        dict: Dict::new()
-            .with(b"Type", Object::name("XObject"))
-            .with(b"Subtype", Object::name("Form"))
-            .with(b"BBox", reals(&[0.0, 0.0, w, h]))
-            .with(
-                b"Resources",
-                Object::Dict(Dict::new().with(
-                    b"XObject",
-                    Object::Dict(Dict::new().with(b"Seal", Object::Ref(image_id))),
-                )),
-            ),
-        data: content,
-    });
+    let appearance = picture_form(image_id, [w, h], [dw, dh, dx, dy]);
     let widget = Object::Dict(
         Dict::new()
             .with(b"Type", Object::name("Annot"))
@@ -352,27 +332,11 @@ fn cross_page_slices(
             ObjRef::new(from + 2 * k + 1, 0),
         );
         // The whole picture drawn shifted left so that only slice i falls in the box.
-        let mut content = Vec::new();
-        content.extend_from_slice(b"q ");
-        for v in [dw, 0.0, 0.0, dh, -(slice_w * i as f64), 0.0] {
-            crate::parse::object::write_real(&mut content, v);
-            content.push(b' ');
-        }
-        content.extend_from_slice(b"cm /Seal Do Q");
-        let appearance = Object::Stream(Stream {
-            dict: Dict::new()
-                .with(b"Type", Object::name("XObject"))
-                .with(b"Subtype", Object::name("Form"))
-                .with(b"BBox", reals(&[0.0, 0.0, slice_w, dh]))
-                .with(
-                    b"Resources",
-                    Object::Dict(Dict::new().with(
-                        b"XObject",
-                        Object::Dict(Dict::new().with(b"Seal", Object::Ref(image_id))),
-                    )),
-                ),
-            data: content,
-        });
+        let appearance = picture_form(
+            image_id,
+            [slice_w, dh],
+            [dw, dh, -(slice_w * i as f64), 0.0],
+        );
         let mb = page.media_box;
         let bottom = (mb[1] + mb[3]) / 2.0 - dh / 2.0;
         let annot = Object::Dict(
@@ -399,6 +363,32 @@ fn cross_page_slices(
     Ok(out)
 }
 
+/// A form XObject `bbox` (width, height) large drawing the image `image_id` `[w, h]` large at
+/// `[x, y]` in it (the box clips what falls outside).
+fn picture_form(image_id: ObjRef, bbox: [f64; 2], [w, h, x, y]: [f64; 4]) -> Object {
+    let mut content = Vec::new();
+    content.extend_from_slice(b"q ");
+    for v in [w, 0.0, 0.0, h, x, y] {
+        crate::parse::object::write_real(&mut content, v);
+        content.push(b' ');
+    }
+    content.extend_from_slice(b"cm /Seal Do Q");
+    Object::Stream(Stream {
+        dict: Dict::new()
+            .with(b"Type", Object::name("XObject"))
+            .with(b"Subtype", Object::name("Form"))
+            .with(b"BBox", reals(&[0.0, 0.0, bbox[0], bbox[1]]))
+            .with(
+                b"Resources",
+                Object::Dict(Dict::new().with(
+                    b"XObject",
+                    Object::Dict(Dict::new().with(b"Seal", Object::Ref(image_id))),
+                )),
+            ),
+        data: content,
+    })
+}
+
 /// Adds `annot` to `page`'s `/Annots` in `changed` (building on a version of the page or of
 /// its annotation array already changed there).
 fn add_annot(
@@ -422,12 +412,12 @@ fn add_annot(
             Some(i) => changed.remove(i).1,
             None => doc.resolve(&Object::Ref(r))?,
         };
-        let list = append_item(list, annot)?;
+        let list = append(doc, &list, annot, "a page's /Annots")?;
         changed.push((r, list));
         return Ok(());
     }
     let list = match page_dict.get(b"Annots") {
-        Some(a) => append_item(doc.resolve(a)?, annot)?,
+        Some(a) => append(doc, a, annot, "a page's /Annots")?,
         None => Object::Array(vec![Object::Ref(annot)]),
     };
     let mut dict = page_dict;
@@ -437,20 +427,6 @@ fn add_annot(
     }
     changed.push((page.id, Object::Dict(dict)));
     Ok(())
-}
-
-fn append_item(list: Object, item: ObjRef) -> Result<Object, PdfError> {
-    match list {
-        Object::Array(mut items) => {
-            items.push(Object::Ref(item));
-            Ok(Object::Array(items))
-        }
-        Object::Null => Ok(Object::Array(vec![Object::Ref(item)])),
-        other => Err(PdfError::Structure(format!(
-            "a page's /Annots is a {}, not an array",
-            other.type_name()
-        ))),
-    }
 }
 
 /// Writes the signature dictionary; returns where the `/ByteRange` array starts and where the

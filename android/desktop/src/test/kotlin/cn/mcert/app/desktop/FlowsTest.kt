@@ -8,6 +8,7 @@ import androidx.compose.ui.test.onAllNodesWithText
 import androidx.compose.ui.test.onNodeWithTag
 import androidx.compose.ui.test.onNodeWithText
 import androidx.compose.ui.test.performClick
+import androidx.compose.ui.test.performScrollTo
 import androidx.compose.ui.test.performTextInput
 import androidx.compose.ui.test.runComposeUiTest
 import cn.mcert.app.core.Language
@@ -130,10 +131,11 @@ class FlowsTest {
         onNodeWithTag("confirm_operation").assertTextContains("文件签章")
         onNodeWithText("共 36 页").assertIsDisplayed()
         onNodeWithText("第 36 页").assertIsDisplayed()
+        onNodeWithText("同时盖在全部 36 页右侧边缘").assertIsDisplayed()
         // Two seals: none is picked for the user.
         onNodeWithTag("confirm").assertIsNotEnabled()
         onNodeWithTag("limits_seal2", useUnmergedTree = true).assertTextContains("每次用印需管理员审批", substring = true)
-        onNodeWithTag("seal_seal2").performClick()
+        onNodeWithTag("seal_seal2").performScrollTo().performClick()
         waitForIdle()
         onNodeWithTag("confirm").performClick()
         waitForIdle()
