@@ -57,6 +57,15 @@ impl McertApp {
         Ok(self.inner.read().await.request_code(&phone).await?)
     }
 
+    /// A fresh SMS code to the signed-in account's own phone (for 【证书挂失】); returns the
+    /// phone masked, to show where it went.
+    pub async fn request_own_code(&self) -> Result<String, McertError> {
+        let device = self.inner.read().await;
+        let me = device.client().me().await?;
+        device.request_code(&me.phone).await?;
+        Ok(me.phone_masked)
+    }
+
     /// Development service only: the newest code sent to `phone` (its SMS outbox).
     pub async fn dev_sms_code(&self, phone: String) -> Result<String, McertError> {
         let texts = self.inner.read().await.client().dev_outbox(&phone).await?;

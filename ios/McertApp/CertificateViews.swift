@@ -130,6 +130,13 @@ struct CertificateDetailView: View {
             if !s.isOrganisation && c.status == "good" {
                 NavigationLink(L("signature_open")) { SignatureScreen(m: model.signature, serial: c.serial) }
             }
+            if let key = item.key, !key.locked, c.status == "good" {
+                NavigationLink(L("change_pin")) { ChangePinView(m: model.changePin, keyId: key.id) }
+            }
+            if c.status == "good" {
+                NavigationLink(L("report_lost")) { ReportLostView(m: model.reportLost, serial: c.serial) }
+                    .foregroundColor(.red)
+            }
         }
         .navigationTitle(L("certificate_detail"))
     }
@@ -137,5 +144,68 @@ struct CertificateDetailView: View {
     private var pinState: String {
         guard let key = item.key else { return L("not_on_this_phone") }
         return key.locked ? L("pin_locked") : L("pin_tries_left", Int(key.pinTriesLeft))
+    }
+}
+
+/// 【修改证书密码】: the current PIN, then the new one twice (mirror of KeyScreens.kt).
+struct ChangePinView: View {
+    @ObservedObject var m: ChangePinModel
+    let keyId: String
+    @Environment(\.dismiss) private var dismiss
+
+    var body: some View {
+        VStack(spacing: 12) {
+            switch m.step {
+            case .current:
+                Text(L("change_pin_current")).font(.headline)
+                Text(L("change_pin_hint")).font(.footnote)
+                if let p = m.problem { Text(p.message).foregroundColor(.red) }
+                PinPadView(pad: m.current) { pin in m.currentEntered(pin) }
+            case .new:
+                Text(L("change_pin_new")).font(.headline)
+                PinPadView(pad: m.fresh) { pin in Task { await m.newEntered(pin) } }
+            case .done:
+                Image(systemName: "checkmark.circle").font(.system(size: 72)).foregroundColor(.green)
+                Text(L("change_pin_done")).font(.title2)
+                Text(L("change_pin_done_hint")).font(.footnote)
+                Button(L("done")) { dismiss() }
+            }
+        }
+        .padding()
+        .navigationTitle(L("change_pin"))
+        .onAppear { m.start(keyId: keyId) }
+    }
+}
+
+/// 【证书挂失】: what it means, a fresh code, and 【确认挂失】 (mirror of KeyScreens.kt).
+struct ReportLostView: View {
+    @ObservedObject var m: ReportLostModel
+    let serial: String
+    @Environment(\.dismiss) private var dismiss
+
+    var body: some View {
+        List {
+            if m.done {
+                Section {
+                    Text(L("report_lost_done")).font(.title2)
+                    Text(L("report_lost_done_hint")).font(.footnote)
+                    Button(L("done")) { dismiss() }
+                }
+            } else {
+                Section {
+                    Text(L("report_lost_hint")).font(.footnote)
+                    Field(L("serial"), serial)
+                }
+                Section {
+                    TextField(L("sms_code"), text: $m.code)
+                    Button(L("get_code")) { Task { await m.sendCode() } }.disabled(m.busy)
+                    if let to = m.sentTo { Text(L("code_sent_to", to)).font(.footnote) }
+                    if let p = m.problem { Text(p.message).foregroundColor(.red) }
+                }
+                Button(L("report_lost_confirm"), role: .destructive) { Task { await m.confirm() } }.disabled(m.busy)
+            }
+        }
+        .navigationTitle(L("report_lost"))
+        .onAppear { m.start(serial: serial) }
     }
 }

@@ -90,6 +90,8 @@ final class NoCore: CertCore {
     func certificates() async throws -> [CertificateView] { [] }
     func localKeys() async throws -> [LocalKeyView] { [] }
     func changePin(keyId: String, oldPin: String, newPin: String) async throws {}
+    func requestOwnCode() async throws -> String { throw Unavailable() }
+    func reportLost(serial: String, smsCode: String) async throws {}
     func checkPin(_ pin: String) throws {}
     func scanFrame(luma: Data, width: Int, height: Int, rowStride: Int) async throws -> PendingScan { throw Unavailable() }
     func scanImage(_ image: Data) async throws -> PendingScan { throw Unavailable() }
@@ -150,6 +152,11 @@ final class NoCore: CertCore {
     func signatureNotice() async throws -> SignatureNoticeView { throw Unavailable() }
     func signatures() async throws -> [SignatureView] { [] }
     func makeNameSeal(serial: String, noticeVersion: String) async throws -> SignatureView { throw Unavailable() }
+    func drawSignature(serial: String, noticeVersion: String, padWidth: Float, padHeight: Float, strokes: [[PadPoint]]) async throws -> SignatureView {
+        throw Unavailable()
+    }
+    func photoSignature(serial: String, noticeVersion: String, photo: Data) async throws -> SignatureView { throw Unavailable() }
+    func submitSignature(id: String) async throws -> SignatureView { throw Unavailable() }
     func signaturePicture(id: String) async throws -> Data { throw Unavailable() }
 }
 

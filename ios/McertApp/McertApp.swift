@@ -31,6 +31,8 @@ final class AppModel: ObservableObject {
     let sealApprovals: SealApprovalsModel
     let sealGrants: SealGrantsModel
     let signature: SignatureModel
+    let changePin: ChangePinModel
+    let reportLost: ReportLostModel
 
     init() throws {
         let dir = try FileManager.default.url(for: .applicationSupportDirectory, in: .userDomainMask, appropriateFor: nil, create: true)
@@ -65,6 +67,8 @@ final class AppModel: ObservableObject {
         sealApprovals = SealApprovalsModel(core: core)
         sealGrants = SealGrantsModel(core: core)
         signature = SignatureModel(core: core)
+        changePin = ChangePinModel(core: core)
+        reportLost = ReportLostModel(core: core)
     }
 }
 

@@ -23,6 +23,10 @@ public protocol CertCore: OrgCore, CommerceCore, SealCore {
     func certificates() async throws -> [CertificateView]
     func localKeys() async throws -> [LocalKeyView]
     func changePin(keyId: String, oldPin: String, newPin: String) async throws
+    /// A fresh SMS code to the signed-in account's own phone; returns the phone masked.
+    func requestOwnCode() async throws -> String
+    /// 【证书挂失】: the certificate `serial` of this account revoked at once, with `smsCode`.
+    func reportLost(serial: String, smsCode: String) async throws
     func checkPin(_ pin: String) throws
     func scanFrame(luma: Data, width: Int, height: Int, rowStride: Int) async throws -> PendingScan
     func scanImage(_ image: Data) async throws -> PendingScan
@@ -68,6 +72,10 @@ public final class FfiCertCore: CertCore {
     public func localKeys() async throws -> [LocalKeyView] { try await ffi { try await app.localKeys() } }
     public func changePin(keyId: String, oldPin: String, newPin: String) async throws {
         try await ffi { try await app.changePin(keyId: keyId, oldPin: oldPin, newPin: newPin) }
+    }
+    public func requestOwnCode() async throws -> String { try await ffi { try await app.requestOwnCode() } }
+    public func reportLost(serial: String, smsCode: String) async throws {
+        try await ffi { try await app.reportLost(serial: serial, smsCode: smsCode) }
     }
     public func checkPin(_ pin: String) throws {
         do { try checkNewPin(pin: pin) } catch let e as McertError { throw e.toAppError() }

@@ -15,6 +15,8 @@ import cn.mcert.app.state.PinEntryModel
 import cn.mcert.app.state.PlatformModel
 import cn.mcert.app.state.ScanModel
 import cn.mcert.app.state.UsageModel
+import cn.mcert.app.state.ChangePinModel
+import cn.mcert.app.state.ReportLostModel
 import cn.mcert.ffi.McertApp
 import cn.mcert.ffi.McertException
 import kotlinx.coroutines.runBlocking
@@ -277,6 +279,39 @@ class AppFlowsTest {
 
     @Test
     @Order(7)
+    fun `the PIN is changed through its page, a wrong current PIN asked again, and a lost report needs a fresh code`() = runBlocking<Unit> {
+        val key = core.localKeys().single()
+        val change = ChangePinModel(core)
+        change.start(key.id)
+        change.currentEntered("975318")
+        assertFalse(change.newEntered("864209"))
+        assertEquals(ChangePinModel.Step.Current, change.step.value)
+        val asked = change.current.value.state.value as PinEntryModel.State.Entering
+        assertEquals(4, asked.triesLeft)
+        assertEquals("证书密码错误，还可尝试 4 次", asked.error)
+        change.currentEntered(pin)
+        assertTrue(change.newEntered("864209"), "${change.problem.value}")
+        assertEquals(ChangePinModel.Step.Done, change.step.value)
+        // The new PIN opens the key (and the old one no longer does); then back to the old one.
+        change.start(key.id)
+        change.currentEntered(pin)
+        assertFalse(change.newEntered("531864"))
+        change.currentEntered("864209")
+        assertTrue(change.newEntered(pin), "${change.problem.value}")
+        assertEquals(5, core.localKeys().single().pinTriesLeft)
+        // 挂失 asks a fresh code of the account's own phone; one was sent for the login moments
+        // ago, so the service asks to wait (the report itself is tested in the service's tests).
+        val lost = ReportLostModel(core)
+        lost.start(core.certificates().single().serial)
+        assertFalse(lost.sendCode())
+        assertTrue(lost.problem.value!!.message.contains("秒后"), "${lost.problem.value}")
+        lost.code.value = "12345"
+        assertFalse(lost.confirm())
+        assertEquals("bad_code", lost.problem.value!!.code)
+    }
+
+    @Test
+    @Order(8)
     fun `five wrong PINs lock the key, as a Kotlin error`() = runBlocking<Unit> {
         val key = core.localKeys().single()
         for (left in 4 downTo 1) {
@@ -296,7 +331,7 @@ class AppFlowsTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     fun `errors in English when asked, and a service that is gone`() = runBlocking<Unit> {
         cn.mcert.ffi.setLanguage("en")
         try {

@@ -87,6 +87,8 @@ class FfiCertCore(private val app: McertApp) :
     override suspend fun localKeys() = ffi { app.localKeys().map { it.toApp() } }
     override suspend fun changePin(keyId: String, oldPin: String, newPin: String) =
         ffi { app.changePin(keyId, oldPin, newPin) }
+    override suspend fun requestOwnCode() = ffi { app.requestOwnCode() }
+    override suspend fun reportLost(serial: String, smsCode: String) = ffi { app.reportLost(serial, smsCode) }
     override fun checkPin(pin: String) = ffiBlocking { cn.mcert.ffi.checkNewPin(pin) }
     override suspend fun scanFrame(luma: ByteArray, width: Int, height: Int, rowStride: Int): PendingScan =
         ffi { Scanned(app.scanFrame(luma, width.toUInt(), height.toUInt(), rowStride.toUInt())) }

@@ -122,7 +122,18 @@ class FakeCore private constructor(val orgs: FakeOrgCore, val commerce: FakeComm
         list("keys")
         return keys
     }
-    override suspend fun changePin(keyId: String, oldPin: String, newPin: String) {}
+    override suspend fun changePin(keyId: String, oldPin: String, newPin: String) {
+        if (oldPin != goodPin) throw AppError("wrong_pin", "证书密码错误，还可尝试 4 次", triesLeft = 4)
+        calls += "changePin:$keyId"
+    }
+    override suspend fun requestOwnCode(): String {
+        calls += "requestOwnCode"
+        return "136****5678"
+    }
+    override suspend fun reportLost(serial: String, smsCode: String) {
+        if (smsCode != "246810") throw AppError("bad_code", "验证码错误或已过期")
+        calls += "reportLost:$serial"
+    }
     override fun checkPin(pin: String) {
         if (pin.toSet().size < 3) {
             throw AppError("weak_pin", msg("证书密码过于简单，请避免重复或连续的数字", "The certificate PIN is too easy to guess"))

@@ -10,6 +10,7 @@ import androidx.compose.ui.test.onNodeWithText
 import androidx.compose.ui.test.performClick
 import androidx.compose.ui.test.performScrollTo
 import androidx.compose.ui.test.performTextInput
+import androidx.compose.ui.test.performTextReplacement
 import androidx.compose.ui.test.runComposeUiTest
 import cn.mcert.app.core.Language
 import cn.mcert.app.core.Texts
@@ -145,6 +146,76 @@ class FlowsTest {
         waitForIdle()
         onNodeWithText("文件签章成功").assertIsDisplayed()
         assertTrue("stamp:seal2" in phone.core.calls, "${phone.core.calls}")
+        phone.close()
+    }
+
+    @Test
+    fun `a key's PIN is changed after the current one, and a wrong current PIN is asked again`() = runComposeUiTest {
+        val phone = Phone(start = Route.Home)
+        setContent { phone.Content() }
+        val type = { pin: String ->
+            for (d in pin) onNodeWithTag("key_$d").performClick()
+            waitForIdle()
+        }
+        onNodeWithTag("tab_Certificates").performClick()
+        waitForIdle()
+        onNodeWithTag("certificate_5F3A9C2E7B1D40A8").performClick()
+        waitForIdle()
+        onNodeWithTag("open_change_pin").performScrollTo().performClick()
+        waitForIdle()
+        assertEquals(Route.ChangePin, phone.nav.current)
+        onNodeWithText("请输入当前的证书密码").assertIsDisplayed()
+        type("135791")
+        onNodeWithText("请设置新的证书密码").assertIsDisplayed()
+        // The new PIN: a weak one is refused before it is asked again, then twice.
+        type("111111")
+        onNodeWithText("证书密码过于简单，请避免重复或连续的数字").assertIsDisplayed()
+        type("864209")
+        type("864209")
+        // The current PIN was wrong: asked again, with the tries left.
+        onNodeWithText("请输入当前的证书密码").assertIsDisplayed()
+        onNodeWithText("证书密码错误，还可尝试 4 次").assertIsDisplayed()
+        assertTrue(phone.core.calls.none { it.startsWith("changePin") })
+        type(phone.core.goodPin)
+        type("864209")
+        type("864209")
+        onNodeWithText("证书密码已修改").assertIsDisplayed()
+        assertTrue("changePin:k1" in phone.core.calls, "${phone.core.calls}")
+        onNodeWithTag("done").performClick()
+        waitForIdle()
+        assertEquals(Route.CertificateDetail, phone.nav.current)
+        phone.close()
+    }
+
+    @Test
+    fun `a certificate is reported lost with a fresh code, after the page says what it means`() = runComposeUiTest {
+        val phone = Phone(start = Route.Home)
+        setContent { phone.Content() }
+        onNodeWithTag("tab_Certificates").performClick()
+        waitForIdle()
+        onNodeWithTag("certificate_5F3A9C2E7B1D40A8").performClick()
+        waitForIdle()
+        onNodeWithTag("open_report_lost").performScrollTo().performClick()
+        waitForIdle()
+        assertEquals(Route.ReportLost, phone.nav.current)
+        onNodeWithTag("report_lost_hint").assertIsDisplayed()
+        // No code yet: said so, nothing revoked.
+        onNodeWithTag("report_lost_confirm").performClick()
+        waitForIdle()
+        onNodeWithText("请输入 6 位短信验证码").assertIsDisplayed()
+        onNodeWithTag("report_lost_send").performClick()
+        waitForIdle()
+        onNodeWithText("验证码已发送至 136****5678").assertIsDisplayed()
+        onNodeWithTag("report_lost_code").performTextInput("135791")
+        onNodeWithTag("report_lost_confirm").performClick()
+        waitForIdle()
+        onNodeWithText("验证码错误或已过期").assertIsDisplayed()
+        assertTrue(phone.core.calls.none { it.startsWith("reportLost") })
+        onNodeWithTag("report_lost_code").performTextReplacement("246810")
+        onNodeWithTag("report_lost_confirm").performClick()
+        waitForIdle()
+        onNodeWithText("证书已挂失").assertIsDisplayed()
+        assertTrue("reportLost:5F3A9C2E7B1D40A8" in phone.core.calls, "${phone.core.calls}")
         phone.close()
     }
 

@@ -59,6 +59,14 @@ class ScreensRenderTest {
             models.signature.load(Samples.certificates.first().serial)
             models.signature.agree()
         },
+        Case("change_pin_zh", Language.ZH, Route.ChangePin) { models.changePin.start("k1") },
+        Case("report_lost_zh", Language.ZH, Route.ReportLost) {
+            models.reportLost.start(Samples.certificates.first().serial)
+            models.reportLost.sendCode()
+        },
+        Case("report_lost_en", Language.EN, Route.ReportLost) {
+            models.reportLost.start(Samples.certificates.first().serial)
+        },
         Case("signature_pad_zh", Language.ZH, Route.Signature) {
             models.signature.load(Samples.certificates.first().serial)
             models.signature.startWriting()

@@ -27,6 +27,10 @@ interface CertCore : OrgCore, CommerceCore, SealCore {
     suspend fun certificates(): List<Certificate>
     suspend fun localKeys(): List<LocalKey>
     suspend fun changePin(keyId: String, oldPin: String, newPin: String)
+    /** A fresh SMS code to the signed-in account's own phone; returns the phone masked. */
+    suspend fun requestOwnCode(): String
+    /** 【证书挂失】: the certificate [serial] of this account revoked at once, with [smsCode]. */
+    suspend fun reportLost(serial: String, smsCode: String)
     fun checkPin(pin: String)
     suspend fun scanFrame(luma: ByteArray, width: Int, height: Int, rowStride: Int): PendingScan
     suspend fun scanImage(image: ByteArray): PendingScan

@@ -164,6 +164,24 @@ object Texts {
         "pin_mismatch" to ("两次输入的证书密码不一致，请重新设置" to "The two PINs differ; set the PIN again"),
         "pin_tries_left" to ("还可尝试 %1\$d 次" to "%1\$d tries left"),
         "pin_locked" to ("证书已锁定" to "Certificate locked"),
+        "change_pin" to ("修改证书密码" to "Change PIN"),
+        "change_pin_current" to ("请输入当前的证书密码" to "Enter the current PIN"),
+        "change_pin_new" to ("请设置新的证书密码" to "Set the new PIN"),
+        "change_pin_hint" to (
+            "证书密码保护本机上的证书私钥；平台、客服都不会向您索要" to
+                "The PIN protects the certificate's private key on this phone; no platform or service desk will ever ask for it"
+            ),
+        "change_pin_done" to ("证书密码已修改" to "PIN changed"),
+        "change_pin_done_hint" to ("下次使用证书时请输入新的证书密码" to "Use the new PIN from now on"),
+        "report_lost" to ("证书挂失" to "Report lost"),
+        "report_lost_hint" to (
+            "挂失后证书立即吊销，不能恢复，使用它的签名和登录随即失效；手机丢失或证书可能被他人使用时请立即挂失。挂失后可重新申请或补办证书。" to
+                "Reporting it lost revokes the certificate at once and for good; signatures and logins with it stop working. Do it when the phone is lost or someone else may use the certificate; apply for a new one or have it reissued afterwards."
+            ),
+        "report_lost_confirm" to ("确认挂失" to "Report lost"),
+        "report_lost_done" to ("证书已挂失" to "Certificate reported lost"),
+        "report_lost_done_hint" to ("证书已吊销；如需继续使用，请重新申请或补办证书" to "The certificate is revoked; apply for a new one or have it reissued to go on"),
+        "code_sent_to" to ("验证码已发送至 %1\$s" to "Code sent to %1\$s"),
         "pin_locked_hint" to ("请在证书详情中重置证书密码后再使用" to "Reset the certificate PIN before using it again"),
         "pin_delete" to ("删除" to "Delete"),
         // Scan

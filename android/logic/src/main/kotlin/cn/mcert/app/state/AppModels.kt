@@ -40,6 +40,8 @@ class AppModels(val core: CertCore, private val scope: CoroutineScope, clipboard
     val sealGrants = SealGrantsModel(core)
     val sealApprovals = SealApprovalsModel(core)
     val signature = SignatureModel(core)
+    val changePin = ChangePinModel(core)
+    val reportLost = ReportLostModel(core)
 
     /** Runs a state holder's action in the models' scope. */
     fun run(action: suspend () -> Unit): Job = scope.launch { action() }

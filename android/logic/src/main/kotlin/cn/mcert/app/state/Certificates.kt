@@ -100,6 +100,8 @@ class CertificatesModel(private val core: CertCore) {
                 Item(c, keys.firstOrNull { k -> c.serial in k.serials })
             }
             _slots.value = core.pendingSlots()
+            // The open detail follows (a PIN changed, a certificate reported lost).
+            detail.value?.let { open(it.certificate.serial) }
             error.value = null
         } catch (e: AppError) {
             error.value = e.message

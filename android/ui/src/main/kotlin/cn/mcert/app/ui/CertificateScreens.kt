@@ -164,10 +164,17 @@ fun CertificateCard(item: CertificatesModel.Item, onClick: () -> Unit) {
 
 /**
  * 证书详情: every field of the certificate and the PIN state of its key on this phone; a good
- * personal certificate opens its 【签章图片】 ([onSignature]).
+ * personal certificate opens its 【签章图片】 ([onSignature]); a key on this phone
+ * 【修改证书密码】 ([onChangePin]); a good certificate 【证书挂失】 ([onReportLost]).
  */
 @Composable
-fun CertificateDetailScreen(models: AppModels, onBack: () -> Unit, onSignature: (String) -> Unit) {
+fun CertificateDetailScreen(
+    models: AppModels,
+    onBack: () -> Unit,
+    onSignature: (String) -> Unit,
+    onChangePin: (String) -> Unit = {},
+    onReportLost: (String) -> Unit = {},
+) {
     val item by models.certificates.detail.collectAsState()
     Column(Modifier.fillMaxSize().background(MaterialTheme.colorScheme.background)) {
         TitleBar(tr("certificate_detail"), onBack)
@@ -205,6 +212,18 @@ fun CertificateDetailScreen(models: AppModels, onBack: () -> Unit, onSignature: 
                     onClick = { onSignature(c.serial) },
                     modifier = Modifier.fillMaxWidth().testTag("open_signature"),
                 ) { Text(tr("signature_open")) }
+            }
+            d.key?.takeIf { !it.locked && c.status == "good" }?.let { key ->
+                OutlinedButton(
+                    onClick = { onChangePin(key.id) },
+                    modifier = Modifier.fillMaxWidth().testTag("open_change_pin"),
+                ) { Text(tr("change_pin")) }
+            }
+            if (c.status == "good") {
+                OutlinedButton(
+                    onClick = { onReportLost(c.serial) },
+                    modifier = Modifier.fillMaxWidth().testTag("open_report_lost"),
+                ) { Text(tr("report_lost"), color = Brand.Red) }
             }
         }
     }

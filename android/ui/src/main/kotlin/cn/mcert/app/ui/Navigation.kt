@@ -38,6 +38,9 @@ enum class Route(val tab: Boolean = false) {
     // 签章图片: the notice and the name seal of a personal certificate.
     Signature,
 
+    // 修改证书密码 and 证书挂失 of a certificate.
+    ChangePin, ReportLost,
+
     // Organisations: 我的单位 (the home grid's 授权管理 and 我的), and the pages of one.
     Orgs, OrgRegister, OrgDetail, OrgAuthorisation, OrgApply, OrgMembers, OrgMemberAdd,
     OrgCertificates, OrgOwner, OrgUsage, Claims, Claim,
@@ -113,10 +116,27 @@ private fun Screen(route: Route, models: AppModels, nav: Navigator, version: Str
         Route.Home -> HomeScreen(models, nav::go)
         Route.Certificates -> CertificatesScreen(models, nav::go, onBack = null)
         Route.Me -> MeScreen(models, nav::go, version)
-        Route.CertificateDetail -> CertificateDetailScreen(models, nav::back) { serial ->
-            models.run { models.signature.load(serial) }
-            nav.go(Route.Signature)
+        Route.CertificateDetail -> CertificateDetailScreen(
+            models,
+            nav::back,
+            onSignature = { serial ->
+                models.run { models.signature.load(serial) }
+                nav.go(Route.Signature)
+            },
+            onChangePin = { keyId ->
+                models.changePin.start(keyId)
+                nav.go(Route.ChangePin)
+            },
+            onReportLost = { serial ->
+                models.reportLost.start(serial)
+                nav.go(Route.ReportLost)
+            },
+        )
+        Route.ChangePin -> ChangePinScreen(models) {
+            models.run { models.certificates.refresh() }
+            nav.back()
         }
+        Route.ReportLost -> ReportLostScreen(models, nav::back)
         Route.Install -> InstallScreen(models, nav::back) { serial ->
             // A personal certificate just downloaded: the 签章图片告知函 comes next (seed 003 §7).
             nav.back()
