@@ -189,6 +189,7 @@ pub async fn stamp_bid(
         project_code: Some(project.into()),
         // The 公章 also as 骑缝章 across both pages' right edges.
         cross_page: true,
+        more_places: Vec::new(),
     };
     let (stamped, offered, reports) =
         stamp_pdf(stamper, platform, &pdf, request, (seal_id, pin)).await?;
@@ -251,6 +252,7 @@ pub async fn sign_with_name_seal(
         seal_kinds: vec!["personal".into()],
         project_code: Some(project.into()),
         cross_page: false,
+        more_places: Vec::new(),
     };
     let (signed, _, reports) =
         stamp_pdf(signer, platform, stamped, request, (&signature.id, pin)).await?;

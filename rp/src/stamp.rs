@@ -47,11 +47,14 @@ pub struct PreparedStamp {
     pub algorithm: Algorithm,
     /// The digest sent to the service (hex).
     pub digest: String,
+    /// Which stamp of the session it is (0-based; see `StampRequest::place`).
+    pub place: u32,
 }
 
-/// Prepares `pdf` for the seal the phone picked: the seal's picture at its real size, centred
-/// in `request`'s rectangle on its page (smaller when the rectangle is), a signature field
-/// named `field_name`, an empty signature of the right kind.
+/// Prepares `pdf` for the seal the phone picked for the session's current stamp
+/// (`choice.place`): the seal's picture at its real size, centred in that place's rectangle on
+/// its page (smaller when the rectangle is), a signature field named `field_name`, an empty
+/// signature of the right kind; the first stamp also as 骑缝章 when the request asks.
 pub fn prepare_stamp(
     pdf: &[u8],
     request: &StampRequest,
@@ -65,10 +68,13 @@ pub fn prepare_stamp(
         Algorithm::Sm2 => SubFilter::GbtSesSignature,
         Algorithm::P256 => SubFilter::AdbePkcs7Detached,
     };
+    let place = request
+        .place(choice.place as usize)
+        .ok_or_else(|| RpError::Decode(format!("the request has no stamp {}", choice.place)))?;
     let placement = StampPlacement {
-        page: request.page,
+        page: place.page,
         rect_pt: real_size(
-            request.rect.map(|v| v as f32),
+            place.rect.map(|v| v as f32),
             choice.width_mm,
             choice.height_mm,
         ),
@@ -81,7 +87,7 @@ pub fn prepare_stamp(
             (Algorithm::P256, Some(b)) => Some(unb64("binding", b)?),
             _ => None,
         },
-        cross_page: request.cross_page,
+        cross_page: request.cross_page && choice.place == 0,
     };
     let prepared = mcert_pdf::prepare(pdf, &placement, sub_filter, CONTENTS_LEN, signing_time)
         .map_err(pdf_err)?;
@@ -91,6 +97,7 @@ pub fn prepare_stamp(
         seal_id: choice.seal_id.clone(),
         algorithm,
         digest,
+        place: choice.place,
     })
 }
 
@@ -109,12 +116,16 @@ fn real_size(rect: [f32; 4], width_mm: i64, height_mm: i64) -> [f32; 4] {
     [cx - w / 2.0, cy - h / 2.0, cx + w / 2.0, cy + h / 2.0]
 }
 
-/// Embeds the phone's signature from a completed session's result.
+/// Embeds the phone's signature of `stamp` from the session's status: the stamp made at that
+/// place (a session with several), or the completed session's result.
 pub fn embed_stamp(stamp: PreparedStamp, status: &SessionStatus) -> Result<Vec<u8>, RpError> {
     let result = status
-        .result
-        .as_ref()
-        .ok_or_else(|| RpError::Decode("the session did not complete".into()))?;
+        .stamped
+        .iter()
+        .find(|p| p.place == stamp.place)
+        .map(|p| &p.result)
+        .or(status.result.as_ref())
+        .ok_or_else(|| RpError::Decode("the stamp was not made".into()))?;
     if result.seal_id.as_deref() != Some(stamp.seal_id.as_str()) {
         return Err(RpError::Decode(
             "signed with another seal than prepared".into(),
@@ -156,6 +167,20 @@ impl RpClient {
         .await
     }
 
+    /// Waits (long-polling) until stamp `place` is made (a session with several stamps keeps
+    /// each in its status) or the session ended.
+    pub async fn wait_for_stamp(
+        &self,
+        session_id: &str,
+        place: u32,
+        timeout: Duration,
+    ) -> Result<SessionStatus, RpError> {
+        self.wait_until(session_id, timeout, |status| {
+            status.stamped.iter().any(|p| p.place == place)
+        })
+        .await
+    }
+
     /// Sends the prepared PDF's digest.
     pub async fn send_stamp_digest(
         &self,
@@ -165,6 +190,7 @@ impl RpClient {
         let body = StampDigest {
             seal_id: stamp.seal_id.clone(),
             digest: stamp.digest.clone(),
+            place: stamp.place,
         };
         self.post_json(
             &routes::fill(routes::RP_SESSION_STAMP_DIGEST, session_id),

@@ -542,6 +542,7 @@ mod login {
     mod seals;
     mod signatures;
     mod stamp;
+    mod stamp_places;
 
     use super::*;
     use mcert_core::clock::ManualClock;

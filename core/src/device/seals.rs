@@ -7,7 +7,7 @@ use std::time::{Duration, Instant, SystemTime};
 use base64ct::Encoding;
 
 use super::flows::{Device, DeviceError, PendingScan};
-use crate::crypto::{Algorithm, Signer, x509};
+use crate::crypto::{Algorithm, PrivateKey, Signer, x509};
 use crate::scan::{self, ScanError};
 use crate::wire::seals::{Seal, SealApproval, approval_statement, claim_statement};
 use crate::wire::{ScannedSession, SessionStatus};
@@ -58,11 +58,11 @@ impl Device {
 
 impl Device {
     /// 文件签章: stamps a scanned `stamp` session with `seal_id` (one of the session's
-    /// offered seals). The PIN unlocks the seal's certificate key first (a wrong PIN stops here);
-    /// then the seal is picked, the platform prepares the PDF with its picture and, for a seal
-    /// given with "each use approved", an admin approves (waiting at most `wait` for both), and
-    /// the digest is signed: a CMS, and for SM2 the GB/T 38540 `SES_Signature` made with the
-    /// seal the service issued.
+    /// offered seals) at every place it asks for. The PIN unlocks the seal's certificate key
+    /// first (a wrong PIN stops here); then, place after place, the seal is picked, the
+    /// platform prepares the PDF with its picture and, for a seal given with "each use
+    /// approved", an admin approves (waiting at most `wait` for both), and the digest is signed:
+    /// a CMS, and for SM2 the GB/T 38540 `SES_Signature` made with the seal the service issued.
     pub async fn stamp(
         &self,
         pending: &PendingScan,
@@ -70,8 +70,91 @@ impl Device {
         pin: &str,
         wait: Duration,
     ) -> Result<SessionStatus, DeviceError> {
-        let session = &pending.session;
-        let offered = session
+        let places = pending
+            .session
+            .stamp
+            .as_ref()
+            .map_or(1, |s| s.request.place_count());
+        let picks = vec![seal_id.to_string(); places];
+        let serial = self.stamp_pick(pending, seal_id)?.0.serial.clone();
+        self.stamp_places(pending, &picks, &[(serial, pin.to_string())], wait)
+            .await
+    }
+
+    /// 文件签章 of a session with several places: `picks` is the seal for each place in order
+    /// (see `StampRequest::place`), `pins` the PIN of each certificate those seals sign with.
+    /// Every key is unlocked before anything is signed, so a wrong PIN stops the whole; then
+    /// the places are stamped one after another (the platform embeds each before preparing
+    /// the next). Returns the session's status after the last stamp.
+    pub async fn stamp_places(
+        &self,
+        pending: &PendingScan,
+        picks: &[String],
+        pins: &[(String, String)],
+        wait: Duration,
+    ) -> Result<SessionStatus, DeviceError> {
+        let places = pending
+            .session
+            .stamp
+            .as_ref()
+            .map_or(1, |s| s.request.place_count());
+        if picks.len() != places {
+            return Err(DeviceError::SealNotOffered);
+        }
+        // Each certificate's key unlocked once, before any stamp.
+        let mut keys: Vec<(String, PrivateKey, x509_cert::Certificate, Algorithm)> = Vec::new();
+        for seal_id in picks {
+            let (choice, _) = self.stamp_pick(pending, seal_id)?;
+            if keys.iter().any(|(serial, ..)| serial == &choice.serial) {
+                continue;
+            }
+            let pin = pins
+                .iter()
+                .find(|(serial, _)| serial.eq_ignore_ascii_case(&choice.serial))
+                .map(|(_, pin)| pin.as_str())
+                .ok_or(DeviceError::NoEligibleCertificate)?;
+            let stored = self
+                .keys()
+                .certificate_by_serial(&choice.serial)?
+                .ok_or(DeviceError::NoEligibleCertificate)?;
+            let certificate = x509::parse_certificate(&stored.der)?;
+            let key = self.unlock(&choice.key_id, pin).await?;
+            keys.push((choice.serial.clone(), key, certificate, choice.algorithm));
+        }
+        let mut status = None;
+        for (place, seal_id) in picks.iter().enumerate() {
+            let (choice, _) = self.stamp_pick(pending, seal_id)?;
+            let (_, key, certificate, algorithm) = keys
+                .iter()
+                .find(|(serial, ..)| serial == &choice.serial)
+                .ok_or(DeviceError::NoEligibleCertificate)?;
+            let now = self
+                .stamp_one(
+                    pending,
+                    place,
+                    seal_id,
+                    (key, certificate, *algorithm),
+                    wait,
+                )
+                .await?;
+            let more = now.status == "scanned";
+            status = Some(now);
+            if !more {
+                break;
+            }
+        }
+        status.ok_or(DeviceError::SealNotOffered)
+    }
+
+    /// The offered seal `seal_id` of a scanned stamp session and the certificate choice that
+    /// signs with it.
+    fn stamp_pick<'a>(
+        &self,
+        pending: &'a PendingScan,
+        seal_id: &str,
+    ) -> Result<(&'a super::flows::ScanChoice, &'a crate::wire::StampSeal), DeviceError> {
+        let offered = pending
+            .session
             .stamp
             .as_ref()
             .and_then(|s| s.seals.iter().find(|x| x.id == seal_id))
@@ -81,16 +164,26 @@ impl Device {
             .iter()
             .find(|c| c.serial.eq_ignore_ascii_case(&offered.certificate_serial))
             .ok_or(DeviceError::NoEligibleCertificate)?;
-        let stored = self
-            .keys()
-            .certificate_by_serial(&choice.serial)?
-            .ok_or(DeviceError::NoEligibleCertificate)?;
-        let certificate = x509::parse_certificate(&stored.der)?;
-        let key = self.unlock(&choice.key_id, pin).await?;
+        Ok((choice, offered))
+    }
+
+    /// Stamp `place` of the session with `seal_id`, signed by the unlocked `key`.
+    async fn stamp_one(
+        &self,
+        pending: &PendingScan,
+        place: usize,
+        seal_id: &str,
+        (key, certificate, algorithm): (&PrivateKey, &x509_cert::Certificate, Algorithm),
+        wait: Duration,
+    ) -> Result<SessionStatus, DeviceError> {
+        let session = &pending.session;
         let client = self.client();
         let mut progress = client
             .choose_seal(&session.session_id, &session.scan_ticket, seal_id)
             .await?;
+        if progress.place as usize != place {
+            return Err(DeviceError::SealNotOffered);
+        }
         let started = Instant::now();
         // The platform's digest, and for a seal given "each use approved", the admin's yes.
         let digests = loop {
@@ -109,30 +202,24 @@ impl Device {
                 .stamp_progress(&session.session_id, &session.scan_ticket)
                 .await?;
         };
-        if progress.seal_id.as_deref() != Some(seal_id) {
+        if progress.seal_id.as_deref() != Some(seal_id) || progress.place as usize != place {
             return Err(DeviceError::SealNotOffered);
         }
         let answered = ScannedSession {
             document_digests: Some(digests),
             stamp_seal_id: Some(seal_id.to_string()),
+            stamp_place: progress.place,
             ..session.clone()
         };
         let now = SystemTime::now();
-        let mut completion = scan::answer(&answered, &key, &certificate, &[], None, now)?;
-        if choice.algorithm == Algorithm::Sm2 {
+        let mut completion = scan::answer(&answered, key, certificate, &[], None, now)?;
+        if algorithm == Algorithm::Sm2 {
             let seal_der = progress
                 .seal
                 .as_deref()
                 .ok_or(ScanError::Missing("seal"))
                 .and_then(|s| scan::unb64("seal", s))?;
-            scan::add_seal_signature(
-                &mut completion,
-                &answered,
-                &key,
-                &certificate,
-                &seal_der,
-                now,
-            )?;
+            scan::add_seal_signature(&mut completion, &answered, key, certificate, &seal_der, now)?;
         }
         Ok(client.complete(&session.session_id, &completion).await?)
     }

@@ -151,10 +151,14 @@ impl Statement {
             _ => None,
         };
         let place = match session.kind {
-            SessionKind::Stamp => session.stamp.as_ref().map(|s| {
-                let [x0, y0, x1, y1] = s.request.rect;
-                format!("{} {x0},{y0},{x1},{y1}", s.request.page)
-            }),
+            SessionKind::Stamp => session
+                .stamp
+                .as_ref()
+                .and_then(|s| s.request.place(session.stamp_place as usize))
+                .map(|p| {
+                    let [x0, y0, x1, y1] = p.rect;
+                    format!("{} {x0},{y0},{x1},{y1}", p.page)
+                }),
             _ => None,
         };
         Ok(Statement {

@@ -97,9 +97,55 @@ pub struct StampRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_code: Option<String>,
     /// 骑缝章 as well: the seal cut into one slice per page on the pages' right edges (2 to 50
-    /// pages), in the same signed update as the stamp.
+    /// pages), in the same signed update as the (first) stamp.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub cross_page: bool,
+    /// Further stamps of the same session (at most 9), each made after the one before with
+    /// its own seal pick, digest and signature: for example the 公章 on the cover and the
+    /// signer's personal signature on the signature page.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub more_places: Vec<StampPlace>,
+}
+
+/// Where one further stamp of a session goes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StampPlace {
+    /// The 1-based page.
+    pub page: u32,
+    /// `[x0, y0, x1, y1]` in PDF points from the page's bottom-left corner.
+    pub rect: [u32; 4],
+    /// Seal kinds accepted here; empty: the request's own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seal_kinds: Vec<String>,
+}
+
+impl StampRequest {
+    /// How many stamps the session makes.
+    pub fn place_count(&self) -> usize {
+        1 + self.more_places.len()
+    }
+
+    /// The place of stamp `index` (0 is the request's own page and rectangle), with the seal
+    /// kinds accepted there (a place without kinds of its own takes the request's).
+    pub fn place(&self, index: usize) -> Option<StampPlace> {
+        let own = || StampPlace {
+            page: self.page,
+            rect: self.rect,
+            seal_kinds: self.seal_kinds.clone(),
+        };
+        match index {
+            0 => Some(own()),
+            i => self.more_places.get(i - 1).map(|p| StampPlace {
+                seal_kinds: if p.seal_kinds.is_empty() {
+                    self.seal_kinds.clone()
+                } else {
+                    p.seal_kinds.clone()
+                },
+                ..p.clone()
+            }),
+        }
+    }
 }
 
 /// A seal the phone may stamp with (one of the account's claimed seals, bound to a
@@ -163,6 +209,9 @@ pub struct StampProgress {
     /// A seal whose every use an admin approves: `pending`, `approved` or `refused`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval: Option<String>,
+    /// The stamp being made (0-based; see `StampRequest::place`).
+    #[serde(default)]
+    pub place: u32,
 }
 
 /// The seal the phone picked, as the platform sees it: everything it needs to draw the
@@ -191,6 +240,9 @@ pub struct StampChoice {
     pub algorithm: String,
     /// Whether the platform has sent the digest of the prepared PDF.
     pub digest_received: bool,
+    /// The stamp this pick is for (0-based; see `StampRequest::place`).
+    #[serde(default)]
+    pub place: u32,
 }
 
 /// `POST /v1/sessions/{id}/stamp/digest`: the digest of the prepared PDF's byte ranges (SM3
@@ -202,6 +254,9 @@ pub struct StampDigest {
     /// the digest arrives).
     pub seal_id: String,
     pub digest: String,
+    /// The stamp it is for (0-based): the session's current one.
+    #[serde(default)]
+    pub place: u32,
 }
 
 /// Whose certificates may answer a session (none given: any certificate of this CA).
@@ -358,9 +413,20 @@ pub struct SessionStatus {
     pub failure: Option<SessionFailure>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<SessionResult>,
-    /// `stamp`: the seal the phone picked, once picked.
+    /// `stamp`: the seal the phone picked for the current stamp, once picked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stamp: Option<StampChoice>,
+    /// `stamp` with several places: the stamps made so far, in order (the last one's result
+    /// is also `result` once the session completes).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stamped: Vec<StampedPlace>,
+}
+
+/// One stamp of a session, made: what the platform embeds before preparing the next.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StampedPlace {
+    pub place: u32,
+    pub result: SessionResult,
 }
 
 /// The phone's scan.
@@ -411,6 +477,9 @@ pub struct ScannedSession {
     /// `stamp`: the seal picked (part of what is signed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stamp_seal_id: Option<String>,
+    /// `stamp`: the stamp being made (0-based; its page and place are part of what is signed).
+    #[serde(default)]
+    pub stamp_place: u32,
 }
 
 impl std::fmt::Debug for ScannedSession {

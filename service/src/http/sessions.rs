@@ -53,7 +53,9 @@ impl From<SessionError> for ApiError {
             | SessionError::ApprovalPending
             | SessionError::NoSealPicked
             | SessionError::DigestPending
-            | SessionError::DigestSent => StatusCode::CONFLICT,
+            | SessionError::DigestSent
+            | SessionError::WrongPlace(_)
+            | SessionError::StampMade => StatusCode::CONFLICT,
             SessionError::QrStale(_) | SessionError::Expired => StatusCode::GONE,
             SessionError::Finished(_) | SessionError::Taken | SessionError::NotScanned => {
                 StatusCode::CONFLICT

@@ -8,13 +8,15 @@ use mcert_core::crypto::revocation::{self, CertId, CertStatus};
 use mcert_core::crypto::{hash, x509};
 use mcert_core::id::ulid;
 use mcert_core::scan::{self, ScanError};
-use mcert_core::wire::{Completion, Decline, SessionKind, SessionResult, SessionStatus};
+use mcert_core::wire::{
+    Completion, Decline, SessionKind, SessionResult, SessionStatus, StampedPlace,
+};
 use serde_json::json;
 
-use super::holdings;
 use super::repo::{self, NewUsage, Outcome, Session, SessionState};
 use super::scan::Refusal;
 use super::{SessionError, Sessions, b64, internal};
+use super::{holdings, stamp_repo};
 use crate::audit;
 use crate::authz::{Actor, OwnAccount, policy};
 use crate::store::Tx;
@@ -329,6 +331,13 @@ impl Sessions {
         serial: &str,
         result: &SessionResult,
     ) -> Result<SessionStatus, SessionError> {
+        let more = s
+            .stamp
+            .as_ref()
+            .is_some_and(|r| (s.stamp_place as usize) + 1 < r.place_count());
+        if s.kind == SessionKind::Stamp && more {
+            return self.next_stamp(account_id, s, serial, result).await;
+        }
         if !self
             .end(
                 account_id,
@@ -346,6 +355,52 @@ impl Sessions {
                 .await?;
             return Err(e);
         }
+        let s = self.load(&s.id).await?;
+        self.status_view(&s)
+    }
+
+    /// One stamp of several made: it is kept with the session (for the platform to embed)
+    /// with its usage record, and the session moves on to the next stamp, still scanned.
+    async fn next_stamp(
+        &self,
+        account_id: &str,
+        s: &Session,
+        serial: &str,
+        result: &SessionResult,
+    ) -> Result<SessionStatus, SessionError> {
+        let now = self.now_ms();
+        // Read everything before the transaction: SQLite has a single connection.
+        let usage = self
+            .usage_row(s, account_id, Outcome::Completed, None, Some(serial), now)
+            .await?;
+        let mut stamped = s.stamped.clone();
+        stamped.push(StampedPlace {
+            place: s.stamp_place,
+            result: result.clone(),
+        });
+        let json = serde_json::to_string(&stamped).map_err(internal)?;
+        let mut tx = self.store.begin().await?;
+        if !stamp_repo::next_place(&mut tx, &s.id, s.stamp_place, &json).await? {
+            drop(tx);
+            // Another completion of this stamp came first: it stands.
+            let e = SessionError::StampMade;
+            self.record(s, account_id, Outcome::Failed, Some(e.code()), Some(serial))
+                .await?;
+            return Err(e);
+        }
+        usage.insert(&mut tx).await?;
+        audit::append(
+            &mut tx,
+            self.store.engine(),
+            now,
+            &format!("account:{account_id}"),
+            "session.stamped",
+            &s.id,
+            &json!({"place": s.stamp_place, "serial": serial, "seal": s.stamp_seal_id}),
+        )
+        .await?;
+        tx.commit().await?;
+        self.changed.notify_waiters();
         let s = self.load(&s.id).await?;
         self.status_view(&s)
     }

@@ -16,6 +16,7 @@ mod holdings;
 pub mod repo;
 mod scan;
 mod stamp;
+mod stamp_repo;
 mod status;
 mod usage;
 
@@ -109,6 +110,10 @@ pub enum SessionError {
     DigestPending,
     #[error("the document's digest was already sent")]
     DigestSent,
+    #[error("the session is at stamp {0} (0-based), not that one")]
+    WrongPlace(u32),
+    #[error("this stamp of the session was already made")]
+    StampMade,
     #[error("too many scans from this account; retry in {0} s")]
     AccountScanLimit(u64),
     #[error("too many scans from this address; retry in {0} s")]
@@ -159,6 +164,8 @@ impl SessionError {
             SessionError::UseRefused => "use_refused",
             SessionError::DigestPending => "digest_pending",
             SessionError::DigestSent => "digest_sent",
+            SessionError::WrongPlace(_) => "wrong_place",
+            SessionError::StampMade => "stamp_made",
             SessionError::AccountScanLimit(_) => "scan_account_limit",
             SessionError::AddressScanLimit(_) => "scan_address_limit",
             SessionError::Answer(e) => match e {

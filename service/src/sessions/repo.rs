@@ -1,7 +1,7 @@
 //! The `rp_sessions` and `usage_records` tables: typed rows, their states, and every query on
 //! them. Nothing outside this file reads or writes these tables.
 
-use mcert_core::wire::{DisplayText, DocumentDigests, SessionKind, StampRequest};
+use mcert_core::wire::{DisplayText, DocumentDigests, SessionKind, StampRequest, StampedPlace};
 use sqlx::{AnyConnection, AnyPool};
 
 use super::SessionError;
@@ -110,6 +110,8 @@ struct SessionRow {
     stamp: Option<String>,
     stamp_seal_id: Option<String>,
     stamp_grant_id: Option<String>,
+    stamp_place: i64,
+    stamped: Option<String>,
 }
 
 /// A stored session, decoded.
@@ -142,6 +144,9 @@ pub struct Session {
     pub stamp_seal_id: Option<String>,
     /// `stamp`: the grant the member's pick uses (none: the seal is their own).
     pub stamp_grant_id: Option<String>,
+    /// `stamp`: the stamp being made (0-based), and those made before it.
+    pub stamp_place: u32,
+    pub stamped: Vec<StampedPlace>,
 }
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> SessionError {
@@ -170,6 +175,14 @@ impl TryFrom<SessionRow> for Session {
                 .map_err(|e| corrupt("stamp", e))?,
             stamp_seal_id: r.stamp_seal_id,
             stamp_grant_id: r.stamp_grant_id,
+            stamp_place: u32::try_from(r.stamp_place).map_err(|e| corrupt("stamp place", e))?,
+            stamped: r
+                .stamped
+                .as_deref()
+                .map(serde_json::from_str)
+                .transpose()
+                .map_err(|e| corrupt("stamped", e))?
+                .unwrap_or_default(),
             id: r.id,
             platform_id: r.platform_id,
             qr_token: r.qr_token,
@@ -194,7 +207,7 @@ impl TryFrom<SessionRow> for Session {
 const SESSION_COLUMNS: &str = "id, platform_id, kind, status, qr_token, verification_code, display,
     document_digests, encrypted_key, recipient_serial, ephemeral_public_key, allowed_id_lookup,
     allowed_org_code, callback_url, created_at, expires_at, scanned_by, scanned_device,
-    scan_ticket_hash, failure_code, result, stamp, stamp_seal_id, stamp_grant_id";
+    scan_ticket_hash, failure_code, result, stamp, stamp_seal_id, stamp_grant_id, stamp_place, stamped";
 
 /// The session matching `condition` (a constant of this file) with `values` bound.
 async fn find(
@@ -289,51 +302,6 @@ pub async fn insert(conn: &mut AnyConnection, s: &NewSessionRow<'_>) -> Result<(
     .execute(conn)
     .await?;
     Ok(())
-}
-
-/// `stamp`: records the seal the phone picked, while the session is scanned and the
-/// platform has not yet sent its digest; returns false otherwise.
-pub async fn choose_seal(
-    conn: &mut AnyConnection,
-    id: &str,
-    seal_id: &str,
-    grant_id: Option<&str>,
-) -> Result<bool, sqlx::Error> {
-    let changed = sqlx::query(
-        "UPDATE rp_sessions SET stamp_seal_id = $1, stamp_grant_id = $2
-         WHERE id = $3 AND status = $4 AND document_digests IS NULL",
-    )
-    .bind(seal_id)
-    .bind(grant_id)
-    .bind(id)
-    .bind(SessionState::Scanned.as_str())
-    .execute(conn)
-    .await?
-    .rows_affected();
-    Ok(changed == 1)
-}
-
-/// `stamp`: records the prepared PDF's digest (JSON of `DocumentDigests`) for the seal
-/// `seal_id`, once; returns false when the session is not scanned, another seal is picked
-/// now, or a digest was already sent.
-pub async fn set_stamp_digest(
-    conn: &mut AnyConnection,
-    id: &str,
-    seal_id: &str,
-    digests: &str,
-) -> Result<bool, sqlx::Error> {
-    let changed = sqlx::query(
-        "UPDATE rp_sessions SET document_digests = $1
-         WHERE id = $2 AND status = $3 AND stamp_seal_id = $4 AND document_digests IS NULL",
-    )
-    .bind(digests)
-    .bind(id)
-    .bind(SessionState::Scanned.as_str())
-    .bind(seal_id)
-    .execute(conn)
-    .await?
-    .rows_affected();
-    Ok(changed == 1)
 }
 
 /// Marks a session that has not ended expired; returns whether this call did it.

@@ -218,6 +218,7 @@ impl Sessions {
                 seals: Vec::new(),
             }),
             stamp_seal_id: s.stamp_seal_id.clone(),
+            stamp_place: s.stamp_place,
         })
     }
 

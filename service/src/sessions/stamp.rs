@@ -13,20 +13,22 @@ use mcert_core::crypto::{Algorithm, x509};
 use mcert_core::scan;
 use mcert_core::wire::{
     ChooseSeal, Completion, DocumentDigests, SessionKind, SessionStatus, StampChoice, StampDigest,
-    StampProgress, StampRequest, StampSeal, StampView,
+    StampPlace, StampProgress, StampRequest, StampSeal, StampView,
 };
 use serde_json::json;
 use x509_cert::Certificate;
 
-use super::holdings;
-use super::repo::{self, Session, SessionState};
+use super::repo::{Session, SessionState};
 use super::{SessionError, Sessions, b64, internal, invalid};
+use super::{holdings, stamp_repo};
 use crate::audit;
 use crate::authz::{OwnAccount, OwnPlatform};
 use crate::seals::{GrantRow, PERSONAL_KIND, SealFiles, SealKind, StampableSeal, UseFacts};
 
 /// Most pages a stamped document may have.
 const MAX_PAGES: u32 = 10_000;
+/// Further stamps one session may make after its first.
+const MAX_MORE_PLACES: usize = 9;
 /// Most pages a 骑缝章 spans (mcert-pdf's limit).
 const MAX_CROSS_PAGES: u32 = 50;
 /// Largest side of a stamp's rectangle, in points (an A3 page's long side is 1191).
@@ -37,24 +39,35 @@ pub(super) fn validate_request(stamp: &StampRequest) -> Result<(), SessionError>
     if !(1..=MAX_PAGES).contains(&stamp.page_count) {
         return Err(invalid("stamp.page_count must be 1 to 10000"));
     }
-    if stamp.page < 1 || stamp.page > stamp.page_count {
-        return Err(invalid("stamp.page must be a page of the document"));
-    }
-    let [x0, y0, x1, y1] = stamp.rect;
-    if x0 >= x1 || y0 >= y1 || x1 > MAX_RECT || y1 > MAX_RECT {
-        return Err(invalid(
-            "stamp.rect must be [x0, y0, x1, y1] with x0 < x1, y0 < y1, within 14400 points",
-        ));
-    }
     if stamp.cross_page && !(2..=MAX_CROSS_PAGES).contains(&stamp.page_count) {
         return Err(invalid(
             "stamp.cross_page needs a document of 2 to 50 pages",
         ));
     }
-    if stamp.seal_kinds.len() > 8 {
+    if stamp.more_places.len() > MAX_MORE_PLACES {
+        return Err(invalid("stamp.more_places lists at most 9 places"));
+    }
+    for place in (0..stamp.place_count()).filter_map(|i| stamp.place(i)) {
+        validate_place(&place, stamp.page_count)?;
+    }
+    Ok(())
+}
+
+/// Checks one place of a stamp request.
+fn validate_place(place: &StampPlace, page_count: u32) -> Result<(), SessionError> {
+    if place.page < 1 || place.page > page_count {
+        return Err(invalid("stamp.page must be a page of the document"));
+    }
+    let [x0, y0, x1, y1] = place.rect;
+    if x0 >= x1 || y0 >= y1 || x1 > MAX_RECT || y1 > MAX_RECT {
+        return Err(invalid(
+            "stamp.rect must be [x0, y0, x1, y1] with x0 < x1, y0 < y1, within 14400 points",
+        ));
+    }
+    if place.seal_kinds.len() > 8 {
         return Err(invalid("stamp.seal_kinds lists at most 8 kinds"));
     }
-    for kind in &stamp.seal_kinds {
+    for kind in &place.seal_kinds {
         if SealKind::parse(kind).is_none() && kind != PERSONAL_KIND {
             return Err(invalid(format!(
                 "stamp.seal_kinds: unknown seal kind {kind:?}"
@@ -62,6 +75,11 @@ pub(super) fn validate_request(stamp: &StampRequest) -> Result<(), SessionError>
         }
     }
     Ok(())
+}
+
+/// Whether `kinds` (a place's accepted kinds; empty: any) takes a seal of `kind`.
+fn accepts(kinds: &[String], kind: &str) -> bool {
+    kinds.is_empty() || kinds.iter().any(|k| k == kind)
 }
 
 impl Sessions {
@@ -80,9 +98,11 @@ impl Sessions {
     ) -> Result<Vec<StampSeal>, SessionError> {
         let request = s.stamp.as_ref().ok_or(SessionError::StampingOff)?;
         let seals = self.seals_or_off()?;
-        let kind_ok = |kind: &str| {
-            request.seal_kinds.is_empty() || request.seal_kinds.iter().any(|k| k == kind)
-        };
+        // Offered when some place of the session takes it (the phone picks per place).
+        let places: Vec<StampPlace> = (0..request.place_count())
+            .filter_map(|i| request.place(i))
+            .collect();
+        let kind_ok = |kind: &str| places.iter().any(|p| accepts(&p.seal_kinds, kind));
         let mut out: Vec<StampSeal> = seals
             .claimed_for_certificates(serials)
             .await
@@ -154,7 +174,10 @@ impl Sessions {
             .await
             .map_err(internal)?
             .ok_or(SessionError::SealNotUsable)?;
-        if !request.seal_kinds.is_empty() && !request.seal_kinds.contains(&seal.kind) {
+        let place = request
+            .place(s.stamp_place as usize)
+            .ok_or(SessionError::SealNotUsable)?;
+        if !accepts(&place.seal_kinds, &seal.kind) {
             return Err(SessionError::SealNotUsable);
         }
         let usable = holdings::usable(self.store.pool(), account_id, self.now_ms()).await?;
@@ -256,6 +279,7 @@ impl Sessions {
             seal: self.seal_file(s, seal).await?.as_deref().map(b64),
             document_digests: s.document_digests.clone(),
             approval: self.approval(s).await?,
+            place: s.stamp_place,
         })
     }
 
@@ -277,7 +301,7 @@ impl Sessions {
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;
         let grant_id = grant.as_ref().map(|g| g.id.as_str());
-        if !repo::choose_seal(&mut tx, &s.id, &req.seal_id, grant_id).await? {
+        if !stamp_repo::choose_seal(&mut tx, &s.id, s.stamp_place, &req.seal_id, grant_id).await? {
             drop(tx);
             let now_s = self.load(&s.id).await?;
             return Err(match now_s.state {
@@ -292,7 +316,7 @@ impl Sessions {
             &format!("account:{account_id}"),
             "session.seal_chosen",
             &s.id,
-            &json!({"seal": req.seal_id}),
+            &json!({"seal": req.seal_id, "place": s.stamp_place}),
         )
         .await?;
         tx.commit().await?;
@@ -386,6 +410,7 @@ impl Sessions {
             chain: vec![b64(&x509::to_der(&h.issuing).map_err(internal)?)],
             algorithm: alg.as_str().to_string(),
             digest_received: s.document_digests.is_some(),
+            place: s.stamp_place,
         }))
     }
 
@@ -409,6 +434,9 @@ impl Sessions {
             SessionState::Created => return Err(SessionError::NotScanned),
             SessionState::Expired => return Err(SessionError::Expired),
             state => return Err(SessionError::Finished(state)),
+        }
+        if req.place != s.stamp_place {
+            return Err(SessionError::WrongPlace(s.stamp_place));
         }
         if s.document_digests.is_some() {
             return Err(SessionError::DigestSent);
@@ -442,7 +470,7 @@ impl Sessions {
         let json = serde_json::to_string(&digests).map_err(internal)?;
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;
-        if !repo::set_stamp_digest(&mut tx, &s.id, picked, &json).await? {
+        if !stamp_repo::set_stamp_digest(&mut tx, &s.id, s.stamp_place, picked, &json).await? {
             drop(tx);
             let now_s = self.load(&s.id).await?;
             return Err(if now_s.document_digests.is_some() {
@@ -460,7 +488,7 @@ impl Sessions {
             &format!("platform:{}", s.platform_id),
             "session.stamp_digest",
             &s.id,
-            &json!({"seal": picked}),
+            &json!({"seal": picked, "place": s.stamp_place}),
         )
         .await?;
         tx.commit().await?;
@@ -582,6 +610,11 @@ mod tests {
             seal_kinds: vec!["official".into(), PERSONAL_KIND.into()],
             project_code: None,
             cross_page: true,
+            more_places: vec![StampPlace {
+                page: 1,
+                rect: [60, 60, 200, 200],
+                seal_kinds: vec![PERSONAL_KIND.into()],
+            }],
         }
     }
 
@@ -607,6 +640,23 @@ mod tests {
             r.page = 1;
         }));
         assert!(refused(|r| r.page_count = MAX_CROSS_PAGES + 1));
+        assert!(refused(|r| r.more_places[0].page = 4));
+        assert!(refused(|r| r.more_places[0].rect = [60, 60, 60, 200]));
+        assert!(refused(
+            |r| r.more_places[0].seal_kinds = vec!["stamp".into()]
+        ));
+        assert!(refused(|r| {
+            let extra = r.more_places[0].clone();
+            r.more_places = vec![extra; MAX_MORE_PLACES + 1];
+        }));
+        // A place without kinds of its own takes the request's.
+        let mut inherit = request();
+        inherit.more_places[0].seal_kinds.clear();
+        assert_eq!(
+            inherit.place(1).map(|p| p.seal_kinds),
+            Some(inherit.seal_kinds.clone())
+        );
+        assert_eq!(inherit.place(2), None);
         let mut many = request();
         many.cross_page = false;
         many.page_count = 500;

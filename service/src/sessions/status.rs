@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use mcert_core::clock::{from_unix_millis, rfc3339};
-use mcert_core::wire::{SessionFailure, SessionKind, SessionResult, SessionStatus};
+use mcert_core::wire::{SessionFailure, SessionKind, SessionResult, SessionStatus, StampedPlace};
 use serde_json::json;
 
 use super::repo::{self, Session, SessionState};
@@ -83,6 +83,7 @@ impl Sessions {
                 code: code.clone(),
                 message: failure_message(code),
             }),
+            stamped: stamped_places(s, result.as_ref()),
             result,
             stamp: None,
         })
@@ -90,12 +91,16 @@ impl Sessions {
 
     /// What a waiting poll compares: the state, and within `scanned` a stamp's progress.
     fn phase(s: &Session) -> String {
+        let place = s.stamp_place;
         match (s.state, &s.stamp_seal_id, &s.document_digests) {
+            (SessionState::Scanned, None, _) if s.kind == SessionKind::Stamp && place > 0 => {
+                format!("scanned@{place}")
+            }
             (SessionState::Scanned, Some(seal), None) if s.kind == SessionKind::Stamp => {
-                format!("scanned:{seal}")
+                format!("scanned@{place}:{seal}")
             }
             (SessionState::Scanned, Some(seal), Some(_)) if s.kind == SessionKind::Stamp => {
-                format!("scanned:{seal}:digest")
+                format!("scanned@{place}:{seal}:digest")
             }
             (state, _, _) => state.as_str().to_string(),
         }
@@ -136,4 +141,21 @@ impl Sessions {
             let _ = tokio::time::timeout(nap, notified).await;
         }
     }
+}
+
+/// The stamps a session with several places has made: those kept as it went, and once it
+/// completed the last one (its result). Empty for a one-stamp session.
+fn stamped_places(s: &Session, result: Option<&SessionResult>) -> Vec<StampedPlace> {
+    let several = s.stamp.as_ref().is_some_and(|r| r.place_count() > 1);
+    if !several {
+        return Vec::new();
+    }
+    let mut out = s.stamped.clone();
+    if let (SessionState::Completed, Some(r)) = (s.state, result) {
+        out.push(StampedPlace {
+            place: s.stamp_place,
+            result: r.clone(),
+        });
+    }
+    out
 }

@@ -43,7 +43,7 @@ pub(super) async fn slot_of(svc: &Service, token: &str, org_id: &str, kind: &str
 }
 
 /// An organisation whose admin holds its certificate of `alg` with a claimed 公章.
-async fn claimed_seal(
+pub(super) async fn claimed_seal(
     svc: &Service,
     who: (&str, &str, &str),
     alg: Algorithm,
@@ -120,6 +120,7 @@ pub(super) fn stamp_session(kinds: &[&str]) -> NewSession {
             seal_kinds: kinds.iter().map(|k| k.to_string()).collect(),
             project_code: None,
             cross_page: false,
+            more_places: Vec::new(),
         }),
         ..NewSession::new(SessionKind::Stamp)
     }
@@ -134,7 +135,7 @@ fn project_session(code: &str) -> NewSession {
     req
 }
 
-async fn post_scan<T: serde::de::DeserializeOwned>(
+pub(super) async fn post_scan<T: serde::de::DeserializeOwned>(
     svc: &Service,
     who: &Holder,
     path: String,
@@ -169,7 +170,7 @@ pub(super) fn root(svc: &Service, alg: Algorithm) -> Certificate {
 }
 
 /// Where a scanned stamp session stands, as the phone that scanned it polls it.
-async fn progress_of(
+pub(super) async fn progress_of(
     svc: &Service,
     who: &Holder,
     id: &str,
@@ -187,7 +188,7 @@ async fn progress_of(
 
 /// The phone's answer to a stamp session once the digest (and any approval) is in: the
 /// statement and CMS, and for SM2 the GB/T 38540 signature with the seal it was given.
-fn phone_signs(
+pub(super) fn phone_signs(
     who: &Holder,
     view: &ScannedSession,
     seal_id: &str,
@@ -196,6 +197,7 @@ fn phone_signs(
     let answered = ScannedSession {
         document_digests: progress.document_digests.clone(),
         stamp_seal_id: Some(seal_id.to_string()),
+        stamp_place: progress.place,
         ..view.clone()
     };
     let now = SystemTime::now();
@@ -219,6 +221,17 @@ fn phone_signs(
 /// The platform waits for the pick, prepares the PDF with the seal's picture and sends the
 /// digest.
 async fn platform_prepares(rp: &RpClient, id: &str, req: &NewSession, pdf: &[u8]) -> PreparedStamp {
+    platform_prepares_as(rp, id, req, pdf, "mcert-stamp-1").await
+}
+
+/// [`platform_prepares`] with the signature field named `field`.
+pub(super) async fn platform_prepares_as(
+    rp: &RpClient,
+    id: &str,
+    req: &NewSession,
+    pdf: &[u8],
+    field: &str,
+) -> PreparedStamp {
     let status: SessionStatus = rp
         .wait_for_seal(id, Duration::from_secs(10))
         .await
@@ -228,7 +241,7 @@ async fn platform_prepares(rp: &RpClient, id: &str, req: &NewSession, pdf: &[u8]
         pdf,
         req.stamp.as_ref().expect("s"),
         &choice,
-        "mcert-stamp-1",
+        field,
         "2026-12-02T10:00:00+08:00",
     )
     .expect("prepare");
@@ -293,6 +306,7 @@ pub(super) async fn stamp_by_scan_of(
         seal_id: seal_id.to_string(),
         algorithm: who.key.algorithm(),
         digest: "00".repeat(32),
+        place: 0,
     };
     let refused = rp.send_stamp_digest(&id, &early).await;
     assert!(
@@ -542,6 +556,7 @@ async fn unbound_signer(svc: &Service, seal_id: &str, pdf: &[u8], alg: Algorithm
         chain: Vec::new(),
         algorithm: alg.as_str().into(),
         digest_received: false,
+        place: 0,
     };
     let req = stamp_session(&[]);
     let prepared = prepare_stamp(
