@@ -462,10 +462,18 @@ pub async fn walk(
     )
     .await?;
     // Then writes a handwritten signature on the phone; a reviewer approves it in the console.
-    crate::seal_demo::handwritten_signature(
+    let handwritten = crate::seal_demo::handwritten_signature(
         &colleague,
         &claimed.serial,
         || console.approve_first(),
+        steps,
+    )
+    .await?;
+    // One scan, two stamps: the 公章 (across the pages too) and the handwritten signature.
+    crate::seal_demo::stamp_twice(
+        &colleague,
+        platform,
+        (ORG, &seal_id, &handwritten, PIN, PROJECT),
         steps,
     )
     .await?;

@@ -269,13 +269,13 @@ pub async fn sign_with_name_seal(
 
 /// The member writes a signature on the phone's pad; the service cleans it into a draft, the
 /// member submits it, `approve` decides it in the console, and it becomes the certificate's
-/// active signature in place of the name seal.
+/// active signature in place of the name seal. Returns its id.
 pub async fn handwritten_signature<F, Fut>(
     signer: &Device,
     serial: &str,
     approve: F,
     steps: &mut Steps,
-) -> Result<(), CliError>
+) -> Result<String, CliError>
 where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Result<(), CliError>>,
@@ -327,6 +327,46 @@ where
         "demo-handwriting-approved",
         &[("status", now.status_label.into())],
     );
+    Ok(draft.id)
+}
+
+/// One scan, two stamps: the member stamps a new bid with the 公章 given to them (and its
+/// 骑缝章) on the last page and their handwritten signature on the first; both verify.
+pub async fn stamp_twice(
+    signer: &Device,
+    platform: &RpClient,
+    (org_name, seal_id, signature_id, pin, project): (&str, &str, &str, &str, &str),
+    steps: &mut Steps,
+) -> Result<(), CliError> {
+    let pdf = bid_pdf(org_name)?;
+    let request = StampRequest {
+        page_count: 2,
+        page: 2,
+        rect: [380, 60, 520, 200],
+        seal_kinds: vec!["official".into()],
+        project_code: Some(project.into()),
+        cross_page: true,
+        more_places: vec![mcert_core::wire::StampPlace {
+            page: 1,
+            rect: [400, 210, 480, 290],
+            seal_kinds: vec!["personal".into()],
+        }],
+    };
+    let (stamped, _, reports) = stamp_places(
+        signer,
+        platform,
+        &pdf,
+        request,
+        (&[seal_id, signature_id], pin),
+    )
+    .await?;
+    steps.ok(
+        "demo-two-stamps",
+        &[
+            ("count", reports.len().into()),
+            ("bytes", stamped.len().into()),
+        ],
+    );
     Ok(())
 }
 
@@ -340,6 +380,20 @@ async fn stamp_pdf(
     request: StampRequest,
     (seal_id, pin): (&str, &str),
 ) -> Result<(Vec<u8>, String, Vec<mcert_rp::stamp::StampReport>), CliError> {
+    stamp_places(stamper, platform, pdf, request, (&[seal_id], pin)).await
+}
+
+/// Stamps `pdf` by one scan at every place `request` asks for, place `i` with the seal
+/// `seals[i]`, every certificate unlocked with `pin`: the platform prepares each place over
+/// the file with the stamps before it embedded. Returns the stamped PDF, the first seal's
+/// limits as the phone showed them, and the reports of every signature in the file.
+async fn stamp_places(
+    stamper: &Device,
+    platform: &RpClient,
+    pdf: &[u8],
+    request: StampRequest,
+    (seals, pin): (&[&str], &str),
+) -> Result<(Vec<u8>, String, Vec<mcert_rp::stamp::StampReport>), CliError> {
     let new = NewSession {
         display: DisplayText {
             project: Some("某水库除险加固工程".into()),
@@ -352,46 +406,57 @@ async fn stamp_pdf(
     let created = platform.create(&new, None).await.map_err(err)?;
     let png = qr::encode_png(&AnimatedQr::new(&created).payload(), 6).map_err(err)?;
     let pending = stamper.scan_image(&png).await.map_err(err)?;
-    let offered = pending
+    let offered_seals = pending
         .session
         .stamp
         .as_ref()
-        .and_then(|s| s.seals.iter().find(|x| x.id == seal_id))
+        .map(|s| s.seals.clone())
+        .unwrap_or_default();
+    let offered = offered_seals
+        .iter()
+        .find(|x| seals.first() == Some(&x.id.as_str()))
         .and_then(|x| x.limits.clone())
         .unwrap_or_default();
-    // The platform's side runs meanwhile: it waits for the pick and prepares the PDF.
+    // The platform's side runs meanwhile: for each place it waits for the pick, prepares the
+    // PDF (with the stamps before embedded), sends the digest and embeds the stamp.
     let id = created.session_id.clone();
     let rp = platform.clone();
     let original = pdf.to_vec();
-    let field = format!(
-        "mcert-stamp-{}",
-        mcert_pdf::signatures(pdf).map_or(0, |s| s.len()) + 1
-    );
-    let preparing = tokio::spawn(async move {
-        let status = rp.wait_for_seal(&id, Duration::from_secs(30)).await?;
-        let choice = status.stamp.ok_or_else(|| {
-            mcert_rp::client::RpError::Decode("the session ended without a seal".into())
-        })?;
-        let stamp = prepare_stamp(
-            &original,
-            &request,
-            &choice,
-            &field,
-            &mcert_core::clock::rfc3339(SystemTime::now()),
-        )?;
-        rp.send_stamp_digest(&id, &stamp).await?;
-        Ok::<_, mcert_rp::client::RpError>(stamp)
+    let before = mcert_pdf::signatures(pdf).map_or(0, |s| s.len());
+    let places = request.place_count();
+    let platform_side = tokio::spawn(async move {
+        let mut file = original;
+        for place in 0..places {
+            let status = rp.wait_for_seal(&id, Duration::from_secs(30)).await?;
+            let choice = status.stamp.ok_or_else(|| {
+                mcert_rp::client::RpError::Decode("the session ended without a seal".into())
+            })?;
+            let stamp = prepare_stamp(
+                &file,
+                &request,
+                &choice,
+                &format!("mcert-stamp-{}", before + place + 1),
+                &mcert_core::clock::rfc3339(SystemTime::now()),
+            )?;
+            rp.send_stamp_digest(&id, &stamp).await?;
+            let made = rp
+                .wait_for_stamp(&id, choice.place, Duration::from_secs(30))
+                .await?;
+            file = embed_stamp(stamp, &made)?;
+        }
+        Ok::<_, mcert_rp::client::RpError>(file)
     });
+    let picks: Vec<String> = seals.iter().map(|s| s.to_string()).collect();
+    let pins: Vec<(String, String)> = offered_seals
+        .iter()
+        .filter(|x| seals.contains(&x.id.as_str()))
+        .map(|x| (x.certificate_serial.clone(), pin.to_string()))
+        .collect();
     stamper
-        .stamp(&pending, seal_id, pin, Duration::from_secs(30))
+        .stamp_places(&pending, &picks, &pins, Duration::from_secs(30))
         .await
         .map_err(err)?;
-    let prepared = preparing.await.map_err(err)?.map_err(err)?;
-    let ended = platform
-        .wait_for_end(&created.session_id, Duration::from_secs(10))
-        .await
-        .map_err(err)?;
-    let stamped = embed_stamp(prepared, &ended).map_err(err)?;
+    let stamped = platform_side.await.map_err(err)?.map_err(err)?;
     let roots = platform.roots().await.map_err(err)?;
     let issuing = platform.issuing().await.map_err(err)?;
     let reports = platform

@@ -174,3 +174,4 @@ demo-signature-made = The certificate's user reads and agrees to the "{ $notice 
 demo-signature-stamped = The certificate's user scans again and signs beside the official seal with the name seal "{ $name }": all { $count } signatures in the file verify
 demo-handwriting-submitted = The certificate's user writes a signature on the phone ({ $width } × { $height } mm) and submits it: { $status }
 demo-handwriting-approved = A reviewer approves the handwritten signature in the console; it replaces the name seal: { $status }
+demo-two-stamps = One scan, two stamps: the official seal (with its cross-page seal) on the last page and the handwritten signature on the first; all { $count } signatures in the file verify

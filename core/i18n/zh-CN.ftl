@@ -174,3 +174,4 @@ demo-signature-made = 证书使用人阅读并同意《{ $notice }》，自动�
 demo-signature-stamped = 证书使用人再次扫码，用姓名章“{ $name }”在公章旁签章：文件中 { $count } 个签章全部验证通过
 demo-handwriting-submitted = 证书使用人在手机上手写签名（{ $width } × { $height } 毫米），提交审核：{ $status }
 demo-handwriting-approved = 审核员在控制台审核通过手写签名，取代姓名章：{ $status }
+demo-two-stamps = 一次扫码两处签章：公章（含骑缝章）盖在末页，手写签名签在首页；文件中 { $count } 个签章全部验证通过
