@@ -377,6 +377,34 @@ impl McertApp {
         ))
     }
 
+    /// 文件签章 of a session with several places: `seal_ids` is the seal for each place in
+    /// order, `pins` the PIN of every certificate they sign with (all unlocked before anything
+    /// is signed); the places are stamped one after another.
+    pub async fn stamp_places(
+        &self,
+        scan: Arc<PendingScan>,
+        seal_ids: Vec<String>,
+        pins: Vec<CertificatePin>,
+    ) -> Result<ScanOutcome, McertError> {
+        let pins: Vec<(String, String)> = pins.into_iter().map(|p| (p.serial, p.pin)).collect();
+        let result = self
+            .inner
+            .read()
+            .await
+            .stamp_places(
+                &scan.inner,
+                &seal_ids,
+                &pins,
+                std::time::Duration::from_secs(60),
+            )
+            .await;
+        // The PINs go as soon as the keys are unlocked and used.
+        for (_, mut pin) in pins {
+            zeroize::Zeroize::zeroize(&mut pin);
+        }
+        Ok(outcome(result?))
+    }
+
     /// 【取消】 on the confirm screen.
     pub async fn decline(&self, scan: Arc<PendingScan>) -> Result<ScanOutcome, McertError> {
         Ok(outcome(self.inner.read().await.decline(&scan.inner).await?))

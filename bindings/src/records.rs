@@ -210,6 +210,8 @@ pub struct ScanView {
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct StampSealChoice {
     pub id: String,
+    /// official, contract, finance, invoice, legal_representative or personal.
+    pub kind: String,
     /// 企业公章, 合同专用章, …
     pub kind_label: String,
     pub name: String,
@@ -230,7 +232,33 @@ pub struct StampInfo {
     pub rect: Vec<u32>,
     /// 骑缝章 as well: a slice of the seal on every page's right edge.
     pub cross_page: bool,
+    /// Every place the session stamps, in order (the first is `page`/`rect`).
+    pub places: Vec<StampPlaceInfo>,
     pub seals: Vec<StampSealChoice>,
+}
+
+/// One place a stamp session stamps, with the seal kinds it takes (empty: any).
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct StampPlaceInfo {
+    pub page: u32,
+    pub rect: Vec<u32>,
+    pub seal_kinds: Vec<String>,
+}
+
+/// A certificate's PIN, for a stamp session whose seals sign with several certificates.
+#[derive(Clone, uniffi::Record)]
+pub struct CertificatePin {
+    pub serial: String,
+    pub pin: String,
+}
+
+impl std::fmt::Debug for CertificatePin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CertificatePin")
+            .field("serial", &self.serial)
+            .field("pin", &"[redacted]")
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, uniffi::Record)]

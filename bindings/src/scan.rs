@@ -41,6 +41,14 @@ impl PendingScan {
                 page: st.request.page,
                 rect: st.request.rect.to_vec(),
                 cross_page: st.request.cross_page,
+                places: (0..st.request.place_count())
+                    .filter_map(|i| st.request.place(i))
+                    .map(|p| StampPlaceInfo {
+                        page: p.page,
+                        rect: p.rect.to_vec(),
+                        seal_kinds: p.seal_kinds,
+                    })
+                    .collect(),
                 // Only seals whose certificate is on this phone can stamp here.
                 seals: st
                     .seals
@@ -53,6 +61,7 @@ impl PendingScan {
                     })
                     .map(|seal| StampSealChoice {
                         id: seal.id.clone(),
+                        kind: seal.kind.clone(),
                         kind_label: seal.kind_label.clone(),
                         name: seal.name.clone(),
                         certificate_serial: seal.certificate_serial.clone(),

@@ -21,10 +21,12 @@ import cn.mcert.app.core.ScanOutcome
 import cn.mcert.app.core.ScanRequest
 import cn.mcert.app.core.SealCore
 import cn.mcert.app.core.StampInfo
+import cn.mcert.app.core.StampPlaceInfo
 import cn.mcert.app.core.StampSeal
 import cn.mcert.app.core.Texts
 import cn.mcert.app.core.Usage
 import cn.mcert.app.core.UsagePage
+import cn.mcert.ffi.CertificatePin
 import cn.mcert.ffi.McertApp
 import cn.mcert.ffi.McertException
 import kotlin.coroutines.cancellation.CancellationException
@@ -97,6 +99,10 @@ class FfiCertCore(private val app: McertApp) :
         ffi { app.confirm(scan.inner(), serial, pin).let { ScanOutcome(it.sessionId, it.status) } }
     override suspend fun stamp(scan: PendingScan, sealId: String, pin: String) =
         ffi { app.stamp(scan.inner(), sealId, pin).let { ScanOutcome(it.sessionId, it.status) } }
+    override suspend fun stampPlaces(scan: PendingScan, sealIds: List<String>, pins: Map<String, String>) = ffi {
+        app.stampPlaces(scan.inner(), sealIds, pins.map { (serial, pin) -> CertificatePin(serial, pin) })
+            .let { ScanOutcome(it.sessionId, it.status) }
+    }
     override suspend fun decline(scan: PendingScan) =
         ffi { app.decline(scan.inner()).let { ScanOutcome(it.sessionId, it.status) } }
     override suspend fun usage(from: String?, to: String?, cursor: String?, limit: Int) = ffi {
@@ -130,9 +136,10 @@ class FfiCertCore(private val app: McertApp) :
                         page = st.page.toInt(),
                         rect = st.rect.map { it.toInt() },
                         seals = st.seals.map {
-                            StampSeal(it.id, it.kindLabel, it.name, it.certificateSerial, it.limits, it.approvalRequired)
+                            StampSeal(it.id, it.kindLabel, it.name, it.certificateSerial, it.limits, it.approvalRequired, it.kind)
                         },
                         crossPage = st.crossPage,
+                        places = st.places.map { p -> StampPlaceInfo(p.page.toInt(), p.rect.map { it.toInt() }, p.sealKinds) },
                     )
                 },
             )

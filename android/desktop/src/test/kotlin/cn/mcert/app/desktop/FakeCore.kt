@@ -21,6 +21,7 @@ import cn.mcert.app.core.ScanOutcome
 import cn.mcert.app.core.ScanRequest
 import cn.mcert.app.core.SealCore
 import cn.mcert.app.core.StampInfo
+import cn.mcert.app.core.StampPlaceInfo
 import cn.mcert.app.core.StampSeal
 import cn.mcert.app.core.Usage
 import cn.mcert.app.core.UsagePage
@@ -162,6 +163,11 @@ class FakeCore private constructor(val orgs: FakeOrgCore, val commerce: FakeComm
         calls += "stamp:$sealId"
         return confirm(scan, serial, pin)
     }
+    override suspend fun stampPlaces(scan: PendingScan, sealIds: List<String>, pins: Map<String, String>): ScanOutcome {
+        if (pins.values.any { it != goodPin }) throw AppError("wrong_pin", "证书密码错误，还可尝试 4 次", triesLeft = 4)
+        calls += "stampPlaces:${sealIds.joinToString(",")}:${pins.keys.sorted().joinToString(",")}"
+        return ScanOutcome(scan.request.sessionId, "completed")
+    }
     override suspend fun decline(scan: PendingScan) = ScanOutcome(scan.request.sessionId, "declined")
     override suspend fun usage(from: String?, to: String?, cursor: String?, limit: Int): UsagePage {
         list("usage")
@@ -244,6 +250,25 @@ object Samples {
                 ),
             ),
             crossPage = true,
+        ),
+    )
+
+    /** 文件签章 at two places: the 公章 on the last page, the personal signature on the first. */
+    val twoPlaceStamp = stampRequest.copy(
+        sessionId = "s3",
+        choices = stampRequest.choices + CertificateChoice("5F3A9C2E7B1D40A8", "C=CN,CN=张三", KeyAlgorithm.SM2),
+        stamp = StampInfo(
+            pageCount = 36,
+            page = 36,
+            rect = listOf(380, 60, 520, 200),
+            seals = listOf(
+                StampSeal("seal1", "企业公章", "青海能源集团有限公司", "7C21D0E4A9B3F115", kind = "official"),
+                StampSeal("sig1", "个人签章", "张三", "5F3A9C2E7B1D40A8", kind = "personal"),
+            ),
+            places = listOf(
+                StampPlaceInfo(36, listOf(380, 60, 520, 200), listOf("official")),
+                StampPlaceInfo(1, listOf(400, 210, 480, 290), listOf("personal")),
+            ),
         ),
     )
 }

@@ -4,6 +4,7 @@ import androidx.compose.ui.test.ExperimentalTestApi
 import androidx.compose.ui.test.assertIsDisplayed
 import androidx.compose.ui.test.assertIsNotEnabled
 import androidx.compose.ui.test.assertTextContains
+import androidx.compose.ui.test.onAllNodesWithTag
 import androidx.compose.ui.test.onAllNodesWithText
 import androidx.compose.ui.test.onNodeWithTag
 import androidx.compose.ui.test.onNodeWithText
@@ -216,6 +217,35 @@ class FlowsTest {
         waitForIdle()
         onNodeWithText("证书已挂失").assertIsDisplayed()
         assertTrue("reportLost:5F3A9C2E7B1D40A8" in phone.core.calls, "${phone.core.calls}")
+        phone.close()
+    }
+
+    @Test
+    fun `scan to stamp at two places - a seal for each, each certificate's PIN, then done`() = runComposeUiTest {
+        val phone = Phone(start = Route.Scan)
+        phone.core.scanRequest = Samples.twoPlaceStamp
+        setContent { phone.Content() }
+        runBlocking { phone.models.scan.onImage(ByteArray(0)) }
+        waitForIdle()
+        onNodeWithText("共 2 处").assertIsDisplayed()
+        onNodeWithText("第 1 处：第 36 页").performScrollTo().assertIsDisplayed()
+        onNodeWithText("第 2 处：第 1 页").performScrollTo().assertIsDisplayed()
+        // Each place offers only the seals it takes, one each here, so both are picked.
+        val confirm = phone.models.scan.state.value as ScanModel.State.Confirm
+        assertEquals("seal1" to listOf("sig1"), confirm.selected to confirm.more)
+        onNodeWithTag("seal_1_sig1", useUnmergedTree = true).assertExists()
+        assertEquals(0, onAllNodesWithTag("seal_1_seal1").fetchSemanticsNodes().size)
+        onNodeWithTag("confirm").performClick()
+        waitForIdle()
+        // The PIN of each certificate, the organisation's first.
+        onNodeWithText("请输入证书 A9B3 F115 的 PIN 码").assertIsDisplayed()
+        for (d in phone.core.goodPin) onNodeWithTag("key_$d").performClick()
+        waitForIdle()
+        onNodeWithText("请输入证书 7B1D 40A8 的 PIN 码").assertIsDisplayed()
+        for (d in phone.core.goodPin) onNodeWithTag("key_$d").performClick()
+        waitForIdle()
+        onNodeWithText("文件签章成功").assertIsDisplayed()
+        assertTrue("stampPlaces:seal1,sig1:5F3A9C2E7B1D40A8,7C21D0E4A9B3F115" in phone.core.calls, "${phone.core.calls}")
         phone.close()
     }
 

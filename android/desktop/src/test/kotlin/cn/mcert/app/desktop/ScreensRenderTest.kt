@@ -60,6 +60,10 @@ class ScreensRenderTest {
             models.signature.agree()
         },
         Case("change_pin_zh", Language.ZH, Route.ChangePin) { models.changePin.start("k1") },
+        Case("scan_stamp_places_zh", Language.ZH, Route.Scan) {
+            core.scanRequest = Samples.twoPlaceStamp
+            models.scan.onImage(ByteArray(0))
+        },
         Case("report_lost_zh", Language.ZH, Route.ReportLost) {
             models.reportLost.start(Samples.certificates.first().serial)
             models.reportLost.sendCode()

@@ -37,6 +37,8 @@ interface CertCore : OrgCore, CommerceCore, SealCore {
     suspend fun confirm(scan: PendingScan, serial: String, pin: String): ScanOutcome
     /** 文件签章 with [sealId] (one of [ScanRequest.stamp]'s seals) and its certificate's PIN. */
     suspend fun stamp(scan: PendingScan, sealId: String, pin: String): ScanOutcome
+    /** 文件签章 at several places: [sealIds] one per place, [pins] by certificate serial. */
+    suspend fun stampPlaces(scan: PendingScan, sealIds: List<String>, pins: Map<String, String>): ScanOutcome
     suspend fun decline(scan: PendingScan): ScanOutcome
     suspend fun usage(from: String?, to: String?, cursor: String?, limit: Int): UsagePage
 
@@ -171,7 +173,12 @@ data class StampSeal(
     /** A seal given to this member: its limits (projects, dates, approval). */
     val limits: String? = null,
     val approvalRequired: Boolean = false,
+    /** official, contract, …, personal (matched against a place's kinds). */
+    val kind: String = "",
 )
+
+/** One place a stamp session stamps, with the seal kinds it takes (empty: any). */
+data class StampPlaceInfo(val page: Int, val rect: List<Int>, val sealKinds: List<String> = emptyList())
 
 data class StampInfo(
     val pageCount: Int,
@@ -180,7 +187,18 @@ data class StampInfo(
     val seals: List<StampSeal>,
     /** 骑缝章 as well: a slice of the seal on every page's right edge. */
     val crossPage: Boolean = false,
-)
+    /** Every place the session stamps, in order (one place when empty). */
+    val places: List<StampPlaceInfo> = emptyList(),
+) {
+    /** How many stamps the session makes. */
+    val placeCount: Int get() = places.size.coerceAtLeast(1)
+
+    /** The seals that may stamp place [index] (its kinds; all when it names none). */
+    fun sealsFor(index: Int): List<StampSeal> {
+        val kinds = places.getOrNull(index)?.sealKinds.orEmpty()
+        return seals.filter { kinds.isEmpty() || it.kind in kinds }
+    }
+}
 
 /** A scanned session waiting for the user's answer (an opaque handle of the core). */
 interface PendingScan {

@@ -19,13 +19,22 @@ class ScanModel(private val core: CertCore) {
     sealed interface State {
         data object Scanning : State
         data object Reading : State
-        /** [selected] is a certificate serial, or for a stamp a seal id. */
-        data class Confirm(val view: ScanRequest, val selected: String?) : State
+        /**
+         * [selected] is a certificate serial, or for a stamp the seal of its (first) place;
+         * [more] the seals of a stamp session's further places, in order.
+         */
+        data class Confirm(val view: ScanRequest, val selected: String?, val more: List<String?> = emptyList()) : State
+        /**
+         * The PIN of [serial]; for a stamp with several places [picks] holds the seal of each
+         * place and [pins] the PINs entered so far (one per certificate).
+         */
         data class EnterPin(
             val view: ScanRequest,
             val serial: String,
             val pin: PinEntryModel,
             val sealId: String? = null,
+            val picks: List<String> = emptyList(),
+            val pins: Map<String, String> = emptyMap(),
         ) : State
         data object Submitting : State
         data class Done(val operation: String, val status: String) : State
@@ -70,7 +79,11 @@ class ScanModel(private val core: CertCore) {
             val stamp = view.stamp
             _state.value = when {
                 stamp != null && stamp.seals.isEmpty() -> State.Failed(Texts["stamp_no_seal"], "no_usable_seal")
-                stamp != null -> State.Confirm(view, stamp.seals.singleOrNull()?.id)
+                stamp != null -> State.Confirm(
+                    view,
+                    stamp.sealsFor(0).singleOrNull()?.id,
+                    (1 until stamp.placeCount).map { stamp.sealsFor(it).singleOrNull()?.id },
+                )
                 view.choices.isEmpty() -> State.Failed(Texts["no_choice"], "no_eligible_certificate")
                 else -> State.Confirm(view, view.choices.singleOrNull()?.serial)
             }
@@ -96,9 +109,17 @@ class ScanModel(private val core: CertCore) {
         val s = _state.value as? State.Confirm ?: return
         val known = when (val stamp = s.view.stamp) {
             null -> s.view.choices.any { it.serial == choice }
-            else -> stamp.seals.any { it.id == choice }
+            else -> stamp.sealsFor(0).any { it.id == choice }
         }
         if (known) _state.value = s.copy(selected = choice)
+    }
+
+    /** Picks the seal of a stamp session's further place [place] (1-based past the first). */
+    fun selectAt(place: Int, sealId: String) {
+        val s = _state.value as? State.Confirm ?: return
+        val stamp = s.view.stamp ?: return
+        if (place !in 1 until stamp.placeCount || stamp.sealsFor(place).none { it.id == sealId }) return
+        _state.value = s.copy(more = s.more.toMutableList().also { it[place - 1] = sealId })
     }
 
     /** 【确认】 on the confirm screen: on to the PIN pad (of the seal's certificate for a stamp). */
@@ -110,27 +131,47 @@ class ScanModel(private val core: CertCore) {
             null -> State.EnterPin(s.view, selected, pad)
             else -> {
                 val seal = stamp.seals.firstOrNull { it.id == selected } ?: return
-                State.EnterPin(s.view, seal.certificateSerial, pad, sealId = seal.id)
+                val more = s.more.map { it ?: return }
+                val picks = if (stamp.placeCount > 1) listOf(seal.id) + more else emptyList()
+                State.EnterPin(s.view, seal.certificateSerial, pad, sealId = seal.id, picks = picks)
             }
         }
+    }
+
+    /** The certificates a stamp's seals sign with, in the order of the places. */
+    private fun certificatesOf(s: State.EnterPin): List<String> {
+        val seals = s.view.stamp?.seals.orEmpty()
+        return s.picks.mapNotNull { id -> seals.firstOrNull { it.id == id }?.certificateSerial }.distinct()
     }
 
     /** The PIN pad completed: answer the session. A wrong PIN goes back to the pad. */
     suspend fun submit(pin: String) {
         val s = _state.value as? State.EnterPin ?: return
         val scan = pending ?: return
+        // Several places signing with several certificates: each certificate's PIN first.
+        val pins = if (s.picks.isNotEmpty()) s.pins + (s.serial to pin) else emptyMap()
+        val next = certificatesOf(s).firstOrNull { it !in pins }
+        if (s.picks.isNotEmpty() && next != null) {
+            _state.value = s.copy(serial = next, pin = PinEntryModel(core, PinEntryModel.Mode.Unlock), pins = pins)
+            return
+        }
         _state.value = State.Submitting
         stamping.value = s.sealId != null
         try {
-            val outcome = when (val seal = s.sealId) {
-                null -> core.confirm(scan, s.serial, pin)
+            val seal = s.sealId
+            val outcome = when {
+                seal == null -> core.confirm(scan, s.serial, pin)
+                s.picks.isNotEmpty() -> core.stampPlaces(scan, s.picks, pins)
                 else -> core.stamp(scan, seal, pin)
             }
             _state.value = State.Done(s.view.operation, outcome.status)
         } catch (e: AppError) {
             if (e.triesLeft != null) {
-                s.pin.refused(e)
-                _state.value = if (e.locked) State.Failed(e.message, e.code) else s
+                // Which certificate's PIN was wrong is not told: all are asked again.
+                val first = certificatesOf(s).firstOrNull() ?: s.serial
+                val again = if (s.picks.isNotEmpty()) s.copy(serial = first, pin = PinEntryModel(core, PinEntryModel.Mode.Unlock), pins = emptyMap()) else s
+                again.pin.refused(e)
+                _state.value = if (e.locked) State.Failed(e.message, e.code) else again
             } else {
                 _state.value = State.Failed(e.message, e.code)
             }

@@ -48,7 +48,7 @@ import androidx.compose.ui.unit.dp
 import androidx.compose.ui.unit.sp
 import cn.mcert.app.core.Display
 import cn.mcert.app.core.ScanRequest
-import cn.mcert.app.core.StampInfo
+import cn.mcert.app.core.StampSeal
 import cn.mcert.app.core.Subject
 import cn.mcert.app.state.AppModels
 import cn.mcert.app.state.ScanModel
@@ -68,12 +68,16 @@ fun ScanScreen(models: AppModels, onClose: () -> Unit, viewfinder: @Composable (
             view = s.view,
             selected = s.selected,
             onSelect = scan::select,
+            more = s.more,
+            onSelectAt = scan::selectAt,
             onConfirm = scan::proceed,
             onDecline = { models.run { scan.decline() } },
         )
         is ScanModel.State.EnterPin -> Column(Modifier.fillMaxSize().background(Color.White)) {
             TitleBar(s.view.operation, onBack = { models.run { scan.decline() } })
-            PinPad(s.pin, title = s.view.platformName) { pin -> models.run { scan.submit(pin) } }
+            // Several certificates sign a stamp session's places: whose PIN this is.
+            val title = if (s.picks.isEmpty()) s.view.platformName else tr("stamp_pin_for", Display.shortSerial(s.serial))
+            PinPad(s.pin, title = title) { pin -> models.run { scan.submit(pin) } }
         }
         ScanModel.State.Submitting -> Column(Modifier.fillMaxSize().background(Color.White)) {
             TitleBar(tr("scan"))
@@ -157,6 +161,8 @@ fun ConfirmScreen(
     onSelect: (String) -> Unit,
     onConfirm: () -> Unit,
     onDecline: () -> Unit,
+    more: List<String?> = emptyList(),
+    onSelectAt: (Int, String) -> Unit = { _, _ -> },
 ) {
     Column(Modifier.fillMaxSize().background(MaterialTheme.colorScheme.background)) {
         TitleBar(tr("confirm_title"))
@@ -184,7 +190,11 @@ fun ConfirmScreen(
                     view.documentName?.let { Field(tr("document"), it) }
                     view.stamp?.let { st ->
                         Field(tr("stamp_pages"), tr("stamp_pages_value", st.pageCount))
-                        Field(tr("stamp_place"), tr("stamp_place_value", st.page))
+                        if (st.placeCount > 1) {
+                            Field(tr("stamp_place"), tr("stamp_places_value", st.placeCount))
+                        } else {
+                            Field(tr("stamp_place"), tr("stamp_place_value", st.page))
+                        }
                         if (st.crossPage) Field(tr("stamp_cross_page"), tr("stamp_cross_page_value", st.pageCount))
                     }
                 }
@@ -212,7 +222,19 @@ fun ConfirmScreen(
             }
             when (val stamp = view.stamp) {
                 null -> CertificatePicker(view, selected, onSelect)
-                else -> SealPicker(stamp, selected, onSelect)
+                else -> if (stamp.placeCount == 1) {
+                    SealPicker(stamp.seals, selected, tr("stamp_choose_seal"), "seal_", onSelect)
+                } else {
+                    for (place in 0 until stamp.placeCount) {
+                        val page = stamp.places.getOrNull(place)?.page ?: stamp.page
+                        SealPicker(
+                            stamp.sealsFor(place),
+                            if (place == 0) selected else more.getOrNull(place - 1),
+                            tr("stamp_place_n", place + 1, page),
+                            if (place == 0) "seal_" else "seal_${place}_",
+                        ) { id -> if (place == 0) onSelect(id) else onSelectAt(place, id) }
+                    }
+                }
             }
         }
         Row(
@@ -220,7 +242,7 @@ fun ConfirmScreen(
             horizontalArrangement = Arrangement.spacedBy(12.dp),
         ) {
             OutlinedButton(onClick = onDecline, modifier = Modifier.weight(1f).height(48.dp).testTag("decline")) { Text(tr("decline")) }
-            Button(onClick = onConfirm, enabled = selected != null, modifier = Modifier.weight(2f).height(48.dp).testTag("confirm")) {
+            Button(onClick = onConfirm, enabled = selected != null && more.all { it != null }, modifier = Modifier.weight(2f).height(48.dp).testTag("confirm")) {
                 Text(tr("confirm"))
             }
         }
@@ -252,14 +274,17 @@ private fun CertificatePicker(view: ScanRequest, selected: String?, onSelect: (S
     }
 }
 
-/** 文件签章: the seals this phone may stamp with; the PIN is the seal's certificate's. */
+/**
+ * 文件签章: the seals this phone may stamp with at one place (titled [title]); the PIN is the
+ * seal's certificate's. Rows are tagged [tagPrefix] + the seal's id.
+ */
 @Composable
-private fun SealPicker(stamp: StampInfo, selected: String?, onSelect: (String) -> Unit) {
+private fun SealPicker(seals: List<StampSeal>, selected: String?, title: String, tagPrefix: String, onSelect: (String) -> Unit) {
     Panel {
         Column(Modifier.padding(vertical = 8.dp)) {
-            Text(tr("stamp_choose_seal"), style = MaterialTheme.typography.titleSmall, modifier = Modifier.padding(horizontal = 16.dp, vertical = 6.dp))
-            stamp.seals.forEach { seal ->
-                RadioRow(selected == seal.id, "seal_${seal.id}", onClick = { onSelect(seal.id) }) {
+            Text(title, style = MaterialTheme.typography.titleSmall, modifier = Modifier.padding(horizontal = 16.dp, vertical = 6.dp))
+            seals.forEach { seal ->
+                RadioRow(selected == seal.id, "$tagPrefix${seal.id}", onClick = { onSelect(seal.id) }) {
                     Box(
                         Modifier.size(36.dp).border(2.dp, Brand.Red, CircleShape),
                         contentAlignment = Alignment.Center,
