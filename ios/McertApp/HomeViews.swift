@@ -97,6 +97,7 @@ final class NoCore: CertCore {
     func scanImage(_ image: Data) async throws -> PendingScan { throw Unavailable() }
     func confirm(scan: PendingScan, serial: String, pin: String) async throws -> ScanOutcome { throw Unavailable() }
     func stamp(scan: PendingScan, sealId: String, pin: String) async throws -> ScanOutcome { throw Unavailable() }
+    func stampPlaces(scan: PendingScan, sealIds: [String], pins: [String: String]) async throws -> ScanOutcome { throw Unavailable() }
     func decline(scan: PendingScan) async throws -> ScanOutcome { throw Unavailable() }
     func usage(from: String?, to: String?, cursor: String?, limit: Int) async throws -> UsagePageView {
         UsagePageView(items: [], nextCursor: nil)

@@ -20,13 +20,14 @@ struct ScanScreen: View {
                         Button(L("torch")) { scan.torch.toggle() }
                     }.padding()
                 }
-            case let .confirm(view, selected):
-                ConfirmView(view: view, selected: selected, onSelect: scan.select, onConfirm: scan.proceed) {
+            case let .confirm(view, selected, more):
+                ConfirmView(view: view, selected: selected, more: more, onSelect: scan.select, onSelectAt: scan.selectAt, onConfirm: scan.proceed) {
                     Task { await scan.decline() }
                 }
-            case let .enterPin(view, _, pad, _):
+            case let .enterPin(view, serial, pad, _, picks, _):
                 VStack {
                     Text(view.platformName + " · " + view.operation).font(.headline)
+                    if !picks.isEmpty { Text(L("stamp_pin_for", Display.shortSerial(serial))) }
                     PinPadView(pad: pad) { pin in Task { await scan.submit(pin: pin) } }
                 }
             case .submitting:
@@ -59,7 +60,9 @@ struct ScanScreen: View {
 struct ConfirmView: View {
     let view: ScanView
     let selected: String?
+    let more: [String?]
     let onSelect: (String) -> Void
+    let onSelectAt: (Int, String) -> Void
     let onConfirm: () -> Void
     let onCancel: () -> Void
 
@@ -73,7 +76,11 @@ struct ConfirmView: View {
                 if let d = view.documentName { Field(L("document"), d) }
                 if let st = view.stamp {
                     Field(L("stamp_pages"), L("stamp_pages_value", Int(st.pageCount)))
-                    Field(L("stamp_place"), L("stamp_place_value", Int(st.page)))
+                    if ScanModel.placeCount(st) > 1 {
+                        Field(L("stamp_place"), L("stamp_places_value", ScanModel.placeCount(st)))
+                    } else {
+                        Field(L("stamp_place"), L("stamp_place_value", Int(st.page)))
+                    }
                     if st.crossPage { Field(L("stamp_cross_page"), L("stamp_cross_page_value", Int(st.pageCount))) }
                 }
             }
@@ -85,13 +92,32 @@ struct ConfirmView: View {
                 Text(L("verification_hint"))
             }
             if let stamp = view.stamp {
-                Section {
-                    ForEach(stamp.seals, id: \.id) { seal in
+                ForEach(0..<ScanModel.placeCount(stamp), id: \.self) { place in
+                    sealSection(stamp, place)
+                }
+            } else {
+                certificates
+            }
+            HStack {
+                Button(L("decline"), action: onCancel)
+                Spacer()
+                Button(L("confirm"), action: onConfirm).disabled(selected == nil || more.contains(where: { $0 == nil }))
+            }
+        }
+    }
+
+    /// The seals that may stamp `place`, one picked.
+    private func sealSection(_ stamp: StampInfo, _ place: Int) -> some View {
+        let picked = place == 0 ? selected : more[place - 1]
+        let page = place < stamp.places.count ? stamp.places[place].page : stamp.page
+        let title = ScanModel.placeCount(stamp) > 1 ? L("stamp_place_n", place + 1, Int(page)) : L("stamp_choose_seal")
+        return Section {
+                    ForEach(ScanModel.seals(stamp, place), id: \.id) { seal in
                         Button {
-                            onSelect(seal.id)
+                            if place == 0 { onSelect(seal.id) } else { onSelectAt(place, seal.id) }
                         } label: {
                             HStack {
-                                Image(systemName: selected == seal.id ? "largecircle.fill.circle" : "circle")
+                                Image(systemName: picked == seal.id ? "largecircle.fill.circle" : "circle")
                                 VStack(alignment: .leading, spacing: 2) {
                                     Text(seal.name)
                                     Text(seal.kindLabel + " · " + L("stamp_certificate") + " " + Display.shortSerial(seal.certificateSerial))
@@ -101,19 +127,10 @@ struct ConfirmView: View {
                         }
                     }
                 } header: {
-                    Text(L("stamp_choose_seal"))
+                    Text(title)
                 } footer: {
                     Text(L("stamp_hint"))
                 }
-            } else {
-                certificates
-            }
-            HStack {
-                Button(L("decline"), action: onCancel)
-                Spacer()
-                Button(L("confirm"), action: onConfirm).disabled(selected == nil)
-            }
-        }
     }
 
     private var certificates: some View {

@@ -32,6 +32,8 @@ public protocol CertCore: OrgCore, CommerceCore, SealCore {
     func scanImage(_ image: Data) async throws -> PendingScan
     func confirm(scan: PendingScan, serial: String, pin: String) async throws -> ScanOutcome
     func stamp(scan: PendingScan, sealId: String, pin: String) async throws -> ScanOutcome
+    /// 文件签章 at several places: `sealIds` one per place, `pins` by certificate serial.
+    func stampPlaces(scan: PendingScan, sealIds: [String], pins: [String: String]) async throws -> ScanOutcome
     func decline(scan: PendingScan) async throws -> ScanOutcome
     func usage(from: String?, to: String?, cursor: String?, limit: Int) async throws -> UsagePageView
 }
@@ -91,6 +93,10 @@ public final class FfiCertCore: CertCore {
     }
     public func stamp(scan: PendingScan, sealId: String, pin: String) async throws -> ScanOutcome {
         try await ffi { try await app.stamp(scan: scan, sealId: sealId, pin: pin) }
+    }
+    public func stampPlaces(scan: PendingScan, sealIds: [String], pins: [String: String]) async throws -> ScanOutcome {
+        let list = pins.map { CertificatePin(serial: $0.key, pin: $0.value) }
+        return try await ffi { try await app.stampPlaces(scan: scan, sealIds: sealIds, pins: list) }
     }
     public func decline(scan: PendingScan) async throws -> ScanOutcome { try await ffi { try await app.decline(scan: scan) } }
     public func usage(from: String?, to: String?, cursor: String?, limit: Int) async throws -> UsagePageView {

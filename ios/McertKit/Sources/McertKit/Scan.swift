@@ -8,8 +8,11 @@ import McertFFI
 public final class ScanModel: ObservableObject {
     public enum State {
         case scanning, reading
-        case confirm(view: ScanView, selected: String?)
-        case enterPin(view: ScanView, serial: String, pin: PinEntryModel, sealId: String?)
+        /// `more`: the seals of a stamp session's further places, in order.
+        case confirm(view: ScanView, selected: String?, more: [String?])
+        /// For a stamp with several places `picks` holds each place's seal and `pins` the
+        /// PINs entered so far (one per certificate).
+        case enterPin(view: ScanView, serial: String, pin: PinEntryModel, sealId: String?, picks: [String], pins: [String: String])
         case submitting
         case done(operation: String, status: String)
         case declined
@@ -48,13 +51,17 @@ public final class ScanModel: ObservableObject {
             let view = scan.view()
             hint = nil
             if let stamp = view.stamp {
+                let only = { (place: Int) -> String? in
+                    let fit = Self.seals(stamp, place)
+                    return fit.count == 1 ? fit[0].id : nil
+                }
                 state = stamp.seals.isEmpty
                     ? .failed(message: Texts["stamp_no_seal"], code: "no_usable_seal")
-                    : .confirm(view: view, selected: stamp.seals.count == 1 ? stamp.seals[0].id : nil)
+                    : .confirm(view: view, selected: only(0), more: (1..<Self.placeCount(stamp)).map(only))
             } else {
                 state = view.choices.isEmpty
                     ? .failed(message: Texts["no_choice"], code: "no_eligible_certificate")
-                    : .confirm(view: view, selected: view.choices.count == 1 ? view.choices[0].serial : nil)
+                    : .confirm(view: view, selected: view.choices.count == 1 ? view.choices[0].serial : nil, more: [])
             }
             return true
         } catch let e as AppError {
@@ -71,31 +78,74 @@ public final class ScanModel: ObservableObject {
         }
     }
 
-    /// Picks a certificate (by serial), or for a stamp a seal (by id).
+    /// How many stamps a stamp session makes.
+    public static func placeCount(_ stamp: StampInfo) -> Int { max(stamp.places.count, 1) }
+
+    /// The seals that may stamp place `index` (its kinds; all when it names none).
+    public static func seals(_ stamp: StampInfo, _ index: Int) -> [StampSealChoice] {
+        let kinds = index < stamp.places.count ? stamp.places[index].sealKinds : []
+        return stamp.seals.filter { kinds.isEmpty || kinds.contains($0.kind) }
+    }
+
+    /// Picks a certificate (by serial), or for a stamp the seal of its first place (by id).
     public func select(_ choice: String) {
-        guard case let .confirm(view, _) = state else { return }
-        let known = view.stamp.map { $0.seals.contains(where: { $0.id == choice }) }
+        guard case let .confirm(view, _, more) = state else { return }
+        let known = view.stamp.map { Self.seals($0, 0).contains(where: { $0.id == choice }) }
             ?? view.choices.contains(where: { $0.serial == choice })
-        if known { state = .confirm(view: view, selected: choice) }
+        if known { state = .confirm(view: view, selected: choice, more: more) }
+    }
+
+    /// Picks the seal of a stamp session's further place `place` (1-based past the first).
+    public func selectAt(_ place: Int, _ sealId: String) {
+        guard case let .confirm(view, selected, more) = state, let stamp = view.stamp,
+              place >= 1, place < Self.placeCount(stamp),
+              Self.seals(stamp, place).contains(where: { $0.id == sealId }) else { return }
+        var picks = more
+        picks[place - 1] = sealId
+        state = .confirm(view: view, selected: selected, more: picks)
     }
 
     /// 【确认】: on to the PIN pad (of the seal's certificate for a stamp).
     public func proceed() {
-        guard case let .confirm(view, selected) = state, let choice = selected else { return }
+        guard case let .confirm(view, selected, more) = state, let choice = selected else { return }
         let pad = PinEntryModel(core: core, mode: .unlock)
         if let stamp = view.stamp {
             guard let seal = stamp.seals.first(where: { $0.id == choice }) else { return }
-            state = .enterPin(view: view, serial: seal.certificateSerial, pin: pad, sealId: seal.id)
+            let rest = more.compactMap { $0 }
+            guard rest.count == more.count else { return }
+            let picks = Self.placeCount(stamp) > 1 ? [seal.id] + rest : []
+            state = .enterPin(view: view, serial: seal.certificateSerial, pin: pad, sealId: seal.id, picks: picks, pins: [:])
         } else {
-            state = .enterPin(view: view, serial: choice, pin: pad, sealId: nil)
+            state = .enterPin(view: view, serial: choice, pin: pad, sealId: nil, picks: [], pins: [:])
         }
     }
 
+    /// The certificates a stamp's seals sign with, in the order of the places.
+    private func certificates(_ view: ScanView, _ picks: [String]) -> [String] {
+        var out: [String] = []
+        for id in picks {
+            if let serial = view.stamp?.seals.first(where: { $0.id == id })?.certificateSerial, !out.contains(serial) {
+                out.append(serial)
+            }
+        }
+        return out
+    }
+
     public func submit(pin: String) async {
-        guard case let .enterPin(view, serial, pad, sealId) = state, let scan = pending else { return }
+        guard case let .enterPin(view, serial, pad, sealId, picks, entered) = state, let scan = pending else { return }
+        // Several places signing with several certificates: each certificate's PIN first.
+        var pins = entered
+        if !picks.isEmpty { pins[serial] = pin }
+        let certs = certificates(view, picks)
+        if !picks.isEmpty, let next = certs.first(where: { pins[$0] == nil }) {
+            state = .enterPin(view: view, serial: next, pin: PinEntryModel(core: core, mode: .unlock), sealId: sealId, picks: picks, pins: pins)
+            return
+        }
         state = .submitting
         do {
-            let outcome = if let sealId {
+            let outcome = if let sealId, !picks.isEmpty {
+                try await core.stampPlaces(scan: scan, sealIds: picks, pins: pins)
+            } else if let sealId {
                 try await core.stamp(scan: scan, sealId: sealId, pin: pin)
             } else {
                 try await core.confirm(scan: scan, serial: serial, pin: pin)
@@ -103,10 +153,12 @@ public final class ScanModel: ObservableObject {
             state = .done(operation: view.operation, status: outcome.status)
         } catch let e as AppError {
             if e.triesLeft != nil {
-                pad.refused(e)
+                // Which certificate's PIN was wrong is not told: all are asked again.
+                let again = picks.isEmpty ? pad : PinEntryModel(core: core, mode: .unlock)
+                again.refused(e)
                 state = e.locked
                     ? .failed(message: e.message, code: e.code)
-                    : .enterPin(view: view, serial: serial, pin: pad, sealId: sealId)
+                    : .enterPin(view: view, serial: certs.first ?? serial, pin: again, sealId: sealId, picks: picks, pins: [:])
             } else {
                 state = .failed(message: e.message, code: e.code)
             }
