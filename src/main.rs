@@ -24,6 +24,7 @@ mod org;
 mod org_demo;
 mod reviewer;
 mod rp;
+mod rp_stamp;
 mod scan_demo;
 mod seal;
 mod seal_demo;

@@ -33,7 +33,7 @@ pub struct PlatformAccess {
 }
 
 impl PlatformAccess {
-    fn client(&self, locale: Locale) -> Result<RpClient, CliError> {
+    pub(crate) fn client(&self, locale: Locale) -> Result<RpClient, CliError> {
         let key = match (&self.api_key, &self.api_key_file) {
             (Some(k), _) => k.clone(),
             (None, Some(path)) => std::fs::read_to_string(path)
@@ -47,7 +47,7 @@ impl PlatformAccess {
     }
 }
 
-fn rp_error(locale: Locale, e: RpError) -> CliError {
+pub(crate) fn rp_error(locale: Locale, e: RpError) -> CliError {
     CliError::new(message(
         locale,
         "cli-service",
@@ -107,6 +107,10 @@ enum RpCommand {
         #[arg(long)]
         save_cert: Option<PathBuf>,
     },
+    /// Stamp a PDF by scan (文件签章): create a stamp session for it, show the QR code, and
+    /// for every place the phone stamps prepare the PDF, send its digest and embed the stamp;
+    /// write the stamped PDF and verify it.
+    Stamp(crate::rp_stamp::StampArgs),
     /// Verify a stamped PDF: every signature over its byte ranges (CMS, or GB/T 38540 with
     /// its seal), the signer's chain to the service's roots, its status by OCSP, and what
     /// changed after it. Exits non-zero when any signature is not valid.
@@ -162,7 +166,34 @@ enum PlatformCommand {
     Revoke { id: String },
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+/// Redraws the session's QR code every second into `png` and/or the terminal.
+pub(crate) fn draw_qr(
+    qr: AnimatedQr,
+    png: Option<PathBuf>,
+    terminal: bool,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            tick.tick().await;
+            let payload = qr.payload();
+            if let Some(path) = &png
+                && let Ok(bytes) = qr::encode_png(&payload, 8)
+            {
+                // Write then rename, so a reader never sees half a file.
+                let tmp = path.with_extension("png.tmp");
+                if std::fs::write(&tmp, bytes).is_ok() {
+                    let _ = std::fs::rename(&tmp, path);
+                }
+            }
+            if terminal && let Ok(text) = terminal_qr(&payload) {
+                eprint!("\x1b[2J\x1b[H{text}");
+            }
+        }
+    })
+}
+
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -208,6 +239,7 @@ pub fn terminal_qr(text: &str) -> Result<String, String> {
 
 pub fn run(args: RpArgs, locale: Locale) -> Result<(), CliError> {
     match args.command {
+        RpCommand::Stamp(stamp) => crate::rp_stamp::run(&args.access, stamp, locale),
         RpCommand::VerifyPdf { file } => {
             let pdf = std::fs::read(&file).map_err(|e| CliError::io(locale, &file, &e))?;
             // Read locally first: a file that is no PDF, or carries no signature, needs no service.
@@ -232,64 +264,7 @@ pub fn run(args: RpArgs, locale: Locale) -> Result<(), CliError> {
                     .await
             });
             let reports = reports.map_err(|e| rp_error(locale, e))?;
-            let mut all_valid = true;
-            for r in &reports {
-                all_valid &= r.valid();
-                let verdict = if r.valid() {
-                    "cli-rp-pdf-valid"
-                } else {
-                    "cli-rp-pdf-invalid"
-                };
-                println!(
-                    "{}",
-                    message(
-                        locale,
-                        verdict,
-                        &[
-                            ("field", r.field_name.clone().into()),
-                            ("page", r.page.map(i64::from).unwrap_or(0).into()),
-                        ]
-                    )
-                );
-                println!("  /SubFilter: {}", r.sub_filter);
-                if let Some(signer) = &r.signer {
-                    println!(
-                        "  {}",
-                        message(
-                            locale,
-                            "cli-rp-pdf-signer",
-                            &[
-                                ("signer", signer.clone().into()),
-                                ("serial", r.serial.clone().unwrap_or_default().into()),
-                                ("status", r.status.clone().unwrap_or_default().into()),
-                            ]
-                        )
-                    );
-                }
-                if let Some((id, name)) = &r.seal {
-                    println!(
-                        "  {}",
-                        message(
-                            locale,
-                            "cli-rp-pdf-seal",
-                            &[("id", id.clone().into()), ("name", name.clone().into())]
-                        )
-                    );
-                }
-                if !r.later_signatures.is_empty() {
-                    println!(
-                        "  {}",
-                        message(
-                            locale,
-                            "cli-rp-pdf-later",
-                            &[("fields", r.later_signatures.join(", ").into())]
-                        )
-                    );
-                }
-                for problem in &r.problems {
-                    println!("  ✗ {problem}");
-                }
-            }
+            let all_valid = crate::rp_stamp::print_reports(locale, &reports);
             if all_valid {
                 Ok(())
             } else {
@@ -365,7 +340,7 @@ pub fn run(args: RpArgs, locale: Locale) -> Result<(), CliError> {
             };
             let mut bid = None;
             match kind {
-                // `mcert rp stamp` runs stamp sessions.
+                // Stamp sessions are `mcert rp stamp`'s.
                 SessionKind::Login | SessionKind::Stamp => {}
                 SessionKind::Sign => {
                     let path = document.ok_or_else(|| {
@@ -418,29 +393,7 @@ pub fn run(args: RpArgs, locale: Locale) -> Result<(), CliError> {
                         ]
                     )
                 );
-                let qr = AnimatedQr::new(&created);
-                let drawer = {
-                    let png = png.clone();
-                    tokio::spawn(async move {
-                        let mut tick = tokio::time::interval(Duration::from_secs(1));
-                        loop {
-                            tick.tick().await;
-                            let payload = qr.payload();
-                            if let Some(path) = &png
-                                && let Ok(bytes) = qr::encode_png(&payload, 8)
-                            {
-                                // Write then rename, so a reader never sees half a file.
-                                let tmp = path.with_extension("png.tmp");
-                                if std::fs::write(&tmp, bytes).is_ok() {
-                                    let _ = std::fs::rename(&tmp, path);
-                                }
-                            }
-                            if terminal && let Ok(text) = terminal_qr(&payload) {
-                                eprint!("\x1b[2J\x1b[H{text}");
-                            }
-                        }
-                    })
-                };
+                let drawer = draw_qr(AnimatedQr::new(&created), png.clone(), terminal);
                 if let Some(p) = &png {
                     eprintln!(
                         "{}",

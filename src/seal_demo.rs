@@ -14,7 +14,6 @@ use mcert_core::wire::seals::{NewSeal, NewSealGrant};
 use mcert_core::wire::signatures::{DrawnSignature, NewSignature};
 use mcert_core::wire::{DisplayText, NewSession, SessionKind, StampRequest};
 use mcert_rp::client::{AnimatedQr, RpClient};
-use mcert_rp::stamp::{embed_stamp, prepare_stamp};
 
 use crate::CliError;
 use crate::scan_demo::Steps;
@@ -422,29 +421,9 @@ async fn stamp_places(
     let id = created.session_id.clone();
     let rp = platform.clone();
     let original = pdf.to_vec();
-    let before = mcert_pdf::signatures(pdf).map_or(0, |s| s.len());
-    let places = request.place_count();
     let platform_side = tokio::spawn(async move {
-        let mut file = original;
-        for place in 0..places {
-            let status = rp.wait_for_seal(&id, Duration::from_secs(30)).await?;
-            let choice = status.stamp.ok_or_else(|| {
-                mcert_rp::client::RpError::Decode("the session ended without a seal".into())
-            })?;
-            let stamp = prepare_stamp(
-                &file,
-                &request,
-                &choice,
-                &format!("mcert-stamp-{}", before + place + 1),
-                &mcert_core::clock::rfc3339(SystemTime::now()),
-            )?;
-            rp.send_stamp_digest(&id, &stamp).await?;
-            let made = rp
-                .wait_for_stamp(&id, choice.place, Duration::from_secs(30))
-                .await?;
-            file = embed_stamp(stamp, &made)?;
-        }
-        Ok::<_, mcert_rp::client::RpError>(file)
+        rp.stamp_document(&id, &request, &original, Duration::from_secs(30))
+            .await
     });
     let picks: Vec<String> = seals.iter().map(|s| s.to_string()).collect();
     let pins: Vec<(String, String)> = offered_seals

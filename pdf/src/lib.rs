@@ -35,6 +35,6 @@ pub use letter::{LetterFields, authorisation_letter};
 pub use name_seal::{MAX_NAME_CHARS, SEAL_RED, name_seal_alpha, name_seal_png};
 pub use stamp::{
     ChangesAfter, MAX_CONTENTS_LEN, Prepared, SignatureInfo, StampPlacement, SubFilter, embed,
-    prepare, signatures, signed_revision,
+    page_count, prepare, signatures, signed_revision,
 };
 pub use writer::Document;

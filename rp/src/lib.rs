@@ -7,3 +7,4 @@
 pub mod client;
 pub mod demo;
 pub mod stamp;
+mod stamp_session;

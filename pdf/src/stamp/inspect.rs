@@ -377,3 +377,9 @@ fn refers_to(page: &Dict, changed: &HashSet<u32>) -> bool {
         .filter(|(k, _)| k != b"Parent")
         .any(|(_, v)| walk(v, changed))
 }
+
+/// How many pages `pdf` has.
+pub fn page_count(pdf: &[u8]) -> Result<u32, PdfError> {
+    let doc = crate::parse::Document::open(pdf)?;
+    Ok(u32::try_from(doc.pages()?.len()).unwrap_or(u32::MAX))
+}

@@ -12,5 +12,5 @@ mod inspect;
 mod prepare;
 mod update;
 
-pub use inspect::{ChangesAfter, SignatureInfo, signatures, signed_revision};
+pub use inspect::{ChangesAfter, SignatureInfo, page_count, signatures, signed_revision};
 pub use prepare::{MAX_CONTENTS_LEN, Prepared, StampPlacement, SubFilter, embed, prepare};

@@ -14,6 +14,7 @@ import cn.mcert.app.state.OrdersModel
 import cn.mcert.app.state.PinEntryModel
 import cn.mcert.app.state.PlatformModel
 import cn.mcert.app.state.ScanModel
+import cn.mcert.app.state.SignatureModel
 import cn.mcert.app.state.UsageModel
 import cn.mcert.app.state.ChangePinModel
 import cn.mcert.app.state.ReportLostModel
@@ -279,6 +280,61 @@ class AppFlowsTest {
 
     @Test
     @Order(7)
+    fun `one scan stamps a PDF at two places with the name seal, the platform from a shell`() = runBlocking<Unit> {
+        // The name seal of the personal certificate, after the notice.
+        val signature = SignatureModel(core)
+        signature.load(serial)
+        assertTrue(signature.agree(), "${signature.problem.value}")
+        val seal = signature.current.value!!
+        val pdf = File(service.dir, "bid.pdf").also { it.writeBytes(twoPagePdf()) }
+        val out = File(service.dir, "bid-stamped.pdf")
+        val session = PlatformSession(
+            service, pdf.path, "-o", out.path, "--kinds", "personal",
+            "--place", "1:60,60,200,200:personal", command = "stamp",
+        )
+        val scan = ScanModel(core)
+        val confirm = scanUntilConfirm(scan, session)
+        assertEquals(ScanKind.STAMP, confirm.view.kind)
+        val stamp = confirm.view.stamp!!
+        assertEquals(2, stamp.placeCount)
+        assertEquals(listOf(2, 1), stamp.places.map { it.page })
+        // The only seal each place takes is picked for both.
+        assertEquals(seal.id to listOf(seal.id), confirm.selected to confirm.more)
+        scan.proceed()
+        val entering = scan.state.value as ScanModel.State.EnterPin
+        assertEquals(serial, entering.serial)
+        pin.forEach { entering.pin.press(it.digitToInt()) }
+        scan.submit((entering.pin.state.value as PinEntryModel.State.Complete).pin)
+        assertEquals(ScanModel.State.Done("文件签章", "completed"), scan.state.value)
+        val (code, text) = session.finish()
+        assertEquals(0, code, text)
+        assertTrue(text.contains("文件中 2 个签章全部验证通过"), text)
+        assertTrue(out.exists())
+    }
+
+    /** A two-page PDF written by hand, with its cross-reference table. */
+    private fun twoPagePdf(): ByteArray {
+        val objects = listOf(
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        )
+        val out = StringBuilder("%PDF-1.7\n")
+        val offsets = objects.mapIndexed { i, body ->
+            val at = out.length
+            out.append("${i + 1} 0 obj\n$body\nendobj\n")
+            at
+        }
+        val xref = out.length
+        out.append("xref\n0 ${objects.size + 1}\n0000000000 65535 f \n")
+        offsets.forEach { out.append(String.format("%010d 00000 n \n", it)) }
+        out.append("trailer\n<< /Size ${objects.size + 1} /Root 1 0 R >>\nstartxref\n$xref\n%%EOF\n")
+        return out.toString().toByteArray(Charsets.US_ASCII)
+    }
+
+    @Test
+    @Order(8)
     fun `the PIN is changed through its page, a wrong current PIN asked again, and a lost report needs a fresh code`() = runBlocking<Unit> {
         val key = core.localKeys().single()
         val change = ChangePinModel(core)
@@ -311,7 +367,7 @@ class AppFlowsTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     fun `five wrong PINs lock the key, as a Kotlin error`() = runBlocking<Unit> {
         val key = core.localKeys().single()
         for (left in 4 downTo 1) {
@@ -331,7 +387,7 @@ class AppFlowsTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     fun `errors in English when asked, and a service that is gone`() = runBlocking<Unit> {
         cn.mcert.ffi.setLanguage("en")
         try {

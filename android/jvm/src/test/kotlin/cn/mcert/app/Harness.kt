@@ -54,16 +54,17 @@ class DevService : AutoCloseable {
 }
 
 /**
- * A bidding platform's session from a shell (`mcert rp session`): its QR code is redrawn into
- * a PNG every second; [finish] waits for the verified result.
+ * A bidding platform's session from a shell (`mcert rp session`, or `mcert rp stamp` with
+ * [command]): its QR code is redrawn into a PNG every second; [finish] waits for the verified
+ * result.
  */
-class PlatformSession(service: DevService, vararg args: String) {
+class PlatformSession(service: DevService, vararg args: String, command: String = "session") {
     val png = File(service.dir, "qr-${System.nanoTime()}.png")
     private val process: Process = ProcessBuilder(
         listOf(
             mcertBin, "rp", "--server", service.url,
             "--api-key-file", service.platformKeyFile.path,
-            "session", "--png", png.path, "--expires-in", "60",
+            command, "--png", png.path, "--expires-in", "60",
         ) + args,
     ).also { it.environment()["MCERT_LANG"] = "zh-CN" }.start()
     private val out = StringBuilder()
