@@ -166,6 +166,51 @@ enum PlatformCommand {
     Revoke { id: String },
 }
 
+/// Creates the session `req`, prints its id and verification code, and redraws its QR code
+/// every second (see [`draw_qr`]) until the returned task is aborted.
+pub(crate) async fn start_session(
+    client: &RpClient,
+    req: &NewSession,
+    locale: Locale,
+    png: Option<PathBuf>,
+    terminal: bool,
+) -> Result<
+    (
+        mcert_core::wire::CreatedSession,
+        tokio::task::JoinHandle<()>,
+    ),
+    CliError,
+> {
+    let created = client
+        .create(req, None)
+        .await
+        .map_err(|e| rp_error(locale, e))?;
+    println!(
+        "{}",
+        message(
+            locale,
+            "cli-rp-created",
+            &[
+                ("id", created.session_id.clone().into()),
+                ("operation", req.kind.operation().into()),
+                ("code", created.verification_code.clone().into()),
+            ]
+        )
+    );
+    if let Some(p) = &png {
+        eprintln!(
+            "{}",
+            message(
+                locale,
+                "cli-rp-png",
+                &[("path", p.display().to_string().into())]
+            )
+        );
+    }
+    let drawer = draw_qr(AnimatedQr::new(&created), png, terminal);
+    Ok((created, drawer))
+}
+
 /// Redraws the session's QR code every second into `png` and/or the terminal.
 pub(crate) fn draw_qr(
     qr: AnimatedQr,
@@ -377,33 +422,8 @@ pub fn run(args: RpArgs, locale: Locale) -> Result<(), CliError> {
             let rt = runtime()?;
             rt.block_on(async {
                 let roots = client.roots().await.map_err(|e| rp_error(locale, e))?;
-                let created = client
-                    .create(&req, None)
-                    .await
-                    .map_err(|e| rp_error(locale, e))?;
-                println!(
-                    "{}",
-                    message(
-                        locale,
-                        "cli-rp-created",
-                        &[
-                            ("id", created.session_id.clone().into()),
-                            ("operation", kind.operation().into()),
-                            ("code", created.verification_code.clone().into()),
-                        ]
-                    )
-                );
-                let drawer = draw_qr(AnimatedQr::new(&created), png.clone(), terminal);
-                if let Some(p) = &png {
-                    eprintln!(
-                        "{}",
-                        message(
-                            locale,
-                            "cli-rp-png",
-                            &[("path", p.display().to_string().into())]
-                        )
-                    );
-                }
+                let (created, drawer) =
+                    start_session(&client, &req, locale, png.clone(), terminal).await?;
                 let ended = client
                     .wait_for_end(&created.session_id, Duration::from_secs(expires_in + 5))
                     .await;

@@ -8,11 +8,10 @@ use std::time::{Duration, SystemTime};
 use clap::Args;
 use mcert_core::i18n::{Locale, message};
 use mcert_core::wire::{DisplayText, NewSession, SessionKind, StampPlace, StampRequest};
-use mcert_rp::client::AnimatedQr;
 use mcert_rp::stamp::StampReport;
 
 use crate::CliError;
-use crate::rp::{PlatformAccess, draw_qr, rp_error, runtime};
+use crate::rp::{PlatformAccess, rp_error, runtime, start_session};
 
 #[derive(Args, Debug)]
 pub struct StampArgs {
@@ -135,33 +134,8 @@ pub fn run(access: &PlatformAccess, args: StampArgs, locale: Locale) -> Result<(
     let client = access.client(locale)?;
     let rt = runtime()?;
     rt.block_on(async {
-        let created = client
-            .create(&new, None)
-            .await
-            .map_err(|e| rp_error(locale, e))?;
-        println!(
-            "{}",
-            message(
-                locale,
-                "cli-rp-created",
-                &[
-                    ("id", created.session_id.clone().into()),
-                    ("operation", SessionKind::Stamp.operation().into()),
-                    ("code", created.verification_code.clone().into()),
-                ]
-            )
-        );
-        let drawer = draw_qr(AnimatedQr::new(&created), args.png.clone(), args.terminal);
-        if let Some(p) = &args.png {
-            eprintln!(
-                "{}",
-                message(
-                    locale,
-                    "cli-rp-png",
-                    &[("path", p.display().to_string().into())]
-                )
-            );
-        }
+        let (created, drawer) =
+            start_session(&client, &new, locale, args.png.clone(), args.terminal).await?;
         let stamped = client
             .stamp_document(
                 &created.session_id,

@@ -180,16 +180,7 @@ pub async fn stamp_bid(
     steps: &mut Steps,
 ) -> Result<Vec<u8>, CliError> {
     let pdf = bid_pdf(org_name)?;
-    let request = StampRequest {
-        page_count: 2,
-        page: 2,
-        rect: [380, 60, 520, 200],
-        seal_kinds: vec!["official".into()],
-        project_code: Some(project.into()),
-        // The 公章 also as 骑缝章 across both pages' right edges.
-        cross_page: true,
-        more_places: Vec::new(),
-    };
+    let request = official_stamp(project, Vec::new());
     let (stamped, offered, reports) =
         stamp_pdf(stamper, platform, &pdf, request, (seal_id, pin)).await?;
     let report = &reports[0];
@@ -329,6 +320,20 @@ where
     Ok(draft.id)
 }
 
+/// The demo bid's 公章 stamp for `project` on page 2 (also as 骑缝章 across both pages'
+/// right edges), and `more_places` after it.
+fn official_stamp(project: &str, more_places: Vec<mcert_core::wire::StampPlace>) -> StampRequest {
+    StampRequest {
+        page_count: 2,
+        page: 2,
+        rect: [380, 60, 520, 200],
+        seal_kinds: vec!["official".into()],
+        project_code: Some(project.into()),
+        cross_page: true,
+        more_places,
+    }
+}
+
 /// One scan, two stamps: the member stamps a new bid with the 公章 given to them (and its
 /// 骑缝章) on the last page and their handwritten signature on the first; both verify.
 pub async fn stamp_twice(
@@ -338,19 +343,14 @@ pub async fn stamp_twice(
     steps: &mut Steps,
 ) -> Result<(), CliError> {
     let pdf = bid_pdf(org_name)?;
-    let request = StampRequest {
-        page_count: 2,
-        page: 2,
-        rect: [380, 60, 520, 200],
-        seal_kinds: vec!["official".into()],
-        project_code: Some(project.into()),
-        cross_page: true,
-        more_places: vec![mcert_core::wire::StampPlace {
+    let request = official_stamp(
+        project,
+        vec![mcert_core::wire::StampPlace {
             page: 1,
             rect: [400, 210, 480, 290],
             seal_kinds: vec!["personal".into()],
         }],
-    };
+    );
     let (stamped, _, reports) = stamp_places(
         signer,
         platform,
