@@ -70,13 +70,8 @@ impl Device {
         pin: &str,
         wait: Duration,
     ) -> Result<SessionStatus, DeviceError> {
-        let places = pending
-            .session
-            .stamp
-            .as_ref()
-            .map_or(1, |s| s.request.place_count());
-        let picks = vec![seal_id.to_string(); places];
-        let serial = self.stamp_pick(pending, seal_id)?.0.serial.clone();
+        let picks = vec![seal_id.to_string(); places_of(pending)];
+        let serial = stamp_certificate(pending, seal_id)?.serial.clone();
         self.stamp_places(pending, &picks, &[(serial, pin.to_string())], wait)
             .await
     }
@@ -93,18 +88,16 @@ impl Device {
         pins: &[(String, String)],
         wait: Duration,
     ) -> Result<SessionStatus, DeviceError> {
-        let places = pending
-            .session
-            .stamp
-            .as_ref()
-            .map_or(1, |s| s.request.place_count());
-        if picks.len() != places {
+        if picks.len() != places_of(pending) {
             return Err(DeviceError::SealNotOffered);
         }
+        let choices = picks
+            .iter()
+            .map(|seal_id| stamp_certificate(pending, seal_id))
+            .collect::<Result<Vec<_>, _>>()?;
         // Each certificate's key unlocked once, before any stamp.
         let mut keys: Vec<(String, PrivateKey, x509_cert::Certificate, Algorithm)> = Vec::new();
-        for seal_id in picks {
-            let (choice, _) = self.stamp_pick(pending, seal_id)?;
+        for choice in &choices {
             if keys.iter().any(|(serial, ..)| serial == &choice.serial) {
                 continue;
             }
@@ -122,8 +115,7 @@ impl Device {
             keys.push((choice.serial.clone(), key, certificate, choice.algorithm));
         }
         let mut status = None;
-        for (place, seal_id) in picks.iter().enumerate() {
-            let (choice, _) = self.stamp_pick(pending, seal_id)?;
+        for (place, (seal_id, choice)) in picks.iter().zip(&choices).enumerate() {
             let (_, key, certificate, algorithm) = keys
                 .iter()
                 .find(|(serial, ..)| serial == &choice.serial)
@@ -144,27 +136,6 @@ impl Device {
             }
         }
         status.ok_or(DeviceError::SealNotOffered)
-    }
-
-    /// The offered seal `seal_id` of a scanned stamp session and the certificate choice that
-    /// signs with it.
-    fn stamp_pick<'a>(
-        &self,
-        pending: &'a PendingScan,
-        seal_id: &str,
-    ) -> Result<(&'a super::flows::ScanChoice, &'a crate::wire::StampSeal), DeviceError> {
-        let offered = pending
-            .session
-            .stamp
-            .as_ref()
-            .and_then(|s| s.seals.iter().find(|x| x.id == seal_id))
-            .ok_or(DeviceError::SealNotOffered)?;
-        let choice = pending
-            .choices
-            .iter()
-            .find(|c| c.serial.eq_ignore_ascii_case(&offered.certificate_serial))
-            .ok_or(DeviceError::NoEligibleCertificate)?;
-        Ok((choice, offered))
     }
 
     /// Stamp `place` of the session with `seal_id`, signed by the unlocked `key`.
@@ -250,4 +221,32 @@ impl Device {
             .approve_seal_use(org_id, &approval.id, &stored_serial, &signature)
             .await?)
     }
+}
+
+/// How many places a scanned stamp session stamps.
+fn places_of(pending: &PendingScan) -> usize {
+    pending
+        .session
+        .stamp
+        .as_ref()
+        .map_or(1, |s| s.request.place_count())
+}
+
+/// The certificate on this phone that signs with the offered seal `seal_id` of a scanned stamp
+/// session.
+fn stamp_certificate<'a>(
+    pending: &'a PendingScan,
+    seal_id: &str,
+) -> Result<&'a super::flows::ScanChoice, DeviceError> {
+    let offered = pending
+        .session
+        .stamp
+        .as_ref()
+        .and_then(|s| s.seals.iter().find(|x| x.id == seal_id))
+        .ok_or(DeviceError::SealNotOffered)?;
+    pending
+        .choices
+        .iter()
+        .find(|c| c.serial.eq_ignore_ascii_case(&offered.certificate_serial))
+        .ok_or(DeviceError::NoEligibleCertificate)
 }

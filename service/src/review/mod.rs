@@ -212,12 +212,16 @@ impl Reviews {
     async fn item_from(&self, row: repo::ReviewRow) -> Result<ReviewItem, ReviewError> {
         if row.kind == ReviewKind::Signature.as_str() {
             // A signature's material is its cleaned picture, kept with the signature.
-            let png = self.signature_picture(&row.subject_id).await?;
+            let size = self
+                .seals
+                .signature_picture_size(&row.subject_id)
+                .await
+                .map_err(|e| ReviewError::Internal(e.to_string()))?;
             let picture = MaterialRef {
                 upload_id: SIGNATURE_PICTURE.to_string(),
                 content_type: "image/png".to_string(),
                 purpose: "signature_picture".to_string(),
-                size: i64::try_from(png.len()).unwrap_or(i64::MAX),
+                size,
             };
             return row.into_item(vec![picture]);
         }

@@ -169,7 +169,7 @@ impl Seals {
         // Its certificate must still be held, good and valid.
         self.held_personal(owner.account_id(), &row.certificate_serial)
             .await?;
-        let method = row.clone().into_signature().source_label;
+        let method = row.source_label();
         let now_t = self.clock.now();
         let now = unix_millis(now_t);
         let actor = owner.actor().audit_name();
@@ -355,6 +355,16 @@ impl Seals {
             .await
             .map_err(internal)?;
         Ok(vec![job])
+    }
+
+    /// The size in bytes of a signature's cleaned picture (the review queue lists it).
+    pub(crate) async fn signature_picture_size(&self, id: &str) -> Result<i64, SealError> {
+        let row: Option<(i64,)> =
+            sqlx::query_as("SELECT CAST(length(picture) AS BIGINT) FROM signatures WHERE id = $1")
+                .bind(id)
+                .fetch_optional(self.store.pool())
+                .await?;
+        row.map(|(n,)| n).ok_or(SealError::UnknownSignature)
     }
 
     /// A signature's cleaned picture, for the reviewer of its review.

@@ -64,18 +64,22 @@ pub(crate) struct SignatureRow {
     pub created_at: i64,
 }
 
+/// The label of a signature's `source` or `status` (`what`), as the service words it.
+fn signature_label(what: &str, value: &str) -> String {
+    let id = format!("signature-{what}-{}", value.replace('_', "-"));
+    crate::i18n::message(Locale::ZhCn, &id, &[])
+}
+
 impl SignatureRow {
+    /// 自动生成的姓名章, 手写签名（手机书写）, 手写签名（拍照上传）.
+    pub(super) fn source_label(&self) -> String {
+        signature_label("source", &self.source)
+    }
+
     pub(super) fn into_signature(self) -> Signature {
-        let label = |id: &str| crate::i18n::message(Locale::ZhCn, id, &[]);
         Signature {
-            source_label: label(&format!(
-                "signature-source-{}",
-                self.source.replace('_', "-")
-            )),
-            status_label: label(&format!(
-                "signature-status-{}",
-                self.status.replace('_', "-")
-            )),
+            source_label: self.source_label(),
+            status_label: signature_label("status", &self.status),
             id: self.id,
             certificate_serial: self.certificate_serial,
             source: self.source,

@@ -102,7 +102,7 @@ public final class ReportLostModel: ObservableObject {
     public func confirm() async -> Bool {
         guard let serial else { return false }
         let typed = code.trimmingCharacters(in: .whitespaces)
-        guard typed.count == 6, typed.allSatisfy(\.isASCII), typed.allSatisfy(\.isNumber) else {
+        guard Validate.smsCode(typed) else {
             problem = .local("bad_code", field: "code")
             return false
         }

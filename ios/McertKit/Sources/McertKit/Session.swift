@@ -38,7 +38,7 @@ public final class LoginModel: ObservableObject {
     /// 【登录】
     public func login() async {
         guard phoneValid() else { state = .failed(message: Texts["bad_phone"], code: "bad_phone"); return }
-        guard code.range(of: "^[0-9]{6}$", options: .regularExpression) != nil else {
+        guard Validate.smsCode(code) else {
             state = .failed(message: Texts["bad_code"], code: "bad_code"); return
         }
         state = .busy

@@ -8,6 +8,11 @@ public enum Validate {
     }
 
     /// 18 characters: 17 digits and a check character (digit or X), GB 11643.
+    /// A 6-digit SMS code.
+    public static func smsCode(_ code: String) -> Bool {
+        code.range(of: "^[0-9]{6}$", options: .regularExpression) != nil
+    }
+
     public static func idNumber(_ id: String) -> Bool {
         let chars = Array(id.uppercased())
         guard chars.count == 18, chars.prefix(17).allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }

@@ -11,6 +11,11 @@ object Validate {
 
     fun mobile(phone: String): Boolean = mobile.matches(phone)
 
+    private val smsCode = Regex("^[0-9]{6}$")
+
+    /** A 6-digit SMS code. */
+    fun smsCode(code: String): Boolean = smsCode.matches(code)
+
     /** 18 characters: 17 digits and a check character (digit or X), GB 11643. */
     fun idNumber(id: String): Boolean {
         if (id.length != 18 || !id.take(17).all { it in '0'..'9' }) return false

@@ -2,6 +2,7 @@ package cn.mcert.app.state
 
 import cn.mcert.app.core.AppError
 import cn.mcert.app.core.CertCore
+import cn.mcert.app.core.Validate
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 
@@ -108,7 +109,7 @@ class ReportLostModel(private val core: CertCore) {
     suspend fun confirm(): Boolean {
         val serial = _serial.value ?: return false
         val typed = code.value.trim()
-        if (!SMS_CODE.matches(typed)) {
+        if (!Validate.smsCode(typed)) {
             problem.value = Problem.local("bad_code", "code")
             return false
         }
@@ -118,6 +119,3 @@ class ReportLostModel(private val core: CertCore) {
         }
     }
 }
-
-/** A 6-digit SMS code. */
-private val SMS_CODE = Regex("^[0-9]{6}$")

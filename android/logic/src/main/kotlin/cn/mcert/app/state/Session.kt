@@ -3,6 +3,7 @@ package cn.mcert.app.state
 import cn.mcert.app.core.AppError
 import cn.mcert.app.core.CertCore
 import cn.mcert.app.core.Texts
+import cn.mcert.app.core.Validate
 import cn.mcert.app.core.Account
 import cn.mcert.app.core.Identity
 import cn.mcert.app.core.IdentityForm
@@ -48,7 +49,7 @@ class LoginModel(private val core: CertCore) {
             _state.value = State.Failed(Texts["bad_phone"], "bad_phone")
             return
         }
-        if (!Regex("^[0-9]{6}$").matches(code.value.trim())) {
+        if (!Validate.smsCode(code.value.trim())) {
             _state.value = State.Failed(Texts["bad_code"], "bad_code")
             return
         }
