@@ -348,6 +348,37 @@ pub async fn start_with_clock(
     let trusted_proxies = crate::http::client_ip::parse_trusted(&config.trusted_proxies)
         .map_err(ServiceError::BadProxy)?;
     let store = Store::connect(&config.database_url()).await?;
+    // A start that fails (a missing provider, a bad product) leaves nothing behind: no
+    // background task on the store and no open connection that a later start would find
+    // holding the database.
+    match assemble(
+        config,
+        operator_key,
+        clock,
+        listener,
+        addr,
+        trusted_proxies,
+        store.clone(),
+    )
+    .await
+    {
+        Ok(running) => Ok(running),
+        Err(e) => {
+            store.close().await;
+            Err(e)
+        }
+    }
+}
+
+async fn assemble(
+    config: &ServiceConfig,
+    operator_key: &OperatorKey,
+    clock: Arc<dyn Clock>,
+    listener: TcpListener,
+    addr: SocketAddr,
+    trusted_proxies: Vec<crate::http::client_ip::Cidr>,
+    store: Store,
+) -> Result<Running, ServiceError> {
     let authority_config = AuthorityConfig {
         base_url: config.base_url(addr),
     };
@@ -368,7 +399,6 @@ pub async fn start_with_clock(
     } else {
         Authority::open(store.clone(), operator_key, authority_config, clock.clone()).await?
     };
-    let crl_refresh = spawn_crl_refresh(authority.clone());
     let (sms, dev_outbox): (Arc<dyn SmsProvider>, Option<DevOutbox>) = match &config.sms_webhook_url
     {
         Some(url) => {
@@ -585,6 +615,8 @@ pub async fn start_with_clock(
             .as_ref()
             .map(|t| Arc::new(Zeroizing::new(t.0.clone()))),
     };
+    // Everything is configured: only now does work start in the background.
+    let crl_refresh = spawn_crl_refresh(state.authority.clone());
     let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let (tx, rx) = oneshot::channel::<()>();
     let (worker_stop, worker_stopped) = oneshot::channel::<()>();
