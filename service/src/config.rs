@@ -32,6 +32,9 @@ pub struct ServiceConfig {
     pub dev: bool,
     /// File holding the operator key (64 hex digits).
     pub operator_key_file: Option<PathBuf>,
+    /// The key-management master key (64 hex digits), which seals escrowed encryption keys;
+    /// `MCERT_KM_KEY` takes precedence.
+    pub km_key_file: Option<PathBuf>,
     /// Logs as JSON lines.
     pub log_json: bool,
     /// Production SMS gateway (webhook) and its HMAC secret (or `MCERT_SMS_WEBHOOK_SECRET`).
@@ -172,6 +175,7 @@ impl Default for ServiceConfig {
             base_url: None,
             dev: false,
             operator_key_file: None,
+            km_key_file: None,
             log_json: false,
             sms_webhook_url: None,
             sms_webhook_secret: None,
@@ -241,6 +245,9 @@ impl ServiceConfig {
         }
         if let Some(v) = get("MCERT_OPERATOR_KEY_FILE") {
             self.operator_key_file = Some(PathBuf::from(v));
+        }
+        if let Some(v) = get("MCERT_KM_KEY_FILE") {
+            self.km_key_file = Some(PathBuf::from(v));
         }
         if let Some(v) = get("MCERT_SMS_WEBHOOK_URL") {
             self.sms_webhook_url = Some(v);

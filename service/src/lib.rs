@@ -12,6 +12,7 @@ mod documents;
 pub mod http;
 pub mod i18n;
 pub mod identity;
+pub mod keys;
 pub mod limits;
 pub mod orgs;
 pub mod outbox;

@@ -40,8 +40,14 @@ pub enum ServiceError {
         "production mode needs an operator key: set MCERT_OPERATOR_KEY (64 hex digits) or operator_key_file, or run with --dev"
     )]
     NoOperatorKey,
-    #[error("operator key file {0}: {1}")]
+    #[error("key file {0}: {1}")]
     OperatorKeyFile(String, String),
+    #[error(
+        "production mode needs a key-management master key, apart from the operator key: set MCERT_KM_KEY (64 hex digits) or km_key_file, or run with --dev"
+    )]
+    NoKmKey,
+    #[error("the key-management master key must not be the operator key")]
+    KmKeyIsOperatorKey,
     #[error(
         "production mode needs an SMS gateway: set sms_webhook_url and MCERT_SMS_WEBHOOK_SECRET, or run with --dev"
     )]
@@ -246,28 +252,69 @@ pub fn default_catalogue() -> Vec<(Product, bool)> {
 /// Where the operator key comes from: `MCERT_OPERATOR_KEY`, the configured file, or (only with
 /// `--dev`) a key generated into the data folder on first start.
 pub fn operator_key(config: &ServiceConfig) -> Result<OperatorKey, ServiceError> {
-    if let Ok(hex) = std::env::var("MCERT_OPERATOR_KEY") {
-        return Ok(OperatorKey::from_hex(&hex)?);
+    let hex = secret_key_hex(
+        config,
+        "MCERT_OPERATOR_KEY",
+        config.operator_key_file.as_deref(),
+        "operator.key",
+    )?
+    .ok_or(ServiceError::NoOperatorKey)?;
+    Ok(OperatorKey::from_hex(&hex)?)
+}
+
+/// The key-management master key that seals escrowed encryption keys: `MCERT_KM_KEY` (64 hex
+/// digits), `km_key_file`, or in development `km-master.key` in the data folder (made on first
+/// start). It must differ from the operator key.
+pub fn km_key(
+    config: &ServiceConfig,
+    operator_key: &OperatorKey,
+) -> Result<crate::keys::KmMasterKey, ServiceError> {
+    let hex = secret_key_hex(
+        config,
+        "MCERT_KM_KEY",
+        config.km_key_file.as_deref(),
+        "km-master.key",
+    )?
+    .ok_or(ServiceError::NoKmKey)?;
+    let key = crate::keys::KmMasterKey::from_hex(&hex)?;
+    if key.same_as(operator_key) {
+        return Err(ServiceError::KmKeyIsOperatorKey);
     }
-    if let Some(path) = &config.operator_key_file {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            ServiceError::OperatorKeyFile(path.display().to_string(), e.to_string())
-        })?;
-        return Ok(OperatorKey::from_hex(&text)?);
+    Ok(key)
+}
+
+/// A 32-byte secret in hex: from the environment, the configured file, or (development only)
+/// a file in the data folder made on first use. `None` in production when neither is set.
+fn secret_key_hex(
+    config: &ServiceConfig,
+    env: &str,
+    file: Option<&Path>,
+    dev_file: &str,
+) -> Result<Option<Zeroizing<String>>, ServiceError> {
+    if let Ok(hex) = std::env::var(env) {
+        return Ok(Some(Zeroizing::new(hex)));
+    }
+    let read = |path: &Path| {
+        std::fs::read_to_string(path)
+            .map(Zeroizing::new)
+            .map_err(|e| ServiceError::OperatorKeyFile(path.display().to_string(), e.to_string()))
+    };
+    if let Some(path) = file {
+        return read(path).map(Some);
     }
     if !config.dev {
-        return Err(ServiceError::NoOperatorKey);
+        return Ok(None);
     }
-    let path = config.data_dir.join("operator.key");
+    let path = config.data_dir.join(dev_file);
     match std::fs::read_to_string(&path) {
-        Ok(text) => Ok(OperatorKey::from_hex(&text)?),
+        Ok(text) => Ok(Some(Zeroizing::new(text))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let key = OperatorKey::generate()?;
             write_private(&path, key.to_hex().as_bytes()).map_err(|e| {
                 ServiceError::OperatorKeyFile(path.display().to_string(), e.to_string())
             })?;
-            tracing::warn!(path = %path.display(), "development mode: generated an operator key in the data folder");
-            Ok(key)
+            tracing::warn!(path = %path.display(), "development mode: generated a secret key in the data folder");
+            read(&path).map(Some)
         }
         Err(e) => Err(ServiceError::OperatorKeyFile(
             path.display().to_string(),
@@ -490,11 +537,18 @@ async fn assemble(
         uploads.clone(),
         outbox.clone(),
     );
+    let keys = crate::keys::KeyManager::new(
+        store.clone(),
+        clock.clone(),
+        authority.clone(),
+        &km_key(config, operator_key)?,
+    );
     let orders = Orders::new(
         store.clone(),
         clock.clone(),
         OrderDeps {
             authority: authority.clone(),
+            keys: keys.clone(),
             identities: identities.clone(),
             gateway,
             orgs: orgs.clone(),

@@ -530,6 +530,7 @@ mod http {
 
 mod login {
     mod commerce;
+    mod dual;
     mod handwriting;
     mod limits;
     mod orgs;
@@ -555,6 +556,7 @@ mod login {
         clock: Arc<ManualClock>,
         http: reqwest::Client,
         base: String,
+        operator_key: OperatorKey,
     }
 
     impl Service {
@@ -573,17 +575,15 @@ mod login {
                 ..Default::default()
             };
             change(&mut config);
-            let running = server::start_with_clock(
-                &config,
-                &OperatorKey::generate().expect("key"),
-                clock.clone(),
-            )
-            .await
-            .expect("start");
+            let operator_key = OperatorKey::generate().expect("key");
+            let running = server::start_with_clock(&config, &operator_key, clock.clone())
+                .await
+                .expect("start");
             let base = format!("http://{}", running.addr);
             Service {
                 running,
                 clock,
+                operator_key,
                 http: reqwest::Client::builder()
                     .timeout(Duration::from_secs(10))
                     .build()

@@ -6,6 +6,7 @@ pub mod cms;
 pub mod csr;
 pub mod ecies;
 pub mod hash;
+pub mod key_envelope;
 mod keys;
 pub mod name;
 pub mod oid;

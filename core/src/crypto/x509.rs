@@ -39,32 +39,79 @@ pub enum Profile {
     PersonalLeaf,
     /// An organisation's certificate (单位证书).
     OrganizationLeaf,
+    /// The encryption certificate paired with a personal signing certificate (加密证书): its
+    /// key pair is made and escrowed by the key-management function.
+    PersonalEncryption,
+    /// The encryption certificate paired with an organisation's signing certificate.
+    OrganizationEncryption,
 }
 
 impl Profile {
     pub fn is_ca(self) -> bool {
         matches!(self, Profile::RootCa | Profile::IssuingCa { .. })
     }
+
+    /// Whether this is the encryption half of a dual certificate.
+    pub fn is_encryption(self) -> bool {
+        matches!(
+            self,
+            Profile::PersonalEncryption | Profile::OrganizationEncryption
+        )
+    }
+
+    /// The encryption profile paired with a signing leaf profile.
+    pub fn encryption_pair(self) -> Option<Profile> {
+        match self {
+            Profile::PersonalLeaf => Some(Profile::PersonalEncryption),
+            Profile::OrganizationLeaf => Some(Profile::OrganizationEncryption),
+            _ => None,
+        }
+    }
 }
 
-/// Key usages of mcert leaf (signing) certificates, by key algorithm.
+/// Key usages of mcert leaf signing certificates, by key algorithm.
 ///
 /// - P-256 (id-ecPublicKey, RFC 5480 §3 and RFC 8813 §3): digitalSignature and nonRepudiation
-///   for log-in and document signatures, plus keyAgreement because, until the separate
-///   encryption certificate of the dual-certificate scheme exists, bid keys are sealed to this
-///   key by ECIES (an ECDH key agreement). keyEncipherment and dataEncipherment are prohibited
-///   for EC keys and never set.
+///   for log-in and document signatures. Bids are sealed to the paired encryption certificate
+///   ([`encryption_key_usage`]); keyEncipherment and dataEncipherment are prohibited for EC keys
+///   and never set.
 /// - SM2: GM/T 0015-2012 Annex C, Table C.3 (end-entity signature certificate): digitalSignature
-///   and nonRepudiation only. GM/T 0015 departs from RFC 8813 for the SM2 *encryption*
-///   certificate (Table C.4: keyEncipherment, dataEncipherment, keyAgreement on an EC key); that
-///   certificate comes with the dual-certificate work and is not issued here.
+///   and nonRepudiation only.
 pub fn leaf_key_usage(alg: Algorithm) -> KeyUsage {
     match alg {
-        Algorithm::P256 => KeyUsage(
-            KeyUsages::DigitalSignature | KeyUsages::NonRepudiation | KeyUsages::KeyAgreement,
-        ),
-        Algorithm::Sm2 => KeyUsage(KeyUsages::DigitalSignature | KeyUsages::NonRepudiation),
+        Algorithm::P256 | Algorithm::Sm2 => {
+            KeyUsage(KeyUsages::DigitalSignature | KeyUsages::NonRepudiation)
+        }
     }
+}
+
+/// Key usages of the encryption certificate of a dual pair.
+///
+/// - P-256: keyAgreement only (RFC 8813 §3: an ECDH-based key transport such as the ECIES and
+///   CMS ECDH used to seal bids is key agreement; keyEncipherment/dataEncipherment are
+///   prohibited for id-ecPublicKey).
+/// - SM2: GM/T 0015-2012 Annex C, Table C.4 (end-entity encryption certificate):
+///   keyEncipherment, dataEncipherment and keyAgreement. SM2 public-key encryption encrypts the
+///   bid key directly, which is what those bits name in the Chinese profile.
+pub fn encryption_key_usage(alg: Algorithm) -> KeyUsage {
+    match alg {
+        Algorithm::P256 => KeyUsage(KeyUsages::KeyAgreement.into()),
+        Algorithm::Sm2 => KeyUsage(
+            KeyUsages::KeyEncipherment | KeyUsages::DataEncipherment | KeyUsages::KeyAgreement,
+        ),
+    }
+}
+
+/// Whether a certificate is the encryption half of a dual pair (its key usage allows no
+/// signature).
+pub fn is_encryption_certificate(cert: &Certificate) -> bool {
+    let usage = cert
+        .tbs_certificate()
+        .get_extension::<KeyUsage>()
+        .ok()
+        .flatten()
+        .map(|(_, u)| u);
+    usage.is_some_and(|u| !u.digital_signature() && !u.non_repudiation())
 }
 
 /// Everything that goes into a certificate except the issuer.
@@ -184,10 +231,21 @@ impl McertProfile {
                 },
                 leaf_key_usage(self.subject_algorithm),
             ),
+            Profile::PersonalEncryption | Profile::OrganizationEncryption => (
+                BasicConstraints {
+                    ca: false,
+                    path_len_constraint: None,
+                },
+                encryption_key_usage(self.subject_algorithm),
+            ),
         };
         exts.push(extension(&basic, true)?);
         exts.push(extension(&usage, true)?);
-        if !self.profile.is_ca() {
+        if self.profile.is_encryption() {
+            // S/MIME-style encryption only: no client authentication, no document signing.
+            let eku = ExtendedKeyUsage(vec![oid::KP_EMAIL_PROTECTION]);
+            exts.push(extension(&eku, false)?);
+        } else if !self.profile.is_ca() {
             let eku = ExtendedKeyUsage(vec![
                 oid::KP_CLIENT_AUTH,
                 oid::KP_EMAIL_PROTECTION,

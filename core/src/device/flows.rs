@@ -74,6 +74,8 @@ pub struct InstalledCertificate {
     pub serial: String,
     pub certificate: Vec<u8>,
     pub chain: Vec<Vec<u8>>,
+    /// Serials of the encryption certificates that came with it (the pair's first).
+    pub encryption_serials: Vec<String>,
 }
 
 /// The phone: its key store and its service session.
@@ -105,7 +107,7 @@ fn session_path(home: &Path) -> PathBuf {
     home.join("session.token")
 }
 
-fn b64_decode(s: &str) -> Result<Vec<u8>, DeviceError> {
+pub(super) fn b64_decode(s: &str) -> Result<Vec<u8>, DeviceError> {
     use base64ct::Encoding;
     base64ct::Base64::decode_vec(s)
         .map_err(|_| DeviceError::Client(ClientError::Decode("base64".into())))
@@ -140,7 +142,7 @@ impl Device {
     /// Runs key-store work that derives a PIN key (Argon2id: 64 MiB, a fraction of a second
     /// to seconds on a phone) on a blocking thread when a Tokio runtime is present, so the
     /// async worker threads stay free.
-    async fn off_thread<T, F>(&self, work: F) -> Result<T, DeviceError>
+    pub(super) async fn off_thread<T, F>(&self, work: F) -> Result<T, DeviceError>
     where
         T: Send + 'static,
         F: FnOnce(&KeyStore) -> Result<T, DeviceError> + Send + 'static,
@@ -167,8 +169,19 @@ impl Device {
             Zeroizing::new(old_pin.to_string()),
             Zeroizing::new(new_pin.to_string()),
         );
-        self.off_thread(move |k| Ok(k.change_pin(&id, &old, &new)?))
-            .await
+        // The key first (a wrong old PIN stops here), then every other key of its slot — the
+        // escrowed encryption keys and retired keys that still open old bids share its PIN.
+        self.off_thread(move |k| {
+            k.change_pin(&id, &old, &new)?;
+            let label = k.key(&id)?.label;
+            for other in k.list()? {
+                if other.id != id && other.label == label && !label.is_empty() {
+                    k.change_pin(&other.id, &old, &new)?;
+                }
+            }
+            Ok(())
+        })
+        .await
     }
 
     /// [`KeyStore::unlock`] off the async threads.
@@ -275,18 +288,41 @@ impl Device {
                 .iter()
                 .map(|c| b64_decode(c))
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok::<_, DeviceError>(InstalledCertificate {
-                key_id: info.id.clone(),
-                serial: installed.serial,
-                certificate,
-                chain,
-            })
+            Ok::<_, DeviceError>((
+                key,
+                InstalledCertificate {
+                    key_id: info.id.clone(),
+                    serial: installed.serial,
+                    certificate,
+                    chain,
+                    encryption_serials: installed
+                        .encryption_keys
+                        .iter()
+                        .map(|k| k.serial.clone())
+                        .collect(),
+                },
+                installed.encryption_keys,
+            ))
         }
         .await;
-        if result.is_err() {
-            let _ = self.keys.delete(&info.id);
-        }
-        result
+        let (key, installed, delivered) = match result {
+            Ok(done) => done,
+            Err(e) => {
+                let _ = self.keys.delete(&info.id);
+                return Err(e);
+            }
+        };
+        // The signing certificate is issued and kept; the escrowed encryption keys come next
+        // (if this fails, a reissue delivers them again).
+        self.keep_encryption_keys(
+            &key,
+            &installed.certificate,
+            &delivered,
+            pin,
+            entitlement_id,
+        )
+        .await?;
+        Ok(installed)
     }
 }
 

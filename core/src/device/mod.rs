@@ -7,6 +7,7 @@ mod client_orgs;
 mod client_seals;
 pub use client_orgs::OrgUsageQuery;
 pub mod envelope;
+mod escrow;
 pub mod flows;
 pub mod keystore;
 pub mod pin;

@@ -130,6 +130,23 @@ pub struct Installed {
     pub certificate: String,
     pub chain: Vec<String>,
     pub not_after: String,
+    /// The slot's encryption keys (dual certificate), each sealed to this signing certificate;
+    /// the newest (the one paired with this certificate) first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub encryption_keys: Vec<DeliveredKey>,
+}
+
+/// An escrowed encryption key delivered to the phone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveredKey {
+    /// Serial (hex) of the newest encryption certificate of this key.
+    pub serial: String,
+    /// Base64 of the envelope to the signing certificate: GM/T 0010 `EnvelopedData` (SM2) or
+    /// CMS `AuthEnvelopedData` with ECDH (P-256), holding the key's PKCS#8.
+    pub envelope: String,
+    /// Base64 DER of every encryption certificate issued for this key, newest first (a bid
+    /// sealed to any of them opens with the key).
+    pub certificates: Vec<String>,
 }
 
 /// How the person proves who they are.

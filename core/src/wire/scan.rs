@@ -398,6 +398,10 @@ pub struct SessionResult {
     /// The signed OCSP response (DER).
     pub ocsp_response: String,
     pub completed_at: String,
+    /// The signer's encryption certificate (base64 DER; the other half of the dual pair, its key
+    /// escrowed): what a platform seals bids to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encryption_certificate: Option<String>,
 }
 
 /// A session as its platform polls it.

@@ -13,6 +13,7 @@ use super::{
 use crate::audit;
 use crate::authority::IssueRequest;
 use crate::authz::OwnAccount;
+use crate::keys::Provide;
 
 impl Orders {
     /// The slots the account holds: its own, and the organisations' slots whose holder it is
@@ -126,17 +127,35 @@ impl Orders {
                 EntitlementStatus::Issued.as_str().into(),
             ));
         }
+        let actor = owner.actor().audit_name();
         let issued = self
             .authority
             .issue_in(
                 &mut tx,
                 IssueRequest {
                     csr,
-                    subject,
+                    subject: subject.clone(),
                     profile,
                     validity,
                     entitlement_id: Some(entitlement_id),
-                    actor: &owner.actor().audit_name(),
+                    actor: &actor,
+                },
+            )
+            .await?;
+        // The encryption half of the pair, from the key-management function, in the same
+        // unit of work: the slot's escrowed keys sealed to the new signing certificate.
+        let encryption_keys = self
+            .keys
+            .provide_in(
+                &mut tx,
+                Provide {
+                    entitlement_id,
+                    signing_serial: &issued.serial,
+                    signing_certificate: &issued.certificate,
+                    subject,
+                    profile,
+                    validity,
+                    actor: &actor,
                 },
             )
             .await?;
@@ -164,6 +183,7 @@ impl Orders {
             certificate: b64(&issued.certificate),
             chain: issued.chain.iter().map(|c| b64(c)).collect(),
             not_after: rfc3339(issued.not_after),
+            encryption_keys,
         })
     }
 

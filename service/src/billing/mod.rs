@@ -40,6 +40,7 @@ pub use transfers::{ImportSummary, TransferOutcome};
 
 use crate::authority::{Authority, AuthorityError};
 use crate::identity::Identities;
+use crate::keys::KeyManager;
 use crate::orgs::Orgs;
 use crate::outbox::Outbox;
 use crate::store::{Store, StoreError};
@@ -196,6 +197,7 @@ pub struct Orders {
     store: Store,
     clock: Arc<dyn Clock>,
     authority: Authority,
+    keys: KeyManager,
     identities: Identities,
     gateway: Gateway,
     orgs: Orgs,
@@ -210,6 +212,7 @@ pub struct Orders {
 #[derive(Clone, Debug)]
 pub struct OrderDeps {
     pub authority: Authority,
+    pub keys: KeyManager,
     pub identities: Identities,
     pub gateway: Gateway,
     pub orgs: Orgs,
@@ -225,6 +228,7 @@ impl Orders {
             store,
             clock,
             authority: deps.authority,
+            keys: deps.keys,
             identities: deps.identities,
             gateway: deps.gateway,
             orgs: deps.orgs,

@@ -276,6 +276,17 @@ impl Authority {
         req: IssueRequest<'_>,
     ) -> Result<Issued, AuthorityError> {
         let (_, key) = csr::verify(req.csr).map_err(AuthorityError::BadRequest)?;
+        self.issue_key_in(tx, key, req).await
+    }
+
+    /// Issues a certificate for a public key the service itself holds the private half of
+    /// (an escrowed encryption key, the seal maker's key); `req.csr` is not read.
+    pub async fn issue_key_in(
+        &self,
+        tx: &mut Tx,
+        key: crypto::PublicKey,
+        req: IssueRequest<'_>,
+    ) -> Result<Issued, AuthorityError> {
         if let Some(serial) = repo::compromised(&mut **tx, &spki_sha256(&key)?).await? {
             return Err(AuthorityError::KeyCompromised(serial));
         }
@@ -305,6 +316,8 @@ impl Authority {
         let profile = match req.profile {
             Profile::PersonalLeaf => "personal",
             Profile::OrganizationLeaf => "organization",
+            Profile::PersonalEncryption => "personal_encryption",
+            Profile::OrganizationEncryption => "organization_encryption",
             Profile::RootCa | Profile::IssuingCa { .. } => "ca",
         };
         let subject = display_subject(&info.subject_text, &req.subject);

@@ -439,10 +439,31 @@ pub struct HeldCertificate {
     pub status: String,
 }
 
-/// The certificates issued for any of `entitlement_ids`, newest first.
+/// The signing certificates issued for any of `entitlement_ids`, newest first (the encryption
+/// halves of dual pairs are left out: they never answer a session or carry a seal).
 pub async fn certificates_of_entitlements(
     pool: &AnyPool,
     entitlement_ids: &[String],
+) -> Result<Vec<HeldCertificate>, sqlx::Error> {
+    of_entitlements(pool, entitlement_ids, false).await
+}
+
+/// Every certificate issued for any of `entitlement_ids`, encryption certificates included,
+/// newest first (a sealed bid may name either).
+pub async fn all_certificates_of_entitlements(
+    pool: &AnyPool,
+    entitlement_ids: &[String],
+) -> Result<Vec<HeldCertificate>, sqlx::Error> {
+    of_entitlements(pool, entitlement_ids, true).await
+}
+
+/// The `profile` values of encryption certificates.
+pub const ENCRYPTION_PROFILES: [&str; 2] = ["personal_encryption", "organization_encryption"];
+
+async fn of_entitlements(
+    pool: &AnyPool,
+    entitlement_ids: &[String],
+    with_encryption: bool,
 ) -> Result<Vec<HeldCertificate>, sqlx::Error> {
     if entitlement_ids.is_empty() {
         return Ok(Vec::new());
@@ -451,9 +472,14 @@ pub async fn certificates_of_entitlements(
     let marks: Vec<String> = (1..=entitlement_ids.len())
         .map(|i| format!("${i}"))
         .collect();
+    let signing_only = if with_encryption {
+        ""
+    } else {
+        " AND profile NOT IN ('personal_encryption', 'organization_encryption')"
+    };
     let sql = format!(
         "SELECT serial, entitlement_id, issuer_id, algorithm, der, not_before, not_after, status
-         FROM certificates WHERE entitlement_id IN ({}) ORDER BY created_at DESC, serial",
+         FROM certificates WHERE entitlement_id IN ({}){signing_only} ORDER BY created_at DESC, serial",
         marks.join(", ")
     );
     let mut query = sqlx::query_as::<Any, HeldCertificate>(sqlx::AssertSqlSafe(sql));

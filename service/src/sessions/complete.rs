@@ -132,7 +132,8 @@ impl Sessions {
             .map_err(plain)?
             .ok_or_else(|| with(SessionError::UnknownCertificate))?;
         let issuer_id = held.issuer_id;
-        if held.der != der {
+        // The encryption half of a dual pair never signs an answer.
+        if held.der != der || x509::is_encryption_certificate(&cert) {
             return Err(with(SessionError::UnknownCertificate));
         }
         let alg = x509::certificate_public_key(&cert)
@@ -198,6 +199,17 @@ impl Sessions {
             .map_err(|e| plain(e.into()))?;
         let info = x509::info(&cert).map_err(|e| plain(internal(e)))?;
         let issuing_der = x509::to_der(&h.issuing).map_err(|e| plain(internal(e)))?;
+        // The signer's encryption certificate, which the platform seals bids to.
+        let encryption_certificate = match crate::keys::repo::pair_of(self.store.pool(), &serial)
+            .await
+            .map_err(|e| plain(internal(e)))?
+        {
+            Some(enc) => holdings::held(self.store.pool(), account_id, &enc)
+                .await
+                .map_err(plain)?
+                .map(|c| b64(&c.der)),
+            None => None,
+        };
         Ok((
             recorded_serial,
             SessionResult {
@@ -215,6 +227,7 @@ impl Sessions {
                 ocsp_status: "good".into(),
                 ocsp_response: b64(&ocsp),
                 completed_at: rfc3339(now),
+                encryption_certificate,
             },
         ))
     }

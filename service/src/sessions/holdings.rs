@@ -19,16 +19,19 @@ async fn all_held(pool: &AnyPool, account_id: &str) -> Result<Vec<HeldCertificat
     Ok(ca::repo::certificates_of_entitlements(pool, &entitlements).await?)
 }
 
-/// The certificate `serial` if the account holds it.
+/// The certificate `serial` (a signing or an encryption certificate) if the account holds it.
 pub(super) async fn held(
     pool: &AnyPool,
     account_id: &str,
     serial: &str,
 ) -> Result<Option<HeldCertificate>, SessionError> {
-    Ok(all_held(pool, account_id)
-        .await?
-        .into_iter()
-        .find(|c| c.serial == serial))
+    let entitlements = billing::repo::held_by(pool, account_id).await?;
+    Ok(
+        ca::repo::all_certificates_of_entitlements(pool, &entitlements)
+            .await?
+            .into_iter()
+            .find(|c| c.serial == serial),
+    )
 }
 
 /// The account's certificates that may answer now: good and within their validity.

@@ -54,6 +54,16 @@ pub(super) async fn buy_certificate(
     token: &str,
     alg: Algorithm,
 ) -> (PrivateKey, Certificate) {
+    let (key, cert, _) = buy_certificate_installed(svc, token, alg).await;
+    (key, cert)
+}
+
+/// [`buy_certificate`], with the install answer (the escrowed encryption keys come in it).
+pub(super) async fn buy_certificate_installed(
+    svc: &Service,
+    token: &str,
+    alg: Algorithm,
+) -> (PrivateKey, Certificate, Value) {
     let token = token.to_string();
     let (status, order) = svc
         .post(
@@ -92,7 +102,7 @@ pub(super) async fn buy_certificate(
     assert_eq!(status, 200, "{installed}");
     let cert =
         x509::parse_certificate(&unb64(installed["certificate"].as_str().expect("c"))).expect("c");
-    (key, cert)
+    (key, cert, installed)
 }
 
 pub(super) async fn platform(svc: &Service, callback: Option<String>) -> (RpClient, String) {

@@ -401,6 +401,7 @@ async fn start_with(url: &str, key: &OperatorKey, clock: Arc<ManualClock>) -> Se
             .build()
             .expect("client"),
         base,
+        operator_key: OperatorKey::from_hex(&key.to_hex()).expect("key"),
     }
 }
 

@@ -389,7 +389,7 @@ fn pyhanko() -> Option<PathBuf> {
     program.exists().then_some(program)
 }
 
-fn write_pem(path: &Path, cert: &Certificate) {
+pub(super) fn write_pem(path: &Path, cert: &Certificate) {
     let der = x509::to_der(cert).expect("der");
     let body = b64(&der)
         .as_bytes()

@@ -1,0 +1,121 @@
+//! The tables of the key-management function: `escrowed_keys` and `escrow_certificates`.
+
+use sqlx::{Any, AnyPool, Executor};
+
+use crate::store::Tx;
+
+/// One escrowed encryption key (its private half sealed).
+#[derive(Debug, sqlx::FromRow)]
+pub struct EscrowedKeyRow {
+    pub id: String,
+    pub algorithm: String,
+    pub public_key: Vec<u8>,
+    pub key_sealed: Vec<u8>,
+}
+
+/// An encryption certificate of an escrowed key.
+#[derive(Debug, sqlx::FromRow)]
+pub struct EscrowCertificateRow {
+    pub serial: String,
+    pub key_id: String,
+}
+
+/// The slot's escrowed keys, oldest first.
+pub async fn keys_of_entitlement(
+    tx: &mut Tx,
+    entitlement_id: &str,
+) -> Result<Vec<EscrowedKeyRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, algorithm, public_key, key_sealed FROM escrowed_keys
+         WHERE entitlement_id = $1 ORDER BY created_at, id",
+    )
+    .bind(entitlement_id)
+    .fetch_all(&mut **tx)
+    .await
+}
+
+#[derive(Debug)]
+pub struct NewEscrowedKey<'a> {
+    pub id: &'a str,
+    pub entitlement_id: &'a str,
+    pub algorithm: &'a str,
+    pub public_key: &'a [u8],
+    pub key_sealed: &'a [u8],
+    pub created_at: i64,
+}
+
+pub async fn insert_key(tx: &mut Tx, k: &NewEscrowedKey<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO escrowed_keys (id, entitlement_id, algorithm, public_key, key_sealed, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(k.id)
+    .bind(k.entitlement_id)
+    .bind(k.algorithm)
+    .bind(k.public_key)
+    .bind(k.key_sealed)
+    .bind(k.created_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn insert_certificate(
+    tx: &mut Tx,
+    serial: &str,
+    key_id: &str,
+    signing_serial: &str,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO escrow_certificates (serial, key_id, signing_serial, created_at)
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(serial)
+    .bind(key_id)
+    .bind(signing_serial)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Every encryption certificate of the given keys, newest first.
+pub async fn certificates_of_keys(
+    tx: &mut Tx,
+    entitlement_id: &str,
+) -> Result<Vec<EscrowCertificateRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT c.serial, c.key_id FROM escrow_certificates c
+         JOIN escrowed_keys k ON k.id = c.key_id
+         WHERE k.entitlement_id = $1 ORDER BY c.created_at DESC, c.serial",
+    )
+    .bind(entitlement_id)
+    .fetch_all(&mut **tx)
+    .await
+}
+
+/// The encryption certificate issued with the signing certificate `signing_serial`.
+pub async fn pair_of<'e, E>(ex: E, signing_serial: &str) -> Result<Option<String>, sqlx::Error>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT serial FROM escrow_certificates WHERE signing_serial = $1
+         ORDER BY created_at DESC, serial LIMIT 1",
+    )
+    .bind(signing_serial)
+    .fetch_optional(ex)
+    .await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// The signing certificates whose pair is the encryption certificate `serial`.
+pub async fn signing_of(pool: &AnyPool, serial: &str) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT signing_serial FROM escrow_certificates WHERE serial = $1")
+            .bind(serial)
+            .fetch_optional(pool)
+            .await?;
+    Ok(row.map(|r| r.0))
+}
