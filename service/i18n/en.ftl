@@ -139,6 +139,7 @@ err-owner-fixed = A certificate's owner cannot be changed once set
 err-owner-required = Set the certificate's owner first
 err-bad-owner = Invalid owner: { $field }
 err-period-ended = The certificate's period has ended; renew it
+err-reverify-required = Verify your real name and face again (within the last 10 minutes) before a reissue or PIN reset
 err-upload-too-large = Files may not exceed 5 MB
 err-upload-empty = The file is empty
 err-bad-purpose = Unknown kind of material: { $purpose }

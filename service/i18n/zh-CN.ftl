@@ -139,6 +139,7 @@ err-owner-fixed = 证书所属人一经设定不能更改
 err-owner-required = 请先设定证书所属人
 err-bad-owner = 所属人信息不正确：{ $field }
 err-period-ended = 证书有效期已结束，请续期
+err-reverify-required = 补办证书或重置密码前，请在 10 分钟内重新完成实名认证和人脸识别
 err-upload-too-large = 文件不能超过 5 MB
 err-upload-empty = 文件为空
 err-bad-purpose = 未知的材料类型：{ $purpose }

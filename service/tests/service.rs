@@ -1471,6 +1471,25 @@ mod production {
             "{err:?}"
         );
         config.payment_webhook_url = Some(format!("{provider_url}/pay"));
+        // Nor without a key-management master key, nor with the operator key as that key.
+        let err = server::start(&config, &key).await;
+        assert!(matches!(err, Err(server::ServiceError::NoKmKey)), "{err:?}");
+        let km_file = db_dir.join("km-master.key");
+        std::fs::write(&km_file, key.to_hex().as_bytes()).expect("km key");
+        config.km_key_file = Some(km_file.clone());
+        let err = server::start(&config, &key).await;
+        assert!(
+            matches!(err, Err(server::ServiceError::KmKeyIsOperatorKey)),
+            "{err:?}"
+        );
+        std::fs::write(
+            &km_file,
+            mcert_service::keys::KmMasterKey::generate()
+                .expect("km")
+                .to_hex()
+                .as_bytes(),
+        )
+        .expect("km key");
         // Nor without the invoice service.
         let err = server::start(&config, &key).await;
         assert!(

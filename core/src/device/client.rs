@@ -10,7 +10,8 @@ pub use crate::wire::{
     VerificationRequest as IdentityRequest, VerifiedIdentity as Identity,
 };
 use crate::wire::{
-    ChoosePlatform, InstallRequest, LoginRequest, NewOrder, ReportLost, SmsCodeRequest, routes,
+    ChoosePlatform, InstallRequest, LoginRequest, NewOrder, ReissueReason, ReissueRequest,
+    ReportLost, SmsCodeRequest, routes,
 };
 
 /// What went wrong talking to the service.
@@ -326,6 +327,28 @@ impl ServiceClient {
             &routes::fill(routes::ENTITLEMENT_INSTALL, entitlement_id),
             Some(body(&InstallRequest {
                 csr: base64ct::Base64::encode_string(csr_der),
+            })?),
+            true,
+            None,
+        )
+        .await
+    }
+
+    /// 补办 / PIN reset: the certificate of an issued slot again, for a new key (after a fresh
+    /// real-name + face verification).
+    pub async fn reissue(
+        &self,
+        entitlement_id: &str,
+        csr_der: &[u8],
+        reason: ReissueReason,
+    ) -> Result<Installed, ClientError> {
+        use base64ct::Encoding;
+        self.call(
+            reqwest::Method::POST,
+            &routes::fill(routes::ENTITLEMENT_REISSUE, entitlement_id),
+            Some(body(&ReissueRequest {
+                csr: base64ct::Base64::encode_string(csr_der),
+                reason,
             })?),
             true,
             None,

@@ -12,8 +12,9 @@ use crate::wire::DeliveredKey;
 impl Device {
     /// Opens each delivered envelope with `signing_key` (whose certificate is
     /// `signing_certificate`) and keeps the key under `pin` with the label of the signing key.
-    /// A key already on this device only gains its new certificates. Returns how many keys
-    /// were added.
+    /// A key already on this device only gains its new certificates, unless `reprotect` (a PIN
+    /// reset: its old PIN is forgotten), when it is stored again under `pin`. Returns how many
+    /// keys were added.
     pub(super) async fn keep_encryption_keys(
         &self,
         signing_key: &PrivateKey,
@@ -21,6 +22,7 @@ impl Device {
         delivered: &[DeliveredKey],
         pin: &str,
         label: &str,
+        reprotect: bool,
     ) -> Result<usize, DeviceError> {
         let signing = x509::parse_certificate(signing_certificate)?;
         let mut added = 0;
@@ -45,7 +47,12 @@ impl Device {
             let is_new = self
                 .off_thread(move |k| {
                     let id = match k.find_by_public_key(key.public_key())? {
-                        Some(info) => (info.id, false),
+                        Some(info) if !reprotect => (info.id, false),
+                        Some(info) => {
+                            // The same record, sealed again under the new PIN.
+                            k.reprotect(&info.id, &key, &pin)?;
+                            (info.id, false)
+                        }
                         None => (k.import(&key, &pin, &label)?.id, true),
                     };
                     for der in &certificates {

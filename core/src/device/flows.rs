@@ -267,6 +267,34 @@ impl Device {
         algorithm: Algorithm,
         pin: &str,
     ) -> Result<InstalledCertificate, DeviceError> {
+        self.obtain(entitlement_id, algorithm, pin, None).await
+    }
+
+    /// 补办 (a new phone, the app reinstalled) or a PIN reset (忘记密码): a new key under `pin`
+    /// gets the slot's certificate again, after a fresh real-name + face verification
+    /// ([`verify_identity`](Self::verify_identity)); the old certificate is revoked by the
+    /// service and every escrowed encryption key of the slot comes back under the new PIN. Keys
+    /// of the slot already on this device are retired (a signing key) or re-protected under
+    /// the new PIN (an encryption key).
+    pub async fn reissue(
+        &self,
+        entitlement_id: &str,
+        algorithm: Algorithm,
+        pin: &str,
+        reason: crate::wire::ReissueReason,
+    ) -> Result<InstalledCertificate, DeviceError> {
+        self.obtain(entitlement_id, algorithm, pin, Some(reason))
+            .await
+    }
+
+    async fn obtain(
+        &self,
+        entitlement_id: &str,
+        algorithm: Algorithm,
+        pin: &str,
+        reissue: Option<crate::wire::ReissueReason>,
+    ) -> Result<InstalledCertificate, DeviceError> {
+        let before = self.keys.list()?;
         let info = {
             let (pin, label) = (Zeroizing::new(pin.to_string()), entitlement_id.to_string());
             self.off_thread(move |k| Ok(k.generate(algorithm, &pin, &label)?))
@@ -280,7 +308,14 @@ impl Device {
             }
             .to_name()?;
             let request = csr::to_der(&csr::build(&subject, &key)?)?;
-            let installed = self.client.install(entitlement_id, &request).await?;
+            let installed = match reissue {
+                None => self.client.install(entitlement_id, &request).await?,
+                Some(reason) => {
+                    self.client
+                        .reissue(entitlement_id, &request, reason)
+                        .await?
+                }
+            };
             let certificate = b64_decode(&installed.certificate)?;
             self.keys.add_certificate(&info.id, &certificate)?;
             let chain = installed
@@ -312,6 +347,19 @@ impl Device {
                 return Err(e);
             }
         };
+        // The slot's earlier signing keys on this device are replaced by the new one.
+        if reissue.is_some() {
+            for old in before.iter().filter(|k| {
+                k.label == entitlement_id
+                    && k.status == super::keystore::KeyStatus::Active
+                    && self
+                        .keys
+                        .certificates(&k.id)
+                        .is_ok_and(|c| c.iter().any(|c| !is_encryption(&c.der)))
+            }) {
+                self.keys.retire(&old.id, Some(&info.id))?;
+            }
+        }
         // The signing certificate is issued and kept; the escrowed encryption keys come next
         // (if this fails, a reissue delivers them again).
         self.keep_encryption_keys(
@@ -320,10 +368,15 @@ impl Device {
             &delivered,
             pin,
             entitlement_id,
+            reissue == Some(crate::wire::ReissueReason::PinReset),
         )
         .await?;
         Ok(installed)
     }
+}
+
+fn is_encryption(der: &[u8]) -> bool {
+    x509::parse_certificate(der).is_ok_and(|c| x509::is_encryption_certificate(&c))
 }
 
 impl Device {

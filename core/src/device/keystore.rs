@@ -491,6 +491,18 @@ impl KeyStore {
         self.reseal(id, &key, &new_pin)
     }
 
+    /// Protects a stored key under a new PIN without the old one, given the key itself (an
+    /// escrowed encryption key delivered again after a PIN reset). The PIN failure count starts
+    /// over.
+    pub fn reprotect(&self, id: &str, key: &PrivateKey, new_pin: &str) -> Result<()> {
+        let new_pin = Pin::new_checked(new_pin)?;
+        let row = self.row(&self.conn(), id)?;
+        if key.public_key().to_sec1() != row.public_key {
+            return Err(KeyStoreError::CertificateMismatch);
+        }
+        self.reseal(id, key, &new_pin)
+    }
+
     fn reseal(&self, id: &str, key: &PrivateKey, pin: &Pin) -> Result<()> {
         let mut conn = self.conn();
         let row = self.row(&conn, id)?;

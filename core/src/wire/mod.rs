@@ -256,6 +256,35 @@ pub struct InstallRequest {
     pub csr: String,
 }
 
+/// `POST /v1/entitlements/{id}/reissue` (补办 / PIN reset): a new key's CSR for a slot whose
+/// certificate was issued, after a fresh real-name + face verification.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReissueRequest {
+    /// PKCS#10 request: PEM text, or base64 of the DER.
+    pub csr: String,
+    pub reason: ReissueReason,
+}
+
+/// Why a certificate is issued again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReissueReason {
+    /// 补办: a new phone, or the app reinstalled (the old key is gone).
+    NewDevice,
+    /// 忘记密码: the PIN is forgotten, so the old key cannot be unlocked.
+    PinReset,
+}
+
+impl ReissueReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReissueReason::NewDevice => "new_device",
+            ReissueReason::PinReset => "pin_reset",
+        }
+    }
+}
+
 /// `POST /v1/certificates/{serial}/report-lost` (挂失), after a fresh SMS code.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -289,6 +318,7 @@ pub mod routes {
     pub const PAYMENT_NOTIFY: &str = "/v1/payments/notify/{gateway}";
     pub const ENTITLEMENTS: &str = "/v1/entitlements";
     pub const ENTITLEMENT_INSTALL: &str = "/v1/entitlements/{id}/install";
+    pub const ENTITLEMENT_REISSUE: &str = "/v1/entitlements/{id}/reissue";
     pub const CERTIFICATES: &str = "/v1/certificates";
     pub const CERTIFICATE_REPORT_LOST: &str = "/v1/certificates/{serial}/report-lost";
 

@@ -6,6 +6,7 @@ use mcert_core::crypto::name::SubjectName;
 use mcert_core::crypto::x509::{self, Profile};
 use serde_json::json;
 
+use super::reissue::SlotIssue;
 use super::{
     CertificateView, Entitlement, EntitlementKind, EntitlementStatus, Installed, OrderError,
     Orders, YEAR, b64, repo,
@@ -51,6 +52,21 @@ impl Orders {
         entitlement_id: &str,
         csr: &[u8],
     ) -> Result<Installed, OrderError> {
+        self.issue_for_slot(owner, entitlement_id, csr, SlotIssue::Install)
+            .await
+    }
+
+    /// The certificate of a slot, first or again: checks the caller holds the slot, names the
+    /// subject, and in one unit of work claims the slot (install) or supersedes its current
+    /// certificate (reissue), issues the signing certificate and brings the slot's escrowed
+    /// encryption keys with it.
+    pub(super) async fn issue_for_slot(
+        &self,
+        owner: &OwnAccount,
+        entitlement_id: &str,
+        csr: &[u8],
+        mode: SlotIssue,
+    ) -> Result<Installed, OrderError> {
         if !self
             .held_entitlements(owner)
             .await?
@@ -69,7 +85,11 @@ impl Orders {
         .await?
         .ok_or(OrderError::UnknownEntitlement)?;
         let status = slot.status.clone();
-        if EntitlementStatus::parse(&status) != Some(EntitlementStatus::Assigned) {
+        let wanted = match mode {
+            SlotIssue::Install => EntitlementStatus::Assigned,
+            SlotIssue::Reissue(_) => EntitlementStatus::Issued,
+        };
+        if EntitlementStatus::parse(&status) != Some(wanted) {
             return Err(OrderError::NotInstallable(status));
         }
         let kind =
@@ -105,8 +125,12 @@ impl Orders {
         // and issues nothing), then the certificate is issued into the same transaction, so
         // a slot never has two certificates and nothing needs revoking afterwards.
         let mut tx = self.store.begin().await?;
+        let actor = owner.actor().audit_name();
+        if let SlotIssue::Reissue(_) = mode {
+            self.supersede_in(&mut tx, entitlement_id, &actor).await?;
+        }
         // The holder checked above must still be the holder: a holder change racing this install
-        // makes the claim find nothing.
+        // makes the claim find nothing. (A reissue finds the slot issued and keeps it so.)
         let claimed = sqlx::query(
             "UPDATE entitlements SET status = $1, updated_at = $2, valid_until = COALESCE(valid_until, $5)
              WHERE id = $3 AND status = $4 AND COALESCE(holder_member_id, '') = $6
@@ -115,7 +139,7 @@ impl Orders {
         .bind(EntitlementStatus::Issued.as_str())
         .bind(now)
         .bind(entitlement_id)
-        .bind(EntitlementStatus::Assigned.as_str())
+        .bind(wanted.as_str())
         .bind(valid_until)
         .bind(slot.holder_member_id.clone().unwrap_or_default())
         .bind(slot.holder_account_id.clone().unwrap_or_default())
@@ -127,7 +151,6 @@ impl Orders {
                 EntitlementStatus::Issued.as_str().into(),
             ));
         }
-        let actor = owner.actor().audit_name();
         let issued = self
             .authority
             .issue_in(
@@ -167,14 +190,21 @@ impl Orders {
             .bind(owner.account_id())
             .execute(&mut *tx)
             .await?;
+        let (action, detail) = match mode {
+            SlotIssue::Install => ("entitlement.issued", json!({"serial": issued.serial})),
+            SlotIssue::Reissue(reason) => (
+                "entitlement.reissued",
+                json!({"serial": issued.serial, "reason": reason.as_str()}),
+            ),
+        };
         audit::append(
             &mut tx,
             self.store.engine(),
             now,
-            &owner.actor().audit_name(),
-            "entitlement.issued",
+            &actor,
+            action,
             entitlement_id,
-            &json!({"serial": issued.serial}),
+            &detail,
         )
         .await?;
         tx.commit().await?;
@@ -291,13 +321,28 @@ impl Orders {
     /// caller has re-authenticated the user by SMS.
     pub async fn report_lost(&self, owner: &OwnAccount, serial: &str) -> Result<(), OrderError> {
         self.ensure_holder(owner, serial).await?;
+        // The lost phone carries the encryption key too: its certificate goes with the signing
+        // one, so platforms stop sealing to it; the escrow still opens bids sealed before, and
+        // the next certificate of the slot gets a fresh encryption key.
+        let reason = mcert_core::crypto::revocation::RevocationReason::KeyCompromise;
+        let actor = owner.actor().audit_name();
+        let mut tx = self.store.begin().await?;
         self.authority
-            .revoke(
-                serial,
-                mcert_core::crypto::revocation::RevocationReason::KeyCompromise,
-                &owner.actor().audit_name(),
-            )
+            .revoke_in(&mut tx, serial, reason, &actor)
             .await?;
+        let pair =
+            crate::keys::repo::pair_of(&mut *tx, &serial.trim().to_ascii_uppercase()).await?;
+        if let Some(enc) = pair {
+            match self
+                .authority
+                .revoke_in(&mut tx, &enc, reason, &actor)
+                .await
+            {
+                Ok(()) | Err(crate::authority::AuthorityError::AlreadyRevoked(_)) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        tx.commit().await?;
         Ok(())
     }
 

@@ -18,6 +18,7 @@ mod payments;
 mod profiles;
 mod receiving;
 mod refunds;
+mod reissue;
 pub mod repo;
 mod slots;
 pub mod statements;
@@ -112,6 +113,8 @@ pub enum OrderError {
     UnknownMember,
     #[error("the certificate's period has ended")]
     PeriodEnded,
+    #[error("verify your real name and face again first (valid for 10 minutes)")]
+    ReverifyRequired,
     #[error("the bank statement cannot be read: {0}")]
     BadStatement(String),
     #[error("no such transfer waiting for an operator")]

@@ -279,6 +279,17 @@ impl Authority {
         self.issue_key_in(tx, key, req).await
     }
 
+    /// Whether `key` was reported compromised (a certificate of it revoked for keyCompromise).
+    pub async fn is_compromised_in(
+        &self,
+        tx: &mut Tx,
+        key: &crypto::PublicKey,
+    ) -> Result<bool, AuthorityError> {
+        Ok(repo::compromised(&mut **tx, &spki_sha256(key)?)
+            .await?
+            .is_some())
+    }
+
     /// Issues a certificate for a public key the service itself holds the private half of
     /// (an escrowed encryption key, the seal maker's key); `req.csr` is not read.
     pub async fn issue_key_in(

@@ -187,6 +187,13 @@ impl Identities {
         Ok(repo::lookup(self.store.pool(), account_id).await?)
     }
 
+    /// When the account's identity was last verified (Unix ms), if ever.
+    pub async fn verified_at(&self, account_id: &str) -> Result<Option<i64>, IdentityError> {
+        Ok(repo::shown(self.store.pool(), account_id)
+            .await?
+            .map(|r| r.verified_at))
+    }
+
     /// A keyed hash of an identity number, to find a person without decrypting every record.
     pub fn lookup_hash(&self, id_number: &str) -> String {
         hex::encode(hash::hmac_sha256(

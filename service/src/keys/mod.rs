@@ -148,7 +148,16 @@ impl KeyManager {
             .into_iter()
             .filter(|k| k.algorithm == alg.as_str())
             .collect();
-        if keys.is_empty() {
+        // The newest key continues unless it was reported compromised (挂失 of a phone that
+        // held it): then the slot gets a fresh one, and the old ones still come along.
+        let newest_compromised = match keys.last() {
+            Some(k) => {
+                let public = mcert_core::crypto::PublicKey::from_spki_der(&k.public_key)?;
+                self.authority.is_compromised_in(tx, &public).await?
+            }
+            None => false,
+        };
+        if keys.is_empty() || newest_compromised {
             let key = PrivateKey::generate(alg)?;
             let id = mcert_core::id::ulid(now_t).map_err(|_| mcert_core::crypto::Error::Rng)?;
             let public_key = key.public_key().to_spki_der()?;

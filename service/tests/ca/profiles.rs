@@ -1,6 +1,6 @@
 //! Certificate profiles: key usage per algorithm (RFC 5480/8813 for P-256, GM/T 0015 for SM2),
 //! and pkilint over every P-256 artefact the service makes: root, issuing CA, personal and
-//! organisation certificates, both CRLs, OCSP responses.
+//! organisation certificates, an encryption certificate, both CRLs, OCSP responses.
 //!
 //! pkilint is found through `MCERT_PKILINT` (its virtualenv's `bin` folder, or the path of one
 //! of its `lint_*` programs), else on `PATH`. Without it the pkilint checks are skipped with a
@@ -25,17 +25,51 @@ fn key_usage(cert: &x509_cert::Certificate) -> KeyUsage {
 async fn leaf_key_usage_follows_the_algorithm_s_profile() {
     for db in databases().await {
         let ca = authority(&db.url, &OperatorKey::generate().expect("key")).await;
-        let (_, p256, _) = issue(&ca, Algorithm::P256, "椭圆").await;
-        let ku = key_usage(&p256);
-        assert!(ku.digital_signature() && ku.non_repudiation() && ku.key_agreement());
-        assert!(!ku.key_encipherment() && !ku.data_encipherment(), "{ku:?}");
-        let (_, sm2, _) = issue(&ca, Algorithm::Sm2, "国密").await;
-        assert_eq!(
-            key_usage(&sm2).0,
-            KeyUsages::DigitalSignature | KeyUsages::NonRepudiation,
-            "GM/T 0015 signature certificate"
-        );
+        for alg in [Algorithm::P256, Algorithm::Sm2] {
+            // Signing certificates (GM/T 0015 Table C.3; RFC 8813 for P-256): signatures only.
+            let (_, signing, _) = issue(&ca, alg, "椭圆").await;
+            assert_eq!(
+                key_usage(&signing).0,
+                KeyUsages::DigitalSignature | KeyUsages::NonRepudiation,
+                "{alg} signature certificate"
+            );
+            // Encryption certificates of the dual pair: keyAgreement for P-256 (RFC 8813 §3,
+            // no keyEncipherment/dataEncipherment on an EC key); GM/T 0015 Table C.4 for SM2.
+            let enc = encryption_certificate(&ca, alg, "椭圆").await;
+            let expected = match alg {
+                Algorithm::P256 => KeyUsages::KeyAgreement.into(),
+                Algorithm::Sm2 => {
+                    KeyUsages::KeyEncipherment
+                        | KeyUsages::DataEncipherment
+                        | KeyUsages::KeyAgreement
+                }
+            };
+            assert_eq!(key_usage(&enc).0, expected, "{alg} encryption certificate");
+            assert!(x509::is_encryption_certificate(&enc));
+            assert!(!x509::is_encryption_certificate(&signing));
+        }
     }
+}
+
+/// An encryption certificate (the escrow's profile) for a fresh key.
+async fn encryption_certificate(
+    ca: &Authority,
+    alg: Algorithm,
+    name: &str,
+) -> x509_cert::Certificate {
+    let (_, csr_der) = device_csr(alg);
+    let issued = ca
+        .issue(IssueRequest {
+            csr: &csr_der,
+            subject: person(name),
+            profile: Profile::PersonalEncryption,
+            validity: Duration::from_secs(365 * 86400),
+            entitlement_id: None,
+            actor: "test",
+        })
+        .await
+        .expect("issue");
+    x509::parse_certificate(&issued.certificate).expect("cert")
 }
 
 /// Where pkilint's programs are, if anywhere.
@@ -127,6 +161,11 @@ async fn pkilint_finds_no_error_in_any_p256_artefact() {
             ("root.der", x509::to_der(&h.root).expect("der")),
             ("issuing.der", x509::to_der(&h.issuing).expect("der")),
             ("personal.der", x509::to_der(&personal).expect("der")),
+            (
+                "personal-encryption.der",
+                x509::to_der(&encryption_certificate(&ca, Algorithm::P256, "张三").await)
+                    .expect("der"),
+            ),
             ("org.der", org.certificate.clone()),
         ] {
             let p = dir.0.join(name);

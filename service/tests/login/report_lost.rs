@@ -147,15 +147,22 @@ async fn parallel_installs_of_one_slot_issue_exactly_one_certificate() {
             }
         }
         assert_eq!(ok, 1);
-        // One certificate for the slot, and none issued then revoked behind the scenes.
-        let certs: Vec<(String, String)> =
-            sqlx::query_as("SELECT serial, status FROM certificates WHERE entitlement_id = $1")
-                .bind(&ent_id)
-                .fetch_all(svc.running.state.store.pool())
-                .await
-                .expect("certificates");
-        assert_eq!(certs.len(), 1, "{certs:?}");
-        assert_eq!(certs[0].1, "good");
+        // One certificate for the slot (and its encryption pair), none issued then revoked
+        // behind the scenes.
+        let certs: Vec<(String, String)> = sqlx::query_as(
+            "SELECT profile, status FROM certificates WHERE entitlement_id = $1 ORDER BY profile",
+        )
+        .bind(&ent_id)
+        .fetch_all(svc.running.state.store.pool())
+        .await
+        .expect("certificates");
+        assert_eq!(
+            certs,
+            vec![
+                ("personal".to_string(), "good".to_string()),
+                ("personal_encryption".to_string(), "good".to_string())
+            ]
+        );
         svc.running.stop().await.expect("stop");
     }
 }

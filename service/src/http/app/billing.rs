@@ -11,7 +11,7 @@ use super::super::{ApiJson, AppState};
 use super::auth::CurrentAccount;
 use crate::authz::{Actor, policy};
 use crate::billing::{Installed, Order, OrderError};
-use mcert_core::wire::{InstallRequest, NewOrder, ReportLost};
+use mcert_core::wire::{InstallRequest, NewOrder, ReissueRequest, ReportLost};
 
 impl From<OrderError> for ApiError {
     fn from(e: OrderError) -> Self {
@@ -135,6 +135,11 @@ impl From<OrderError> for ApiError {
                 StatusCode::NOT_FOUND,
                 "unknown_member",
                 "err-unknown-member",
+            ),
+            OrderError::ReverifyRequired => plain(
+                StatusCode::FORBIDDEN,
+                "reverify_required",
+                "err-reverify-required",
             ),
             OrderError::PeriodEnded => {
                 plain(StatusCode::CONFLICT, "period_ended", "err-period-ended")
@@ -268,14 +273,37 @@ pub async fn install(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<InstallRequest>,
 ) -> Result<Json<Installed>, ApiError> {
-    use base64ct::Encoding;
-    let csr = if req.csr.trim_start().starts_with("-----BEGIN") {
-        req.csr.into_bytes()
-    } else {
-        base64ct::Base64::decode_vec(req.csr.trim())
-            .map_err(|_| ApiError::bad_request("csr is neither PEM nor base64"))?
-    };
+    let csr = csr_bytes(req.csr)?;
     Ok(Json(state.orders.install(&me.grant, &id, &csr).await?))
+}
+
+/// 补办 / PIN reset: a new key's certificate for an issued slot, after a fresh real-name and
+/// face verification; the old certificate is revoked (superseded) and the escrowed encryption
+/// keys come with the new one.
+pub async fn reissue(
+    State(state): State<AppState>,
+    me: CurrentAccount,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<ReissueRequest>,
+) -> Result<Json<Installed>, ApiError> {
+    let csr = csr_bytes(req.csr)?;
+    Ok(Json(
+        state
+            .orders
+            .reissue(&me.grant, &id, &csr, req.reason)
+            .await?,
+    ))
+}
+
+/// A CSR as PEM text or base64 of the DER.
+fn csr_bytes(csr: String) -> Result<Vec<u8>, ApiError> {
+    use base64ct::Encoding;
+    if csr.trim_start().starts_with("-----BEGIN") {
+        Ok(csr.into_bytes())
+    } else {
+        base64ct::Base64::decode_vec(csr.trim())
+            .map_err(|_| ApiError::bad_request("csr is neither PEM nor base64"))
+    }
 }
 
 pub async fn certificates(

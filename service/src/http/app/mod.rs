@@ -53,6 +53,7 @@ pub fn router() -> Router<AppState> {
         .route(routes::PAYMENT_NOTIFY, post(billing::notify))
         .route(routes::ENTITLEMENTS, get(billing::entitlements))
         .route(routes::ENTITLEMENT_INSTALL, post(billing::install))
+        .route(routes::ENTITLEMENT_REISSUE, post(billing::reissue))
         .route(routes::CERTIFICATES, get(billing::certificates))
         .route(routes::CERTIFICATE_REPORT_LOST, post(billing::report_lost))
         .route(routes::ORGS, get(orgs::list).post(orgs::register))

@@ -1,0 +1,93 @@
+//! 补办 / 补发 and PIN reset: a new signing key (on a new phone, after reinstalling, or because
+//! the PIN is forgotten) gets a new certificate for the same slot after the holder passed
+//! real-name and face verification again; the slot's current certificate and its encryption
+//! pair are revoked (superseded) in the same unit of work, and the slot's escrowed encryption
+//! keys come with the new certificate, so every bid sealed before still opens. The user does
+//! not buy again: the slot's period continues.
+
+use mcert_core::clock::unix_millis;
+use mcert_core::crypto::revocation::RevocationReason;
+use mcert_core::wire::ReissueReason;
+
+use super::{Installed, OrderError, Orders};
+use crate::authority::AuthorityError;
+use crate::authz::OwnAccount;
+use crate::store::Tx;
+
+/// How long a real-name + face verification counts as fresh for a reissue.
+pub const REVERIFY_WINDOW_MS: i64 = 10 * 60 * 1000;
+
+/// Why a slot's certificate is being issued.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SlotIssue {
+    /// The slot's first certificate (or a new holder's).
+    Install,
+    /// Again, for a new key.
+    Reissue(ReissueReason),
+}
+
+impl Orders {
+    /// Reissues the certificate of a slot the caller holds for the key in `csr`. The caller's
+    /// real-name and face verification must be fresh (within [`REVERIFY_WINDOW_MS`]).
+    pub async fn reissue(
+        &self,
+        owner: &OwnAccount,
+        entitlement_id: &str,
+        csr: &[u8],
+        reason: ReissueReason,
+    ) -> Result<Installed, OrderError> {
+        let verified_at = self
+            .identities
+            .verified_at(owner.account_id())
+            .await
+            .map_err(|e| OrderError::Internal(e.to_string()))?
+            .ok_or(OrderError::IdentityRequired)?;
+        if verified_at < unix_millis(self.clock.now()) - REVERIFY_WINDOW_MS {
+            return Err(OrderError::ReverifyRequired);
+        }
+        self.issue_for_slot(owner, entitlement_id, csr, SlotIssue::Reissue(reason))
+            .await
+    }
+
+    /// Inside a reissue's unit of work: takes the slot's current certificate off it (a
+    /// concurrent reissue of the same slot finds it gone and stops) and revokes it and its
+    /// encryption pair as superseded (one already revoked, say after 挂失, stays as it is).
+    pub(super) async fn supersede_in(
+        &self,
+        tx: &mut Tx,
+        entitlement_id: &str,
+        actor: &str,
+    ) -> Result<(), OrderError> {
+        let current: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT certificate_serial FROM entitlements WHERE id = $1")
+                .bind(entitlement_id)
+                .fetch_optional(&mut **tx)
+                .await?;
+        let Some(serial) = current.and_then(|c| c.0) else {
+            return Err(OrderError::NotInstallable("issued".into()));
+        };
+        let taken = sqlx::query(
+            "UPDATE entitlements SET certificate_serial = NULL WHERE id = $1 AND certificate_serial = $2",
+        )
+        .bind(entitlement_id)
+        .bind(&serial)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+        if taken != 1 {
+            return Err(OrderError::NotInstallable("issued".into()));
+        }
+        let pair = crate::keys::repo::pair_of(&mut **tx, &serial).await?;
+        for s in std::iter::once(serial).chain(pair) {
+            match self
+                .authority
+                .revoke_in(tx, &s, RevocationReason::Superseded, actor)
+                .await
+            {
+                Ok(()) | Err(AuthorityError::AlreadyRevoked(_)) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(())
+    }
+}

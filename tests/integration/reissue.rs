@@ -1,0 +1,337 @@
+//! The certificate's life through the real device core, on each database and algorithm: a bid
+//! sealed to the encryption certificate (which the platform learns from a login) still opens by
+//! scan after 补办 on a new phone and after a PIN reset; each time the old signing certificate
+//! and its encryption pair are revoked (the OCSP responder says so), the old phone can no longer
+//! answer, and the forgotten PIN opens nothing.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use mcert_core::clock::{Clock, ManualClock};
+use mcert_core::crypto::revocation::{self, CertId, CertStatus, RevocationReason};
+use mcert_core::crypto::{Algorithm, PrivateKey, x509};
+use mcert_core::device::envelope::KdfParams;
+use mcert_core::device::flows::{Device, DeviceError};
+use mcert_core::device::keystore::KeyStoreOptions;
+use mcert_core::device::qr;
+use mcert_core::device::secret::KeyringSecretStore;
+use mcert_core::scan::{Expectation, SealedBid};
+use mcert_core::wire::{DisplayText, NewSession, ReissueReason, SessionKind};
+use mcert_rp::client::{AnimatedQr, RpClient, verify};
+use mcert_service::authority::OperatorKey;
+use mcert_service::config::ServiceConfig;
+use mcert_service::platforms::Registration;
+use mcert_service::server;
+use mcert_test_support::databases;
+use mcert_test_support::device::{buy_and_install, login_by_sms, verify_by_phone};
+use x509_cert::Certificate;
+
+use crate::common::temp;
+
+const BID: &[u8] = "投标报价：人民币 8,888,000.00 元".as_bytes();
+
+fn b64(b: &[u8]) -> String {
+    use base64ct::Encoding;
+    base64ct::Base64::encode_string(b)
+}
+
+fn unb64(s: &str) -> Vec<u8> {
+    use base64ct::Encoding;
+    base64ct::Base64::decode_vec(s).expect("base64")
+}
+
+fn session(kind: SessionKind) -> NewSession {
+    NewSession {
+        display: DisplayText {
+            project: Some("某水利枢纽工程".into()),
+            lot: None,
+            document_name: Some("投标文件.pdf".into()),
+        },
+        ..NewSession::new(kind)
+    }
+}
+
+fn phone_device(base: &str, tag: &str) -> Device {
+    let secrets = KeyringSecretStore::mock().expect("secret store");
+    let options = KeyStoreOptions {
+        kdf: KdfParams::INSECURE_TEST,
+        ..Default::default()
+    };
+    Device::open(&temp(tag), base, &secrets, options).expect("device")
+}
+
+/// The platform shows a session's QR code and the phone scans it.
+async fn scan(
+    device: &Device,
+    platform: &RpClient,
+    req: &NewSession,
+) -> Result<
+    (
+        mcert_core::wire::CreatedSession,
+        mcert_core::device::flows::PendingScan,
+    ),
+    DeviceError,
+> {
+    let created = platform.create(req, None).await.expect("create");
+    let png = qr::encode_png(&AnimatedQr::new(&created).payload(), 5).expect("png");
+    let pending = device.scan_image(&png).await?;
+    Ok((created, pending))
+}
+
+/// The platform asks the phone to open `sealed`; returns the bid as the platform opened it.
+async fn open_bid(
+    device: &Device,
+    platform: &RpClient,
+    roots: &[Certificate],
+    sealed: &SealedBid,
+    serial: &str,
+    pin: &str,
+    now: SystemTime,
+) -> Result<Vec<u8>, DeviceError> {
+    let alg = if sealed.cipher == "sm4-gcm" {
+        Algorithm::Sm2
+    } else {
+        Algorithm::P256
+    };
+    let eph = PrivateKey::generate(alg).expect("eph");
+    let mut req = session(SessionKind::Decrypt);
+    req.encrypted_key = Some(sealed.encrypted_key.clone());
+    req.recipient_serial = Some(sealed.recipient_serial.clone());
+    req.ephemeral_public_key = Some(b64(&eph.public_key().to_spki_der().expect("spki")));
+    let (created, pending) = scan(device, platform, &req).await?;
+    let offered: Vec<&str> = pending.choices.iter().map(|c| c.serial.as_str()).collect();
+    assert_eq!(
+        offered,
+        vec![serial],
+        "only the current certificate answers"
+    );
+    device.confirm(&pending, serial, pin).await?;
+    let done = platform
+        .status(&created.session_id, None, None)
+        .await
+        .expect("status");
+    let v = verify(
+        &done,
+        &Expectation {
+            session_id: &created.session_id,
+            kind: SessionKind::Decrypt,
+            document_digests: None,
+            roots,
+            now,
+        },
+    )
+    .expect("decrypt verifies");
+    Ok(sealed
+        .open_with_ephemeral(v.reencrypted_key.as_deref().expect("key"), &eph)
+        .expect("opens")
+        .to_vec())
+}
+
+/// What the service's OCSP responder (over HTTP) says of `serial`, checked with the issuing CA.
+async fn ocsp(base: &str, issuing: &Certificate, serial: &str) -> CertStatus {
+    let id = CertId::new(issuing, &hex::decode(serial).expect("hex"), None).expect("id");
+    let request = revocation::build_ocsp_request(&[id], None).expect("request");
+    let body = reqwest::Client::new()
+        .post(format!("{base}/v1/ocsp"))
+        .header("content-type", "application/ocsp-request")
+        .body(request)
+        .timeout(Duration::from_secs(10))
+        .send()
+        .await
+        .expect("ocsp")
+        .bytes()
+        .await
+        .expect("body");
+    let mut statuses = revocation::verify_ocsp_response(&body, issuing).expect("response");
+    assert_eq!(statuses.len(), 1);
+    statuses.remove(0).1
+}
+
+fn superseded(status: &CertStatus) -> bool {
+    matches!(
+        status,
+        CertStatus::Revoked {
+            reason: RevocationReason::Superseded,
+            ..
+        }
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bid_sealed_before_a_reissue_on_a_new_phone_and_a_pin_reset_still_opens() {
+    for db in databases().await {
+        let config = ServiceConfig {
+            listen: "127.0.0.1:0".parse().expect("addr"),
+            data_dir: temp("service"),
+            database_url: Some(db.url.clone()),
+            dev: true,
+            ..Default::default()
+        };
+        // The service's clock moves past the SMS resend cooldown when the new phone logs in.
+        let clock = Arc::new(ManualClock::new(SystemTime::now()));
+        let running = server::start_with_clock(
+            &config,
+            &OperatorKey::generate().expect("key"),
+            clock.clone(),
+        )
+        .await
+        .expect("start");
+        let base = format!("http://{}", running.addr);
+        let creds = running
+            .state
+            .sessions
+            .platforms()
+            .register(&Registration {
+                id: "water".into(),
+                name: "某省水利工程招标平台".into(),
+                ..Default::default()
+            })
+            .await
+            .expect("platform");
+        let platform = RpClient::new(&base, &creds.api_key).expect("client");
+        let roots = platform.roots().await.expect("roots");
+        for (i, alg) in [Algorithm::Sm2, Algorithm::P256].into_iter().enumerate() {
+            let issuing = running
+                .state
+                .authority
+                .hierarchy(alg)
+                .expect("h")
+                .issuing
+                .clone();
+            let phone = format!("1371234560{i}");
+            let (name, id_number) = [
+                ("孙九", "110101199003070011"),
+                ("钱十", "110105198505120040"),
+            ][i];
+            // Phone A: the certificate, and a login that gives the platform its encryption pair.
+            let mut old_phone = phone_device(&base, "phone-a");
+            login_by_sms(&mut old_phone, &phone).await;
+            verify_by_phone(&old_phone, &phone, name, id_number).await;
+            let a = buy_and_install(&old_phone, alg, "135790").await;
+            assert_eq!(a.encryption_serials.len(), 1);
+            let (created, pending) = scan(&old_phone, &platform, &session(SessionKind::Login))
+                .await
+                .expect("scan");
+            old_phone
+                .confirm(&pending, &a.serial, "135790")
+                .await
+                .expect("login");
+            let done = platform
+                .status(&created.session_id, None, None)
+                .await
+                .expect("status");
+            let enc = x509::parse_certificate(&unb64(
+                done.result
+                    .as_ref()
+                    .expect("result")
+                    .encryption_certificate
+                    .as_ref()
+                    .expect("the platform learns the encryption certificate"),
+            ))
+            .expect("enc");
+            assert_eq!(x509::serial_hex(&enc), a.encryption_serials[0]);
+            let sealed = SealedBid::seal(&enc, BID).expect("seal");
+            assert_eq!(
+                open_bid(
+                    &old_phone,
+                    &platform,
+                    &roots,
+                    &sealed,
+                    &a.serial,
+                    "135790",
+                    clock.now()
+                )
+                .await
+                .expect("opens on phone A"),
+                BID
+            );
+
+            // 补办 on a new phone: real-name + face again, a new key, the escrowed key back.
+            let mut new_phone = phone_device(&base, "phone-b");
+            clock.advance(Duration::from_secs(61));
+            login_by_sms(&mut new_phone, &phone).await;
+            verify_by_phone(&new_phone, &phone, name, id_number).await;
+            let slot = new_phone
+                .client()
+                .entitlements()
+                .await
+                .expect("slots")
+                .into_iter()
+                .find(|e| e.status == "issued")
+                .expect("the issued slot");
+            let b = new_phone
+                .reissue(&slot.id, alg, "246802", ReissueReason::NewDevice)
+                .await
+                .expect("reissue");
+            assert_ne!(b.serial, a.serial);
+            assert_eq!(
+                b.encryption_serials.len(),
+                1,
+                "the one escrowed key, continued"
+            );
+            assert_ne!(b.encryption_serials[0], a.encryption_serials[0]);
+            assert!(superseded(&ocsp(&base, &issuing, &a.serial).await));
+            assert!(superseded(
+                &ocsp(&base, &issuing, &a.encryption_serials[0]).await
+            ));
+            assert_eq!(ocsp(&base, &issuing, &b.serial).await, CertStatus::Good);
+            // The old phone has nothing left that may answer.
+            match scan(&old_phone, &platform, &session(SessionKind::Login)).await {
+                Ok((_, p)) => assert!(p.choices.is_empty(), "{:?}", p.choices),
+                Err(e) => assert!(matches!(e, DeviceError::NoEligibleCertificate), "{e:?}"),
+            }
+            assert_eq!(
+                open_bid(
+                    &new_phone,
+                    &platform,
+                    &roots,
+                    &sealed,
+                    &b.serial,
+                    "246802",
+                    clock.now()
+                )
+                .await
+                .expect("opens on the new phone"),
+                BID
+            );
+
+            // 忘记密码: reset after real-name + face; the new PIN opens the same old bid.
+            verify_by_phone(&new_phone, &phone, name, id_number).await;
+            let c = new_phone
+                .reissue(&slot.id, alg, "975310", ReissueReason::PinReset)
+                .await
+                .expect("reset");
+            assert!(superseded(&ocsp(&base, &issuing, &b.serial).await));
+            assert_eq!(ocsp(&base, &issuing, &c.serial).await, CertStatus::Good);
+            assert_eq!(
+                open_bid(
+                    &new_phone,
+                    &platform,
+                    &roots,
+                    &sealed,
+                    &c.serial,
+                    "975310",
+                    clock.now()
+                )
+                .await
+                .expect("opens after the reset"),
+                BID
+            );
+            // The forgotten PIN opens nothing any more.
+            assert!(matches!(
+                open_bid(
+                    &new_phone,
+                    &platform,
+                    &roots,
+                    &sealed,
+                    &c.serial,
+                    "246802",
+                    clock.now()
+                )
+                .await,
+                Err(DeviceError::KeyStore(_))
+            ));
+        }
+        running.stop().await.expect("stop");
+    }
+}
