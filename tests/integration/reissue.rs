@@ -296,6 +296,7 @@ async fn a_bid_sealed_before_a_reissue_on_a_new_phone_and_a_pin_reset_still_open
             );
 
             // 忘记密码: reset after real-name + face; the new PIN opens the same old bid.
+            clock.advance(Duration::from_secs(1));
             verify_by_phone(&new_phone, &phone, name, id_number).await;
             let c = new_phone
                 .reissue(&slot.id, alg, "975310", ReissueReason::PinReset)

@@ -23,3 +23,7 @@ CREATE TABLE escrow_certificates (
 );
 CREATE INDEX escrow_certificates_key ON escrow_certificates(key_id, created_at);
 CREATE INDEX escrow_certificates_signing ON escrow_certificates(signing_serial);
+
+-- A reissue (补办 / PIN reset) spends the real-name verification it was made on: the time of
+-- the last verification used on the slot, so one verification serves one reissue.
+ALTER TABLE entitlements ADD COLUMN reissue_verified_at INTEGER;

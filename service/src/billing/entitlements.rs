@@ -87,7 +87,7 @@ impl Orders {
         let status = slot.status.clone();
         let wanted = match mode {
             SlotIssue::Install => EntitlementStatus::Assigned,
-            SlotIssue::Reissue(_) => EntitlementStatus::Issued,
+            SlotIssue::Reissue { .. } => EntitlementStatus::Issued,
         };
         if EntitlementStatus::parse(&status) != Some(wanted) {
             return Err(OrderError::NotInstallable(status));
@@ -126,8 +126,9 @@ impl Orders {
         // a slot never has two certificates and nothing needs revoking afterwards.
         let mut tx = self.store.begin().await?;
         let actor = owner.actor().audit_name();
-        if let SlotIssue::Reissue(_) = mode {
-            self.supersede_in(&mut tx, entitlement_id, &actor).await?;
+        if let SlotIssue::Reissue { verified_at, .. } = mode {
+            self.supersede_in(&mut tx, entitlement_id, verified_at, &actor)
+                .await?;
         }
         // The holder checked above must still be the holder: a holder change racing this install
         // makes the claim find nothing. (A reissue finds the slot issued and keeps it so.)
@@ -192,7 +193,7 @@ impl Orders {
             .await?;
         let (action, detail) = match mode {
             SlotIssue::Install => ("entitlement.issued", json!({"serial": issued.serial})),
-            SlotIssue::Reissue(reason) => (
+            SlotIssue::Reissue { reason, .. } => (
                 "entitlement.reissued",
                 json!({"serial": issued.serial, "reason": reason.as_str()}),
             ),

@@ -22,8 +22,12 @@ pub const REVERIFY_WINDOW_MS: i64 = 10 * 60 * 1000;
 pub enum SlotIssue {
     /// The slot's first certificate (or a new holder's).
     Install,
-    /// Again, for a new key.
-    Reissue(ReissueReason),
+    /// Again, for a new key, on the strength of the real-name verification made at
+    /// `verified_at` (Unix ms): each verification serves one reissue.
+    Reissue {
+        reason: ReissueReason,
+        verified_at: i64,
+    },
 }
 
 impl Orders {
@@ -45,19 +49,41 @@ impl Orders {
         if verified_at < unix_millis(self.clock.now()) - REVERIFY_WINDOW_MS {
             return Err(OrderError::ReverifyRequired);
         }
-        self.issue_for_slot(owner, entitlement_id, csr, SlotIssue::Reissue(reason))
-            .await
+        self.issue_for_slot(
+            owner,
+            entitlement_id,
+            csr,
+            SlotIssue::Reissue {
+                reason,
+                verified_at,
+            },
+        )
+        .await
     }
 
-    /// Inside a reissue's unit of work: takes the slot's current certificate off it (a
-    /// concurrent reissue of the same slot finds it gone and stops) and revokes it and its
-    /// encryption pair as superseded (one already revoked, say after 挂失, stays as it is).
+    /// Inside a reissue's unit of work: spends the verification on this slot (a concurrent
+    /// reissue on the same verification finds it spent and stops), takes the slot's current
+    /// certificate off it and revokes it and its encryption pair as superseded (one already
+    /// revoked, say after 挂失, stays as it is).
     pub(super) async fn supersede_in(
         &self,
         tx: &mut Tx,
         entitlement_id: &str,
+        verified_at: i64,
         actor: &str,
     ) -> Result<(), OrderError> {
+        let spent = sqlx::query(
+            "UPDATE entitlements SET reissue_verified_at = $1
+             WHERE id = $2 AND (reissue_verified_at IS NULL OR reissue_verified_at < $1)",
+        )
+        .bind(verified_at)
+        .bind(entitlement_id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+        if spent != 1 {
+            return Err(OrderError::ReverifyRequired);
+        }
         let current: Option<(Option<String>,)> =
             sqlx::query_as("SELECT certificate_serial FROM entitlements WHERE id = $1")
                 .bind(entitlement_id)

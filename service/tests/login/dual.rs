@@ -387,3 +387,168 @@ fn strangers_open(
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn a_reissue_needs_a_fresh_verification_happens_once_and_after_a_loss_brings_a_fresh_key() {
+    for db in databases().await {
+        let svc = Service::start(&db.url).await;
+        let (phone, name, id) = ("13700000110", "王五", "110101199003070038");
+        let token = verified_user(&svc, phone, name, id).await;
+        let (key, cert, installed) = buy_certificate_installed(&svc, &token, Algorithm::Sm2).await;
+        let first_key = delivered(&installed, &key, &cert)
+            .remove(0)
+            .0
+            .public_key()
+            .clone();
+        let (_, ents) = svc.get("/v1/entitlements", Some(&token)).await;
+        let ent = ents["items"][0]["id"].as_str().expect("id").to_string();
+        let path = format!("/v1/entitlements/{ent}/reissue");
+        let body = |csr: &[u8]| json!({"csr": super::scan::b64(csr), "reason": "new_device"});
+
+        // Someone else cannot reissue it; a stale verification is not enough.
+        let other = verified_user(&svc, "13700000111", "赵六", "110105198505120040").await;
+        let (_, csr) = device_csr(Algorithm::Sm2);
+        let (s, b) = svc.post(&path, body(&csr), Some(&other)).await;
+        assert_eq!((s, b["code"].as_str()), (404, Some("unknown_entitlement")));
+        svc.clock.advance(Duration::from_secs(11 * 60));
+        let (s, b) = svc.post(&path, body(&csr), Some(&token)).await;
+        assert_eq!(
+            (s, b["code"].as_str()),
+            (403, Some("reverify_required")),
+            "{b}"
+        );
+        let (_, certs) = svc.get("/v1/certificates", Some(&token)).await;
+        assert_eq!(certs["items"][0]["status"], "good", "nothing revoked");
+
+        // Verified again; many reissues at once: one verification serves one reissue.
+        let (s, b) = svc
+            .post(
+                "/v1/identity/verify",
+                json!({"method": "phone", "name": name, "id_number": id, "phone": phone, "face_token": "dev-live-ok"}),
+                Some(&token),
+            )
+            .await;
+        assert_eq!(s, 200, "{b}");
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..8 {
+            let (new_key, csr) = device_csr(Algorithm::Sm2);
+            let req = svc
+                .http
+                .post(format!("{}{path}", svc.base))
+                .bearer_auth(&token)
+                .json(&body(&csr));
+            tasks.spawn(async move {
+                let r = req.send().await.expect("send");
+                let status = r.status().as_u16();
+                (
+                    status,
+                    r.json::<Value>().await.unwrap_or(Value::Null),
+                    new_key,
+                )
+            });
+        }
+        let mut winners = Vec::new();
+        while let Some(done) = tasks.join_next().await {
+            let (status, body, new_key) = done.expect("task");
+            match status {
+                200 => winners.push((body, new_key)),
+                403 => assert_eq!(body["code"], "reverify_required", "{body}"),
+                other => panic!("{other}: {body}"),
+            }
+        }
+        assert_eq!(winners.len(), 1);
+        let (reissued, new_key) = winners.remove(0);
+        let new_cert =
+            x509::parse_certificate(&unb64(reissued["certificate"].as_str().expect("c")))
+                .expect("cert");
+        let keys = delivered(&reissued, &new_key, &new_cert);
+        assert_eq!(keys.len(), 1);
+        assert_eq!(
+            *keys[0].0.public_key(),
+            first_key,
+            "the escrowed key continues"
+        );
+        assert_eq!(
+            keys[0].1.len(),
+            2,
+            "with both of its encryption certificates"
+        );
+        let states: Vec<(String, String, Option<String>)> = sqlx::query_as(
+            "SELECT profile, status, revocation_reason FROM certificates WHERE entitlement_id = $1
+             ORDER BY profile, created_at",
+        )
+        .bind(&ent)
+        .fetch_all(svc.running.state.store.pool())
+        .await
+        .expect("certificates");
+        let superseded = Some("superseded".to_string());
+        assert_eq!(
+            states,
+            vec![
+                ("personal".into(), "revoked".into(), superseded.clone()),
+                ("personal".into(), "good".into(), None),
+                ("personal_encryption".into(), "revoked".into(), superseded),
+                ("personal_encryption".into(), "good".into(), None),
+            ]
+        );
+
+        // 挂失 of the new phone: both halves revoked for keyCompromise; the next reissue brings
+        // a fresh encryption key, and the old one still comes along for old bids.
+        let serial = reissued["serial"].as_str().expect("serial");
+        svc.clock.advance(Duration::from_secs(61));
+        let (s, _) = svc
+            .post("/v1/auth/sms-code", json!({"phone": phone}), None)
+            .await;
+        assert_eq!(s, 200);
+        let code = svc.last_code(phone).await;
+        let (s, b) = svc
+            .post(
+                &format!("/v1/certificates/{serial}/report-lost"),
+                json!({"code": code}),
+                Some(&token),
+            )
+            .await;
+        assert_eq!(s, 204, "{b}");
+        let compromised: Vec<(String,)> = sqlx::query_as(
+            "SELECT profile FROM certificates WHERE entitlement_id = $1 AND revocation_reason = 'key_compromise'
+             ORDER BY profile",
+        )
+        .bind(&ent)
+        .fetch_all(svc.running.state.store.pool())
+        .await
+        .expect("revoked");
+        assert_eq!(
+            compromised,
+            vec![("personal".into(),), ("personal_encryption".into(),)]
+        );
+        // The verification was spent on the last reissue: the next needs a new one.
+        let (third_key, csr) = device_csr(Algorithm::Sm2);
+        let (s, b) = svc.post(&path, body(&csr), Some(&token)).await;
+        assert_eq!((s, b["code"].as_str()), (403, Some("reverify_required")), "{b}");
+        let (s, b) = svc
+            .post(
+                "/v1/identity/verify",
+                json!({"method": "phone", "name": name, "id_number": id, "phone": phone, "face_token": "dev-live-ok"}),
+                Some(&token),
+            )
+            .await;
+        assert_eq!(s, 200, "{b}");
+        let (s, third) = svc.post(&path, body(&csr), Some(&token)).await;
+        assert_eq!(s, 200, "{third}");
+        let third_cert = x509::parse_certificate(&unb64(third["certificate"].as_str().expect("c")))
+            .expect("cert");
+        let keys = delivered(&third, &third_key, &third_cert);
+        assert_eq!(keys.len(), 2, "a fresh key and the old one");
+        assert_ne!(*keys[0].0.public_key(), first_key, "the newest is fresh");
+        assert_eq!(*keys[1].0.public_key(), first_key);
+        let audit = audit_actions(&svc).await;
+        assert_eq!(
+            audit
+                .iter()
+                .filter(|a| *a == "entitlement.reissued")
+                .count(),
+            2
+        );
+        svc.running.stop().await.expect("stop");
+    }
+}
