@@ -226,10 +226,35 @@ impl McertApp {
         Ok(InstalledView {
             key_id: c.key_id,
             serial: c.serial,
+            encryption_serials: c.encryption_serials,
         })
     }
 
-    /// 【数字证书】: the account's certificates, marked when their key is on this phone.
+    /// 【证书补办】 (a new phone, the app reinstalled) or 【忘记密码】: after a fresh real-name and
+    /// face verification (`verify_identity`, within 10 minutes), a new key under a new PIN gets
+    /// the slot's certificate again; the old one is revoked, and every escrowed encryption key
+    /// comes back under the new PIN, so bids sealed before still open.
+    pub async fn reissue(
+        &self,
+        entitlement_id: String,
+        algorithm: KeyAlgorithm,
+        pin: String,
+        reason: ReissueKind,
+    ) -> Result<InstalledView, McertError> {
+        let pin = Zeroizing::new(pin);
+        let c = self
+            .inner
+            .read()
+            .await
+            .reissue(&entitlement_id, algorithm.into(), &pin, reason.into())
+            .await?;
+        Ok(InstalledView {
+            key_id: c.key_id,
+            serial: c.serial,
+            encryption_serials: c.encryption_serials,
+        })
+    }
+
     /// 【证书挂失】 reports a certificate of this account lost, with a fresh SMS code sent to
     /// the account's phone (ask one with `request_code`); the service revokes it at once.
     pub async fn report_lost(&self, serial: String, sms_code: String) -> Result<(), McertError> {
@@ -243,6 +268,7 @@ impl McertApp {
             .await?)
     }
 
+    /// 【数字证书】: the account's certificates, marked when their key is on this phone.
     pub async fn certificates(&self) -> Result<Vec<CertificateView>, McertError> {
         let device = self.inner.read().await;
         let list = device.client().certificates().await?;
@@ -258,6 +284,8 @@ impl McertApp {
                 not_after: c.not_after,
                 status: c.status,
                 on_this_device,
+                entitlement_id: c.entitlement_id,
+                encryption_serial: c.encryption_serial,
             });
         }
         Ok(out)

@@ -130,6 +130,26 @@ pub struct EntitlementView {
 pub struct InstalledView {
     pub key_id: String,
     pub serial: String,
+    /// The encryption certificates that came with it (dual certificate), newest first.
+    pub encryption_serials: Vec<String>,
+}
+
+/// Why a certificate is issued again (【证书补办】 or 【忘记密码】).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ReissueKind {
+    /// 补办: a new phone, or the app reinstalled.
+    NewDevice,
+    /// 忘记密码: a new key under a new PIN on this phone.
+    PinReset,
+}
+
+impl From<ReissueKind> for mcert_core::wire::ReissueReason {
+    fn from(k: ReissueKind) -> Self {
+        match k {
+            ReissueKind::NewDevice => mcert_core::wire::ReissueReason::NewDevice,
+            ReissueKind::PinReset => mcert_core::wire::ReissueReason::PinReset,
+        }
+    }
 }
 
 /// A certificate as 【数字证书】 lists it (from the service) with what this phone holds.
@@ -145,6 +165,10 @@ pub struct CertificateView {
     pub status: String,
     /// Whether its key is on this phone.
     pub on_this_device: bool,
+    /// The certificate slot it was issued for (what 【证书补办】 and 【忘记密码】 reissue).
+    pub entitlement_id: String,
+    /// Serial of its encryption certificate (the dual pair's other half), if any.
+    pub encryption_serial: Option<String>,
 }
 
 /// A key on this phone (PIN state for the PIN entry screen).

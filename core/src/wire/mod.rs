@@ -121,6 +121,9 @@ pub struct CertificateView {
     pub status: String,
     /// Base64 of the DER certificate.
     pub certificate: String,
+    /// Serial of the encryption certificate paired with it (dual certificate), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encryption_serial: Option<String>,
 }
 
 /// A certificate just installed, with its chain.

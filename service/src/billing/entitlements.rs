@@ -409,7 +409,10 @@ impl Orders {
             } else {
                 r.status
             };
+            let encryption_serial =
+                crate::keys::repo::pair_of(self.store.pool(), &r.serial).await?;
             out.push(CertificateView {
+                encryption_serial,
                 serial: r.serial,
                 entitlement_id: r.entitlement_id,
                 subject: info.subject_text,

@@ -524,7 +524,11 @@ async fn a_reissue_needs_a_fresh_verification_happens_once_and_after_a_loss_brin
         // The verification was spent on the last reissue: the next needs a new one.
         let (third_key, csr) = device_csr(Algorithm::Sm2);
         let (s, b) = svc.post(&path, body(&csr), Some(&token)).await;
-        assert_eq!((s, b["code"].as_str()), (403, Some("reverify_required")), "{b}");
+        assert_eq!(
+            (s, b["code"].as_str()),
+            (403, Some("reverify_required")),
+            "{b}"
+        );
         let (s, b) = svc
             .post(
                 "/v1/identity/verify",
