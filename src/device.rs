@@ -36,6 +36,12 @@ enum AlgArg {
     P256,
 }
 
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ReasonArg {
+    NewDevice,
+    PinReset,
+}
+
 #[derive(Subcommand, Debug)]
 enum DeviceCommand {
     /// Log in by SMS code (an unknown number is registered).
@@ -84,6 +90,23 @@ enum DeviceCommand {
         entitlement: Option<String>,
         #[arg(long, value_enum, default_value_t = AlgArg::Sm2)]
         alg: AlgArg,
+        #[arg(long)]
+        pin: Option<String>,
+    },
+    /// 补办 (a new phone, the app reinstalled) or a PIN reset: pass real-name + face
+    /// verification again (`mcert device verify`, within 10 minutes), then a new key on this
+    /// device gets the slot's certificate again; the old one is revoked and the escrowed
+    /// encryption keys come back under the new PIN.
+    Reissue {
+        /// The slot (the first issued one when absent).
+        #[arg(long)]
+        entitlement: Option<String>,
+        #[arg(long, value_enum, default_value_t = AlgArg::Sm2)]
+        alg: AlgArg,
+        /// Why: a new device, or a forgotten PIN.
+        #[arg(long, value_enum, default_value_t = ReasonArg::NewDevice)]
+        reason: ReasonArg,
+        /// The new PIN (asked for when absent).
         #[arg(long)]
         pin: Option<String>,
     },
@@ -403,6 +426,45 @@ fn run_online(
                     message(locale, "cli-installed", &[("serial", cert.serial.into())])
                 );
             }
+            DeviceCommand::Reissue {
+                entitlement,
+                alg,
+                reason,
+                pin,
+            } => {
+                let entitlement = match entitlement {
+                    Some(e) => e,
+                    None => device
+                        .client()
+                        .entitlements()
+                        .await
+                        .map_err(|e| service_error(locale, e))?
+                        .into_iter()
+                        .find(|e| e.status == "issued")
+                        .map(|e| e.id)
+                        .ok_or_else(|| CliError::new(message(locale, "cli-no-entitlement", &[])))?,
+                };
+                let pin = read_pin(pin, "cli-new-pin-prompt", locale)?;
+                let reason = match reason {
+                    ReasonArg::NewDevice => mcert_core::wire::ReissueReason::NewDevice,
+                    ReasonArg::PinReset => mcert_core::wire::ReissueReason::PinReset,
+                };
+                let cert = device
+                    .reissue(&entitlement, alg_of(alg), &pin, reason)
+                    .await
+                    .map_err(err)?;
+                println!(
+                    "{}",
+                    message(
+                        locale,
+                        "cli-reissued",
+                        &[
+                            ("serial", cert.serial.into()),
+                            ("keys", cert.encryption_serials.len().into()),
+                        ]
+                    )
+                );
+            }
             DeviceCommand::ReportLost {
                 serial,
                 code,
@@ -601,6 +663,7 @@ pub fn run(args: DeviceArgs, locale: Locale) -> Result<(), CliError> {
         | DeviceCommand::Pay { .. }
         | DeviceCommand::Orders
         | DeviceCommand::Install { .. }
+        | DeviceCommand::Reissue { .. }
         | DeviceCommand::Certs
         | DeviceCommand::ReportLost { .. }
         | DeviceCommand::Scan { .. }

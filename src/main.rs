@@ -22,6 +22,7 @@ mod demo;
 mod device;
 mod org;
 mod org_demo;
+mod reissue_demo;
 mod reviewer;
 mod rp;
 mod rp_stamp;

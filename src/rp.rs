@@ -103,7 +103,8 @@ enum RpCommand {
         /// Seconds before the session expires.
         #[arg(long, default_value_t = 120)]
         expires_in: u64,
-        /// Write the verified signer's certificate here (PEM), e.g. to seal bids to it.
+        /// Write the certificate to seal bids to here (PEM): the signer's encryption
+        /// certificate (the dual pair's other half), or its signing certificate if it has none.
         #[arg(long)]
         save_cert: Option<PathBuf>,
     },
@@ -466,8 +467,11 @@ pub fn run(args: RpArgs, locale: Locale) -> Result<(), CliError> {
                     )
                 );
                 if let Some(path) = &save_cert {
-                    let pem = x509::to_pem(&verified.certificate)
-                        .map_err(|e| CliError::from_user(&e, locale))?;
+                    let to_seal = verified
+                        .encryption_certificate
+                        .as_ref()
+                        .unwrap_or(&verified.certificate);
+                    let pem = x509::to_pem(to_seal).map_err(|e| CliError::from_user(&e, locale))?;
                     std::fs::write(path, pem).map_err(|e| CliError::io(locale, path, &e))?;
                 }
                 if let Some((sealed, eph)) = bid {

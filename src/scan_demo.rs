@@ -23,13 +23,13 @@ use mcert_service::server;
 
 use crate::CliError;
 
-const PHONE: &str = "13800138000";
-const NAME: &str = "张三";
-const ID_NUMBER: &str = "110101199003070011";
+pub(crate) const PHONE: &str = "13800138000";
+pub(crate) const NAME: &str = "张三";
+pub(crate) const ID_NUMBER: &str = "110101199003070011";
 const PIN: &str = "246810";
 const PROJECT: &str = "青海某100MW光伏电站EPC总承包";
 const LOT: &str = "第1标段";
-const BID: &str = "投标报价：人民币 86,420,000.00 元；工期 180 日历天。";
+pub(crate) const BID: &str = "投标报价：人民币 86,420,000.00 元；工期 180 日历天。";
 
 pub(crate) struct Steps {
     pub(crate) locale: Locale,
@@ -63,7 +63,7 @@ impl Drop for TempDir {
     }
 }
 
-fn new_session(kind: SessionKind) -> NewSession {
+pub(crate) fn new_session(kind: SessionKind) -> NewSession {
     NewSession {
         display: DisplayText {
             project: Some(PROJECT.into()),
@@ -200,9 +200,22 @@ async fn walk(dir: &std::path::Path, locale: Locale) -> Result<(), CliError> {
             "demo-scan-installed",
             &[("serial", installed.serial.clone().into())],
         );
+        steps.detail(
+            "demo-scan-encryption",
+            &[(
+                "serial",
+                installed
+                    .encryption_serials
+                    .first()
+                    .cloned()
+                    .unwrap_or_default()
+                    .into(),
+            )],
+        );
 
         // 4. Login, sign and bid opening, each through a QR image the core decodes.
         let mut bidder = None;
+        let mut first_bid = None;
         for kind in [SessionKind::Login, SessionKind::Sign, SessionKind::Decrypt] {
             let mut req = new_session(kind);
             let mut sealed_bid = None;
@@ -214,9 +227,9 @@ async fn walk(dir: &std::path::Path, locale: Locale) -> Result<(), CliError> {
                     req.document_digests = Some(DocumentDigests::of(BID.as_bytes()));
                 }
                 SessionKind::Decrypt => {
-                    let cert = bidder
-                        .clone()
-                        .ok_or_else(|| fail("no bidder certificate from the login".into()))?;
+                    let cert = bidder.clone().ok_or_else(|| {
+                        fail("no bidder encryption certificate from the login".into())
+                    })?;
                     let sealed = SealedBid::seal(&cert, BID.as_bytes())
                         .map_err(|e| CliError::from_user(&e, locale))?;
                     let eph = PrivateKey::generate(Algorithm::Sm2)
@@ -236,6 +249,7 @@ async fn walk(dir: &std::path::Path, locale: Locale) -> Result<(), CliError> {
                         "demo-scan-sealed",
                         &[("serial", sealed.recipient_serial.clone().into())],
                     );
+                    first_bid = Some(sealed.clone());
                     sealed_bid = Some((sealed, eph));
                 }
             }
@@ -300,7 +314,10 @@ async fn walk(dir: &std::path::Path, locale: Locale) -> Result<(), CliError> {
                 },
             )
             .map_err(rp_err)?;
-            bidder = Some(verified.certificate.clone());
+            // Bids are sealed to the encryption certificate the login result names.
+            if let Some(enc) = &verified.encryption_certificate {
+                bidder = Some(enc.clone());
+            }
             let holder = verified
                 .info
                 .subject
@@ -391,6 +408,15 @@ async fn walk(dir: &std::path::Path, locale: Locale) -> Result<(), CliError> {
             &roots,
             &dir.join("org-phones"),
             &secrets,
+            &mut steps,
+        )
+        .await?;
+        // 8. 补办 on a new phone: the bid sealed before opens there.
+        let sealed = first_bid.ok_or_else(|| fail("no bid was sealed".into()))?;
+        crate::reissue_demo::walk(
+            (&base, &platform, &roots),
+            (&phone, &dir.join("new-phone"), &secrets),
+            (&entitlement.id, &installed.serial, &sealed),
             &mut steps,
         )
         .await?;

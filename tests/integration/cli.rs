@@ -353,7 +353,10 @@ fn demo_runs_clean() {
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stdout}\n{stderr}");
     for expected in [
-        "全部 45 步通过",
+        "全部 49 步通过",
+        "旧手机已无法应答",
+        "换手机前加密给",
+        "在新手机上解密成功",
         "一次扫码两处签章",
         "审核员在控制台审核通过手写签名",
         "文件中 2 个签章全部验证通过",

@@ -207,6 +207,10 @@ pub struct VerifiedResult {
     pub statement: Statement,
     /// `decrypt`: the bid key re-encrypted to the platform's ephemeral key.
     pub reencrypted_key: Option<Vec<u8>>,
+    /// The signer's encryption certificate (the dual pair's other half), checked: it chains
+    /// to a trusted root, is an encryption certificate, and names the same subject. Seal bids
+    /// to this one when present.
+    pub encryption_certificate: Option<Certificate>,
 }
 
 /// Verifies a session result as a relying platform must: the chain to a trusted root, the
@@ -320,12 +324,31 @@ pub fn verify_result(
             Some(k)
         }
     };
+    let encryption_certificate = match &result.encryption_certificate {
+        Some(b64) => {
+            let enc = Certificate::from_der(&unb64("encryption_certificate", b64)?)
+                .map_err(crypto::Error::from)?;
+            let mut options = ValidationOptions::at(expect.now);
+            options.leaf_key_usage = vec![x509_cert::ext::pkix::KeyUsages::KeyAgreement];
+            path::validate(&enc, &chain, expect.roots, &options)?;
+            if !x509::is_encryption_certificate(&enc)
+                || enc.tbs_certificate().subject() != certificate.tbs_certificate().subject()
+            {
+                return Err(ScanError::NotGood(
+                    "the encryption certificate is not the signer's pair",
+                ));
+            }
+            Some(enc)
+        }
+        None => None,
+    };
     let info = x509::info(&certificate)?;
     Ok(VerifiedResult {
         certificate,
         info,
         statement,
         reencrypted_key,
+        encryption_certificate,
     })
 }
 

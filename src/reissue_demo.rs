@@ -1,0 +1,196 @@
+//! `mcert demo`, the certificate's life: the bidder's phone is replaced. On the new phone the
+//! bidder logs in, passes real-name + face verification again and has the certificate reissued
+//! (补办): a new signing key made there, the old certificate revoked, the escrowed encryption key
+//! delivered in an envelope. The old phone can no longer answer, and the bid sealed to the
+//! encryption certificate before the change opens by scanning on the new phone.
+
+use std::time::{Duration, SystemTime};
+
+use mcert_core::crypto::{Algorithm, PrivateKey};
+use mcert_core::device::client::ClientError;
+use mcert_core::device::flows::{Device, DeviceError};
+use mcert_core::device::keystore::KeyStoreOptions;
+use mcert_core::device::qr;
+use mcert_core::device::secret::SecretStore;
+use mcert_core::i18n::{UserMessage, message};
+use mcert_core::scan::{Expectation, SealedBid};
+use mcert_core::wire::{Method, ReissueReason, SessionKind, VerificationRequest};
+use mcert_rp::client::{AnimatedQr, RpClient, verify};
+use x509_cert::Certificate;
+
+use crate::CliError;
+use crate::scan_demo::{BID, ID_NUMBER, NAME, PHONE, Steps, new_session};
+
+const NEW_PIN: &str = "864213";
+
+/// Runs the story; `old_phone` holds the certificate `old_serial` of slot `slot`, and `sealed`
+/// was sealed to its encryption certificate.
+pub async fn walk(
+    (base, platform, roots): (&str, &RpClient, &[Certificate]),
+    (old_phone, dir, secrets): (&Device, &std::path::Path, &dyn SecretStore),
+    (slot, old_serial, sealed): (&str, &str, &SealedBid),
+    steps: &mut Steps,
+) -> Result<(), CliError> {
+    let locale = steps.locale;
+    let fail = |what: String| CliError::new(format!("demo check failed: {what}"));
+    let dev_err = |e: DeviceError| CliError::from_user(&e, locale);
+    let rp_err = |e: mcert_rp::client::RpError| CliError::new(e.to_string());
+    println!("{}", message(locale, "demo-reissue-title", &[]));
+
+    let mut phone =
+        Device::open(dir, base, secrets, KeyStoreOptions::default()).map_err(dev_err)?;
+    // The SMS resend limit (one code a minute per number) may still hold from the first login.
+    let started = std::time::Instant::now();
+    loop {
+        match phone.request_code(PHONE).await {
+            Ok(()) => break,
+            Err(DeviceError::Client(ClientError::Api { code, .. }))
+                if code == "code_cooldown" && started.elapsed() < Duration::from_secs(70) =>
+            {
+                tokio::time::sleep(Duration::from_secs(2)).await;
+            }
+            Err(e) => return Err(dev_err(e)),
+        }
+    }
+    let texts = phone
+        .client()
+        .dev_outbox(PHONE)
+        .await
+        .map_err(|e| CliError::new(e.to_string()))?;
+    let code: String = texts
+        .first()
+        .map(|t| t.chars().filter(char::is_ascii_digit).take(6).collect())
+        .unwrap_or_default();
+    let login = phone.login(PHONE, &code).await.map_err(dev_err)?;
+    let identity = phone
+        .verify_identity(&VerificationRequest {
+            method: Method::Phone,
+            name: NAME.into(),
+            id_number: ID_NUMBER.into(),
+            bank_card: None,
+            phone: PHONE.into(),
+            face_token: "dev-live-ok".into(),
+        })
+        .await
+        .map_err(dev_err)?;
+    steps.ok(
+        "demo-reissue-new-phone",
+        &[
+            ("phone", login.account.phone_masked.into()),
+            ("name", identity.name.into()),
+        ],
+    );
+    let reissued = phone
+        .reissue(slot, Algorithm::Sm2, NEW_PIN, ReissueReason::NewDevice)
+        .await
+        .map_err(dev_err)?;
+    let certs = phone
+        .client()
+        .certificates()
+        .await
+        .map_err(|e| CliError::new(e.to_string()))?;
+    let old_status = certs
+        .iter()
+        .find(|c| c.serial == old_serial)
+        .map(|c| c.status.clone())
+        .unwrap_or_default();
+    if old_status != "revoked" {
+        return Err(fail(format!(
+            "the old certificate is {old_status}, not revoked"
+        )));
+    }
+    steps.ok(
+        "demo-reissue-done",
+        &[
+            ("serial", reissued.serial.clone().into()),
+            ("old", old_serial.to_string().into()),
+            ("keys", reissued.encryption_serials.len().into()),
+        ],
+    );
+
+    // The old phone has nothing left that may answer.
+    let created = platform
+        .create(&new_session(SessionKind::Login), None)
+        .await
+        .map_err(rp_err)?;
+    let png = qr::encode_png(&AnimatedQr::new(&created).payload(), 6)
+        .map_err(|e| CliError::from_user(&e, locale))?;
+    match old_phone.scan_image(&png).await {
+        Ok(p) if !p.choices.is_empty() => {
+            return Err(fail("the old phone still offers a certificate".into()));
+        }
+        Ok(_) => steps.ok(
+            "demo-reissue-old-phone",
+            &[(
+                "message",
+                DeviceError::NoEligibleCertificate
+                    .user_message(locale)
+                    .into(),
+            )],
+        ),
+        Err(e) => steps.ok(
+            "demo-reissue-old-phone",
+            &[("message", e.user_message(locale).into())],
+        ),
+    }
+
+    // The bid sealed before the phone changed opens by scan on the new phone.
+    let eph = PrivateKey::generate(Algorithm::Sm2).map_err(|e| CliError::from_user(&e, locale))?;
+    let spki = eph
+        .public_key()
+        .to_spki_der()
+        .map_err(|e| CliError::from_user(&e, locale))?;
+    let mut req = new_session(SessionKind::Decrypt);
+    req.display.document_name = Some("投标文件（商务标）.pdf".into());
+    req.encrypted_key = Some(sealed.encrypted_key.clone());
+    req.recipient_serial = Some(sealed.recipient_serial.clone());
+    req.ephemeral_public_key = Some({
+        use base64ct::Encoding;
+        base64ct::Base64::encode_string(&spki)
+    });
+    let created = platform.create(&req, None).await.map_err(rp_err)?;
+    let png = qr::encode_png(&AnimatedQr::new(&created).payload(), 6)
+        .map_err(|e| CliError::from_user(&e, locale))?;
+    let pending = phone.scan_image(&png).await.map_err(dev_err)?;
+    let choice = pending
+        .choices
+        .first()
+        .ok_or_else(|| fail("the new phone offers no certificate".into()))?;
+    phone
+        .confirm(&pending, &choice.serial, NEW_PIN)
+        .await
+        .map_err(dev_err)?;
+    let ended = platform
+        .wait_for_end(&created.session_id, Duration::from_secs(10))
+        .await
+        .map_err(rp_err)?;
+    let verified = verify(
+        &ended,
+        &Expectation {
+            session_id: &created.session_id,
+            kind: SessionKind::Decrypt,
+            document_digests: None,
+            roots,
+            now: SystemTime::now(),
+        },
+    )
+    .map_err(rp_err)?;
+    let key = verified
+        .reencrypted_key
+        .as_deref()
+        .ok_or_else(|| fail("no bid key in the result".into()))?;
+    let opened = sealed
+        .open_with_ephemeral(key, &eph)
+        .map_err(|e| CliError::from_user(&e, locale))?;
+    if &opened[..] != BID.as_bytes() {
+        return Err(fail("the opened bid differs".into()));
+    }
+    steps.ok(
+        "demo-reissue-opened",
+        &[
+            ("serial", sealed.recipient_serial.clone().into()),
+            ("bid", String::from_utf8_lossy(&opened).into_owned().into()),
+        ],
+    );
+    Ok(())
+}
