@@ -20,6 +20,7 @@ mod ca;
 mod commerce_demo;
 mod demo;
 mod device;
+mod keys;
 mod org;
 mod org_demo;
 mod reissue_demo;
@@ -85,6 +86,8 @@ enum Command {
     Ca(ca::CaArgs),
     /// Operator: reviewer accounts of the web console (/console).
     Reviewer(reviewer::ReviewerArgs),
+    /// Operator: the judicial recovery of an escrowed encryption key (two reviewers approve).
+    Keys(keys::KeysArgs),
     /// An organisation's seals (印章): apply from a photo, submit, claim with the certificate.
     Seal(seal::SealArgs),
     /// Paying and invoicing as a buyer: bank transfer, 购买信息修改, invoices, 开票信息, 打款账户.
@@ -268,6 +271,7 @@ fn main() -> ExitCode {
         Command::Ca(args) => ca::run(args, locale),
         Command::Org(args) => org::run(args, locale).map(|()| ExitCode::SUCCESS),
         Command::Reviewer(args) => reviewer::run(args, locale),
+        Command::Keys(args) => keys::run(args, locale),
         Command::Bank(args) => bank::run(args, locale).map(|()| ExitCode::SUCCESS),
         Command::Billing(args) => billing::run(args, locale).map(|()| ExitCode::SUCCESS),
         Command::Seal(args) => seal::run(args, locale).map(|()| ExitCode::SUCCESS),

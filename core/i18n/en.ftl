@@ -118,6 +118,7 @@ cli-verified = Real name verified: { $name } ({ $id })
 cli-order-placed = Order { $id } placed: { $amount } CNY, status { $status }
 cli-order-paid = Order { $id } paid, status { $status }
 cli-installed = Certificate installed on this device: serial { $serial }
+cli-key-recovered = The key of encryption certificate { $serial } was recovered for case { $case }, sealed to certificate { $recipient } only; the recovery is recorded and audited
 cli-reissued = Certificate reissued on this device: serial { $serial }; the old one is revoked and { $keys } escrowed encryption key(s) restored (earlier bids still open)
 cli-no-entitlement = No certificate waiting to be installed; order and pay for one first
 cli-service = The service answered with an error: { $detail }

@@ -118,6 +118,7 @@ cli-verified = 实名认证通过：{ $name }（{ $id }）
 cli-order-placed = 订单 { $id } 已提交：{ $amount } 元，状态【{ $status }】
 cli-order-paid = 订单 { $id } 支付完成，状态【{ $status }】
 cli-installed = 证书已下载到本机：序列号 { $serial }
+cli-key-recovered = 加密证书 { $serial } 的托管密钥已按案号 { $case } 恢复，仅以数字信封封装给证书 { $recipient }；本次恢复已记录并审计
 cli-reissued = 证书已补办到本机：序列号 { $serial }；原证书已注销，{ $keys } 个托管的加密密钥已恢复（旧投标文件仍可解密）
 cli-no-entitlement = 没有待下载的证书，请先在【申请证书】中下单并支付
 cli-service = 服务返回错误：{ $detail }

@@ -648,6 +648,7 @@ async fn assemble(
     let state = AppState {
         store,
         authority,
+        keys,
         accounts,
         identities,
         orders,

@@ -536,6 +536,7 @@ mod login {
     mod orgs;
     mod orgs_rules;
     mod outbox;
+    mod recovery;
     mod report_lost;
     mod scan;
     mod scan_guards;

@@ -336,3 +336,192 @@ async fn a_bid_sealed_before_a_reissue_on_a_new_phone_and_a_pin_reset_still_open
         running.stop().await.expect("stop");
     }
 }
+
+/// `mcert keys recover` as the operator runs it: two reviewers' passwords and TOTP codes on
+/// standard input, the recipient a stranger's certificate (made by OpenSSL); OpenSSL opens the
+/// envelope with the recipient's key and finds the escrowed key of the encryption certificate.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_operator_recovers_an_escrowed_key_with_two_reviewers_from_the_command_line() {
+    if !crate::common::have_openssl() {
+        return;
+    }
+    let data = temp("keys-recover");
+    let config = ServiceConfig {
+        listen: "127.0.0.1:0".parse().expect("addr"),
+        data_dir: data.clone(),
+        dev: true,
+        ..Default::default()
+    };
+    let operator_key = server::operator_key(&config).expect("operator key");
+    let running = server::start(&config, &operator_key).await.expect("start");
+    let base = format!("http://{}", running.addr);
+    let mut phone = phone_device(&base, "phone-recover");
+    login_by_sms(&mut phone, "13712345700").await;
+    verify_by_phone(&phone, "13712345700", "孙九", "110101199003070011").await;
+    let cert = buy_and_install(&phone, Algorithm::P256, "135790").await;
+    let enc_serial = cert.encryption_serials[0].clone();
+    running.stop().await.expect("stop");
+
+    let mcert = |args: &[&str], stdin: &str| {
+        use std::io::Write;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mcert"))
+            .args(args)
+            .env("MCERT_LANG", "en")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(stdin.as_bytes())
+            .expect("write");
+        let out = child.wait_with_output().expect("wait");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let dir = data.to_str().expect("utf-8").to_string();
+    let password = "correct horse battery staple 42";
+    let mut secrets = Vec::new();
+    for (username, name) in [("li.shen", "李审"), ("zhao.he", "赵核")] {
+        let (ok, out, err) = mcert(
+            &[
+                "reviewer",
+                "add",
+                "--dev",
+                "--data-dir",
+                &dir,
+                username,
+                "--name",
+                name,
+                "--password-stdin",
+            ],
+            &format!("{password}\n"),
+        );
+        assert!(ok, "{out}{err}");
+        let secret = out
+            .lines()
+            .find_map(|l| l.strip_prefix("totp_secret="))
+            .expect("totp secret");
+        secrets.push(mcert_service::reviewers::totp::base32_decode(secret).expect("base32"));
+    }
+    let work = temp("keys-recover-court");
+    std::fs::create_dir_all(&work).expect("dir");
+    let (ok, out) = crate::common::openssl(
+        &work,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "court.key",
+            "-out",
+            "court.pem",
+            "-subj",
+            "/CN=court expert",
+            "-days",
+            "1",
+        ],
+    );
+    assert!(ok, "{out}");
+    let now = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .expect("time")
+        .as_secs() as i64;
+    let codes: Vec<String> = secrets
+        .iter()
+        .map(|s| mcert_service::reviewers::totp::code_at(s, now))
+        .collect();
+    let court = work.join("court.pem");
+    let envelope = work.join("recovered.der");
+    let recover = |approvers: [&str; 2], stdin: String| {
+        mcert(
+            &[
+                "keys",
+                "recover",
+                "--dev",
+                "--data-dir",
+                &dir,
+                "--serial",
+                &enc_serial,
+                "--case",
+                "(2026) Case 0042",
+                "--to",
+                court.to_str().expect("p"),
+                "--approvers",
+                approvers[0],
+                approvers[1],
+                "--out",
+                envelope.to_str().expect("p"),
+            ],
+            &stdin,
+        )
+    };
+    // One reviewer cannot approve twice.
+    let (ok, _, err) = recover(
+        ["li.shen", "li.shen"],
+        format!("{password}\n{}\n{password}\n{}\n", codes[0], codes[0]),
+    );
+    assert!(!ok && !envelope.exists(), "{err}");
+    // Two reviewers (fresh codes: a code serves one login).
+    let next = |s: &Vec<u8>| mcert_service::reviewers::totp::code_at(s, now + 30);
+    let (ok, out, err) = recover(
+        ["li.shen", "zhao.he"],
+        format!(
+            "{password}\n{}\n{password}\n{}\n",
+            next(&secrets[0]),
+            codes[1]
+        ),
+    );
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("recorded and audited"), "{out}");
+    let (ok, out) = crate::common::openssl(
+        &work,
+        &[
+            "cms",
+            "-decrypt",
+            "-inform",
+            "DER",
+            "-in",
+            "recovered.der",
+            "-recip",
+            "court.pem",
+            "-inkey",
+            "court.key",
+            "-binary",
+            "-out",
+            "key.der",
+        ],
+    );
+    assert!(ok, "{out}");
+    let (ok, out) = crate::common::openssl(
+        &work,
+        &[
+            "pkey", "-inform", "DER", "-in", "key.der", "-pubout", "-outform", "DER", "-out",
+            "pub.der",
+        ],
+    );
+    assert!(ok, "{out}");
+    let enc_cert = phone
+        .keys()
+        .certificate_by_serial(&enc_serial)
+        .expect("store")
+        .expect("the encryption certificate is on the phone");
+    let enc = x509::parse_certificate(&enc_cert.der).expect("cert");
+    assert_eq!(
+        std::fs::read(work.join("pub.der")).expect("pub"),
+        x509::certificate_public_key(&enc)
+            .expect("key")
+            .to_spki_der()
+            .expect("spki")
+    );
+}

@@ -27,3 +27,21 @@ CREATE INDEX escrow_certificates_signing ON escrow_certificates(signing_serial);
 -- A reissue (补办 / PIN reset) spends the real-name verification it was made on: the time of
 -- the last verification used on the slot, so one verification serves one reissue.
 ALTER TABLE entitlements ADD COLUMN reissue_verified_at BIGINT;
+
+-- Judicial recovery of an escrowed key (司法取证): never in the clear, always as an envelope to
+-- the recipient certificate named by the case, asked by the operator and approved by two
+-- different reviewers (each with password and TOTP). One row per recovery, beside the audit
+-- event.
+CREATE TABLE key_recoveries (
+    id                 TEXT PRIMARY KEY,
+    key_id             TEXT NOT NULL REFERENCES escrowed_keys(id),
+    encryption_serial  TEXT NOT NULL,
+    case_reference     TEXT NOT NULL,
+    operator           TEXT NOT NULL,
+    first_approver     TEXT NOT NULL,
+    second_approver    TEXT NOT NULL,
+    recipient_serial   TEXT NOT NULL,
+    recipient_subject  TEXT NOT NULL,
+    created_at         BIGINT NOT NULL
+);
+CREATE INDEX key_recoveries_key ON key_recoveries(key_id, created_at);

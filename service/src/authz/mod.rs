@@ -69,6 +69,8 @@ pub enum Denied {
     NotAnAdmin,
     #[error("membership lookup failed: {0}")]
     Lookup(String),
+    #[error("a key recovery needs two different, active reviewers")]
+    TwoReviewers,
 }
 
 /// A user may act on their own account's data (orders, identity, certificates, usage).
@@ -136,6 +138,25 @@ impl ReviewerGrant {
 
     pub fn actor(&self) -> Actor {
         Actor::Reviewer(self.reviewer_id.clone())
+    }
+}
+
+/// A judicial recovery of an escrowed key: asked by the operator, approved by two different
+/// reviewers who each logged in with password and TOTP.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyRecoveryGrant {
+    operator: Actor,
+    approvers: [String; 2],
+}
+
+impl KeyRecoveryGrant {
+    pub fn operator(&self) -> &Actor {
+        &self.operator
+    }
+
+    /// The two approving reviewers' ids.
+    pub fn approvers(&self) -> &[String; 2] {
+        &self.approvers
     }
 }
 
@@ -252,6 +273,25 @@ pub mod policy {
             }),
             _ => Err(Denied::NotAReviewer),
         }
+    }
+
+    /// A judicial key recovery: the operator, with two different reviewers' console logins.
+    pub fn key_recovery(
+        operator: &Actor,
+        first: &crate::reviewers::ConsoleSession,
+        second: &crate::reviewers::ConsoleSession,
+    ) -> Result<KeyRecoveryGrant, Denied> {
+        let Actor::Operator(_) = operator else {
+            return Err(Denied::NotTheOperator);
+        };
+        let (a, b) = (&first.reviewer, &second.reviewer);
+        if a.id == b.id || a.disabled || b.disabled {
+            return Err(Denied::TwoReviewers);
+        }
+        Ok(KeyRecoveryGrant {
+            operator: operator.clone(),
+            approvers: [a.id.clone(), b.id.clone()],
+        })
     }
 
     /// A member of the organisation, as the organisations domain finds them (by the phone

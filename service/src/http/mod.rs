@@ -99,6 +99,9 @@ impl Metrics {
 pub struct AppState {
     pub store: Store,
     pub authority: Authority,
+    /// Key management: the escrowed encryption keys (no route opens them; see
+    /// `keys::recovery`).
+    pub keys: crate::keys::KeyManager,
     pub accounts: Accounts,
     pub identities: Identities,
     pub orders: Orders,

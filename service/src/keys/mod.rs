@@ -17,6 +17,7 @@
 //! holder proved who they are to get it). Every delivery is audited (`key.delivered`). The
 //! service never hands out a key in the clear.
 
+mod recovery;
 pub mod repo;
 
 use std::sync::Arc;

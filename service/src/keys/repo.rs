@@ -119,3 +119,52 @@ pub async fn signing_of(pool: &AnyPool, serial: &str) -> Result<Option<String>, 
             .await?;
     Ok(row.map(|r| r.0))
 }
+
+/// The escrowed key certified by the encryption certificate `serial`.
+pub async fn key_of_certificate(
+    tx: &mut Tx,
+    serial: &str,
+) -> Result<Option<EscrowedKeyRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT k.id, k.algorithm, k.public_key, k.key_sealed FROM escrowed_keys k
+         JOIN escrow_certificates c ON c.key_id = k.id WHERE c.serial = $1",
+    )
+    .bind(serial)
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+#[derive(Debug)]
+pub struct NewRecovery<'a> {
+    pub id: &'a str,
+    pub key_id: &'a str,
+    pub encryption_serial: &'a str,
+    pub case_reference: &'a str,
+    pub operator: &'a str,
+    pub first_approver: &'a str,
+    pub second_approver: &'a str,
+    pub recipient_serial: &'a str,
+    pub recipient_subject: &'a str,
+    pub created_at: i64,
+}
+
+pub async fn insert_recovery(tx: &mut Tx, r: &NewRecovery<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO key_recoveries (id, key_id, encryption_serial, case_reference, operator,
+             first_approver, second_approver, recipient_serial, recipient_subject, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(r.id)
+    .bind(r.key_id)
+    .bind(r.encryption_serial)
+    .bind(r.case_reference)
+    .bind(r.operator)
+    .bind(r.first_approver)
+    .bind(r.second_approver)
+    .bind(r.recipient_serial)
+    .bind(r.recipient_subject)
+    .bind(r.created_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
