@@ -102,7 +102,17 @@ async fn personal_certificate_end_to_end() {
             .iter()
             .all(|c| c.status == "good" && c.subject.contains("张三"))
     );
-    assert_eq!(device.keys().list().expect("keys").len(), 2);
+    // Two signing keys made here and the two escrowed encryption keys delivered with them.
+    assert_eq!(device.keys().list().expect("keys").len(), 4);
+    for (_, cert) in &installed {
+        assert_eq!(cert.encryption_serials.len(), 1);
+        let enc = device
+            .keys()
+            .certificate_by_serial(&cert.encryption_serials[0])
+            .expect("store")
+            .expect("the encryption certificate is kept with its key");
+        assert_ne!(enc.key_id, cert.key_id);
+    }
 
     if have_openssl() {
         let dir = temp("openssl");

@@ -341,7 +341,7 @@ fn open_p256(
 /// RFC 3394 key wrap with AES-256 (the default IV A6A6A6A6A6A6A6A6).
 fn aes_key_wrap(kek: &[u8; 32], key: &[u8]) -> Result<Vec<u8>, Error> {
     use aes::cipher::{BlockCipherEncrypt, KeyInit};
-    if key.len() % 8 != 0 || key.len() < 16 {
+    if !key.len().is_multiple_of(8) || key.len() < 16 {
         return Err(Error::InvalidInput("key wrap needs whole 64-bit blocks"));
     }
     let cipher = aes::Aes256::new_from_slice(kek).map_err(|_| Error::InvalidKey)?;
@@ -370,7 +370,7 @@ fn aes_key_wrap(kek: &[u8; 32], key: &[u8]) -> Result<Vec<u8>, Error> {
 /// RFC 3394 key unwrap with AES-256; the integrity check value is compared in constant time.
 fn aes_key_unwrap(kek: &[u8; 32], wrapped: &[u8]) -> Result<Zeroizing<Vec<u8>>, Error> {
     use aes::cipher::{BlockCipherDecrypt, KeyInit};
-    if wrapped.len() % 8 != 0 || wrapped.len() < 24 || wrapped.len() > 1024 {
+    if !wrapped.len().is_multiple_of(8) || wrapped.len() < 24 || wrapped.len() > 1024 {
         return Err(Error::MalformedCiphertext);
     }
     let cipher = aes::Aes256::new_from_slice(kek).map_err(|_| Error::InvalidKey)?;
@@ -421,7 +421,7 @@ fn sm4_cbc_decrypt(key: &[u8], iv: &[u8], ciphertext: &[u8]) -> Result<Zeroizing
     if key.len() != 16 || iv.len() != 16 {
         return Err(Error::Cms("SM4-CBC takes a 16-byte key and IV"));
     }
-    if ciphertext.is_empty() || ciphertext.len() % 16 != 0 {
+    if ciphertext.is_empty() || !ciphertext.len().is_multiple_of(16) {
         return Err(Error::MalformedCiphertext);
     }
     let cipher = sm4::Sm4::new_from_slice(key).map_err(|_| Error::InvalidKey)?;
