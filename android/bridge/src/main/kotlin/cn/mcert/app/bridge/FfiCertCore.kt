@@ -16,6 +16,7 @@ import cn.mcert.app.core.OrgCore
 import cn.mcert.app.core.PendingScan
 import cn.mcert.app.core.Platform
 import cn.mcert.app.core.Product
+import cn.mcert.app.core.ReissueKind
 import cn.mcert.app.core.ScanKind
 import cn.mcert.app.core.ScanOutcome
 import cn.mcert.app.core.ScanRequest
@@ -33,10 +34,12 @@ import kotlin.coroutines.cancellation.CancellationException
 import cn.mcert.ffi.CertificateView as FfiCertificate
 import cn.mcert.ffi.IdentityForm as FfiIdentityForm
 import cn.mcert.ffi.IdentityView as FfiIdentity
+import cn.mcert.ffi.InstalledView as FfiInstalled
 import cn.mcert.ffi.KeyAlgorithm as FfiKeyAlgorithm
 import cn.mcert.ffi.LocalKeyView as FfiLocalKey
 import cn.mcert.ffi.OrderView as FfiOrder
 import cn.mcert.ffi.PendingScan as FfiPendingScan
+import cn.mcert.ffi.ReissueKind as FfiReissueKind
 import cn.mcert.ffi.ScanKind as FfiScanKind
 import cn.mcert.ffi.UsageView as FfiUsage
 
@@ -84,8 +87,14 @@ class FfiCertCore(private val app: McertApp) :
     override suspend fun pendingSlots() =
         ffi { app.entitlements().filter { it.status == "assigned" && it.orgId == null }.map { it.id } }
     override suspend fun install(entitlementId: String, algorithm: KeyAlgorithm, pin: String) =
-        ffi { app.install(entitlementId, algorithm.toFfi(), pin).let { Installed(it.keyId, it.serial) } }
-    override suspend fun certificates() = ffi { app.certificates().map { it.toApp() } }
+        ffi { app.install(entitlementId, algorithm.toFfi(), pin).toApp() }
+    override suspend fun reissue(entitlementId: String, algorithm: KeyAlgorithm, pin: String, reason: ReissueKind) =
+        ffi { app.reissue(entitlementId, algorithm.toFfi(), pin, reason.toFfi()).toApp() }
+    override suspend fun certificates() = ffi {
+        // A slot's current certificate is the one it names; one it names no more was reissued.
+        val current = app.entitlements().mapNotNull { it.certificateSerial?.uppercase() }.toSet()
+        app.certificates().map { it.toApp(current = it.serial.uppercase() in current) }
+    }
     override suspend fun localKeys() = ffi { app.localKeys().map { it.toApp() } }
     override suspend fun changePin(keyId: String, oldPin: String, newPin: String) =
         ffi { app.changePin(keyId, oldPin, newPin) }
@@ -171,8 +180,19 @@ internal fun FfiOrder.toApp() = Order(
     invoiceStatusLabel = invoiceStatusLabel,
 )
 
-private fun FfiCertificate.toApp() =
-    Certificate(serial, subject, issuer, algorithm, notBefore, notAfter, status, onThisDevice)
+private fun FfiCertificate.toApp(current: Boolean) = Certificate(
+    serial, subject, issuer, algorithm, notBefore, notAfter, status, onThisDevice,
+    entitlementId = entitlementId,
+    encryptionSerial = encryptionSerial,
+    current = current,
+)
+
+private fun FfiInstalled.toApp() = Installed(keyId, serial, encryptionSerials)
+
+private fun ReissueKind.toFfi() = when (this) {
+    ReissueKind.NEW_DEVICE -> FfiReissueKind.NEW_DEVICE
+    ReissueKind.PIN_RESET -> FfiReissueKind.PIN_RESET
+}
 
 private fun FfiLocalKey.toApp() = LocalKey(id, algorithm.toApp(), status, pinTriesLeft.toInt(), locked, serials)
 

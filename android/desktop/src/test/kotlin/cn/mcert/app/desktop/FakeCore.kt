@@ -16,6 +16,7 @@ import cn.mcert.app.core.OrgCore
 import cn.mcert.app.core.PendingScan
 import cn.mcert.app.core.Platform
 import cn.mcert.app.core.Product
+import cn.mcert.app.core.ReissueKind
 import cn.mcert.app.core.ScanKind
 import cn.mcert.app.core.ScanOutcome
 import cn.mcert.app.core.ScanRequest
@@ -90,8 +91,14 @@ class FakeCore private constructor(val orgs: FakeOrgCore, val commerce: FakeComm
     }
     override suspend fun choosePlatform(id: String) { calls += "choosePlatform:$id" }
     override suspend fun identity(): Identity? = identity
-    override suspend fun verifyIdentity(form: IdentityForm): Identity =
-        Identity(form.name, "110***********0011", "phone3", "2025-03-01T02:00:00Z").also { identity = it }
+    /** A verification fresh enough for one reissue (the service's 10 minutes). */
+    var verifiedForReissue = false
+    override suspend fun verifyIdentity(form: IdentityForm): Identity {
+        calls += "verifyIdentity:${form.name}"
+        if (form.faceToken != "dev-live-ok") throw AppError("not_live", msg("人脸识别未通过，请重试", "The face check failed; try again"))
+        verifiedForReissue = true
+        return Identity(form.name, "110***********0011", "phone3", "2025-03-01T02:00:00Z").also { identity = it }
+    }
     override suspend fun catalogue() = Samples.products
     override suspend fun placeOrder(productId: String, years: Long): Order {
         if (identity == null) throw AppError("identity_required", msg("请先完成实名认证", "Verify your real name first"))
@@ -115,6 +122,26 @@ class FakeCore private constructor(val orgs: FakeOrgCore, val commerce: FakeComm
         return slots
     }
     override suspend fun install(entitlementId: String, algorithm: KeyAlgorithm, pin: String) = Installed("k9", "5F3A")
+    override suspend fun reissue(entitlementId: String, algorithm: KeyAlgorithm, pin: String, reason: ReissueKind): Installed {
+        if (hang) awaitCancellation()
+        if (!verifiedForReissue) {
+            throw AppError(
+                "reverify_required",
+                msg("补办证书或重置密码前，请在 10 分钟内重新完成实名认证和人脸识别", "Verify your real name and face again first"),
+                httpStatus = 403,
+            )
+        }
+        verifiedForReissue = false
+        calls += "reissue:$entitlementId:$algorithm:$reason"
+        val old = certificates.first { it.entitlementId == entitlementId && it.current }
+        val fresh = old.copy(
+            serial = "6B2C0D9E1F3A4B57", status = "good", onThisDevice = true, encryptionSerial = "6B2C0D9E1F3A4B58",
+            notBefore = "2025-03-08T02:00:00Z",
+        )
+        certificates = certificates.map { if (it.serial == old.serial) it.copy(status = "revoked", current = false) else it } + fresh
+        keys = keys.filterNot { old.serial in it.serials } + LocalKey("k10", algorithm, "active", 5, false, listOf(fresh.serial))
+        return Installed("k10", fresh.serial, listOfNotNull(fresh.encryptionSerial, old.encryptionSerial))
+    }
     override suspend fun certificates(): List<Certificate> {
         list("certificates")
         return certificates
@@ -184,14 +211,17 @@ object Samples {
         Certificate(
             "5F3A9C2E7B1D40A8", "C=CN,O=个人,CN=张三,serialNumber=110101199003070011", "C=CN,O=mcert,CN=mcert SM2 CA",
             "sm2", "2025-03-01T02:00:00Z", "2027-03-01T02:00:00Z", "good", true,
+            entitlementId = "e1", encryptionSerial = "5F3A9C2E7B1D40A9",
         ),
         Certificate(
             "7C21D0E4A9B3F115", "C=CN,O=青海能源集团有限公司,2.5.4.97=#131239313633303030304d41375858585858324b,CN=张三",
             "C=CN,O=mcert,CN=mcert SM2 CA", "sm2", "2025-01-10T02:00:00Z", "2026-01-10T02:00:00Z", "good", false,
+            entitlementId = "e2", encryptionSerial = "7C21D0E4A9B3F116",
         ),
         Certificate(
             "1A0B9E77C4D2E360", "C=CN,O=个人,CN=张三,serialNumber=110101199003070011", "C=CN,O=mcert,CN=mcert P-256 CA",
             "p256", "2023-02-01T02:00:00Z", "2024-02-01T02:00:00Z", "expired", false,
+            entitlementId = "e3",
         ),
     )
     val keys = listOf(LocalKey("k1", KeyAlgorithm.SM2, "active", 5, false, listOf("5F3A9C2E7B1D40A8")))

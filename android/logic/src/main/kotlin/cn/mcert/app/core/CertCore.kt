@@ -31,6 +31,14 @@ interface CertCore : OrgCore, CommerceCore, SealCore {
     suspend fun requestOwnCode(): String
     /** 【证书挂失】: the certificate [serial] of this account revoked at once, with [smsCode]. */
     suspend fun reportLost(serial: String, smsCode: String)
+    /**
+     * 【证书补办】 or 【忘记密码】 of the slot [entitlementId], after a fresh 【实名认证】 with the
+     * face check ([verifyIdentity], within 10 minutes; one verification serves one reissue): a
+     * new key under [pin] on this phone gets the slot's certificate again, the old one is
+     * revoked, and the escrowed encryption keys come back under [pin]. Refused with
+     * `reverify_required` when the verification is missing, stale or spent.
+     */
+    suspend fun reissue(entitlementId: String, algorithm: KeyAlgorithm, pin: String, reason: ReissueKind): Installed
     fun checkPin(pin: String)
     suspend fun scanFrame(luma: ByteArray, width: Int, height: Int, rowStride: Int): PendingScan
     suspend fun scanImage(image: ByteArray): PendingScan
@@ -49,6 +57,9 @@ interface CertCore : OrgCore, CommerceCore, SealCore {
 enum class KeyAlgorithm { SM2, P256 }
 
 enum class ScanKind { LOGIN, SIGN, DECRYPT, STAMP }
+
+/** Why a certificate is issued again: 【证书补办】 (a new phone, the app reinstalled) or 【忘记密码】. */
+enum class ReissueKind { NEW_DEVICE, PIN_RESET }
 
 data class Account(val id: String, val phoneMasked: String, val platformId: String?, val newAccount: Boolean)
 
@@ -123,9 +134,15 @@ data class Order(
     }
 }
 
-data class Installed(val keyId: String, val serial: String)
+/** A certificate installed on this phone, with the encryption certificates that came with it (newest first). */
+data class Installed(val keyId: String, val serial: String, val encryptionSerials: List<String> = emptyList())
 
-/** A certificate of the account; [status] is `good`, `revoked` or `expired`. */
+/**
+ * A certificate of the account; [status] is `good`, `revoked` or `expired`. [entitlementId] is
+ * the slot it was issued for (what a reissue issues again), [encryptionSerial] the serial of its
+ * encryption certificate (加密证书), and [current] whether it is still its slot's certificate (a
+ * reissued one is not; one reported lost is, until it is reissued).
+ */
 data class Certificate(
     val serial: String,
     val subject: String,
@@ -135,7 +152,14 @@ data class Certificate(
     val notAfter: String,
     val status: String,
     val onThisDevice: Boolean,
-)
+    val entitlementId: String = "",
+    val encryptionSerial: String? = null,
+    val current: Boolean = true,
+) {
+    /** The key algorithm, as a new key for it is made. */
+    val keyAlgorithm: KeyAlgorithm
+        get() = if (algorithm.uppercase().replace("-", "").contains("P256")) KeyAlgorithm.P256 else KeyAlgorithm.SM2
+}
 
 data class LocalKey(
     val id: String,

@@ -42,6 +42,7 @@ class AppModels(val core: CertCore, private val scope: CoroutineScope, clipboard
     val signature = SignatureModel(core)
     val changePin = ChangePinModel(core)
     val reportLost = ReportLostModel(core)
+    val reissue = ReissueModel(core)
 
     /** Runs a state holder's action in the models' scope. */
     fun run(action: suspend () -> Unit): Job = scope.launch { action() }

@@ -80,6 +80,19 @@ class CertificatesModel(private val core: CertCore) {
 
         /** `good`, `revoked`, `expired`, or `locked` when the key on this phone is locked. */
         val state: String get() = if (certificate.status == "good" && key?.locked == true) "locked" else certificate.status
+
+        /**
+         * 【证书补办】: its slot's current certificate, not expired, that this phone cannot use: its
+         * key is on another phone (or was lost with the app), or it was reported lost.
+         */
+        val canReissue: Boolean
+            get() = reissuable && (certificate.status == "revoked" || (certificate.status == "good" && !certificate.onThisDevice))
+
+        /** 【忘记密码】: a good certificate whose key is on this phone, locked or not. */
+        val canResetPin: Boolean
+            get() = reissuable && certificate.status == "good" && certificate.onThisDevice
+
+        private val reissuable: Boolean get() = certificate.current && certificate.entitlementId.isNotEmpty()
     }
 
     private val _items = MutableStateFlow<List<Item>>(emptyList())

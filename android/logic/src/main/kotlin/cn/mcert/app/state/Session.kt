@@ -148,6 +148,20 @@ class IdentityModel(private val core: CertCore) {
     private val _state = MutableStateFlow<State>(State.Editing)
     val state: StateFlow<State> = _state
 
+    /** Empties the form and starts it over (a verification asked again). */
+    fun clear() {
+        name.value = ""
+        idNumber.value = ""
+        phone.value = ""
+        bankCard.value = ""
+        _state.value = State.Editing
+    }
+
+    /** Back to the form as it was filled (the verification is to be made again). */
+    fun edit() {
+        _state.value = State.Editing
+    }
+
     /** Submits with the token of the face-liveness check the camera step produced. */
     suspend fun submit(faceToken: String) {
         _state.value = State.Busy
