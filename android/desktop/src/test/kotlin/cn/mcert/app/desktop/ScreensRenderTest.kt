@@ -3,6 +3,7 @@ package cn.mcert.app.desktop
 import cn.mcert.app.core.AppError
 import cn.mcert.app.core.Identity
 import cn.mcert.app.core.Language
+import cn.mcert.app.core.ReissueKind
 import cn.mcert.app.ui.Route
 import java.awt.image.BufferedImage
 import java.io.File
@@ -60,6 +61,11 @@ class ScreensRenderTest {
             models.signature.agree()
         },
         Case("change_pin_zh", Language.ZH, Route.ChangePin) { models.changePin.start("k1") },
+        Case("certificate_detail_reissue_zh", Language.ZH, Route.CertificateDetail) {
+            models.certificates.refresh()
+            models.certificates.open(Samples.certificates[1].serial)
+        },
+    ) + reissueCases() + listOf(
         Case("scan_stamp_places_zh", Language.ZH, Route.Scan) {
             core.scanRequest = Samples.twoPlaceStamp
             models.scan.onImage(ByteArray(0))
@@ -122,6 +128,41 @@ class ScreensRenderTest {
         Case("identity_zh", Language.ZH, Route.Identity) { core.identity = null },
         Case("seals_zh", Language.ZH, Route.Seals),
     ) + orgCases() + commerceCases()
+
+    /** 证书补办 and 忘记密码: each step, a refusal, done. */
+    private fun reissueCases(): List<Case> {
+        suspend fun Phone.verified(reason: ReissueKind, serial: Int = if (reason == ReissueKind.PIN_RESET) 0 else 1) {
+            models.reissue.start(Samples.certificates[serial], reason)
+            models.reissue.identity.name.value = "张三"
+            models.reissue.identity.idNumber.value = "110101199003070011"
+            models.reissue.identity.phone.value = "13600005678"
+            models.reissue.verify { "dev-live-ok" }
+        }
+        return listOf(
+            Case("reissue_zh", Language.ZH, Route.Reissue) {
+                models.reissue.start(Samples.certificates[1], ReissueKind.NEW_DEVICE)
+                models.reissue.identity.name.value = "张三"
+                models.reissue.identity.idNumber.value = "11010119900307001"
+                models.reissue.verify { "dev-live-ok" }
+            },
+            Case("reissue_en", Language.EN, Route.Reissue) { models.reissue.start(Samples.certificates[1], ReissueKind.NEW_DEVICE) },
+            Case("forgot_pin_zh", Language.ZH, Route.ForgotPin) { models.reissue.start(Samples.certificates[0], ReissueKind.PIN_RESET) },
+            Case("forgot_pin_new_pin_zh", Language.ZH, Route.ForgotPin) { verified(ReissueKind.PIN_RESET) },
+            Case("forgot_pin_reverify_zh", Language.ZH, Route.ForgotPin) {
+                verified(ReissueKind.PIN_RESET)
+                core.verifiedForReissue = false
+                models.reissue.pinEntered("864209")
+            },
+            Case("reissue_done_zh", Language.ZH, Route.Reissue) {
+                verified(ReissueKind.NEW_DEVICE)
+                models.reissue.pinEntered("864209")
+            },
+            Case("forgot_pin_done_en", Language.EN, Route.ForgotPin) {
+                verified(ReissueKind.PIN_RESET)
+                models.reissue.pinEntered("864209")
+            },
+        )
+    }
 
     /** 我的订单 and its pages, 发票管理, 开票信息, 打款账户. */
     private fun commerceCases(): List<Case> {

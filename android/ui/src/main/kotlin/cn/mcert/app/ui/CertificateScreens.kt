@@ -42,8 +42,10 @@ import androidx.compose.ui.graphics.Brush
 import androidx.compose.ui.graphics.Color
 import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.unit.dp
+import cn.mcert.app.core.Certificate
 import cn.mcert.app.core.Display
 import cn.mcert.app.core.KeyAlgorithm
+import cn.mcert.app.core.ReissueKind
 import cn.mcert.app.state.AppModels
 import cn.mcert.app.state.CertificatesModel
 import cn.mcert.app.state.PinEntryModel
@@ -165,7 +167,9 @@ fun CertificateCard(item: CertificatesModel.Item, onClick: () -> Unit) {
 /**
  * 证书详情: every field of the certificate and the PIN state of its key on this phone; a good
  * personal certificate opens its 【签章图片】 ([onSignature]); a key on this phone
- * 【修改证书密码】 ([onChangePin]); a good certificate 【证书挂失】 ([onReportLost]).
+ * 【修改证书密码】 ([onChangePin]) and, next to it, 【忘记密码】; a certificate this phone cannot
+ * use (its key elsewhere, or reported lost) 【证书补办】 (both [onReissue]); a good certificate
+ * 【证书挂失】 ([onReportLost]).
  */
 @Composable
 fun CertificateDetailScreen(
@@ -174,6 +178,7 @@ fun CertificateDetailScreen(
     onSignature: (String) -> Unit,
     onChangePin: (String) -> Unit = {},
     onReportLost: (String) -> Unit = {},
+    onReissue: (Certificate, ReissueKind) -> Unit = { _, _ -> },
 ) {
     val item by models.certificates.detail.collectAsState()
     Column(Modifier.fillMaxSize().background(MaterialTheme.colorScheme.background)) {
@@ -194,6 +199,7 @@ fun CertificateDetailScreen(
                     Field(tr("validity"), "${Display.beijingDate(c.notBefore)} ~ ${Display.beijingDate(c.notAfter)}")
                     Field(tr("algorithm"), Display.algorithm(c.algorithm))
                     Field(tr("serial"), c.serial)
+                    c.encryptionSerial?.let { Field(tr("encryption_serial"), it, Modifier.testTag("encryption_serial")) }
                     Field(tr("issuer"), issuerName(c.issuer))
                     HorizontalDivider(color = Brand.Line)
                     val key = d.key
@@ -213,11 +219,28 @@ fun CertificateDetailScreen(
                     modifier = Modifier.fillMaxWidth().testTag("open_signature"),
                 ) { Text(tr("signature_open")) }
             }
-            d.key?.takeIf { !it.locked && c.status == "good" }?.let { key ->
-                OutlinedButton(
-                    onClick = { onChangePin(key.id) },
-                    modifier = Modifier.fillMaxWidth().testTag("open_change_pin"),
-                ) { Text(tr("change_pin")) }
+            val changeable = d.key?.takeIf { !it.locked && c.status == "good" }
+            if (changeable != null || d.canResetPin) {
+                Row(horizontalArrangement = Arrangement.spacedBy(12.dp)) {
+                    changeable?.let { key ->
+                        OutlinedButton(
+                            onClick = { onChangePin(key.id) },
+                            modifier = Modifier.weight(1f).testTag("open_change_pin"),
+                        ) { Text(tr("change_pin")) }
+                    }
+                    if (d.canResetPin) {
+                        OutlinedButton(
+                            onClick = { onReissue(c, ReissueKind.PIN_RESET) },
+                            modifier = Modifier.weight(1f).testTag("open_forgot_pin"),
+                        ) { Text(tr("forgot_pin")) }
+                    }
+                }
+            }
+            if (d.canReissue) {
+                Button(
+                    onClick = { onReissue(c, ReissueKind.NEW_DEVICE) },
+                    modifier = Modifier.fillMaxWidth().testTag("open_reissue"),
+                ) { Text(tr("reissue")) }
             }
             if (c.status == "good") {
                 OutlinedButton(

@@ -26,6 +26,7 @@ import androidx.compose.ui.Modifier
 import androidx.compose.ui.graphics.Color
 import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.text.font.FontFamily
+import cn.mcert.app.core.ReissueKind
 import cn.mcert.app.core.Texts
 import cn.mcert.app.state.AppModels
 
@@ -38,8 +39,8 @@ enum class Route(val tab: Boolean = false) {
     // 签章图片: the notice and the name seal of a personal certificate.
     Signature,
 
-    // 修改证书密码 and 证书挂失 of a certificate.
-    ChangePin, ReportLost,
+    // 修改证书密码, 证书挂失, 证书补办 and 忘记密码 of a certificate.
+    ChangePin, ReportLost, Reissue, ForgotPin,
 
     // Organisations: 我的单位 (the home grid's 授权管理 and 我的), and the pages of one.
     Orgs, OrgRegister, OrgDetail, OrgAuthorisation, OrgApply, OrgMembers, OrgMemberAdd,
@@ -131,12 +132,17 @@ private fun Screen(route: Route, models: AppModels, nav: Navigator, version: Str
                 models.reportLost.start(serial)
                 nav.go(Route.ReportLost)
             },
+            onReissue = { certificate, reason ->
+                models.reissue.start(certificate, reason)
+                nav.go(if (reason == ReissueKind.PIN_RESET) Route.ForgotPin else Route.Reissue)
+            },
         )
         Route.ChangePin -> ChangePinScreen(models) {
             models.run { models.certificates.refresh() }
             nav.back()
         }
         Route.ReportLost -> ReportLostScreen(models, nav::back)
+        Route.Reissue, Route.ForgotPin -> ReissueScreen(models, nav::back)
         Route.Install -> InstallScreen(models, nav::back) { serial ->
             // A personal certificate just downloaded: the 签章图片告知函 comes next (seed 003 §7).
             nav.back()

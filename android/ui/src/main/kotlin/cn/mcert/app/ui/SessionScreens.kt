@@ -156,10 +156,6 @@ fun PlatformScreen(models: AppModels, onChosen: () -> Unit) {
 @Composable
 fun IdentityScreen(models: AppModels, onDone: () -> Unit) {
     val m = models.identity
-    val name by m.name.collectAsState()
-    val id by m.idNumber.collectAsState()
-    val phone by m.phone.collectAsState()
-    val card by m.bankCard.collectAsState()
     val state by m.state.collectAsState()
     LaunchedEffect(state) { if (state is IdentityModel.State.Verified) onDone() }
     Column(Modifier.fillMaxSize().background(Color.White)) {
@@ -168,19 +164,7 @@ fun IdentityScreen(models: AppModels, onDone: () -> Unit) {
             Box(Modifier.fillMaxWidth().background(Brand.BlueLight, RoundedCornerShape(8.dp)).padding(12.dp)) {
                 Text(tr("identity_hint"), style = MaterialTheme.typography.bodySmall, color = Brand.BlueDark)
             }
-            OutlinedTextField(name, { m.name.value = it }, label = { Text(tr("name")) }, singleLine = true, modifier = Modifier.fillMaxWidth().testTag("id_name"))
-            OutlinedTextField(
-                id, { m.idNumber.value = it.take(18) }, label = { Text(tr("id_number")) }, singleLine = true,
-                modifier = Modifier.fillMaxWidth().testTag("id_number"),
-            )
-            OutlinedTextField(
-                phone, { m.phone.value = it.filter(Char::isDigit).take(11) }, label = { Text(tr("phone")) }, singleLine = true,
-                keyboardOptions = KeyboardOptions(keyboardType = KeyboardType.Phone), modifier = Modifier.fillMaxWidth().testTag("id_phone"),
-            )
-            OutlinedTextField(
-                card, { m.bankCard.value = it.filter(Char::isDigit).take(19) }, label = { Text(tr("bank_card")) }, singleLine = true,
-                keyboardOptions = KeyboardOptions(keyboardType = KeyboardType.Number), modifier = Modifier.fillMaxWidth().testTag("id_card"),
-            )
+            IdentityFields(m)
             (state as? IdentityModel.State.Failed)?.let { ErrorText(it.message) }
             Spacer(Modifier.height(4.dp))
             Button(
@@ -190,6 +174,37 @@ fun IdentityScreen(models: AppModels, onDone: () -> Unit) {
                 shape = RoundedCornerShape(24.dp),
             ) { Text(tr("face_check")) }
         }
+    }
+}
+
+/**
+ * The fields of 【实名认证】 over [m] (name, ID number, phone, and the bank card for four-factor
+ * when [bankCard]); [errorField] marks the field a local check refused.
+ */
+@Composable
+fun IdentityFields(m: IdentityModel, bankCard: Boolean = true, errorField: String? = null) {
+    val name by m.name.collectAsState()
+    val id by m.idNumber.collectAsState()
+    val phone by m.phone.collectAsState()
+    val card by m.bankCard.collectAsState()
+    OutlinedTextField(
+        name, { m.name.value = it }, label = { Text(tr("name")) }, singleLine = true, isError = errorField == "name",
+        modifier = Modifier.fillMaxWidth().testTag("id_name"),
+    )
+    OutlinedTextField(
+        id, { m.idNumber.value = it.take(18) }, label = { Text(tr("id_number")) }, singleLine = true, isError = errorField == "id_number",
+        modifier = Modifier.fillMaxWidth().testTag("id_number"),
+    )
+    OutlinedTextField(
+        phone, { m.phone.value = it.filter(Char::isDigit).take(11) }, label = { Text(tr("phone")) }, singleLine = true,
+        isError = errorField == "phone",
+        keyboardOptions = KeyboardOptions(keyboardType = KeyboardType.Phone), modifier = Modifier.fillMaxWidth().testTag("id_phone"),
+    )
+    if (bankCard) {
+        OutlinedTextField(
+            card, { m.bankCard.value = it.filter(Char::isDigit).take(19) }, label = { Text(tr("bank_card")) }, singleLine = true,
+            keyboardOptions = KeyboardOptions(keyboardType = KeyboardType.Number), modifier = Modifier.fillMaxWidth().testTag("id_card"),
+        )
     }
 }
 
