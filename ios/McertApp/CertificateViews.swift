@@ -28,7 +28,7 @@ struct CertificatesView: View {
             }
             ForEach(m.items, id: \.certificate.serial) { item in
                 NavigationLink {
-                    CertificateDetailView(item: item)
+                    CertificateDetailView(m: m, item: item)
                 } label: {
                     CertificateCard(item: item)
                 }
@@ -101,12 +101,23 @@ struct CertificateCard: View {
 }
 
 /// 证书详情: every field of the certificate and the PIN state of its key on this phone; a good
-/// personal certificate opens its 【签章图片】.
+/// personal certificate opens its 【签章图片】; a key on this phone 【修改证书密码】 and
+/// 【忘记密码】; a certificate this phone cannot use 【证书补办】; a good one 【证书挂失】. It follows
+/// the list as it is refreshed.
 struct CertificateDetailView: View {
     @EnvironmentObject var model: AppModel
-    let item: CertificatesModel.Item
+    @ObservedObject var m: CertificatesModel
+    let listed: CertificatesModel.Item
+
+    init(m: CertificatesModel, item: CertificatesModel.Item) {
+        self.m = m
+        listed = item
+    }
+
+    private var item: CertificatesModel.Item { m.item(listed.certificate.serial) ?? listed }
 
     var body: some View {
+        let item = self.item
         let c = item.certificate
         let s = item.subject
         List {
@@ -122,6 +133,7 @@ struct CertificateDetailView: View {
                 Field(L("validity"), Display.beijingDate(c.notBefore) + " ~ " + Display.beijingDate(c.notAfter))
                 Field(L("algorithm"), Display.algorithm(c.algorithm))
                 Field(L("serial"), c.serial)
+                if let enc = c.encryptionSerial { Field(L("encryption_serial"), enc) }
                 Field(L("issuer"), McertKit.Subject.parse(c.issuer).commonName ?? c.issuer)
             }
             Section {
@@ -133,6 +145,16 @@ struct CertificateDetailView: View {
             if let key = item.key, !key.locked, c.status == "good" {
                 NavigationLink(L("change_pin")) { ChangePinView(m: model.changePin, keyId: key.id) }
             }
+            if item.canResetPin {
+                NavigationLink(L("forgot_pin")) {
+                    ReissueView(m: model.reissue, certificates: m, certificate: c, reason: .pinReset)
+                }
+            }
+            if item.canReissue {
+                NavigationLink(L("reissue")) {
+                    ReissueView(m: model.reissue, certificates: m, certificate: c, reason: .newDevice)
+                }
+            }
             if c.status == "good" {
                 NavigationLink(L("report_lost")) { ReportLostView(m: model.reportLost, serial: c.serial) }
                     .foregroundColor(.red)
@@ -142,6 +164,7 @@ struct CertificateDetailView: View {
     }
 
     private var pinState: String {
+        let item = self.item
         guard let key = item.key else { return L("not_on_this_phone") }
         return key.locked ? L("pin_locked") : L("pin_tries_left", Int(key.pinTriesLeft))
     }

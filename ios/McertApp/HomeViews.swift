@@ -92,6 +92,10 @@ final class NoCore: CertCore {
     func changePin(keyId: String, oldPin: String, newPin: String) async throws {}
     func requestOwnCode() async throws -> String { throw Unavailable() }
     func reportLost(serial: String, smsCode: String) async throws {}
+    func reissue(entitlementId: String, algorithm: KeyAlgorithm, pin: String, reason: ReissueKind) async throws -> InstalledView {
+        throw Unavailable()
+    }
+    func currentSerials() async throws -> Set<String> { [] }
     func checkPin(_ pin: String) throws {}
     func scanFrame(luma: Data, width: Int, height: Int, rowStride: Int) async throws -> PendingScan { throw Unavailable() }
     func scanImage(_ image: Data) async throws -> PendingScan { throw Unavailable() }

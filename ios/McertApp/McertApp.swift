@@ -33,6 +33,7 @@ final class AppModel: ObservableObject {
     let signature: SignatureModel
     let changePin: ChangePinModel
     let reportLost: ReportLostModel
+    let reissue: ReissueModel
 
     init() throws {
         let dir = try FileManager.default.url(for: .applicationSupportDirectory, in: .userDomainMask, appropriateFor: nil, create: true)
@@ -69,6 +70,7 @@ final class AppModel: ObservableObject {
         signature = SignatureModel(core: core)
         changePin = ChangePinModel(core: core)
         reportLost = ReportLostModel(core: core)
+        reissue = ReissueModel(core: core)
     }
 }
 

@@ -67,10 +67,7 @@ struct IdentityFormView: View {
     var body: some View {
         Form {
             Text(L("identity_hint")).font(.caption).foregroundColor(.secondary)
-            TextField(L("name"), text: $m.name)
-            TextField(L("id_number"), text: $m.idNumber)
-            TextField(L("phone"), text: $m.phone).keyboardType(.phonePad)
-            TextField(L("bank_card"), text: $m.bankCard).keyboardType(.numberPad)
+            IdentityFields(m: m)
             Button(L("face_check")) { Task { await m.submit(faceToken: await FaceCheck.run()) } }
             if case let .failed(message, _) = m.state { Text(message).foregroundColor(.red) }
         }
@@ -79,6 +76,21 @@ struct IdentityFormView: View {
     }
 
     private var stateIsVerified: Bool { if case .verified = m.state { return true } else { return false } }
+}
+
+/// The fields of 【实名认证】 over `m` (name, ID number, phone, and the bank card for four-factor
+/// when `bankCard`); `errorField` marks the field a local check refused.
+struct IdentityFields: View {
+    @ObservedObject var m: IdentityModel
+    var bankCard = true
+    var errorField: String?
+
+    var body: some View {
+        TextField(L("name"), text: $m.name).foregroundColor(errorField == "name" ? .red : nil)
+        TextField(L("id_number"), text: $m.idNumber).foregroundColor(errorField == "id_number" ? .red : nil)
+        TextField(L("phone"), text: $m.phone).keyboardType(.phonePad).foregroundColor(errorField == "phone" ? .red : nil)
+        if bankCard { TextField(L("bank_card"), text: $m.bankCard).keyboardType(.numberPad) }
+    }
 }
 
 /// The face-liveness step; the identity vendor's SDK supplies the token. (Development services

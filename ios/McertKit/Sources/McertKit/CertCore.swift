@@ -27,6 +27,12 @@ public protocol CertCore: OrgCore, CommerceCore, SealCore {
     func requestOwnCode() async throws -> String
     /// 【证书挂失】: the certificate `serial` of this account revoked at once, with `smsCode`.
     func reportLost(serial: String, smsCode: String) async throws
+    /// 【证书补办】 or 【忘记密码】 of the slot `entitlementId`, after a fresh 【实名认证】 with the
+    /// face check (within 10 minutes; one verification serves one reissue): a new key under `pin`
+    /// on this phone, the old certificate revoked, the escrowed encryption keys back under `pin`.
+    func reissue(entitlementId: String, algorithm: KeyAlgorithm, pin: String, reason: ReissueKind) async throws -> InstalledView
+    /// The certificates the account's slots name now (a reissued one's slot names its successor).
+    func currentSerials() async throws -> Set<String>
     func checkPin(_ pin: String) throws
     func scanFrame(luma: Data, width: Int, height: Int, rowStride: Int) async throws -> PendingScan
     func scanImage(_ image: Data) async throws -> PendingScan
@@ -78,6 +84,12 @@ public final class FfiCertCore: CertCore {
     public func requestOwnCode() async throws -> String { try await ffi { try await app.requestOwnCode() } }
     public func reportLost(serial: String, smsCode: String) async throws {
         try await ffi { try await app.reportLost(serial: serial, smsCode: smsCode) }
+    }
+    public func reissue(entitlementId: String, algorithm: KeyAlgorithm, pin: String, reason: ReissueKind) async throws -> InstalledView {
+        try await ffi { try await app.reissue(entitlementId: entitlementId, algorithm: algorithm, pin: pin, reason: reason) }
+    }
+    public func currentSerials() async throws -> Set<String> {
+        try await ffi { Set(try await app.entitlements().compactMap { $0.certificateSerial?.uppercased() }) }
     }
     public func checkPin(_ pin: String) throws {
         do { try checkNewPin(pin: pin) } catch let e as McertError { throw e.toAppError() }

@@ -51,15 +51,29 @@ public final class CertificatesModel: ObservableObject {
         public let certificate: CertificateView
         public let key: LocalKeyView?
         public let subject: Subject
+        /// Still its slot's certificate (a reissued one is not; one reported lost is, until reissued).
+        public let current: Bool
 
-        public init(certificate: CertificateView, key: LocalKeyView?) {
+        public init(certificate: CertificateView, key: LocalKeyView?, current: Bool = true) {
             self.certificate = certificate
             self.key = key
+            self.current = current
             subject = Subject.parse(certificate.subject)
         }
 
         /// `good`, `revoked`, `expired`, or `locked` when the key on this phone is locked.
         public var state: String { certificate.status == "good" && key?.locked == true ? "locked" : certificate.status }
+
+        /// 【证书补办】: its slot's current certificate, not expired, that this phone cannot use:
+        /// its key is on another phone (or was lost with the app), or it was reported lost.
+        public var canReissue: Bool {
+            reissuable && (certificate.status == "revoked" || (certificate.status == "good" && !certificate.onThisDevice))
+        }
+
+        /// 【忘记密码】: a good certificate whose key is on this phone, locked or not.
+        public var canResetPin: Bool { reissuable && certificate.status == "good" && certificate.onThisDevice }
+
+        private var reissuable: Bool { current && !certificate.entitlementId.isEmpty }
     }
 
     @Published public private(set) var items: [Item] = []
@@ -77,13 +91,19 @@ public final class CertificatesModel: ObservableObject {
         defer { loading = false }
         do {
             let keys = try await core.localKeys()
-            items = try await core.certificates().map { c in Item(certificate: c, key: keys.first { $0.serials.contains(c.serial) }) }
+            let current = try await core.currentSerials()
+            items = try await core.certificates().map { c in
+                Item(certificate: c, key: keys.first { $0.serials.contains(c.serial) }, current: current.contains(c.serial.uppercased()))
+            }
             slots = try await core.pendingSlots()
             error = nil
         } catch let e as AppError { error = e.message } catch {}
     }
 
     public func open(_ serial: String) { detail = items.first { $0.certificate.serial == serial } }
+
+    /// The item of `serial`, as last listed.
+    public func item(_ serial: String) -> Item? { items.first { $0.certificate.serial == serial } }
 
     /// 【下载证书】: the key is made on this phone under `pin`.
     @discardableResult

@@ -126,6 +126,18 @@ public final class IdentityModel: ObservableObject {
 
     public init(core: CertCore) { self.core = core }
 
+    /// Empties the form and starts it over (a verification asked again).
+    public func clear() {
+        name = ""
+        idNumber = ""
+        phone = ""
+        bankCard = ""
+        state = .editing
+    }
+
+    /// Back to the form as it was filled (the verification is to be made again).
+    public func edit() { state = .editing }
+
     /// Submits with the token of the face-liveness check.
     public func submit(faceToken: String) async {
         state = .busy
