@@ -82,6 +82,10 @@ enum RpCommand {
         /// Lot (标段) shown on the phone.
         #[arg(long)]
         lot: Option<String>,
+        /// The project's bid-opening time (开标时间, RFC 3339): the phone warns when the
+        /// certificate expires before it.
+        #[arg(long)]
+        opening_at: Option<String>,
         /// sign: the document to sign (its SM3 and SHA-256 digests are sent).
         #[arg(long)]
         document: Option<PathBuf>,
@@ -351,6 +355,7 @@ pub fn run(args: RpArgs, locale: Locale) -> Result<(), CliError> {
             kind,
             project,
             lot,
+            opening_at,
             document,
             sealed,
             out,
@@ -377,6 +382,7 @@ pub fn run(args: RpArgs, locale: Locale) -> Result<(), CliError> {
                     organization_code: None,
                 }),
                 expires_in: Some(expires_in),
+                opening_at,
                 ..NewSession::new(kind)
             };
             let file_name = |p: &PathBuf| {

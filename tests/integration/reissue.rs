@@ -209,6 +209,26 @@ async fn a_bid_sealed_before_a_reissue_on_a_new_phone_and_a_pin_reset_still_open
             verify_by_phone(&old_phone, &phone, name, id_number).await;
             let a = buy_and_install(&old_phone, alg, "135790").await;
             assert_eq!(a.encryption_serials.len(), 1);
+            // The expiry guard: a project whose bids open after the one-year certificate ends
+            // gets a warning on the phone; one that opens next month does not.
+            for (days, warned) in [(30u64, false), (500, true)] {
+                let mut req = session(SessionKind::Login);
+                req.display.document_name = None;
+                req.opening_at = Some(mcert_core::clock::rfc3339(
+                    clock.now() + Duration::from_secs(days * 86_400),
+                ));
+                let (_, pending) = scan(&old_phone, &platform, &req).await.expect("scan");
+                assert_eq!(
+                    pending.session.opening_at.is_some(),
+                    true,
+                    "the phone is told the opening time"
+                );
+                assert_eq!(pending.choices.len(), 1);
+                assert_eq!(
+                    pending.choices[0].expires_before_opening, warned,
+                    "{days} days"
+                );
+            }
             let (created, pending) = scan(&old_phone, &platform, &session(SessionKind::Login))
                 .await
                 .expect("scan");

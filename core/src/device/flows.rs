@@ -58,6 +58,9 @@ pub struct ScanChoice {
     pub subject: String,
     pub algorithm: Algorithm,
     pub not_after: std::time::SystemTime,
+    /// The certificate expires before the project's bid opening (the session's `opening_at`):
+    /// the app warns and offers renewal, since a bid sealed now must still open then.
+    pub expires_before_opening: bool,
 }
 
 /// A scan waiting for the user: what to show, and which certificates may answer.
@@ -389,6 +392,13 @@ impl Device {
     pub async fn scan(&self, payload: &str) -> Result<PendingScan, DeviceError> {
         scan::QrCode::parse(payload)?;
         let session = self.client.scan(payload, &self.device_id).await?;
+        let opening = match &session.opening_at {
+            Some(text) => Some(
+                crate::clock::parse_rfc3339(text)
+                    .ok_or(ScanError::Missing("a readable opening_at"))?,
+            ),
+            None => None,
+        };
         let mut choices = Vec::new();
         for serial in &session.eligible_serials {
             let Some(stored) = self.keys.certificate_by_serial(serial)? else {
@@ -413,6 +423,7 @@ impl Device {
                     .unwrap_or(cert_info.subject_text),
                 algorithm: info.algorithm,
                 not_after: stored.not_after,
+                expires_before_opening: opening.is_some_and(|at| stored.not_after < at),
             });
         }
         Ok(PendingScan { session, choices })

@@ -317,6 +317,10 @@ pub struct NewSession {
     /// `stamp`: where the stamp goes and which seals may make it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stamp: Option<StampRequest>,
+    /// When the project's bids are opened (开标时间, RFC 3339), if the platform says: the phone
+    /// warns when a certificate that may answer expires before it, so the bidder renews in time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opening_at: Option<String>,
 }
 
 impl NewSession {
@@ -333,6 +337,7 @@ impl NewSession {
             expires_in: None,
             callback_url: None,
             stamp: None,
+            opening_at: None,
         }
     }
 }
@@ -484,6 +489,9 @@ pub struct ScannedSession {
     /// `stamp`: the stamp being made (0-based; its page and place are part of what is signed).
     #[serde(default)]
     pub stamp_place: u32,
+    /// The project's bid-opening time (RFC 3339), when the platform gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opening_at: Option<String>,
 }
 
 impl std::fmt::Debug for ScannedSession {

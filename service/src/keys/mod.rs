@@ -225,9 +225,7 @@ impl KeyManager {
             let mut ders = Vec::new();
             let mut serials = Vec::new();
             for c in certificates.iter().filter(|c| c.key_id == key.id) {
-                if let Some((_, der)) =
-                    crate::ca::repo::issuer_and_der(&mut **tx, &c.serial).await?
-                {
+                if let Some((_, der)) = crate::ca::repo::issuer_and_der(tx, &c.serial).await? {
                     ders.push(b64(&der));
                     serials.push(c.serial.clone());
                 }

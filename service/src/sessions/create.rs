@@ -28,6 +28,9 @@ fn random_digits(n: usize) -> Result<String, SessionError> {
         .collect())
 }
 
+/// How far ahead a bid-opening time may be.
+const OPENING_HORIZON_DAYS: u64 = 5 * 366;
+
 impl Sessions {
     /// Creates a session for `platform` (idempotent per `Idempotency-Key`).
     pub async fn create(
@@ -37,6 +40,21 @@ impl Sessions {
         idempotency_key: Option<&str>,
     ) -> Result<CreatedSession, SessionError> {
         scan::validate_display(&req.display).map_err(invalid)?;
+        let opening_at = match &req.opening_at {
+            None => None,
+            Some(text) => {
+                let at = mcert_core::clock::parse_rfc3339(text)
+                    .ok_or_else(|| invalid("opening_at must be an RFC 3339 time"))?;
+                let now = self.clock.now();
+                let latest = now + std::time::Duration::from_secs(OPENING_HORIZON_DAYS * 86_400);
+                if at <= now || at > latest {
+                    return Err(invalid(
+                        "opening_at must be in the future and within five years",
+                    ));
+                }
+                Some(unix_millis(at))
+            }
+        };
         let has = |o: &Option<String>| o.is_some();
         match req.kind {
             SessionKind::Login => {
@@ -203,6 +221,7 @@ impl Sessions {
             created_at: now_ms,
             expires_at: expires_ms,
             stamp: stamp.as_deref(),
+            opening_at,
         };
         let mut tx = self.store.begin().await?;
         if let Err(e) = repo::insert(&mut tx, &row).await {

@@ -112,6 +112,7 @@ struct SessionRow {
     stamp_grant_id: Option<String>,
     stamp_place: i64,
     stamped: Option<String>,
+    opening_at: Option<i64>,
 }
 
 /// A stored session, decoded.
@@ -147,6 +148,8 @@ pub struct Session {
     /// `stamp`: the stamp being made (0-based), and those made before it.
     pub stamp_place: u32,
     pub stamped: Vec<StampedPlace>,
+    /// The bid-opening time the platform gave (Unix ms).
+    pub opening_at: Option<i64>,
 }
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> SessionError {
@@ -183,6 +186,7 @@ impl TryFrom<SessionRow> for Session {
                 .transpose()
                 .map_err(|e| corrupt("stamped", e))?
                 .unwrap_or_default(),
+            opening_at: r.opening_at,
             id: r.id,
             platform_id: r.platform_id,
             qr_token: r.qr_token,
@@ -207,7 +211,8 @@ impl TryFrom<SessionRow> for Session {
 const SESSION_COLUMNS: &str = "id, platform_id, kind, status, qr_token, verification_code, display,
     document_digests, encrypted_key, recipient_serial, ephemeral_public_key, allowed_id_lookup,
     allowed_org_code, callback_url, created_at, expires_at, scanned_by, scanned_device,
-    scan_ticket_hash, failure_code, result, stamp, stamp_seal_id, stamp_grant_id, stamp_place, stamped";
+    scan_ticket_hash, failure_code, result, stamp, stamp_seal_id, stamp_grant_id, stamp_place, stamped,
+    opening_at";
 
 /// The session matching `condition` (a constant of this file) with `values` bound.
 async fn find(
@@ -270,6 +275,8 @@ pub struct NewSessionRow<'a> {
     pub expires_at: i64,
     /// JSON of the `stamp` request.
     pub stamp: Option<&'a str>,
+    /// Unix ms.
+    pub opening_at: Option<i64>,
 }
 
 pub async fn insert(conn: &mut AnyConnection, s: &NewSessionRow<'_>) -> Result<(), sqlx::Error> {
@@ -277,9 +284,9 @@ pub async fn insert(conn: &mut AnyConnection, s: &NewSessionRow<'_>) -> Result<(
         "INSERT INTO rp_sessions (id, platform_id, kind, status, qr_token, verification_code,
              display, document_digests, encrypted_key, recipient_serial, ephemeral_public_key,
              allowed_id_lookup, allowed_org_code, callback_url, idempotency_key, created_at,
-             expires_at, stamp)
+             expires_at, stamp, opening_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-             $18)",
+             $18, $19)",
     )
     .bind(s.id)
     .bind(s.platform_id)
@@ -299,6 +306,7 @@ pub async fn insert(conn: &mut AnyConnection, s: &NewSessionRow<'_>) -> Result<(
     .bind(s.created_at)
     .bind(s.expires_at)
     .bind(s.stamp)
+    .bind(s.opening_at)
     .execute(conn)
     .await?;
     Ok(())

@@ -219,6 +219,7 @@ impl Sessions {
             }),
             stamp_seal_id: s.stamp_seal_id.clone(),
             stamp_place: s.stamp_place,
+            opening_at: s.opening_at.map(|at| rfc3339(from_unix_millis(at))),
         })
     }
 

@@ -845,10 +845,27 @@ async fn platform_api_keys_idempotency_long_poll_callbacks_and_openapi() {
         short.expires_in = Some(5);
         let mut elsewhere = login_session();
         elsewhere.callback_url = Some("https://attacker.example/cb".into());
+        // A bid-opening time must be a future RFC 3339 time within five years.
+        let opening = |text: String| NewSession {
+            opening_at: Some(text),
+            ..login_session()
+        };
+        let now = svc.clock.now();
         for (req, code) in [
             (req, "bad_request"),
             (unsigned, "bad_request"),
             (short, "bad_request"),
+            (opening("2026-13-01T00:00:00Z".into()), "bad_request"),
+            (
+                opening(mcert_core::clock::rfc3339(now - Duration::from_secs(60))),
+                "bad_request",
+            ),
+            (
+                opening(mcert_core::clock::rfc3339(
+                    now + Duration::from_secs(6 * 366 * 86_400),
+                )),
+                "bad_request",
+            ),
             (elsewhere, "callback_not_allowed"),
         ] {
             match rp.create(&req, None).await {

@@ -7,9 +7,9 @@ CREATE TABLE escrowed_keys (
     id             TEXT PRIMARY KEY,
     entitlement_id TEXT NOT NULL,
     algorithm      TEXT NOT NULL,
-    public_key     BYTEA NOT NULL,
-    key_sealed     BYTEA NOT NULL,
-    created_at     BIGINT NOT NULL
+    public_key     BLOB NOT NULL,
+    key_sealed     BLOB NOT NULL,
+    created_at     INTEGER NOT NULL
 );
 CREATE INDEX escrowed_keys_entitlement ON escrowed_keys(entitlement_id, created_at);
 
@@ -19,14 +19,14 @@ CREATE TABLE escrow_certificates (
     serial         TEXT PRIMARY KEY,
     key_id         TEXT NOT NULL REFERENCES escrowed_keys(id),
     signing_serial TEXT NOT NULL,
-    created_at     BIGINT NOT NULL
+    created_at     INTEGER NOT NULL
 );
 CREATE INDEX escrow_certificates_key ON escrow_certificates(key_id, created_at);
 CREATE INDEX escrow_certificates_signing ON escrow_certificates(signing_serial);
 
 -- A reissue (补办 / PIN reset) spends the real-name verification it was made on: the time of
 -- the last verification used on the slot, so one verification serves one reissue.
-ALTER TABLE entitlements ADD COLUMN reissue_verified_at BIGINT;
+ALTER TABLE entitlements ADD COLUMN reissue_verified_at INTEGER;
 
 -- Judicial recovery of an escrowed key (司法取证): never in the clear, always as an envelope to
 -- the recipient certificate named by the case, asked by the operator and approved by two
@@ -42,6 +42,10 @@ CREATE TABLE key_recoveries (
     second_approver    TEXT NOT NULL,
     recipient_serial   TEXT NOT NULL,
     recipient_subject  TEXT NOT NULL,
-    created_at         BIGINT NOT NULL
+    created_at         INTEGER NOT NULL
 );
 CREATE INDEX key_recoveries_key ON key_recoveries(key_id, created_at);
+
+-- The expiry guard: a platform may give the project's bid-opening time with a session; the
+-- phone warns when a certificate that may answer expires before it.
+ALTER TABLE rp_sessions ADD COLUMN opening_at INTEGER;
