@@ -460,17 +460,20 @@ mod tests {
     fn aes_key_wrap_matches_rfc3394_4_6() {
         let kek: [u8; 32] =
             hex::decode("000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F")
-                .unwrap()
+                .expect("test")
                 .try_into()
-                .unwrap();
+                .expect("test");
         let key = hex::decode("00112233445566778899AABBCCDDEEFF000102030405060708090A0B0C0D0E0F")
-            .unwrap();
-        let wrapped = aes_key_wrap(&kek, &key).unwrap();
+            .expect("test");
+        let wrapped = aes_key_wrap(&kek, &key).expect("test");
         assert_eq!(
             hex::encode_upper(&wrapped),
             "28C9F404C4B810F4CBCCB35CFB87F8263F5786E2D80ED326CBC7F0E71A99F43BFB988B9B7A02DD21"
         );
-        assert_eq!(aes_key_unwrap(&kek, &wrapped).unwrap().as_slice(), &key[..]);
+        assert_eq!(
+            aes_key_unwrap(&kek, &wrapped).expect("test").as_slice(),
+            &key[..]
+        );
         let mut bad = wrapped.clone();
         bad[10] ^= 1;
         assert!(matches!(aes_key_unwrap(&kek, &bad), Err(Error::Decrypt)));
@@ -482,14 +485,14 @@ mod tests {
         let iv = [9u8; 16];
         for len in [0usize, 1, 15, 16, 17, 121] {
             let data: Vec<u8> = (0..len).map(|i| i as u8).collect();
-            let ct = sm4_cbc_encrypt(&key, &iv, &data).unwrap();
+            let ct = sm4_cbc_encrypt(&key, &iv, &data).expect("test");
             assert_eq!(ct.len(), (len / 16 + 1) * 16);
             assert_eq!(
-                sm4_cbc_decrypt(&key, &iv, &ct).unwrap().as_slice(),
+                sm4_cbc_decrypt(&key, &iv, &ct).expect("test").as_slice(),
                 &data[..]
             );
         }
-        let ct = sm4_cbc_encrypt(&key, &iv, b"abc").unwrap();
+        let ct = sm4_cbc_encrypt(&key, &iv, b"abc").expect("test");
         assert!(sm4_cbc_decrypt(&[8u8; 16], &iv, &ct).is_err());
         assert!(sm4_cbc_decrypt(&key, &iv, &ct[..15]).is_err());
     }
