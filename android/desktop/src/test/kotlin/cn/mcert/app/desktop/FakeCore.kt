@@ -140,7 +140,8 @@ class FakeCore private constructor(val orgs: FakeOrgCore, val commerce: FakeComm
         )
         certificates = certificates.map { if (it.serial == old.serial) it.copy(status = "revoked", current = false) else it } + fresh
         keys = keys.filterNot { old.serial in it.serials } + LocalKey("k10", algorithm, "active", 5, false, listOf(fresh.serial))
-        return Installed("k10", fresh.serial, listOfNotNull(fresh.encryptionSerial, old.encryptionSerial))
+        // The slot's escrowed key continues under a new encryption certificate.
+        return Installed("k10", fresh.serial, listOfNotNull(fresh.encryptionSerial))
     }
     override suspend fun certificates(): List<Certificate> {
         list("certificates")

@@ -73,7 +73,7 @@ class ReissueFlowsTest {
         onNodeWithText("证书已补办").assertIsDisplayed()
         onNodeWithText("6B2C0D9E1F3A4B57").assertIsDisplayed()
         onNodeWithTag("reissue_old_revoked").assertTextContains("原证书 7C21D0E4A9B3F115 已注销")
-        onNodeWithTag("reissue_keys_restored").assertTextContains("已恢复 2 张加密证书的密钥", substring = true)
+        onNodeWithTag("reissue_keys_restored").assertTextContains("加密证书的密钥已恢复（1 个）", substring = true)
         assertTrue("reissue:e2:SM2:NEW_DEVICE" in phone.core.calls, "${phone.core.calls}")
         onNodeWithTag("done").performScrollTo().performClick()
         waitForIdle()

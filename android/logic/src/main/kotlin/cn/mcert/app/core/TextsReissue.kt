@@ -27,8 +27,8 @@ internal val reissueTexts: Map<String, Pair<String, String>> = mapOf(
     "reissue_new_serial" to ("新证书序列号" to "New serial"),
     "reissue_old_revoked" to ("原证书 %1\$s 已注销" to "The old certificate %1\$s is revoked"),
     "reissue_keys_restored" to (
-        "已恢复 %1\$d 张加密证书的密钥，此前加密的投标文件仍可解密" to
-            "Keys of %1\$d encryption certificates restored; bids sealed before still open"
+        "加密证书的密钥已恢复（%1\$d 个），此前加密的投标文件仍可解密" to
+            "Encryption keys restored (%1\$d); bids sealed before still open"
         ),
     "encryption_serial" to ("加密证书" to "Encryption certificate"),
 )
