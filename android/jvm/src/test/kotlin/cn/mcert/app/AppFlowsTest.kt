@@ -3,6 +3,7 @@ package cn.mcert.app
 import cn.mcert.app.core.AppError
 import cn.mcert.app.bridge.FfiCertCore
 import cn.mcert.app.core.KeyAlgorithm
+import cn.mcert.app.core.ReissueKind
 import cn.mcert.app.core.ScanKind
 import cn.mcert.app.core.Texts
 import cn.mcert.app.state.ApplyModel
@@ -18,12 +19,14 @@ import cn.mcert.app.state.SignatureModel
 import cn.mcert.app.state.UsageModel
 import cn.mcert.app.state.ChangePinModel
 import cn.mcert.app.state.ReportLostModel
+import cn.mcert.app.state.ReissueModel
 import cn.mcert.ffi.McertApp
 import cn.mcert.ffi.McertException
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNotEquals
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.BeforeAll
 import org.junit.jupiter.api.MethodOrderer
@@ -34,6 +37,8 @@ import org.junit.jupiter.api.TestMethodOrder
 import org.junit.jupiter.api.assertThrows
 import java.io.File
 import java.nio.file.Files
+import java.util.concurrent.TimeUnit
+import kotlinx.coroutines.delay
 
 /**
  * The app's screens walked as a user would, through the app's state holders, the generated
@@ -163,6 +168,9 @@ class AppFlowsTest {
         assertEquals(0, home.summary.value!!.slotsToInstall)
     }
 
+    /** The key of the certificate on this phone (the escrowed encryption key is kept beside it). */
+    private suspend fun signingKey() = core.localKeys().single { serial in it.serials }
+
     /** Scans the platform's page until the confirm screen shows. */
     private suspend fun scanUntilConfirm(scan: ScanModel, session: PlatformSession): ScanModel.State.Confirm {
         repeat(20) {
@@ -204,7 +212,7 @@ class AppFlowsTest {
         assertTrue(out.contains("结果验证通过") && out.contains("张三"), out)
         assertTrue(bidder.exists())
         // A successful unlock resets the counter.
-        assertEquals(5, core.localKeys().single().pinTriesLeft)
+        assertEquals(5, signingKey().pinTriesLeft)
     }
 
     @Test
@@ -336,7 +344,7 @@ class AppFlowsTest {
     @Test
     @Order(8)
     fun `the PIN is changed through its page, a wrong current PIN asked again, and a lost report needs a fresh code`() = runBlocking<Unit> {
-        val key = core.localKeys().single()
+        val key = signingKey()
         val change = ChangePinModel(core)
         change.start(key.id)
         change.currentEntered("975318")
@@ -354,7 +362,7 @@ class AppFlowsTest {
         assertFalse(change.newEntered("531864"))
         change.currentEntered("864209")
         assertTrue(change.newEntered(pin), "${change.problem.value}")
-        assertEquals(5, core.localKeys().single().pinTriesLeft)
+        assertEquals(5, signingKey().pinTriesLeft)
         // 挂失 asks a fresh code of the account's own phone; one was sent for the login moments
         // ago, so the service asks to wait (the report itself is tested in the service's tests).
         val lost = ReportLostModel(core)
@@ -369,7 +377,7 @@ class AppFlowsTest {
     @Test
     @Order(9)
     fun `five wrong PINs lock the key, as a Kotlin error`() = runBlocking<Unit> {
-        val key = core.localKeys().single()
+        val key = signingKey()
         for (left in 4 downTo 1) {
             val e = assertThrows<McertException.WrongPin> {
                 runBlocking { app.changePin(key.id, "975318", "864209") }
@@ -383,7 +391,7 @@ class AppFlowsTest {
         val stillLocked = assertThrows<AppError> { runBlocking { core.changePin(key.id, pin, "864209") } }
         assertTrue(stillLocked.locked, stillLocked.message)
         assertTrue(stillLocked.message.contains("已锁定"), stillLocked.message)
-        assertTrue(core.localKeys().single().locked)
+        assertTrue(signingKey().locked)
     }
 
     @Test
@@ -401,5 +409,128 @@ class AppFlowsTest {
         assertEquals("network", e.code)
         assertTrue(e.message.startsWith("无法连接服务"), e.message)
         File(home.path + "-offline").deleteRecursively()
+    }
+
+    /** Logs [phoneCore] in with the account's number, once the resend cooldown of the last code is over. */
+    private suspend fun logInAgain(phoneCore: FfiCertCore) {
+        val login = LoginModel(phoneCore)
+        login.phone.value = phone
+        val deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90)
+        while (true) {
+            login.sendCode()
+            val s = login.state.value
+            if (s !is LoginModel.State.Failed || s.code != "code_cooldown" || System.nanoTime() > deadline) break
+            delay(1000)
+        }
+        assertEquals(LoginModel.State.CodeSent(60), login.state.value)
+        login.code.value = phoneCore.devSmsCode(phone)
+        login.login()
+        assertFalse((login.state.value as LoginModel.State.LoggedIn).account.newAccount)
+    }
+
+    /** 【实名认证】 and the face check of the reissue page, as the user fills it. */
+    private suspend fun ReissueModel.verifyAsHolder(): Boolean {
+        identity.name.value = "张三"
+        identity.idNumber.value = "110101199003070011"
+        identity.phone.value = phone
+        return verify { "dev-live-ok" }
+    }
+
+    /** Types [newPin] twice on the reissue page's pad and submits it. */
+    private suspend fun ReissueModel.setPin(newPin: String): Boolean {
+        assertEquals(ReissueModel.Step.NewPin, step.value)
+        val typed = pad.value
+        (newPin + newPin).forEach { typed.press(it.digitToInt()) }
+        return pinEntered((typed.state.value as PinEntryModel.State.Complete).pin)
+    }
+
+    @Test
+    @Order(11)
+    fun `a new phone - 补办 after real-name and face again, then 忘记密码 there, and the new PIN logs in and opens the earlier bid`() = runBlocking<Unit> {
+        val newHome = Files.createTempDirectory("mcert-new-phone-").toFile()
+        val newApp = McertApp(newHome.path, service.url, MemorySecrets())
+        try {
+            val phone2 = FfiCertCore(newApp)
+            logInAgain(phone2)
+            val certs = CertificatesModel(phone2)
+            certs.refresh()
+            val old = certs.items.value.single()
+            assertEquals(serial, old.certificate.serial)
+            assertFalse(old.certificate.onThisDevice)
+            assertTrue(old.canReissue && !old.canResetPin)
+            val oldEncryption = old.certificate.encryptionSerial!!
+
+            // 【证书补办】: verified again, a new PIN, the certificate issued for a key on this phone.
+            val reissue = ReissueModel(phone2)
+            reissue.start(old.certificate, ReissueKind.NEW_DEVICE)
+            assertEquals(KeyAlgorithm.SM2, old.certificate.keyAlgorithm)
+            assertTrue(reissue.verifyAsHolder(), "${reissue.problem.value}")
+            assertTrue(reissue.setPin("864209"), "${reissue.problem.value}")
+            assertEquals(ReissueModel.Step.Done, reissue.step.value)
+            val issued = reissue.result.value!!
+            assertNotEquals(serial, issued.serial)
+            // The slot's escrowed key comes back with a new encryption certificate for the new signing one.
+            assertEquals(1, issued.encryptionSerials.size, "${issued.encryptionSerials}")
+            assertNotEquals(oldEncryption, issued.encryptionSerials.first())
+            certs.refresh()
+            val byId = certs.items.value.associateBy { it.certificate.serial }
+            val was = byId.getValue(serial)
+            assertEquals("revoked", was.certificate.status)
+            assertFalse(was.certificate.current || was.canReissue || was.canResetPin)
+            val now = byId.getValue(issued.serial)
+            assertEquals("good", now.certificate.status)
+            assertTrue(now.certificate.onThisDevice && now.certificate.current && now.canResetPin)
+            assertEquals(issued.encryptionSerials.first(), now.certificate.encryptionSerial)
+            assertEquals(5, now.key!!.pinTriesLeft)
+            // The old phone sees it revoked too.
+            assertEquals("revoked", core.certificates().first { it.serial == serial }.status)
+
+            // 【忘记密码】 on the new phone, two pages on one verification: it serves one reissue,
+            // the other page is sent back to verify again.
+            val reset = ReissueModel(phone2)
+            val other = ReissueModel(phone2)
+            reset.start(now.certificate, ReissueKind.PIN_RESET)
+            other.start(now.certificate, ReissueKind.PIN_RESET)
+            assertTrue(reset.verifyAsHolder(), "${reset.problem.value}")
+            assertTrue(other.verifyAsHolder(), "${other.problem.value}")
+            assertTrue(reset.setPin("975310"), "${reset.problem.value}")
+            assertFalse(other.setPin("531086"))
+            assertEquals(ReissueModel.Step.Verify, other.step.value)
+            assertEquals("reissue_reverify", other.problem.value!!.code)
+            assertEquals("张三", other.identity.name.value)
+            val renewed = reset.result.value!!.serial
+            certs.refresh()
+            val current = certs.items.value.filter { it.certificate.current }
+            assertEquals(listOf(renewed), current.map { it.certificate.serial })
+            assertTrue(current.single().certificate.onThisDevice)
+            assertEquals("revoked", certs.items.value.first { it.certificate.serial == issued.serial }.certificate.status)
+
+            // The new PIN answers a login scan, and opens the bid sealed before the phone changed.
+            var session = PlatformSession(service, "--kind", "login")
+            var scan = ScanModel(phone2)
+            var confirm = scanUntilConfirm(scan, session)
+            assertEquals(renewed, confirm.selected)
+            scan.proceed()
+            scan.submit("975310")
+            assertEquals(ScanModel.State.Done("扫码登录", "completed"), scan.state.value)
+            val (code, out) = session.finish()
+            assertEquals(0, code, out)
+            assertTrue(out.contains("结果验证通过") && out.contains("张三"), out)
+
+            val opened = File(service.dir, "opened-on-new-phone.txt")
+            session = PlatformSession(service, "--kind", "decrypt", "--sealed", File(service.dir, "bid.json").path, "--out", opened.path)
+            scan = ScanModel(phone2)
+            confirm = scanUntilConfirm(scan, session)
+            assertEquals("开标解密", confirm.view.operation)
+            scan.proceed()
+            scan.submit("975310")
+            assertEquals(ScanModel.State.Done("开标解密", "completed"), scan.state.value)
+            val (openCode, openOut) = session.finish()
+            assertEquals(0, openCode, openOut)
+            assertEquals(File(service.dir, "bid.txt").readText(), opened.readText())
+        } finally {
+            newApp.close()
+            newHome.deleteRecursively()
+        }
     }
 }
