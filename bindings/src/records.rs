@@ -208,6 +208,11 @@ pub struct CertificateChoice {
     pub serial: String,
     pub subject: String,
     pub algorithm: KeyAlgorithm,
+    /// When the certificate expires (RFC 3339).
+    pub not_after: String,
+    /// It expires before the project's bid opening (`ScanView.opening_at`): warn and offer
+    /// renewal, since a bid sealed now must still open then.
+    pub expires_before_opening: bool,
 }
 
 /// The confirm screen: what the platform asks, and which certificates may answer.
@@ -225,6 +230,8 @@ pub struct ScanView {
     /// Also shown on the platform's page, for the user to compare.
     pub verification_code: String,
     pub expires_at: String,
+    /// The project's bid-opening time (开标时间, RFC 3339), when the platform gave one.
+    pub opening_at: Option<String>,
     pub choices: Vec<CertificateChoice>,
     /// 文件签章: where the stamp goes and the seals this phone may use.
     pub stamp: Option<StampInfo>,

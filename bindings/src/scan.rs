@@ -26,6 +26,7 @@ impl PendingScan {
             document_name: s.display.document_name.clone(),
             verification_code: s.verification_code.clone(),
             expires_at: s.expires_at.clone(),
+            opening_at: s.opening_at.clone(),
             choices: self
                 .inner
                 .choices
@@ -34,6 +35,8 @@ impl PendingScan {
                     serial: c.serial.clone(),
                     subject: c.subject.clone(),
                     algorithm: c.algorithm.into(),
+                    not_after: mcert_core::clock::rfc3339(c.not_after),
+                    expires_before_opening: c.expires_before_opening,
                 })
                 .collect(),
             stamp: s.stamp.as_ref().map(|st| StampInfo {
