@@ -138,7 +138,9 @@ class FfiCertCore(private val app: McertApp) :
                 documentName = v.documentName,
                 verificationCode = v.verificationCode,
                 expiresAt = v.expiresAt,
-                choices = v.choices.map { CertificateChoice(it.serial, it.subject, it.algorithm.toApp()) },
+                choices = v.choices.map {
+                    CertificateChoice(it.serial, it.subject, it.algorithm.toApp(), it.notAfter, it.expiresBeforeOpening)
+                },
                 stamp = v.stamp?.let { st ->
                     StampInfo(
                         pageCount = st.pageCount.toInt(),
@@ -151,6 +153,7 @@ class FfiCertCore(private val app: McertApp) :
                         places = st.places.map { p -> StampPlaceInfo(p.page.toInt(), p.rect.map { it.toInt() }, p.sealKinds) },
                     )
                 },
+                openingAt = v.openingAt,
             )
         }
     }

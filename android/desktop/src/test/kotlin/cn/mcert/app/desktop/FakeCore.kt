@@ -253,7 +253,25 @@ object Samples {
         documentName = "投标文件.pdf",
         verificationCode = "K7Q4",
         expiresAt = "2025-03-08T07:05:00Z",
-        choices = listOf(CertificateChoice("5F3A9C2E7B1D40A8", "C=CN,O=个人,CN=张三,serialNumber=110101199003070011", KeyAlgorithm.SM2)),
+        choices = listOf(
+            CertificateChoice("5F3A9C2E7B1D40A8", "C=CN,O=个人,CN=张三,serialNumber=110101199003070011", KeyAlgorithm.SM2, "2027-03-01T02:00:00Z"),
+        ),
+    )
+
+    /**
+     * A platform that gives the bid opening (2027-04-15 09:30 Beijing time): the certificate of
+     * this phone expires before it, a newer one of the account does not.
+     */
+    val expiringRequest = scanRequest.copy(
+        sessionId = "s4",
+        openingAt = "2027-04-15T01:30:00Z",
+        choices = listOf(
+            scanRequest.choices[0].copy(expiresBeforeOpening = true),
+            CertificateChoice(
+                "6B2C0D9E1F3A4B57", "C=CN,O=个人,CN=张三,serialNumber=110101199003070011", KeyAlgorithm.P256,
+                "2028-03-08T02:00:00Z",
+            ),
+        ),
     )
     /** 文件签章 with the organisation's two claimed seals. */
     val stampRequest = scanRequest.copy(
@@ -266,6 +284,7 @@ object Samples {
                 "7C21D0E4A9B3F115",
                 "C=CN,O=青海能源集团有限公司,2.5.4.97=#131239313633303030304d41375858585858324b,CN=张三",
                 KeyAlgorithm.SM2,
+                "2026-01-10T02:00:00Z",
             ),
         ),
         stamp = StampInfo(
@@ -287,7 +306,7 @@ object Samples {
     /** 文件签章 at two places: the 公章 on the last page, the personal signature on the first. */
     val twoPlaceStamp = stampRequest.copy(
         sessionId = "s3",
-        choices = stampRequest.choices + CertificateChoice("5F3A9C2E7B1D40A8", "C=CN,CN=张三", KeyAlgorithm.SM2),
+        choices = stampRequest.choices + CertificateChoice("5F3A9C2E7B1D40A8", "C=CN,CN=张三", KeyAlgorithm.SM2, "2027-03-01T02:00:00Z"),
         stamp = StampInfo(
             pageCount = 36,
             page = 36,

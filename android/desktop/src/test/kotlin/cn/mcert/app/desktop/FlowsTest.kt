@@ -124,6 +124,35 @@ class FlowsTest {
     }
 
     @Test
+    fun `a certificate expiring before the bid opening is warned about before the PIN, and may still confirm`() = runComposeUiTest {
+        val phone = Phone(start = Route.Scan)
+        phone.core.scanRequest = Samples.expiringRequest
+        setContent { phone.Content() }
+        runBlocking { phone.models.scan.onImage(ByteArray(0)) }
+        waitForIdle()
+        onNodeWithText("开标时间").assertIsDisplayed()
+        onNodeWithText("2027-04-15 09:30").assertIsDisplayed()
+        onNodeWithTag("expires_early_5F3A9C2E7B1D40A8", useUnmergedTree = true).assertTextContains("2027-03-01 到期，早于开标时间")
+        assertEquals(0, onAllNodesWithTag("expires_early_6B2C0D9E1F3A4B57", useUnmergedTree = true).fetchSemanticsNodes().size)
+        assertEquals(0, onAllNodesWithTag("expiry_warning").fetchSemanticsNodes().size)
+        onNodeWithTag("choice_5F3A9C2E7B1D40A8").performClick()
+        waitForIdle()
+        onNodeWithTag("expiry_warning").assertIsDisplayed()
+        onNodeWithText("该证书将于 2027-03-01 到期", substring = true).assertIsDisplayed()
+        onNodeWithTag("choice_6B2C0D9E1F3A4B57").performClick()
+        waitForIdle()
+        assertEquals(0, onAllNodesWithTag("expiry_warning").fetchSemanticsNodes().size)
+        onNodeWithTag("choice_5F3A9C2E7B1D40A8").performClick()
+        onNodeWithTag("confirm").performClick()
+        waitForIdle()
+        for (d in phone.core.goodPin) onNodeWithTag("key_$d").performClick()
+        waitForIdle()
+        onNodeWithText("文件签名成功").assertIsDisplayed()
+        assertTrue("confirm:5F3A9C2E7B1D40A8" in phone.core.calls, "${phone.core.calls}")
+        phone.close()
+    }
+
+    @Test
     fun `scan to stamp - the seal is picked, its certificate's PIN signs, then done`() = runComposeUiTest {
         val phone = Phone(start = Route.Scan)
         phone.core.scanRequest = Samples.stampRequest

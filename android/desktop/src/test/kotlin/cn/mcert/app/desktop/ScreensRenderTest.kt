@@ -92,6 +92,16 @@ class ScreensRenderTest {
         Case("scan_viewfinder_zh", Language.ZH, Route.Scan),
         Case("scan_confirm_zh", Language.ZH, Route.Scan) { models.scan.onImage(ByteArray(0)) },
         Case("scan_confirm_en", Language.EN, Route.Scan) { models.scan.onImage(ByteArray(0)) },
+        Case("scan_confirm_expiring_zh", Language.ZH, Route.Scan) {
+            core.scanRequest = Samples.expiringRequest
+            models.scan.onImage(ByteArray(0))
+            models.scan.select("5F3A9C2E7B1D40A8")
+        },
+        Case("scan_confirm_expiring_en", Language.EN, Route.Scan) {
+            core.scanRequest = Samples.expiringRequest
+            models.scan.onImage(ByteArray(0))
+            models.scan.select("5F3A9C2E7B1D40A8")
+        },
         Case("scan_stamp_zh", Language.ZH, Route.Scan) {
             core.scanRequest = Samples.stampRequest
             models.scan.onImage(ByteArray(0))

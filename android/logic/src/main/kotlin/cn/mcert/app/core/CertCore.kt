@@ -170,7 +170,18 @@ data class LocalKey(
     val serials: List<String>,
 )
 
-data class CertificateChoice(val serial: String, val subject: String, val algorithm: KeyAlgorithm)
+/**
+ * A certificate that may answer a scan; [notAfter] is its expiry (RFC 3339) and
+ * [expiresBeforeOpening] whether it expires before the project's bid opening
+ * ([ScanRequest.openingAt]): a bid sealed with it now could not be opened then.
+ */
+data class CertificateChoice(
+    val serial: String,
+    val subject: String,
+    val algorithm: KeyAlgorithm,
+    val notAfter: String = "",
+    val expiresBeforeOpening: Boolean = false,
+)
 
 /** What the confirm screen shows for a scanned session. */
 data class ScanRequest(
@@ -187,6 +198,8 @@ data class ScanRequest(
     val choices: List<CertificateChoice>,
     /** 文件签章: the document's pages, where the stamp goes, the seals this phone may use. */
     val stamp: StampInfo? = null,
+    /** The project's bid-opening time (开标时间, RFC 3339), when the platform gave one. */
+    val openingAt: String? = null,
 )
 
 data class StampSeal(

@@ -198,6 +198,12 @@ object Texts {
         "project" to ("项目" to "Project"),
         "lot" to ("标段" to "Lot"),
         "document" to ("文件" to "Document"),
+        "opening_at" to ("开标时间" to "Bid opening"),
+        "expires_before_opening" to (
+            "该证书将于 %1\$s 到期，早于本项目开标时间 %2\$s。开标时需用本证书解密投标文件，请先办理证书延期，或选择其他证书。" to
+                "This certificate expires on %1\$s, before this project's bid opening on %2\$s. Opening the bid needs this certificate: renew it first, or choose another certificate."
+            ),
+        "choice_expires_early" to ("%1\$s 到期，早于开标时间" to "Expires %1\$s, before the bid opening"),
         "verification_code" to ("校验码" to "Verification code"),
         "verification_hint" to ("请确认与平台页面显示的校验码一致" to "Make sure it matches the code on the platform page"),
         "choose_certificate" to ("选择证书" to "Certificate"),

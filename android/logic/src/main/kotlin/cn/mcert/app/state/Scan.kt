@@ -2,6 +2,8 @@ package cn.mcert.app.state
 
 import cn.mcert.app.core.AppError
 import cn.mcert.app.core.CertCore
+import cn.mcert.app.core.CertificateChoice
+import cn.mcert.app.core.Display
 import cn.mcert.app.core.Texts
 import cn.mcert.app.core.PendingScan
 import cn.mcert.app.core.ScanRequest
@@ -23,7 +25,31 @@ class ScanModel(private val core: CertCore) {
          * [selected] is a certificate serial, or for a stamp the seal of its (first) place;
          * [more] the seals of a stamp session's further places, in order.
          */
-        data class Confirm(val view: ScanRequest, val selected: String?, val more: List<String?> = emptyList()) : State
+        data class Confirm(val view: ScanRequest, val selected: String?, val more: List<String?> = emptyList()) : State {
+            /**
+             * The picked certificate (for a stamp: the first picked seal's certificate) that
+             * expires before the project's bid opening, if any. Confirming is not blocked: the
+             * screen warns before the PIN.
+             */
+            val expiring: CertificateChoice?
+                get() {
+                    val serials = when (val stamp = view.stamp) {
+                        null -> listOfNotNull(selected)
+                        else -> (listOf(selected) + more).mapNotNull { id -> stamp.seals.firstOrNull { it.id == id }?.certificateSerial }
+                    }
+                    return serials.firstNotNullOfOrNull { serial ->
+                        view.choices.firstOrNull { it.serial.equals(serial, ignoreCase = true) && it.expiresBeforeOpening }
+                    }
+                }
+
+            /** The warning for [expiring]: its expiry and the bid opening, in Beijing time. */
+            val expiryWarning: String?
+                get() {
+                    val choice = expiring ?: return null
+                    val opening = view.openingAt ?: return null
+                    return Texts.format("expires_before_opening", Display.beijingDate(choice.notAfter), Display.beijingTime(opening))
+                }
+        }
         /**
          * The PIN of [serial]; for a stamp with several places [picks] holds the seal of each
          * place and [pins] the PINs entered so far (one per certificate).

@@ -24,6 +24,7 @@ import androidx.compose.material.icons.outlined.CheckCircle
 import androidx.compose.material.icons.outlined.FlashlightOff
 import androidx.compose.material.icons.outlined.FlashlightOn
 import androidx.compose.material.icons.outlined.Info
+import androidx.compose.material.icons.outlined.WarningAmber
 import androidx.compose.material3.Button
 import androidx.compose.material3.Icon
 import androidx.compose.material3.IconButton
@@ -72,6 +73,7 @@ fun ScanScreen(models: AppModels, onClose: () -> Unit, viewfinder: @Composable (
             onSelectAt = scan::selectAt,
             onConfirm = scan::proceed,
             onDecline = { models.run { scan.decline() } },
+            warning = s.expiryWarning,
         )
         is ScanModel.State.EnterPin -> Column(Modifier.fillMaxSize().background(Color.White)) {
             TitleBar(s.view.operation, onBack = { models.run { scan.decline() } })
@@ -163,6 +165,7 @@ fun ConfirmScreen(
     onDecline: () -> Unit,
     more: List<String?> = emptyList(),
     onSelectAt: (Int, String) -> Unit = { _, _ -> },
+    warning: String? = null,
 ) {
     Column(Modifier.fillMaxSize().background(MaterialTheme.colorScheme.background)) {
         TitleBar(tr("confirm_title"))
@@ -188,6 +191,7 @@ fun ConfirmScreen(
                     view.project?.let { Field(tr("project"), it) }
                     view.lot?.let { Field(tr("lot"), it) }
                     view.documentName?.let { Field(tr("document"), it) }
+                    view.openingAt?.let { Field(tr("opening_at"), Display.beijingTime(it), Modifier.testTag("opening_at")) }
                     view.stamp?.let { st ->
                         Field(tr("stamp_pages"), tr("stamp_pages_value", st.pageCount))
                         if (st.placeCount > 1) {
@@ -237,6 +241,8 @@ fun ConfirmScreen(
                 }
             }
         }
+        // Above the buttons, so it is read before the PIN whatever the scroll; it does not block.
+        warning?.let { ExpiryWarning(it) }
         Row(
             Modifier.fillMaxWidth().background(Color.White).padding(16.dp),
             horizontalArrangement = Arrangement.spacedBy(12.dp),
@@ -246,6 +252,19 @@ fun ConfirmScreen(
                 Text(tr("confirm"))
             }
         }
+    }
+}
+
+/** The picked certificate expires before the bid opening: renew it first, or pick another. */
+@Composable
+private fun ExpiryWarning(text: String) {
+    Row(
+        Modifier.fillMaxWidth().background(Color(0xFFFFF7E6)).border(1.dp, Color(0xFFFFD591))
+            .padding(horizontal = 16.dp, vertical = 10.dp).testTag("expiry_warning"),
+        horizontalArrangement = Arrangement.spacedBy(10.dp),
+    ) {
+        Icon(Icons.Outlined.WarningAmber, contentDescription = null, tint = Color(0xFFD46B08), modifier = Modifier.size(20.dp))
+        Text(text, style = MaterialTheme.typography.bodySmall, color = Color(0xFF873800), modifier = Modifier.weight(1f))
     }
 }
 
@@ -267,6 +286,14 @@ private fun CertificatePicker(view: ScanRequest, selected: String?, onSelect: (S
                             style = MaterialTheme.typography.bodySmall,
                             color = MaterialTheme.colorScheme.onSurfaceVariant,
                         )
+                        if (c.expiresBeforeOpening) {
+                            Text(
+                                tr("choice_expires_early", Display.beijingDate(c.notAfter)),
+                                style = MaterialTheme.typography.bodySmall,
+                                color = Brand.Orange,
+                                modifier = Modifier.testTag("expires_early_${c.serial}"),
+                            )
+                        }
                     }
                 }
             }
