@@ -74,6 +74,7 @@ struct ConfirmView: View {
                 if let p = view.project { Field(L("project"), p) }
                 if let l = view.lot { Field(L("lot"), l) }
                 if let d = view.documentName { Field(L("document"), d) }
+                if let o = view.openingAt { Field(L("opening_at"), Display.beijingTime(o)) }
                 if let st = view.stamp {
                     Field(L("stamp_pages"), L("stamp_pages_value", Int(st.pageCount)))
                     if ScanModel.placeCount(st) > 1 {
@@ -97,6 +98,17 @@ struct ConfirmView: View {
                 }
             } else {
                 certificates
+            }
+            // Read before the PIN; it does not block confirming.
+            if let c = ScanModel.expiring(view, selected: selected, more: more), let opening = view.openingAt {
+                Section {
+                    Label(
+                        L("expires_before_opening", Display.beijingDate(c.notAfter), Display.beijingTime(opening)),
+                        systemImage: "exclamationmark.triangle.fill"
+                    )
+                    .font(.footnote)
+                    .foregroundColor(.orange)
+                }
             }
             HStack {
                 Button(L("decline"), action: onCancel)
@@ -148,6 +160,9 @@ struct ConfirmView: View {
                             Text(L(subject.isOrganisation ? "type_organisation" : "type_personal") + " · "
                                 + Display.algorithm(String(describing: c.algorithm)) + " · " + Display.shortSerial(c.serial))
                                 .font(.caption).foregroundColor(.secondary)
+                            if c.expiresBeforeOpening {
+                                Text(L("choice_expires_early", Display.beijingDate(c.notAfter))).font(.caption).foregroundColor(.orange)
+                            }
                         }
                     }
                 }

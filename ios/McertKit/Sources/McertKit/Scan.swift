@@ -87,6 +87,25 @@ public final class ScanModel: ObservableObject {
         return stamp.seals.filter { kinds.isEmpty || kinds.contains($0.kind) }
     }
 
+    /// The picked certificate (for a stamp: the first picked seal's certificate) that expires
+    /// before the project's bid opening (`view.openingAt`), if any. Confirming is not blocked:
+    /// the confirm screen warns before the PIN.
+    public static func expiring(_ view: ScanView, selected: String?, more: [String?]) -> CertificateChoice? {
+        guard view.openingAt != nil else { return nil }
+        let serials: [String]
+        if let stamp = view.stamp {
+            serials = ([selected] + more).compactMap { id in stamp.seals.first(where: { $0.id == id })?.certificateSerial }
+        } else {
+            serials = selected.map { [$0] } ?? []
+        }
+        for serial in serials {
+            if let c = view.choices.first(where: { $0.serial.caseInsensitiveCompare(serial) == .orderedSame && $0.expiresBeforeOpening }) {
+                return c
+            }
+        }
+        return nil
+    }
+
     /// Picks a certificate (by serial), or for a stamp the seal of its first place (by id).
     public func select(_ choice: String) {
         guard case let .confirm(view, _, more) = state else { return }
