@@ -404,18 +404,7 @@ fn run_online(
                 alg,
                 pin,
             } => {
-                let entitlement = match entitlement {
-                    Some(e) => e,
-                    None => device
-                        .client()
-                        .entitlements()
-                        .await
-                        .map_err(|e| service_error(locale, e))?
-                        .into_iter()
-                        .find(|e| e.status == "assigned")
-                        .map(|e| e.id)
-                        .ok_or_else(|| CliError::new(message(locale, "cli-no-entitlement", &[])))?,
-                };
+                let entitlement = slot_or_first(&device, entitlement, "assigned", locale).await?;
                 let pin = read_pin(pin, "cli-new-pin-prompt", locale)?;
                 let cert = device
                     .install(&entitlement, alg_of(alg), &pin)
@@ -432,18 +421,7 @@ fn run_online(
                 reason,
                 pin,
             } => {
-                let entitlement = match entitlement {
-                    Some(e) => e,
-                    None => device
-                        .client()
-                        .entitlements()
-                        .await
-                        .map_err(|e| service_error(locale, e))?
-                        .into_iter()
-                        .find(|e| e.status == "issued")
-                        .map(|e| e.id)
-                        .ok_or_else(|| CliError::new(message(locale, "cli-no-entitlement", &[])))?,
-                };
+                let entitlement = slot_or_first(&device, entitlement, "issued", locale).await?;
                 let pin = read_pin(pin, "cli-new-pin-prompt", locale)?;
                 let reason = match reason {
                     ReasonArg::NewDevice => mcert_core::wire::ReissueReason::NewDevice,
@@ -748,4 +726,26 @@ pub fn run(args: DeviceArgs, locale: Locale) -> Result<(), CliError> {
         }
     }
     Ok(())
+}
+
+/// The slot named, or the account's first slot in `status` (a paid one waiting for its
+/// certificate, or an issued one to reissue).
+async fn slot_or_first(
+    device: &mcert_core::device::flows::Device,
+    named: Option<String>,
+    status: &str,
+    locale: Locale,
+) -> Result<String, CliError> {
+    if let Some(id) = named {
+        return Ok(id);
+    }
+    device
+        .client()
+        .entitlements()
+        .await
+        .map_err(|e| service_error(locale, e))?
+        .into_iter()
+        .find(|e| e.status == status)
+        .map(|e| e.id)
+        .ok_or_else(|| CliError::new(message(locale, "cli-no-entitlement", &[])))
 }

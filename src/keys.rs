@@ -5,7 +5,6 @@
 //! certificate the case names; the recovery is recorded and audited (see the service's
 //! `keys::recovery`).
 
-use std::io::BufRead;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -20,9 +19,9 @@ use mcert_service::keys::KeyManager;
 use mcert_service::reviewers::Reviewers;
 use mcert_service::server;
 use mcert_service::store::Store;
-use zeroize::Zeroizing;
 
 use crate::CliError;
+use crate::reviewer::read_password;
 use crate::serve::ServiceLocation;
 
 #[derive(Args, Debug)]
@@ -56,17 +55,6 @@ enum KeysCommand {
     },
 }
 
-fn read_line() -> Result<Zeroizing<String>, CliError> {
-    let mut line = Zeroizing::new(String::new());
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| CliError::new(e.to_string()))?;
-    Ok(Zeroizing::new(
-        line.trim_end_matches(['\r', '\n']).to_string(),
-    ))
-}
-
 pub fn run(args: KeysArgs, locale: Locale) -> Result<ExitCode, CliError> {
     let KeysCommand::Recover {
         location,
@@ -80,18 +68,10 @@ pub fn run(args: KeysArgs, locale: Locale) -> Result<ExitCode, CliError> {
     let operator_key = server::operator_key(&config).map_err(|e| CliError::new(e.to_string()))?;
     let km_key =
         server::km_key(&config, &operator_key).map_err(|e| CliError::new(e.to_string()))?;
-    let bytes = std::fs::read(&to).map_err(|e| CliError::io(locale, &to, &e))?;
-    let recipient = if bytes.starts_with(b"-----BEGIN") {
-        x509::parse_pem_chain(&bytes)
-            .ok()
-            .and_then(|c| c.into_iter().next())
-            .ok_or_else(|| CliError::new("no certificate in the PEM file"))?
-    } else {
-        x509::parse_certificate(&bytes).map_err(|e| CliError::from_user(&e, locale))?
-    };
+    let recipient = crate::rp::read_certificate(&to, locale)?;
     let mut credentials = Vec::with_capacity(2);
     for _ in 0..2 {
-        credentials.push((read_line()?, read_line()?));
+        credentials.push((read_password()?, read_password()?));
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -6,7 +6,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use mcert_core::crypto::{Algorithm, PrivateKey};
+use mcert_core::crypto::Algorithm;
 use mcert_core::device::client::ClientError;
 use mcert_core::device::flows::{Device, DeviceError};
 use mcert_core::device::keystore::KeyStoreOptions;
@@ -19,7 +19,7 @@ use mcert_rp::client::{AnimatedQr, RpClient, verify};
 use x509_cert::Certificate;
 
 use crate::CliError;
-use crate::scan_demo::{BID, ID_NUMBER, NAME, PHONE, Steps, new_session};
+use crate::scan_demo::{ID_NUMBER, NAME, PHONE, Steps, decrypt_request, new_session, opened_bid};
 
 const NEW_PIN: &str = "864213";
 
@@ -135,19 +135,7 @@ pub async fn walk(
     }
 
     // The bid sealed before the phone changed opens by scan on the new phone.
-    let eph = PrivateKey::generate(Algorithm::Sm2).map_err(|e| CliError::from_user(&e, locale))?;
-    let spki = eph
-        .public_key()
-        .to_spki_der()
-        .map_err(|e| CliError::from_user(&e, locale))?;
-    let mut req = new_session(SessionKind::Decrypt);
-    req.display.document_name = Some("投标文件（商务标）.pdf".into());
-    req.encrypted_key = Some(sealed.encrypted_key.clone());
-    req.recipient_serial = Some(sealed.recipient_serial.clone());
-    req.ephemeral_public_key = Some({
-        use base64ct::Encoding;
-        base64ct::Base64::encode_string(&spki)
-    });
+    let (req, eph) = decrypt_request(sealed, locale)?;
     let created = platform.create(&req, None).await.map_err(rp_err)?;
     let png = qr::encode_png(&AnimatedQr::new(&created).payload(), 6)
         .map_err(|e| CliError::from_user(&e, locale))?;
@@ -175,21 +163,12 @@ pub async fn walk(
         },
     )
     .map_err(rp_err)?;
-    let key = verified
-        .reencrypted_key
-        .as_deref()
-        .ok_or_else(|| fail("no bid key in the result".into()))?;
-    let opened = sealed
-        .open_with_ephemeral(key, &eph)
-        .map_err(|e| CliError::from_user(&e, locale))?;
-    if &opened[..] != BID.as_bytes() {
-        return Err(fail("the opened bid differs".into()));
-    }
+    let bid = opened_bid(&verified, sealed, &eph, locale)?;
     steps.ok(
         "demo-reissue-opened",
         &[
             ("serial", sealed.recipient_serial.clone().into()),
-            ("bid", String::from_utf8_lossy(&opened).into_owned().into()),
+            ("bid", bid.into()),
         ],
     );
     Ok(())

@@ -65,7 +65,8 @@ fn failed(locale: Locale, e: &ReviewerError) -> CliError {
     ))
 }
 
-fn read_password() -> Result<Zeroizing<String>, CliError> {
+/// One line of standard input (a password or a code), without its line end.
+pub(crate) fn read_password() -> Result<Zeroizing<String>, CliError> {
     let mut line = Zeroizing::new(String::new());
     std::io::stdin()
         .lock()

@@ -326,15 +326,7 @@ pub fn run(args: RpArgs, locale: Locale) -> Result<(), CliError> {
             input,
             output,
         } => {
-            let bytes = std::fs::read(&cert).map_err(|e| CliError::io(locale, &cert, &e))?;
-            let certificate = if bytes.starts_with(b"-----BEGIN") {
-                x509::parse_pem_chain(&bytes)
-                    .ok()
-                    .and_then(|c| c.into_iter().next())
-                    .ok_or_else(|| CliError::new("no certificate in the PEM file"))?
-            } else {
-                x509::parse_certificate(&bytes).map_err(|e| CliError::from_user(&e, locale))?
-            };
+            let certificate = read_certificate(&cert, locale)?;
             let bid = std::fs::read(&input).map_err(|e| CliError::io(locale, &input, &e))?;
             let sealed =
                 SealedBid::seal(&certificate, &bid).map_err(|e| CliError::from_user(&e, locale))?;
@@ -591,4 +583,20 @@ pub fn run_platform(args: PlatformArgs, locale: Locale) -> Result<(), CliError> 
         store.close().await;
         result
     })
+}
+
+/// A certificate from a file, PEM (the first of a chain) or DER.
+pub(crate) fn read_certificate(
+    path: &std::path::Path,
+    locale: Locale,
+) -> Result<x509_cert::Certificate, CliError> {
+    let bytes = std::fs::read(path).map_err(|e| CliError::io(locale, path, &e))?;
+    if bytes.starts_with(b"-----BEGIN") {
+        x509::parse_pem_chain(&bytes)
+            .ok()
+            .and_then(|c| c.into_iter().next())
+            .ok_or_else(|| CliError::new("no certificate in the PEM file"))
+    } else {
+        x509::parse_certificate(&bytes).map_err(|e| CliError::from_user(&e, locale))
+    }
 }

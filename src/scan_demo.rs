@@ -31,6 +31,49 @@ const PROJECT: &str = "青海某100MW光伏电站EPC总承包";
 const LOT: &str = "第1标段";
 pub(crate) const BID: &str = "投标报价：人民币 86,420,000.00 元；工期 180 日历天。";
 
+/// A bid-opening session for `sealed` with a fresh ephemeral key of the platform.
+pub(crate) fn decrypt_request(
+    sealed: &SealedBid,
+    locale: Locale,
+) -> Result<(NewSession, PrivateKey), CliError> {
+    let eph = PrivateKey::generate(Algorithm::Sm2).map_err(|e| CliError::from_user(&e, locale))?;
+    let spki = eph
+        .public_key()
+        .to_spki_der()
+        .map_err(|e| CliError::from_user(&e, locale))?;
+    let mut req = new_session(SessionKind::Decrypt);
+    req.display.document_name = Some("投标文件（商务标）.pdf".into());
+    req.encrypted_key = Some(sealed.encrypted_key.clone());
+    req.recipient_serial = Some(sealed.recipient_serial.clone());
+    req.ephemeral_public_key = Some({
+        use base64ct::Encoding;
+        base64ct::Base64::encode_string(&spki)
+    });
+    Ok((req, eph))
+}
+
+/// The bid as the platform opens it from a verified bid-opening result, checked against what
+/// was sealed.
+pub(crate) fn opened_bid(
+    verified: &mcert_core::scan::VerifiedResult,
+    sealed: &SealedBid,
+    eph: &PrivateKey,
+    locale: Locale,
+) -> Result<String, CliError> {
+    let fail = |what: &str| CliError::new(format!("demo check failed: {what}"));
+    let key = verified
+        .reencrypted_key
+        .as_deref()
+        .ok_or_else(|| fail("no bid key in the result"))?;
+    let opened = sealed
+        .open_with_ephemeral(key, eph)
+        .map_err(|e| CliError::from_user(&e, locale))?;
+    if &opened[..] != BID.as_bytes() {
+        return Err(fail("the opened bid differs"));
+    }
+    Ok(String::from_utf8_lossy(&opened).into_owned())
+}
+
 pub(crate) struct Steps {
     pub(crate) locale: Locale,
     count: usize,
@@ -232,19 +275,8 @@ async fn walk(dir: &std::path::Path, locale: Locale) -> Result<(), CliError> {
                     })?;
                     let sealed = SealedBid::seal(&cert, BID.as_bytes())
                         .map_err(|e| CliError::from_user(&e, locale))?;
-                    let eph = PrivateKey::generate(Algorithm::Sm2)
-                        .map_err(|e| CliError::from_user(&e, locale))?;
-                    let spki = eph
-                        .public_key()
-                        .to_spki_der()
-                        .map_err(|e| CliError::from_user(&e, locale))?;
-                    req.display.document_name = Some("投标文件（商务标）.pdf".into());
-                    req.encrypted_key = Some(sealed.encrypted_key.clone());
-                    req.recipient_serial = Some(sealed.recipient_serial.clone());
-                    req.ephemeral_public_key = Some({
-                        use base64ct::Encoding;
-                        base64ct::Base64::encode_string(&spki)
-                    });
+                    let (decrypt, eph) = decrypt_request(&sealed, locale)?;
+                    req = decrypt;
                     steps.ok(
                         "demo-scan-sealed",
                         &[("serial", sealed.recipient_serial.clone().into())],
@@ -326,20 +358,8 @@ async fn walk(dir: &std::path::Path, locale: Locale) -> Result<(), CliError> {
                 .unwrap_or_default();
             match (kind, sealed_bid) {
                 (SessionKind::Decrypt, Some((sealed, eph))) => {
-                    let key = verified
-                        .reencrypted_key
-                        .as_deref()
-                        .ok_or_else(|| fail("no bid key in the result".into()))?;
-                    let opened = sealed
-                        .open_with_ephemeral(key, &eph)
-                        .map_err(|e| CliError::from_user(&e, locale))?;
-                    if &opened[..] != BID.as_bytes() {
-                        return Err(fail("the opened bid differs".into()));
-                    }
-                    steps.ok(
-                        "demo-scan-opened",
-                        &[("bid", String::from_utf8_lossy(&opened).into_owned().into())],
-                    );
+                    let bid = opened_bid(&verified, &sealed, &eph, locale)?;
+                    steps.ok("demo-scan-opened", &[("bid", bid.into())]);
                 }
                 _ => steps.ok(
                     "demo-scan-verified",

@@ -223,11 +223,7 @@ impl McertApp {
             .await
             .install(&entitlement_id, algorithm.into(), &pin)
             .await?;
-        Ok(InstalledView {
-            key_id: c.key_id,
-            serial: c.serial,
-            encryption_serials: c.encryption_serials,
-        })
+        Ok(c.into())
     }
 
     /// 【证书补办】 (a new phone, the app reinstalled) or 【忘记密码】: after a fresh real-name and
@@ -248,11 +244,7 @@ impl McertApp {
             .await
             .reissue(&entitlement_id, algorithm.into(), &pin, reason.into())
             .await?;
-        Ok(InstalledView {
-            key_id: c.key_id,
-            serial: c.serial,
-            encryption_serials: c.encryption_serials,
-        })
+        Ok(c.into())
     }
 
     /// 【证书挂失】 reports a certificate of this account lost, with a fresh SMS code sent to

@@ -134,6 +134,16 @@ pub struct InstalledView {
     pub encryption_serials: Vec<String>,
 }
 
+impl From<mcert_core::device::flows::InstalledCertificate> for InstalledView {
+    fn from(c: mcert_core::device::flows::InstalledCertificate) -> Self {
+        InstalledView {
+            key_id: c.key_id,
+            serial: c.serial,
+            encryption_serials: c.encryption_serials,
+        }
+    }
+}
+
 /// Why a certificate is issued again (【证书补办】 or 【忘记密码】).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum ReissueKind {

@@ -388,6 +388,18 @@ fn strangers_open(
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Real-name and face verification again, as 补办 asks.
+async fn reverify(svc: &Service, token: &str, (phone, name, id): (&str, &str, &str)) {
+    let (s, b) = svc
+        .post(
+            "/v1/identity/verify",
+            json!({"method": "phone", "name": name, "id_number": id, "phone": phone, "face_token": "dev-live-ok"}),
+            Some(token),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+}
+
 #[tokio::test]
 async fn a_reissue_needs_a_fresh_verification_happens_once_and_after_a_loss_brings_a_fresh_key() {
     for db in databases().await {
@@ -421,14 +433,7 @@ async fn a_reissue_needs_a_fresh_verification_happens_once_and_after_a_loss_brin
         assert_eq!(certs["items"][0]["status"], "good", "nothing revoked");
 
         // Verified again; many reissues at once: one verification serves one reissue.
-        let (s, b) = svc
-            .post(
-                "/v1/identity/verify",
-                json!({"method": "phone", "name": name, "id_number": id, "phone": phone, "face_token": "dev-live-ok"}),
-                Some(&token),
-            )
-            .await;
-        assert_eq!(s, 200, "{b}");
+        reverify(&svc, &token, (phone, name, id)).await;
         let mut tasks = tokio::task::JoinSet::new();
         for _ in 0..8 {
             let (new_key, csr) = device_csr(Algorithm::Sm2);
@@ -529,14 +534,7 @@ async fn a_reissue_needs_a_fresh_verification_happens_once_and_after_a_loss_brin
             (403, Some("reverify_required")),
             "{b}"
         );
-        let (s, b) = svc
-            .post(
-                "/v1/identity/verify",
-                json!({"method": "phone", "name": name, "id_number": id, "phone": phone, "face_token": "dev-live-ok"}),
-                Some(&token),
-            )
-            .await;
-        assert_eq!(s, 200, "{b}");
+        reverify(&svc, &token, (phone, name, id)).await;
         let (s, third) = svc.post(&path, body(&csr), Some(&token)).await;
         assert_eq!(s, 200, "{third}");
         let third_cert = x509::parse_certificate(&unb64(third["certificate"].as_str().expect("c")))

@@ -30,6 +30,29 @@ async fn logged_in(svc: &Service, username: &str, name: &str) -> ConsoleSession 
     reviewers.authenticate(&login.token).await.expect("session")
 }
 
+/// A case's recipient: a certificate whose key the court's expert holds.
+async fn recipient(svc: &Service, alg: Algorithm) -> (PrivateKey, x509_cert::Certificate) {
+    let (key, csr) = device_csr(alg);
+    let issued = svc
+        .running
+        .state
+        .authority
+        .issue(IssueRequest {
+            csr: &csr,
+            subject: person("某人民法院司法鉴定"),
+            profile: Profile::PersonalLeaf,
+            validity: Duration::from_secs(86400),
+            entitlement_id: None,
+            actor: "test",
+        })
+        .await
+        .expect("recipient certificate");
+    (
+        key,
+        x509::parse_certificate(&issued.certificate).expect("cert"),
+    )
+}
+
 #[tokio::test]
 async fn an_escrowed_key_is_recovered_only_by_the_operator_with_two_reviewers_for_a_case() {
     for db in databases().await {
@@ -38,23 +61,7 @@ async fn an_escrowed_key_is_recovered_only_by_the_operator_with_two_reviewers_fo
         let (key, cert, installed) = buy_certificate_installed(&svc, &token, Algorithm::Sm2).await;
         let (enc_key, enc_certs, _) = delivered(&installed, &key, &cert).remove(0);
         let enc_serial = x509::serial_hex(&enc_certs[0]);
-        // The case's recipient: a certificate whose key the court's expert holds.
-        let (court_key, court_csr) = device_csr(Algorithm::Sm2);
-        let court = svc
-            .running
-            .state
-            .authority
-            .issue(IssueRequest {
-                csr: &court_csr,
-                subject: person("某人民法院司法鉴定"),
-                profile: Profile::PersonalLeaf,
-                validity: Duration::from_secs(86400),
-                entitlement_id: None,
-                actor: "test",
-            })
-            .await
-            .expect("court certificate");
-        let court = x509::parse_certificate(&court.certificate).expect("cert");
+        let (court_key, court) = recipient(&svc, Algorithm::Sm2).await;
         let first = logged_in(&svc, "li.shen", "李审").await;
         let second = logged_in(&svc, "zhao.he", "赵核").await;
         let operator = Actor::Operator("cli".into());
@@ -78,22 +85,7 @@ async fn an_escrowed_key_is_recovered_only_by_the_operator_with_two_reviewers_fo
         ] {
             assert!(keys.recover(&grant, serial, case, &court).await.is_err());
         }
-        let (_, p256_csr) = device_csr(Algorithm::P256);
-        let p256 = svc
-            .running
-            .state
-            .authority
-            .issue(IssueRequest {
-                csr: &p256_csr,
-                subject: person("某人民法院司法鉴定"),
-                profile: Profile::PersonalLeaf,
-                validity: Duration::from_secs(86400),
-                entitlement_id: None,
-                actor: "test",
-            })
-            .await
-            .expect("p256");
-        let p256 = x509::parse_certificate(&p256.certificate).expect("cert");
+        let (_, p256) = recipient(&svc, Algorithm::P256).await;
         assert!(
             keys.recover(&grant, &enc_serial, "（2026）京01刑初1号", &p256)
                 .await
