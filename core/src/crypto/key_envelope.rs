@@ -480,6 +480,30 @@ mod tests {
     }
 
     #[test]
+    fn envelopes_open_only_with_their_key_and_bad_bytes_never_panic() {
+        use crate::crypto::x509::testing::self_signed;
+        for alg in [Algorithm::Sm2, Algorithm::P256] {
+            let holder = PrivateKey::generate(alg).expect("holder");
+            let cert = self_signed(&holder, "holder");
+            let inner = PrivateKey::generate(alg).expect("inner");
+            let envelope = seal(&cert, &inner.to_pkcs8_der().expect("pkcs8")).expect("seal");
+            let opened = open(&envelope, &holder, &cert).expect("open");
+            assert_eq!(opened.public_key(), inner.public_key());
+            // Another key with the same certificate, or another certificate: refused.
+            let stranger = PrivateKey::generate(alg).expect("stranger");
+            assert!(open(&envelope, &stranger, &cert).is_err());
+            assert!(open(&envelope, &holder, &self_signed(&stranger, "other")).is_err());
+            // Every single-byte change and every truncation: an error, never a panic.
+            for i in 0..envelope.len() {
+                let mut bad = envelope.clone();
+                bad[i] ^= 0x5a;
+                let _ = open(&bad, &holder, &cert);
+                let _ = open(&envelope[..i], &holder, &cert);
+            }
+        }
+    }
+
+    #[test]
     fn sm4_cbc_round_trips_and_rejects_bad_padding() {
         let key = [7u8; 16];
         let iv = [9u8; 16];
