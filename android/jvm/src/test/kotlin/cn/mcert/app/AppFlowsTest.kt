@@ -1,6 +1,7 @@
 package cn.mcert.app
 
 import cn.mcert.app.core.AppError
+import cn.mcert.app.core.Display
 import cn.mcert.app.bridge.FfiCertCore
 import cn.mcert.app.core.KeyAlgorithm
 import cn.mcert.app.core.ReissueKind
@@ -37,6 +38,10 @@ import org.junit.jupiter.api.TestMethodOrder
 import org.junit.jupiter.api.assertThrows
 import java.io.File
 import java.nio.file.Files
+import java.time.Duration
+import java.time.Instant
+import java.time.OffsetDateTime
+import java.time.temporal.ChronoUnit
 import java.util.concurrent.TimeUnit
 import kotlinx.coroutines.delay
 
@@ -171,6 +176,8 @@ class AppFlowsTest {
     /** The key of the certificate on this phone (the escrowed encryption key is kept beside it). */
     private suspend fun signingKey() = core.localKeys().single { serial in it.serials }
 
+    private fun rfc3339(text: String): Instant = OffsetDateTime.parse(text).toInstant()
+
     /** Scans the platform's page until the confirm screen shows. */
     private suspend fun scanUntilConfirm(scan: ScanModel, session: PlatformSession): ScanModel.State.Confirm {
         repeat(20) {
@@ -188,7 +195,11 @@ class AppFlowsTest {
     @Order(4)
     fun `scan to log in, with a wrong PIN first`() = runBlocking<Unit> {
         val bidder = File(service.dir, "bidder.pem")
-        val session = PlatformSession(service, "--kind", "login", "--save-cert", bidder.path)
+        // The project opens its bids long after the certificate expires: warned about, not blocked.
+        val opening = Instant.now().truncatedTo(ChronoUnit.SECONDS).plus(Duration.ofDays(4 * 365))
+        val session = PlatformSession(
+            service, "--kind", "login", "--save-cert", bidder.path, "--opening-at", opening.toString(),
+        )
         val scan = ScanModel(core)
         val confirm = scanUntilConfirm(scan, session)
         assertEquals(ScanKind.LOGIN, confirm.view.kind)
@@ -196,6 +207,13 @@ class AppFlowsTest {
         assertEquals("mcert 演示招标平台", confirm.view.platformName)
         assertEquals(session.verificationCode(), confirm.view.verificationCode)
         assertEquals(serial, confirm.selected)
+        assertEquals(opening, rfc3339(confirm.view.openingAt!!))
+        val choice = confirm.view.choices.single()
+        assertTrue(choice.expiresBeforeOpening)
+        assertTrue(rfc3339(choice.notAfter).isBefore(opening), choice.notAfter)
+        assertEquals(serial, confirm.expiring?.serial)
+        val warning = confirm.expiryWarning!!
+        assertTrue(warning.contains(Display.beijingDate(choice.notAfter)) && warning.contains(Display.beijingTime(opening.toString())), warning)
         scan.proceed()
         val entering = scan.state.value as ScanModel.State.EnterPin
         "135791".forEach { entering.pin.press(it.digitToInt()) }
@@ -219,12 +237,20 @@ class AppFlowsTest {
     @Order(5)
     fun `scan to sign a document and to open a bid`() = runBlocking<Unit> {
         val document = File(service.dir, "投标文件.pdf").also { it.writeText("%PDF bid document") }
-        var session = PlatformSession(service, "--kind", "sign", "--document", document.path, "--project", "某水电站工程")
+        // The bids open within the certificate's validity: no warning.
+        val opening = Instant.now().truncatedTo(ChronoUnit.SECONDS).plus(Duration.ofDays(30))
+        var session = PlatformSession(
+            service, "--kind", "sign", "--document", document.path, "--project", "某水电站工程", "--opening-at", opening.toString(),
+        )
         var scan = ScanModel(core)
         var confirm = scanUntilConfirm(scan, session)
         assertEquals(ScanKind.SIGN, confirm.view.kind)
         assertEquals("某水电站工程", confirm.view.project)
         assertEquals("投标文件.pdf", confirm.view.documentName)
+        assertEquals(opening, rfc3339(confirm.view.openingAt!!))
+        assertFalse(confirm.view.choices.single().expiresBeforeOpening)
+        assertEquals(null, confirm.expiring)
+        assertEquals(null, confirm.expiryWarning)
         scan.proceed()
         scan.submit(pin)
         assertEquals(ScanModel.State.Done("文件签名", "completed"), scan.state.value)
