@@ -554,3 +554,63 @@ async fn a_reissue_needs_a_fresh_verification_happens_once_and_after_a_loss_brin
         svc.running.stop().await.expect("stop");
     }
 }
+
+#[tokio::test]
+async fn an_organisation_certificate_is_reissued_to_its_holder_and_its_seal_is_void() {
+    for db in databases().await {
+        let svc = Service::start(&db.url).await;
+        let person = super::orgs::ADMIN;
+        let (holder, org_id, seal_id) =
+            super::stamp::claimed_seal(&svc, person, Algorithm::P256, "91110108MA01ABCD1E").await;
+        let (_, ents) = svc.get("/v1/entitlements", Some(&holder.token)).await;
+        let slot = ents["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|e| e["org_id"].as_str() == Some(org_id.as_str()) && e["status"] == "issued")
+            .expect("the organisation's issued slot")["id"]
+            .as_str()
+            .expect("id")
+            .to_string();
+        svc.clock.advance(Duration::from_secs(1));
+        reverify(&svc, &holder.token, person).await;
+        let (new_key, csr) = device_csr(Algorithm::P256);
+        let (s, reissued) = svc
+            .post(
+                &format!("/v1/entitlements/{slot}/reissue"),
+                json!({"csr": super::scan::b64(&csr), "reason": "new_device"}),
+                Some(&holder.token),
+            )
+            .await;
+        assert_eq!(s, 200, "{reissued}");
+        let cert = x509::parse_certificate(&unb64(reissued["certificate"].as_str().expect("c")))
+            .expect("cert");
+        // The organisation's certificate again: the organisation and the holder named.
+        let info = x509::info(&cert).expect("info");
+        assert_eq!(
+            info.subject.organization_identifier.as_deref(),
+            Some("91110108MA01ABCD1E")
+        );
+        assert_eq!(info.subject.common_name.as_deref(), Some(person.1));
+        let keys = delivered(&reissued, &new_key, &cert);
+        assert_eq!(keys.len(), 1, "the organisation's escrowed key");
+        // The old certificate is revoked as superseded and the seal bound to it is void.
+        let (_, certs) = svc.get("/v1/certificates", Some(&holder.token)).await;
+        let old = certs["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|c| c["serial"] == holder.serial.as_str())
+            .cloned()
+            .unwrap_or(Value::Null);
+        assert!(old.is_null() || old["status"] == "revoked", "{old}");
+        let (_, seal) = svc
+            .get(
+                &format!("/v1/orgs/{org_id}/seals/{seal_id}"),
+                Some(&holder.token),
+            )
+            .await;
+        assert_eq!(seal["status"], "void", "{seal}");
+        svc.running.stop().await.expect("stop");
+    }
+}
