@@ -208,7 +208,19 @@ impl Orders {
             &detail,
         )
         .await?;
+        // A reissue tells the account's phone at once: if someone else did it, the holder
+        // learns that the old certificate is gone and can act.
+        let notice = match mode {
+            SlotIssue::Install => None,
+            SlotIssue::Reissue { reason, .. } => Some(
+                self.reissue_notice(&mut tx, owner, reason, &issued.serial)
+                    .await?,
+            ),
+        };
         tx.commit().await?;
+        if let Some(job) = &notice {
+            self.outbox.deliver_now(job).await;
+        }
         Ok(Installed {
             serial: issued.serial,
             certificate: b64(&issued.certificate),

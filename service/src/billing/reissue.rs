@@ -61,6 +61,38 @@ impl Orders {
         .await
     }
 
+    /// Inside a reissue's unit of work: the SMS to the account's phone that its certificate
+    /// was issued again (a new phone, or a PIN reset) and the old one revoked.
+    pub(super) async fn reissue_notice(
+        &self,
+        tx: &mut Tx,
+        owner: &OwnAccount,
+        reason: ReissueReason,
+        serial: &str,
+    ) -> Result<crate::outbox::Enqueued, OrderError> {
+        let phone = crate::accounts::repo::phone_of_tx(tx, owner.account_id())
+            .await?
+            .ok_or_else(|| OrderError::Internal("account without phone".into()))?;
+        let id = match reason {
+            ReissueReason::NewDevice => "sms-reissued-new-device",
+            ReissueReason::PinReset => "sms-reissued-pin-reset",
+        };
+        let text = crate::i18n::message(
+            mcert_core::i18n::Locale::ZhCn,
+            id,
+            &[("serial", serial.to_string().into())],
+        );
+        self.outbox
+            .enqueue(
+                tx,
+                crate::outbox::JobKind::Sms,
+                &serde_json::json!({"phone": phone, "text": text}),
+                None,
+            )
+            .await
+            .map_err(|e| OrderError::Internal(e.to_string()))
+    }
+
     /// Inside a reissue's unit of work: spends the verification on this slot (a concurrent
     /// reissue on the same verification finds it spent and stops), takes the slot's current
     /// certificate off it and revokes it and its encryption pair as superseded (one already

@@ -432,6 +432,7 @@ async fn a_reissue_needs_a_fresh_verification_happens_once_and_after_a_loss_brin
         let (_, certs) = svc.get("/v1/certificates", Some(&token)).await;
         assert_eq!(certs["items"][0]["status"], "good", "nothing revoked");
 
+        svc.clock.advance(Duration::from_secs(1));
         // Verified again; many reissues at once: one verification serves one reissue.
         reverify(&svc, &token, (phone, name, id)).await;
         let mut tasks = tokio::task::JoinSet::new();
@@ -463,6 +464,22 @@ async fn a_reissue_needs_a_fresh_verification_happens_once_and_after_a_loss_brin
         }
         assert_eq!(winners.len(), 1);
         let (reissued, new_key) = winners.remove(0);
+        // The account's phone is told at once, with a way out if it was not its holder.
+        let serial = reissued["serial"].as_str().expect("serial").to_string();
+        let mut text = String::new();
+        for _ in 0..100 {
+            text = svc.last_text(phone).await;
+            if text.contains(&serial) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(
+            text.contains("已在新手机上补办")
+                && text.contains(&serial)
+                && text.contains("证书挂失"),
+            "{text}"
+        );
         let new_cert =
             x509::parse_certificate(&unb64(reissued["certificate"].as_str().expect("c")))
                 .expect("cert");
@@ -499,7 +516,6 @@ async fn a_reissue_needs_a_fresh_verification_happens_once_and_after_a_loss_brin
 
         // 挂失 of the new phone: both halves revoked for keyCompromise; the next reissue brings
         // a fresh encryption key, and the old one still comes along for old bids.
-        let serial = reissued["serial"].as_str().expect("serial");
         svc.clock.advance(Duration::from_secs(61));
         let (s, _) = svc
             .post("/v1/auth/sms-code", json!({"phone": phone}), None)
