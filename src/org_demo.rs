@@ -45,13 +45,9 @@ async fn phone(
 ) -> Result<Device, CliError> {
     let mut device =
         Device::open(&dir.join(who.0), base, secrets, KeyStoreOptions::default()).map_err(err)?;
-    device.request_code(who.0).await.map_err(err)?;
-    let texts = device.client().dev_outbox(who.0).await.map_err(err)?;
-    let code: String = texts
-        .first()
-        .map(|t| t.chars().filter(char::is_ascii_digit).take(6).collect())
-        .unwrap_or_default();
-    device.login(who.0, &code).await.map_err(err)?;
+    crate::scan_demo::sms_login(&mut device, who.0)
+        .await
+        .map_err(err)?;
     device
         .verify_identity(&VerificationRequest {
             method: Method::Phone,

@@ -7,7 +7,6 @@
 use std::time::{Duration, SystemTime};
 
 use mcert_core::crypto::Algorithm;
-use mcert_core::device::client::ClientError;
 use mcert_core::device::flows::{Device, DeviceError};
 use mcert_core::device::keystore::KeyStoreOptions;
 use mcert_core::device::qr;
@@ -19,7 +18,9 @@ use mcert_rp::client::{AnimatedQr, RpClient, verify};
 use x509_cert::Certificate;
 
 use crate::CliError;
-use crate::scan_demo::{ID_NUMBER, NAME, PHONE, Steps, decrypt_request, new_session, opened_bid};
+use crate::scan_demo::{
+    ID_NUMBER, NAME, PHONE, Steps, decrypt_request, new_session, opened_bid, sms_login,
+};
 
 const NEW_PIN: &str = "864213";
 
@@ -39,29 +40,7 @@ pub async fn walk(
 
     let mut phone =
         Device::open(dir, base, secrets, KeyStoreOptions::default()).map_err(dev_err)?;
-    // The SMS resend limit (one code a minute per number) may still hold from the first login.
-    let started = std::time::Instant::now();
-    loop {
-        match phone.request_code(PHONE).await {
-            Ok(()) => break,
-            Err(DeviceError::Client(ClientError::Api { code, .. }))
-                if code == "code_cooldown" && started.elapsed() < Duration::from_secs(70) =>
-            {
-                tokio::time::sleep(Duration::from_secs(2)).await;
-            }
-            Err(e) => return Err(dev_err(e)),
-        }
-    }
-    let texts = phone
-        .client()
-        .dev_outbox(PHONE)
-        .await
-        .map_err(|e| CliError::new(e.to_string()))?;
-    let code: String = texts
-        .first()
-        .map(|t| t.chars().filter(char::is_ascii_digit).take(6).collect())
-        .unwrap_or_default();
-    let login = phone.login(PHONE, &code).await.map_err(dev_err)?;
+    let login = sms_login(&mut phone, PHONE).await.map_err(dev_err)?;
     let identity = phone
         .verify_identity(&VerificationRequest {
             method: Method::Phone,

@@ -31,6 +31,34 @@ const PROJECT: &str = "青海某100MW光伏电站EPC总承包";
 const LOT: &str = "第1标段";
 pub(crate) const BID: &str = "投标报价：人民币 86,420,000.00 元；工期 180 日历天。";
 
+/// Logs `phone` in by SMS, the code read from the development outbox. The resend limit (one
+/// code a minute per number) may still hold from an earlier login of the number: waited out.
+pub(crate) async fn sms_login(
+    device: &mut Device,
+    phone: &str,
+) -> Result<mcert_core::wire::LoginSession, mcert_core::device::flows::DeviceError> {
+    use mcert_core::device::client::ClientError;
+    use mcert_core::device::flows::DeviceError;
+    let started = std::time::Instant::now();
+    loop {
+        match device.request_code(phone).await {
+            Ok(()) => break,
+            Err(DeviceError::Client(ClientError::Api { code, .. }))
+                if code == "code_cooldown" && started.elapsed() < Duration::from_secs(70) =>
+            {
+                tokio::time::sleep(Duration::from_secs(2)).await;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    let texts = device.client().dev_outbox(phone).await?;
+    let code: String = texts
+        .first()
+        .map(|t| t.chars().filter(char::is_ascii_digit).take(6).collect())
+        .unwrap_or_default();
+    device.login(phone, &code).await
+}
+
 /// A bid-opening session for `sealed` with a fresh ephemeral key of the platform.
 pub(crate) fn decrypt_request(
     sealed: &SealedBid,
@@ -182,17 +210,7 @@ async fn walk(dir: &std::path::Path, locale: Locale) -> Result<(), CliError> {
             KeyStoreOptions::default(),
         )
         .map_err(dev_err)?;
-        phone.request_code(PHONE).await.map_err(dev_err)?;
-        let texts = phone
-            .client()
-            .dev_outbox(PHONE)
-            .await
-            .map_err(|e| CliError::new(e.to_string()))?;
-        let code: String = texts
-            .first()
-            .map(|t| t.chars().filter(char::is_ascii_digit).take(6).collect())
-            .unwrap_or_default();
-        let login = phone.login(PHONE, &code).await.map_err(dev_err)?;
+        let login = sms_login(&mut phone, PHONE).await.map_err(dev_err)?;
         steps.ok(
             "demo-scan-login-sms",
             &[("phone", login.account.phone_masked.into())],

@@ -314,7 +314,7 @@ fn secret_key_hex(
                 ServiceError::OperatorKeyFile(path.display().to_string(), e.to_string())
             })?;
             tracing::warn!(path = %path.display(), "development mode: generated a secret key in the data folder");
-            read(&path).map(Some)
+            Ok(Some(key.to_hex()))
         }
         Err(e) => Err(ServiceError::OperatorKeyFile(
             path.display().to_string(),

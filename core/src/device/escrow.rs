@@ -13,8 +13,7 @@ impl Device {
     /// Opens each delivered envelope with `signing_key` (whose certificate is
     /// `signing_certificate`) and keeps the key under `pin` with the label of the signing key.
     /// A key already on this device only gains its new certificates, unless `reprotect` (a PIN
-    /// reset: its old PIN is forgotten), when it is stored again under `pin`. Returns how many
-    /// keys were added.
+    /// reset: its old PIN is forgotten), when it is stored again under `pin`.
     pub(super) async fn keep_encryption_keys(
         &self,
         signing_key: &PrivateKey,
@@ -23,9 +22,8 @@ impl Device {
         pin: &str,
         label: &str,
         reprotect: bool,
-    ) -> Result<usize, DeviceError> {
+    ) -> Result<(), DeviceError> {
         let signing = x509::parse_certificate(signing_certificate)?;
-        let mut added = 0;
         for d in delivered {
             let envelope = b64_decode(&d.envelope)?;
             let key = key_envelope::open(&envelope, signing_key, &signing)?;
@@ -44,25 +42,23 @@ impl Device {
                 }
             }
             let (pin, label) = (Zeroizing::new(pin.to_string()), label.to_string());
-            let is_new = self
-                .off_thread(move |k| {
-                    let id = match k.find_by_public_key(key.public_key())? {
-                        Some(info) if !reprotect => (info.id, false),
-                        Some(info) => {
-                            // The same record, sealed again under the new PIN.
-                            k.reprotect(&info.id, &key, &pin)?;
-                            (info.id, false)
-                        }
-                        None => (k.import(&key, &pin, &label)?.id, true),
-                    };
-                    for der in &certificates {
-                        k.add_certificate(&id.0, der)?;
+            self.off_thread(move |k| {
+                let id = match k.find_by_public_key(key.public_key())? {
+                    // A PIN reset: the same record, sealed again under the new PIN.
+                    Some(info) if reprotect => {
+                        k.reprotect(&info.id, &key, &pin)?;
+                        info.id
                     }
-                    Ok(id.1)
-                })
-                .await?;
-            added += usize::from(is_new);
+                    Some(info) => info.id,
+                    None => k.import(&key, &pin, &label)?.id,
+                };
+                for der in &certificates {
+                    k.add_certificate(&id, der)?;
+                }
+                Ok(())
+            })
+            .await?;
         }
-        Ok(added)
+        Ok(())
     }
 }

@@ -473,9 +473,10 @@ async fn of_entitlements(
         .map(|i| format!("${i}"))
         .collect();
     let signing_only = if with_encryption {
-        ""
+        String::new()
     } else {
-        " AND profile NOT IN ('personal_encryption', 'organization_encryption')"
+        let [a, b] = ENCRYPTION_PROFILES;
+        format!(" AND profile NOT IN ('{a}', '{b}')")
     };
     let sql = format!(
         "SELECT serial, entitlement_id, issuer_id, algorithm, der, not_before, not_after, status

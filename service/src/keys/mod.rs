@@ -124,6 +124,51 @@ impl KeyManager {
         format!("escrowed key {key_id}").into_bytes()
     }
 
+    /// Makes an encryption key pair for the slot and escrows it (sealed under the KM master key).
+    async fn escrow_new_key(
+        &self,
+        tx: &mut Tx,
+        entitlement_id: &str,
+        alg: mcert_core::crypto::Algorithm,
+        now_t: std::time::SystemTime,
+    ) -> Result<repo::EscrowedKeyRow, AuthorityError> {
+        let now = unix_millis(now_t);
+        let key = PrivateKey::generate(alg)?;
+        let id = mcert_core::id::ulid(now_t).map_err(|_| mcert_core::crypto::Error::Rng)?;
+        let public_key = key.public_key().to_spki_der()?;
+        let key_sealed = self
+            .master
+            .seal_bytes(&Self::aad(&id), &key.to_pkcs8_der()?)?;
+        repo::insert_key(
+            tx,
+            &repo::NewEscrowedKey {
+                id: &id,
+                entitlement_id,
+                algorithm: alg.as_str(),
+                public_key: &public_key,
+                key_sealed: &key_sealed,
+                created_at: now,
+            },
+        )
+        .await?;
+        audit::append(
+            tx,
+            self.store.engine(),
+            now,
+            "system:km",
+            "key.escrowed",
+            &id,
+            &json!({"entitlement": entitlement_id, "algorithm": alg.as_str()}),
+        )
+        .await?;
+        Ok(repo::EscrowedKeyRow {
+            id,
+            algorithm: alg.as_str().into(),
+            public_key,
+            key_sealed,
+        })
+    }
+
     /// Inside the unit of work that issued a slot's signing certificate: continues the slot's
     /// newest encryption key (or makes the first), issues its encryption certificate for the new
     /// signing certificate, and returns every key of the slot sealed to the signing certificate.
@@ -151,53 +196,22 @@ impl KeyManager {
             .collect();
         // The newest key continues unless it was reported compromised (挂失 of a phone that
         // held it): then the slot gets a fresh one, and the old ones still come along.
-        let newest_compromised = match keys.last() {
+        let newest_usable = match keys.last() {
             Some(k) => {
                 let public = mcert_core::crypto::PublicKey::from_spki_der(&k.public_key)?;
-                self.authority.is_compromised_in(tx, &public).await?
+                !self.authority.is_compromised_in(tx, &public).await?
             }
             None => false,
         };
-        if keys.is_empty() || newest_compromised {
-            let key = PrivateKey::generate(alg)?;
-            let id = mcert_core::id::ulid(now_t).map_err(|_| mcert_core::crypto::Error::Rng)?;
-            let public_key = key.public_key().to_spki_der()?;
-            let key_sealed = self
-                .master
-                .seal_bytes(&Self::aad(&id), &key.to_pkcs8_der()?)?;
-            repo::insert_key(
-                tx,
-                &repo::NewEscrowedKey {
-                    id: &id,
-                    entitlement_id: req.entitlement_id,
-                    algorithm: alg.as_str(),
-                    public_key: &public_key,
-                    key_sealed: &key_sealed,
-                    created_at: now,
-                },
-            )
-            .await?;
-            audit::append(
-                tx,
-                self.store.engine(),
-                now,
-                "system:km",
-                "key.escrowed",
-                &id,
-                &json!({"entitlement": req.entitlement_id, "algorithm": alg.as_str()}),
-            )
-            .await?;
-            keys.push(repo::EscrowedKeyRow {
-                id,
-                algorithm: alg.as_str().into(),
-                public_key,
-                key_sealed,
-            });
-        }
-        let Some(current) = keys.last() else {
-            return Err(AuthorityError::Crypto(
-                mcert_core::crypto::Error::InvalidKey,
-            ));
+        let current = match keys.last() {
+            Some(k) if newest_usable => k.clone(),
+            _ => {
+                let fresh = self
+                    .escrow_new_key(tx, req.entitlement_id, alg, now_t)
+                    .await?;
+                keys.push(fresh.clone());
+                fresh
+            }
         };
         let issued = self
             .authority
@@ -215,7 +229,7 @@ impl KeyManager {
             )
             .await?;
         repo::insert_certificate(tx, &issued.serial, &current.id, req.signing_serial, now).await?;
-        let certificates = repo::certificates_of_keys(tx, req.entitlement_id).await?;
+        let certificates = repo::certificates_of_entitlement(tx, req.entitlement_id).await?;
         let mut delivered = Vec::with_capacity(keys.len());
         for key in keys.iter().rev() {
             let pkcs8 = self
@@ -252,16 +266,20 @@ impl KeyManager {
         .await?;
         Ok(delivered)
     }
+}
 
-    /// The encryption certificate (DER) paired with a signing certificate, if it has one.
-    pub async fn pair_of(&self, signing_serial: &str) -> Result<Option<Vec<u8>>, AuthorityError> {
-        let Some(serial) = repo::pair_of(self.store.pool(), signing_serial).await? else {
-            return Ok(None);
-        };
-        let mut conn = self.store.pool().acquire().await?;
-        let der = crate::ca::repo::issuer_and_der(&mut conn, &serial).await?;
-        Ok(der.map(|(_, d)| d))
-    }
+/// The encryption certificate (DER) paired with the signing certificate `signing_serial`, if
+/// it has one: what a platform seals bids to.
+pub async fn pair_der(
+    conn: &mut sqlx::AnyConnection,
+    signing_serial: &str,
+) -> Result<Option<Vec<u8>>, sqlx::Error> {
+    let Some(serial) = repo::pair_of(&mut *conn, signing_serial).await? else {
+        return Ok(None);
+    };
+    Ok(crate::ca::repo::issuer_and_der(conn, &serial)
+        .await?
+        .map(|(_, der)| der))
 }
 
 fn b64(bytes: &[u8]) -> String {

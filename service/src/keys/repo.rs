@@ -1,11 +1,11 @@
 //! The tables of the key-management function: `escrowed_keys` and `escrow_certificates`.
 
-use sqlx::{Any, AnyPool, Executor};
+use sqlx::{Any, Executor};
 
 use crate::store::Tx;
 
 /// One escrowed encryption key (its private half sealed).
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct EscrowedKeyRow {
     pub id: String,
     pub algorithm: String,
@@ -80,8 +80,8 @@ pub async fn insert_certificate(
     Ok(())
 }
 
-/// Every encryption certificate of the given keys, newest first.
-pub async fn certificates_of_keys(
+/// Every encryption certificate of the slot's escrowed keys, newest first.
+pub async fn certificates_of_entitlement(
     tx: &mut Tx,
     entitlement_id: &str,
 ) -> Result<Vec<EscrowCertificateRow>, sqlx::Error> {
@@ -107,16 +107,6 @@ where
     .bind(signing_serial)
     .fetch_optional(ex)
     .await?;
-    Ok(row.map(|r| r.0))
-}
-
-/// The signing certificates whose pair is the encryption certificate `serial`.
-pub async fn signing_of(pool: &AnyPool, serial: &str) -> Result<Option<String>, sqlx::Error> {
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT signing_serial FROM escrow_certificates WHERE serial = $1")
-            .bind(serial)
-            .fetch_optional(pool)
-            .await?;
     Ok(row.map(|r| r.0))
 }
 

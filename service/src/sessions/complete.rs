@@ -200,16 +200,18 @@ impl Sessions {
         let info = x509::info(&cert).map_err(|e| plain(internal(e)))?;
         let issuing_der = x509::to_der(&h.issuing).map_err(|e| plain(internal(e)))?;
         // The signer's encryption certificate, which the platform seals bids to.
-        let encryption_certificate = match crate::keys::repo::pair_of(self.store.pool(), &serial)
+        // (Issued with the signing certificate into the same slot, so it is this holder's too.)
+        let mut conn = self
+            .store
+            .pool()
+            .acquire()
+            .await
+            .map_err(|e| plain(internal(e)))?;
+        let encryption_certificate = crate::keys::pair_der(&mut conn, &serial)
             .await
             .map_err(|e| plain(internal(e)))?
-        {
-            Some(enc) => holdings::held(self.store.pool(), account_id, &enc)
-                .await
-                .map_err(plain)?
-                .map(|c| b64(&c.der)),
-            None => None,
-        };
+            .map(|der| b64(&der));
+        drop(conn);
         Ok((
             recorded_serial,
             SessionResult {
