@@ -186,3 +186,7 @@ demo-reissue-new-phone = The new phone logs in ({ $phone }) and { $name } passes
 demo-reissue-done = Certificate reissued on the new phone: serial { $serial }; the old { $old } is revoked and { $keys } escrowed encryption key(s) restored
 demo-reissue-old-phone = The old phone can no longer answer: { $message }
 demo-reissue-opened = The bid sealed to { $serial } before the phone changed opens on the new phone: { $bid }
+life-no-slot-key = This phone holds no key of this certificate: use the phone that holds it, or 【证书补办】
+life-migration-ended = The move ended ({ $status }): make a new code on the old phone
+life-migration-timeout = The old phone did not approve within { $seconds } s: approve it there with the certificate PIN and try again
+life-not-a-migration-code = This is not a move code: scan the code on the old phone's 【迁移到新手机】 page

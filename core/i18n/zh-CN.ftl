@@ -186,3 +186,7 @@ demo-reissue-new-phone = 新手机登录（{ $phone }），{ $name } 重新完�
 demo-reissue-done = 新手机上证书补办完成：序列号 { $serial }；原证书 { $old } 已注销，{ $keys } 个托管的加密密钥已恢复
 demo-reissue-old-phone = 旧手机已无法应答：{ $message }
 demo-reissue-opened = 换手机前加密给 { $serial } 的投标文件在新手机上解密成功：{ $bid }
+life-no-slot-key = 本机没有该证书的密钥：请在持有证书的手机上办理，或使用【证书补办】
+life-migration-ended = 证书迁移已结束（{ $status }），请在旧手机上重新生成二维码
+life-migration-timeout = 旧手机在 { $seconds } 秒内未确认，请在旧手机上输入证书密码确认后重试
+life-not-a-migration-code = 这不是证书迁移二维码，请扫描旧手机【迁移到新手机】页面上的二维码

@@ -341,6 +341,10 @@ mod device_messages {
                 E::SealNotOffered => "seal_not_offered",
                 E::StampTimeout(_) => "stamp_timeout",
                 E::SealUseRefused => "seal_use_refused",
+                E::NoSlotKey(_) => "no_slot_key",
+                E::MigrationEnded(_) => "migration_ended",
+                E::MigrationTimeout(_) => "migration_timeout",
+                E::MigrationQr(_) => "not_a_migration_code",
             }
         }
 
@@ -377,6 +381,18 @@ mod device_messages {
                     message(locale, "scan-stamp-timeout", &[("seconds", (*s).into())])
                 }
                 E::SealUseRefused => message(locale, "scan-seal-use-refused", &[]),
+                E::NoSlotKey(_) => message(locale, "life-no-slot-key", &[]),
+                E::MigrationEnded(status) => message(
+                    locale,
+                    "life-migration-ended",
+                    &[("status", status.clone().into())],
+                ),
+                E::MigrationTimeout(s) => message(
+                    locale,
+                    "life-migration-timeout",
+                    &[("seconds", (*s).into())],
+                ),
+                E::MigrationQr(_) => message(locale, "life-not-a-migration-code", &[]),
             }
         }
     }

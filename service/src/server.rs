@@ -672,6 +672,7 @@ async fn assemble(
     };
     // Everything is configured: only now does work start in the background.
     let crl_refresh = spawn_crl_refresh(state.authority.clone());
+    let reminders = spawn_expiry_reminders(state.orders.clone());
     let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let (tx, rx) = oneshot::channel::<()>();
     let (worker_stop, worker_stopped) = oneshot::channel::<()>();
@@ -699,13 +700,29 @@ async fn assemble(
         state,
         shutdown: Some(tx),
         task,
-        background: vec![crl_refresh],
+        background: vec![crl_refresh, reminders],
     })
 }
 
 /// How often the CRL schedule is checked (a CRL is issued when the newest is half its
 /// validity old, see `ca::crl`).
 pub const CRL_REFRESH_CHECK: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// How often the expiry reminders (延期, 90/30/7 days before a period ends) are looked for.
+pub const EXPIRY_REMINDER_CHECK: std::time::Duration = std::time::Duration::from_secs(3600);
+
+fn spawn_expiry_reminders(orders: crate::billing::Orders) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(EXPIRY_REMINDER_CHECK);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = orders.remind_expiring().await {
+                tracing::error!(error = %e, "expiry reminders failed");
+            }
+        }
+    })
+}
 
 fn spawn_crl_refresh(authority: Authority) -> JoinHandle<()> {
     tokio::spawn(async move {

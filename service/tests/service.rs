@@ -532,6 +532,7 @@ mod login {
     mod commerce;
     mod dual;
     mod handwriting;
+    mod life;
     mod limits;
     mod orgs;
     mod orgs_rules;

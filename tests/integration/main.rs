@@ -8,6 +8,7 @@ mod cli;
 mod common;
 mod console;
 mod end_to_end;
+mod life;
 mod reissue;
 mod scale_out;
 mod scan;

@@ -28,19 +28,19 @@ use x509_cert::Certificate;
 
 use crate::common::temp;
 
-const BID: &[u8] = "投标报价：人民币 8,888,000.00 元".as_bytes();
+pub(crate) const BID: &[u8] = "投标报价：人民币 8,888,000.00 元".as_bytes();
 
 fn b64(b: &[u8]) -> String {
     use base64ct::Encoding;
     base64ct::Base64::encode_string(b)
 }
 
-fn unb64(s: &str) -> Vec<u8> {
+pub(crate) fn unb64(s: &str) -> Vec<u8> {
     use base64ct::Encoding;
     base64ct::Base64::decode_vec(s).expect("base64")
 }
 
-fn session(kind: SessionKind) -> NewSession {
+pub(crate) fn session(kind: SessionKind) -> NewSession {
     NewSession {
         display: DisplayText {
             project: Some("某水利枢纽工程".into()),
@@ -51,7 +51,7 @@ fn session(kind: SessionKind) -> NewSession {
     }
 }
 
-fn phone_device(base: &str, tag: &str) -> Device {
+pub(crate) fn phone_device(base: &str, tag: &str) -> Device {
     let secrets = KeyringSecretStore::mock().expect("secret store");
     let options = KeyStoreOptions {
         kdf: KdfParams::INSECURE_TEST,
@@ -61,7 +61,7 @@ fn phone_device(base: &str, tag: &str) -> Device {
 }
 
 /// The platform shows a session's QR code and the phone scans it.
-async fn scan(
+pub(crate) async fn scan(
     device: &Device,
     platform: &RpClient,
     req: &NewSession,
@@ -79,7 +79,7 @@ async fn scan(
 }
 
 /// The platform asks the phone to open `sealed`; returns the bid as the platform opened it.
-async fn open_bid(
+pub(crate) async fn open_bid(
     device: &Device,
     platform: &RpClient,
     roots: &[Certificate],
@@ -128,7 +128,7 @@ async fn open_bid(
 }
 
 /// What the service's OCSP responder (over HTTP) says of `serial`, checked with the issuing CA.
-async fn ocsp(base: &str, issuing: &Certificate, serial: &str) -> CertStatus {
+pub(crate) async fn ocsp(base: &str, issuing: &Certificate, serial: &str) -> CertStatus {
     let id = CertId::new(issuing, &hex::decode(serial).expect("hex"), None).expect("id");
     let request = revocation::build_ocsp_request(&[id], None).expect("request");
     let body = reqwest::Client::new()
@@ -147,7 +147,7 @@ async fn ocsp(base: &str, issuing: &Certificate, serial: &str) -> CertStatus {
     statuses.remove(0).1
 }
 
-fn superseded(status: &CertStatus) -> bool {
+pub(crate) fn superseded(status: &CertStatus) -> bool {
     matches!(
         status,
         CertStatus::Revoked {

@@ -47,6 +47,14 @@ pub enum DeviceError {
     StampTimeout(u64),
     #[error("an admin refused this use of the seal")]
     SealUseRefused,
+    #[error("this phone holds no key of certificate slot {0}")]
+    NoSlotKey(String),
+    #[error("the move to a new phone ended: {0}")]
+    MigrationEnded(String),
+    #[error("the old phone did not approve within {0} s")]
+    MigrationTimeout(u64),
+    #[error(transparent)]
+    MigrationQr(#[from] crate::wire::MigrationQrError),
 }
 
 /// A certificate on this device that may answer a scanned session.

@@ -3,6 +3,7 @@
 
 pub mod client;
 mod client_commerce;
+mod client_life;
 mod client_orgs;
 mod client_seals;
 pub use client_orgs::OrgUsageQuery;
@@ -10,6 +11,7 @@ pub mod envelope;
 mod escrow;
 pub mod flows;
 pub mod keystore;
+pub mod life;
 pub mod pin;
 pub mod qr;
 mod seals;

@@ -4,12 +4,14 @@
 use serde::{Deserialize, Serialize};
 
 mod commerce;
+mod life;
 pub mod orgs;
 mod scan;
 pub mod seals;
 pub mod signatures;
 
 pub use commerce::*;
+pub use life::*;
 pub use scan::*;
 
 /// An account as the app sees it.
@@ -105,6 +107,16 @@ pub struct Entitlement {
     pub org_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org_name: Option<String>,
+    /// The end of the slot's period, once its first certificate was downloaded (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<String>,
+    /// 延期 may start: the slot's certificate is issued and its period ends within three
+    /// months.
+    #[serde(default)]
+    pub renewable: bool,
+    /// A renewal was paid (or taken from a package) and its certificate waits for download.
+    #[serde(default)]
+    pub renewal_due: bool,
 }
 
 /// A certificate as the list and detail screens show it.
@@ -340,6 +352,7 @@ pub mod routes {
     pub const USAGE: &str = "/v1/usage";
 
     pub use super::commerce::routes::*;
+    pub use super::life::routes::*;
     pub use super::orgs::routes::*;
     pub use super::seals::routes::*;
     pub use super::signatures::routes::*;

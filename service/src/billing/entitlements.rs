@@ -24,13 +24,18 @@ impl Orders {
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             let row: Option<repo::EntitlementRow> = sqlx::query_as(
-                "SELECT id, order_id, kind, years, status, certificate_serial, org_id FROM entitlements WHERE id = $1",
+                "SELECT id, order_id, kind, years, status, certificate_serial, org_id, valid_until, renewal_due
+                 FROM entitlements WHERE id = $1",
             )
             .bind(&id)
             .fetch_optional(self.store.pool())
             .await?;
             let Some(row) = row else { continue };
+            let until = row.valid_until;
             let mut e = Entitlement::from(row);
+            e.renewable =
+                super::renewal::renewable(&e.status, until, unix_millis(self.clock.now()))
+                    && !e.renewal_due;
             if let Some(org) = &e.org_id {
                 e.org_name = Some(
                     self.orgs
@@ -65,7 +70,7 @@ impl Orders {
         owner: &OwnAccount,
         entitlement_id: &str,
         csr: &[u8],
-        mode: SlotIssue,
+        mode: SlotIssue<'_>,
     ) -> Result<Installed, OrderError> {
         if !self
             .held_entitlements(owner)
@@ -85,9 +90,10 @@ impl Orders {
         .await?
         .ok_or(OrderError::UnknownEntitlement)?;
         let status = slot.status.clone();
-        let wanted = match mode {
-            SlotIssue::Install => EntitlementStatus::Assigned,
-            SlotIssue::Reissue { .. } => EntitlementStatus::Issued,
+        let wanted = if mode.replaces() {
+            EntitlementStatus::Issued
+        } else {
+            EntitlementStatus::Assigned
         };
         if EntitlementStatus::parse(&status) != Some(wanted) {
             return Err(OrderError::NotInstallable(status));
@@ -124,12 +130,26 @@ impl Orders {
         // One unit of work: the slot is claimed first (a concurrent install finds it taken
         // and issues nothing), then the certificate is issued into the same transaction, so
         // a slot never has two certificates and nothing needs revoking afterwards.
+        // A renewal certifies the same key again: the CSR (signed by it) proves the PIN.
+        if mode == SlotIssue::Renew {
+            self.ensure_current_key(entitlement_id, csr).await?;
+        }
         let mut tx = self.store.begin().await?;
         let actor = owner.actor().audit_name();
-        if let SlotIssue::Reissue { verified_at, .. } = mode {
-            self.supersede_in(&mut tx, entitlement_id, verified_at, &actor)
-                .await?;
+        match mode {
+            SlotIssue::Install => {}
+            SlotIssue::Reissue { verified_at, .. } => {
+                self.spend_verification_in(&mut tx, entitlement_id, verified_at)
+                    .await?;
+            }
+            SlotIssue::Renew => self.take_renewal_in(&mut tx, entitlement_id).await?,
+            SlotIssue::Migrate { id } => self.take_migration_in(&mut tx, id).await?,
         }
+        let replaced = if mode.replaces() {
+            Some(self.supersede_in(&mut tx, entitlement_id, &actor).await?)
+        } else {
+            None
+        };
         // The holder checked above must still be the holder: a holder change racing this install
         // makes the claim find nothing. (A reissue finds the slot issued and keeps it so.)
         let claimed = sqlx::query(
@@ -191,11 +211,25 @@ impl Orders {
             .bind(owner.account_id())
             .execute(&mut *tx)
             .await?;
+        // The old certificate's seals were voided with it: each comes back as a draft bound
+        // to the new certificate, pre-filled, for the admin to submit for review again.
+        if let Some(old) = &replaced {
+            crate::seals::repo::reapply_in(&mut tx, old, &issued.serial, &actor, self.clock.now())
+                .await?;
+        }
         let (action, detail) = match mode {
             SlotIssue::Install => ("entitlement.issued", json!({"serial": issued.serial})),
             SlotIssue::Reissue { reason, .. } => (
                 "entitlement.reissued",
                 json!({"serial": issued.serial, "reason": reason.as_str()}),
+            ),
+            SlotIssue::Renew => (
+                "entitlement.renewed",
+                json!({"serial": issued.serial, "valid_until": valid_until}),
+            ),
+            SlotIssue::Migrate { id } => (
+                "entitlement.migrated",
+                json!({"serial": issued.serial, "migration": id}),
             ),
         };
         audit::append(
@@ -208,26 +242,27 @@ impl Orders {
             &detail,
         )
         .await?;
-        // A reissue tells the account's phone at once: if someone else did it, the holder
-        // learns that the old certificate is gone and can act.
-        let notice = match mode {
-            SlotIssue::Install => None,
-            SlotIssue::Reissue { reason, .. } => Some(
-                self.reissue_notice(&mut tx, owner, reason, &issued.serial)
-                    .await?,
-            ),
-        };
-        tx.commit().await?;
-        if let Some(job) = &notice {
-            self.outbox.deliver_now(job).await;
-        }
-        Ok(Installed {
+        // A reissue or a move tells the account's phone at once: if someone else did it, the
+        // holder learns that the old certificate is gone and can act.
+        let notice = self
+            .replaced_notice(&mut tx, owner, mode, &issued.serial)
+            .await?;
+        let installed = Installed {
             serial: issued.serial,
             certificate: b64(&issued.certificate),
             chain: issued.chain.iter().map(|c| b64(c)).collect(),
             not_after: rfc3339(issued.not_after),
             encryption_keys,
-        })
+        };
+        // The new phone collects its certificate from the migration.
+        if let SlotIssue::Migrate { id } = mode {
+            self.migration_done_in(&mut tx, id, &installed).await?;
+        }
+        tx.commit().await?;
+        if let Some(job) = &notice {
+            self.outbox.deliver_now(job).await;
+        }
+        Ok(installed)
     }
 
     /// The subject of an organisation's slot, after checking that the caller is its holder and
@@ -357,6 +392,40 @@ impl Orders {
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Refuses a CSR whose key is not the key of the slot's current certificate.
+    async fn ensure_current_key(&self, entitlement_id: &str, csr: &[u8]) -> Result<(), OrderError> {
+        let (_, requested) = mcert_core::crypto::csr::verify(csr)
+            .map_err(|e| OrderError::Authority(crate::authority::AuthorityError::BadRequest(e)))?;
+        let current = self.current_certificate(entitlement_id).await?;
+        let cert =
+            x509::parse_certificate(&current.1).map_err(|e| OrderError::Internal(e.to_string()))?;
+        let key =
+            x509::certificate_public_key(&cert).map_err(|e| OrderError::Internal(e.to_string()))?;
+        if key != requested {
+            return Err(OrderError::NotTheCurrentKey);
+        }
+        Ok(())
+    }
+
+    /// The serial and DER of the slot's current certificate.
+    pub(super) async fn current_certificate(
+        &self,
+        entitlement_id: &str,
+    ) -> Result<(String, Vec<u8>), OrderError> {
+        let serial: Option<String> =
+            sqlx::query_scalar("SELECT certificate_serial FROM entitlements WHERE id = $1")
+                .bind(entitlement_id)
+                .fetch_optional(self.store.pool())
+                .await?
+                .flatten();
+        let serial = serial.ok_or(OrderError::NotInstallable("assigned".into()))?;
+        let mut conn = self.store.pool().acquire().await?;
+        let (_, der) = crate::ca::repo::issuer_and_der(&mut conn, &serial)
+            .await?
+            .ok_or(OrderError::UnknownCertificate)?;
+        Ok((serial, der))
     }
 
     /// The entitlements the account holds.

@@ -12,6 +12,7 @@ mod exceptions;
 mod gateway;
 mod invoice_issue;
 mod invoices;
+mod migration;
 mod orders;
 mod org_orders;
 mod payments;
@@ -19,6 +20,7 @@ mod profiles;
 mod receiving;
 mod refunds;
 mod reissue;
+mod renewal;
 pub mod repo;
 mod slots;
 pub mod statements;
@@ -147,6 +149,22 @@ pub enum OrderError {
     AlreadyPartlyPaid,
     #[error("give a reason of at most 200 characters")]
     BadReason,
+    #[error("延期 opens three months before the period ends, on {0}")]
+    NotYetRenewable(String),
+    #[error(
+        "the organisation has no unused certificate slot to renew with: ask its administrator to buy a package"
+    )]
+    AskAdmin,
+    #[error("no renewal is paid for this certificate")]
+    RenewalNotDue,
+    #[error("the request is not signed by this certificate's key")]
+    NotTheCurrentKey,
+    #[error("no such move to a new phone")]
+    UnknownMigration,
+    #[error("the move to a new phone is {0}")]
+    MigrationClosed(String),
+    #[error("the approval does not verify with this certificate's key")]
+    BadApproval,
     #[error("internal: {0}")]
     Internal(String),
 }

@@ -155,12 +155,14 @@ impl Orders {
         now_t: SystemTime,
     ) -> Result<(), OrderError> {
         let now = unix_millis(now_t);
-        let (account_id, product_id, years): (String, String, i64) =
-            sqlx::query_as("SELECT account_id, product_id, years FROM orders WHERE id = $1")
-                .bind(order_id)
-                .fetch_optional(&mut **tx)
-                .await?
-                .ok_or(OrderError::UnknownOrder)?;
+        let (account_id, product_id, years, renews): (String, String, i64, Option<String>) =
+            sqlx::query_as(
+                "SELECT account_id, product_id, years, renews_entitlement_id FROM orders WHERE id = $1",
+            )
+            .bind(order_id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or(OrderError::UnknownOrder)?;
         let org_id = context.org.as_ref().map(|(id, ..)| id.clone());
         let changed = sqlx::query(
             "UPDATE orders SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
@@ -180,6 +182,10 @@ impl Orders {
                 .bind(&product_id)
                 .fetch_one(&mut **tx)
                 .await?;
+        // A paid renewal extends its slot's period; its certificate is downloaded next.
+        if let Some(slot) = &renews {
+            self.extend_in(tx, slot, years, now).await?;
+        }
         for (kind, n) in [
             (EntitlementKind::Personal, personal),
             (EntitlementKind::Organization, organization),

@@ -19,7 +19,7 @@ pub const REVERIFY_WINDOW_MS: i64 = 10 * 60 * 1000;
 
 /// Why a slot's certificate is being issued.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SlotIssue {
+pub enum SlotIssue<'a> {
     /// The slot's first certificate (or a new holder's).
     Install,
     /// Again, for a new key, on the strength of the real-name verification made at
@@ -28,6 +28,17 @@ pub enum SlotIssue {
         reason: ReissueReason,
         verified_at: i64,
     },
+    /// 延期: the same key, for the period a paid renewal extended.
+    Renew,
+    /// To a new phone's key, approved by the old phone (the migration `id`).
+    Migrate { id: &'a str },
+}
+
+impl SlotIssue<'_> {
+    /// Whether the slot's current certificate is replaced (the slot must be issued).
+    pub fn replaces(self) -> bool {
+        !matches!(self, SlotIssue::Install)
+    }
 }
 
 impl Orders {
@@ -61,22 +72,31 @@ impl Orders {
         .await
     }
 
-    /// Inside a reissue's unit of work: the SMS to the account's phone that its certificate
-    /// was issued again (a new phone, or a PIN reset) and the old one revoked.
-    pub(super) async fn reissue_notice(
+    /// Inside the unit of work of a certificate issued again (a new phone, a PIN reset, a
+    /// move to a new phone): the SMS to the account's phone that the old one is revoked. A
+    /// renewal keeps its key on the same phone and says nothing.
+    pub(super) async fn replaced_notice(
         &self,
         tx: &mut Tx,
         owner: &OwnAccount,
-        reason: ReissueReason,
+        mode: SlotIssue<'_>,
         serial: &str,
-    ) -> Result<crate::outbox::Enqueued, OrderError> {
+    ) -> Result<Option<crate::outbox::Enqueued>, OrderError> {
+        let id = match mode {
+            SlotIssue::Reissue {
+                reason: ReissueReason::NewDevice,
+                ..
+            } => "sms-reissued-new-device",
+            SlotIssue::Reissue {
+                reason: ReissueReason::PinReset,
+                ..
+            } => "sms-reissued-pin-reset",
+            SlotIssue::Migrate { .. } => "sms-migrated",
+            SlotIssue::Install | SlotIssue::Renew => return Ok(None),
+        };
         let phone = crate::accounts::repo::phone_of_tx(tx, owner.account_id())
             .await?
             .ok_or_else(|| OrderError::Internal("account without phone".into()))?;
-        let id = match reason {
-            ReissueReason::NewDevice => "sms-reissued-new-device",
-            ReissueReason::PinReset => "sms-reissued-pin-reset",
-        };
         let text = crate::i18n::message(
             mcert_core::i18n::Locale::ZhCn,
             id,
@@ -90,19 +110,17 @@ impl Orders {
                 None,
             )
             .await
+            .map(Some)
             .map_err(|e| OrderError::Internal(e.to_string()))
     }
 
     /// Inside a reissue's unit of work: spends the verification on this slot (a concurrent
-    /// reissue on the same verification finds it spent and stops), takes the slot's current
-    /// certificate off it and revokes it and its encryption pair as superseded (one already
-    /// revoked, say after 挂失, stays as it is).
-    pub(super) async fn supersede_in(
+    /// reissue on the same verification finds it spent and stops).
+    pub(super) async fn spend_verification_in(
         &self,
         tx: &mut Tx,
         entitlement_id: &str,
         verified_at: i64,
-        actor: &str,
     ) -> Result<(), OrderError> {
         let spent = sqlx::query(
             "UPDATE entitlements SET reissue_verified_at = $1
@@ -116,6 +134,18 @@ impl Orders {
         if spent != 1 {
             return Err(OrderError::ReverifyRequired);
         }
+        Ok(())
+    }
+
+    /// Inside a unit of work that issues the slot a new certificate: takes the slot's current
+    /// certificate off it and revokes it and its encryption pair as superseded (one already
+    /// revoked, say after 挂失, stays as it is).
+    pub(super) async fn supersede_in(
+        &self,
+        tx: &mut Tx,
+        entitlement_id: &str,
+        actor: &str,
+    ) -> Result<String, OrderError> {
         let current: Option<(Option<String>,)> =
             sqlx::query_as("SELECT certificate_serial FROM entitlements WHERE id = $1")
                 .bind(entitlement_id)
@@ -136,7 +166,7 @@ impl Orders {
             return Err(OrderError::NotInstallable("issued".into()));
         }
         let pair = crate::keys::repo::pair_of(&mut **tx, &serial).await?;
-        for s in std::iter::once(serial).chain(pair) {
+        for s in std::iter::once(serial.clone()).chain(pair) {
             match self
                 .authority
                 .revoke_in(tx, &s, RevocationReason::Superseded, actor)
@@ -146,6 +176,6 @@ impl Orders {
                 Err(e) => return Err(e.into()),
             }
         }
-        Ok(())
+        Ok(serial)
     }
 }

@@ -107,6 +107,8 @@ pub enum EntitlementStatus {
     Issued,
     Expired,
     Revoked,
+    /// A package slot used to renew another slot of the organisation.
+    Consumed,
 }
 
 impl EntitlementStatus {
@@ -117,6 +119,7 @@ impl EntitlementStatus {
             EntitlementStatus::Issued => "issued",
             EntitlementStatus::Expired => "expired",
             EntitlementStatus::Revoked => "revoked",
+            EntitlementStatus::Consumed => "consumed",
         }
     }
 
@@ -127,6 +130,7 @@ impl EntitlementStatus {
             EntitlementStatus::Issued,
             EntitlementStatus::Expired,
             EntitlementStatus::Revoked,
+            EntitlementStatus::Consumed,
         ]
         .into_iter()
         .find(|v| v.as_str() == s)
@@ -301,6 +305,8 @@ pub struct EntitlementRow {
     pub status: String,
     pub certificate_serial: Option<String>,
     pub org_id: Option<String>,
+    pub valid_until: Option<i64>,
+    pub renewal_due: i64,
 }
 
 impl From<EntitlementRow> for Entitlement {
@@ -314,6 +320,11 @@ impl From<EntitlementRow> for Entitlement {
             certificate_serial: r.certificate_serial,
             org_id: r.org_id,
             org_name: None,
+            valid_until: r
+                .valid_until
+                .map(|ms| mcert_core::clock::rfc3339(mcert_core::clock::from_unix_millis(ms))),
+            renewable: false,
+            renewal_due: r.renewal_due == 1,
         }
     }
 }

@@ -50,6 +50,7 @@ fn status_message_id(status: EntitlementStatus) -> &'static str {
         EntitlementStatus::Issued => "slot-status-used",
         EntitlementStatus::Expired => "slot-status-expired",
         EntitlementStatus::Revoked => "slot-status-revoked",
+        EntitlementStatus::Consumed => "slot-status-consumed",
     }
 }
 

@@ -134,6 +134,47 @@ pub fn kind_label(kind: &str) -> String {
     )
 }
 
+/// After a certificate was replaced (renewal, reissue, a move, a rename), each seal voided
+/// with it comes back as a draft bound to the new certificate: the same kind, name and
+/// picture, for the admin to submit for review again (a new seal embeds the new certificate).
+/// Returns the drafts' ids.
+pub async fn reapply_in(
+    tx: &mut Tx,
+    old_serial: &str,
+    new_serial: &str,
+    actor: &str,
+    now_t: std::time::SystemTime,
+) -> Result<Vec<String>, sqlx::Error> {
+    let now = mcert_core::clock::unix_millis(now_t);
+    let voided: Vec<(String,)> = sqlx::query_as(
+        "SELECT id FROM seals WHERE certificate_serial = $1 AND status = 'void'
+             AND id NOT IN (SELECT reapplied_from FROM seals WHERE reapplied_from IS NOT NULL)",
+    )
+    .bind(old_serial)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut drafts = Vec::with_capacity(voided.len());
+    for (old_id,) in voided {
+        let id = mcert_core::id::ulid(now_t).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+        sqlx::query(
+            "INSERT INTO seals (id, org_id, kind, name, status, photo_upload_id, picture_upload_id, entitlement_id,
+                 certificate_serial, width_mm, height_mm, created_by, created_at, updated_at, reapplied_from)
+             SELECT $1, org_id, kind, name, 'draft', photo_upload_id, picture_upload_id, entitlement_id,
+                 $2, width_mm, height_mm, $3, $4, $4, id
+             FROM seals WHERE id = $5",
+        )
+        .bind(&id)
+        .bind(new_serial)
+        .bind(actor)
+        .bind(now)
+        .bind(&old_id)
+        .execute(&mut **tx)
+        .await?;
+        drafts.push(id);
+    }
+    Ok(drafts)
+}
+
 /// Voids every live seal bound to a certificate that is being revoked or replaced, inside the
 /// unit of work that revokes it (seed 000 §6: a changed certificate's seals are void), and its
 /// personal signature (seed 003 §7: after 补发 the signature is made anew).

@@ -152,6 +152,13 @@ impl From<OrderError> for ApiError {
                     "err-payment-gateway",
                 )
             }
+            e @ (OrderError::NotYetRenewable(_)
+            | OrderError::AskAdmin
+            | OrderError::RenewalNotDue
+            | OrderError::NotTheCurrentKey
+            | OrderError::UnknownMigration
+            | OrderError::MigrationClosed(_)
+            | OrderError::BadApproval) => super::life::life_error(e),
             other => super::commerce::commerce_error(other),
         }
     }
@@ -296,7 +303,7 @@ pub async fn reissue(
 }
 
 /// A CSR as PEM text or base64 of the DER.
-fn csr_bytes(csr: String) -> Result<Vec<u8>, ApiError> {
+pub(super) fn csr_bytes(csr: String) -> Result<Vec<u8>, ApiError> {
     use base64ct::Encoding;
     if csr.trim_start().starts_with("-----BEGIN") {
         Ok(csr.into_bytes())

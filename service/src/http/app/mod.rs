@@ -5,6 +5,7 @@ pub mod auth;
 pub mod billing;
 pub mod commerce;
 pub mod identity;
+pub mod life;
 pub mod orgs;
 pub mod seals;
 
@@ -54,6 +55,13 @@ pub fn router() -> Router<AppState> {
         .route(routes::ENTITLEMENTS, get(billing::entitlements))
         .route(routes::ENTITLEMENT_INSTALL, post(billing::install))
         .route(routes::ENTITLEMENT_REISSUE, post(billing::reissue))
+        .route(routes::ENTITLEMENT_RENEWAL, post(life::start_renewal))
+        .route(routes::ENTITLEMENT_RENEW, post(life::renew))
+        .route(routes::ENTITLEMENT_MIGRATIONS, post(life::start_migration))
+        .route(routes::MIGRATION, get(life::migration))
+        .route(routes::MIGRATION_REQUEST, post(life::request_migration))
+        .route(routes::MIGRATION_APPROVE, post(life::approve_migration))
+        .route(routes::MIGRATION_CANCEL, post(life::cancel_migration))
         .route(routes::CERTIFICATES, get(billing::certificates))
         .route(routes::CERTIFICATE_REPORT_LOST, post(billing::report_lost))
         .route(routes::ORGS, get(orgs::list).post(orgs::register))

@@ -1,0 +1,461 @@
+//! 延期 and moving a certificate to a new phone at the service, on each database: the renewal
+//! window, the reminders (90/30/7 days, once each), one order per slot, payment extending the
+//! period, one download per payment and only for the current key, an organisation's slot renewed
+//! from an unused package slot (else: ask the admin); a move needs the QR code's secret, the
+//! same account, a key of the slot's algorithm and the old key's approval, and happens once.
+
+use super::dual::{audit_actions, delivered};
+use super::scan::{audit_intact, b64, buy_certificate_installed, unb64};
+use super::*;
+use mcert_core::crypto::{Signer, hash};
+use mcert_core::wire::{MigrationQr, migration_approval_message};
+
+const DAY: Duration = Duration::from_secs(86_400);
+
+/// A request signed by `key` (a phone's key it already has).
+fn csr_for(key: &PrivateKey) -> Vec<u8> {
+    let subject = mcert_core::crypto::name::SubjectName {
+        common_name: Some("phone".into()),
+        ..Default::default()
+    }
+    .to_name()
+    .expect("name");
+    mcert_core::crypto::csr::to_der(&mcert_core::crypto::csr::build(&subject, key).expect("csr"))
+        .expect("der")
+}
+
+async fn slot_of_token(svc: &Service, token: &str) -> Value {
+    let (_, ents) = svc.get("/v1/entitlements", Some(token)).await;
+    ents["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|e| e["status"] == "issued")
+        .cloned()
+        .expect("an issued slot")
+}
+
+async fn remind(svc: &Service) -> usize {
+    svc.running
+        .state
+        .orders
+        .remind_expiring()
+        .await
+        .expect("reminders")
+}
+
+/// Many requests at once; their statuses and bodies.
+async fn at_once(svc: &Service, path: &str, token: &str, bodies: Vec<Value>) -> Vec<(u16, Value)> {
+    let mut tasks = tokio::task::JoinSet::new();
+    for body in bodies {
+        let req = svc
+            .http
+            .post(format!("{}{path}", svc.base))
+            .bearer_auth(token)
+            .json(&body);
+        tasks.spawn(async move {
+            let r = req.send().await.expect("send");
+            let status = r.status().as_u16();
+            (status, r.json::<Value>().await.unwrap_or(Value::Null))
+        });
+    }
+    let mut out = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        out.push(done.expect("task"));
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_renewal_opens_in_the_last_three_months_is_reminded_paid_once_and_keeps_the_key() {
+    for db in databases().await {
+        let svc = Service::start(&db.url).await;
+        let (phone, name, id) = ("13700000210", "王五", "110101199003070038");
+        let token = verified_user(&svc, phone, name, id).await;
+        let (key, cert, installed) = buy_certificate_installed(&svc, &token, Algorithm::Sm2).await;
+        let escrowed = delivered(&installed, &key, &cert).remove(0).0;
+        let slot = slot_of_token(&svc, &token).await;
+        let ent = slot["id"].as_str().expect("id").to_string();
+        assert_eq!(slot["renewable"], false);
+        let until = mcert_core::clock::parse_rfc3339(slot["valid_until"].as_str().expect("until"))
+            .expect("time");
+        let renewal = format!("/v1/entitlements/{ent}/renewal");
+        let (s, b) = svc.post(&renewal, json!({"years": 1}), Some(&token)).await;
+        assert_eq!(
+            (s, b["code"].as_str()),
+            (409, Some("not_yet_renewable")),
+            "{b}"
+        );
+        assert!(b["message"].as_str().expect("m").contains("3 个月"), "{b}");
+        assert_eq!(remind(&svc).await, 0);
+
+        // 89 days left: the 90-day reminder, once; then the 30- and 7-day ones.
+        svc.clock.advance(DAY * 276);
+        assert_eq!(remind(&svc).await, 1);
+        let text = svc.last_text(phone).await;
+        assert!(
+            text.contains("还剩 89 天") && text.contains("证书延期"),
+            "{text}"
+        );
+        assert_eq!(remind(&svc).await, 0, "once per stage");
+        svc.clock.advance(DAY * 60);
+        assert_eq!(remind(&svc).await, 1);
+        assert!(svc.last_text(phone).await.contains("还剩 29 天"));
+        svc.clock.advance(DAY * 23);
+        assert_eq!(remind(&svc).await, 1);
+        assert!(svc.last_text(phone).await.contains("还剩 6 天"));
+        assert_eq!(remind(&svc).await, 0);
+
+        svc.clock.advance(Duration::from_secs(1));
+        let token = svc.login(phone).await;
+        assert_eq!(slot_of_token(&svc, &token).await["renewable"], true);
+        let (s, b) = svc.post(&renewal, json!({"years": 4}), Some(&token)).await;
+        assert_eq!((s, b["code"].as_str()), (400, Some("bad_period")));
+        // Many taps at once: one order.
+        let answers = at_once(&svc, &renewal, &token, vec![json!({"years": 2}); 6]).await;
+        let mut orders = std::collections::BTreeSet::new();
+        for (s, b) in &answers {
+            assert_eq!(*s, 200, "{b}");
+            assert_eq!(b["due"], false);
+            orders.insert(b["order"]["id"].as_str().expect("order").to_string());
+        }
+        assert_eq!(orders.len(), 1, "{answers:?}");
+        let order_id = orders.into_iter().next().expect("order");
+        let renew = format!("/v1/entitlements/{ent}/renew");
+        let same_key_csr = csr_for(&key);
+        let (s, b) = svc
+            .post(&renew, json!({"csr": b64(&same_key_csr)}), Some(&token))
+            .await;
+        assert_eq!(
+            (s, b["code"].as_str()),
+            (409, Some("renewal_not_due")),
+            "{b}"
+        );
+        svc.post(
+            &format!("/v1/orders/{order_id}/pay"),
+            json!({}),
+            Some(&token),
+        )
+        .await;
+        wait_completed(&svc, &token, &order_id).await;
+        let paid = slot_of_token(&svc, &token).await;
+        assert_eq!(
+            (paid["renewal_due"].clone(), paid["renewable"].clone()),
+            (json!(true), json!(false))
+        );
+        let new_until =
+            mcert_core::clock::parse_rfc3339(paid["valid_until"].as_str().expect("u")).expect("t");
+        assert_eq!(new_until, until + DAY * 730, "two years from the old end");
+
+        // Only the current key may renew; many downloads at once make one certificate.
+        let (_, other_csr) = device_csr(Algorithm::Sm2);
+        let (s, b) = svc
+            .post(&renew, json!({"csr": b64(&other_csr)}), Some(&token))
+            .await;
+        assert_eq!(
+            (s, b["code"].as_str()),
+            (400, Some("not_the_current_key")),
+            "{b}"
+        );
+        let answers = at_once(
+            &svc,
+            &renew,
+            &token,
+            vec![json!({"csr": b64(&same_key_csr)}); 6],
+        )
+        .await;
+        let winners: Vec<&Value> = answers
+            .iter()
+            .filter(|(s, _)| *s == 200)
+            .map(|(_, b)| b)
+            .collect();
+        assert_eq!(winners.len(), 1, "{answers:?}");
+        for (s, b) in answers.iter().filter(|(s, _)| *s != 200) {
+            assert_eq!(
+                (*s, b["code"].as_str()),
+                (409, Some("renewal_not_due")),
+                "{b}"
+            );
+        }
+        let renewed = winners[0];
+        let new_cert = x509::parse_certificate(&unb64(renewed["certificate"].as_str().expect("c")))
+            .expect("c");
+        assert_eq!(
+            x509::certificate_public_key(&new_cert).expect("k"),
+            *key.public_key()
+        );
+        let keys = delivered(renewed, &key, &new_cert);
+        assert_eq!(keys.len(), 1);
+        assert_eq!(
+            keys[0].0.public_key(),
+            escrowed.public_key(),
+            "the escrowed key continues"
+        );
+        let (_, certs) = svc.get("/v1/certificates", Some(&token)).await;
+        let status_of = |serial: &str| {
+            certs["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .find(|c| c["serial"] == serial)
+                .map(|c| c["status"].clone())
+        };
+        assert_eq!(status_of(&x509::serial_hex(&cert)), Some(json!("revoked")));
+        assert_eq!(status_of(&x509::serial_hex(&new_cert)), Some(json!("good")));
+        assert_eq!(remind(&svc).await, 0, "the new period is far off");
+        assert!(
+            audit_actions(&svc)
+                .await
+                .iter()
+                .any(|a| a == "entitlement.renewed")
+        );
+        audit_intact(&svc).await;
+        svc.running.stop().await.expect("stop");
+    }
+}
+
+#[tokio::test]
+async fn an_organisation_slot_is_renewed_from_an_unused_package_slot_or_the_holder_asks_the_admin()
+{
+    for db in databases().await {
+        let svc = Service::start(&db.url).await;
+        let who = super::orgs::ADMIN;
+        let (token, org_id) = super::orgs::authorised_org(&svc, who, super::orgs::CODE).await;
+        super::orgs::paid_application(&svc, &token, &org_id).await;
+        let slot = super::stamp::slot_of(&svc, &token, &org_id, "organization").await;
+        let holder = super::orgs::install(&svc, &token, &slot, Algorithm::P256)
+            .await
+            .2
+            .expect("installed");
+        svc.clock.advance(DAY * 300);
+        assert_eq!(remind(&svc).await, 1);
+        assert!(svc.last_text(who.0).await.contains("联系单位证书管理员"));
+        svc.clock.advance(Duration::from_secs(1));
+        let token = svc.login(who.0).await;
+        let renewal = format!("/v1/entitlements/{slot}/renewal");
+        let (s, b) = svc.post(&renewal, json!({"years": 1}), Some(&token)).await;
+        assert_eq!((s, b["code"].as_str()), (409, Some("ask_admin")), "{b}");
+        assert!(b["message"].as_str().expect("m").contains("管理员"), "{b}");
+
+        // The admin buys another package: its unused organisation slot renews this one.
+        super::orgs::paid_application(&svc, &token, &org_id).await;
+        let (s, b) = svc.post(&renewal, json!({"years": 1}), Some(&token)).await;
+        assert_eq!(s, 200, "{b}");
+        assert_eq!(b["due"], true);
+        assert!(b["order"].is_null());
+        let used = b["package_entitlement_id"]
+            .as_str()
+            .expect("package slot")
+            .to_string();
+        // Asking again takes nothing more.
+        let (s, again) = svc.post(&renewal, json!({"years": 1}), Some(&token)).await;
+        assert_eq!((s, again["due"].clone()), (200, json!(true)));
+        assert!(again["package_entitlement_id"].is_null());
+        let (_, slots) = svc
+            .get(&format!("/v1/orgs/{org_id}/certificates"), Some(&token))
+            .await;
+        let consumed: Vec<&Value> = slots["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter(|s| s["status"] == "consumed")
+            .collect();
+        assert_eq!(consumed.len(), 1, "{slots}");
+        assert_eq!(consumed[0]["entitlement_id"].as_str(), Some(used.as_str()));
+        assert_eq!(consumed[0]["status_label"], "已用于延期");
+        let csr = csr_for(&holder.key);
+        let (s, b) = svc
+            .post(
+                &format!("/v1/entitlements/{slot}/renew"),
+                json!({"csr": b64(&csr)}),
+                Some(&token),
+            )
+            .await;
+        assert_eq!(s, 200, "{b}");
+        let cert =
+            x509::parse_certificate(&unb64(b["certificate"].as_str().expect("c"))).expect("c");
+        let info = x509::info(&cert).expect("info");
+        assert_eq!(
+            info.subject.organization_identifier.as_deref(),
+            Some(super::orgs::CODE)
+        );
+        audit_intact(&svc).await;
+        svc.running.stop().await.expect("stop");
+    }
+}
+
+/// The old phone's approval of `migration` (its current key signs).
+fn approval(key: &dyn Signer, migration: &Value) -> Value {
+    let message = migration_approval_message(
+        migration["id"].as_str().expect("id"),
+        migration["entitlement_id"].as_str().expect("slot"),
+        migration["csr_sha256"].as_str().expect("digest"),
+    );
+    json!({"signature": b64(&key.sign(&message).expect("sign"))})
+}
+
+#[tokio::test]
+async fn a_move_to_a_new_phone_needs_the_code_the_account_and_the_old_keys_approval_once() {
+    for db in databases().await {
+        let svc = Service::start(&db.url).await;
+        let (phone, name, id) = ("13700000220", "赵六", "110105198505120040");
+        let token = verified_user(&svc, phone, name, id).await;
+        let (key, cert, _) = buy_certificate_installed(&svc, &token, Algorithm::P256).await;
+        let ent = slot_of_token(&svc, &token).await["id"]
+            .as_str()
+            .expect("id")
+            .to_string();
+        let (s, started) = svc
+            .post(
+                &format!("/v1/entitlements/{ent}/migrations"),
+                json!({}),
+                Some(&token),
+            )
+            .await;
+        assert_eq!(s, 201, "{started}");
+        assert_eq!(started["migration"]["status_label"], "待新手机扫码");
+        let qr = MigrationQr::parse(started["qr"].as_str().expect("qr")).expect("qr");
+        let request = |secret: &str, csr: &[u8]| json!({"secret": secret, "csr": b64(csr)});
+        let path = format!("/v1/migrations/{}/request", qr.id);
+
+        // Another account, a wrong secret: no such move.
+        let stranger = verified_user(&svc, "13700000221", "王五", "110101199003070038").await;
+        let (new_key, csr) = device_csr(Algorithm::P256);
+        let (s, b) = svc
+            .post(&path, request(&qr.secret, &csr), Some(&stranger))
+            .await;
+        assert_eq!(
+            (s, b["code"].as_str()),
+            (404, Some("unknown_migration")),
+            "{b}"
+        );
+        assert_eq!(
+            svc.get(&format!("/v1/migrations/{}", qr.id), Some(&stranger))
+                .await
+                .0,
+            404
+        );
+        let (s, b) = svc
+            .post(&path, request(&"A".repeat(43), &csr), Some(&token))
+            .await;
+        assert_eq!(
+            (s, b["code"].as_str()),
+            (404, Some("unknown_migration")),
+            "{b}"
+        );
+        // A key of the other algorithm, or the old key itself, is refused.
+        let (_, sm2_csr) = device_csr(Algorithm::Sm2);
+        let (s, b) = svc
+            .post(&path, request(&qr.secret, &sm2_csr), Some(&token))
+            .await;
+        assert_eq!((s, b["code"].as_str()), (400, Some("bad_request")), "{b}");
+        let old_key_csr = csr_for(&key);
+        let (s, b) = svc
+            .post(&path, request(&qr.secret, &old_key_csr), Some(&token))
+            .await;
+        assert_eq!((s, b["code"].as_str()), (400, Some("bad_request")), "{b}");
+
+        // The new phone (same account) asks; both phones see one code.
+        svc.clock.advance(Duration::from_secs(61));
+        let new_token = svc.login(phone).await;
+        let (s, asked) = svc
+            .post(&path, request(&qr.secret, &csr), Some(&new_token))
+            .await;
+        assert_eq!(s, 200, "{asked}");
+        assert_eq!(asked["status"], "requested");
+        assert_eq!(asked["csr_sha256"], hex::encode(hash::sha256(&csr)));
+        let (_, seen) = svc
+            .get(&format!("/v1/migrations/{}", qr.id), Some(&token))
+            .await;
+        assert_eq!(seen["code"], asked["code"]);
+        assert_eq!(seen["code"].as_str().map(str::len), Some(6));
+        let (s, b) = svc
+            .post(&path, request(&qr.secret, &csr), Some(&new_token))
+            .await;
+        assert_eq!(
+            (s, b["code"].as_str()),
+            (409, Some("migration_closed")),
+            "{b}"
+        );
+
+        // An approval by any other key is refused; the old key's, sent many times, moves once.
+        let approve = format!("/v1/migrations/{}/approve", qr.id);
+        let (s, b) = svc
+            .post(&approve, approval(&new_key, &seen), Some(&token))
+            .await;
+        assert_eq!((s, b["code"].as_str()), (403, Some("bad_approval")), "{b}");
+        svc.clock.advance(Duration::from_secs(1));
+        let answers = at_once(&svc, &approve, &token, vec![approval(&key, &seen); 6]).await;
+        let winners: Vec<&Value> = answers
+            .iter()
+            .filter(|(s, _)| *s == 200)
+            .map(|(_, b)| b)
+            .collect();
+        assert_eq!(winners.len(), 1, "{answers:?}");
+        for (s, b) in answers.iter().filter(|(s, _)| *s != 200) {
+            assert_eq!(
+                (*s, b["code"].as_str()),
+                (409, Some("migration_closed")),
+                "{b}"
+            );
+        }
+        let (_, done) = svc
+            .get(&format!("/v1/migrations/{}", qr.id), Some(&new_token))
+            .await;
+        assert_eq!(done["status_label"], "已完成");
+        let moved = &done["installed"];
+        let moved_cert =
+            x509::parse_certificate(&unb64(moved["certificate"].as_str().expect("c"))).expect("c");
+        assert_eq!(
+            x509::certificate_public_key(&moved_cert).expect("k"),
+            *new_key.public_key()
+        );
+        assert_eq!(delivered(moved, &new_key, &moved_cert).len(), 1);
+        let (_, certs) = svc.get("/v1/certificates", Some(&token)).await;
+        let good: Vec<&Value> = certs["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter(|c| c["status"] == "good")
+            .collect();
+        assert_eq!(good.len(), 1, "{certs}");
+        assert_eq!(good[0]["serial"], moved["serial"]);
+        assert!(
+            certs["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .any(
+                    |c| c["serial"] == x509::serial_hex(&cert).as_str() && c["status"] == "revoked"
+                )
+        );
+        assert!(svc.last_text(phone).await.contains("迁移到新手机"));
+
+        // A code left unused expires.
+        let (_, second) = svc
+            .post(
+                &format!("/v1/entitlements/{ent}/migrations"),
+                json!({}),
+                Some(&new_token),
+            )
+            .await;
+        let qr2 = MigrationQr::parse(second["qr"].as_str().expect("qr")).expect("qr");
+        svc.clock.advance(Duration::from_secs(11 * 60));
+        let (_, csr3) = device_csr(Algorithm::P256);
+        let (s, b) = svc
+            .post(
+                &format!("/v1/migrations/{}/request", qr2.id),
+                request(&qr2.secret, &csr3),
+                Some(&new_token),
+            )
+            .await;
+        assert_eq!(
+            (s, b["code"].as_str()),
+            (409, Some("migration_closed")),
+            "{b}"
+        );
+        assert!(b["message"].as_str().expect("m").contains("已过期"), "{b}");
+        audit_intact(&svc).await;
+        svc.running.stop().await.expect("stop");
+    }
+}
