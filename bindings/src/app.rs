@@ -204,6 +204,9 @@ impl McertApp {
                 certificate_serial: e.certificate_serial,
                 org_id: e.org_id,
                 org_name: e.org_name,
+                valid_until: e.valid_until,
+                renewable: e.renewable,
+                renewal_due: e.renewal_due,
             })
             .collect())
     }

@@ -124,6 +124,12 @@ pub struct EntitlementView {
     /// The organisation of an organisation's slot whose holder the account is (待申领的证书).
     pub org_id: Option<String>,
     pub org_name: Option<String>,
+    /// The end of the slot's period (RFC 3339), once its first certificate was downloaded.
+    pub valid_until: Option<String>,
+    /// 【证书延期】 may start: issued, and the period ends within three months.
+    pub renewable: bool,
+    /// A renewal is paid (or taken from a package): the renewed certificate waits for download.
+    pub renewal_due: bool,
 }
 
 #[derive(Debug, Clone, uniffi::Record)]

@@ -44,6 +44,35 @@ impl Clock for ManualClock {
     }
 }
 
+/// A clock that can be moved forward: the tests' [`ManualClock`], and a development
+/// service's [`OffsetClock`] (to show renewal windows and reminders without waiting months).
+pub trait AdjustableClock: Clock {
+    fn advance(&self, by: Duration);
+}
+
+impl AdjustableClock for ManualClock {
+    fn advance(&self, by: Duration) {
+        ManualClock::advance(self, by);
+    }
+}
+
+/// The operating system's clock, moved forward by an offset (development services only).
+#[derive(Debug, Default)]
+pub struct OffsetClock(Mutex<Duration>);
+
+impl Clock for OffsetClock {
+    fn now(&self) -> SystemTime {
+        SystemTime::now() + *self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl AdjustableClock for OffsetClock {
+    fn advance(&self, by: Duration) {
+        let mut offset = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        *offset = offset.saturating_add(by);
+    }
+}
+
 /// Milliseconds since the Unix epoch (0 for times before it).
 pub fn unix_millis(t: SystemTime) -> i64 {
     t.duration_since(SystemTime::UNIX_EPOCH)

@@ -373,13 +373,48 @@ pub async fn start(
     config: &ServiceConfig,
     operator_key: &OperatorKey,
 ) -> Result<Running, ServiceError> {
-    start_with_clock(config, operator_key, Arc::new(SystemClock)).await
+    if config.dev {
+        // A development service's clock can be moved forward (`POST /v1/dev/clock`), so the
+        // renewal window and the expiry reminders can be shown without waiting months.
+        start_adjustable(
+            config,
+            operator_key,
+            Arc::new(mcert_core::clock::OffsetClock::default()),
+        )
+        .await
+    } else {
+        start_with_clock(config, operator_key, Arc::new(SystemClock)).await
+    }
+}
+
+/// [`start_with_clock`] with a clock the development route `POST /v1/dev/clock` may move
+/// (development services only).
+pub async fn start_adjustable<C: mcert_core::clock::AdjustableClock + 'static>(
+    config: &ServiceConfig,
+    operator_key: &OperatorKey,
+    clock: Arc<C>,
+) -> Result<Running, ServiceError> {
+    let dev_clock: Option<Arc<dyn mcert_core::clock::AdjustableClock>> = if config.dev {
+        Some(clock.clone())
+    } else {
+        None
+    };
+    start_inner(config, operator_key, clock, dev_clock).await
 }
 
 pub async fn start_with_clock(
     config: &ServiceConfig,
     operator_key: &OperatorKey,
     clock: Arc<dyn Clock>,
+) -> Result<Running, ServiceError> {
+    start_inner(config, operator_key, clock, None).await
+}
+
+async fn start_inner(
+    config: &ServiceConfig,
+    operator_key: &OperatorKey,
+    clock: Arc<dyn Clock>,
+    dev_clock: Option<Arc<dyn mcert_core::clock::AdjustableClock>>,
 ) -> Result<Running, ServiceError> {
     if config.database_url.is_none() {
         std::fs::create_dir_all(&config.data_dir).map_err(|e| {
@@ -401,7 +436,7 @@ pub async fn start_with_clock(
     match assemble(
         config,
         operator_key,
-        clock,
+        (clock, dev_clock),
         listener,
         addr,
         trusted_proxies,
@@ -420,7 +455,10 @@ pub async fn start_with_clock(
 async fn assemble(
     config: &ServiceConfig,
     operator_key: &OperatorKey,
-    clock: Arc<dyn Clock>,
+    (clock, dev_clock): (
+        Arc<dyn Clock>,
+        Option<Arc<dyn mcert_core::clock::AdjustableClock>>,
+    ),
     listener: TcpListener,
     addr: SocketAddr,
     trusted_proxies: Vec<crate::http::client_ip::Cidr>,
@@ -662,6 +700,7 @@ async fn assemble(
             secure_cookies: !config.dev,
         },
         metrics: Arc::new(Metrics::default()),
+        dev_clock: dev_clock.filter(|_| dev_outbox.is_some()),
         dev_outbox,
         outbox: outbox.clone(),
         trusted_proxies: Arc::new(trusted_proxies),

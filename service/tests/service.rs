@@ -578,7 +578,7 @@ mod login {
             };
             change(&mut config);
             let operator_key = OperatorKey::generate().expect("key");
-            let running = server::start_with_clock(&config, &operator_key, clock.clone())
+            let running = server::start_adjustable(&config, &operator_key, clock.clone())
                 .await
                 .expect("start");
             let base = format!("http://{}", running.addr);

@@ -323,6 +323,8 @@ pub mod routes {
     pub const ME_PLATFORM: &str = "/v1/me/platform";
     pub const PLATFORMS: &str = "/v1/platforms";
     pub const DEV_SMS_OUTBOX: &str = "/v1/dev/sms-outbox";
+    /// Development services only: `{"advance_seconds": n}` moves the service's clock forward.
+    pub const DEV_CLOCK: &str = "/v1/dev/clock";
     pub const IDENTITY: &str = "/v1/identity";
     pub const IDENTITY_VERIFY: &str = "/v1/identity/verify";
     pub const CATALOG: &str = "/v1/catalog";

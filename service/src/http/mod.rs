@@ -117,6 +117,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// The development SMS outbox (development mode only).
     pub dev_outbox: Option<DevOutbox>,
+    /// Development only: the clock `POST /v1/dev/clock` moves forward.
+    pub dev_clock: Option<Arc<dyn mcert_core::clock::AdjustableClock>>,
     /// Durable side effects.
     pub outbox: Outbox,
     /// Proxies whose `X-Forwarded-For` is believed.

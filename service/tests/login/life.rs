@@ -7,6 +7,7 @@
 use super::dual::{audit_actions, delivered};
 use super::scan::{audit_intact, b64, buy_certificate_installed, unb64};
 use super::*;
+use mcert_core::clock::Clock;
 use mcert_core::crypto::{Signer, hash};
 use mcert_core::wire::{MigrationQr, migration_approval_message};
 
@@ -456,6 +457,37 @@ async fn a_move_to_a_new_phone_needs_the_code_the_account_and_the_old_keys_appro
         );
         assert!(b["message"].as_str().expect("m").contains("已过期"), "{b}");
         audit_intact(&svc).await;
+        svc.running.stop().await.expect("stop");
+    }
+}
+
+#[tokio::test]
+async fn a_development_service_moves_its_clock_and_sends_the_reminders_then_due() {
+    for db in databases().await {
+        let svc = Service::start(&db.url).await;
+        let phone = "13700000230";
+        let token = verified_user(&svc, phone, "王五", "110101199003070038").await;
+        buy_certificate_installed(&svc, &token, Algorithm::P256).await;
+        let before = svc.clock.now();
+        let (s, b) = svc
+            .post(
+                "/v1/dev/clock",
+                json!({"advance_seconds": 6 * 366 * 86_400}),
+                None,
+            )
+            .await;
+        assert_eq!(s, 400, "{b}");
+        let (s, b) = svc
+            .post(
+                "/v1/dev/clock",
+                json!({"advance_seconds": 300 * 86_400}),
+                None,
+            )
+            .await;
+        assert_eq!(s, 200, "{b}");
+        assert_eq!(b["reminders_sent"], 1);
+        assert_eq!(svc.clock.now(), before + DAY * 300);
+        assert!(svc.last_text(phone).await.contains("还剩 65 天"));
         svc.running.stop().await.expect("stop");
     }
 }

@@ -175,6 +175,40 @@ pub struct OutboxQuery {
     phone: String,
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdvanceClock {
+    advance_seconds: u64,
+}
+
+/// The longest single move of a development clock (five years).
+const MAX_CLOCK_ADVANCE_SECS: u64 = 5 * 366 * 86_400;
+
+/// Development only: moves the service's clock forward (renewal windows, reminders, expiry).
+pub async fn dev_clock(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<AdvanceClock>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let Some(clock) = &state.dev_clock else {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "dev_only",
+            "err-dev-only",
+            &[],
+        ));
+    };
+    if req.advance_seconds > MAX_CLOCK_ADVANCE_SECS {
+        return Err(ApiError::bad_request("advance_seconds: at most five years"));
+    }
+    clock.advance(std::time::Duration::from_secs(req.advance_seconds));
+    // The reminders due at the new time go out now, not at the next hourly look.
+    let reminded = state.orders.remind_expiring().await?;
+    Ok(Json(serde_json::json!({
+        "now": mcert_core::clock::rfc3339(clock.now()),
+        "reminders_sent": reminded,
+    })))
+}
+
 /// Development only: the texts the development SMS provider "sent".
 pub async fn dev_outbox(
     State(state): State<AppState>,

@@ -44,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .route(routes::ME_PLATFORM, put(auth::choose_platform))
         .route(routes::PLATFORMS, get(auth::platforms))
         .route(routes::DEV_SMS_OUTBOX, get(auth::dev_outbox))
+        .route(routes::DEV_CLOCK, post(auth::dev_clock))
         .route(routes::IDENTITY, get(identity::get))
         .route(routes::IDENTITY_VERIFY, post(identity::verify))
         .route(routes::CATALOG, get(billing::catalogue))
