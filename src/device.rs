@@ -110,6 +110,46 @@ enum DeviceCommand {
         #[arg(long)]
         pin: Option<String>,
     },
+    /// 延期: in the last three months of a slot's period, renew it for 1 to 3 years (pay the
+    /// order, or take an unused slot of the organisation's package), then download the renewed
+    /// certificate for the same key with its PIN.
+    Renew {
+        /// The slot (the first issued one when absent).
+        #[arg(long)]
+        entitlement: Option<String>,
+        #[arg(long, default_value_t = 1)]
+        years: i64,
+        /// The certificate's PIN (asked for when absent).
+        #[arg(long)]
+        pin: Option<String>,
+    },
+    /// The old phone: show a code that moves the slot's certificate to a new phone, wait for
+    /// the new phone, check the code both show, and approve with the certificate's PIN. This
+    /// device keeps none of the slot's keys afterwards.
+    MoveOut {
+        /// The slot (the first issued one when absent).
+        #[arg(long)]
+        entitlement: Option<String>,
+        /// Also write the QR code to this PNG file.
+        #[arg(long)]
+        png: Option<PathBuf>,
+        /// The certificate's PIN (asked for when absent, once the code shows).
+        #[arg(long)]
+        pin: Option<String>,
+    },
+    /// The new phone (logged in with the same number): take the certificate the old phone
+    /// offers (its code's text, or `--image` of its QR code), under a new PIN.
+    MoveIn {
+        /// The code's text (`mcert-move.1.…`).
+        #[arg(long, required_unless_present = "image")]
+        code: Option<String>,
+        /// A picture of the old phone's QR code.
+        #[arg(long)]
+        image: Option<PathBuf>,
+        /// The new PIN (asked for when absent).
+        #[arg(long)]
+        pin: Option<String>,
+    },
     /// List the certificates held by this account.
     Certs,
     /// 挂失: report a certificate of this account lost; a code is sent to the account's phone
@@ -443,6 +483,151 @@ fn run_online(
                     )
                 );
             }
+            DeviceCommand::Renew {
+                entitlement,
+                years,
+                pin,
+            } => {
+                let entitlement = slot_or_first(&device, entitlement, "issued", locale).await?;
+                let started = device
+                    .start_renewal(&entitlement, years)
+                    .await
+                    .map_err(err)?;
+                if let Some(order) = &started.order {
+                    eprintln!(
+                        "{}",
+                        message(
+                            locale,
+                            "cli-renewal-order",
+                            &[
+                                ("order", order.id.clone().into()),
+                                (
+                                    "amount",
+                                    format!("{:.2}", order.amount_fen as f64 / 100.0).into()
+                                ),
+                            ]
+                        )
+                    );
+                    device
+                        .pay_and_wait(&order.id, std::time::Duration::from_secs(60))
+                        .await
+                        .map_err(err)?;
+                }
+                let pin = read_pin(pin, "cli-pin-prompt", locale)?;
+                let cert = device.renew(&entitlement, &pin).await.map_err(err)?;
+                println!(
+                    "{}",
+                    message(
+                        locale,
+                        "cli-renewed",
+                        &[
+                            ("serial", cert.serial.into()),
+                            (
+                                "until",
+                                started
+                                    .valid_until
+                                    .chars()
+                                    .take(10)
+                                    .collect::<String>()
+                                    .into()
+                            ),
+                        ]
+                    )
+                );
+            }
+            DeviceCommand::MoveOut {
+                entitlement,
+                png,
+                pin,
+            } => {
+                let entitlement = slot_or_first(&device, entitlement, "issued", locale).await?;
+                let started = device.start_migration(&entitlement).await.map_err(err)?;
+                if let Some(path) = &png {
+                    let image = mcert_core::device::qr::encode_png(&started.qr, 8)
+                        .map_err(|e| CliError::from_user(&e, locale))?;
+                    std::fs::write(path, image).map_err(|e| CliError::io(locale, path, &e))?;
+                }
+                println!("{}", started.qr);
+                eprintln!("{}", message(locale, "cli-move-waiting", &[]));
+                let id = started.migration.id.clone();
+                let code = loop {
+                    let m = device.migration(&id).await.map_err(err)?;
+                    match (m.status.as_str(), m.code) {
+                        ("requested", Some(code)) => break code,
+                        ("open", _) => {
+                            tokio::time::sleep(std::time::Duration::from_millis(500)).await
+                        }
+                        _ => {
+                            return Err(CliError::new(message(
+                                locale,
+                                "life-migration-ended",
+                                &[("status", m.status_label.into())],
+                            )));
+                        }
+                    }
+                };
+                eprintln!(
+                    "{}",
+                    message(locale, "cli-move-code", &[("code", code.into())])
+                );
+                let pin = read_pin(pin, "cli-pin-prompt", locale)?;
+                device.approve_migration(&id, &pin).await.map_err(err)?;
+                println!("{}", message(locale, "cli-moved-out", &[]));
+            }
+            DeviceCommand::MoveIn { code, image, pin } => {
+                let text = match (code, image) {
+                    (Some(text), _) => text,
+                    (None, Some(path)) => {
+                        let bytes =
+                            std::fs::read(&path).map_err(|e| CliError::io(locale, &path, &e))?;
+                        mcert_core::device::qr::decode_image(
+                            &bytes,
+                            mcert_core::device::qr::Engine::Auto,
+                        )
+                        .map_err(|e| CliError::from_user(&e, locale))?
+                        .into_iter()
+                        .find(|t| t.starts_with("mcert-move."))
+                        .ok_or_else(|| {
+                            CliError::new(message(locale, "life-not-a-migration-code", &[]))
+                        })?
+                    }
+                    (None, None) => {
+                        return Err(CliError::new(message(
+                            locale,
+                            "life-not-a-migration-code",
+                            &[],
+                        )));
+                    }
+                };
+                let pin = read_pin(pin, "cli-new-pin-prompt", locale)?;
+                let pending = device.request_migration(&text, &pin).await.map_err(err)?;
+                eprintln!(
+                    "{}",
+                    message(
+                        locale,
+                        "cli-move-code",
+                        &[(
+                            "code",
+                            pending.migration.code.clone().unwrap_or_default().into()
+                        )]
+                    )
+                );
+                let cert = device
+                    .finish_migration(&pending, &pin, std::time::Duration::from_secs(600))
+                    .await
+                    .map_err(err)?;
+                println!(
+                    "{}",
+                    message(
+                        locale,
+                        "cli-moved-in",
+                        &[
+                            ("serial", cert.serial.into()),
+                            ("keys", cert.encryption_serials.len().into()),
+                        ]
+                    )
+                );
+            }
             DeviceCommand::ReportLost {
                 serial,
                 code,
@@ -642,6 +827,9 @@ pub fn run(args: DeviceArgs, locale: Locale) -> Result<(), CliError> {
         | DeviceCommand::Orders
         | DeviceCommand::Install { .. }
         | DeviceCommand::Reissue { .. }
+        | DeviceCommand::Renew { .. }
+        | DeviceCommand::MoveOut { .. }
+        | DeviceCommand::MoveIn { .. }
         | DeviceCommand::Certs
         | DeviceCommand::ReportLost { .. }
         | DeviceCommand::Scan { .. }

@@ -872,3 +872,113 @@ fn org_commands_against_a_running_service() {
     assert!(usage.is_empty(), "{usage}");
     drop(server);
 }
+
+/// `POST /v1/dev/clock` of a development service: moves its clock forward.
+fn advance_dev_clock(url: &str, seconds: u64) {
+    use std::io::{Read, Write};
+    let host = url.trim_start_matches("http://");
+    let body = format!("{{\"advance_seconds\": {seconds}}}");
+    let mut stream = std::net::TcpStream::connect(host).expect("connect");
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .expect("timeout");
+    write!(
+        stream,
+        "POST /v1/dev/clock HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("write");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+}
+
+/// 延期 and a move to a new phone from two terminals: the old phone renews in the last three
+/// months (pays, then its PIN), shows a move code, and approves once the new phone asked.
+#[test]
+fn renewal_and_a_move_to_a_new_phone_from_the_shell() {
+    use std::io::{BufRead, BufReader};
+    let dir = TempDir::new("cli-life");
+    let server = crate::common::DevServer::start(&dir.path("service"), None, None);
+    let url = server.url.clone();
+    let phone = |home: &Path| {
+        let home = home.to_path_buf();
+        let url = url.clone();
+        move |extra: &[&str]| {
+            let mut args = vec![
+                "device".to_string(),
+                "--home".into(),
+                s(&home).into(),
+                "--insecure-file-secret".into(),
+                "--server".into(),
+                url.clone(),
+            ];
+            args.extend(extra.iter().map(|a| a.to_string()));
+            args
+        }
+    };
+    let ok = |args: Vec<String>| {
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = mcert(&refs);
+        assert!(out.status.success(), "{args:?}: {:?}", text(&out));
+        text(&out)
+    };
+    let old = phone(&dir.path("old"));
+    ok(old(&["login", "--phone", "13612345688", "--dev-outbox"]));
+    ok(old(&[
+        "verify",
+        "--name",
+        "李四",
+        "--id-number",
+        "11010519491231002X",
+        "--phone",
+        "13612345688",
+        "--face-token",
+        "dev-live-ok",
+    ]));
+    let (order_id, _) = ok(old(&["order"]));
+    ok(old(&["pay", order_id.trim()]));
+    ok(old(&["install", "--pin", "135790"]));
+    let refs = old(&["renew", "--pin", "135790"]);
+    let out = mcert(&refs.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).1.contains("3 个月"), "{:?}", text(&out));
+
+    // Ten months on (the development clock): renewed for two years with the same key.
+    advance_dev_clock(&url, 300 * 86_400);
+    ok(old(&["login", "--phone", "13612345688", "--dev-outbox"]));
+    let (renewed, paying) = ok(old(&["renew", "--years", "2", "--pin", "135790"]));
+    assert!(paying.contains("200.00"), "{paying}");
+    assert!(renewed.contains("证书已延期"), "{renewed}");
+
+    // The move: the old phone shows the code and waits; the new phone takes it.
+    let new = phone(&dir.path("new"));
+    advance_dev_clock(&url, 61);
+    ok(new(&["login", "--phone", "13612345688", "--dev-outbox"]));
+    let out_args = old(&["move-out", "--pin", "135790"]);
+    let mut mover = Command::new(MCERT)
+        .args(&out_args)
+        .env("MCERT_LANG", "zh-CN")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn move-out");
+    let mut lines = BufReader::new(mover.stdout.take().expect("stdout")).lines();
+    let code = lines.next().expect("a line").expect("the code");
+    assert!(code.starts_with("mcert-move.1."), "{code}");
+    let (moved, shown) = ok(new(&["move-in", "--code", &code, "--pin", "246802"]));
+    assert!(moved.contains("证书已迁移到本机"), "{moved}");
+    assert!(shown.contains("确认码"), "{shown}");
+    let done = mover.wait_with_output().expect("move-out ends");
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(
+        done.status.success(),
+        "{rest:?} {:?}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    assert!(rest.iter().any(|l| l.contains("本机已删除")), "{rest:?}");
+    let (keys, _) = ok(old(&["keys"]));
+    assert!(!keys.contains("certificates="), "{keys}");
+    let (certs, _) = ok(new(&["certs"]));
+    assert_eq!(certs.matches("good").count(), 1, "{certs}");
+}
