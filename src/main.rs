@@ -21,6 +21,7 @@ mod commerce_demo;
 mod demo;
 mod device;
 mod keys;
+mod life_demo;
 mod org;
 mod org_demo;
 mod reissue_demo;

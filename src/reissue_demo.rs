@@ -31,7 +31,7 @@ pub async fn walk(
     (old_phone, dir, secrets): (&Device, &std::path::Path, &dyn SecretStore),
     (slot, old_serial, sealed): (&str, &str, &SealedBid),
     steps: &mut Steps,
-) -> Result<(), CliError> {
+) -> Result<(Device, &'static str), CliError> {
     let locale = steps.locale;
     let fail = |what: String| CliError::new(format!("demo check failed: {what}"));
     let dev_err = |e: DeviceError| CliError::from_user(&e, locale);
@@ -114,6 +114,36 @@ pub async fn walk(
     }
 
     // The bid sealed before the phone changed opens by scan on the new phone.
+    let bid = open_by_scan(
+        (&phone, NEW_PIN),
+        (platform, roots),
+        sealed,
+        SystemTime::now(),
+        locale,
+    )
+    .await?;
+    steps.ok(
+        "demo-reissue-opened",
+        &[
+            ("serial", sealed.recipient_serial.clone().into()),
+            ("bid", bid.into()),
+        ],
+    );
+    Ok((phone, NEW_PIN))
+}
+
+/// The platform asks `phone` to open `sealed` by scan (the user confirms with `pin`); returns
+/// the bid as the platform opened it, checked at `now` (the service's time).
+pub(crate) async fn open_by_scan(
+    (phone, pin): (&Device, &str),
+    (platform, roots): (&RpClient, &[Certificate]),
+    sealed: &SealedBid,
+    now: SystemTime,
+    locale: mcert_core::i18n::Locale,
+) -> Result<String, CliError> {
+    let fail = |what: String| CliError::new(format!("demo check failed: {what}"));
+    let dev_err = |e: DeviceError| CliError::from_user(&e, locale);
+    let rp_err = |e: mcert_rp::client::RpError| CliError::new(e.to_string());
     let (req, eph) = decrypt_request(sealed, locale)?;
     let created = platform.create(&req, None).await.map_err(rp_err)?;
     let png = qr::encode_png(&AnimatedQr::new(&created).payload(), 6)
@@ -122,9 +152,9 @@ pub async fn walk(
     let choice = pending
         .choices
         .first()
-        .ok_or_else(|| fail("the new phone offers no certificate".into()))?;
+        .ok_or_else(|| fail("the phone offers no certificate".into()))?;
     phone
-        .confirm(&pending, &choice.serial, NEW_PIN)
+        .confirm(&pending, &choice.serial, pin)
         .await
         .map_err(dev_err)?;
     let ended = platform
@@ -138,17 +168,9 @@ pub async fn walk(
             kind: SessionKind::Decrypt,
             document_digests: None,
             roots,
-            now: SystemTime::now(),
+            now,
         },
     )
     .map_err(rp_err)?;
-    let bid = opened_bid(&verified, sealed, &eph, locale)?;
-    steps.ok(
-        "demo-reissue-opened",
-        &[
-            ("serial", sealed.recipient_serial.clone().into()),
-            ("bid", bid.into()),
-        ],
-    );
-    Ok(())
+    opened_bid(&verified, sealed, &eph, locale)
 }

@@ -451,10 +451,20 @@ async fn walk(dir: &std::path::Path, locale: Locale) -> Result<(), CliError> {
         .await?;
         // 8. 补办 on a new phone: the bid sealed before opens there.
         let sealed = first_bid.ok_or_else(|| fail("no bid was sealed".into()))?;
-        crate::reissue_demo::walk(
+        let (new_phone, new_pin) = crate::reissue_demo::walk(
             (&base, &platform, &roots),
             (&phone, &dir.join("new-phone"), &secrets),
             (&entitlement.id, &installed.serial, &sealed),
+            &mut steps,
+        )
+        .await?;
+        // 9. Ten months on: 延期 on that phone, then a move to a third phone by QR code.
+        crate::life_demo::walk(
+            &running,
+            (&platform, &roots),
+            (new_phone, new_pin),
+            (&dir.join("third-phone"), &secrets),
+            (&entitlement.id, &sealed),
             &mut steps,
         )
         .await?;

@@ -353,8 +353,13 @@ fn demo_runs_clean() {
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stdout}\n{stderr}");
     for expected in [
-        "全部 49 步通过",
+        "全部 54 步通过",
         "旧手机已无法应答",
+        "到期提醒短信",
+        "证书延期一年",
+        "延期后，最初加密的投标文件仍可扫码解密",
+        "两部手机确认码一致",
+        "在第三部手机上解密成功",
         "换手机前加密给",
         "在新手机上解密成功",
         "一次扫码两处签章",
