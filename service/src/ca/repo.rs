@@ -489,3 +489,38 @@ async fn of_entitlements(
     }
     query.fetch_all(pool).await
 }
+
+/// A revoked certificate as the console lists it.
+#[derive(Debug, Clone, FromRow)]
+pub struct RevocationRow {
+    pub serial: String,
+    pub subject: String,
+    pub profile: String,
+    pub algorithm: String,
+    pub revocation_reason: Option<String>,
+    pub revoked_at: Option<i64>,
+    /// Who revoked it (the audit event's actor).
+    pub actor: Option<String>,
+}
+
+/// The newest revocations (at most `limit`), or the revoked certificates whose serial starts
+/// with `serial_prefix` (hex, upper case).
+pub async fn revocations(
+    pool: &AnyPool,
+    serial_prefix: Option<&str>,
+    limit: i64,
+) -> Result<Vec<RevocationRow>, sqlx::Error> {
+    sqlx::query_as::<Any, RevocationRow>(
+        "SELECT c.serial, c.subject, c.profile, c.algorithm, c.revocation_reason, c.revoked_at,
+             (SELECT a.actor FROM audit_events a
+              WHERE a.object = c.serial AND a.action = 'certificate.revoked'
+              ORDER BY a.seq DESC LIMIT 1) AS actor
+         FROM certificates c
+         WHERE c.status = 'revoked' AND ($1 IS NULL OR c.serial LIKE $1)
+         ORDER BY c.revoked_at DESC, c.serial LIMIT $2",
+    )
+    .bind(serial_prefix.map(|p| format!("{p}%")))
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}

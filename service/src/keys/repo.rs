@@ -158,3 +158,29 @@ pub async fn insert_recovery(tx: &mut Tx, r: &NewRecovery<'_>) -> Result<(), sql
     .await?;
     Ok(())
 }
+
+/// A judicial recovery of an escrowed key, as the console lists it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RecoveryRow {
+    pub id: String,
+    pub encryption_serial: String,
+    pub case_reference: String,
+    pub operator: String,
+    pub first_approver: String,
+    pub second_approver: String,
+    pub recipient_serial: String,
+    pub recipient_subject: String,
+    pub created_at: i64,
+}
+
+/// Every recovery, newest first (at most `limit`).
+pub async fn recoveries(pool: &sqlx::AnyPool, limit: i64) -> Result<Vec<RecoveryRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, encryption_serial, case_reference, operator, first_approver, second_approver,
+             recipient_serial, recipient_subject, created_at
+         FROM key_recoveries ORDER BY created_at DESC, id LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}

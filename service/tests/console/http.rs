@@ -513,3 +513,126 @@ async fn operators_resolve_exceptional_transfers_in_the_console() {
         c.running.stop().await.expect("stop");
     }
 }
+
+/// The certificate's life in the console: the revoked certificates with their reason and who
+/// revoked them, searchable by serial (a bad serial is refused with a message), and the
+/// judicial recoveries of escrowed keys; both only for a logged-in reviewer.
+#[tokio::test]
+async fn the_console_shows_revocations_and_key_recoveries() {
+    use mcert_core::crypto::name::SubjectName;
+    use mcert_core::crypto::revocation::RevocationReason;
+    use mcert_core::crypto::{Algorithm, x509};
+    use mcert_service::authority::IssueRequest;
+    for db in databases().await {
+        let c = Console::start(&db.url).await;
+        for path in ["/console/certificates", "/console/key-recoveries"] {
+            let r = c.get(path, None).await;
+            assert_eq!(r.headers()["location"], "/console/login", "{path}");
+        }
+        let session = c.log_in("zhou.shenhe").await;
+        let r = c.get("/console/key-recoveries", Some(&session)).await;
+        assert_eq!(r.status(), 200);
+        assert!(r.text().await.expect("html").contains("没有恢复记录"));
+        let authority = &c.running.state.authority;
+        let mut serials = Vec::new();
+        for (name, reason) in [
+            ("甲某", RevocationReason::KeyCompromise),
+            ("乙某", RevocationReason::Superseded),
+        ] {
+            let (_, csr) = mcert_test_support::device_csr(Algorithm::Sm2);
+            let issued = authority
+                .issue(IssueRequest {
+                    csr: &csr,
+                    subject: SubjectName {
+                        country: Some("CN".into()),
+                        common_name: Some(name.into()),
+                        ..Default::default()
+                    },
+                    profile: x509::Profile::PersonalLeaf,
+                    validity: Duration::from_secs(86_400),
+                    entitlement_id: None,
+                    actor: "account:test",
+                })
+                .await
+                .expect("issued");
+            authority
+                .revoke(&issued.serial, reason, "operator:ca")
+                .await
+                .expect("revoked");
+            serials.push(issued.serial);
+        }
+        let r = c.get("/console/certificates", Some(&session)).await;
+        assert_eq!(r.status(), 200);
+        assert_security_headers(&r);
+        let html = r.text().await.expect("html");
+        for (serial, label) in serials.iter().zip(["密钥泄露（挂失）", "已被新证书取代"])
+        {
+            assert!(
+                html.contains(serial.as_str()) && html.contains(label),
+                "{html}"
+            );
+        }
+        assert!(
+            html.contains("operator:ca") && html.contains("甲某"),
+            "{html}"
+        );
+        let prefix = &serials[1][..8].to_ascii_lowercase();
+        let html = c
+            .get(
+                &format!("/console/certificates?serial={prefix}"),
+                Some(&session),
+            )
+            .await
+            .text()
+            .await
+            .expect("html");
+        assert!(
+            html.contains(serials[1].as_str()) && !html.contains(serials[0].as_str()),
+            "{html}"
+        );
+        let r = c
+            .get("/console/certificates?serial=%3Cscript%3E", Some(&session))
+            .await;
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.expect("html");
+        assert!(
+            html.contains("十六进制") && !html.contains("<script>"),
+            "{html}"
+        );
+
+        // A recovery on record (made by `mcert keys recover`, tested with the key escrow).
+        let pool = c.running.state.store.pool();
+        sqlx::query(
+            "INSERT INTO escrowed_keys (id, entitlement_id, algorithm, public_key, key_sealed, created_at)
+             VALUES ('k1', 'e1', 'sm2', $1, $1, 1)",
+        )
+        .bind(vec![4u8; 65])
+        .execute(pool)
+        .await
+        .expect("key");
+        sqlx::query(
+            "INSERT INTO key_recoveries (id, key_id, encryption_serial, case_reference, operator, first_approver,
+                 second_approver, recipient_serial, recipient_subject, created_at)
+             VALUES ('r1', 'k1', 'AB12', '（2026）青01刑初12号', 'operator:ca', 'reviewer:wang', 'reviewer:li',
+                 'CD34', 'CN=某市公安局电子数据取证中心', 1764700000000)",
+        )
+        .execute(pool)
+        .await
+        .expect("recovery");
+        let html = c
+            .get("/console/key-recoveries", Some(&session))
+            .await
+            .text()
+            .await
+            .expect("html");
+        for expected in [
+            "（2026）青01刑初12号",
+            "reviewer:wang、reviewer:li",
+            "取证中心（CD34）",
+            "AB12",
+        ] {
+            assert!(html.contains(expected), "{expected}: {html}");
+        }
+        c.running.stop().await.expect("stop");
+    }
+}

@@ -10,6 +10,7 @@
 //! - Every response carries a strict CSP, `X-Frame-Options: DENY`, `nosniff` and `no-store`;
 //!   only the materials may be framed, by the console's own pages.
 
+mod life;
 pub mod pages;
 pub mod render;
 mod transfers;
@@ -74,6 +75,8 @@ pub fn router(state: AppState) -> Router {
         .route("/console/reviews/{id}/reject", post(pages::reject))
         .route("/console/transfers", get(transfers::list))
         .route("/console/transfers/{id}/resolve", post(transfers::resolve))
+        .route("/console/certificates", get(life::revocations))
+        .route("/console/key-recoveries", get(life::recoveries))
         .route(
             "/console/reviews/{id}/materials/{upload_id}",
             get(pages::material),

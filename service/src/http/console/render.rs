@@ -37,6 +37,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../templates/console/transfers.html"),
     ),
     (
+        "revocations.html",
+        include_str!("../../../templates/console/revocations.html"),
+    ),
+    (
+        "recoveries.html",
+        include_str!("../../../templates/console/recoveries.html"),
+    ),
+    (
         "message.html",
         include_str!("../../../templates/console/message.html"),
     ),
