@@ -117,6 +117,10 @@ pub struct Entitlement {
     /// A renewal was paid (or taken from a package) and its certificate waits for download.
     #[serde(default)]
     pub renewal_due: bool,
+    /// The organisation was renamed (变更): a certificate naming the new name waits for
+    /// download (`POST …/renew`, the same key).
+    #[serde(default)]
+    pub change_due: bool,
 }
 
 /// A certificate as the list and detail screens show it.

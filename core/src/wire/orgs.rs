@@ -302,6 +302,15 @@ pub struct Resubmission {
     pub materials: Vec<String>,
 }
 
+/// `POST /v1/orgs/{id}/changes` (变更): the organisation's new name, with materials (the new
+/// business licence …); answered with the order to review and pay.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewOrgChange {
+    pub new_name: String,
+    pub materials: Vec<String>,
+}
+
 /// The routes of organisations (under `/v1/orgs`).
 pub mod routes {
     pub const ORGS: &str = "/v1/orgs";
@@ -319,4 +328,5 @@ pub mod routes {
     pub const ORG_CERT_HOLDER: &str = "/v1/orgs/{id}/certificates/{entitlement_id}/holder";
     pub const ORG_USAGE: &str = "/v1/orgs/{id}/usage";
     pub const ORDER_RESUBMIT: &str = "/v1/orders/{id}/resubmit";
+    pub const ORG_CHANGES: &str = "/v1/orgs/{id}/changes";
 }

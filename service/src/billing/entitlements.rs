@@ -3,6 +3,7 @@
 
 use mcert_core::clock::{rfc3339, unix_millis};
 use mcert_core::crypto::name::SubjectName;
+use mcert_core::crypto::revocation::RevocationReason;
 use mcert_core::crypto::x509::{self, Profile};
 use serde_json::json;
 
@@ -24,7 +25,8 @@ impl Orders {
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             let row: Option<repo::EntitlementRow> = sqlx::query_as(
-                "SELECT id, order_id, kind, years, status, certificate_serial, org_id, valid_until, renewal_due
+                "SELECT id, order_id, kind, years, status, certificate_serial, org_id, valid_until, renewal_due,
+                     change_due
                  FROM entitlements WHERE id = $1",
             )
             .bind(&id)
@@ -35,7 +37,8 @@ impl Orders {
             let mut e = Entitlement::from(row);
             e.renewable =
                 super::renewal::renewable(&e.status, until, unix_millis(self.clock.now()))
-                    && !e.renewal_due;
+                    && !e.renewal_due
+                    && !e.change_due;
             if let Some(org) = &e.org_id {
                 e.org_name = Some(
                     self.orgs
@@ -131,13 +134,15 @@ impl Orders {
         // and issues nothing), then the certificate is issued into the same transaction, so
         // a slot never has two certificates and nothing needs revoking afterwards.
         // A renewal certifies the same key again: the CSR (signed by it) proves the PIN.
-        if mode == SlotIssue::Renew {
+        if matches!(mode, SlotIssue::Renew | SlotIssue::Change) {
             self.ensure_current_key(entitlement_id, csr).await?;
         }
         let mut tx = self.store.begin().await?;
         let actor = owner.actor().audit_name();
+        let mut rename = None;
         match mode {
             SlotIssue::Install => {}
+            SlotIssue::Change => rename = self.take_change_in(&mut tx, entitlement_id).await?,
             SlotIssue::Reissue { verified_at, .. } => {
                 self.spend_verification_in(&mut tx, entitlement_id, verified_at)
                     .await?;
@@ -145,8 +150,16 @@ impl Orders {
             SlotIssue::Renew => self.take_renewal_in(&mut tx, entitlement_id).await?,
             SlotIssue::Migrate { id } => self.take_migration_in(&mut tx, id).await?,
         }
+        let reason = if mode == SlotIssue::Change {
+            RevocationReason::AffiliationChanged
+        } else {
+            RevocationReason::Superseded
+        };
         let replaced = if mode.replaces() {
-            Some(self.supersede_in(&mut tx, entitlement_id, &actor).await?)
+            Some(
+                self.supersede_in(&mut tx, entitlement_id, reason, &actor)
+                    .await?,
+            )
         } else {
             None
         };
@@ -214,14 +227,26 @@ impl Orders {
         // The old certificate's seals were voided with it: each comes back as a draft bound
         // to the new certificate, pre-filled, for the admin to submit for review again.
         if let Some(old) = &replaced {
-            crate::seals::repo::reapply_in(&mut tx, old, &issued.serial, &actor, self.clock.now())
-                .await?;
+            crate::seals::repo::reapply_in(
+                &mut tx,
+                (old, &issued.serial),
+                rename
+                    .as_ref()
+                    .map(|(from, to)| (from.as_str(), to.as_str())),
+                &actor,
+                self.clock.now(),
+            )
+            .await?;
         }
         let (action, detail) = match mode {
             SlotIssue::Install => ("entitlement.issued", json!({"serial": issued.serial})),
             SlotIssue::Reissue { reason, .. } => (
                 "entitlement.reissued",
                 json!({"serial": issued.serial, "reason": reason.as_str()}),
+            ),
+            SlotIssue::Change => (
+                "entitlement.changed",
+                json!({"serial": issued.serial, "name": rename.as_ref().map(|r| r.1.clone())}),
             ),
             SlotIssue::Renew => (
                 "entitlement.renewed",

@@ -14,6 +14,7 @@ mod invoice_issue;
 mod invoices;
 mod migration;
 mod orders;
+mod org_change;
 mod org_orders;
 mod payments;
 mod profiles;
@@ -165,6 +166,12 @@ pub enum OrderError {
     MigrationClosed(String),
     #[error("the approval does not verify with this certificate's key")]
     BadApproval,
+    #[error("the organisation's name must have 2 to 100 characters")]
+    BadName,
+    #[error("the new name is the organisation's name already")]
+    SameName,
+    #[error("a change of the organisation is already under review or waiting for payment")]
+    ChangePending,
     #[error("internal: {0}")]
     Internal(String),
 }

@@ -19,14 +19,14 @@ pub const MAX_MATERIALS: usize = 10;
 
 /// The organisation's facts (name, credit code, legal representative, how it was authorised)
 /// first, then the application's: the reviewer compares them with the business licence.
-fn with_org_facts(
+pub(super) fn with_org_facts(
     org: &[(&'static str, String)],
     rest: Vec<(&'static str, String)>,
 ) -> Vec<(&'static str, String)> {
     org.iter().cloned().chain(rest).collect()
 }
 
-fn yuan(fen: i64) -> String {
+pub(super) fn yuan(fen: i64) -> String {
     format!("{}.{:02}", fen / 100, (fen % 100).abs())
 }
 
@@ -147,7 +147,11 @@ impl Orders {
         self.org_order(admin, &id).await
     }
 
-    async fn check_materials(&self, org_id: &str, materials: &[String]) -> Result<(), OrderError> {
+    pub(super) async fn check_materials(
+        &self,
+        org_id: &str,
+        materials: &[String],
+    ) -> Result<(), OrderError> {
         if materials.is_empty() || materials.len() > MAX_MATERIALS {
             return Err(OrderError::MaterialsRequired);
         }

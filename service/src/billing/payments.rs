@@ -231,6 +231,8 @@ impl Orders {
                 .await?;
             }
         }
+        // A paid 变更 takes effect now (its SMS go out through the outbox worker).
+        self.apply_change_in(tx, order_id, now, actor).await?;
         audit::append(
             tx,
             self.store.engine(),

@@ -30,6 +30,8 @@ pub enum SlotIssue<'a> {
     },
     /// 延期: the same key, for the period a paid renewal extended.
     Renew,
+    /// 变更: the same key, naming the organisation's new name after its paid change.
+    Change,
     /// To a new phone's key, approved by the old phone (the migration `id`).
     Migrate { id: &'a str },
 }
@@ -92,7 +94,7 @@ impl Orders {
                 ..
             } => "sms-reissued-pin-reset",
             SlotIssue::Migrate { .. } => "sms-migrated",
-            SlotIssue::Install | SlotIssue::Renew => return Ok(None),
+            SlotIssue::Install | SlotIssue::Renew | SlotIssue::Change => return Ok(None),
         };
         let phone = crate::accounts::repo::phone_of_tx(tx, owner.account_id())
             .await?
@@ -138,12 +140,13 @@ impl Orders {
     }
 
     /// Inside a unit of work that issues the slot a new certificate: takes the slot's current
-    /// certificate off it and revokes it and its encryption pair as superseded (one already
-    /// revoked, say after 挂失, stays as it is).
+    /// certificate off it and revokes it and its encryption pair for `reason` (superseded, or
+    /// affiliationChanged after a 变更; one already revoked, say after 挂失, stays as it is).
     pub(super) async fn supersede_in(
         &self,
         tx: &mut Tx,
         entitlement_id: &str,
+        reason: RevocationReason,
         actor: &str,
     ) -> Result<String, OrderError> {
         let current: Option<(Option<String>,)> =
@@ -167,11 +170,7 @@ impl Orders {
         }
         let pair = crate::keys::repo::pair_of(&mut **tx, &serial).await?;
         for s in std::iter::once(serial.clone()).chain(pair) {
-            match self
-                .authority
-                .revoke_in(tx, &s, RevocationReason::Superseded, actor)
-                .await
-            {
+            match self.authority.revoke_in(tx, &s, reason, actor).await {
                 Ok(()) | Err(AuthorityError::AlreadyRevoked(_)) => {}
                 Err(e) => return Err(e.into()),
             }

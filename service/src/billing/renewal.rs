@@ -297,15 +297,25 @@ impl Orders {
         Ok(new_until)
     }
 
-    /// Downloads the renewed certificate: the CSR must be signed by the slot's current key.
+    /// Downloads the renewed certificate, or after a 变更 the one naming the new name: the CSR
+    /// must be signed by the slot's current key.
     pub async fn renew(
         &self,
         owner: &OwnAccount,
         entitlement_id: &str,
         csr: &[u8],
     ) -> Result<Installed, OrderError> {
-        self.issue_for_slot(owner, entitlement_id, csr, SlotIssue::Renew)
-            .await
+        let change_due: Option<i64> =
+            sqlx::query_scalar("SELECT change_due FROM entitlements WHERE id = $1")
+                .bind(entitlement_id)
+                .fetch_optional(self.store.pool())
+                .await?;
+        let mode = if change_due == Some(1) {
+            SlotIssue::Change
+        } else {
+            SlotIssue::Renew
+        };
+        self.issue_for_slot(owner, entitlement_id, csr, mode).await
     }
 
     /// Inside a renewal's unit of work: takes the due renewal (a concurrent download finds

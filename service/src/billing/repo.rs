@@ -307,6 +307,7 @@ pub struct EntitlementRow {
     pub org_id: Option<String>,
     pub valid_until: Option<i64>,
     pub renewal_due: i64,
+    pub change_due: i64,
 }
 
 impl From<EntitlementRow> for Entitlement {
@@ -325,6 +326,7 @@ impl From<EntitlementRow> for Entitlement {
                 .map(|ms| mcert_core::clock::rfc3339(mcert_core::clock::from_unix_millis(ms))),
             renewable: false,
             renewal_due: r.renewal_due == 1,
+            change_due: r.change_due == 1,
         }
     }
 }

@@ -196,11 +196,7 @@ impl Orgs {
         owner: &OwnAccount,
         req: &NewOrganisation,
     ) -> Result<Organisation, OrgError> {
-        let name = req.name.trim();
-        let n = name.chars().count();
-        if !(2..=100).contains(&n) || name.chars().any(char::is_control) {
-            return Err(OrgError::BadName);
-        }
+        let name = valid_org_name(&req.name).ok_or(OrgError::BadName)?;
         let code = req.credit_code.trim().to_ascii_uppercase();
         if !validate::is_unified_code(&code) {
             return Err(OrgError::BadCreditCode);
@@ -380,6 +376,13 @@ impl Orgs {
         }
         Ok(())
     }
+}
+
+/// An organisation's name as registered: 2 to 100 characters, no control characters, trimmed.
+pub fn valid_org_name(name: &str) -> Option<&str> {
+    let name = name.trim();
+    let n = name.chars().count();
+    ((2..=100).contains(&n) && !name.chars().any(char::is_control)).then_some(name)
 }
 
 /// The Fluent message of a role's label.

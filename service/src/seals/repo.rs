@@ -137,11 +137,12 @@ pub fn kind_label(kind: &str) -> String {
 /// After a certificate was replaced (renewal, reissue, a move, a rename), each seal voided
 /// with it comes back as a draft bound to the new certificate: the same kind, name and
 /// picture, for the admin to submit for review again (a new seal embeds the new certificate).
-/// Returns the drafts' ids.
+/// After a rename (`rename`: old name, new name) a seal carved with the old name is pre-filled
+/// with the new one. Returns the drafts' ids.
 pub async fn reapply_in(
     tx: &mut Tx,
-    old_serial: &str,
-    new_serial: &str,
+    (old_serial, new_serial): (&str, &str),
+    rename: Option<(&str, &str)>,
     actor: &str,
     now_t: std::time::SystemTime,
 ) -> Result<Vec<String>, sqlx::Error> {
@@ -159,8 +160,8 @@ pub async fn reapply_in(
         sqlx::query(
             "INSERT INTO seals (id, org_id, kind, name, status, photo_upload_id, picture_upload_id, entitlement_id,
                  certificate_serial, width_mm, height_mm, created_by, created_at, updated_at, reapplied_from)
-             SELECT $1, org_id, kind, name, 'draft', photo_upload_id, picture_upload_id, entitlement_id,
-                 $2, width_mm, height_mm, $3, $4, $4, id
+             SELECT $1, org_id, kind, CASE WHEN name = $6 THEN $7 ELSE name END, 'draft', photo_upload_id,
+                 picture_upload_id, entitlement_id, $2, width_mm, height_mm, $3, $4, $4, id
              FROM seals WHERE id = $5",
         )
         .bind(&id)
@@ -168,6 +169,8 @@ pub async fn reapply_in(
         .bind(actor)
         .bind(now)
         .bind(&old_id)
+        .bind(rename.map(|r| r.0))
+        .bind(rename.map(|r| r.1))
         .execute(&mut **tx)
         .await?;
         drafts.push(id);

@@ -10,6 +10,7 @@ use super::*;
 use mcert_core::clock::Clock;
 use mcert_core::crypto::{Signer, hash};
 use mcert_core::wire::{MigrationQr, migration_approval_message};
+use mcert_service::review::{Decision, ReviewKind};
 
 const DAY: Duration = Duration::from_secs(86_400);
 
@@ -488,6 +489,266 @@ async fn a_development_service_moves_its_clock_and_sends_the_reminders_then_due(
         assert_eq!(b["reminders_sent"], 1);
         assert_eq!(svc.clock.now(), before + DAY * 300);
         assert!(svc.last_text(phone).await.contains("还剩 65 天"));
+        svc.running.stop().await.expect("stop");
+    }
+}
+
+/// The encryption certificate the platform learns when `who` logs in by scan.
+async fn encryption_certificate_by_login(
+    svc: &Service,
+    rp: &mcert_rp::client::RpClient,
+    who: &super::scan::Holder,
+) -> x509_cert::Certificate {
+    let created = rp
+        .create(&super::scan::login_session(), None)
+        .await
+        .expect("create");
+    let session = super::scan::scanned(svc, who, &created).await;
+    let (s, b) = super::scan::complete(
+        svc,
+        who,
+        &session.session_id,
+        &super::scan::answer(who, &session, None),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    let done = rp.status(&created.session_id, None, None).await.expect("s");
+    x509::parse_certificate(&unb64(
+        &done
+            .result
+            .expect("result")
+            .encryption_certificate
+            .expect("encryption certificate"),
+    ))
+    .expect("cert")
+}
+
+/// The platform asks `who` to open a bid sealed to `enc`; `enc_key` is the escrowed key the
+/// phone holds. Returns the bid as the platform opened it.
+async fn open_by_scan(
+    svc: &Service,
+    rp: &mcert_rp::client::RpClient,
+    who: &super::scan::Holder,
+    enc: &x509_cert::Certificate,
+    enc_key: &PrivateKey,
+) -> Vec<u8> {
+    let (req, sealed, eph) = super::scan::decrypt_session(enc);
+    let created = rp.create(&req, None).await.expect("create");
+    let session = super::scan::scanned(svc, who, &created).await;
+    let reencrypted = mcert_core::scan::reencrypt_bid_key(&session, enc_key).expect("re");
+    let (s, b) = super::scan::complete(
+        svc,
+        who,
+        &session.session_id,
+        &super::scan::answer(who, &session, Some(reencrypted)),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    let done = rp.status(&created.session_id, None, None).await.expect("s");
+    let key_back = unb64(
+        done.result
+            .as_ref()
+            .and_then(|r| r.reencrypted_key.as_ref())
+            .expect("key"),
+    );
+    sealed
+        .open_with_ephemeral(&key_back, &eph)
+        .expect("opens")
+        .to_vec()
+}
+
+#[tokio::test]
+async fn a_rename_is_reviewed_and_paid_voids_the_seals_and_the_holder_downloads_the_new_name() {
+    for db in databases().await {
+        let svc = Service::start(&db.url).await;
+        let who = super::orgs::ADMIN;
+        let (holder, org_id, seal_id) =
+            super::stamp::claimed_seal(&svc, who, Algorithm::P256, super::orgs::CODE).await;
+        let token = holder.token.clone();
+        let (rp, _) = super::scan::platform(&svc, None).await;
+        // A bid sealed to the organisation's encryption certificate before the rename.
+        let enc = encryption_certificate_by_login(&svc, &rp, &holder).await;
+        // A second seal carved with the organisation's name (submitted, approved).
+        let (old_name, slot) = {
+            let (_, org) = svc.get(&format!("/v1/orgs/{org_id}"), Some(&token)).await;
+            let slot = super::stamp::slot_of(&svc, &token, &org_id, "organization").await;
+            (org["name"].as_str().expect("name").to_string(), slot)
+        };
+        let (_, photo) = svc
+            .upload(&token, &org_id, "seal_photo", super::seals::seal_photo())
+            .await;
+        let (s, contract) = svc
+            .post(
+                &format!("/v1/orgs/{org_id}/seals"),
+                json!({"kind": "contract", "name": old_name, "photo_upload_id": photo["id"], "entitlement_id": slot}),
+                Some(&token),
+            )
+            .await;
+        assert_eq!(s, 201, "{contract}");
+
+        // The application: a bad name, the same name, then the rename with its licence.
+        let (_, licence) = svc
+            .upload(
+                &token,
+                &org_id,
+                "business_licence",
+                super::orgs::photo_jpeg(),
+            )
+            .await;
+        let changes = format!("/v1/orgs/{org_id}/changes");
+        let apply = |name: &str| json!({"new_name": name, "materials": [licence["id"]]});
+        let (s, b) = svc.post(&changes, apply(" "), Some(&token)).await;
+        assert_eq!((s, b["code"].as_str()), (400, Some("bad_name")), "{b}");
+        let (s, b) = svc.post(&changes, apply(&old_name), Some(&token)).await;
+        assert_eq!((s, b["code"].as_str()), (409, Some("same_name")), "{b}");
+        let new_name = "青海新源能源建设有限公司";
+        let (s, order) = svc.post(&changes, apply(new_name), Some(&token)).await;
+        assert_eq!(s, 201, "{order}");
+        assert_eq!(order["status"], "pending_review");
+        assert_eq!(order["amount_fen"], 5_000);
+        let (s, b) = svc.post(&changes, apply(new_name), Some(&token)).await;
+        assert_eq!(
+            (s, b["code"].as_str()),
+            (409, Some("change_pending")),
+            "{b}"
+        );
+        let order_id = order["id"].as_str().expect("id").to_string();
+        let review = svc
+            .pending_review(ReviewKind::OrgApplication, &order_id)
+            .await;
+        let item = svc
+            .running
+            .state
+            .reviews
+            .item(&super::orgs::reviewer(), &review)
+            .await
+            .expect("review");
+        assert!(
+            item.facts.iter().any(|(_, value)| value == new_name),
+            "the reviewer sees the new name: {:?}",
+            item.facts
+        );
+        svc.decide(ReviewKind::OrgApplication, &order_id, Decision::Approve)
+            .await;
+        // Nothing is due before payment.
+        let renew = format!("/v1/entitlements/{slot}/renew");
+        let (s, b) = svc
+            .post(
+                &renew,
+                json!({"csr": b64(&csr_for(&holder.key))}),
+                Some(&token),
+            )
+            .await;
+        assert_eq!(
+            (s, b["code"].as_str()),
+            (409, Some("renewal_not_due")),
+            "{b}"
+        );
+        svc.clock.advance(Duration::from_secs(1));
+        svc.post(
+            &format!("/v1/orders/{order_id}/pay"),
+            json!({}),
+            Some(&token),
+        )
+        .await;
+        wait_completed(&svc, &token, &order_id).await;
+
+        // Paid: the new name, the seals void, the slot's changed certificate due, the holder told.
+        let (_, org) = svc.get(&format!("/v1/orgs/{org_id}"), Some(&token)).await;
+        assert_eq!(org["name"], new_name);
+        for id in [seal_id.as_str(), contract["id"].as_str().expect("id")] {
+            let (_, seal) = svc
+                .get(&format!("/v1/orgs/{org_id}/seals/{id}"), Some(&token))
+                .await;
+            assert_eq!(seal["status"], "void", "{seal}");
+        }
+        let slot_view = slot_of_token(&svc, &token).await;
+        assert_eq!(slot_view["change_due"], true, "{slot_view}");
+        let mut told = String::new();
+        for _ in 0..100 {
+            told = svc.last_text(who.0).await;
+            if told.contains(new_name) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(told.contains("下载变更后的证书"), "{told}");
+
+        // The holder downloads it with the same key: once, however many taps.
+        let answers = at_once(
+            &svc,
+            &renew,
+            &token,
+            vec![json!({"csr": b64(&csr_for(&holder.key))}); 6],
+        )
+        .await;
+        let winners: Vec<&Value> = answers
+            .iter()
+            .filter(|(s, _)| *s == 200)
+            .map(|(_, b)| b)
+            .collect();
+        assert_eq!(winners.len(), 1, "{answers:?}");
+        let changed = winners[0];
+        let cert = x509::parse_certificate(&unb64(changed["certificate"].as_str().expect("c")))
+            .expect("c");
+        let info = x509::info(&cert).expect("info");
+        assert_eq!(info.subject.organization.as_deref(), Some(new_name));
+        assert_eq!(
+            info.subject.organization_identifier.as_deref(),
+            Some(super::orgs::CODE)
+        );
+        assert_eq!(
+            x509::certificate_public_key(&cert).expect("k"),
+            *holder.key.public_key()
+        );
+        let revoked = mcert_service::ca::repo::revocations(
+            svc.running.state.store.pool(),
+            Some(&holder.serial),
+            10,
+        )
+        .await
+        .expect("revocations");
+        assert_eq!(revoked.len(), 1);
+        assert_eq!(
+            revoked[0].revocation_reason.as_deref(),
+            Some("affiliation_changed")
+        );
+        // The void seals come back as drafts bound to the new certificate; the one carved with
+        // the old name is pre-filled with the new.
+        let (_, seals) = svc
+            .get(&format!("/v1/orgs/{org_id}/seals"), Some(&token))
+            .await;
+        let drafts: Vec<&Value> = seals["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter(|s| s["status"] == "draft")
+            .collect();
+        assert_eq!(drafts.len(), 2, "{seals}");
+        assert!(
+            drafts
+                .iter()
+                .all(|d| d["certificate_serial"] == x509::serial_hex(&cert).as_str())
+        );
+        assert!(
+            drafts
+                .iter()
+                .any(|d| d["kind"] == "contract" && d["name"] == new_name),
+            "{seals}"
+        );
+        // The bid sealed before the rename opens with the escrowed key that came again.
+        let keys = delivered(changed, &holder.key, &cert);
+        assert_eq!(keys.len(), 1);
+        let renamed = super::scan::Holder {
+            token: token.clone(),
+            key: holder.key,
+            serial: x509::serial_hex(&cert),
+            cert,
+        };
+        let opened = open_by_scan(&svc, &rp, &renamed, &enc, &keys[0].0).await;
+        assert_eq!(opened, super::scan::BID);
+        assert!(audit_actions(&svc).await.iter().any(|a| a == "org.changed"));
+        audit_intact(&svc).await;
         svc.running.stop().await.expect("stop");
     }
 }

@@ -158,7 +158,10 @@ impl From<OrderError> for ApiError {
             | OrderError::NotTheCurrentKey
             | OrderError::UnknownMigration
             | OrderError::MigrationClosed(_)
-            | OrderError::BadApproval) => super::life::life_error(e),
+            | OrderError::BadApproval
+            | OrderError::BadName
+            | OrderError::SameName
+            | OrderError::ChangePending) => super::life::life_error(e),
             other => super::commerce::commerce_error(other),
         }
     }

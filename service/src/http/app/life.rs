@@ -55,6 +55,11 @@ pub(super) fn life_error(e: OrderError) -> ApiError {
             )],
         ),
         OrderError::BadApproval => plain(StatusCode::FORBIDDEN, "bad_approval", "err-bad-approval"),
+        OrderError::BadName => plain(StatusCode::BAD_REQUEST, "bad_name", "err-bad-org-name"),
+        OrderError::SameName => plain(StatusCode::CONFLICT, "same_name", "err-same-org-name"),
+        OrderError::ChangePending => {
+            plain(StatusCode::CONFLICT, "change_pending", "err-change-pending")
+        }
         other => ApiError::internal(other),
     }
 }

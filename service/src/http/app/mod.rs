@@ -81,6 +81,7 @@ pub fn router() -> Router<AppState> {
         .route(routes::ORG_MEMBER_ROLE, put(orgs::change_role))
         .route(routes::ORG_ORDERS, get(orgs::orders))
         .route(routes::ORDER_RESUBMIT, post(orgs::resubmit))
+        .route(routes::ORG_CHANGES, post(orgs::request_change))
         .route(routes::ORG_CERTIFICATES, get(orgs::certificates))
         .route(routes::ORG_CERT_OWNER, put(orgs::set_owner))
         .route(routes::ORG_CERT_HOLDER, put(orgs::set_holder))

@@ -305,6 +305,25 @@ pub async fn orders(
     ))
 }
 
+/// 变更: a certificate administrator applies for the organisation's rename.
+pub async fn request_change(
+    State(state): State<AppState>,
+    me: CurrentAccount,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<mcert_core::wire::orgs::NewOrgChange>,
+) -> Result<(StatusCode, Json<Order>), ApiError> {
+    let a = admin(&state, &me, &id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .orders
+                .request_change(&a, &req.new_name, &req.materials)
+                .await?,
+        ),
+    ))
+}
+
 /// Resubmits a rejected application of an organisation the caller administers.
 pub async fn resubmit(
     State(state): State<AppState>,
