@@ -207,6 +207,7 @@ impl McertApp {
                 valid_until: e.valid_until,
                 renewable: e.renewable,
                 renewal_due: e.renewal_due,
+                change_due: e.change_due,
             })
             .collect())
     }

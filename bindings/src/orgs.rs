@@ -162,6 +162,24 @@ impl McertApp {
         Ok(order_view(o))
     }
 
+    /// 【证书变更】: an admin applies for the organisation's rename with materials (the new
+    /// business licence, uploaded first); the order goes to review, then to payment. Once paid,
+    /// each holder downloads the changed certificate with `renew` (`change_due`).
+    pub async fn request_org_change(
+        &self,
+        org_id: String,
+        new_name: String,
+        materials: Vec<String>,
+    ) -> Result<OrderView, McertError> {
+        let o = self
+            .device()
+            .await
+            .client()
+            .request_org_change(&org_id, &new_name, &materials)
+            .await?;
+        Ok(order_view(o))
+    }
+
     /// The organisation's applications.
     pub async fn org_orders(&self, org_id: String) -> Result<Vec<OrderView>, McertError> {
         let list = self.device().await.client().org_orders(&org_id).await?;

@@ -130,6 +130,9 @@ pub struct EntitlementView {
     pub renewable: bool,
     /// A renewal is paid (or taken from a package): the renewed certificate waits for download.
     pub renewal_due: bool,
+    /// The organisation was renamed (变更): the certificate naming the new name waits for
+    /// download (`renew`, with the certificate PIN).
+    pub change_due: bool,
 }
 
 #[derive(Debug, Clone, uniffi::Record)]

@@ -158,6 +158,27 @@ impl ServiceClient {
     }
 
     /// Submits an organisation's application with its materials.
+    /// 变更: applies for the organisation's rename (an admin), with materials; the order to
+    /// review and pay.
+    pub async fn request_org_change(
+        &self,
+        org_id: &str,
+        new_name: &str,
+        materials: &[String],
+    ) -> Result<Order, ClientError> {
+        self.call(
+            Method::POST,
+            &routes::fill(routes::ORG_CHANGES, org_id),
+            Some(body(&crate::wire::orgs::NewOrgChange {
+                new_name: new_name.to_string(),
+                materials: materials.to_vec(),
+            })?),
+            true,
+            None,
+        )
+        .await
+    }
+
     pub async fn apply_for_org(
         &self,
         org_id: &str,
