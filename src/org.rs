@@ -101,6 +101,18 @@ enum OrgCommand {
         #[arg(required = true)]
         materials: Vec<PathBuf>,
     },
+    /// 变更: apply for the organisation's rename with materials (the new business licence …);
+    /// once reviewed and paid, each holder downloads the changed certificate
+    /// (`mcert device renew`).
+    Change {
+        org: String,
+        /// The organisation's new full name.
+        #[arg(long)]
+        name: String,
+        /// Photos or PDFs of the materials.
+        #[arg(required = true)]
+        materials: Vec<PathBuf>,
+    },
     /// Fix a rejected application with new materials and submit it again.
     Resubmit {
         org: String,
@@ -318,6 +330,30 @@ pub fn run(args: OrgArgs, locale: Locale) -> Result<(), CliError> {
                     .map_err(|e| CliError::new(e.to_string()))?;
                 let order = client
                     .apply_for_org(&org, &product, years, &ids, &key)
+                    .await
+                    .map_err(fail)?;
+                println!("{}", order.id);
+                eprintln!(
+                    "{}",
+                    message(
+                        locale,
+                        "cli-order-placed",
+                        &[
+                            ("id", order.id.clone().into()),
+                            ("amount", mcert_core::wire::yuan(order.amount_fen).into()),
+                            ("status", order.status_label.into()),
+                        ]
+                    )
+                );
+            }
+            OrgCommand::Change {
+                org,
+                name,
+                materials,
+            } => {
+                let ids = upload_all(&client, &org, "business_licence", &materials, locale).await?;
+                let order = client
+                    .request_org_change(&org, &name, &ids)
                     .await
                     .map_err(fail)?;
                 println!("{}", order.id);

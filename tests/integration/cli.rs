@@ -875,6 +875,26 @@ fn org_commands_against_a_running_service() {
     );
     let (usage, _) = ok(with("org", &["usage", &org, "--operation", "login"]));
     assert!(usage.is_empty(), "{usage}");
+    // 变更: the rename goes to review with its material; a second one waits for the first.
+    let rename = [
+        "change",
+        org.as_str(),
+        "--name",
+        "某某新能源建设有限公司",
+        s(&letter),
+    ];
+    let (_, placed) = ok(with("org", &rename));
+    assert!(
+        placed.contains("50.00") && placed.contains("待审核"),
+        "{placed}"
+    );
+    let out = with("org", &rename);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).1.contains("已有一份变更申请"),
+        "{:?}",
+        text(&out)
+    );
     drop(server);
 }
 
