@@ -163,6 +163,16 @@ final class NoCore: CertCore {
     func photoSignature(serial: String, noticeVersion: String, photo: Data) async throws -> SignatureView { throw Unavailable() }
     func submitSignature(id: String) async throws -> SignatureView { throw Unavailable() }
     func signaturePicture(id: String) async throws -> Data { throw Unavailable() }
+    func startRenewal(entitlementId: String, years: Int64) async throws -> RenewalView { throw Unavailable() }
+    func renew(entitlementId: String, pin: String) async throws -> InstalledView { throw Unavailable() }
+    func startMigration(entitlementId: String) async throws -> MigrationView { throw Unavailable() }
+    func migration(migrationId: String) async throws -> MigrationView { throw Unavailable() }
+    func approveMigration(migrationId: String, pin: String) async throws -> MigrationView { throw Unavailable() }
+    func cancelMigration(migrationId: String) async throws -> MigrationView { throw Unavailable() }
+    func requestMigration(qrText: String, pin: String) async throws -> MigrationView { throw Unavailable() }
+    func finishMigration(migrationId: String, newKeyId: String, pin: String, timeoutSecs: UInt32) async throws -> InstalledView {
+        throw Unavailable()
+    }
 }
 
 /// 【申请证书】

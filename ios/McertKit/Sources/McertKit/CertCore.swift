@@ -4,8 +4,8 @@ import McertFFI
 
 /// What the screens need from the core. Every failure is an `AppError`. The organisation calls
 /// are in `OrgCore`, paying by transfer, billing information and invoices in `CommerceCore`,
-/// seals in `SealCore`.
-public protocol CertCore: OrgCore, CommerceCore, SealCore {
+/// seals in `SealCore`, 【证书延期】 and moving a certificate between phones in `LifeCore`.
+public protocol CertCore: OrgCore, CommerceCore, SealCore, LifeCore {
     func isLoggedIn() async -> Bool
     func requestCode(phone: String) async throws
     func login(phone: String, code: String) async throws -> AccountView

@@ -53,11 +53,14 @@ public final class CertificatesModel: ObservableObject {
         public let subject: Subject
         /// Still its slot's certificate (a reissued one is not; one reported lost is, until reissued).
         public let current: Bool
+        /// Its slot, as the service lists it (the period's end, whether it may be renewed).
+        public let slot: EntitlementView?
 
-        public init(certificate: CertificateView, key: LocalKeyView?, current: Bool = true) {
+        public init(certificate: CertificateView, key: LocalKeyView?, current: Bool = true, slot: EntitlementView? = nil) {
             self.certificate = certificate
             self.key = key
             self.current = current
+            self.slot = slot
             subject = Subject.parse(certificate.subject)
         }
 
@@ -72,6 +75,24 @@ public final class CertificatesModel: ObservableObject {
 
         /// 【忘记密码】: a good certificate whose key is on this phone, locked or not.
         public var canResetPin: Bool { reissuable && certificate.status == "good" && certificate.onThisDevice }
+
+        /// 【证书延期】: its slot's current certificate with its key on this phone, in the last
+        /// three months of the period, or with a renewal paid and waiting for download.
+        public var canRenew: Bool {
+            reissuable && certificate.status == "good" && certificate.onThisDevice
+                && (slot?.renewable == true || slot?.renewalDue == true)
+        }
+
+        /// A renewal is paid and the renewed certificate waits for download.
+        public var renewalDue: Bool { current && slot?.renewalDue == true }
+
+        /// 【迁移到新手机】: a good certificate of its slot whose key is on this phone and not locked.
+        public var canMove: Bool {
+            reissuable && certificate.status == "good" && certificate.onThisDevice && key.map { !$0.locked } == true
+        }
+
+        /// 【从旧手机迁移】: a good certificate of its slot whose key is on another phone.
+        public var canMoveIn: Bool { reissuable && certificate.status == "good" && !certificate.onThisDevice }
 
         private var reissuable: Bool { current && !certificate.entitlementId.isEmpty }
     }
@@ -91,9 +112,15 @@ public final class CertificatesModel: ObservableObject {
         defer { loading = false }
         do {
             let keys = try await core.localKeys()
-            let current = try await core.currentSerials()
+            let slots = try await core.slots()
+            let current = Set(slots.compactMap { $0.certificateSerial?.uppercased() })
             items = try await core.certificates().map { c in
-                Item(certificate: c, key: keys.first { $0.serials.contains(c.serial) }, current: current.contains(c.serial.uppercased()))
+                Item(
+                    certificate: c,
+                    key: keys.first { $0.serials.contains(c.serial) },
+                    current: current.contains(c.serial.uppercased()),
+                    slot: slots.first { $0.id == c.entitlementId }
+                )
             }
             slots = try await core.pendingSlots()
             error = nil
@@ -101,6 +128,9 @@ public final class CertificatesModel: ObservableObject {
     }
 
     public func open(_ serial: String) { detail = items.first { $0.certificate.serial == serial } }
+
+    /// No certificate of this account has its key on this phone (【从旧手机迁移】 is offered).
+    public var noneOnThisPhone: Bool { !items.contains { $0.certificate.onThisDevice } }
 
     /// The item of `serial`, as last listed.
     public func item(_ serial: String) -> Item? { items.first { $0.certificate.serial == serial } }

@@ -73,6 +73,16 @@ public enum Texts {
         "payment_none": "未交款",
         "payment_partial": "部分到账",
         "payment_full": "已交款",
+        // 证书延期 and moving a certificate between phones (android/logic/.../core/TextsLife.kt)
+        "renewal_unknown": "未找到该证书，请刷新证书列表后重试",
+        "renewal_not_here": "该证书的密钥不在本机，请在保存证书的手机上办理延期，或先办理证书补办",
+        "renewal_unpaid": "订单尚未支付完成；支付完成后即可下载延期后的证书",
+        "migration_bad_code": "这不是迁移码，请核对旧手机上显示的迁移码",
+        "migration_status_open": "待新手机扫码",
+        "migration_status_requested": "待旧手机确认",
+        "migration_status_approved": "已完成",
+        "migration_status_cancelled": "已取消",
+        "migration_status_expired": "已过期",
     ]
     static let en: [String: String] = [
         "bad_phone": "Enter a valid mobile number",
@@ -144,6 +154,16 @@ public enum Texts {
         "payment_none": "Not paid",
         "payment_partial": "Partly received",
         "payment_full": "Paid",
+        // Renewal and moving a certificate between phones
+        "renewal_unknown": "The certificate was not found; refresh the list and try again",
+        "renewal_not_here": "This certificate's key is not on this phone: renew it on the phone that holds it, or have it reissued first",
+        "renewal_unpaid": "The order is not paid yet; once it is, download the renewed certificate",
+        "migration_bad_code": "That is not a move code; check the code the old phone shows",
+        "migration_status_open": "Waiting for the new phone",
+        "migration_status_requested": "Waiting for the old phone to confirm",
+        "migration_status_approved": "Completed",
+        "migration_status_cancelled": "Cancelled",
+        "migration_status_expired": "Expired",
     ]
     public static var english: Bool = Locale.preferredLanguages.first?.hasPrefix("en") ?? false
 
