@@ -8,6 +8,7 @@ struct CertificatesView: View {
     @ObservedObject var m: CertificatesModel
     @State private var installing: String?
     @State private var algorithm: KeyAlgorithm = .sm2
+    @State private var movingIn = false
 
     var body: some View {
         List {
@@ -33,9 +34,23 @@ struct CertificatesView: View {
                     CertificateCard(item: item)
                 }
             }
+            if m.noneOnThisPhone && !m.loading {
+                Section {
+                    Button {
+                        model.moveIn.start()
+                        movingIn = true
+                    } label: {
+                        VStack(alignment: .leading, spacing: 2) {
+                            Text(L("migration_in_notice"))
+                            Text(L("migration_in_notice_hint")).font(.caption).foregroundColor(.secondary)
+                        }
+                    }
+                }
+            }
             if let e = m.error { Text(e).foregroundColor(.red) }
         }
         .navigationTitle(L("certificates"))
+        .navigationDestination(isPresented: $movingIn) { MoveFromOldPhoneScreen(m: model.moveIn, certificates: m) }
         .task { await m.refresh() }
         .sheet(item: Binding(get: { installing.map(Slot.init) }, set: { installing = $0?.id })) { slot in
             VStack(spacing: 12) {
@@ -102,12 +117,17 @@ struct CertificateCard: View {
 
 /// 证书详情: every field of the certificate and the PIN state of its key on this phone; a good
 /// personal certificate opens its 【签章图片】; a key on this phone 【修改证书密码】 and
-/// 【忘记密码】; a certificate this phone cannot use 【证书补办】; a good one 【证书挂失】. It follows
-/// the list as it is refreshed.
+/// 【忘记密码】, 【证书延期】 in the last three months of the period (or to download a renewal
+/// paid) and 【迁移到新手机】; a good one whose key is on another phone 【从旧手机迁移】; a
+/// certificate this phone cannot use 【证书补办】; a good one 【证书挂失】. It follows the list as
+/// it is refreshed.
 struct CertificateDetailView: View {
     @EnvironmentObject var model: AppModel
     @ObservedObject var m: CertificatesModel
     let listed: CertificatesModel.Item
+    @State private var renewing = false
+    @State private var movingOut = false
+    @State private var movingIn = false
 
     init(m: CertificatesModel, item: CertificatesModel.Item) {
         self.m = m
@@ -138,6 +158,29 @@ struct CertificateDetailView: View {
             }
             Section {
                 Field(L("pin_state"), pinState)
+                if let until = item.slot?.validUntil { Field(L("renewal_current_until"), Display.beijingDate(until)) }
+            }
+            if item.canRenew {
+                Button {
+                    // Both in one turn: the page opens already started over.
+                    Task {
+                        renewing = true
+                        await model.renewal.start(serial: c.serial)
+                    }
+                } label: {
+                    VStack(alignment: .leading, spacing: 2) {
+                        Text(L("renewal"))
+                        Text(L(item.renewalDue ? "renewal_due_hint" : "renewal_window_hint")).font(.caption).foregroundColor(.secondary)
+                    }
+                }
+            }
+            if item.canMove {
+                Button(L("migration_out")) {
+                    Task {
+                        movingOut = true
+                        await model.moveOut.start(certificate: c)
+                    }
+                }
             }
             if !s.isOrganisation && c.status == "good" {
                 NavigationLink(L("signature_open")) { SignatureScreen(m: model.signature, serial: c.serial) }
@@ -148,6 +191,12 @@ struct CertificateDetailView: View {
             if item.canResetPin {
                 NavigationLink(L("forgot_pin")) {
                     ReissueView(m: model.reissue, certificates: m, certificate: c, reason: .pinReset)
+                }
+            }
+            if item.canMoveIn {
+                Button(L("migration_in")) {
+                    model.moveIn.start()
+                    movingIn = true
                 }
             }
             if item.canReissue {
@@ -161,6 +210,15 @@ struct CertificateDetailView: View {
             }
         }
         .navigationTitle(L("certificate_detail"))
+        // Pushed by state, so that the list refreshed underneath (the certificate replaced or
+        // gone from this phone) does not take the page away.
+        .navigationDestination(isPresented: $renewing) {
+            RenewScreen(m: model.renewal, certificates: m, serial: listed.certificate.serial)
+        }
+        .navigationDestination(isPresented: $movingOut) {
+            MoveToNewPhoneScreen(m: model.moveOut, certificates: m, certificate: listed.certificate)
+        }
+        .navigationDestination(isPresented: $movingIn) { MoveFromOldPhoneScreen(m: model.moveIn, certificates: m) }
     }
 
     private var pinState: String {

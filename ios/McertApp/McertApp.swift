@@ -34,6 +34,9 @@ final class AppModel: ObservableObject {
     let changePin: ChangePinModel
     let reportLost: ReportLostModel
     let reissue: ReissueModel
+    let renewal: RenewalModel
+    let moveOut: MoveToNewPhoneModel
+    let moveIn: MoveFromOldPhoneModel
 
     init() throws {
         let dir = try FileManager.default.url(for: .applicationSupportDirectory, in: .userDomainMask, appropriateFor: nil, create: true)
@@ -71,6 +74,9 @@ final class AppModel: ObservableObject {
         changePin = ChangePinModel(core: core)
         reportLost = ReportLostModel(core: core)
         reissue = ReissueModel(core: core)
+        renewal = RenewalModel(core: core)
+        moveOut = MoveToNewPhoneModel(core: core)
+        moveIn = MoveFromOldPhoneModel(core: core)
     }
 }
 

@@ -5,4 +5,7 @@ import UIKit
 /// number and an invoice's share link are copied as plain text.
 final class Pasteboard: HostClipboard {
     func copy(_ text: String) { UIPasteboard.general.string = text }
+
+    /// The text on the pasteboard (the old phone's move code, pasted on the new phone).
+    static func text() -> String? { UIPasteboard.general.string }
 }

@@ -5,8 +5,13 @@ import SwiftUI
 
 /// 【扫码】: viewfinder, confirm screen, PIN pad, result (mirror of android ScanScreens.kt).
 struct ScanScreen: View {
+    @EnvironmentObject var model: AppModel
     @ObservedObject var scan: ScanModel
     @Environment(\.dismiss) private var dismiss
+    /// 【证书延期】 from the expiry warning, in a sheet over the confirm page (which stays as it was).
+    @State private var renewing: Renewing?
+
+    private struct Renewing: Identifiable { let id: String }
 
     var body: some View {
         Group {
@@ -21,9 +26,16 @@ struct ScanScreen: View {
                     }.padding()
                 }
             case let .confirm(view, selected, more):
-                ConfirmView(view: view, selected: selected, more: more, onSelect: scan.select, onSelectAt: scan.selectAt, onConfirm: scan.proceed) {
-                    Task { await scan.decline() }
-                }
+                ConfirmView(
+                    view: view, selected: selected, more: more, onSelect: scan.select, onSelectAt: scan.selectAt, onConfirm: scan.proceed,
+                    onCancel: { Task { await scan.decline() } },
+                    onRenew: { serial in
+                        Task {
+                            renewing = Renewing(id: serial)
+                            await model.renewal.start(serial: serial)
+                        }
+                    }
+                )
             case let .enterPin(view, serial, pad, _, picks, _):
                 VStack {
                     Text(view.platformName + " · " + view.operation).font(.headline)
@@ -50,6 +62,13 @@ struct ScanScreen: View {
             }
         }
         .navigationTitle(L("scan"))
+        .sheet(item: $renewing) { r in
+            NavigationStack {
+                RenewScreen(m: model.renewal, certificates: model.certificates, serial: r.id, fromScan: true)
+                    .toolbar { Button(L("close")) { renewing = nil } }
+            }
+            .environmentObject(model)
+        }
         .onDisappear { scan.reset() }
     }
 
@@ -65,6 +84,8 @@ struct ConfirmView: View {
     let onSelectAt: (Int, String) -> Void
     let onConfirm: () -> Void
     let onCancel: () -> Void
+    /// 【证书延期】 of the certificate (serial) the warning names.
+    var onRenew: ((String) -> Void)? = nil
 
     var body: some View {
         List {
@@ -108,6 +129,7 @@ struct ConfirmView: View {
                     )
                     .font(.footnote)
                     .foregroundColor(.orange)
+                    if let onRenew { Button(L("renewal")) { onRenew(c.serial) } }
                 }
             }
             HStack {
