@@ -128,6 +128,8 @@ struct CertificateDetailView: View {
     @State private var renewing = false
     @State private var movingOut = false
     @State private var movingIn = false
+    @State private var resettingPin = false
+    @State private var reissuing = false
 
     init(m: CertificatesModel, item: CertificatesModel.Item) {
         self.m = m
@@ -189,9 +191,7 @@ struct CertificateDetailView: View {
                 NavigationLink(L("change_pin")) { ChangePinView(m: model.changePin, keyId: key.id) }
             }
             if item.canResetPin {
-                NavigationLink(L("forgot_pin")) {
-                    ReissueView(m: model.reissue, certificates: m, certificate: c, reason: .pinReset)
-                }
+                Button(L("forgot_pin")) { resettingPin = true }
             }
             if item.canMoveIn {
                 Button(L("migration_in")) {
@@ -200,9 +200,7 @@ struct CertificateDetailView: View {
                 }
             }
             if item.canReissue {
-                NavigationLink(L("reissue")) {
-                    ReissueView(m: model.reissue, certificates: m, certificate: c, reason: .newDevice)
-                }
+                Button(L("reissue")) { reissuing = true }
             }
             if c.status == "good" {
                 NavigationLink(L("report_lost")) { ReportLostView(m: model.reportLost, serial: c.serial) }
@@ -219,6 +217,12 @@ struct CertificateDetailView: View {
             MoveToNewPhoneScreen(m: model.moveOut, certificates: m, certificate: listed.certificate)
         }
         .navigationDestination(isPresented: $movingIn) { MoveFromOldPhoneScreen(m: model.moveIn, certificates: m) }
+        .navigationDestination(isPresented: $resettingPin) {
+            ReissueView(m: model.reissue, certificates: m, certificate: listed.certificate, reason: .pinReset)
+        }
+        .navigationDestination(isPresented: $reissuing) {
+            ReissueView(m: model.reissue, certificates: m, certificate: listed.certificate, reason: .newDevice)
+        }
     }
 
     private var pinState: String {

@@ -4,13 +4,16 @@ import SwiftUI
 
 /// 【证书补办】 and 【忘记密码】: what it does, 【实名认证】 with the face check again, the new PIN
 /// twice, then the new certificate with the old one revoked and the encryption keys restored
-/// (mirror of android ReissueScreens.kt). Once issued, the certificate list follows.
+/// (mirror of android ReissueScreens.kt); a personal certificate's signature picture is then
+/// made again (【签章图片】). Once issued, the certificate list follows.
 struct ReissueView: View {
     @ObservedObject var m: ReissueModel
     @ObservedObject var certificates: CertificatesModel
     let certificate: CertificateView
     let reason: ReissueKind
     @Environment(\.dismiss) private var dismiss
+    /// Appeared once: coming back (from the face check's screen, or 【签章图片】) carries on.
+    @State private var opened = false
 
     var body: some View {
         List {
@@ -53,11 +56,17 @@ struct ReissueView: View {
                     Text(L("change_pin_done_hint")).font(.footnote)
                     Button(L("done")) { dismiss() }
                 }
+                // The personal signature picture went with the old certificate: 【签章图片】 again.
+                if let serial = m.result?.serial, !McertKit.Subject.parse(certificate.subject).isOrganisation {
+                    SignatureAgainSection(serial: serial)
+                }
             }
         }
         .navigationTitle(reason == .pinReset ? L("forgot_pin") : L("reissue"))
         .onAppear {
-            // A page left half-way (the face check's own screen) carries on; another or a done one starts over.
+            // A page left half-way carries on; another or a done one starts over.
+            guard !opened else { return }
+            opened = true
             if m.certificate?.serial != certificate.serial || m.reason != reason || m.step == .done {
                 m.start(certificate: certificate, reason: reason)
             }
