@@ -131,6 +131,10 @@ enum RpCommand {
         input: PathBuf,
         #[arg(long = "out")]
         output: PathBuf,
+        /// The project's bid-opening time (RFC 3339): tell the service of the sealed bid, so
+        /// the certificate keeps its key until then (needs the platform's API key).
+        #[arg(long)]
+        opening_at: Option<String>,
     },
 }
 
@@ -325,6 +329,7 @@ pub fn run(args: RpArgs, locale: Locale) -> Result<(), CliError> {
             cert,
             input,
             output,
+            opening_at,
         } => {
             let certificate = read_certificate(&cert, locale)?;
             let bid = std::fs::read(&input).map_err(|e| CliError::io(locale, &input, &e))?;
@@ -338,9 +343,24 @@ pub fn run(args: RpArgs, locale: Locale) -> Result<(), CliError> {
                 message(
                     locale,
                     "cli-rp-sealed",
-                    &[("serial", sealed.recipient_serial.into())]
+                    &[("serial", sealed.recipient_serial.clone().into())]
                 )
             );
+            if let Some(at) = opening_at {
+                let client = args.access.client(locale)?;
+                let noted = runtime()?
+                    .block_on(client.note_sealed_bid(&sealed.recipient_serial, &at))
+                    .map_err(|e| rp_error(locale, e))?;
+                let id = if noted.escrowed {
+                    "cli-rp-sealed-noted-escrowed"
+                } else {
+                    "cli-rp-sealed-noted"
+                };
+                eprintln!(
+                    "{}",
+                    message(locale, id, &[("at", noted.opening_at.into())])
+                );
+            }
             Ok(())
         }
         RpCommand::Session {

@@ -202,3 +202,5 @@ demo-life-renewed = Certificate renewed for a year: { $amount } CNY paid, the PI
 demo-life-opened-renewed = After the renewal, the bid sealed at the start still opens by scan: { $bid }
 demo-life-moved = The old phone shows a move code, the new phone scans it, both show { $code }, the old phone approves with its PIN: new certificate { $serial }, old { $old } revoked
 demo-life-opened-moved = After the move, the bid sealed to { $serial } opens on the third phone: { $bid }
+cli-rp-sealed-noted = The service was told: the bids open at { $at }; until then the signing certificate keeps its key (no reissue or move)
+cli-rp-sealed-noted-escrowed = The service was told: the bids open at { $at }; the encryption certificate's key is escrowed, so the bid will open

@@ -202,3 +202,5 @@ demo-life-renewed = 证书延期一年：支付 { $amount } 元，输入证书�
 demo-life-opened-renewed = 延期后，最初加密的投标文件仍可扫码解密：{ $bid }
 demo-life-moved = 旧手机显示迁移二维码，新手机扫码，两部手机确认码一致（{ $code }），旧手机输入证书密码确认：新手机证书 { $serial }，旧证书 { $old } 已注销
 demo-life-opened-moved = 迁移后，加密给 { $serial } 的投标文件在第三部手机上解密成功：{ $bid }
+cli-rp-sealed-noted = 已告知服务：开标时间 { $at }；开标前该签名证书不会被更换密钥（补办、迁移）
+cli-rp-sealed-noted-escrowed = 已告知服务：开标时间 { $at }；加密证书的密钥已托管，开标时必可解密

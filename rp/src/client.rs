@@ -163,6 +163,27 @@ impl RpClient {
         Self::decode(response).await
     }
 
+    /// Tells the service of a bid sealed to `recipient_serial` that opens at `opening_at`
+    /// (RFC 3339): a signing certificate named by it is not replaced by a new key before then.
+    pub async fn note_sealed_bid(
+        &self,
+        recipient_serial: &str,
+        opening_at: &str,
+    ) -> Result<mcert_core::wire::NotedSealedBid, RpError> {
+        let response = self
+            .http
+            .post(format!("{}{}", self.base, routes::RP_SEALED_BIDS))
+            .bearer_auth(self.api_key.as_str())
+            .json(&mcert_core::wire::SealedBidNotice {
+                recipient_serial: recipient_serial.to_string(),
+                opening_at: opening_at.to_string(),
+            })
+            .send()
+            .await
+            .map_err(|e| RpError::Network(e.to_string()))?;
+        Self::decode(response).await
+    }
+
     /// The session's status; `wait` long-polls for a change from `since`.
     pub async fn status(
         &self,

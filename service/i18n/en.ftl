@@ -142,6 +142,7 @@ err-owner-required = Set the certificate's owner first
 err-bad-owner = Invalid owner: { $field }
 err-period-ended = The certificate's period has ended; renew it
 err-reverify-required = Verify your real name and face again (within the last 10 minutes) before a reissue or PIN reset
+err-sealed-bid-pending = A bid sealed to this certificate opens at { $at } (UTC): its key cannot be replaced (reissue or move) before, or the bid would not open. Open it on the old phone; if the phone is lost, report it lost (【证书挂失】) first
 err-not-yet-renewable = A certificate can be renewed in the last 3 months of its period (from { $from })
 err-ask-admin = Your organisation has no unused certificate slot to renew with: ask its certificate administrator to buy a package
 err-renewal-not-due = No renewal is paid for this certificate: start 【证书延期】 and pay first

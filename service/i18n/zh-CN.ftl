@@ -142,6 +142,7 @@ err-owner-required = 请先设定证书所属人
 err-bad-owner = 所属人信息不正确：{ $field }
 err-period-ended = 证书有效期已结束，请续期
 err-reverify-required = 补办证书或重置密码前，请在 10 分钟内重新完成实名认证和人脸识别
+err-sealed-bid-pending = 有加密给本证书的投标文件将于 { $at }（UTC）开标：开标前不能补办或迁移（新密钥将无法解密）。请用原手机解密；如手机已丢失，请先【证书挂失】
 err-not-yet-renewable = 证书到期前 3 个月内才能办理延期（{ $from } 起）
 err-ask-admin = 单位没有可用于延期的证书套餐，请联系单位证书管理员购买
 err-renewal-not-due = 该证书没有已支付的延期，请先办理【证书延期】并完成支付

@@ -684,8 +684,15 @@ fn device_commands_against_a_running_service() {
     let (done, (stdout, stderr)) = finish(rp);
     assert!(done && stdout.contains("结果验证通过"), "{stdout}{stderr}");
     std::fs::write(dir.path("bid.txt"), "报价 100 万元").expect("write");
-    ok(mcert(&[
+    let opening = mcert_core::clock::rfc3339(
+        std::time::SystemTime::now() + std::time::Duration::from_secs(30 * 86_400),
+    );
+    let (_, noted) = ok(mcert(&[
         "rp",
+        "--server",
+        url.as_str(),
+        "--api-key-file",
+        s(&key_file),
         "seal",
         "--cert",
         s(&bidder),
@@ -693,7 +700,13 @@ fn device_commands_against_a_running_service() {
         s(&dir.path("bid.txt")),
         "--out",
         s(&dir.path("bid.json")),
+        "--opening-at",
+        &opening,
     ]));
+    assert!(
+        noted.contains("已告知服务") && noted.contains("已托管"),
+        "{noted}"
+    );
     let rp = session(
         &[
             "--kind",

@@ -356,6 +356,8 @@ pub mod routes {
     /// `stamp`: the platform sends the prepared PDF's digest.
     pub const RP_SESSION_STAMP_DIGEST: &str = "/v1/rp/sessions/{id}/stamp/digest";
     pub const USAGE: &str = "/v1/usage";
+    /// The platform tells of a bid it sealed (recipient certificate, opening time).
+    pub const RP_SEALED_BIDS: &str = "/v1/rp/sealed-bids";
 
     pub use super::commerce::routes::*;
     pub use super::life::routes::*;

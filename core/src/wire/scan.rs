@@ -581,3 +581,25 @@ pub struct UsagePage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
 }
+
+/// `POST /v1/rp/sealed-bids`: a platform tells the service of a bid it sealed, so that the
+/// certificate it names is not replaced by a new key before the opening (the expiry guard).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SealedBidNotice {
+    /// Serial (hex) of the certificate the bid is sealed to.
+    pub recipient_serial: String,
+    /// The project's bid-opening time (RFC 3339), in the future and within five years.
+    pub opening_at: String,
+}
+
+/// What the service noted of a sealed bid.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotedSealedBid {
+    pub recipient_serial: String,
+    pub opening_at: String,
+    /// The recipient is an encryption certificate whose key the service escrows: the bid
+    /// opens whatever happens to the holder's phone. When false (a bid sealed to a signing
+    /// certificate), the certificate is not replaced by a new key before the opening.
+    pub escrowed: bool,
+}

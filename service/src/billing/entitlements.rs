@@ -139,6 +139,10 @@ impl Orders {
         }
         let mut tx = self.store.begin().await?;
         let actor = owner.actor().audit_name();
+        if matches!(mode, SlotIssue::Reissue { .. } | SlotIssue::Migrate { .. }) {
+            self.ensure_no_sealed_bid_in(&mut tx, entitlement_id)
+                .await?;
+        }
         let mut rename = None;
         match mode {
             SlotIssue::Install => {}

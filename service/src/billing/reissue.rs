@@ -116,6 +116,35 @@ impl Orders {
             .map_err(|e| OrderError::Internal(e.to_string()))
     }
 
+    /// Inside the unit of work of a new key for the slot (补办, a move): refuses while the
+    /// slot's current certificate is good and a platform told of a bid sealed to it that opens
+    /// later. Such a bid is sealed to the signing key itself (not an escrowed encryption key),
+    /// so a new key would leave it unopenable. After 挂失 the certificate is revoked and the key
+    /// counts as lost: nothing is refused.
+    pub(super) async fn ensure_no_sealed_bid_in(
+        &self,
+        tx: &mut Tx,
+        entitlement_id: &str,
+    ) -> Result<(), OrderError> {
+        let now = unix_millis(self.clock.now());
+        let opening: Option<i64> = sqlx::query_scalar(
+            "SELECT MIN(b.opening_at) FROM sealed_bids b
+             JOIN entitlements e ON e.certificate_serial = b.recipient_serial
+             JOIN certificates c ON c.serial = b.recipient_serial
+             WHERE e.id = $1 AND c.status = 'good' AND b.opening_at > $2",
+        )
+        .bind(entitlement_id)
+        .bind(now)
+        .fetch_one(&mut **tx)
+        .await?;
+        match opening {
+            Some(at) => Err(OrderError::SealedBidPending(mcert_core::clock::rfc3339(
+                mcert_core::clock::from_unix_millis(at),
+            ))),
+            None => Ok(()),
+        }
+    }
+
     /// Inside a reissue's unit of work: spends the verification on this slot (a concurrent
     /// reissue on the same verification finds it spent and stops).
     pub(super) async fn spend_verification_in(

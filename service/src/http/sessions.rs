@@ -129,6 +129,19 @@ pub fn router() -> Router<AppState> {
         .route(routes::SCAN_STAMP_PROGRESS, post(stamp_progress))
         .route(routes::RP_SESSION_STAMP_DIGEST, post(stamp_digest))
         .route(routes::USAGE, get(usage))
+        .route(routes::RP_SEALED_BIDS, post(note_sealed_bid))
+}
+
+/// `POST /v1/rp/sealed-bids`: the platform tells of a bid it sealed.
+pub async fn note_sealed_bid(
+    State(state): State<AppState>,
+    CurrentPlatform(platform): CurrentPlatform,
+    ApiJson(req): ApiJson<mcert_core::wire::SealedBidNotice>,
+) -> Result<(StatusCode, Json<mcert_core::wire::NotedSealedBid>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(state.sessions.note_sealed_bid(&platform, &req).await?),
+    ))
 }
 
 pub async fn openapi() -> Response {

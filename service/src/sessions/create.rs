@@ -32,6 +32,21 @@ fn random_digits(n: usize) -> Result<String, SessionError> {
 const OPENING_HORIZON_DAYS: u64 = 5 * 366;
 
 impl Sessions {
+    /// A bid-opening time a platform gave (RFC 3339), in the future and within five years, as
+    /// Unix ms.
+    pub(super) fn opening_time(&self, text: &str) -> Result<i64, SessionError> {
+        let at = mcert_core::clock::parse_rfc3339(text)
+            .ok_or_else(|| invalid("opening_at must be an RFC 3339 time"))?;
+        let now = self.clock.now();
+        let latest = now + std::time::Duration::from_secs(OPENING_HORIZON_DAYS * 86_400);
+        if at <= now || at > latest {
+            return Err(invalid(
+                "opening_at must be in the future and within five years",
+            ));
+        }
+        Ok(unix_millis(at))
+    }
+
     /// Creates a session for `platform` (idempotent per `Idempotency-Key`).
     pub async fn create(
         &self,
@@ -42,18 +57,7 @@ impl Sessions {
         scan::validate_display(&req.display).map_err(invalid)?;
         let opening_at = match &req.opening_at {
             None => None,
-            Some(text) => {
-                let at = mcert_core::clock::parse_rfc3339(text)
-                    .ok_or_else(|| invalid("opening_at must be an RFC 3339 time"))?;
-                let now = self.clock.now();
-                let latest = now + std::time::Duration::from_secs(OPENING_HORIZON_DAYS * 86_400);
-                if at <= now || at > latest {
-                    return Err(invalid(
-                        "opening_at must be in the future and within five years",
-                    ));
-                }
-                Some(unix_millis(at))
-            }
+            Some(text) => Some(self.opening_time(text)?),
         };
         let has = |o: &Option<String>| o.is_some();
         match req.kind {

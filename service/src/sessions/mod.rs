@@ -15,6 +15,7 @@ mod create;
 mod holdings;
 pub mod repo;
 mod scan;
+mod sealed_bids;
 mod stamp;
 mod stamp_repo;
 mod status;

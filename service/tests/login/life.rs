@@ -752,3 +752,72 @@ async fn a_rename_is_reviewed_and_paid_voids_the_seals_and_the_holder_downloads_
         svc.running.stop().await.expect("stop");
     }
 }
+
+#[tokio::test]
+async fn a_certificate_named_by_a_sealed_bid_keeps_its_key_until_the_opening() {
+    for db in databases().await {
+        let svc = Service::start(&db.url).await;
+        let (phone, name, id) = ("13700000240", "王五", "110101199003070038");
+        let token = verified_user(&svc, phone, name, id).await;
+        let (_, cert, installed) = buy_certificate_installed(&svc, &token, Algorithm::P256).await;
+        let serial = x509::serial_hex(&cert);
+        let enc_serial = installed["encryption_keys"][0]["serial"]
+            .as_str()
+            .expect("enc")
+            .to_string();
+        let ent = slot_of_token(&svc, &token).await["id"]
+            .as_str()
+            .expect("id")
+            .to_string();
+        let (rp, _) = super::scan::platform(&svc, None).await;
+        let in_days = |d: u64| {
+            mcert_core::clock::rfc3339(svc.clock.now() + DAY * u32::try_from(d).expect("days"))
+        };
+        // Refused notices: not a serial of this CA, an opening in the past.
+        assert!(rp.note_sealed_bid("ZZ", &in_days(30)).await.is_err());
+        assert!(rp.note_sealed_bid("0A0B", &in_days(30)).await.is_err());
+        assert!(
+            rp.note_sealed_bid(&serial, "2020-01-01T00:00:00Z")
+                .await
+                .is_err()
+        );
+        // A bid sealed to the escrowed encryption certificate: noted, nothing held back.
+        let noted = rp
+            .note_sealed_bid(&enc_serial, &in_days(30))
+            .await
+            .expect("noted");
+        assert!(noted.escrowed);
+        // One sealed to the signing certificate (a platform that still does so): 补办 waits.
+        let noted = rp
+            .note_sealed_bid(&serial.to_ascii_lowercase(), &in_days(30))
+            .await
+            .expect("noted");
+        assert!(!noted.escrowed);
+        assert_eq!(noted.recipient_serial, serial);
+        let reissue = |csr: &[u8]| json!({"csr": b64(csr), "reason": "new_device"});
+        let verify = json!({"method": "phone", "name": name, "id_number": id, "phone": phone, "face_token": "dev-live-ok"});
+        let (s, _) = svc
+            .post("/v1/identity/verify", verify.clone(), Some(&token))
+            .await;
+        assert_eq!(s, 200);
+        let (_, csr) = device_csr(Algorithm::P256);
+        let path = format!("/v1/entitlements/{ent}/reissue");
+        let (s, b) = svc.post(&path, reissue(&csr), Some(&token)).await;
+        assert_eq!(
+            (s, b["code"].as_str()),
+            (409, Some("sealed_bid_pending")),
+            "{b}"
+        );
+        assert!(b["message"].as_str().expect("m").contains("开标"), "{b}");
+        let (_, certs) = svc.get("/v1/certificates", Some(&token)).await;
+        assert_eq!(certs["items"][0]["status"], "good", "nothing revoked");
+        // After the opening, the new key may come.
+        svc.clock.advance(DAY * 31);
+        let token = svc.login(phone).await;
+        let (s, _) = svc.post("/v1/identity/verify", verify, Some(&token)).await;
+        assert_eq!(s, 200);
+        let (s, b) = svc.post(&path, reissue(&csr), Some(&token)).await;
+        assert_eq!(s, 200, "{b}");
+        svc.running.stop().await.expect("stop");
+    }
+}

@@ -161,7 +161,8 @@ impl From<OrderError> for ApiError {
             | OrderError::BadApproval
             | OrderError::BadName
             | OrderError::SameName
-            | OrderError::ChangePending) => super::life::life_error(e),
+            | OrderError::ChangePending
+            | OrderError::SealedBidPending(_)) => super::life::life_error(e),
             other => super::commerce::commerce_error(other),
         }
     }

@@ -55,6 +55,12 @@ pub(super) fn life_error(e: OrderError) -> ApiError {
             )],
         ),
         OrderError::BadApproval => plain(StatusCode::FORBIDDEN, "bad_approval", "err-bad-approval"),
+        OrderError::SealedBidPending(at) => ApiError::new(
+            StatusCode::CONFLICT,
+            "sealed_bid_pending",
+            "err-sealed-bid-pending",
+            &[("at", at.replace('T', " ").replace('Z', "").into())],
+        ),
         OrderError::BadName => plain(StatusCode::BAD_REQUEST, "bad_name", "err-bad-org-name"),
         OrderError::SameName => plain(StatusCode::CONFLICT, "same_name", "err-same-org-name"),
         OrderError::ChangePending => {
