@@ -34,6 +34,18 @@ struct RenewableRow {
     renewal_due: i64,
 }
 
+/// An issued slot in its renewal window, as the reminders see it.
+#[derive(sqlx::FromRow)]
+struct ReminderRow {
+    id: String,
+    valid_until: i64,
+    reminded_for: Option<i64>,
+    reminded_days: Option<i64>,
+    holder_account_id: Option<String>,
+    certificate_serial: Option<String>,
+    org_id: Option<String>,
+}
+
 /// Whether a slot in `status`, period ending at `valid_until`, may be renewed at `now`.
 pub(super) fn renewable(status: &str, valid_until: Option<i64>, now: i64) -> bool {
     EntitlementStatus::parse(status) == Some(EntitlementStatus::Issued)
@@ -343,19 +355,27 @@ impl Orders {
     /// recorded with its SMS in one unit of work, so a crash or a second worker sends none twice.
     pub async fn remind_expiring(&self) -> Result<usize, OrderError> {
         let now = unix_millis(self.clock.now());
-        let rows: Vec<(String, i64, Option<i64>, Option<i64>, Option<String>, Option<String>, Option<String>)> =
-            sqlx::query_as(
-                "SELECT id, valid_until, reminded_for, reminded_days, holder_account_id, certificate_serial, org_id
-                 FROM entitlements
-                 WHERE status = $1 AND renewal_due = 0 AND valid_until > $2 AND valid_until <= $3",
-            )
-            .bind(EntitlementStatus::Issued.as_str())
-            .bind(now)
-            .bind(now + RENEWAL_WINDOW_MS)
-            .fetch_all(self.store.pool())
-            .await?;
+        let rows: Vec<ReminderRow> = sqlx::query_as(
+            "SELECT id, valid_until, reminded_for, reminded_days, holder_account_id, certificate_serial, org_id
+             FROM entitlements
+             WHERE status = $1 AND renewal_due = 0 AND valid_until > $2 AND valid_until <= $3",
+        )
+        .bind(EntitlementStatus::Issued.as_str())
+        .bind(now)
+        .bind(now + RENEWAL_WINDOW_MS)
+        .fetch_all(self.store.pool())
+        .await?;
         let mut sent = Vec::new();
-        for (id, until, reminded_for, reminded_days, holder, serial, org_id) in rows {
+        for row in rows {
+            let ReminderRow {
+                id,
+                valid_until: until,
+                reminded_for,
+                reminded_days,
+                holder_account_id: holder,
+                certificate_serial: serial,
+                org_id,
+            } = row;
             let (Some(holder), Some(serial)) = (holder, serial) else {
                 continue;
             };
