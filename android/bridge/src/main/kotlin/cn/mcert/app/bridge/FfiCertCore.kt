@@ -10,6 +10,7 @@ import cn.mcert.app.core.Identity
 import cn.mcert.app.core.IdentityForm
 import cn.mcert.app.core.Installed
 import cn.mcert.app.core.KeyAlgorithm
+import cn.mcert.app.core.LifeCore
 import cn.mcert.app.core.LocalKey
 import cn.mcert.app.core.Order
 import cn.mcert.app.core.OrgCore
@@ -32,6 +33,7 @@ import cn.mcert.ffi.McertApp
 import cn.mcert.ffi.McertException
 import kotlin.coroutines.cancellation.CancellationException
 import cn.mcert.ffi.CertificateView as FfiCertificate
+import cn.mcert.ffi.EntitlementView as FfiEntitlement
 import cn.mcert.ffi.IdentityForm as FfiIdentityForm
 import cn.mcert.ffi.IdentityView as FfiIdentity
 import cn.mcert.ffi.InstalledView as FfiInstalled
@@ -49,13 +51,14 @@ import cn.mcert.ffi.UsageView as FfiUsage
  * state, and anything unexpected from the bindings (uniffi's `InternalException`, a panic turned
  * into an exception, a JNA error) as the app's internal error, never as a crash of a screen.
  * The organisation calls are in [FfiOrgCore], the commerce calls in [FfiCommerceCore], the seal
- * calls in [FfiSealCore].
+ * calls in [FfiSealCore], renewal and moving to a new phone in [FfiLifeCore].
  */
 class FfiCertCore(private val app: McertApp) :
     CertCore,
     OrgCore by FfiOrgCore(app),
     CommerceCore by FfiCommerceCore(app),
-    SealCore by FfiSealCore(app) {
+    SealCore by FfiSealCore(app),
+    LifeCore by FfiLifeCore(app) {
     override suspend fun isLoggedIn() = ffi { app.isLoggedIn() }
     override suspend fun requestCode(phone: String) = ffi { app.requestCode(phone) }
     override suspend fun devSmsCode(phone: String) = ffi { app.devSmsCode(phone) }
@@ -91,9 +94,9 @@ class FfiCertCore(private val app: McertApp) :
     override suspend fun reissue(entitlementId: String, algorithm: KeyAlgorithm, pin: String, reason: ReissueKind) =
         ffi { app.reissue(entitlementId, algorithm.toFfi(), pin, reason.toFfi()).toApp() }
     override suspend fun certificates() = ffi {
-        // A slot's current certificate is the one it names; one it names no more was reissued.
-        val current = app.entitlements().mapNotNull { it.certificateSerial?.uppercase() }.toSet()
-        app.certificates().map { it.toApp(current = it.serial.uppercase() in current) }
+        // A slot's current certificate is the one it names; one it names no more was replaced.
+        val slots = app.entitlements().filter { it.certificateSerial != null }.associateBy { it.certificateSerial!!.uppercase() }
+        app.certificates().map { it.toApp(slots[it.serial.uppercase()]) }
     }
     override suspend fun localKeys() = ffi { app.localKeys().map { it.toApp() } }
     override suspend fun changePin(keyId: String, oldPin: String, newPin: String) =
@@ -183,11 +186,15 @@ internal fun FfiOrder.toApp() = Order(
     invoiceStatusLabel = invoiceStatusLabel,
 )
 
-private fun FfiCertificate.toApp(current: Boolean) = Certificate(
+/** A certificate, with its slot's period and renewal state when it is the slot's current one ([slot]). */
+private fun FfiCertificate.toApp(slot: FfiEntitlement?) = Certificate(
     serial, subject, issuer, algorithm, notBefore, notAfter, status, onThisDevice,
     entitlementId = entitlementId,
     encryptionSerial = encryptionSerial,
-    current = current,
+    current = slot != null,
+    validUntil = slot?.validUntil,
+    renewable = slot?.renewable == true,
+    renewalDue = slot?.renewalDue == true,
 )
 
 private fun FfiInstalled.toApp() = Installed(keyId, serial, encryptionSerials)

@@ -34,7 +34,14 @@ import cn.mcert.ffi.OwnerForm as FfiOwnerForm
 /** [OrgCore] over the generated bindings: the organisation calls, each failure an [AppError]. */
 class FfiOrgCore(private val app: McertApp) : OrgCore {
     override suspend fun slots() = ffi {
-        app.entitlements().map { Slot(it.id, it.orderId, it.kind, it.years, it.status, it.certificateSerial, it.orgId, it.orgName) }
+        app.entitlements().map {
+            Slot(
+                it.id, it.orderId, it.kind, it.years, it.status, it.certificateSerial, it.orgId, it.orgName,
+                validUntil = it.validUntil,
+                renewable = it.renewable,
+                renewalDue = it.renewalDue,
+            )
+        }
     }
     override suspend fun registerOrg(form: NewOrganisation) = ffi {
         app.registerOrg(

@@ -21,6 +21,7 @@ import cn.mcert.app.core.ScanKind
 import cn.mcert.app.core.ScanOutcome
 import cn.mcert.app.core.ScanRequest
 import cn.mcert.app.core.SealCore
+import cn.mcert.app.core.Slot
 import cn.mcert.app.core.StampInfo
 import cn.mcert.app.core.StampPlaceInfo
 import cn.mcert.app.core.StampSeal
@@ -32,7 +33,8 @@ import kotlinx.coroutines.awaitCancellation
  * A core for the screen tests: fixed data as the real core reports it (subjects in RFC 4514,
  * times in RFC 3339 UTC, labels from the service), failures on demand, and calls that never
  * return for the loading states. [english] switches the messages the core would localise. The
- * organisation calls are [FakeOrgCore]'s, the commerce calls [FakeCommerceCore]'s.
+ * organisation calls are [FakeOrgCore]'s, the commerce calls [FakeCommerceCore]'s, renewal and
+ * moving to a new phone [FakeLifeCore]'s ([life]).
  */
 class FakeCore private constructor(val orgs: FakeOrgCore, val commerce: FakeCommerceCore, val sealCore: FakeSealCore) :
     CertCore,
@@ -64,6 +66,7 @@ class FakeCore private constructor(val orgs: FakeOrgCore, val commerce: FakeComm
     var goodPin = "246810"
     var triesLeft = 5
     val calls: MutableList<String> get() = orgs.calls
+    val life = FakeLifeCore(this)
 
     private fun msg(zh: String, en: String) = if (english) en else zh
 
@@ -111,6 +114,7 @@ class FakeCore private constructor(val orgs: FakeOrgCore, val commerce: FakeComm
             it.copy(id = orderId, status = "completed", statusLabel = "已完成", paidFen = it.amountFen, invoiceStatusLabel = "未开票")
         }
         orders = orders.map { if (it.id == orderId) paid else it }
+        life.paid(paid)
         return paid
     }
     override suspend fun orders(): List<Order> {
@@ -145,8 +149,19 @@ class FakeCore private constructor(val orgs: FakeOrgCore, val commerce: FakeComm
     }
     override suspend fun certificates(): List<Certificate> {
         list("certificates")
-        return certificates
+        return certificates.map(life::withSlot)
     }
+    /** The organisations' slots to claim, and the slots of the account's certificates. */
+    override suspend fun slots(): List<Slot> = orgs.slots() + life.slots
+    override suspend fun startRenewal(entitlementId: String, years: Long) = life.startRenewal(entitlementId, years)
+    override suspend fun renew(entitlementId: String, pin: String) = life.renew(entitlementId, pin)
+    override suspend fun startMigration(entitlementId: String) = life.startMigration(entitlementId)
+    override suspend fun migration(migrationId: String) = life.migration(migrationId)
+    override suspend fun approveMigration(migrationId: String, pin: String) = life.approveMigration(migrationId, pin)
+    override suspend fun cancelMigration(migrationId: String) = life.cancelMigration(migrationId)
+    override suspend fun requestMigration(qrText: String, pin: String) = life.requestMigration(qrText, pin)
+    override suspend fun finishMigration(migrationId: String, newKeyId: String, pin: String, timeoutSecs: UInt) =
+        life.finishMigration(migrationId, newKeyId, pin, timeoutSecs)
     override suspend fun localKeys(): List<LocalKey> {
         list("keys")
         return keys
@@ -230,6 +245,7 @@ object Samples {
     val products = listOf(
         Product("personal", "个人证书", 1, 0, 8_800, "CNY"),
         Product("org", "单位证书套餐（单位证书 1 张 + 个人证书 2 张）", 2, 1, 30_000, "CNY"),
+        Product("renewal", "证书延期", 1, 0, 6_000, "CNY", purpose = "renewal"),
     )
     val usage = listOf(
         Usage("2025-03-08T07:21:05Z", "开标解密", "张三", "5F3A9C2E7B1D40A8", "青海能源集团数字招采平台", "completed", "成功", null),

@@ -5,9 +5,10 @@ package cn.mcert.app.core
  * service only through this (that is, through the Rust core); the generated bindings stay
  * behind the implementation (`cn.mcert.app.bridge.FfiCertCore`), so the logic and the screens
  * compile and run without them (the screen tests use a fake). The organisation calls are in
- * [OrgCore], paying by transfer, billing information and invoices in [CommerceCore].
+ * [OrgCore], paying by transfer, billing information and invoices in [CommerceCore], renewal and
+ * moving a certificate to a new phone in [LifeCore].
  */
-interface CertCore : OrgCore, CommerceCore, SealCore {
+interface CertCore : OrgCore, CommerceCore, SealCore, LifeCore {
     suspend fun isLoggedIn(): Boolean
     suspend fun requestCode(phone: String)
     suspend fun devSmsCode(phone: String): String
@@ -141,7 +142,9 @@ data class Installed(val keyId: String, val serial: String, val encryptionSerial
  * A certificate of the account; [status] is `good`, `revoked` or `expired`. [entitlementId] is
  * the slot it was issued for (what a reissue issues again), [encryptionSerial] the serial of its
  * encryption certificate (加密证书), and [current] whether it is still its slot's certificate (a
- * reissued one is not; one reported lost is, until it is reissued).
+ * reissued one is not; one reported lost is, until it is reissued). For a current certificate,
+ * [validUntil] is the end of its slot's period, [renewable] whether 【证书延期】 may start (its last
+ * three months) and [renewalDue] whether a renewal is paid and the renewed certificate waits.
  */
 data class Certificate(
     val serial: String,
@@ -155,6 +158,9 @@ data class Certificate(
     val entitlementId: String = "",
     val encryptionSerial: String? = null,
     val current: Boolean = true,
+    val validUntil: String? = null,
+    val renewable: Boolean = false,
+    val renewalDue: Boolean = false,
 ) {
     /** The key algorithm, as a new key for it is made. */
     val keyAlgorithm: KeyAlgorithm

@@ -133,6 +133,12 @@ data class Slot(
     val certificateSerial: String?,
     val orgId: String?,
     val orgName: String?,
+    /** The end of the slot's period (RFC 3339), once its first certificate was downloaded. */
+    val validUntil: String? = null,
+    /** 【证书延期】 may start: issued, and the period ends within three months. */
+    val renewable: Boolean = false,
+    /** A renewal is paid (or taken from a package): the renewed certificate waits for download. */
+    val renewalDue: Boolean = false,
 ) {
     /** 待申领: an organisation's slot assigned to the account, not yet downloaded. */
     val claimable: Boolean get() = orgId != null && status == "assigned"
