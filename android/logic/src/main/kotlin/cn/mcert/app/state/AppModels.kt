@@ -43,6 +43,9 @@ class AppModels(val core: CertCore, private val scope: CoroutineScope, clipboard
     val changePin = ChangePinModel(core)
     val reportLost = ReportLostModel(core)
     val reissue = ReissueModel(core)
+    val renewal = RenewalModel(core)
+    val migration = MigrationModel(core, clipboard)
+    val migrationIn = MigrationInModel(core)
 
     /** Runs a state holder's action in the models' scope. */
     fun run(action: suspend () -> Unit): Job = scope.launch { action() }

@@ -92,6 +92,19 @@ class CertificatesModel(private val core: CertCore) {
         val canResetPin: Boolean
             get() = reissuable && certificate.status == "good" && certificate.onThisDevice
 
+        /** 【证书延期】: its key on this phone, in the last three months or with a renewal paid. */
+        val canRenew: Boolean
+            get() = reissuable && certificate.status == "good" && certificate.onThisDevice &&
+                (certificate.renewable || certificate.renewalDue)
+
+        /** 【迁移到新手机】: a good certificate whose key is on this phone and not locked. */
+        val canMoveOut: Boolean
+            get() = reissuable && certificate.status == "good" && certificate.onThisDevice && key != null && !key.locked
+
+        /** 【从旧手机迁移】: a good certificate whose key is on another phone. */
+        val canMoveIn: Boolean
+            get() = reissuable && certificate.status == "good" && !certificate.onThisDevice
+
         private val reissuable: Boolean get() = certificate.current && certificate.entitlementId.isNotEmpty()
     }
 

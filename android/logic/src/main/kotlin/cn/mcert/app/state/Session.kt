@@ -107,6 +107,8 @@ class HomeModel(private val core: CertCore) {
         val slotsToInstall: Int,
         /** Organisations' certificates granted to the account, to claim (待申领的证书). */
         val claims: Int = 0,
+        /** Good certificates of the account whose key is on another phone (to move here). */
+        val certificatesElsewhere: Int = 0,
     )
 
     val entries: List<Entry> = Entry.entries
@@ -124,6 +126,7 @@ class HomeModel(private val core: CertCore) {
                 certificatesOnPhone = certs.count { it.onThisDevice && it.status == "good" },
                 slotsToInstall = core.pendingSlots().size,
                 claims = core.slots().count { it.claimable },
+                certificatesElsewhere = certs.count { !it.onThisDevice && it.status == "good" && it.current },
             )
             error.value = null
         } catch (e: AppError) {
