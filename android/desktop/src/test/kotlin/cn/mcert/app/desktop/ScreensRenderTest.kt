@@ -65,7 +65,7 @@ class ScreensRenderTest {
             models.certificates.refresh()
             models.certificates.open(Samples.certificates[1].serial)
         },
-    ) + reissueCases() + listOf(
+    ) + reissueCases() + lifeCases() + listOf(
         Case("scan_stamp_places_zh", Language.ZH, Route.Scan) {
             core.scanRequest = Samples.twoPlaceStamp
             models.scan.onImage(ByteArray(0))
@@ -167,9 +167,141 @@ class ScreensRenderTest {
                 verified(ReissueKind.NEW_DEVICE)
                 models.reissue.pinEntered("864209")
             },
+            Case("reissue_done_signature_zh", Language.ZH, Route.Reissue) {
+                verified(ReissueKind.NEW_DEVICE, serial = 0)
+                models.reissue.pinEntered("864209")
+            },
+            Case("reissue_done_signature_en", Language.EN, Route.Reissue) {
+                verified(ReissueKind.NEW_DEVICE, serial = 0)
+                models.reissue.pinEntered("864209")
+            },
             Case("forgot_pin_done_en", Language.EN, Route.ForgotPin) {
                 verified(ReissueKind.PIN_RESET)
                 models.reissue.pinEntered("864209")
+            },
+        )
+    }
+
+    /** 证书延期, 迁移到新手机 and 从旧手机迁移: each step, the refusals, done. */
+    private fun lifeCases(): List<Case> {
+        val personal = Samples.certificates[0]
+        val organisation = Samples.certificates[1].serial
+        fun Phone.renewable(id: String) {
+            core.life.slots = core.life.slots.map { if (it.id == id) it.copy(renewable = true) else it }
+        }
+        fun Phone.orgHere() {
+            core.certificates = core.certificates.map { if (it.serial == organisation) it.copy(onThisDevice = true) else it }
+            renewable("e2")
+        }
+        suspend fun Phone.ordered() {
+            renewable("e1")
+            models.renewal.start(personal.serial)
+            models.renewal.chooseYears(2)
+            models.renewal.order()
+        }
+        suspend fun Phone.codeAsked() {
+            models.migrationIn.start()
+            models.migrationIn.code.value = LifeSamples.qr
+            models.migrationIn.next()
+            "864209864209".forEach { models.migrationIn.pad.value.press(it.digitToInt()) }
+            models.migrationIn.pinEntered("864209")
+        }
+        return listOf(
+            Case("certificate_detail_renewal_zh", Language.ZH, Route.CertificateDetail) {
+                renewable("e1")
+                models.certificates.refresh()
+                models.certificates.open(personal.serial)
+            },
+            Case("renewal_choose_zh", Language.ZH, Route.Renewal) {
+                renewable("e1")
+                models.renewal.start(personal.serial)
+            },
+            Case("renewal_choose_en", Language.EN, Route.Renewal) {
+                renewable("e1")
+                models.renewal.start(personal.serial)
+            },
+            Case("renewal_pay_zh", Language.ZH, Route.Renewal) { ordered() },
+            Case("renewal_pin_zh", Language.ZH, Route.Renewal) {
+                ordered()
+                models.renewal.pay()
+            },
+            Case("renewal_pin_wrong_en", Language.EN, Route.Renewal) {
+                ordered()
+                models.renewal.pay()
+                models.renewal.pinEntered("135791")
+            },
+            Case("renewal_done_zh", Language.ZH, Route.Renewal) {
+                ordered()
+                models.renewal.pay()
+                models.renewal.pinEntered(core.goodPin)
+            },
+            Case("renewal_done_en", Language.EN, Route.Renewal) {
+                ordered()
+                models.renewal.pay()
+                models.renewal.pinEntered(core.goodPin)
+            },
+            Case("renewal_org_zh", Language.ZH, Route.Renewal) {
+                orgHere()
+                models.renewal.start(organisation)
+            },
+            Case("renewal_ask_admin_zh", Language.ZH, Route.Renewal) {
+                orgHere()
+                core.life.packageFree = 0
+                models.renewal.start(organisation)
+                models.renewal.order()
+            },
+            Case("renewal_ask_admin_en", Language.EN, Route.Renewal) {
+                orgHere()
+                core.life.packageFree = 0
+                models.renewal.start(organisation)
+                models.renewal.order()
+            },
+            Case("renewal_not_yet_zh", Language.ZH, Route.Renewal) {
+                core.life.slots = core.life.slots.map { if (it.id == "e1") it.copy(validUntil = "2031-03-01T02:00:00Z") else it }
+                models.renewal.start(personal.serial)
+            },
+            Case("migration_out_qr_zh", Language.ZH, Route.MigrationOut) { models.migration.start(personal) },
+            Case("migration_out_qr_en", Language.EN, Route.MigrationOut) { models.migration.start(personal) },
+            Case("migration_out_code_zh", Language.ZH, Route.MigrationOut) {
+                models.migration.start(personal)
+                core.life.newPhoneAsks()
+                models.migration.poll()
+            },
+            Case("migration_out_code_en", Language.EN, Route.MigrationOut) {
+                models.migration.start(personal)
+                core.life.newPhoneAsks()
+                models.migration.poll()
+            },
+            Case("migration_out_pin_zh", Language.ZH, Route.MigrationOut) {
+                models.migration.start(personal)
+                core.life.newPhoneAsks()
+                models.migration.poll()
+                models.migration.codesMatch()
+            },
+            Case("migration_in_code_zh", Language.ZH, Route.MigrationIn) {
+                models.migrationIn.start()
+                models.migrationIn.code.value = "https://example.cn/bid/FZ-2026-0815"
+                models.migrationIn.next()
+            },
+            Case("migration_in_code_en", Language.EN, Route.MigrationIn) { models.migrationIn.start() },
+            Case("migration_in_waiting_zh", Language.ZH, Route.MigrationIn) {
+                core.life.approval = "hang"
+                codeAsked()
+            },
+            Case("migration_in_waiting_en", Language.EN, Route.MigrationIn) {
+                core.life.approval = "hang"
+                codeAsked()
+            },
+            Case("migration_in_done_zh", Language.ZH, Route.MigrationIn) {
+                codeAsked()
+                models.migrationIn.waitForApproval()
+                models.certificates.refresh()
+            },
+            Case("home_migration_in_zh", Language.ZH, Route.Home) {
+                core.certificates = core.certificates.filter { it.serial != personal.serial }
+            },
+            Case("certificates_migration_in_zh", Language.ZH, Route.Certificates) {
+                core.certificates = core.certificates.filter { it.serial != personal.serial }
             },
         )
     }

@@ -1,6 +1,7 @@
 package cn.mcert.app.ui
 
 import androidx.compose.foundation.background
+import androidx.compose.foundation.border
 import androidx.compose.foundation.clickable
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Box
@@ -21,6 +22,7 @@ import androidx.compose.material.icons.Icons
 import androidx.compose.material.icons.outlined.Download
 import androidx.compose.material.icons.outlined.PhoneAndroid
 import androidx.compose.material.icons.outlined.VerifiedUser
+import androidx.compose.material.icons.outlined.WarningAmber
 import androidx.compose.material3.Button
 import androidx.compose.material3.FilterChip
 import androidx.compose.material3.HorizontalDivider
@@ -102,6 +104,20 @@ fun CertificatesScreen(models: AppModels, go: (Route) -> Unit, onBack: (() -> Un
                     }
                 }
                 if (claims.isNotEmpty()) item { ClaimsNotice(claims.size) { go(Route.Claims) } }
+                if (items.none { it.certificate.onThisDevice && it.state == "good" } && items.any { it.canMoveIn }) {
+                    item {
+                        Panel(Modifier.clickable { go(Route.MigrationIn) }.testTag("migration_in_notice")) {
+                            Row(Modifier.padding(14.dp), verticalAlignment = Alignment.CenterVertically) {
+                                IconDisc(Icons.Outlined.PhoneAndroid, Brand.Teal, size = 40)
+                                Column(Modifier.weight(1f).padding(horizontal = 12.dp)) {
+                                    Text(tr("migration_in_notice"), style = MaterialTheme.typography.titleSmall)
+                                    Text(tr("migration_in_notice_hint"), style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.onSurfaceVariant)
+                                }
+                                OutlinedButton(onClick = { go(Route.MigrationIn) }) { Text(tr("migration_in")) }
+                            }
+                        }
+                    }
+                }
                 items(items, key = { it.certificate.serial }) { item ->
                     CertificateCard(item) {
                         m.open(item.certificate.serial)
@@ -167,9 +183,11 @@ fun CertificateCard(item: CertificatesModel.Item, onClick: () -> Unit) {
 /**
  * 证书详情: every field of the certificate and the PIN state of its key on this phone; a good
  * personal certificate opens its 【签章图片】 ([onSignature]); a key on this phone
- * 【修改证书密码】 ([onChangePin]) and, next to it, 【忘记密码】; a certificate this phone cannot
- * use (its key elsewhere, or reported lost) 【证书补办】 (both [onReissue]); a good certificate
- * 【证书挂失】 ([onReportLost]).
+ * 【修改证书密码】 ([onChangePin]) and, next to it, 【忘记密码】; in its last three months
+ * 【证书延期】 ([onRenew]); a key on this phone 【迁移到新手机】 ([onMoveOut]); a certificate this
+ * phone cannot use (its key elsewhere, or reported lost) 【证书补办】 (both [onReissue]) and, when
+ * its key is on another phone, 【从旧手机迁移】 ([onMoveIn]); a good certificate 【证书挂失】
+ * ([onReportLost]).
  */
 @Composable
 fun CertificateDetailScreen(
@@ -179,6 +197,9 @@ fun CertificateDetailScreen(
     onChangePin: (String) -> Unit = {},
     onReportLost: (String) -> Unit = {},
     onReissue: (Certificate, ReissueKind) -> Unit = { _, _ -> },
+    onRenew: (String) -> Unit = {},
+    onMoveOut: (Certificate) -> Unit = {},
+    onMoveIn: () -> Unit = {},
 ) {
     val item by models.certificates.detail.collectAsState()
     Column(Modifier.fillMaxSize().background(MaterialTheme.colorScheme.background)) {
@@ -188,6 +209,7 @@ fun CertificateDetailScreen(
         val s = d.subject
         Column(Modifier.verticalScroll(rememberScrollState()).padding(16.dp), verticalArrangement = Arrangement.spacedBy(12.dp)) {
             CertificateCard(d) {}
+            if (d.canRenew) RenewalNotice(c) { onRenew(c.serial) }
             Panel {
                 Column(Modifier.padding(horizontal = 16.dp, vertical = 8.dp)) {
                     Field(tr("holder"), s.commonName ?: "—")
@@ -236,11 +258,23 @@ fun CertificateDetailScreen(
                     }
                 }
             }
+            if (d.canMoveOut) {
+                OutlinedButton(
+                    onClick = { onMoveOut(c) },
+                    modifier = Modifier.fillMaxWidth().testTag("open_migration_out"),
+                ) { Text(tr("migration_out")) }
+            }
             if (d.canReissue) {
                 Button(
                     onClick = { onReissue(c, ReissueKind.NEW_DEVICE) },
                     modifier = Modifier.fillMaxWidth().testTag("open_reissue"),
                 ) { Text(tr("reissue")) }
+            }
+            if (d.canMoveIn) {
+                OutlinedButton(
+                    onClick = onMoveIn,
+                    modifier = Modifier.fillMaxWidth().testTag("open_migration_in"),
+                ) { Text(tr("migration_in")) }
             }
             if (c.status == "good") {
                 OutlinedButton(
@@ -249,6 +283,27 @@ fun CertificateDetailScreen(
                 ) { Text(tr("report_lost"), color = Brand.Red) }
             }
         }
+    }
+}
+
+/** In the last three months (or with a renewal paid): 【证书延期】 at the top of the detail. */
+@Composable
+private fun RenewalNotice(c: Certificate, onRenew: () -> Unit) {
+    Row(
+        Modifier.fillMaxWidth().background(Color(0xFFFFF7E6), RoundedCornerShape(12.dp))
+            .border(1.dp, Color(0xFFFFD591), RoundedCornerShape(12.dp)).padding(horizontal = 14.dp, vertical = 10.dp)
+            .testTag("renewal_banner"),
+        verticalAlignment = Alignment.CenterVertically,
+        horizontalArrangement = Arrangement.spacedBy(10.dp),
+    ) {
+        Icon(Icons.Outlined.WarningAmber, contentDescription = null, tint = Color(0xFFD46B08), modifier = Modifier.size(20.dp))
+        Text(
+            if (c.renewalDue) tr("renewal_waiting_download") else tr("renewal_expiring", Display.beijingDate(c.validUntil ?: c.notAfter)),
+            style = MaterialTheme.typography.bodySmall,
+            color = Color(0xFF873800),
+            modifier = Modifier.weight(1f),
+        )
+        Button(onClick = onRenew, modifier = Modifier.testTag("open_renewal")) { Text(tr("renewal")) }
     }
 }
 

@@ -23,6 +23,7 @@ import androidx.compose.material.icons.outlined.Approval
 import androidx.compose.material.icons.outlined.Download
 import androidx.compose.material.icons.outlined.History
 import androidx.compose.material.icons.outlined.ManageAccounts
+import androidx.compose.material.icons.outlined.PhoneAndroid
 import androidx.compose.material.icons.automirrored.outlined.NoteAdd
 import androidx.compose.material.icons.outlined.QrCodeScanner
 import androidx.compose.material.icons.outlined.VerifiedUser
@@ -111,6 +112,16 @@ fun HomeScreen(models: AppModels, go: (Route) -> Unit) {
                         action = tr("go_claim"),
                         tag = "notice_claims",
                     ) { go(Route.Claims) }
+                }
+                if (s.certificatesOnPhone == 0 && s.certificatesElsewhere > 0) {
+                    Notice(
+                        icon = Icons.Outlined.PhoneAndroid,
+                        color = Brand.Teal,
+                        title = tr("migration_in_notice"),
+                        text = tr("migration_in_notice_hint"),
+                        action = tr("migration_in"),
+                        tag = "notice_migration_in",
+                    ) { go(Route.MigrationIn) }
                 }
                 Panel {
                     Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(6.dp)) {

@@ -42,6 +42,9 @@ enum class Route(val tab: Boolean = false) {
     // 修改证书密码, 证书挂失, 证书补办 and 忘记密码 of a certificate.
     ChangePin, ReportLost, Reissue, ForgotPin,
 
+    // 证书延期; 迁移到新手机 (the old phone) and 从旧手机迁移 (the new phone).
+    Renewal, MigrationOut, MigrationIn,
+
     // Organisations: 我的单位 (the home grid's 授权管理 and 我的), and the pages of one.
     Orgs, OrgRegister, OrgDetail, OrgAuthorisation, OrgApply, OrgMembers, OrgMemberAdd,
     OrgCertificates, OrgOwner, OrgUsage, Claims, Claim,
@@ -111,19 +114,29 @@ fun McertApp(
 
 @Composable
 private fun Screen(route: Route, models: AppModels, nav: Navigator, version: String, viewfinder: @Composable () -> Unit) {
+    // The pages that start a flow of their own start it afresh when opened.
+    val go: (Route) -> Unit = { r ->
+        if (r == Route.MigrationIn) models.migrationIn.start()
+        nav.go(r)
+    }
+    val openSignature: (String) -> Unit = { serial ->
+        models.run { models.signature.load(serial) }
+        nav.go(Route.Signature)
+    }
+    val renew: (String) -> Unit = { serial ->
+        models.run { models.renewal.start(serial) }
+        nav.go(Route.Renewal)
+    }
     when (route) {
         Route.Login -> LoginScreen(models) { nav.go(Route.Platform) }
         Route.Platform -> PlatformScreen(models) { nav.go(Route.Home) }
-        Route.Home -> HomeScreen(models, nav::go)
-        Route.Certificates -> CertificatesScreen(models, nav::go, onBack = null)
+        Route.Home -> HomeScreen(models, go)
+        Route.Certificates -> CertificatesScreen(models, go, onBack = null)
         Route.Me -> MeScreen(models, nav::go, version)
         Route.CertificateDetail -> CertificateDetailScreen(
             models,
             nav::back,
-            onSignature = { serial ->
-                models.run { models.signature.load(serial) }
-                nav.go(Route.Signature)
-            },
+            onSignature = openSignature,
             onChangePin = { keyId ->
                 models.changePin.start(keyId)
                 nav.go(Route.ChangePin)
@@ -136,13 +149,22 @@ private fun Screen(route: Route, models: AppModels, nav: Navigator, version: Str
                 models.reissue.start(certificate, reason)
                 nav.go(if (reason == ReissueKind.PIN_RESET) Route.ForgotPin else Route.Reissue)
             },
+            onRenew = renew,
+            onMoveOut = { certificate ->
+                models.run { models.migration.start(certificate) }
+                nav.go(Route.MigrationOut)
+            },
+            onMoveIn = { go(Route.MigrationIn) },
         )
         Route.ChangePin -> ChangePinScreen(models) {
             models.run { models.certificates.refresh() }
             nav.back()
         }
         Route.ReportLost -> ReportLostScreen(models, nav::back)
-        Route.Reissue, Route.ForgotPin -> ReissueScreen(models, nav::back)
+        Route.Reissue, Route.ForgotPin -> ReissueScreen(models, nav::back, onSignature = openSignature)
+        Route.Renewal -> RenewalScreen(models, nav::back, onSignature = openSignature)
+        Route.MigrationOut -> MigrationOutScreen(models, nav::back)
+        Route.MigrationIn -> MigrationInScreen(models, nav::back, onSignature = openSignature)
         Route.Install -> InstallScreen(models, nav::back) { serial ->
             // A personal certificate just downloaded: the 签章图片告知函 comes next (seed 003 §7).
             nav.back()
@@ -153,7 +175,7 @@ private fun Screen(route: Route, models: AppModels, nav: Navigator, version: Str
             }
         }
         Route.Signature -> SignatureScreen(models, nav::back)
-        Route.Scan -> ScanScreen(models, onClose = nav::back, viewfinder = viewfinder)
+        Route.Scan -> ScanScreen(models, onClose = nav::back, viewfinder = viewfinder, onRenew = renew)
         Route.Seals -> SealsHubScreen(models, nav::go, nav::back)
         Route.Usage -> UsageScreen(models, nav::back)
         Route.Orders, Route.OrderDetail, Route.OrderChange, Route.Invoices, Route.InvoiceRequest,

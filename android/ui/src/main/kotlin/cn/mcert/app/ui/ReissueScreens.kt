@@ -30,6 +30,7 @@ import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.text.style.TextAlign
 import androidx.compose.ui.unit.dp
 import cn.mcert.app.core.ReissueKind
+import cn.mcert.app.core.Subject
 import cn.mcert.app.state.AppModels
 import cn.mcert.app.state.ReissueModel
 
@@ -37,10 +38,11 @@ import cn.mcert.app.state.ReissueModel
  * 【证书补办】 and 【忘记密码】: what it does (a new key on this phone, the old certificate
  * revoked, sealed bids still open), 【实名认证】 with the face check again, the new PIN twice,
  * then the new certificate. Once it is issued the certificate list follows and the detail shows
- * the new certificate; [onBack] leaves.
+ * the new certificate; a personal certificate's signature picture went with the old one, so the
+ * done page offers 【签章图片】 ([onSignature], with the new serial); [onBack] leaves.
  */
 @Composable
-fun ReissueScreen(models: AppModels, onBack: () -> Unit) {
+fun ReissueScreen(models: AppModels, onBack: () -> Unit, onSignature: (String) -> Unit = {}) {
     val m = models.reissue
     val step by m.step.collectAsState()
     val reason by m.reason.collectAsState()
@@ -90,7 +92,15 @@ fun ReissueScreen(models: AppModels, onBack: () -> Unit) {
                     }
                 }
             }
-            ReissueModel.Step.Done -> ReissueDone(reason, result?.serial.orEmpty(), certificate?.serial.orEmpty(), result?.encryptionSerials.orEmpty().size, onBack)
+            ReissueModel.Step.Done -> {
+                val serial = result?.serial.orEmpty()
+                val personal = certificate?.let { !Subject.parse(it.subject).isOrganisation } == true
+                ReissueDone(
+                    reason, serial, certificate?.serial.orEmpty(), result?.encryptionSerials.orEmpty().size,
+                    onSignature = if (personal) ({ onSignature(serial) }) else null,
+                    onBack = onBack,
+                )
+            }
         }
     }
 }
@@ -100,7 +110,7 @@ private fun byReason(reason: ReissueKind, reissue: String, forgotPin: String) =
     if (reason == ReissueKind.PIN_RESET) forgotPin else reissue
 
 @Composable
-private fun ReissueDone(reason: ReissueKind, serial: String, oldSerial: String, keys: Int, onBack: () -> Unit) {
+private fun ReissueDone(reason: ReissueKind, serial: String, oldSerial: String, keys: Int, onSignature: (() -> Unit)?, onBack: () -> Unit) {
     Column(
         Modifier.fillMaxSize().verticalScroll(rememberScrollState()).padding(24.dp).testTag("reissue_done"),
         horizontalAlignment = Alignment.CenterHorizontally,
@@ -122,6 +132,7 @@ private fun ReissueDone(reason: ReissueKind, serial: String, oldSerial: String, 
             Text(tr("reissue_keys_restored", keys), color = muted, textAlign = TextAlign.Center, modifier = Modifier.testTag("reissue_keys_restored"))
         }
         Text(tr("change_pin_done_hint"), color = muted, textAlign = TextAlign.Center)
+        onSignature?.let { SignatureAgain(it) }
         Spacer(Modifier.height(12.dp))
         Button(onClick = onBack, modifier = Modifier.fillMaxWidth().height(48.dp).testTag("done")) { Text(tr("done")) }
     }

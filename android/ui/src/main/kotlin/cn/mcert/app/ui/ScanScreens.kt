@@ -56,10 +56,11 @@ import cn.mcert.app.state.ScanModel
 
 /**
  * 【扫码】: the viewfinder (the platform's camera preview under the frame), then the confirm
- * page, the PIN pad and the result. Leaving the page resets the scan.
+ * page, the PIN pad and the result. Leaving the page resets the scan. A picked certificate that
+ * expires before the bid opening offers 【证书延期】 ([onRenew], with its serial).
  */
 @Composable
-fun ScanScreen(models: AppModels, onClose: () -> Unit, viewfinder: @Composable () -> Unit) {
+fun ScanScreen(models: AppModels, onClose: () -> Unit, viewfinder: @Composable () -> Unit, onRenew: (String) -> Unit = {}) {
     val scan = models.scan
     val state by scan.state.collectAsState()
     DisposableEffect(Unit) { onDispose { scan.reset() } }
@@ -74,6 +75,7 @@ fun ScanScreen(models: AppModels, onClose: () -> Unit, viewfinder: @Composable (
             onConfirm = scan::proceed,
             onDecline = { models.run { scan.decline() } },
             warning = s.expiryWarning,
+            onRenew = s.expiring?.let { c -> { onRenew(c.serial) } },
         )
         is ScanModel.State.EnterPin -> Column(Modifier.fillMaxSize().background(Color.White)) {
             TitleBar(s.view.operation, onBack = { models.run { scan.decline() } })
@@ -166,6 +168,7 @@ fun ConfirmScreen(
     more: List<String?> = emptyList(),
     onSelectAt: (Int, String) -> Unit = { _, _ -> },
     warning: String? = null,
+    onRenew: (() -> Unit)? = null,
 ) {
     Column(Modifier.fillMaxSize().background(MaterialTheme.colorScheme.background)) {
         TitleBar(tr("confirm_title"))
@@ -242,7 +245,7 @@ fun ConfirmScreen(
             }
         }
         // Above the buttons, so it is read before the PIN whatever the scroll; it does not block.
-        warning?.let { ExpiryWarning(it) }
+        warning?.let { ExpiryWarning(it, onRenew) }
         Row(
             Modifier.fillMaxWidth().background(Color.White).padding(16.dp),
             horizontalArrangement = Arrangement.spacedBy(12.dp),
@@ -255,16 +258,29 @@ fun ConfirmScreen(
     }
 }
 
-/** The picked certificate expires before the bid opening: renew it first, or pick another. */
+/**
+ * The picked certificate expires before the bid opening: renew it first ([onRenew], 【证书延期】),
+ * or pick another.
+ */
 @Composable
-private fun ExpiryWarning(text: String) {
+private fun ExpiryWarning(text: String, onRenew: (() -> Unit)?) {
     Row(
         Modifier.fillMaxWidth().background(Color(0xFFFFF7E6)).border(1.dp, Color(0xFFFFD591))
             .padding(horizontal = 16.dp, vertical = 10.dp).testTag("expiry_warning"),
         horizontalArrangement = Arrangement.spacedBy(10.dp),
     ) {
         Icon(Icons.Outlined.WarningAmber, contentDescription = null, tint = Color(0xFFD46B08), modifier = Modifier.size(20.dp))
-        Text(text, style = MaterialTheme.typography.bodySmall, color = Color(0xFF873800), modifier = Modifier.weight(1f))
+        Column(Modifier.weight(1f)) {
+            Text(text, style = MaterialTheme.typography.bodySmall, color = Color(0xFF873800))
+            if (onRenew != null) {
+                Text(
+                    tr("renewal") + " ›",
+                    style = MaterialTheme.typography.labelLarge,
+                    color = Brand.Blue,
+                    modifier = Modifier.clickable(onClick = onRenew).padding(top = 6.dp).testTag("expiry_renew"),
+                )
+            }
+        }
     }
 }
 
