@@ -79,9 +79,13 @@ public final class CertificatesModel: ObservableObject {
         /// 【证书延期】: its slot's current certificate with its key on this phone, in the last
         /// three months of the period, or with a renewal paid and waiting for download.
         public var canRenew: Bool {
-            reissuable && certificate.status == "good" && certificate.onThisDevice
+            reissuable && certificate.status == "good" && certificate.onThisDevice && !changeDue
                 && (slot?.renewable == true || slot?.renewalDue == true)
         }
+
+        /// 【下载变更后的证书】: the organisation was renamed (变更) and the certificate naming the
+        /// new name waits for download (on the phone that holds the key).
+        public var changeDue: Bool { reissuable && certificate.status == "good" && slot?.changeDue == true }
 
         /// A renewal is paid and the renewed certificate waits for download.
         public var renewalDue: Bool { current && slot?.renewalDue == true }
@@ -128,6 +132,9 @@ public final class CertificatesModel: ObservableObject {
     }
 
     public func open(_ serial: String) { detail = items.first { $0.certificate.serial == serial } }
+
+    /// The certificates whose organisation was renamed: the list's banner, one row each.
+    public var changesDue: [Item] { items.filter(\.changeDue) }
 
     /// No certificate of this account has its key on this phone (【从旧手机迁移】 is offered).
     public var noneOnThisPhone: Bool { !items.contains { $0.certificate.onThisDevice } }

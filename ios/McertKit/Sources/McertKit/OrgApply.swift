@@ -35,9 +35,10 @@ public final class OrgApplyModel: ObservableObject {
         }
         self.org = org
         do {
-            products = try await core.catalogue().filter { $0.organizationCerts > 0 && $0.purpose == "new" }
+            let catalogue = try await core.catalogue()
+            products = catalogue.filter { $0.organizationCerts > 0 && $0.purpose == "new" }
             if !products.contains(where: { $0.id == selected }) { selected = products.first?.id }
-            if org.isAdmin { orders = try await core.orgOrders(orgId: org.id) }
+            if org.isAdmin { orders = try await applications(org.id, catalogue: catalogue) }
         } catch let e as AppError { state = .failed(.of(e)) } catch {}
     }
 
@@ -69,7 +70,7 @@ public final class OrgApplyModel: ObservableObject {
             )
             idempotencyKey = UUID().uuidString
             licence = nil
-            orders = try await core.orgOrders(orgId: o.id)
+            orders = try await applications(o.id)
             state = .submitted(order)
         } catch let e as AppError { state = .failed(.of(e)) } catch {}
     }
@@ -83,8 +84,17 @@ public final class OrgApplyModel: ObservableObject {
             let upload = try await core.upload(orgId: o.id, purpose: "business_licence", bytes: file.bytes)
             let again = try await core.resubmit(orderId: order.id, materials: [upload.id])
             licence = nil
-            orders = try await core.orgOrders(orgId: o.id)
+            orders = try await applications(o.id)
             state = .submitted(again)
         } catch let e as AppError { state = .failed(.of(e)) } catch {}
+    }
+
+    /// The organisation's applications for certificates (products of the catalogue), without
+    /// its 【证书变更】 orders, which `OrgChangeModel` shows.
+    private func applications(_ orgId: String, catalogue: [ProductView]? = nil) async throws -> [OrderView] {
+        var list = catalogue ?? []
+        if catalogue == nil { list = try await core.catalogue() }
+        let ids = Set(list.map(\.id))
+        return try await core.orgOrders(orgId: orgId).filter { ids.contains($0.productId) }
     }
 }

@@ -22,6 +22,11 @@ public protocol OrgCore: AnyObject {
     func removeMember(orgId: String, memberId: String) async throws
     func applyForOrg(orgId: String, productId: String, years: Int64, materials: [String], idempotencyKey: String) async throws -> OrderView
     func orgOrders(orgId: String) async throws -> [OrderView]
+    /// 【证书变更】: the organisation's rename to `newName` with `materials` (upload ids, the new
+    /// business licence first), to review and then to pay. Refusals: `bad_name`, `same_name`,
+    /// `change_pending`, `materials_required`, `unknown_material`, `admin_required`,
+    /// `org_not_authorised`.
+    func requestOrgChange(orgId: String, newName: String, materials: [String]) async throws -> OrderView
     func resubmit(orderId: String, materials: [String]) async throws -> OrderView
     func orgCertificates(orgId: String) async throws -> [OrgCertificateView]
     func setOwner(orgId: String, entitlementId: String, form: OwnerForm) async throws
@@ -81,6 +86,9 @@ extension FfiCertCore {
         }
     }
     public func orgOrders(orgId: String) async throws -> [OrderView] { try await ffi { try await app.orgOrders(orgId: orgId) } }
+    public func requestOrgChange(orgId: String, newName: String, materials: [String]) async throws -> OrderView {
+        try await ffi { try await app.requestOrgChange(orgId: orgId, newName: newName, materials: materials) }
+    }
     public func resubmit(orderId: String, materials: [String]) async throws -> OrderView {
         try await ffi { try await app.resubmit(orderId: orderId, materials: materials) }
     }

@@ -12,6 +12,11 @@ import McertFFI
 /// not on this phone) shows the reason and nothing to pay (`.refused`); a failure to load,
 /// `.failed` with 【重试】. A failure keeps the period picked
 /// and the order, and shows the service's message.
+///
+/// 【下载变更后的证书】 goes the same way: after the organisation's rename (变更) is paid, its
+/// slots are `changeDue` (`change`); the PIN (`.pin`) downloads the certificate naming the new
+/// name for the same key, the old one revoked, and the done page says that the organisation's
+/// seals are void (`organisation`, for the way to its seals).
 @MainActor
 public final class RenewalModel: ObservableObject {
     public enum Step: Equatable { case loading, choose, pay, pin, done, refused, failed }
@@ -37,6 +42,10 @@ public final class RenewalModel: ObservableObject {
     @Published public private(set) var pad: PinEntryModel
     /// The renewed certificate, once done.
     @Published public private(set) var result: InstalledView?
+    /// The slot's organisation was renamed: the download is the changed certificate, not a renewal.
+    @Published public private(set) var change = false
+    /// The organisation whose seals are void, once the changed certificate is downloaded.
+    @Published public private(set) var organisation: OrganisationView?
     @Published public var problem: Problem?
     @Published public private(set) var busy = false
     private let core: CertCore
@@ -69,6 +78,8 @@ public final class RenewalModel: ObservableObject {
         fromPackage = false
         pad = PinEntryModel(core: core, mode: .unlock)
         result = nil
+        change = false
+        organisation = nil
         problem = nil
         step = .loading
         busy = true
@@ -84,12 +95,13 @@ public final class RenewalModel: ObservableObject {
                 step = .refused
                 return
             }
+            change = s.changeDue
             guard c.onThisDevice else {
-                problem = .local("renewal_not_here")
+                problem = .local(change ? "org_change_not_here" : "renewal_not_here")
                 step = .refused
                 return
             }
-            if s.renewalDue {
+            if s.changeDue || s.renewalDue {
                 renewedUntil = s.validUntil
                 step = .pin
                 return
@@ -115,7 +127,7 @@ public final class RenewalModel: ObservableObject {
     /// 【使用单位套餐延期】 (an organisation's slot: a package slot is taken, then the PIN).
     @discardableResult
     public func submit() async -> Bool {
-        guard let slot, step == .choose || step == .loading || step == .pay else { return false }
+        guard let slot, !change, step == .choose || step == .loading || step == .pay else { return false }
         guard (1...3).contains(years) else {
             problem = .local("bad_years")
             return false
@@ -196,6 +208,7 @@ public final class RenewalModel: ObservableObject {
         defer { busy = false }
         do {
             result = try await core.renew(entitlementId: slot.id, pin: pin)
+            if change, let orgId = slot.orgId { organisation = try? await core.org(id: orgId) }
             problem = nil
             step = .done
             return true

@@ -83,6 +83,13 @@ public enum Texts {
         "migration_status_approved": "已完成",
         "migration_status_cancelled": "已取消",
         "migration_status_expired": "已过期",
+        // 证书变更 (no Android twin yet)
+        "org_change_open": "已有一个证书变更正在审核或待支付，请先完成或取消它",
+        "org_change_same_name": "新的单位名称与当前名称相同",
+        "org_change_pick_licence": "请上传变更后的营业执照",
+        "org_change_too_many_files": "其他材料最多 4 个",
+        "org_change_unpaid": "订单尚未支付完成；支付完成后单位名称即完成变更",
+        "org_change_not_here": "该证书的密钥不在本机，请在保存证书的手机上下载变更后的证书，或先办理证书补办",
     ]
     static let en: [String: String] = [
         "bad_phone": "Enter a valid mobile number",
@@ -164,6 +171,13 @@ public enum Texts {
         "migration_status_approved": "Completed",
         "migration_status_cancelled": "Cancelled",
         "migration_status_expired": "Expired",
+        // Change of the organisation's name
+        "org_change_open": "A change is already in review or waiting for payment; finish or cancel it first",
+        "org_change_same_name": "The new name is the organisation's current name",
+        "org_change_pick_licence": "Upload the new business licence",
+        "org_change_too_many_files": "At most 4 other materials",
+        "org_change_unpaid": "The order is not paid yet; once it is, the organisation carries the new name",
+        "org_change_not_here": "This certificate's key is not on this phone: download the changed certificate on the phone that holds it, or have it reissued first",
     ]
     public static var english: Bool = Locale.preferredLanguages.first?.hasPrefix("en") ?? false
 
