@@ -2,13 +2,16 @@ import McertFFI
 import McertKit
 import SwiftUI
 
-/// 【数字证书】: the certificate cards and 【下载证书】 with a new PIN (mirror of android CertificateScreens.kt).
+/// 【数字证书】: the certificate cards and 【下载证书】 with a new PIN (mirror of android CertificateScreens.kt);
+/// above them, a banner for each certificate whose organisation was renamed, which opens
+/// 【下载变更后的证书】.
 struct CertificatesView: View {
     @EnvironmentObject var model: AppModel
     @ObservedObject var m: CertificatesModel
     @State private var installing: String?
     @State private var algorithm: KeyAlgorithm = .sm2
     @State private var movingIn = false
+    @State private var changing: String?
 
     var body: some View {
         List {
@@ -18,6 +21,24 @@ struct CertificatesView: View {
                 VStack(alignment: .leading, spacing: 4) {
                     Text(L("certs_empty")).font(.headline)
                     Text(L("certs_empty_hint")).font(.caption).foregroundColor(.secondary)
+                }
+            }
+            ForEach(m.changesDue, id: \.certificate.serial) { item in
+                Section {
+                    Button {
+                        // Both in one turn: the page opens already started over.
+                        Task {
+                            changing = item.certificate.serial
+                            await model.renewal.start(serial: item.certificate.serial)
+                        }
+                    } label: {
+                        VStack(alignment: .leading, spacing: 4) {
+                            Label(L("org_change_due_banner", item.slot?.orgName ?? ""), systemImage: "exclamationmark.triangle.fill")
+                                .font(.headline)
+                                .foregroundColor(.orange)
+                            Text(L("org_change_due_banner_hint")).font(.caption).foregroundColor(.secondary)
+                        }
+                    }
                 }
             }
             if !m.slots.isEmpty {
@@ -51,6 +72,9 @@ struct CertificatesView: View {
         }
         .navigationTitle(L("certificates"))
         .navigationDestination(isPresented: $movingIn) { MoveFromOldPhoneScreen(m: model.moveIn, certificates: m) }
+        .navigationDestination(isPresented: Binding(get: { changing != nil }, set: { if !$0 { changing = nil } })) {
+            ChangedCertificateScreen(m: model.renewal, certificates: m, serial: changing ?? "")
+        }
         .task { await m.refresh() }
         .sheet(item: Binding(get: { installing.map(Slot.init) }, set: { installing = $0?.id })) { slot in
             VStack(spacing: 12) {
@@ -92,6 +116,9 @@ struct CertificateCard: View {
             }
             Text(s.commonName ?? c.subject).font(.title2.weight(.bold))
             if let org = s.organisationShown { Text(org).font(.subheadline) }
+            if item.changeDue {
+                Label(L("org_change_due_card"), systemImage: "arrow.triangle.2.circlepath").font(.caption.weight(.semibold))
+            }
             if let id = s.maskedId {
                 HStack(spacing: 8) {
                     Text(L("id_label"))
@@ -118,14 +145,15 @@ struct CertificateCard: View {
 /// 证书详情: every field of the certificate and the PIN state of its key on this phone; a good
 /// personal certificate opens its 【签章图片】; a key on this phone 【修改证书密码】 and
 /// 【忘记密码】, 【证书延期】 in the last three months of the period (or to download a renewal
-/// paid) and 【迁移到新手机】; a good one whose key is on another phone 【从旧手机迁移】; a
-/// certificate this phone cannot use 【证书补办】; a good one 【证书挂失】. It follows the list as
-/// it is refreshed.
+/// paid) and 【迁移到新手机】; after the organisation's rename 【下载变更后的证书】; a good one
+/// whose key is on another phone 【从旧手机迁移】; a certificate this phone cannot use 【证书补办】;
+/// a good one 【证书挂失】. It follows the list as it is refreshed.
 struct CertificateDetailView: View {
     @EnvironmentObject var model: AppModel
     @ObservedObject var m: CertificatesModel
     let listed: CertificatesModel.Item
     @State private var renewing = false
+    @State private var changing = false
     @State private var movingOut = false
     @State private var movingIn = false
     @State private var resettingPin = false
@@ -176,6 +204,19 @@ struct CertificateDetailView: View {
                     }
                 }
             }
+            if item.changeDue {
+                Button {
+                    Task {
+                        changing = true
+                        await model.renewal.start(serial: c.serial)
+                    }
+                } label: {
+                    VStack(alignment: .leading, spacing: 2) {
+                        Text(L("org_change_download"))
+                        Text(L("org_change_due_hint", item.slot?.orgName ?? "")).font(.caption).foregroundColor(.secondary)
+                    }
+                }
+            }
             if item.canMove {
                 Button(L("migration_out")) {
                     Task {
@@ -212,6 +253,9 @@ struct CertificateDetailView: View {
         // gone from this phone) does not take the page away.
         .navigationDestination(isPresented: $renewing) {
             RenewScreen(m: model.renewal, certificates: m, serial: listed.certificate.serial)
+        }
+        .navigationDestination(isPresented: $changing) {
+            ChangedCertificateScreen(m: model.renewal, certificates: m, serial: listed.certificate.serial)
         }
         .navigationDestination(isPresented: $movingOut) {
             MoveToNewPhoneScreen(m: model.moveOut, certificates: m, certificate: listed.certificate)

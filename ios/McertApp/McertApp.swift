@@ -23,6 +23,7 @@ final class AppModel: ObservableObject {
     let registerOrg: RegisterOrgModel
     let authorisation: AuthorisationModel
     let orgApply: OrgApplyModel
+    let orgChange: OrgChangeModel
     let members: MembersModel
     let orgCertificates: OrgCertificatesModel
     let claims: ClaimsModel
@@ -63,6 +64,7 @@ final class AppModel: ObservableObject {
         registerOrg = RegisterOrgModel(core: core)
         authorisation = AuthorisationModel(core: core)
         orgApply = OrgApplyModel(core: core)
+        orgChange = OrgChangeModel(core: core)
         members = MembersModel(core: core)
         orgCertificates = OrgCertificatesModel(core: core)
         claims = ClaimsModel(core: core)

@@ -95,8 +95,10 @@ func slotText(_ s: OrgCertificateView) -> String {
     }
 }
 
-/// 【证书管理】: 所属人, 购买日期, 证书状态, 有效期, 持有人; 【设置所属人员】 and 【修改持有人】.
+/// 【证书管理】: 所属人, 购买日期, 证书状态, 有效期, 持有人; 【设置所属人员】 and 【修改持有人】;
+/// 【证书变更】 when the organisation was renamed (seed 000 §6).
 struct OrgCertificatesView: View {
+    @EnvironmentObject var model: AppModel
     @ObservedObject var m: OrgCertificatesModel
     let org: OrganisationView
     @State private var choosingFor: OrgCertificateView?
@@ -130,6 +132,16 @@ struct OrgCertificatesView: View {
                 }
             }
             if let p = m.problem { Text(p.message).foregroundColor(.red) }
+            if org.isAdmin {
+                Section {
+                    NavigationLink { OrgChangeView(m: model.orgChange, org: org) } label: {
+                        VStack(alignment: .leading, spacing: 2) {
+                            Text(L("org_change"))
+                            Text(L("org_change_link_hint")).font(.caption).foregroundColor(.secondary)
+                        }
+                    }
+                }
+            }
         }
         .navigationTitle(L("org_certificates"))
         .task { await m.load(org) }

@@ -4,7 +4,7 @@ import SwiftUI
 import UniformTypeIdentifiers
 
 // The organisation pages (mirror of android OrgScreens.kt and OrgAuthScreens.kt): 我的单位,
-// 注册单位, 单位信息, CA 授权 with 审批进度, 申请单位证书.
+// 注册单位, 单位信息, CA 授权 with 审批进度, 申请单位证书 (证书变更 in OrgChangeViews.swift).
 
 /// 证书管理员 or 证书使用人, in the app's language.
 func roleText(_ role: OrgRole) -> String { L(role == .admin ? "role_admin" : "role_user") }
@@ -184,6 +184,7 @@ struct OrgDetailView: View {
                 Section {
                     if o.isAdmin {
                         NavigationLink(L("org_apply")) { OrgApplyView(m: model.orgApply, org: o) }
+                        NavigationLink(L("org_change")) { OrgChangeView(m: model.orgChange, org: o) }
                         NavigationLink(L("org_members")) { MembersView(m: model.members, org: o) }
                         NavigationLink(L("org_certificates")) { OrgCertificatesView(m: model.orgCertificates, org: o) }
                         NavigationLink(L("seal_approvals")) { SealApprovalsView(m: model.sealApprovals, org: o) }

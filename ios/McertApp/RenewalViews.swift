@@ -7,7 +7,8 @@ import SwiftUI
 /// PIN downloads the renewed certificate (same key). When it cannot be renewed the service's
 /// reason is shown with nothing to pay (mirror of android RenewalScreens.kt). Opened from the
 /// certificate detail, and from the scan's expiry warning (`fromScan`, in a sheet); the opener
-/// starts `m` for `serial`.
+/// starts `m` for `serial`. A slot whose organisation was renamed shows 【下载变更后的证书】
+/// instead (`ChangedCertificateScreen`).
 struct RenewScreen: View {
     @ObservedObject var m: RenewalModel
     @ObservedObject var certificates: CertificatesModel
@@ -16,6 +17,14 @@ struct RenewScreen: View {
     @Environment(\.dismiss) private var dismiss
 
     var body: some View {
+        if m.change {
+            ChangedCertificateScreen(m: m, certificates: certificates, serial: serial, fromScan: fromScan)
+        } else {
+            renewal
+        }
+    }
+
+    private var renewal: some View {
         List {
             if let c = m.certificate {
                 Section {
