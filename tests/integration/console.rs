@@ -387,6 +387,28 @@ async fn a_reviewer_logs_in_with_password_and_totp_in_headless_chromium() {
         assert_eq!(shown[1], json!([id]), "{shown}");
     }
 
+    // The certificate's life, read-only: revocations (searched by serial) and key recoveries.
+    browser.click("nav a[href='/console/certificates']").await;
+    let text = browser.page("/console/certificates").await;
+    assert!(text.contains("没有已注销的证书"), "{text}");
+    browser
+        .type_into("#search input[name='serial']", "not-hex")
+        .await;
+    browser.click("#search button").await;
+    let notice = browser
+        .until(
+            "return document.querySelector('#notice') ? document.querySelector('#notice').textContent : null;",
+            Duration::from_secs(15),
+        )
+        .await;
+    assert!(
+        notice.as_str().is_some_and(|t| t.contains("十六进制")),
+        "{notice}"
+    );
+    browser.click("nav a[href='/console/key-recoveries']").await;
+    let text = browser.page("/console/key-recoveries").await;
+    assert!(text.contains("没有恢复记录"), "{text}");
+
     // Logging out ends the session: the queue sends the browser back to the login page.
     browser.click("#logout").await;
     browser.page("/console/login").await;
