@@ -12,6 +12,8 @@ import cn.mcert.app.state.CertificatesModel
 import cn.mcert.app.state.HomeModel
 import cn.mcert.app.state.IdentityModel
 import cn.mcert.app.state.LoginModel
+import cn.mcert.app.state.MigrationInModel
+import cn.mcert.app.state.MigrationModel
 import cn.mcert.app.state.OrdersModel
 import cn.mcert.app.state.PinEntryModel
 import cn.mcert.app.state.PlatformModel
@@ -21,6 +23,7 @@ import cn.mcert.app.state.UsageModel
 import cn.mcert.app.state.ChangePinModel
 import cn.mcert.app.state.ReportLostModel
 import cn.mcert.app.state.ReissueModel
+import cn.mcert.app.state.RenewalModel
 import cn.mcert.ffi.McertApp
 import cn.mcert.ffi.McertException
 import kotlinx.coroutines.runBlocking
@@ -37,13 +40,20 @@ import org.junit.jupiter.api.TestInstance
 import org.junit.jupiter.api.TestMethodOrder
 import org.junit.jupiter.api.assertThrows
 import java.io.File
+import java.net.URI
+import java.net.http.HttpClient
+import java.net.http.HttpRequest
+import java.net.http.HttpResponse
 import java.nio.file.Files
 import java.time.Duration
 import java.time.Instant
 import java.time.OffsetDateTime
 import java.time.temporal.ChronoUnit
 import java.util.concurrent.TimeUnit
+import kotlinx.coroutines.async
 import kotlinx.coroutines.delay
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.withTimeout
 
 /**
  * The app's screens walked as a user would, through the app's state holders, the generated
@@ -59,6 +69,12 @@ class AppFlowsTest {
     private val phone = "13912340000"
     private val pin = "246810"
     private var serial = ""
+    /** The second phone (补办 there in Order 11), kept for the renewal and the move after it. */
+    private lateinit var phone2: FfiCertCore
+    /** The PIN set by 忘记密码 on the second phone. */
+    private val pin2 = "975310"
+    private val apps = mutableListOf<McertApp>()
+    private val homes = mutableListOf<File>()
 
     @BeforeAll
     fun start() {
@@ -71,9 +87,18 @@ class AppFlowsTest {
 
     @AfterAll
     fun stop() {
+        apps.forEach { it.close() }
         app.close()
         service.close()
         home.deleteRecursively()
+        homes.forEach { it.deleteRecursively() }
+    }
+
+    /** Another phone (its own home and secrets), closed with the test. */
+    private fun newPhone(name: String): FfiCertCore {
+        val dir = Files.createTempDirectory("mcert-$name-").toFile().also { homes += it }
+        val other = McertApp(dir.path, service.url, MemorySecrets()).also { apps += it }
+        return FfiCertCore(other)
     }
 
     @Test
@@ -473,90 +498,310 @@ class AppFlowsTest {
     @Test
     @Order(11)
     fun `a new phone - 补办 after real-name and face again, then 忘记密码 there, and the new PIN logs in and opens the earlier bid`() = runBlocking<Unit> {
-        val newHome = Files.createTempDirectory("mcert-new-phone-").toFile()
-        val newApp = McertApp(newHome.path, service.url, MemorySecrets())
-        try {
-            val phone2 = FfiCertCore(newApp)
-            logInAgain(phone2)
-            val certs = CertificatesModel(phone2)
-            certs.refresh()
-            val old = certs.items.value.single()
-            assertEquals(serial, old.certificate.serial)
-            assertFalse(old.certificate.onThisDevice)
-            assertTrue(old.canReissue && !old.canResetPin)
-            val oldEncryption = old.certificate.encryptionSerial!!
+        phone2 = newPhone("new-phone")
+        logInAgain(phone2)
+        val certs = CertificatesModel(phone2)
+        certs.refresh()
+        val old = certs.items.value.single()
+        assertEquals(serial, old.certificate.serial)
+        assertFalse(old.certificate.onThisDevice)
+        assertTrue(old.canReissue && !old.canResetPin)
+        val oldEncryption = old.certificate.encryptionSerial!!
 
-            // 【证书补办】: verified again, a new PIN, the certificate issued for a key on this phone.
-            val reissue = ReissueModel(phone2)
-            reissue.start(old.certificate, ReissueKind.NEW_DEVICE)
-            assertEquals(KeyAlgorithm.SM2, old.certificate.keyAlgorithm)
-            assertTrue(reissue.verifyAsHolder(), "${reissue.problem.value}")
-            assertTrue(reissue.setPin("864209"), "${reissue.problem.value}")
-            assertEquals(ReissueModel.Step.Done, reissue.step.value)
-            val issued = reissue.result.value!!
-            assertNotEquals(serial, issued.serial)
-            // The slot's escrowed key comes back with a new encryption certificate for the new signing one.
-            assertEquals(1, issued.encryptionSerials.size, "${issued.encryptionSerials}")
-            assertNotEquals(oldEncryption, issued.encryptionSerials.first())
-            certs.refresh()
-            val byId = certs.items.value.associateBy { it.certificate.serial }
-            val was = byId.getValue(serial)
-            assertEquals("revoked", was.certificate.status)
-            assertFalse(was.certificate.current || was.canReissue || was.canResetPin)
-            val now = byId.getValue(issued.serial)
-            assertEquals("good", now.certificate.status)
-            assertTrue(now.certificate.onThisDevice && now.certificate.current && now.canResetPin)
-            assertEquals(issued.encryptionSerials.first(), now.certificate.encryptionSerial)
-            assertEquals(5, now.key!!.pinTriesLeft)
-            // The old phone sees it revoked too.
-            assertEquals("revoked", core.certificates().first { it.serial == serial }.status)
+        // 【证书补办】: verified again, a new PIN, the certificate issued for a key on this phone.
+        val reissue = ReissueModel(phone2)
+        reissue.start(old.certificate, ReissueKind.NEW_DEVICE)
+        assertEquals(KeyAlgorithm.SM2, old.certificate.keyAlgorithm)
+        assertTrue(reissue.verifyAsHolder(), "${reissue.problem.value}")
+        assertTrue(reissue.setPin("864209"), "${reissue.problem.value}")
+        assertEquals(ReissueModel.Step.Done, reissue.step.value)
+        val issued = reissue.result.value!!
+        assertNotEquals(serial, issued.serial)
+        // The slot's escrowed key comes back with a new encryption certificate for the new signing one.
+        assertEquals(1, issued.encryptionSerials.size, "${issued.encryptionSerials}")
+        assertNotEquals(oldEncryption, issued.encryptionSerials.first())
+        certs.refresh()
+        val byId = certs.items.value.associateBy { it.certificate.serial }
+        val was = byId.getValue(serial)
+        assertEquals("revoked", was.certificate.status)
+        assertFalse(was.certificate.current || was.canReissue || was.canResetPin)
+        val now = byId.getValue(issued.serial)
+        assertEquals("good", now.certificate.status)
+        assertTrue(now.certificate.onThisDevice && now.certificate.current && now.canResetPin)
+        assertEquals(issued.encryptionSerials.first(), now.certificate.encryptionSerial)
+        assertEquals(5, now.key!!.pinTriesLeft)
+        // The old phone sees it revoked too.
+        assertEquals("revoked", core.certificates().first { it.serial == serial }.status)
 
-            // 【忘记密码】 on the new phone, two pages on one verification: it serves one reissue,
-            // the other page is sent back to verify again.
-            val reset = ReissueModel(phone2)
-            val other = ReissueModel(phone2)
-            reset.start(now.certificate, ReissueKind.PIN_RESET)
-            other.start(now.certificate, ReissueKind.PIN_RESET)
-            assertTrue(reset.verifyAsHolder(), "${reset.problem.value}")
-            assertTrue(other.verifyAsHolder(), "${other.problem.value}")
-            assertTrue(reset.setPin("975310"), "${reset.problem.value}")
-            assertFalse(other.setPin("531086"))
-            assertEquals(ReissueModel.Step.Verify, other.step.value)
-            assertEquals("reissue_reverify", other.problem.value!!.code)
-            assertEquals("张三", other.identity.name.value)
-            val renewed = reset.result.value!!.serial
-            certs.refresh()
-            val current = certs.items.value.filter { it.certificate.current }
-            assertEquals(listOf(renewed), current.map { it.certificate.serial })
-            assertTrue(current.single().certificate.onThisDevice)
-            assertEquals("revoked", certs.items.value.first { it.certificate.serial == issued.serial }.certificate.status)
+        // 【忘记密码】 on the new phone, two pages on one verification: it serves one reissue,
+        // the other page is sent back to verify again.
+        val reset = ReissueModel(phone2)
+        val other = ReissueModel(phone2)
+        reset.start(now.certificate, ReissueKind.PIN_RESET)
+        other.start(now.certificate, ReissueKind.PIN_RESET)
+        assertTrue(reset.verifyAsHolder(), "${reset.problem.value}")
+        assertTrue(other.verifyAsHolder(), "${other.problem.value}")
+        assertTrue(reset.setPin(pin2), "${reset.problem.value}")
+        assertFalse(other.setPin("531086"))
+        assertEquals(ReissueModel.Step.Verify, other.step.value)
+        assertEquals("reissue_reverify", other.problem.value!!.code)
+        assertEquals("张三", other.identity.name.value)
+        val renewed = reset.result.value!!.serial
+        certs.refresh()
+        val current = certs.items.value.filter { it.certificate.current }
+        assertEquals(listOf(renewed), current.map { it.certificate.serial })
+        assertTrue(current.single().certificate.onThisDevice)
+        assertEquals("revoked", certs.items.value.first { it.certificate.serial == issued.serial }.certificate.status)
 
-            // The new PIN answers a login scan, and opens the bid sealed before the phone changed.
-            var session = PlatformSession(service, "--kind", "login")
-            var scan = ScanModel(phone2)
-            var confirm = scanUntilConfirm(scan, session)
-            assertEquals(renewed, confirm.selected)
-            scan.proceed()
-            scan.submit("975310")
-            assertEquals(ScanModel.State.Done("扫码登录", "completed"), scan.state.value)
-            val (code, out) = session.finish()
-            assertEquals(0, code, out)
-            assertTrue(out.contains("结果验证通过") && out.contains("张三"), out)
+        // The new PIN answers a login scan, and opens the bid sealed before the phone changed.
+        var session = PlatformSession(service, "--kind", "login")
+        var scan = ScanModel(phone2)
+        var confirm = scanUntilConfirm(scan, session)
+        assertEquals(renewed, confirm.selected)
+        scan.proceed()
+        scan.submit(pin2)
+        assertEquals(ScanModel.State.Done("扫码登录", "completed"), scan.state.value)
+        val (code, out) = session.finish()
+        assertEquals(0, code, out)
+        assertTrue(out.contains("结果验证通过") && out.contains("张三"), out)
 
-            val opened = File(service.dir, "opened-on-new-phone.txt")
-            session = PlatformSession(service, "--kind", "decrypt", "--sealed", File(service.dir, "bid.json").path, "--out", opened.path)
-            scan = ScanModel(phone2)
-            confirm = scanUntilConfirm(scan, session)
-            assertEquals("开标解密", confirm.view.operation)
-            scan.proceed()
-            scan.submit("975310")
-            assertEquals(ScanModel.State.Done("开标解密", "completed"), scan.state.value)
-            val (openCode, openOut) = session.finish()
-            assertEquals(0, openCode, openOut)
-            assertEquals(File(service.dir, "bid.txt").readText(), opened.readText())
-        } finally {
-            newApp.close()
-            newHome.deleteRecursively()
+        val opened = File(service.dir, "opened-on-new-phone.txt")
+        session = PlatformSession(service, "--kind", "decrypt", "--sealed", File(service.dir, "bid.json").path, "--out", opened.path)
+        scan = ScanModel(phone2)
+        confirm = scanUntilConfirm(scan, session)
+        assertEquals("开标解密", confirm.view.operation)
+        scan.proceed()
+        scan.submit(pin2)
+        assertEquals(ScanModel.State.Done("开标解密", "completed"), scan.state.value)
+        val (openCode, openOut) = session.finish()
+        assertEquals(0, openCode, openOut)
+        assertEquals(File(service.dir, "bid.txt").readText(), opened.readText())
+    }
+
+    /** `POST /v1/dev/clock`: the development service's clock moves [seconds] on (the reminders then due go out). */
+    private fun advanceClock(seconds: Long) {
+        val response = HttpClient.newHttpClient().send(
+            HttpRequest.newBuilder(URI.create("${service.url}/v1/dev/clock"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("""{"advance_seconds": $seconds}"""))
+                .build(),
+            HttpResponse.BodyHandlers.ofString(),
+        )
+        assertEquals(200, response.statusCode(), response.body())
+    }
+
+    /** What the development SMS provider "sent" to [to], as its JSON. */
+    private fun smsOutbox(to: String): String =
+        HttpClient.newHttpClient().send(
+            HttpRequest.newBuilder(URI.create("${service.url}/v1/dev/sms-outbox?phone=$to")).GET().build(),
+            HttpResponse.BodyHandlers.ofString(),
+        ).body()
+
+    /**
+     * How the platform ends, after the service completed the session: verified, or — for a
+     * certificate issued after the development clock was moved — refused by the platform's own
+     * check, which runs on the real clock and so finds that certificate "not valid yet".
+     */
+    private fun platformEnd(session: PlatformSession, issuedAfterClockMoved: Boolean): String {
+        val (code, out) = session.finish()
+        if (issuedAfterClockMoved && code != 0) {
+            assertTrue(out.contains("is not valid yet"), out)
+            return out
         }
+        assertEquals(0, code, out)
+        return out
+    }
+
+    /** A login scan answered on [phoneCore] with [certPin]; returns the serial it offered. */
+    private suspend fun logInByScan(phoneCore: FfiCertCore, certPin: String, issuedAfterClockMoved: Boolean = false): String {
+        val session = PlatformSession(service, "--kind", "login")
+        val scan = ScanModel(phoneCore)
+        val confirm = scanUntilConfirm(scan, session)
+        scan.proceed()
+        scan.submit(certPin)
+        // The service verified the signature and the certificate (on its clock) and completed it.
+        assertEquals(ScanModel.State.Done("扫码登录", "completed"), scan.state.value)
+        val out = platformEnd(session, issuedAfterClockMoved)
+        if (!issuedAfterClockMoved) assertTrue(out.contains("结果验证通过") && out.contains("张三"), out)
+        return confirm.selected!!
+    }
+
+    /**
+     * The bid sealed in Order 5 (to the first certificate's encryption key) opened on
+     * [phoneCore] with [certPin]: the phone opens the bid key with the slot's escrowed key and
+     * hands it to the platform, which writes the bid out once its own check passes.
+     */
+    private suspend fun openEarlierBid(phoneCore: FfiCertCore, certPin: String, name: String, issuedAfterClockMoved: Boolean = false) {
+        val out = File(service.dir, name)
+        val session = PlatformSession(service, "--kind", "decrypt", "--sealed", File(service.dir, "bid.json").path, "--out", out.path)
+        val scan = ScanModel(phoneCore)
+        assertEquals("开标解密", scanUntilConfirm(scan, session).view.operation)
+        scan.proceed()
+        scan.submit(certPin)
+        assertEquals(ScanModel.State.Done("开标解密", "completed"), scan.state.value)
+        platformEnd(session, issuedAfterClockMoved)
+        if (out.exists() || !issuedAfterClockMoved) assertEquals(File(service.dir, "bid.txt").readText(), out.readText())
+    }
+
+    @Test
+    @Order(12)
+    fun `证书延期 in the last three months - the reminder, two years paid, the PIN, the same key renewed and the old certificate revoked`() = runBlocking<Unit> {
+        val certs = CertificatesModel(phone2)
+        certs.refresh()
+        val before = certs.items.value.single { it.certificate.current }
+        val slotId = before.certificate.entitlementId
+        val until = rfc3339(before.certificate.validUntil!!)
+        assertFalse(before.certificate.renewable || before.canRenew)
+        // Too early: the page says from when, and the service refuses the same.
+        val renewal = RenewalModel(phone2)
+        renewal.start(before.certificate.serial)
+        assertEquals(RenewalModel.Step.NotYet, renewal.step.value)
+        val opens = Display.beijingDate(until.minus(Duration.ofDays(90)).toString())
+        assertTrue(renewal.notice.value!!.contains(opens), "${renewal.notice.value} / $opens")
+        val early = assertThrows<AppError> { runBlocking { phone2.startRenewal(slotId, 1) } }
+        assertEquals("not_yet_renewable", early.code)
+
+        // Sixty days before the end (the service's clock): the reminder has gone out.
+        advanceClock(Duration.between(Instant.now(), until.minus(Duration.ofDays(60))).seconds)
+        val outbox = smsOutbox(phone)
+        assertTrue(outbox.contains(before.certificate.serial) && outbox.contains("证书延期"), outbox)
+        // The login of a month ago has expired: by SMS again.
+        logInAgain(phone2)
+        certs.refresh()
+        val window = certs.items.value.single { it.certificate.current }
+        assertTrue(window.certificate.renewable && window.canRenew, "${window.certificate}")
+        assertFalse(window.certificate.renewalDue)
+
+        renewal.start(window.certificate.serial)
+        assertEquals(RenewalModel.Step.Choose, renewal.step.value)
+        assertFalse(renewal.organisation)
+        assertTrue(renewal.chooseYears(2))
+        assertTrue(renewal.order(), "${renewal.problem.value}")
+        assertEquals(RenewalModel.Step.Pay, renewal.step.value)
+        val order = renewal.order.value!!
+        assertEquals(2L, order.years)
+        assertEquals(order.amountFen, renewal.amountFen())
+        renewal.pricePerYear.value?.let { assertEquals(it * 2, order.amountFen) }
+        val renewedUntil = rfc3339(renewal.validUntil.value!!)
+        assertTrue(renewedUntil.isAfter(until.plus(Duration.ofDays(2 * 365 - 1))), "$renewedUntil")
+        // Changing the period changes the order; back to two years.
+        assertTrue(renewal.chooseYears(1))
+        assertEquals(1L, renewal.order.value!!.years)
+        assertEquals(order.id, renewal.order.value!!.id)
+        assertTrue(renewal.chooseYears(2))
+        assertTrue(renewal.pay(), "${renewal.problem.value}")
+        assertEquals(RenewalModel.Step.Pin, renewal.step.value)
+        assertEquals("completed", renewal.order.value!!.status)
+        // A wrong PIN first: the tries left, on the pad.
+        assertFalse(renewal.pinEntered("135791"))
+        assertEquals(4, (renewal.pad.value.state.value as PinEntryModel.State.Entering).triesLeft)
+        assertTrue(renewal.pinEntered(pin2), "${renewal.problem.value}")
+        assertEquals(RenewalModel.Step.Done, renewal.step.value)
+        val renewed = renewal.result.value!!
+
+        certs.refresh()
+        val byId = certs.items.value.associateBy { it.certificate.serial }
+        val now = byId.getValue(renewed.serial)
+        assertEquals("good", now.certificate.status)
+        assertTrue(now.certificate.current && now.certificate.onThisDevice)
+        assertFalse(now.certificate.renewable || now.certificate.renewalDue)
+        assertEquals(5, now.key!!.pinTriesLeft)
+        // The same key: the renewed certificate sits beside the one it replaces.
+        assertEquals(now.key!!.id, before.key!!.id)
+        assertEquals(renewedUntil, rfc3339(now.certificate.validUntil!!))
+        val was = byId.getValue(before.certificate.serial)
+        assertEquals("revoked", was.certificate.status)
+        assertFalse(was.certificate.current)
+        // The renewed certificate answers a scan, and the bid sealed before still opens.
+        assertEquals(renewed.serial, logInByScan(phone2, pin2, issuedAfterClockMoved = true))
+        openEarlierBid(phone2, pin2, "opened-after-renewal.txt", issuedAfterClockMoved = true)
+    }
+
+    @Test
+    @Order(13)
+    fun `a move to a third phone - the QR text, the same code on both, the old phone's PIN, and the certificate answers there`() = runBlocking<Unit> {
+        val oldCerts = CertificatesModel(phone2)
+        oldCerts.refresh()
+        val moving = oldCerts.items.value.single { it.certificate.current }
+        assertTrue(moving.canMoveOut, "${moving.certificate}")
+        // The new phone logs in with the same number (the code's resend wait passed on the service's clock).
+        advanceClock(61)
+        val phone3 = newPhone("third-phone")
+        logInAgain(phone3)
+        val here = CertificatesModel(phone3)
+        here.refresh()
+        assertTrue(here.items.value.single { it.certificate.current }.canMoveIn)
+        val home3 = HomeModel(phone3)
+        home3.refresh()
+        assertEquals(0 to 1, home3.summary.value!!.certificatesOnPhone to home3.summary.value!!.certificatesElsewhere)
+
+        // The old phone shows the code and asks every 200 ms (a second in the app).
+        val old = MigrationModel(phone2, pollMillis = 200)
+        old.start(moving.certificate)
+        assertEquals(MigrationModel.Step.Qr, old.step.value, "${old.problem.value}")
+        val qr = old.qr.value!!
+        assertTrue(qr.startsWith("mcert-move.1."), qr)
+        val png = old.qrPng.value!!
+        assertEquals(listOf(0x89, 0x50, 0x4E, 0x47), png.take(4).map { it.toInt() and 0xFF })
+        assertEquals("待新手机扫码", old.migration.value!!.statusLabel)
+        val watching = launch { old.watch() }
+
+        // The new phone: a stranger's text first, then the code, a new PIN twice.
+        val fresh = MigrationInModel(phone3, waitSecs = 20u)
+        fresh.start()
+        fresh.code.value = "mcert-move.1.not-a-code"
+        assertTrue(fresh.next())
+        val newPin = "531086"
+        var pad = fresh.pad.value
+        (newPin + newPin).forEach { pad.press(it.digitToInt()) }
+        assertFalse(fresh.pinEntered((pad.state.value as PinEntryModel.State.Complete).pin))
+        assertEquals(MigrationInModel.Step.Code, fresh.step.value)
+        assertEquals("not_a_migration_code", fresh.problem.value!!.code)
+        assertTrue(fresh.scanned(qr))
+        pad = fresh.pad.value
+        (newPin + newPin).forEach { pad.press(it.digitToInt()) }
+        assertTrue(fresh.pinEntered((pad.state.value as PinEntryModel.State.Complete).pin), "${fresh.problem.value}")
+        assertEquals(MigrationInModel.Step.Waiting, fresh.step.value)
+        val code = fresh.migration.value!!.code!!
+        assertTrue(code.matches(Regex("[0-9]{6}")), code)
+
+        // Both phones show the same code; the new one waits while the old one approves.
+        withTimeout(15_000) { while (old.step.value != MigrationModel.Step.Confirm) delay(50) }
+        assertEquals(code, old.migration.value!!.code)
+        assertEquals("待旧手机确认", old.migration.value!!.statusLabel)
+        val finishing = async { fresh.waitForApproval() }
+        old.codesMatch()
+        assertFalse(old.approve("135791"))
+        assertEquals(4, (old.pad.value.state.value as PinEntryModel.State.Entering).triesLeft)
+        assertTrue(old.approve(pin2), "${old.problem.value}")
+        assertEquals(MigrationModel.Step.Done, old.step.value)
+        assertTrue(withTimeout(30_000) { finishing.await() }, "${fresh.problem.value} ${fresh.ended.value}")
+        withTimeout(5_000) { watching.join() }
+        assertEquals(MigrationInModel.Step.Done, fresh.step.value)
+        val moved = fresh.result.value!!
+        assertNotEquals(moving.certificate.serial, moved.serial)
+        assertEquals(1, moved.encryptionSerials.size, "${moved.encryptionSerials}")
+
+        // The old phone keeps nothing of it; the new one holds it, good, and answers.
+        oldCerts.refresh()
+        assertTrue(oldCerts.items.value.none { it.certificate.onThisDevice }, "${oldCerts.items.value.map { it.certificate }}")
+        assertTrue(phone2.localKeys().none { k -> k.serials.any { it == moving.certificate.serial } })
+        assertEquals("revoked", oldCerts.items.value.single { it.certificate.serial == moving.certificate.serial }.certificate.status)
+        here.refresh()
+        val now = here.items.value.single { it.certificate.current }
+        assertEquals(moved.serial, now.certificate.serial)
+        assertTrue(now.certificate.onThisDevice && now.certificate.status == "good")
+        assertEquals(moved.encryptionSerials.first(), now.certificate.encryptionSerial)
+        assertEquals(moved.serial, logInByScan(phone3, newPin, issuedAfterClockMoved = true))
+        openEarlierBid(phone3, newPin, "opened-after-move.txt", issuedAfterClockMoved = true)
+
+        // A move started and cancelled on the new phone's side leaves the certificate where it is.
+        val again = MigrationModel(phone3)
+        again.start(now.certificate)
+        assertEquals(MigrationModel.Step.Qr, again.step.value, "${again.problem.value}")
+        assertTrue(again.cancel(), "${again.problem.value}")
+        assertEquals(MigrationModel.Step.Cancelled, again.step.value)
+        assertEquals("已取消", again.migration.value!!.statusLabel)
+        assertTrue(phone3.certificates().single { it.serial == moved.serial }.onThisDevice)
     }
 }
