@@ -110,6 +110,12 @@ pub struct OrderView {
     pub invoice_status: String,
     /// 未开票, 开票中, 已开票, 已红冲.
     pub invoice_status_label: String,
+    /// `new` (申请证书), `renewal` (延期), `change` (变更) or `reissue`.
+    pub purpose: String,
+    /// The slot a renewal order renews.
+    pub renews_entitlement_id: Option<String>,
+    /// The organisation's new name a change order asks for.
+    pub new_name: Option<String>,
 }
 
 #[derive(Debug, Clone, uniffi::Record)]
@@ -363,6 +369,9 @@ pub(crate) fn order_view(o: wire::Order) -> OrderView {
         transfer: o.transfer.map(crate::transfer_view),
         invoice_status: o.invoice_status,
         invoice_status_label: o.invoice_status_label,
+        purpose: o.purpose,
+        renews_entitlement_id: o.renews_entitlement_id,
+        new_name: o.new_name,
     }
 }
 

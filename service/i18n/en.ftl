@@ -116,6 +116,7 @@ err-admin-required = Only a certificate administrator of the organisation may do
 err-bad-org-name = Enter the organisation's full name (2 to 100 characters)
 err-same-org-name = The new name is the organisation's name already
 err-change-pending = A change of this organisation is already under review or waiting for payment
+err-fixed-period = A change is charged once: it has no period to change
 err-bad-credit-code = The unified social credit code is not valid; check the 18 characters
 err-org-already-registered = This unified social credit code is already registered; ask the organisation's certificate administrators to add you as a member
 err-code-authorised-elsewhere = Another registration of this unified social credit code is already authorised; ask its certificate administrators to add you

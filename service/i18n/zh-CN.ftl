@@ -116,6 +116,7 @@ err-admin-required = 只有单位的证书管理员可以这样操作
 err-bad-org-name = 请输入单位全称（2 至 100 个字）
 err-same-org-name = 新名称与单位现名称相同
 err-change-pending = 本单位已有一份变更申请在审核或待支付中
+err-fixed-period = 证书变更按次收费，不能修改年限
 err-bad-credit-code = 统一社会信用代码不正确，请核对 18 位代码
 err-org-already-registered = 该统一社会信用代码已注册，请联系本单位的证书管理员将您添加为成员
 err-code-authorised-elsewhere = 该统一社会信用代码已有单位完成 CA 授权，请联系该单位的证书管理员将您添加为成员

@@ -88,6 +88,16 @@ pub struct Order {
     pub invoice_status: String,
     #[serde(default)]
     pub invoice_status_label: String,
+    /// What the product is for: `new` (申请证书), `renewal` (延期), `change` (变更) or
+    /// `reissue`.
+    #[serde(default = "purpose_new")]
+    pub purpose: String,
+    /// The slot a renewal order renews.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renews_entitlement_id: Option<String>,
+    /// The organisation's new name a change order asks for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_name: Option<String>,
 }
 
 fn invoice_none() -> String {

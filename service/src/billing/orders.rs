@@ -194,6 +194,10 @@ impl Orders {
         }
         let order = self.order(owner, order_id).await?;
         self.ensure_still_admin(owner, &order).await?;
+        // A change (变更) is bought once, not per year.
+        if order.purpose == "change" {
+            return Err(OrderError::FixedPeriod);
+        }
         let now = unix_millis(self.clock.now());
         let mut tx = self.store.begin().await?;
         repo::lock_order_in(&mut tx, order_id).await?;

@@ -170,7 +170,10 @@ macro_rules! select_orders {
                  payment_method, invoice_status,
                  CAST((SELECT COALESCE(SUM(amount_fen), 0) FROM payments pm WHERE pm.order_id = orders.id) AS BIGINT) AS paid_fen,
                  (SELECT account_no FROM transfer_accounts ta WHERE ta.order_id = orders.id) AS transfer_account,
-                 (SELECT deadline FROM transfer_accounts ta WHERE ta.order_id = orders.id) AS transfer_deadline
+                 (SELECT deadline FROM transfer_accounts ta WHERE ta.order_id = orders.id) AS transfer_deadline,
+                 (SELECT purpose FROM products p WHERE p.id = orders.product_id) AS product_purpose,
+                 renews_entitlement_id,
+                 (SELECT new_name FROM org_changes c WHERE c.order_id = orders.id) AS new_name
              FROM orders ",
             $rest
         )
@@ -196,6 +199,9 @@ pub struct OrderRow {
     pub paid_fen: i64,
     pub transfer_account: Option<String>,
     pub transfer_deadline: Option<i64>,
+    pub product_purpose: Option<String>,
+    pub renews_entitlement_id: Option<String>,
+    pub new_name: Option<String>,
 }
 
 /// The receiving bank's side of transfer instructions (from the operator's configuration).
@@ -247,6 +253,9 @@ impl OrderRow {
             created_at: rfc3339(from_unix_millis(self.created_at)),
             org_id: self.org_id,
             materials: serde_json::from_str(&self.materials).unwrap_or_default(),
+            purpose: self.product_purpose.unwrap_or_else(|| "new".into()),
+            renews_entitlement_id: self.renews_entitlement_id,
+            new_name: self.new_name,
         }
     }
 }

@@ -123,6 +123,11 @@ async fn a_renewal_opens_in_the_last_three_months_is_reminded_paid_once_and_keep
         }
         assert_eq!(orders.len(), 1, "{answers:?}");
         let order_id = orders.into_iter().next().expect("order");
+        assert_eq!(answers[0].1["order"]["purpose"], "renewal");
+        assert_eq!(
+            answers[0].1["order"]["renews_entitlement_id"].as_str(),
+            Some(ent.as_str())
+        );
         let renew = format!("/v1/entitlements/{ent}/renew");
         let same_key_csr = csr_for(&key);
         let (s, b) = svc
@@ -606,6 +611,18 @@ async fn a_rename_is_reviewed_and_paid_voids_the_seals_and_the_holder_downloads_
         assert_eq!(s, 201, "{order}");
         assert_eq!(order["status"], "pending_review");
         assert_eq!(order["amount_fen"], 5_000);
+        assert_eq!(
+            (order["purpose"].as_str(), order["new_name"].as_str()),
+            (Some("change"), Some(new_name))
+        );
+        let (s, b) = svc
+            .post(
+                &format!("/v1/orders/{}/change", order["id"].as_str().expect("id")),
+                json!({"years": 3}),
+                Some(&token),
+            )
+            .await;
+        assert_eq!((s, b["code"].as_str()), (409, Some("fixed_period")), "{b}");
         let (s, b) = svc.post(&changes, apply(new_name), Some(&token)).await;
         assert_eq!(
             (s, b["code"].as_str()),

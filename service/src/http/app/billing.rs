@@ -162,7 +162,8 @@ impl From<OrderError> for ApiError {
             | OrderError::BadName
             | OrderError::SameName
             | OrderError::ChangePending
-            | OrderError::SealedBidPending(_)) => super::life::life_error(e),
+            | OrderError::SealedBidPending(_)
+            | OrderError::FixedPeriod) => super::life::life_error(e),
             other => super::commerce::commerce_error(other),
         }
     }

@@ -61,6 +61,7 @@ pub(super) fn life_error(e: OrderError) -> ApiError {
             "err-sealed-bid-pending",
             &[("at", at.replace('T', " ").replace('Z', "").into())],
         ),
+        OrderError::FixedPeriod => plain(StatusCode::CONFLICT, "fixed_period", "err-fixed-period"),
         OrderError::BadName => plain(StatusCode::BAD_REQUEST, "bad_name", "err-bad-org-name"),
         OrderError::SameName => plain(StatusCode::CONFLICT, "same_name", "err-same-org-name"),
         OrderError::ChangePending => {
