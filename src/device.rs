@@ -580,16 +580,7 @@ fn run_online(
                     (None, Some(path)) => {
                         let bytes =
                             std::fs::read(&path).map_err(|e| CliError::io(locale, &path, &e))?;
-                        mcert_core::device::qr::decode_image(
-                            &bytes,
-                            mcert_core::device::qr::Engine::Auto,
-                        )
-                        .map_err(|e| CliError::from_user(&e, locale))?
-                        .into_iter()
-                        .find(|t| t.starts_with("mcert-move."))
-                        .ok_or_else(|| {
-                            CliError::new(message(locale, "life-not-a-migration-code", &[]))
-                        })?
+                        mcert_core::device::life::migration_code_in_image(&bytes).map_err(err)?
                     }
                     (None, None) => {
                         return Err(CliError::new(message(

@@ -144,6 +144,30 @@ impl McertApp {
         ))
     }
 
+    /// 【从旧手机迁移】 with the camera: the old phone's move code in a frame (luma plane), as
+    /// text for `request_migration`. Errors `no_qr_code` (keep scanning) or
+    /// `not_a_migration_code`.
+    pub fn read_move_code_frame(
+        &self,
+        luma: Vec<u8>,
+        width: u32,
+        height: u32,
+        row_stride: u32,
+    ) -> Result<String, McertError> {
+        let frame = mcert_core::device::qr::LumaFrame {
+            width: width as usize,
+            height: height as usize,
+            row_stride: row_stride as usize,
+            data: &luma,
+        };
+        Ok(mcert_core::device::life::migration_code_in_frame(&frame)?)
+    }
+
+    /// The old phone's move code in a picture (PNG or JPEG), e.g. a screenshot.
+    pub fn read_move_code_image(&self, image: Vec<u8>) -> Result<String, McertError> {
+        Ok(mcert_core::device::life::migration_code_in_image(&image)?)
+    }
+
     /// The new phone (logged in with the same number) scanned the old phone's code: makes its
     /// own key under a new `pin` and asks; shows `code` for the user to compare.
     pub async fn request_migration(

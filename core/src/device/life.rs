@@ -244,6 +244,31 @@ impl Device {
     }
 }
 
+/// The move code (`mcert-move.…`) among the QR codes found in a picture.
+fn pick_migration_code(found: Vec<String>) -> Result<String, DeviceError> {
+    let mut other = None;
+    for text in found {
+        match MigrationQr::parse(&text) {
+            Ok(_) => return Ok(text),
+            Err(e) => other = Some(e),
+        }
+    }
+    Err(match other {
+        Some(e) => DeviceError::MigrationQr(e),
+        None => DeviceError::NoQrCode,
+    })
+}
+
+/// The old phone's move code in a camera frame (luma plane).
+pub fn migration_code_in_frame(frame: &super::qr::LumaFrame<'_>) -> Result<String, DeviceError> {
+    pick_migration_code(super::qr::decode_frame(frame, super::qr::Engine::Auto)?)
+}
+
+/// The old phone's move code in a picture (PNG or JPEG).
+pub fn migration_code_in_image(bytes: &[u8]) -> Result<String, DeviceError> {
+    pick_migration_code(super::qr::decode_image(bytes, super::qr::Engine::Auto)?)
+}
+
 /// The subject a phone puts in its requests (the service names the certificate).
 fn device_subject() -> Result<x509_cert::name::Name, DeviceError> {
     Ok(SubjectName {
@@ -251,4 +276,26 @@ fn device_subject() -> Result<x509_cert::name::Name, DeviceError> {
         ..Default::default()
     }
     .to_name()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_move_code_is_read_from_a_picture_and_other_codes_are_refused() {
+        let text = MigrationQr {
+            id: "01JD3T9W6R8Q2XK4M5N7P9S1V3".into(),
+            secret: "b".repeat(43),
+        }
+        .to_text();
+        let png = crate::device::qr::encode_png(&text, 6).expect("png");
+        assert_eq!(migration_code_in_image(&png).expect("read"), text);
+        let other = crate::device::qr::encode_png("https://example.com/", 6).expect("png");
+        assert!(matches!(
+            migration_code_in_image(&other),
+            Err(DeviceError::MigrationQr(_))
+        ));
+        assert!(migration_code_in_image(b"not a picture").is_err());
+    }
 }
