@@ -482,5 +482,88 @@ pub async fn walk(
         return Err(err("the admin sees no usage record of the organisation"));
     }
     steps.ok("demo-org-usage", &[("count", page.items.len().into())]);
+    rename(
+        &admin,
+        (&org.id, &org_slot.entitlement_id, &installed.serial),
+        || console.approve_first(),
+        steps,
+    )
+    .await
+}
+
+/// 变更: the organisation is renamed. The admin applies with the new licence, the reviewer
+/// approves in the console, the admin pays; the seals are void; the holder downloads the
+/// certificate naming the new name with the PIN, and the 公章 comes back as a draft with it.
+async fn rename<F, Fut>(
+    admin: &Device,
+    (org_id, slot, old_serial): (&str, &str, &str),
+    approve: F,
+    steps: &mut Steps,
+) -> Result<(), CliError>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<(), CliError>>,
+{
+    const NEW_NAME: &str = "青海某某新能源建设有限公司";
+    let licence = admin.client().letter_template(org_id).await.map_err(err)?;
+    let licence = admin
+        .client()
+        .upload(org_id, "business_licence", licence)
+        .await
+        .map_err(err)?;
+    let order = admin
+        .client()
+        .request_org_change(org_id, NEW_NAME, &[licence.id])
+        .await
+        .map_err(err)?;
+    steps.ok(
+        "demo-org-change-applied",
+        &[
+            ("name", NEW_NAME.into()),
+            ("status", order.status_label.clone().into()),
+        ],
+    );
+    approve().await?;
+    admin
+        .pay_and_wait(&order.id, Duration::from_secs(20))
+        .await
+        .map_err(err)?;
+    let seals = admin.client().seals(org_id).await.map_err(err)?;
+    let void = seals.iter().filter(|s| s.status == "void").count();
+    if void == 0 {
+        return Err(err("the rename voided no seal"));
+    }
+    steps.ok(
+        "demo-org-change-paid",
+        &[
+            ("amount", mcert_core::wire::yuan(order.amount_fen).into()),
+            ("void", void.into()),
+        ],
+    );
+    let changed = admin.renew(slot, PIN).await.map_err(err)?;
+    let cert = mcert_core::crypto::x509::parse_certificate(&changed.certificate).map_err(err)?;
+    let named = mcert_core::crypto::x509::info(&cert)
+        .map_err(err)?
+        .subject
+        .organization
+        .unwrap_or_default();
+    if named != NEW_NAME {
+        return Err(err(format!("the changed certificate names {named}")));
+    }
+    let drafts = admin.client().seals(org_id).await.map_err(err)?;
+    let redrafted = drafts.iter().any(|s| {
+        s.status == "draft" && s.name == NEW_NAME && s.certificate_serial == changed.serial
+    });
+    if !redrafted {
+        return Err(err("no seal came back as a draft with the new name"));
+    }
+    steps.ok(
+        "demo-org-change-downloaded",
+        &[
+            ("serial", changed.serial.into()),
+            ("name", named.into()),
+            ("old", old_serial.to_string().into()),
+        ],
+    );
     Ok(())
 }

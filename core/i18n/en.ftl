@@ -204,3 +204,6 @@ demo-life-moved = The old phone shows a move code, the new phone scans it, both 
 demo-life-opened-moved = After the move, the bid sealed to { $serial } opens on the third phone: { $bid }
 cli-rp-sealed-noted = The service was told: the bids open at { $at }; until then the signing certificate keeps its key (no reissue or move)
 cli-rp-sealed-noted-escrowed = The service was told: the bids open at { $at }; the encryption certificate's key is escrowed, so the bid will open
+demo-org-change-applied = A rename: the admin applies (【证书变更】) for "{ $name }" with the new business licence → { $status }
+demo-org-change-paid = The reviewer approves in the console, { $amount } CNY paid: the organisation is renamed and { $void } seal(s) void
+demo-org-change-downloaded = The holder enters the PIN and downloads the changed certificate { $serial } (organisation: { $name }, the same key); the old one { $old } is revoked; the 公章 is pre-filled with the new name as a draft to submit

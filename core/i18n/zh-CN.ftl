@@ -204,3 +204,6 @@ demo-life-moved = 旧手机显示迁移二维码，新手机扫码，两部手�
 demo-life-opened-moved = 迁移后，加密给 { $serial } 的投标文件在第三部手机上解密成功：{ $bid }
 cli-rp-sealed-noted = 已告知服务：开标时间 { $at }；开标前该签名证书不会被更换密钥（补办、迁移）
 cli-rp-sealed-noted-escrowed = 已告知服务：开标时间 { $at }；加密证书的密钥已托管，开标时必可解密
+demo-org-change-applied = 单位更名：证书管理员申请【证书变更】为“{ $name }”，提交新营业执照 → { $status }
+demo-org-change-paid = 审核员在控制台审核通过，支付 { $amount } 元：单位名称已变更，{ $void } 枚印章作废
+demo-org-change-downloaded = 持有人输入证书密码下载变更后的证书 { $serial }（单位：{ $name }，密钥不变），原证书 { $old } 已注销；公章已按新名称预填为待提交的申请

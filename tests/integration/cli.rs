@@ -353,7 +353,8 @@ fn demo_runs_clean() {
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stdout}\n{stderr}");
     for expected in [
-        "全部 54 步通过",
+        "全部 57 步通过",
+        "下载变更后的证书",
         "旧手机已无法应答",
         "到期提醒短信",
         "证书延期一年",
