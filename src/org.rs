@@ -332,19 +332,7 @@ pub fn run(args: OrgArgs, locale: Locale) -> Result<(), CliError> {
                     .apply_for_org(&org, &product, years, &ids, &key)
                     .await
                     .map_err(fail)?;
-                println!("{}", order.id);
-                eprintln!(
-                    "{}",
-                    message(
-                        locale,
-                        "cli-order-placed",
-                        &[
-                            ("id", order.id.clone().into()),
-                            ("amount", mcert_core::wire::yuan(order.amount_fen).into()),
-                            ("status", order.status_label.into()),
-                        ]
-                    )
-                );
+                print_placed(&order, locale);
             }
             OrgCommand::Change {
                 org,
@@ -356,19 +344,7 @@ pub fn run(args: OrgArgs, locale: Locale) -> Result<(), CliError> {
                     .request_org_change(&org, &name, &ids)
                     .await
                     .map_err(fail)?;
-                println!("{}", order.id);
-                eprintln!(
-                    "{}",
-                    message(
-                        locale,
-                        "cli-order-placed",
-                        &[
-                            ("id", order.id.clone().into()),
-                            ("amount", mcert_core::wire::yuan(order.amount_fen).into()),
-                            ("status", order.status_label.into()),
-                        ]
-                    )
-                );
+                print_placed(&order, locale);
             }
             OrgCommand::Resubmit {
                 org,
@@ -511,4 +487,21 @@ pub fn run(args: OrgArgs, locale: Locale) -> Result<(), CliError> {
         }
         Ok(())
     })
+}
+
+/// An application just placed: its id on standard output, what it costs and where it stands.
+fn print_placed(order: &mcert_core::wire::Order, locale: Locale) {
+    println!("{}", order.id);
+    eprintln!(
+        "{}",
+        message(
+            locale,
+            "cli-order-placed",
+            &[
+                ("id", order.id.clone().into()),
+                ("amount", mcert_core::wire::yuan(order.amount_fen).into()),
+                ("status", order.status_label.clone().into()),
+            ]
+        )
+    );
 }

@@ -5,26 +5,21 @@
 //! signing certificate is revoked as superseded (the OCSP responder says so) and the old phone
 //! has nothing left that may answer.
 
-use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use mcert_core::clock::{Clock, ManualClock, parse_rfc3339};
+use mcert_core::clock::{Clock, parse_rfc3339};
 use mcert_core::crypto::revocation::CertStatus;
 use mcert_core::crypto::{Algorithm, x509};
 use mcert_core::device::client::ClientError;
 use mcert_core::device::flows::DeviceError;
 use mcert_core::scan::SealedBid;
 use mcert_core::wire::SessionKind;
-use mcert_rp::client::RpClient;
-use mcert_service::authority::OperatorKey;
-use mcert_service::config::ServiceConfig;
-use mcert_service::platforms::Registration;
-use mcert_service::server;
 use mcert_test_support::databases;
 use mcert_test_support::device::{buy_and_install, login_by_sms, verify_by_phone};
 
-use crate::common::temp;
-use crate::reissue::{BID, ocsp, open_bid, phone_device, scan, session, superseded, unb64};
+use crate::reissue::{
+    BID, ocsp, open_bid, phone_device, scan, service_with_platform, session, superseded, unb64,
+};
 
 const DAY: Duration = Duration::from_secs(86_400);
 
@@ -38,35 +33,8 @@ fn refused(e: &DeviceError) -> &str {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bid_sealed_before_a_renewal_and_a_move_to_a_new_phone_still_opens() {
     for db in databases().await {
-        let config = ServiceConfig {
-            listen: "127.0.0.1:0".parse().expect("addr"),
-            data_dir: temp("service"),
-            database_url: Some(db.url.clone()),
-            dev: true,
-            ..Default::default()
-        };
-        let clock = Arc::new(ManualClock::new(SystemTime::now()));
-        let running = server::start_with_clock(
-            &config,
-            &OperatorKey::generate().expect("key"),
-            clock.clone(),
-        )
-        .await
-        .expect("start");
-        let base = format!("http://{}", running.addr);
-        let creds = running
-            .state
-            .sessions
-            .platforms()
-            .register(&Registration {
-                id: "power".into(),
-                name: "某电网物资招标平台".into(),
-                ..Default::default()
-            })
-            .await
-            .expect("platform");
-        let platform = RpClient::new(&base, &creds.api_key).expect("client");
-        let roots = platform.roots().await.expect("roots");
+        let (running, clock, base, platform, roots) =
+            service_with_platform(&db.url, ("power", "某电网物资招标平台")).await;
         for (i, alg) in [Algorithm::Sm2, Algorithm::P256].into_iter().enumerate() {
             let issuing = running
                 .state

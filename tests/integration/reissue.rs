@@ -147,6 +147,50 @@ pub(crate) async fn ocsp(base: &str, issuing: &Certificate, serial: &str) -> Cer
     statuses.remove(0).1
 }
 
+/// A development service on `database` whose clock the test moves, with a registered
+/// platform (`id`, `name`): the service, its clock, its URL, the platform and the CA roots.
+pub(crate) async fn service_with_platform(
+    database: &str,
+    (id, name): (&str, &str),
+) -> (
+    server::Running,
+    Arc<ManualClock>,
+    String,
+    RpClient,
+    Vec<Certificate>,
+) {
+    let config = ServiceConfig {
+        listen: "127.0.0.1:0".parse().expect("addr"),
+        data_dir: temp("service"),
+        database_url: Some(database.to_string()),
+        dev: true,
+        ..Default::default()
+    };
+    let clock = Arc::new(ManualClock::new(SystemTime::now()));
+    let running = server::start_with_clock(
+        &config,
+        &OperatorKey::generate().expect("key"),
+        clock.clone(),
+    )
+    .await
+    .expect("start");
+    let base = format!("http://{}", running.addr);
+    let creds = running
+        .state
+        .sessions
+        .platforms()
+        .register(&Registration {
+            id: id.into(),
+            name: name.into(),
+            ..Default::default()
+        })
+        .await
+        .expect("platform");
+    let platform = RpClient::new(&base, &creds.api_key).expect("client");
+    let roots = platform.roots().await.expect("roots");
+    (running, clock, base, platform, roots)
+}
+
 pub(crate) fn superseded(status: &CertStatus) -> bool {
     matches!(
         status,
@@ -160,36 +204,8 @@ pub(crate) fn superseded(status: &CertStatus) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bid_sealed_before_a_reissue_on_a_new_phone_and_a_pin_reset_still_opens() {
     for db in databases().await {
-        let config = ServiceConfig {
-            listen: "127.0.0.1:0".parse().expect("addr"),
-            data_dir: temp("service"),
-            database_url: Some(db.url.clone()),
-            dev: true,
-            ..Default::default()
-        };
-        // The service's clock moves past the SMS resend cooldown when the new phone logs in.
-        let clock = Arc::new(ManualClock::new(SystemTime::now()));
-        let running = server::start_with_clock(
-            &config,
-            &OperatorKey::generate().expect("key"),
-            clock.clone(),
-        )
-        .await
-        .expect("start");
-        let base = format!("http://{}", running.addr);
-        let creds = running
-            .state
-            .sessions
-            .platforms()
-            .register(&Registration {
-                id: "water".into(),
-                name: "某省水利工程招标平台".into(),
-                ..Default::default()
-            })
-            .await
-            .expect("platform");
-        let platform = RpClient::new(&base, &creds.api_key).expect("client");
-        let roots = platform.roots().await.expect("roots");
+        let (running, clock, base, platform, roots) =
+            service_with_platform(&db.url, ("water", "某省水利工程招标平台")).await;
         for (i, alg) in [Algorithm::Sm2, Algorithm::P256].into_iter().enumerate() {
             let issuing = running
                 .state

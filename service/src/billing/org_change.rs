@@ -10,11 +10,10 @@
 use mcert_core::clock::unix_millis;
 use serde_json::json;
 
-use super::org_orders::{with_org_facts, yuan};
+use super::org_orders::{submit_application_in, yuan};
 use super::{EntitlementStatus, Order, OrderError, OrderStatus, Orders};
 use crate::audit;
 use crate::authz::OrgAdmin;
-use crate::review::{self, ReviewKind, Submission};
 use crate::store::Tx;
 
 impl Orders {
@@ -48,17 +47,17 @@ impl Orders {
             .into_iter()
             .next()
             .ok_or(OrderError::UnknownProduct)?;
-        let org_facts = self
-            .orgs
-            .review_facts(org_id)
-            .await
-            .map_err(|e| OrderError::Internal(e.to_string()))?;
-        let me = self
-            .orgs
-            .me(admin)
-            .await
-            .map_err(|e| OrderError::Internal(e.to_string()))?;
         let amount = product.price_fen_per_year;
+        let facts = self
+            .application_facts(
+                admin,
+                vec![
+                    ("review-fact-product", product.name.clone()),
+                    ("review-fact-new-name", new_name.clone()),
+                    ("review-fact-amount", yuan(amount)),
+                ],
+            )
+            .await?;
         let now_t = self.clock.now();
         let now = unix_millis(now_t);
         let id = mcert_core::id::ulid(now_t).map_err(|e| OrderError::Internal(e.to_string()))?;
@@ -107,32 +106,7 @@ impl Orders {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        review::submit_in(
-            &mut tx,
-            now_t,
-            Submission {
-                kind: ReviewKind::OrgApplication,
-                subject_id: &id,
-                org_id: Some(org_id),
-                facts: with_org_facts(
-                    &org_facts,
-                    vec![
-                        ("review-fact-applicant", me.name),
-                        (
-                            "review-fact-applicant-phone",
-                            mcert_core::validate::mask_mobile(&me.phone),
-                        ),
-                        ("review-fact-product", product.name.clone()),
-                        ("review-fact-new-name", new_name.clone()),
-                        ("review-fact-amount", yuan(amount)),
-                    ],
-                ),
-                materials,
-                actor: &actor,
-            },
-        )
-        .await
-        .map_err(|e| OrderError::Internal(e.to_string()))?;
+        submit_application_in(&mut tx, now_t, (&id, org_id), facts, materials, &actor).await?;
         audit::append(
             &mut tx,
             self.store.engine(),

@@ -19,11 +19,37 @@ pub const MAX_MATERIALS: usize = 10;
 
 /// The organisation's facts (name, credit code, legal representative, how it was authorised)
 /// first, then the application's: the reviewer compares them with the business licence.
-pub(super) fn with_org_facts(
+fn with_org_facts(
     org: &[(&'static str, String)],
     rest: Vec<(&'static str, String)>,
 ) -> Vec<(&'static str, String)> {
     org.iter().cloned().chain(rest).collect()
+}
+
+/// Inside an application's unit of work: its review, with `facts` and the materials.
+pub(super) async fn submit_application_in(
+    tx: &mut Tx,
+    now_t: std::time::SystemTime,
+    (order_id, org_id): (&str, &str),
+    facts: Vec<(&'static str, String)>,
+    materials: &[String],
+    actor: &str,
+) -> Result<(), OrderError> {
+    review::submit_in(
+        tx,
+        now_t,
+        Submission {
+            kind: ReviewKind::OrgApplication,
+            subject_id: order_id,
+            org_id: Some(org_id),
+            facts,
+            materials,
+            actor,
+        },
+    )
+    .await
+    .map(|_| ())
+    .map_err(|e| OrderError::Internal(e.to_string()))
 }
 
 pub(super) fn yuan(fen: i64) -> String {
@@ -70,20 +96,20 @@ impl Orders {
             .await
             .map_err(|_| OrderError::OrgNotAuthorised)?;
         self.check_materials(admin.org_id(), materials).await?;
-        let org_facts = self
-            .orgs
-            .review_facts(admin.org_id())
-            .await
-            .map_err(|e| OrderError::Internal(e.to_string()))?;
-        let me = self
-            .orgs
-            .me(admin)
-            .await
-            .map_err(|e| OrderError::Internal(e.to_string()))?;
         let amount = product
             .price_fen_per_year
             .checked_mul(years)
             .ok_or(OrderError::BadPeriod)?;
+        let facts = self
+            .application_facts(
+                admin,
+                vec![
+                    ("review-fact-product", product.name.clone()),
+                    ("review-fact-years", years.to_string()),
+                    ("review-fact-amount", yuan(amount)),
+                ],
+            )
+            .await?;
         let now_t = self.clock.now();
         let now = unix_millis(now_t);
         let id = mcert_core::id::ulid(now_t).map_err(|e| OrderError::Internal(e.to_string()))?;
@@ -107,32 +133,15 @@ impl Orders {
         .bind(&materials_json)
         .execute(&mut *tx)
         .await?;
-        review::submit_in(
+        submit_application_in(
             &mut tx,
             now_t,
-            Submission {
-                kind: ReviewKind::OrgApplication,
-                subject_id: &id,
-                org_id: Some(admin.org_id()),
-                facts: with_org_facts(
-                    &org_facts,
-                    vec![
-                        ("review-fact-applicant", me.name),
-                        (
-                            "review-fact-applicant-phone",
-                            mcert_core::validate::mask_mobile(&me.phone),
-                        ),
-                        ("review-fact-product", product.name.clone()),
-                        ("review-fact-years", years.to_string()),
-                        ("review-fact-amount", yuan(amount)),
-                    ],
-                ),
-                materials,
-                actor: &actor,
-            },
+            (&id, admin.org_id()),
+            facts,
+            materials,
+            &actor,
         )
-        .await
-        .map_err(|e| OrderError::Internal(e.to_string()))?;
+        .await?;
         audit::append(
             &mut tx,
             self.store.engine(),
@@ -159,6 +168,36 @@ impl Orders {
             .ensure_all_of(org_id, materials)
             .await
             .map_err(|_| OrderError::UnknownMaterial)
+    }
+
+    /// What the reviewer of an application sees: the organisation's facts, the applicant, then
+    /// `rest`. Read before the application's unit of work.
+    pub(super) async fn application_facts(
+        &self,
+        admin: &OrgAdmin,
+        rest: Vec<(&'static str, String)>,
+    ) -> Result<Vec<(&'static str, String)>, OrderError> {
+        let org_facts = self
+            .orgs
+            .review_facts(admin.org_id())
+            .await
+            .map_err(|e| OrderError::Internal(e.to_string()))?;
+        let me = self
+            .orgs
+            .me(admin)
+            .await
+            .map_err(|e| OrderError::Internal(e.to_string()))?;
+        let applicant = vec![
+            ("review-fact-applicant", me.name),
+            (
+                "review-fact-applicant-phone",
+                mcert_core::validate::mask_mobile(&me.phone),
+            ),
+        ];
+        Ok(with_org_facts(
+            &org_facts,
+            applicant.into_iter().chain(rest).collect(),
+        ))
     }
 
     /// An application of the organisation.
@@ -196,16 +235,21 @@ impl Orders {
     ) -> Result<Order, OrderError> {
         let order = self.org_order(admin, order_id).await?;
         self.check_materials(admin.org_id(), materials).await?;
-        let org_facts = self
-            .orgs
-            .review_facts(admin.org_id())
-            .await
-            .map_err(|e| OrderError::Internal(e.to_string()))?;
-        let me = self
-            .orgs
-            .me(admin)
-            .await
-            .map_err(|e| OrderError::Internal(e.to_string()))?;
+        // A change (变更) shows the name it asks for; an application its product and period.
+        let what = match &order.new_name {
+            Some(name) => ("review-fact-new-name", name.clone()),
+            None => ("review-fact-years", order.years.to_string()),
+        };
+        let facts = self
+            .application_facts(
+                admin,
+                vec![
+                    ("review-fact-product", order.product_name.clone()),
+                    what,
+                    ("review-fact-amount", yuan(order.amount_fen)),
+                ],
+            )
+            .await?;
         let now_t = self.clock.now();
         let now = unix_millis(now_t);
         let actor = admin.actor().audit_name();
@@ -226,32 +270,15 @@ impl Orders {
         if changed != 1 {
             return Err(OrderError::NotResubmittable(order.status));
         }
-        review::submit_in(
+        submit_application_in(
             &mut tx,
             now_t,
-            Submission {
-                kind: ReviewKind::OrgApplication,
-                subject_id: order_id,
-                org_id: Some(admin.org_id()),
-                facts: with_org_facts(
-                    &org_facts,
-                    vec![
-                        ("review-fact-applicant", me.name),
-                        (
-                            "review-fact-applicant-phone",
-                            mcert_core::validate::mask_mobile(&me.phone),
-                        ),
-                        ("review-fact-product", order.product_id.clone()),
-                        ("review-fact-years", order.years.to_string()),
-                        ("review-fact-amount", yuan(order.amount_fen)),
-                    ],
-                ),
-                materials,
-                actor: &actor,
-            },
+            (order_id, admin.org_id()),
+            facts,
+            materials,
+            &actor,
         )
-        .await
-        .map_err(|e| OrderError::Internal(e.to_string()))?;
+        .await?;
         audit::append(
             &mut tx,
             self.store.engine(),

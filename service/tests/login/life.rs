@@ -46,6 +46,16 @@ async fn remind(svc: &Service) -> usize {
         .expect("reminders")
 }
 
+/// The one answer of many that succeeded; every other was refused (409) with `code`.
+fn one_wins(answers: Vec<(u16, Value)>, code: &str) -> Value {
+    let (won, lost): (Vec<_>, Vec<_>) = answers.into_iter().partition(|(s, _)| *s == 200);
+    assert_eq!(won.len(), 1, "{won:?} {lost:?}");
+    for (s, b) in &lost {
+        assert_eq!((*s, b["code"].as_str()), (409, Some(code)), "{b}");
+    }
+    won.into_iter().next().map(|(_, b)| b).unwrap_or_default()
+}
+
 /// Many requests at once; their statuses and bodies.
 async fn at_once(svc: &Service, path: &str, token: &str, bodies: Vec<Value>) -> Vec<(u16, Value)> {
     let mut tasks = tokio::task::JoinSet::new();
@@ -171,20 +181,7 @@ async fn a_renewal_opens_in_the_last_three_months_is_reminded_paid_once_and_keep
             vec![json!({"csr": b64(&same_key_csr)}); 6],
         )
         .await;
-        let winners: Vec<&Value> = answers
-            .iter()
-            .filter(|(s, _)| *s == 200)
-            .map(|(_, b)| b)
-            .collect();
-        assert_eq!(winners.len(), 1, "{answers:?}");
-        for (s, b) in answers.iter().filter(|(s, _)| *s != 200) {
-            assert_eq!(
-                (*s, b["code"].as_str()),
-                (409, Some("renewal_not_due")),
-                "{b}"
-            );
-        }
-        let renewed = winners[0];
+        let renewed = &one_wins(answers, "renewal_not_due");
         let new_cert = x509::parse_certificate(&unb64(renewed["certificate"].as_str().expect("c")))
             .expect("c");
         assert_eq!(
@@ -393,19 +390,7 @@ async fn a_move_to_a_new_phone_needs_the_code_the_account_and_the_old_keys_appro
         assert_eq!((s, b["code"].as_str()), (403, Some("bad_approval")), "{b}");
         svc.clock.advance(Duration::from_secs(1));
         let answers = at_once(&svc, &approve, &token, vec![approval(&key, &seen); 6]).await;
-        let winners: Vec<&Value> = answers
-            .iter()
-            .filter(|(s, _)| *s == 200)
-            .map(|(_, b)| b)
-            .collect();
-        assert_eq!(winners.len(), 1, "{answers:?}");
-        for (s, b) in answers.iter().filter(|(s, _)| *s != 200) {
-            assert_eq!(
-                (*s, b["code"].as_str()),
-                (409, Some("migration_closed")),
-                "{b}"
-            );
-        }
+        one_wins(answers, "migration_closed");
         let (_, done) = svc
             .get(&format!("/v1/migrations/{}", qr.id), Some(&new_token))
             .await;
@@ -699,13 +684,7 @@ async fn a_rename_is_reviewed_and_paid_voids_the_seals_and_the_holder_downloads_
             vec![json!({"csr": b64(&csr_for(&holder.key))}); 6],
         )
         .await;
-        let winners: Vec<&Value> = answers
-            .iter()
-            .filter(|(s, _)| *s == 200)
-            .map(|(_, b)| b)
-            .collect();
-        assert_eq!(winners.len(), 1, "{answers:?}");
-        let changed = winners[0];
+        let changed = &one_wins(answers, "renewal_not_due");
         let cert = x509::parse_certificate(&unb64(changed["certificate"].as_str().expect("c")))
             .expect("c");
         let info = x509::info(&cert).expect("info");
