@@ -75,6 +75,7 @@ struct InvoiceRequestView: View {
             if let o = m.requestFor {
                 Section {
                     Field(L("order_product"), productText(o))
+                    if let name = orderNewNameText(o) { Text(name).font(.caption).foregroundColor(.secondary) }
                     Field(L("order_id"), o.id)
                     Field(L("invoice_total"), Display.money(o.amountFen))
                 }

@@ -14,7 +14,9 @@ func orderColor(_ status: String) -> Color {
 }
 
 /// 【我的订单】 with the tabs 全部 / 待审核 / 待支付 / 已完成 / 未通过 / 已取消 and, on each order,
-/// what its state allows: 【支付】, 【转账支付】, 【取消】 (confirmed), 【修改】, 【申请开票】.
+/// what its state allows: 【支付】, 【转账支付】, 【取消】 (confirmed), 【修改】 (not on a change
+/// order: it is charged once), 【申请开票】. A change order (证书变更) shows the new name it asks
+/// for instead of a period; a renewal order (证书延期) the certificate it renews.
 struct OrdersView: View {
     @EnvironmentObject var model: AppModel
     @ObservedObject var m: OrdersModel
@@ -46,7 +48,12 @@ struct OrdersView: View {
                         HStack {
                             VStack(alignment: .leading, spacing: 2) {
                                 Text(row.product)
-                                Text(L("order_period", Int(o.years))).font(.caption)
+                                if let name = row.newName {
+                                    Text(name).font(.caption)
+                                } else {
+                                    Text(L("order_period", Int(o.years))).font(.caption)
+                                }
+                                if let renews = row.renews { Text(renews).font(.caption).foregroundColor(.secondary) }
                                 Text(L("order_no", o.id)).font(.caption).foregroundColor(.secondary)
                                 Text(Display.beijingTime(o.createdAt)).font(.caption).foregroundColor(.secondary)
                             }
@@ -110,7 +117,9 @@ struct OrdersView: View {
 }
 
 /// 订单详情: the order's fields and, once bank transfer is chosen, 收款银行 / 收款账户名 / 收款账号
-/// (grouped; 【复制】 copies the digits) / 应付金额 / 截止时间, and 已收金额 when part arrived.
+/// (grouped; 【复制】 copies the digits) / 应付金额 / 截止时间, and 已收金额 when part arrived. A
+/// change order shows the new name it asks for and no period; a renewal order the certificate
+/// it renews. Nothing here changes an order's period (【修改】 is in 我的订单, never on a change).
 struct OrderDetailView: View {
     @ObservedObject var m: OrderDetailModel
 
@@ -124,7 +133,12 @@ struct OrderDetailView: View {
                         Tag(text: orderStatusText(o), color: orderColor(o.status))
                     }
                     Field(L("order_id"), o.id)
-                    Field(L("years"), L("years_n", Int(o.years)))
+                    if o.isChange {
+                        if let name = o.newName { Field(L("org_change_new_name"), name) }
+                    } else {
+                        Field(L("years"), L("years_n", Int(o.years)))
+                    }
+                    if o.isRenewal, let serial = m.renewedSerial { Field(L("order_renewed_serial"), Display.shortSerial(serial)) }
                     Field(L("order_amount"), Display.money(o.amountFen))
                     Field(L("order_created"), Display.beijingTime(o.createdAt))
                     Field(L("payment_state"), paymentText(o.paymentState))
@@ -155,6 +169,7 @@ struct OrderDetailView: View {
         }
         .navigationTitle(L("order_detail"))
         .refreshable { await m.refresh() }
+        .task(id: m.order?.id) { await m.lookUpRenewed() }
     }
 }
 

@@ -102,7 +102,7 @@ struct OrgChangeView: View {
             Section {
                 Label(L("org_change_submitted"), systemImage: "checkmark.circle").foregroundColor(.blue)
                 Field(L("order_id"), o.id)
-                if let name = m.requested[o.id] { Field(L("org_change_new_name"), name) }
+                if let name = o.newName { Field(L("org_change_new_name"), name) }
                 Text(L("org_change_submitted_hint")).font(.footnote)
             }
         case .paid:
@@ -130,7 +130,7 @@ struct OrgChangeView: View {
                 HStack {
                     VStack(alignment: .leading, spacing: 2) {
                         Text(productText(o))
-                        if let name = m.requested[o.id] { Text(L("org_change_to_name", name)).font(.caption) }
+                        if let name = o.newName { Text(L("org_change_to_name", name)).font(.caption) }
                         Text(L("order_no", o.id)).font(.caption).foregroundColor(.secondary)
                         Text(Display.beijingTime(o.createdAt)).font(.caption).foregroundColor(.secondary)
                     }

@@ -37,6 +37,10 @@ public final class NoClipboard: HostClipboard {
 }
 
 public extension OrderView {
+    /// 【证书变更】: the organisation's rename, reviewed and paid like an application, charged once.
+    var isChange: Bool { purpose == "change" }
+    /// 【证书延期】 of the slot `renewsEntitlementId`.
+    var isRenewal: Bool { purpose == "renewal" }
     /// Nothing paid and not decided yet: it may still be changed or cancelled.
     var unpaid: Bool { (status == "pending_review" || status == "awaiting_payment") && paidFen == 0 }
     /// 【支付】 online: to pay, and no transfer has partly paid it.
@@ -44,8 +48,9 @@ public extension OrderView {
     /// 【转账支付】 (or the instructions again).
     var canPayByTransfer: Bool { status == "awaiting_payment" }
     var canCancel: Bool { unpaid }
-    /// 【修改】 (购买信息修改), before payment only.
-    var canChange: Bool { unpaid }
+    /// 【修改】 (购买信息修改), before payment only; a change order's period is fixed (the service
+    /// refuses it with `fixed_period`).
+    var canChange: Bool { unpaid && !isChange }
     /// 【申请开票】: paid and not invoiced.
     var canRequestInvoice: Bool { status == "completed" && invoiceStatus == "none" }
     /// 交款状态: `none` (未交款), `partial` (部分到账) or `full` (已交款).

@@ -2,8 +2,21 @@
 import Foundation
 import McertFFI
 
-/// The product an order is for, as the user reads it (never the product's id).
-public func productText(_ o: OrderView) -> String { o.productName.isEmpty ? Texts["certificate_fee"] : o.productName }
+/// The product an order is for, as the user reads it (never the product's id): 证书变更 and
+/// 证书延期 by what the order is for (`purpose`), otherwise the catalogue's name.
+public func productText(_ o: OrderView) -> String {
+    switch o.purpose {
+    case "change": return Texts["order_purpose_change"]
+    case "renewal": return Texts["order_purpose_renewal"]
+    default: return o.productName.isEmpty ? Texts["certificate_fee"] : o.productName
+    }
+}
+
+/// What a change order asks for (变更为：…), nil for other orders.
+public func orderNewNameText(_ o: OrderView) -> String? {
+    guard o.isChange, let name = o.newName, !name.isEmpty else { return nil }
+    return Texts.format("order_new_name", name)
+}
 
 /// The order's state in the app's language (the service's label for one it does not know).
 public func orderStatusText(_ o: OrderView) -> String { Texts.state("order", o.status, o.statusLabel) }
@@ -13,7 +26,8 @@ public func orderInvoiceText(_ o: OrderView) -> String { Texts.state("order_invo
 
 /// 【我的订单】 with the tabs 全部 / 待审核 / 待支付 / 已完成 / 未通过 / 已取消 (a refunded order
 /// under 全部 only) and the actions an order allows: 【支付】, 【转账支付】, 【取消】 (confirmed),
-/// 【修改】 (购买信息修改, before payment) and 【申请开票】.
+/// 【修改】 (购买信息修改, before payment; never on a change order, charged once) and 【申请开票】.
+/// A change order says the new name it asks for, a renewal order the certificate it renews.
 @MainActor
 public final class OrdersModel: ObservableObject {
     public enum Tab: String, CaseIterable {
@@ -51,6 +65,10 @@ public final class OrdersModel: ObservableObject {
         public let rejectReason: String?
         public let invoice: String?
         public let received: String?
+        /// 变更为：… of a change order.
+        public let newName: String?
+        /// 延期证书：… of a renewal order (its slot's certificate, shortened), once known.
+        public let renews: String?
     }
 
     @Published public private(set) var orders: [OrderView] = []
@@ -66,6 +84,8 @@ public final class OrdersModel: ObservableObject {
     @Published public var changing: OrderView?
     @Published public var changeYears: Int64 = 1
     @Published public var changeProblem: Problem?
+    /// The certificate serial of each slot a listed renewal order renews (slot id → serial).
+    @Published public private(set) var renewedSerials: [String: String] = [:]
     private let core: CertCore
 
     public init(core: CertCore) { self.core = core }
@@ -84,7 +104,11 @@ public final class OrdersModel: ObservableObject {
             rejectReason: o.status == "rejected" ? o.rejectReason : nil,
             invoice: o.status == "completed" ? orderInvoiceText(o) : nil,
             received: o.paymentState == "partial"
-                ? Texts.format("received_line", Display.money(o.paidFen), Display.money(o.amountFen - o.paidFen)) : nil
+                ? Texts.format("received_line", Display.money(o.paidFen), Display.money(o.amountFen - o.paidFen)) : nil,
+            newName: orderNewNameText(o),
+            renews: o.isRenewal
+                ? o.renewsEntitlementId.flatMap { renewedSerials[$0] }.map { Texts.format("order_renews", Display.shortSerial($0)) }
+                : nil
         )
     }
 
@@ -95,6 +119,11 @@ public final class OrdersModel: ObservableObject {
             orders = try await core.orders()
             error = nil
         } catch let e as AppError { error = e.message } catch {}
+        // Which certificate a renewal renews: its slot's; the list shows without it when unknown.
+        if orders.contains(where: { $0.isRenewal && $0.renewsEntitlementId != nil }),
+           let slots = try? await core.slots() {
+            renewedSerials = Dictionary(slots.compactMap { s in s.certificateSerial.map { (s.id, $0) } }, uniquingKeysWith: { a, _ in a })
+        }
     }
 
     /// 【支付】 online; true when it completed.
@@ -122,9 +151,11 @@ public final class OrdersModel: ObservableObject {
         return await act { _ = try await self.core.cancelOrder(orderId: order.id) }
     }
 
-    /// Opens 购买信息修改; false once the order is paid or closed.
+    /// Opens 购买信息修改; false once the order is paid or closed, and for a change order (its
+    /// period is fixed).
     @discardableResult
     public func startChange(_ order: OrderView) -> Bool {
+        guard !order.isChange else { error = Texts["order_fixed_period"]; return false }
         guard order.canChange else { error = Texts["change_not_allowed"]; return false }
         changing = order
         changeYears = order.years
@@ -141,6 +172,7 @@ public final class OrdersModel: ObservableObject {
     @discardableResult
     public func confirmChange() async -> Bool {
         guard let o = changing else { return false }
+        guard !o.isChange else { changeProblem = .local("order_fixed_period"); return false }
         guard (1...3).contains(changeYears) else { changeProblem = .local("bad_years"); return false }
         if changeYears == o.years { changing = nil; return true }
         busy = true
@@ -168,7 +200,8 @@ public final class OrdersModel: ObservableObject {
 
 /// 订单详情 with, once bank transfer is chosen, where to send the money (收款银行 / 收款账户名 /
 /// 收款账号 grouped in fours / 应付金额 / 截止时间, 已收金额 when part of it arrived); 【复制】 puts
-/// the account number, digits only, on the host's clipboard.
+/// the account number, digits only, on the host's clipboard. A change order shows the new name
+/// it asks for and no period (charged once), a renewal order the certificate it renews.
 @MainActor
 public final class OrderDetailModel: ObservableObject {
     public struct Instructions {
@@ -185,6 +218,8 @@ public final class OrderDetailModel: ObservableObject {
     @Published public var problem: Problem?
     /// What was last put on the clipboard.
     @Published public private(set) var copied: String?
+    /// The certificate a renewal order renews (its slot's serial), once looked up.
+    @Published public private(set) var renewedSerial: String?
     private let core: CertCore
     private let clipboard: HostClipboard
 
@@ -194,9 +229,19 @@ public final class OrderDetailModel: ObservableObject {
     }
 
     public func open(_ order: OrderView) {
+        if self.order?.id != order.id { renewedSerial = nil }
         self.order = order
         problem = nil
         copied = nil
+    }
+
+    /// Looks up the certificate a renewal order renews (nothing for other orders; unknown when
+    /// the slots cannot be read).
+    public func lookUpRenewed() async {
+        guard let o = order, o.isRenewal, let slotId = o.renewsEntitlementId else { renewedSerial = nil; return }
+        if let slots = try? await core.slots(), order?.id == o.id {
+            renewedSerial = slots.first { $0.id == slotId }?.certificateSerial
+        }
     }
 
     public func refresh() async {

@@ -38,7 +38,7 @@ public final class OrgApplyModel: ObservableObject {
             let catalogue = try await core.catalogue()
             products = catalogue.filter { $0.organizationCerts > 0 && $0.purpose == "new" }
             if !products.contains(where: { $0.id == selected }) { selected = products.first?.id }
-            if org.isAdmin { orders = try await applications(org.id, catalogue: catalogue) }
+            if org.isAdmin { orders = try await applications(org.id) }
         } catch let e as AppError { state = .failed(.of(e)) } catch {}
     }
 
@@ -89,12 +89,9 @@ public final class OrgApplyModel: ObservableObject {
         } catch let e as AppError { state = .failed(.of(e)) } catch {}
     }
 
-    /// The organisation's applications for certificates (products of the catalogue), without
-    /// its 【证书变更】 orders, which `OrgChangeModel` shows.
-    private func applications(_ orgId: String, catalogue: [ProductView]? = nil) async throws -> [OrderView] {
-        var list = catalogue ?? []
-        if catalogue == nil { list = try await core.catalogue() }
-        let ids = Set(list.map(\.id))
-        return try await core.orgOrders(orgId: orgId).filter { ids.contains($0.productId) }
+    /// The organisation's applications for certificates (`purpose` `new`), without its
+    /// 【证书变更】 orders, which `OrgChangeModel` shows.
+    private func applications(_ orgId: String) async throws -> [OrderView] {
+        try await core.orgOrders(orgId: orgId).filter { $0.purpose == "new" }
     }
 }

@@ -31,8 +31,6 @@ public final class OrgChangeModel: ObservableObject {
     @Published public private(set) var loading = false
     /// The order being paid.
     @Published public private(set) var paying: String?
-    /// The new name asked for by each order submitted from this phone (the order does not carry it).
-    @Published public private(set) var requested: [String: String] = [:]
     private let core: CertCore
 
     public init(core: CertCore) { self.core = core }
@@ -123,7 +121,6 @@ public final class OrgChangeModel: ObservableObject {
                 materials.append(more.id)
             }
             let order = try await core.requestOrgChange(orgId: o.id, newName: name, materials: materials)
-            requested[order.id] = name
             newName = ""
             licence = nil
             others = []
@@ -162,10 +159,8 @@ public final class OrgChangeModel: ObservableObject {
         }
     }
 
-    /// The organisation's orders that are not applications for certificates: what 申请证书
-    /// sells is in the catalogue, a change's product is not (the order does not name its purpose).
+    /// The organisation's change orders (`purpose` `change`; each names the new name it asks for).
     private func changeOrders(_ orgId: String) async throws -> [OrderView] {
-        let applications = Set(try await core.catalogue().map(\.id))
-        return try await core.orgOrders(orgId: orgId).filter { !applications.contains($0.productId) }
+        try await core.orgOrders(orgId: orgId).filter(\.isChange)
     }
 }

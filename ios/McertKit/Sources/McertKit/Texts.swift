@@ -73,6 +73,12 @@ public enum Texts {
         "payment_none": "未交款",
         "payment_partial": "部分到账",
         "payment_full": "已交款",
+        // What an order is for (its purpose) and what it asks for
+        "order_purpose_renewal": "证书延期",
+        "order_purpose_change": "证书变更",
+        "order_new_name": "变更为：%1$@",
+        "order_renews": "延期证书：%1$@",
+        "order_fixed_period": "证书变更按次收费，不能修改年限",
         // 证书延期 and moving a certificate between phones (android/logic/.../core/TextsLife.kt)
         "renewal_unknown": "未找到该证书，请刷新证书列表后重试",
         "renewal_not_here": "该证书的密钥不在本机，请在保存证书的手机上办理延期，或先办理证书补办",
@@ -164,6 +170,12 @@ public enum Texts {
         // Renewal and moving a certificate between phones
         "renewal_unknown": "The certificate was not found; refresh the list and try again",
         "renewal_not_here": "This certificate's key is not on this phone: renew it on the phone that holds it, or have it reissued first",
+        // What an order is for (its purpose) and what it asks for
+        "order_purpose_renewal": "Certificate renewal",
+        "order_purpose_change": "Change of name",
+        "order_new_name": "New name: %1$@",
+        "order_renews": "Renews: %1$@",
+        "order_fixed_period": "A change is charged once: it has no period to change",
         "renewal_unpaid": "The order is not paid yet; once it is, download the renewed certificate",
         "migration_bad_code": "That is not a move code; check the code the old phone shows",
         "migration_status_open": "Waiting for the new phone",
