@@ -173,6 +173,7 @@ final class NoCore: CertCore {
     func finishMigration(migrationId: String, newKeyId: String, pin: String, timeoutSecs: UInt32) async throws -> InstalledView {
         throw Unavailable()
     }
+    func readMoveCodeImage(image: Data) async throws -> String { throw Unavailable() }
 }
 
 /// 【申请证书】

@@ -119,7 +119,8 @@ struct MoveToNewPhoneScreen: View {
     }
 }
 
-/// 【从旧手机迁移】 on the new phone: scan the old phone's QR code (or paste its text), set this
+/// 【从旧手机迁移】 on the new phone: scan the old phone's QR code (or pick a screenshot of it
+/// from the photo library with 【从相册选择】, or paste its text), set this
 /// phone's certificate PIN twice, compare the six digits while the old phone approves; then the
 /// certificate and its encryption keys are on this phone (mirror of android MigrationScreens.kt).
 /// The opener starts `m` afresh.
@@ -142,6 +143,14 @@ struct MoveFromOldPhoneScreen: View {
                         .autocorrectionDisabled()
                         .textInputAutocapitalization(.never)
                     Button(L("migration_paste")) { if let text = Pasteboard.text() { m.text = text } }
+                    PhotoLibraryButton(title: L("migration_pick_image")) { image in Task { await m.picked(image: image) } }
+                        .disabled(m.busy)
+                    if m.busy {
+                        HStack {
+                            ProgressView()
+                            Text(L("migration_reading_image"))
+                        }
+                    }
                     Text(L("migration_scan_unavailable")).font(.caption).foregroundColor(.secondary)
                     problem
                     Button(L("migration_next")) { m.next() }.disabled(m.busy)

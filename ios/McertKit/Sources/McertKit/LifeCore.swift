@@ -26,6 +26,10 @@ public protocol LifeCore: AnyObject {
     /// The new phone waits (at most `timeoutSecs`) for the old phone's approval, then keeps the
     /// certificate and the slot's escrowed encryption keys under `pin`.
     func finishMigration(migrationId: String, newKeyId: String, pin: String, timeoutSecs: UInt32) async throws -> InstalledView
+    /// The new phone: the old phone's move code in a picture (PNG or JPEG, a screenshot say), as
+    /// text for `requestMigration`. Refused with `no_qr_code`, `not_a_migration_code` (another
+    /// QR code) or `qr_image` (not a picture the core reads).
+    func readMoveCodeImage(image: Data) async throws -> String
 }
 
 // The life calls of `FfiCertCore` (its `CertCore` conformance includes `LifeCore`).
@@ -55,5 +59,10 @@ extension FfiCertCore {
         try await ffi {
             try await app.finishMigration(migrationId: migrationId, newKeyId: newKeyId, pin: pin, timeoutSecs: timeoutSecs)
         }
+    }
+    public func readMoveCodeImage(image: Data) async throws -> String {
+        // Decoding a large screenshot takes a moment: off the main actor.
+        let app = self.app
+        return try await ffi { try await Task.detached(priority: .userInitiated) { try app.readMoveCodeImage(image: image) }.value }
     }
 }

@@ -150,7 +150,8 @@ public final class MoveToNewPhoneModel: ObservableObject {
 }
 
 /// 【从旧手机迁移】 on the new phone (logged in with the same number): the old phone's QR code
-/// scanned, or its text pasted (`.scan`); a new certificate PIN twice, for the key this phone
+/// scanned, read from a picture (【从相册选择】, a screenshot of the old phone's code), or its
+/// text pasted (`.scan`); a new certificate PIN twice, for the key this phone
 /// makes (`.newPin`); then the six digits to compare with the old phone while its approval is
 /// awaited (`.waiting`, asked in rounds of `timeoutSecs` while the page shows); approved, the
 /// certificate and its encryption keys are on this phone (`.done`). A move cancelled or expired
@@ -162,6 +163,12 @@ public final class MoveFromOldPhoneModel: ObservableObject {
 
     /// Refusals of the code itself: it is asked again, as it was.
     public static let codeProblems: Set<String> = ["not_a_migration_code", "unknown_migration", "migration_closed", "migration_ended"]
+    /// Why a picture gave no move code, in the app's words (by the core's code).
+    public static let imageProblems: [String: String] = [
+        "no_qr_code": "migration_image_no_code",
+        "not_a_migration_code": "migration_image_not_move",
+        "qr_image": "migration_image_unreadable",
+    ]
 
     /// The old phone's QR code text, scanned or pasted; kept when it is refused.
     @Published public var text = ""
@@ -209,6 +216,32 @@ public final class MoveFromOldPhoneModel: ObservableObject {
         guard step == .scan, !busy else { return }
         self.text = text
         next()
+    }
+
+    /// 【从相册选择】: the old phone's move code read from a picture (`nil`: the picture could not
+    /// be loaded) and taken as if typed, the new PIN next. A picture without a move code says
+    /// why in words under the code, which stays as it was.
+    @discardableResult
+    public func picked(image: Data?) async -> Bool {
+        guard step == .scan, !busy else { return false }
+        guard let image, !image.isEmpty else {
+            problem = .local("migration_image_unreadable", field: "code")
+            return false
+        }
+        busy = true
+        defer { busy = false }
+        do {
+            let read = try await core.readMoveCodeImage(image: image)
+            guard step == .scan else { return false }
+            text = read
+            return next()
+        } catch let e as AppError {
+            let words = Self.imageProblems[e.code].map { Texts[$0] } ?? e.message
+            problem = Problem(message: words, code: e.code, field: "code")
+            return false
+        } catch {
+            return false
+        }
     }
 
     /// 【下一步】: a text that looks like the old phone's code; the new PIN is asked next.
