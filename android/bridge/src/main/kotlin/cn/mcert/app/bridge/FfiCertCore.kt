@@ -184,9 +184,15 @@ internal fun FfiOrder.toApp() = Order(
     transfer = transfer?.toApp(),
     invoiceStatus = invoiceStatus,
     invoiceStatusLabel = invoiceStatusLabel,
+    purpose = purpose,
+    renewsEntitlementId = renewsEntitlementId,
+    newName = newName,
 )
 
-/** A certificate, with its slot's period and renewal state when it is the slot's current one ([slot]). */
+/**
+ * A certificate, with its slot's period, renewal and change state and its organisation's name
+ * when it is the slot's current one ([slot]).
+ */
 private fun FfiCertificate.toApp(slot: FfiEntitlement?) = Certificate(
     serial, subject, issuer, algorithm, notBefore, notAfter, status, onThisDevice,
     entitlementId = entitlementId,
@@ -195,6 +201,8 @@ private fun FfiCertificate.toApp(slot: FfiEntitlement?) = Certificate(
     validUntil = slot?.validUntil,
     renewable = slot?.renewable == true,
     renewalDue = slot?.renewalDue == true,
+    changeDue = slot?.changeDue == true,
+    orgName = slot?.orgName,
 )
 
 private fun FfiInstalled.toApp() = Installed(keyId, serial, encryptionSerials)

@@ -5,9 +5,14 @@ import cn.mcert.app.core.LifeCore
 import cn.mcert.app.core.Migration
 import cn.mcert.app.core.Renewal
 import cn.mcert.ffi.McertApp
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.withContext
 import cn.mcert.ffi.MigrationView as FfiMigration
 
-/** [LifeCore] over the generated bindings: 【证书延期】 and moving a certificate to a new phone. */
+/**
+ * [LifeCore] over the generated bindings: 【证书延期】 (and the changed certificate after 证书变更)
+ * and moving a certificate to a new phone, its move code read from the camera or a picture.
+ */
 class FfiLifeCore(private val app: McertApp) : LifeCore {
     override suspend fun startRenewal(entitlementId: String, years: Long) = ffi {
         app.startRenewal(entitlementId, years).let { Renewal(it.order?.toApp(), it.packageEntitlementId, it.validUntil, it.due) }
@@ -23,6 +28,11 @@ class FfiLifeCore(private val app: McertApp) : LifeCore {
     override suspend fun finishMigration(migrationId: String, newKeyId: String, pin: String, timeoutSecs: UInt) = ffi {
         app.finishMigration(migrationId, newKeyId, pin, timeoutSecs).let { Installed(it.keyId, it.serial, it.encryptionSerials) }
     }
+    // Decoding blocks: off the caller's thread (the picture path runs from the screens' scope).
+    override suspend fun readMoveCodeFrame(luma: ByteArray, width: Int, height: Int, rowStride: Int) = ffi {
+        withContext(Dispatchers.Default) { app.readMoveCodeFrame(luma, width.toUInt(), height.toUInt(), rowStride.toUInt()) }
+    }
+    override suspend fun readMoveCodeImage(image: ByteArray) = ffi { withContext(Dispatchers.Default) { app.readMoveCodeImage(image) } }
 }
 
 private fun FfiMigration.toApp() =

@@ -40,6 +40,7 @@ class FfiOrgCore(private val app: McertApp) : OrgCore {
                 validUntil = it.validUntil,
                 renewable = it.renewable,
                 renewalDue = it.renewalDue,
+                changeDue = it.changeDue,
             )
         }
     }
@@ -76,6 +77,8 @@ class FfiOrgCore(private val app: McertApp) : OrgCore {
         ffi { app.applyForOrg(orgId, productId, years, materials, idempotencyKey).toApp() }
     override suspend fun orgOrders(orgId: String) = ffi { app.orgOrders(orgId).map { it.toApp() } }
     override suspend fun resubmit(orderId: String, materials: List<String>) = ffi { app.resubmit(orderId, materials).toApp() }
+    override suspend fun requestOrgChange(orgId: String, newName: String, materials: List<String>) =
+        ffi { app.requestOrgChange(orgId, newName, materials).toApp() }
     override suspend fun orgCertificates(orgId: String) = ffi { app.orgCertificates(orgId).map { it.toApp() } }
     override suspend fun setOwner(orgId: String, entitlementId: String, form: OwnerForm) = ffi {
         app.setOwner(

@@ -110,6 +110,13 @@ class FakeCore private constructor(val orgs: FakeOrgCore, val commerce: FakeComm
     }
     override suspend fun payAndWait(orderId: String, timeoutSecs: UInt): Order {
         calls += "pay:$orderId"
+        // 证书变更 paid: the organisation renamed, its slots' changed certificates due, its seals void.
+        orgs.changeOrder(orderId)?.let { change ->
+            val paid = orgs.changePaid(change)
+            life.orgRenamed(change.orgId!!, change.newName!!)
+            sealCore.seals = sealCore.seals.map { it.copy(status = "void", statusLabel = "已作废", voidReason = "org_changed") }.toMutableList()
+            return paid
+        }
         val paid = (orders.firstOrNull { it.id == orderId } ?: orders.first()).let {
             it.copy(id = orderId, status = "completed", statusLabel = "已完成", paidFen = it.amountFen, invoiceStatusLabel = "未开票")
         }
@@ -162,6 +169,9 @@ class FakeCore private constructor(val orgs: FakeOrgCore, val commerce: FakeComm
     override suspend fun requestMigration(qrText: String, pin: String) = life.requestMigration(qrText, pin)
     override suspend fun finishMigration(migrationId: String, newKeyId: String, pin: String, timeoutSecs: UInt) =
         life.finishMigration(migrationId, newKeyId, pin, timeoutSecs)
+    override suspend fun readMoveCodeFrame(luma: ByteArray, width: Int, height: Int, rowStride: Int) =
+        life.readMoveCodeFrame(luma, width, height, rowStride)
+    override suspend fun readMoveCodeImage(image: ByteArray) = life.readMoveCodeImage(image)
     override suspend fun localKeys(): List<LocalKey> {
         list("keys")
         return keys

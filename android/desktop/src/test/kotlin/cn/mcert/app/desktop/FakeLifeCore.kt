@@ -95,17 +95,21 @@ class FakeLifeCore(private val host: FakeCore) : LifeCore {
     override suspend fun renew(entitlementId: String, pin: String): Installed {
         if (host.hang) awaitCancellation()
         val s = slot(entitlementId)
-        if (!s.renewalDue) throw AppError("renewal_not_due", msg("没有待下载的延期证书，请先完成支付", "No renewed certificate to download; pay first"))
+        if (!s.renewalDue && !s.changeDue) {
+            throw AppError("renewal_not_due", msg("没有待下载的延期证书，请先完成支付", "No renewed certificate to download; pay first"))
+        }
         checkPin(pin)
         host.calls += "renew:$entitlementId"
         val old = host.certificates.first { it.entitlementId == entitlementId && it.current }
+        // A changed certificate names the organisation's new name.
+        val subject = if (s.changeDue && s.orgName != null) old.subject.replace(Regex("O=[^,]+"), "O=${s.orgName}") else old.subject
         val fresh = old.copy(
-            serial = "8D4E2A6C0B1F3957", encryptionSerial = "8D4E2A6C0B1F3958",
+            serial = "8D4E2A6C0B1F3957", encryptionSerial = "8D4E2A6C0B1F3958", subject = subject,
             notBefore = "2026-12-08T02:00:00Z", notAfter = s.validUntil!!, status = "good",
         )
         host.certificates = host.certificates.map { if (it.serial == old.serial) it.copy(status = "revoked", current = false) else it } + fresh
         host.keys = host.keys.map { k -> if (old.serial in k.serials) k.copy(serials = k.serials + fresh.serial) else k }
-        change(entitlementId) { it.copy(certificateSerial = fresh.serial, renewalDue = false) }
+        change(entitlementId) { it.copy(certificateSerial = fresh.serial, renewalDue = false, changeDue = false) }
         return Installed(host.keys.firstOrNull { fresh.serial in it.serials }?.id ?: "k1", fresh.serial, listOfNotNull(fresh.encryptionSerial))
     }
 
@@ -192,10 +196,27 @@ class FakeLifeCore(private val host: FakeCore) : LifeCore {
         return Installed(newKeyId, fresh.serial, listOfNotNull(fresh.encryptionSerial))
     }
 
-    /** A certificate as the bridge reports it: with its slot's period and renewal state. */
+    /** The organisation [orgId] was renamed (its change paid): each issued slot's changed certificate is due. */
+    fun orgRenamed(orgId: String, newName: String) {
+        slots = slots.map { if (it.orgId == orgId && it.status == "issued") it.copy(orgName = newName, changeDue = true) else it }
+    }
+
+    /** The new phone's camera or a picture: the sample move code's picture reads as its text. */
+    override suspend fun readMoveCodeFrame(luma: ByteArray, width: Int, height: Int, rowStride: Int) = readMoveCodeImage(luma)
+
+    override suspend fun readMoveCodeImage(image: ByteArray): String {
+        host.calls += "readMoveCode"
+        return when {
+            image.contentEquals(LifeSamples.qrPng) -> LifeSamples.qr
+            image.contentEquals(LifeSamples.platformQr) -> throw AppError("not_a_migration_code", msg("这不是迁移二维码", "Not a move code"))
+            else -> throw AppError("no_qr_code", msg("没有找到二维码", "No QR code found"))
+        }
+    }
+
+    /** A certificate as the bridge reports it: with its slot's period, renewal and change state. */
     fun withSlot(c: Certificate): Certificate {
         val s = slots.firstOrNull { it.id == c.entitlementId && it.certificateSerial == c.serial } ?: return c
-        return c.copy(validUntil = s.validUntil, renewable = s.renewable, renewalDue = s.renewalDue)
+        return c.copy(validUntil = s.validUntil, renewable = s.renewable, renewalDue = s.renewalDue, changeDue = s.changeDue, orgName = s.orgName)
     }
 }
 
@@ -211,6 +232,9 @@ object LifeSamples {
     )
 
     const val qr = "mcert-move.1.01JEX7Q2M4N6P8R0S2T4V6W8Y0.q7Vw2xK9bL4mN8pR3sT6uY1zA5cE0fH2jK7nQ4tW9xZ"
+
+    /** A picture (or frame) of a platform's login QR code: not a move code. */
+    val platformQr: ByteArray = "platform qr".toByteArray()
 
     /** A QR-like picture (finder squares and modules drawn from a fixed seed), as a PNG. */
     val qrPng: ByteArray by lazy {

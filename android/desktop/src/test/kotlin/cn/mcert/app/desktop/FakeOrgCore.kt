@@ -176,6 +176,48 @@ class FakeOrgCore(val calls: MutableList<String>) : OrgCore {
         throw AppError("unknown_order", "订单不存在")
     }
 
+    override suspend fun requestOrgChange(orgId: String, newName: String, materials: List<String>): Order {
+        call("requestOrgChange:$newName:${materials.joinToString(",")}")
+        val org = admin(orgId)
+        if (!org.authorisation.approved) throw AppError("org_not_authorised", "本单位尚未完成 CA 授权，请先完成授权", httpStatus = 403)
+        if (!Validate.orgName(newName)) throw AppError("bad_name", "请输入单位全称（2 至 100 个字）", httpStatus = 400)
+        if (newName == org.name) throw AppError("same_name", "新名称与单位现名称相同", httpStatus = 409)
+        if (materials.isEmpty()) throw AppError("materials_required", "请上传申请材料", httpStatus = 400)
+        val list = orders.getOrPut(orgId) { mutableListOf() }
+        if (list.any { it.isChange && (it.status == "pending_review" || it.status == "awaiting_payment") }) {
+            throw AppError("change_pending", "本单位已有一份变更申请在审核或待支付中", httpStatus = 409)
+        }
+        return OrgSamples.change.copy(id = "20261208-030${list.count { it.isChange } + 1}", orgId = orgId, materials = materials, newName = newName)
+            .also { list.add(0, it) }
+    }
+
+    /** The reviewer's decision on the change order [orderId]: 待支付, or 未通过 with [reason]. */
+    fun reviewChange(orderId: String, reason: String? = null) {
+        for ((_, list) in orders) {
+            val i = list.indexOfFirst { it.id == orderId }
+            if (i < 0) continue
+            list[i] = if (reason == null) {
+                list[i].copy(status = "awaiting_payment", statusLabel = "待支付")
+            } else {
+                list[i].copy(status = "rejected", statusLabel = "未通过", rejectReason = reason)
+            }
+        }
+    }
+
+    /** The change order [orderId], when it is one. */
+    fun changeOrder(orderId: String): Order? = orders.values.flatten().firstOrNull { it.id == orderId && it.isChange }
+
+    /** The change [order] paid: completed, and the organisation carries the new name. */
+    fun changePaid(order: Order): Order {
+        val paid = order.copy(status = "completed", statusLabel = "已完成", paidFen = order.amountFen, invoiceStatusLabel = "未开票")
+        for ((_, list) in orders) {
+            val i = list.indexOfFirst { it.id == order.id }
+            if (i >= 0) list[i] = paid
+        }
+        orgs = orgs.map { if (it.id == order.orgId) it.copy(name = order.newName!!) else it }.toMutableList()
+        return paid
+    }
+
     override suspend fun orgCertificates(orgId: String): List<OrgCertificate> {
         call("orgCertificates:$orgId")
         admin(orgId)
@@ -285,6 +327,11 @@ object OrgSamples {
     )
     val completed = Order(
         "20250301-0007", "org", 1, 30_000, "CNY", "completed", "已完成", null, "2025-03-01T01:30:00Z", "org1", listOf("u0"),
+    )
+    /** A change (证书变更) in review, as the service lists it. */
+    val change = Order(
+        "20261208-0301", "org-change", 1, 50_000, "CNY", "pending_review", "待审核", null, "2026-12-08T06:20:00Z", "org1", listOf("u1"),
+        productName = "证书变更", purpose = "change", newName = "青海某某新能源建设有限公司",
     )
     val rejectedOrder = Order(
         "20250305-0002", "org", 1, 30_000, "CNY", "rejected", "未通过", "营业执照信息与填写的单位信息不一致", "2025-03-05T02:00:00Z", "org1", listOf("u0"),

@@ -149,4 +149,51 @@ class MigrationModelTest {
         assertEquals("已取消", m.ended.value)
         assertTrue("cancelMigration:mv2" in core.calls, "${core.calls}")
     }
+
+    @Test
+    fun `the new phone - the camera reads the old phone's QR code, passing over frames without one`() = runBlocking {
+        val m = MigrationInModel(core)
+        m.start()
+        assertFalse(m.wantsFrames, "no camera until 扫码")
+        m.startScan()
+        assertTrue(m.scanning.value && m.wantsFrames)
+        // A frame without a QR code: quietly on; another QR code: said under the viewfinder.
+        assertFalse(m.onFrame(ByteArray(640 * 480), 640, 480, 640))
+        assertNull(m.hint.value)
+        assertFalse(m.onFrame(LifeSamples.platformQr, 640, 480, 640))
+        assertEquals("这不是迁移二维码", m.hint.value)
+        assertTrue(m.scanning.value)
+        m.torch.value = true
+        assertTrue(m.onFrame(LifeSamples.qrPng, 640, 480, 640))
+        assertFalse(m.scanning.value || m.torch.value || m.wantsFrames, "the camera stops once the code is read")
+        assertEquals(LifeSamples.qr, m.code.value)
+        assertEquals(MigrationInModel.Step.NewPin, m.step.value)
+        assertEquals(3, core.calls.count { it == "readMoveCode" })
+        // Later frames are not read.
+        assertFalse(m.onFrame(LifeSamples.qrPng, 640, 480, 640))
+        assertEquals(3, core.calls.count { it == "readMoveCode" })
+        assertTrue(m.pinEntered(typeTwice(m.pad.value, "864209")))
+        assertEquals(MigrationInModel.Step.Waiting, m.step.value)
+        // Back from the viewfinder without a code: the page with the paste field again.
+        m.start()
+        m.startScan()
+        m.stopScan()
+        assertFalse(m.scanning.value)
+        assertEquals(MigrationInModel.Step.Code, m.step.value)
+    }
+
+    @Test
+    fun `the new phone - the code read from a picture, and a picture without one says so on the code`() = runBlocking {
+        val m = MigrationInModel(core)
+        m.start()
+        assertFalse(m.onImage(samplePng))
+        assertEquals("no_qr_code" to "code", m.problem.value!!.code to m.problem.value!!.field)
+        assertEquals("", m.code.value)
+        assertFalse(m.onImage(LifeSamples.platformQr))
+        assertEquals("not_a_migration_code", m.problem.value!!.code)
+        assertTrue(m.onImage(LifeSamples.qrPng))
+        assertNull(m.problem.value)
+        assertEquals(LifeSamples.qr, m.code.value)
+        assertEquals(MigrationInModel.Step.NewPin, m.step.value)
+    }
 }

@@ -113,7 +113,15 @@ data class Order(
     val transfer: Transfer? = null,
     val invoiceStatus: String = "none",
     val invoiceStatusLabel: String = "",
+    /** `new` (申请证书), `renewal` (证书延期), `change` (证书变更) or `reissue`. */
+    val purpose: String = "new",
+    /** The slot a renewal order renews. */
+    val renewsEntitlementId: String? = null,
+    /** The organisation's new name a change order asks for. */
+    val newName: String? = null,
 ) {
+    /** 【证书变更】: the organisation's rename, reviewed and paid like an application. */
+    val isChange: Boolean get() = purpose == "change"
     /** Nothing paid and not decided yet: it may still be changed or cancelled. */
     val unpaid: Boolean get() = (status == "pending_review" || status == "awaiting_payment") && paidFen == 0L
     /** 【支付】 online: to pay, and no transfer has partly paid it (the rest goes by transfer). */
@@ -122,8 +130,8 @@ data class Order(
     val canPayByTransfer: Boolean get() = status == "awaiting_payment"
     /** 【取消】 */
     val canCancel: Boolean get() = unpaid
-    /** 【修改】 (购买信息修改), before payment only. */
-    val canChange: Boolean get() = unpaid
+    /** 【修改】 (购买信息修改), before payment only; a change order's period is fixed. */
+    val canChange: Boolean get() = unpaid && !isChange
     /** 【申请开票】: paid and not invoiced. */
     val canRequestInvoice: Boolean get() = status == "completed" && invoiceStatus == "none"
 
@@ -144,7 +152,9 @@ data class Installed(val keyId: String, val serial: String, val encryptionSerial
  * encryption certificate (加密证书), and [current] whether it is still its slot's certificate (a
  * reissued one is not; one reported lost is, until it is reissued). For a current certificate,
  * [validUntil] is the end of its slot's period, [renewable] whether 【证书延期】 may start (its last
- * three months) and [renewalDue] whether a renewal is paid and the renewed certificate waits.
+ * three months) and [renewalDue] whether a renewal is paid and the renewed certificate waits;
+ * [changeDue] whether its organisation was renamed (证书变更) and the certificate naming the new
+ * name waits, [orgName] the slot's organisation as it is named now.
  */
 data class Certificate(
     val serial: String,
@@ -161,6 +171,8 @@ data class Certificate(
     val validUntil: String? = null,
     val renewable: Boolean = false,
     val renewalDue: Boolean = false,
+    val changeDue: Boolean = false,
+    val orgName: String? = null,
 ) {
     /** The key algorithm, as a new key for it is made. */
     val keyAlgorithm: KeyAlgorithm

@@ -16,9 +16,10 @@ interface LifeCore {
     suspend fun startRenewal(entitlementId: String, years: Long): Renewal
 
     /**
-     * Once [Renewal.due]: the certificate PIN opens the slot's key on this phone and the renewed
-     * certificate is kept with the same key. Refused with `renewal_not_due`; a wrong PIN is the
-     * usual PIN error with the tries left.
+     * Once [Renewal.due], or once the slot is [Slot.changeDue] (its organisation renamed): the
+     * certificate PIN opens the slot's key on this phone and the renewed (or changed)
+     * certificate is kept with the same key, the old one revoked. Refused with
+     * `renewal_not_due`; a wrong PIN is the usual PIN error with the tries left.
      */
     suspend fun renew(entitlementId: String, pin: String): Installed
 
@@ -49,6 +50,16 @@ interface LifeCore {
      * (cancelled or expired) or `migration_timeout`.
      */
     suspend fun finishMigration(migrationId: String, newKeyId: String, pin: String, timeoutSecs: UInt): Installed
+
+    /**
+     * The new phone's camera: the old phone's move code in one frame (its Y plane with
+     * [rowStride]), as text for [requestMigration]. Refused with `no_qr_code` (keep scanning) or
+     * `not_a_migration_code` (another QR code).
+     */
+    suspend fun readMoveCodeFrame(luma: ByteArray, width: Int, height: Int, rowStride: Int): String
+
+    /** The old phone's move code in a picture (PNG or JPEG, a screenshot say); refused as [readMoveCodeFrame]. */
+    suspend fun readMoveCodeImage(image: ByteArray): String
 }
 
 /**

@@ -25,6 +25,15 @@ interface OrgCore {
     suspend fun applyForOrg(orgId: String, productId: String, years: Long, materials: List<String>, idempotencyKey: String): Order
     suspend fun orgOrders(orgId: String): List<Order>
     suspend fun resubmit(orderId: String, materials: List<String>): Order
+    /**
+     * 【证书变更】: an admin applies for the organisation's rename to [newName] with [materials]
+     * (upload ids, the new business licence first): the order goes to review (待审核), then to
+     * payment (待支付); once paid the organisation carries the new name, its seals are void and
+     * each issued slot is [Slot.changeDue]. Refused with `bad_name`, `same_name`,
+     * `change_pending`, `materials_required`, `unknown_material`, `admin_required` or
+     * `org_not_authorised`.
+     */
+    suspend fun requestOrgChange(orgId: String, newName: String, materials: List<String>): Order
     suspend fun orgCertificates(orgId: String): List<OrgCertificate>
     suspend fun setOwner(orgId: String, entitlementId: String, form: OwnerForm)
     suspend fun setHolder(orgId: String, entitlementId: String, memberId: String)
@@ -139,6 +148,8 @@ data class Slot(
     val renewable: Boolean = false,
     /** A renewal is paid (or taken from a package): the renewed certificate waits for download. */
     val renewalDue: Boolean = false,
+    /** The organisation was renamed (证书变更): the certificate naming the new name waits for download. */
+    val changeDue: Boolean = false,
 ) {
     /** 待申领: an organisation's slot assigned to the account, not yet downloaded. */
     val claimable: Boolean get() = orgId != null && status == "assigned"

@@ -54,7 +54,7 @@ object Texts {
     fun state(prefix: String, status: String, fallback: String): String =
         "${prefix}_$status".let { if (has(it)) get(it) else fallback }
 
-    private val table: Map<String, Pair<String, String>> = orgTexts + commerceTexts + sealTexts + reissueTexts + lifeTexts + mapOf(
+    private val table: Map<String, Pair<String, String>> = orgTexts + commerceTexts + sealTexts + reissueTexts + lifeTexts + changeTexts + mapOf(
         // The app and its frame
         "app_name" to ("移动证书" to "Mobile Certificate"),
         "tab_home" to ("首页" to "Home"),

@@ -57,8 +57,8 @@ internal val lifeTexts: Map<String, Pair<String, String>> = mapOf(
     // 迁移到新手机 (the old phone)
     "migration_out" to ("迁移到新手机" to "Move to a new phone"),
     "migration_out_hint" to (
-        "用新手机登录同一手机号，在【数字证书】中点【从旧手机迁移】，输入下面的迁移码（可点【复制迁移码】发送到新手机后粘贴）。两部手机显示的确认码一致后，在本机输入证书密码确认。迁移完成后本机将删除该证书的密钥。" to
-            "Log in on the new phone with the same number, tap “Move from the old phone” under Certificates, and enter the code below (tap “Copy code” to send it to the new phone and paste it there). When both phones show the same confirmation code, confirm here with the certificate PIN. This phone then deletes the certificate's keys."
+        "用新手机登录同一手机号，在【数字证书】中点【从旧手机迁移】，扫描下面的二维码（或点【复制迁移码】发送到新手机后粘贴）。两部手机显示的确认码一致后，在本机输入证书密码确认。迁移完成后本机将删除该证书的密钥。" to
+            "Log in on the new phone with the same number, tap “Move from the old phone” under Certificates, and scan the QR code below (or tap “Copy code” to send it to the new phone and paste it there). When both phones show the same confirmation code, confirm here with the certificate PIN. This phone then deletes the certificate's keys."
         ),
     "migration_qr_label" to ("迁移码" to "Move code"),
     "migration_copy" to ("复制迁移码" to "Copy code"),
@@ -85,8 +85,8 @@ internal val lifeTexts: Map<String, Pair<String, String>> = mapOf(
     // 从旧手机迁移 (the new phone)
     "migration_in" to ("从旧手机迁移" to "Move from the old phone"),
     "migration_in_hint" to (
-        "在旧手机的证书详情中点【迁移到新手机】，旧手机会显示迁移码。请在这里输入或粘贴该迁移码，并为本机设置新的证书密码。无需重新实名认证。" to
-            "On the old phone open the certificate and tap “Move to a new phone”: it shows a move code. Enter or paste it here and choose a new PIN for this phone. No new real-name check is needed."
+        "在旧手机的证书详情中点【迁移到新手机】，旧手机会显示迁移二维码。请在这里扫描该二维码（或输入、粘贴迁移码），并为本机设置新的证书密码。无需重新实名认证。" to
+            "On the old phone open the certificate and tap “Move to a new phone”: it shows a move QR code. Scan it here (or type or paste the code) and choose a new PIN for this phone. No new real-name check is needed."
         ),
     "migration_in_notice" to ("本机还没有可用的证书" to "No usable certificate on this phone"),
     "migration_in_notice_hint" to (

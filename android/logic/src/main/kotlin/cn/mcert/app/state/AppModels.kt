@@ -32,6 +32,7 @@ class AppModels(val core: CertCore, private val scope: CoroutineScope, clipboard
     val registerOrg = RegisterOrgModel(core)
     val authorisation = AuthorisationModel(core)
     val orgApply = OrgApplyModel(core)
+    val orgChange = OrgChangeModel(core)
     val members = MembersModel(core)
     val orgCertificates = OrgCertificatesModel(core)
     val claims = ClaimsModel(core)

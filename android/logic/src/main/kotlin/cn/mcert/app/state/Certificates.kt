@@ -92,10 +92,20 @@ class CertificatesModel(private val core: CertCore) {
         val canResetPin: Boolean
             get() = reissuable && certificate.status == "good" && certificate.onThisDevice
 
-        /** 【证书延期】: its key on this phone, in the last three months or with a renewal paid. */
+        /**
+         * 【证书延期】: its key on this phone, in the last three months or with a renewal paid; not
+         * while its organisation's changed certificate waits ([changeDue]).
+         */
         val canRenew: Boolean
-            get() = reissuable && certificate.status == "good" && certificate.onThisDevice &&
+            get() = reissuable && certificate.status == "good" && certificate.onThisDevice && !certificate.changeDue &&
                 (certificate.renewable || certificate.renewalDue)
+
+        /**
+         * 【下载变更后的证书】: its organisation was renamed (证书变更) and the certificate naming the
+         * new name waits for download (on the phone that holds the key).
+         */
+        val changeDue: Boolean
+            get() = reissuable && certificate.status == "good" && certificate.changeDue
 
         /** 【迁移到新手机】: a good certificate whose key is on this phone and not locked. */
         val canMoveOut: Boolean
@@ -139,6 +149,9 @@ class CertificatesModel(private val core: CertCore) {
     fun open(serial: String) {
         detail.value = _items.value.firstOrNull { it.certificate.serial == serial }
     }
+
+    /** The certificates whose organisation was renamed: the list's banner, one row each. */
+    fun changesDue(): List<Item> = _items.value.filter { it.changeDue }
 
     /** 【下载证书】: the key is made on this phone under [pin] (already confirmed twice). */
     suspend fun install(slot: String, algorithm: KeyAlgorithm, pin: String): Boolean =

@@ -150,13 +150,15 @@ class MigrationModel(
 
 /**
  * 【从旧手机迁移】 on the new phone, logged in with the same number: the old phone's move code
- * (scanned, or pasted as text) ([Step.Code]), a new certificate PIN for this phone twice
+ * ([Step.Code]) read by the camera ([startScan], frames through [onFrame]), from a picture
+ * ([onImage]) or pasted as text, then a new certificate PIN for this phone twice
  * ([Step.NewPin]); the core makes the key and asks, and both phones show the same six-digit code
  * ([Step.Waiting]). Once the old phone approved with its PIN the certificate and the escrowed
  * encryption keys are kept here ([Step.Done]); a move cancelled or expired ends as
  * [Step.Ended]. The typed code is kept whatever is refused.
  */
-class MigrationInModel(private val core: CertCore, private val waitSecs: UInt = 30u, private val retryMillis: Long = 2000) {
+class MigrationInModel(private val core: CertCore, private val waitSecs: UInt = 30u, private val retryMillis: Long = 2000) :
+    FrameReader {
     enum class Step { Code, NewPin, Waiting, Done, Ended }
 
     /** The old phone's code as scanned or pasted. */
@@ -178,9 +180,20 @@ class MigrationInModel(private val core: CertCore, private val waitSecs: UInt = 
     val busy: StateFlow<Boolean> = _busy
     /** The new PIN, kept only until the certificate is kept under it. */
     private var pin: String? = null
+    private val _scanning = MutableStateFlow(false)
+    /** The camera is reading the old phone's QR code (the page shows the viewfinder). */
+    val scanning: StateFlow<Boolean> = _scanning
+    /** Under the viewfinder: a QR code that is not a move code, say. */
+    val hint = MutableStateFlow<String?>(null)
+    override val torch = MutableStateFlow(false)
+    @Volatile
+    private var reading = false
+
+    override val wantsFrames: Boolean get() = _scanning.value && _step.value == Step.Code && !reading
 
     fun start() {
         code.value = ""
+        stopScan()
         _pad.value = PinEntryModel(core, PinEntryModel.Mode.New)
         _migration.value = null
         _result.value = null
@@ -194,6 +207,57 @@ class MigrationInModel(private val core: CertCore, private val waitSecs: UInt = 
     fun scanned(text: String): Boolean {
         code.value = text.trim()
         return next()
+    }
+
+    /** 【扫码】: the camera reads the old phone's QR code. */
+    fun startScan() {
+        if (_step.value != Step.Code) return
+        problem.value = null
+        hint.value = null
+        _scanning.value = true
+    }
+
+    /** Back from the viewfinder (or a code was read): the camera stops, the torch goes off. */
+    fun stopScan() {
+        _scanning.value = false
+        torch.value = false
+        hint.value = null
+    }
+
+    /**
+     * One camera frame: the move code read from it goes on to the new PIN. A frame without a QR
+     * code is passed over quietly; another QR code says so under the viewfinder.
+     */
+    override suspend fun onFrame(luma: ByteArray, width: Int, height: Int, rowStride: Int): Boolean {
+        if (!wantsFrames) return false
+        reading = true
+        return try {
+            val text = core.readMoveCodeFrame(luma, width, height, rowStride)
+            if (!_scanning.value) return false
+            stopScan()
+            scanned(text)
+        } catch (e: AppError) {
+            if (e.code != "no_qr_code") hint.value = e.message
+            false
+        } finally {
+            reading = false
+        }
+    }
+
+    /** A picture of the old phone's QR code (a screenshot sent over, say): read as if scanned. */
+    suspend fun onImage(image: ByteArray): Boolean {
+        if (_step.value != Step.Code) return false
+        _busy.value = true
+        return try {
+            val text = core.readMoveCodeImage(image)
+            stopScan()
+            scanned(text)
+        } catch (e: AppError) {
+            problem.value = Problem(e.message, e.code, "code")
+            false
+        } finally {
+            _busy.value = false
+        }
     }
 
     /** 【下一步】: a code that looks like a move code; the new PIN is asked next. */

@@ -9,8 +9,18 @@ import cn.mcert.app.core.Texts
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 
-/** The product an order is for, as the user reads it (never the product's id). */
-fun productText(o: Order): String = o.productName.ifBlank { Texts["certificate_fee"] }
+/**
+ * The product an order is for, as the user reads it (never the product's id): 证书变更 and
+ * 证书延期 by what the order is for, otherwise the catalogue's name.
+ */
+fun productText(o: Order): String = when (o.purpose) {
+    "change" -> Texts["org_change"]
+    "renewal" -> Texts["renewal"]
+    else -> o.productName.ifBlank { Texts["certificate_fee"] }
+}
+
+/** What a change order asks for (变更为：…), null for other orders. */
+fun orderNewNameText(o: Order): String? = o.newName?.takeIf { o.isChange }?.let { Texts.format("org_change_to_name", it) }
 
 /** The order's state in the app's language (the service's zh-CN label for one it does not know). */
 fun orderStatusText(o: Order): String = Texts.state("order", o.status, o.statusLabel)
@@ -47,6 +57,8 @@ class OrdersModel(private val core: CertCore) {
         val invoice: String?,
         /** 已收 …，待付 … of an order partly paid by transfer. */
         val received: String?,
+        /** 变更为：… of a change order. */
+        val newName: String? = null,
     )
 
     private val _orders = MutableStateFlow<List<Order>>(emptyList())
@@ -85,6 +97,7 @@ class OrdersModel(private val core: CertCore) {
         } else {
             null
         },
+        newName = orderNewNameText(o),
     )
 
     suspend fun refresh() {

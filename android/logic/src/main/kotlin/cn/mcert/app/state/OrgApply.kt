@@ -14,7 +14,8 @@ import kotlinx.coroutines.flow.StateFlow
  * 单位首次申请 (seed 000 §2.1 C–D): an authorised organisation's admin picks a product for
  * organisations and a period, uploads the 营业执照 and 【提交订单】 → 待审核; a rejected application
  * shows its reason and is fixed (a new photo) and sent back. The applications are listed with
- * their states; once approved they are paid under 【我的订单】.
+ * their states; once approved they are paid under 【我的订单】. The organisation's 【证书变更】
+ * orders are [OrgChangeModel]'s: neither listed nor resubmitted here.
  */
 class OrgApplyModel(private val core: CertCore) {
     sealed interface State {
@@ -34,7 +35,7 @@ class OrgApplyModel(private val core: CertCore) {
     /** The photo or scan of the 营业执照 to send. */
     val licence: StateFlow<PickedFile?> = _licence
     private val _orders = MutableStateFlow<List<Order>>(emptyList())
-    /** The organisation's applications, newest first. */
+    /** The organisation's applications for certificates, newest first. */
     val orders: StateFlow<List<Order>> = _orders
     private val _state = MutableStateFlow<State>(State.Editing)
     val state: StateFlow<State> = _state
@@ -60,7 +61,7 @@ class OrgApplyModel(private val core: CertCore) {
         try {
             _products.value = core.catalogue().filter { it.organizationCerts > 0 && it.purpose == "new" }
             if (selected.value !in _products.value.map { it.id }) selected.value = _products.value.firstOrNull()?.id
-            if (org.isAdmin) _orders.value = core.orgOrders(org.id)
+            if (org.isAdmin) _orders.value = applications(org.id)
         } catch (e: AppError) {
             _state.value = State.Failed(Problem.of(e))
         }
@@ -98,7 +99,7 @@ class OrgApplyModel(private val core: CertCore) {
             val order = core.applyForOrg(o.id, selected.value!!, years.value, listOf(upload.id), idempotencyKey)
             idempotencyKey = UUID.randomUUID().toString()
             _licence.value = null
-            _orders.value = core.orgOrders(o.id)
+            _orders.value = applications(o.id)
             State.Submitted(order)
         } catch (e: AppError) {
             State.Failed(Problem.of(e))
@@ -119,10 +120,13 @@ class OrgApplyModel(private val core: CertCore) {
             val upload = core.upload(o.id, "business_licence", file.bytes)
             val again = core.resubmit(order.id, listOf(upload.id))
             _licence.value = null
-            _orders.value = core.orgOrders(o.id)
+            _orders.value = applications(o.id)
             State.Submitted(again)
         } catch (e: AppError) {
             State.Failed(Problem.of(e))
         }
     }
+
+    /** The organisation's orders for certificates (申请证书), without its changes. */
+    private suspend fun applications(orgId: String): List<Order> = core.orgOrders(orgId).filter { it.purpose == "new" }
 }

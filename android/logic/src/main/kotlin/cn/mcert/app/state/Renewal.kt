@@ -6,6 +6,7 @@ import cn.mcert.app.core.Certificate
 import cn.mcert.app.core.Display
 import cn.mcert.app.core.Installed
 import cn.mcert.app.core.Order
+import cn.mcert.app.core.Organisation
 import cn.mcert.app.core.Slot
 import cn.mcert.app.core.Texts
 import java.time.OffsetDateTime
@@ -21,6 +22,11 @@ import kotlinx.coroutines.flow.StateFlow
  * PIN opens the key and the renewed certificate is downloaded for it ([Step.Pin] → [Step.Done]).
  * A renewal paid before goes straight to the PIN; before the window opens the page says from
  * which date ([Step.NotYet]). Every refusal keeps the choice and shows the service's message.
+ *
+ * 【下载变更后的证书】 goes the same way: once the organisation's rename (证书变更) is paid its
+ * slots are [Slot.changeDue] ([change]); the PIN downloads the certificate naming the new name
+ * for the same key, the old one revoked, and the done page says that the organisation's seals are
+ * void ([changedOrganisation], for the way to its seals).
  */
 class RenewalModel(private val core: CertCore) {
     enum class Step { Loading, Choose, Pay, Pin, Done, NotYet, AskAdmin, Unavailable }
@@ -51,6 +57,12 @@ class RenewalModel(private val core: CertCore) {
     private val _result = MutableStateFlow<Installed?>(null)
     /** The renewed certificate, once downloaded. */
     val result: StateFlow<Installed?> = _result
+    private val _change = MutableStateFlow(false)
+    /** The slot's organisation was renamed: the download is the changed certificate, not a renewal. */
+    val change: StateFlow<Boolean> = _change
+    private val _changedOrganisation = MutableStateFlow<Organisation?>(null)
+    /** The organisation whose seals are void, once the changed certificate is downloaded. */
+    val changedOrganisation: StateFlow<Organisation?> = _changedOrganisation
     val problem = MutableStateFlow<Problem?>(null)
     private val _busy = MutableStateFlow(false)
     val busy: StateFlow<Boolean> = _busy
@@ -70,6 +82,8 @@ class RenewalModel(private val core: CertCore) {
         _validUntil.value = null
         _notice.value = null
         _result.value = null
+        _change.value = false
+        _changedOrganisation.value = null
         _pad.value = PinEntryModel(core, PinEntryModel.Mode.Unlock)
         problem.value = null
         _step.value = Step.Loading
@@ -85,9 +99,11 @@ class RenewalModel(private val core: CertCore) {
             }
             _certificate.value = cert
             _slot.value = slot
+            _change.value = slot?.changeDue == true
             _step.value = when {
                 cert == null || slot == null -> unavailable("renewal_unknown")
-                !cert.onThisDevice -> unavailable("renewal_not_here")
+                !cert.onThisDevice -> unavailable(if (slot.changeDue) "org_change_not_here" else "renewal_not_here")
+                slot.changeDue -> Step.Pin.also { _notice.value = Texts["org_change_pin_notice"] }
                 slot.renewalDue -> Step.Pin.also { _notice.value = Texts["renewal_paid"] }
                 slot.renewable -> Step.Choose
                 else -> notYet(slot.validUntil ?: cert.notAfter)
@@ -133,6 +149,7 @@ class RenewalModel(private val core: CertCore) {
     suspend fun order(): Boolean = submit()
 
     private suspend fun submit(): Boolean {
+        if (_change.value) return false
         val cert = _certificate.value ?: return false
         _busy.value = true
         return try {
@@ -206,6 +223,15 @@ class RenewalModel(private val core: CertCore) {
         return try {
             _result.value = core.renew(cert.entitlementId, pin)
             problem.value = null
+            val orgId = _slot.value?.orgId
+            if (_change.value && orgId != null) {
+                _changedOrganisation.value = try {
+                    core.org(orgId)
+                } catch (e: AppError) {
+                    // Only the way to the seals is missing; the certificate is downloaded.
+                    null
+                }
+            }
             _step.value = Step.Done
             true
         } catch (e: AppError) {

@@ -12,12 +12,28 @@ import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 
 /**
+ * What a camera viewfinder feeds: each frame's Y plane with its row stride while [wantsFrames]
+ * (frames arriving meanwhile are dropped), and the torch it follows. 【扫码】 ([ScanModel]) and the
+ * new phone's 【从旧手机迁移】 ([MigrationInModel]) read codes this way.
+ */
+interface FrameReader {
+    /** Whether the torch is on (the page toggles it; the camera follows this). */
+    val torch: MutableStateFlow<Boolean>
+
+    /** Whether a frame would be read now (none is being read, and a code is still wanted). */
+    val wantsFrames: Boolean
+
+    /** One frame; true when it held the code wanted. */
+    suspend fun onFrame(luma: ByteArray, width: Int, height: Int, rowStride: Int): Boolean
+}
+
+/**
  * 【扫码】: camera frames → the confirm screen (platform, operation, project, document, the
  * verification code to compare with the platform's page) → certificate choice → PIN → done.
  * For 文件签章 the choice is a seal (its certificate follows), the screen shows the document's
  * pages and where the stamp goes, and after the PIN the platform prepares the document.
  */
-class ScanModel(private val core: CertCore) {
+class ScanModel(private val core: CertCore) : FrameReader {
     sealed interface State {
         data object Scanning : State
         data object Reading : State
@@ -76,14 +92,15 @@ class ScanModel(private val core: CertCore) {
     /** A stamp is being made: the platform prepares the document, then the phone signs. */
     val stamping = MutableStateFlow(false)
 
-    /** Whether the torch is on (the screen toggles it; the camera follows this). */
-    val torch = MutableStateFlow(false)
+    override val torch = MutableStateFlow(false)
+
+    override val wantsFrames: Boolean get() = _state.value == State.Scanning
 
     /**
      * One camera frame: the Y plane with its row stride. Frames arriving while a code is being
      * handled are dropped. Returns true when the frame led to the confirm screen.
      */
-    suspend fun onFrame(luma: ByteArray, width: Int, height: Int, rowStride: Int): Boolean {
+    override suspend fun onFrame(luma: ByteArray, width: Int, height: Int, rowStride: Int): Boolean {
         if (_state.value != State.Scanning) return false
         _state.value = State.Reading
         return accept { core.scanFrame(luma, width, height, rowStride) }
