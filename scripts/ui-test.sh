@@ -143,7 +143,7 @@ android_check() {
     } >"$t/r/cn/mcert/app/R.java"
     # CameraViewfinder.kt needs CameraX (not on Maven Central): its signature stands in for it.
     mkdir -p "$t/stubs"
-    if ! grep -q '^fun CameraViewfinder(scan: ScanModel)' android/app/src/main/kotlin/cn/mcert/app/android/CameraViewfinder.kt; then
+    if ! grep -q '^fun CameraViewfinder(reader: FrameReader)' android/app/src/main/kotlin/cn/mcert/app/android/CameraViewfinder.kt; then
         echo "CameraViewfinder's signature changed: update its stub in scripts/ui-test.sh" >&2
         return 1
     fi
@@ -151,7 +151,7 @@ android_check() {
 package cn.mcert.app.android
 
 @androidx.compose.runtime.Composable
-fun CameraViewfinder(scan: cn.mcert.app.state.ScanModel) {}
+fun CameraViewfinder(reader: cn.mcert.app.state.FrameReader) {}
 KT
     # The Android flavour of the bindings (bindings/uniffi.toml: android = true).
     rm -rf "$t/uniffi"

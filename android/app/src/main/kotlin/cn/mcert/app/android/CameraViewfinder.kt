@@ -35,22 +35,23 @@ import androidx.compose.ui.unit.dp
 import androidx.compose.ui.viewinterop.AndroidView
 import androidx.core.content.ContextCompat
 import androidx.lifecycle.compose.LocalLifecycleOwner
-import cn.mcert.app.state.ScanModel
+import cn.mcert.app.state.FrameReader
 import cn.mcert.app.ui.tr
 import java.util.concurrent.Executors
 import kotlinx.coroutines.runBlocking
 
 /**
- * The camera under the shared viewfinder page: CameraX preview and analysis. Each frame's Y
- * plane goes to the core with its row stride (no bitmap, no colour conversion); frames are
- * dropped while one is read. The page composes this only while scanning, so leaving it (a code
- * was read, or the user went back) unbinds the camera, turns the torch off and stops analysis.
+ * The camera under the shared viewfinder pages (【扫码】, and the old phone's move code on
+ * 【从旧手机迁移】): CameraX preview and analysis. Each frame's Y plane goes to [reader] with its
+ * row stride (no bitmap, no colour conversion); frames are dropped while one is read. The page
+ * composes this only while scanning, so leaving it (a code was read, or the user went back)
+ * unbinds the camera, turns the torch off and stops analysis.
  */
 @Composable
-fun CameraViewfinder(scan: ScanModel) {
+fun CameraViewfinder(reader: FrameReader) {
     val context = LocalContext.current
     val owner = LocalLifecycleOwner.current
-    val torch by scan.torch.collectAsState()
+    val torch by reader.torch.collectAsState()
     var granted by remember {
         mutableStateOf(ContextCompat.checkSelfPermission(context, Manifest.permission.CAMERA) == PackageManager.PERMISSION_GRANTED)
     }
@@ -93,11 +94,11 @@ fun CameraViewfinder(scan: ScanModel) {
                 val preview = Preview.Builder().build().also { it.surfaceProvider = view.surfaceProvider }
                 analysis.setAnalyzer(executor) { image ->
                     image.use {
-                        if (scan.state.value != ScanModel.State.Scanning) return@use
+                        if (!reader.wantsFrames) return@use
                         val plane = it.planes[0]
                         val buffer = plane.buffer
                         val luma = ByteArray(buffer.remaining()).also { bytes -> buffer.get(bytes) }
-                        runBlocking { scan.onFrame(luma, it.width, it.height, plane.rowStride) }
+                        runBlocking { reader.onFrame(luma, it.width, it.height, plane.rowStride) }
                     }
                 }
                 p.unbindAll()

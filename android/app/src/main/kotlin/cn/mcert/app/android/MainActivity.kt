@@ -29,8 +29,8 @@ class MainActivity : ComponentActivity() {
         val version = packageManager.getPackageInfo(packageName, 0).versionName ?: ""
         setContent {
             BackHandler(enabled = model.nav.canGoBack) { model.nav.back() }
-            McertApp(model.models, model.nav, version = version) {
-                CameraViewfinder(model.models.scan)
+            McertApp(model.models, model.nav, version = version) { reader ->
+                CameraViewfinder(reader)
             }
         }
     }

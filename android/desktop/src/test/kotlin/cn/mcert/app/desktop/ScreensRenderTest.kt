@@ -137,7 +137,97 @@ class ScreensRenderTest {
         Case("apply_zh", Language.ZH, Route.Apply),
         Case("identity_zh", Language.ZH, Route.Identity) { core.identity = null },
         Case("seals_zh", Language.ZH, Route.Seals),
-    ) + orgCases() + commerceCases()
+    ) + orgCases() + commerceCases() + changeCases()
+
+    /** 证书变更 (the admin's application, its orders, paid) and 下载变更后的证书; the move code by camera. */
+    private fun changeCases(): List<Case> {
+        val admin = OrgSamples.admin
+        val newName = "青海某某新能源建设有限公司"
+        val orgCert = Samples.certificates[1].serial
+        suspend fun Phone.form() {
+            models.orgs.open(admin)
+            models.orgChange.load(admin)
+            models.orgChange.newName.value = newName
+            models.orgChange.pickLicence(cn.mcert.app.core.PickedFile("营业执照（变更后）.jpg", sampleJpeg))
+            models.orgChange.addOther(cn.mcert.app.core.PickedFile("变更通知书.png", samplePng))
+        }
+        fun Phone.changes() {
+            core.orgs.orders.getValue(admin.id).addAll(
+                0,
+                listOf(
+                    OrgSamples.change.copy(status = "awaiting_payment", statusLabel = "待支付"),
+                    OrgSamples.change.copy(
+                        id = "20261201-0300", status = "rejected", statusLabel = "未通过", rejectReason = "营业执照照片不清晰",
+                        createdAt = "2026-12-01T03:00:00Z",
+                    ),
+                ),
+            )
+            models.orgs.open(admin)
+        }
+        fun Phone.renamed(here: Boolean = true) {
+            core.life.orgRenamed(admin.id, newName)
+            if (here) core.certificates = core.certificates.map { if (it.serial == orgCert) it.copy(onThisDevice = true) else it }
+        }
+        suspend fun Phone.downloaded() {
+            renamed()
+            models.renewal.start(orgCert)
+            models.renewal.pinEntered(core.goodPin)
+        }
+        return listOf(
+            Case("org_change_zh", Language.ZH, Route.OrgChange) { form() },
+            Case("org_change_en", Language.EN, Route.OrgChange) { form() },
+            Case("org_change_orders_zh", Language.ZH, Route.OrgChange) { changes() },
+            Case("org_change_orders_en", Language.EN, Route.OrgChange) { changes() },
+            Case("org_change_paid_zh", Language.ZH, Route.OrgChange) {
+                changes()
+                models.orgChange.load(admin)
+                // As the page does: paid, the organisation is read again.
+                if (models.orgChange.pay(models.orgChange.orders.value.first())) models.orgs.reload()
+            },
+            Case("order_detail_change_zh", Language.ZH, Route.OrderDetail) {
+                models.orderDetail.open(OrgSamples.change.copy(status = "awaiting_payment", statusLabel = "待支付"))
+            },
+            Case("certificates_change_due_zh", Language.ZH, Route.Certificates) { renamed() },
+            Case("certificates_change_due_en", Language.EN, Route.Certificates) { renamed() },
+            Case("certificate_detail_change_zh", Language.ZH, Route.CertificateDetail) {
+                renamed()
+                models.certificates.refresh()
+                models.certificates.open(orgCert)
+            },
+            Case("change_download_zh", Language.ZH, Route.ChangeDownload) {
+                renamed()
+                models.renewal.start(orgCert)
+            },
+            Case("change_download_en", Language.EN, Route.ChangeDownload) {
+                renamed()
+                models.renewal.start(orgCert)
+            },
+            Case("change_download_not_here_zh", Language.ZH, Route.ChangeDownload) {
+                renamed(here = false)
+                models.renewal.start(orgCert)
+            },
+            Case("change_download_done_zh", Language.ZH, Route.ChangeDownload) { downloaded() },
+            Case("change_download_done_en", Language.EN, Route.ChangeDownload) { downloaded() },
+            Case("change_download_done_personal_zh", Language.ZH, Route.ChangeDownload) {
+                core.life.slots = core.life.slots.map { if (it.id == "e1") it.copy(orgId = admin.id, orgName = newName, changeDue = true) else it }
+                models.renewal.start(Samples.certificates[0].serial)
+                models.renewal.pinEntered(core.goodPin)
+            },
+            Case("migration_in_scan_zh", Language.ZH, Route.MigrationIn) {
+                models.migrationIn.start()
+                models.migrationIn.startScan()
+                models.migrationIn.onFrame(LifeSamples.platformQr, 640, 480, 640)
+            },
+            Case("migration_in_scan_en", Language.EN, Route.MigrationIn) {
+                models.migrationIn.start()
+                models.migrationIn.startScan()
+            },
+            Case("migration_in_picture_zh", Language.ZH, Route.MigrationIn) {
+                models.migrationIn.start()
+                models.migrationIn.onImage(samplePng)
+            },
+        )
+    }
 
     /** 证书补办 and 忘记密码: each step, a refusal, done. */
     private fun reissueCases(): List<Case> {

@@ -61,10 +61,11 @@ internal fun stateLabel(state: String): Pair<String, Color> = when (state) {
 
 /**
  * 【证书】: the certificate cards, paid certificates to install, organisations' certificates to
- * claim (待申领的证书), and what to do when there is none.
+ * claim (待申领的证书), a banner for each certificate whose organisation was renamed (its changed
+ * certificate to download, [onChangeDownload] with its serial), and what to do when there is none.
  */
 @Composable
-fun CertificatesScreen(models: AppModels, go: (Route) -> Unit, onBack: (() -> Unit)?) {
+fun CertificatesScreen(models: AppModels, go: (Route) -> Unit, onBack: (() -> Unit)?, onChangeDownload: (String) -> Unit = {}) {
     val m = models.certificates
     val items by m.items.collectAsState()
     val slots by m.slots.collectAsState()
@@ -104,6 +105,9 @@ fun CertificatesScreen(models: AppModels, go: (Route) -> Unit, onBack: (() -> Un
                     }
                 }
                 if (claims.isNotEmpty()) item { ClaimsNotice(claims.size) { go(Route.Claims) } }
+                items(items.filter { it.changeDue }, key = { "change-${it.certificate.serial}" }) { item ->
+                    ChangeDueBanner(item) { onChangeDownload(item.certificate.serial) }
+                }
                 if (items.none { it.certificate.onThisDevice && it.state == "good" } && items.any { it.canMoveIn }) {
                     item {
                         Panel(Modifier.clickable { go(Route.MigrationIn) }.testTag("migration_in_notice")) {
@@ -184,7 +188,8 @@ fun CertificateCard(item: CertificatesModel.Item, onClick: () -> Unit) {
  * 证书详情: every field of the certificate and the PIN state of its key on this phone; a good
  * personal certificate opens its 【签章图片】 ([onSignature]); a key on this phone
  * 【修改证书密码】 ([onChangePin]) and, next to it, 【忘记密码】; in its last three months
- * 【证书延期】 ([onRenew]); a key on this phone 【迁移到新手机】 ([onMoveOut]); a certificate this
+ * 【证书延期】 ([onRenew]), or once its organisation was renamed 【下载变更后的证书】
+ * ([onChangeDownload]); a key on this phone 【迁移到新手机】 ([onMoveOut]); a certificate this
  * phone cannot use (its key elsewhere, or reported lost) 【证书补办】 (both [onReissue]) and, when
  * its key is on another phone, 【从旧手机迁移】 ([onMoveIn]); a good certificate 【证书挂失】
  * ([onReportLost]).
@@ -200,6 +205,7 @@ fun CertificateDetailScreen(
     onRenew: (String) -> Unit = {},
     onMoveOut: (Certificate) -> Unit = {},
     onMoveIn: () -> Unit = {},
+    onChangeDownload: (String) -> Unit = {},
 ) {
     val item by models.certificates.detail.collectAsState()
     Column(Modifier.fillMaxSize().background(MaterialTheme.colorScheme.background)) {
@@ -209,6 +215,7 @@ fun CertificateDetailScreen(
         val s = d.subject
         Column(Modifier.verticalScroll(rememberScrollState()).padding(16.dp), verticalArrangement = Arrangement.spacedBy(12.dp)) {
             CertificateCard(d) {}
+            if (d.changeDue) ChangeNotice(c) { onChangeDownload(c.serial) }
             if (d.canRenew) RenewalNotice(c) { onRenew(c.serial) }
             Panel {
                 Column(Modifier.padding(horizontal = 16.dp, vertical = 8.dp)) {
@@ -304,6 +311,45 @@ private fun RenewalNotice(c: Certificate, onRenew: () -> Unit) {
             modifier = Modifier.weight(1f),
         )
         Button(onClick = onRenew, modifier = Modifier.testTag("open_renewal")) { Text(tr("renewal")) }
+    }
+}
+
+/** Its organisation was renamed: 【下载变更后的证书】 at the top of the detail. */
+@Composable
+private fun ChangeNotice(c: Certificate, onDownload: () -> Unit) {
+    Column(
+        Modifier.fillMaxWidth().background(Color(0xFFFFF7E6), RoundedCornerShape(12.dp))
+            .border(1.dp, Color(0xFFFFD591), RoundedCornerShape(12.dp)).padding(horizontal = 14.dp, vertical = 10.dp)
+            .testTag("change_banner"),
+        verticalArrangement = Arrangement.spacedBy(8.dp),
+    ) {
+        Row(verticalAlignment = Alignment.CenterVertically, horizontalArrangement = Arrangement.spacedBy(10.dp)) {
+            Icon(Icons.Outlined.WarningAmber, contentDescription = null, tint = Color(0xFFD46B08), modifier = Modifier.size(20.dp))
+            Text(
+                tr("org_change_due_hint", c.orgName.orEmpty()),
+                style = MaterialTheme.typography.bodySmall,
+                color = Color(0xFF873800),
+                modifier = Modifier.weight(1f),
+            )
+        }
+        Button(onClick = onDownload, modifier = Modifier.fillMaxWidth().testTag("open_change_download")) { Text(tr("org_change_download")) }
+    }
+}
+
+/** In the certificate list: a certificate whose organisation was renamed, its changed certificate to download. */
+@Composable
+private fun ChangeDueBanner(item: CertificatesModel.Item, onDownload: () -> Unit) {
+    Panel(Modifier.clickable(onClick = onDownload).testTag("change_due_${item.certificate.serial}")) {
+        Column(Modifier.padding(14.dp), verticalArrangement = Arrangement.spacedBy(10.dp)) {
+            Row(verticalAlignment = Alignment.CenterVertically) {
+                IconDisc(Icons.Outlined.WarningAmber, Brand.Orange, size = 40)
+                Column(Modifier.weight(1f).padding(start = 12.dp)) {
+                    Text(tr("org_change_due_banner", item.certificate.orgName.orEmpty()), style = MaterialTheme.typography.titleSmall)
+                    Text(tr("org_change_due_banner_hint"), style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.onSurfaceVariant)
+                }
+            }
+            Button(onClick = onDownload, modifier = Modifier.fillMaxWidth()) { Text(tr("org_change_download")) }
+        }
     }
 }
 

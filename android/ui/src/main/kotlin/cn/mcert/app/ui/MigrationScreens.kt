@@ -18,6 +18,7 @@ import androidx.compose.foundation.verticalScroll
 import androidx.compose.material.icons.Icons
 import androidx.compose.material.icons.outlined.Info
 import androidx.compose.material.icons.outlined.QrCode2
+import androidx.compose.material.icons.outlined.QrCodeScanner
 import androidx.compose.material3.Button
 import androidx.compose.material3.Icon
 import androidx.compose.material3.MaterialTheme
@@ -26,6 +27,7 @@ import androidx.compose.material3.OutlinedTextField
 import androidx.compose.material3.Text
 import androidx.compose.material3.TextButton
 import androidx.compose.runtime.Composable
+import androidx.compose.runtime.DisposableEffect
 import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.collectAsState
 import androidx.compose.runtime.getValue
@@ -41,6 +43,7 @@ import androidx.compose.ui.unit.dp
 import androidx.compose.ui.unit.sp
 import cn.mcert.app.core.Display
 import cn.mcert.app.state.AppModels
+import cn.mcert.app.state.FrameReader
 import cn.mcert.app.state.MigrationInModel
 import cn.mcert.app.state.MigrationModel
 
@@ -189,13 +192,34 @@ private fun ConfirmationCode(code: String) {
 }
 
 /**
- * 【从旧手机迁移】 on the new phone: the old phone's move code (pasted, or typed), a new PIN for
- * this phone twice, then the code to compare while the old phone approves; the page finishes by
- * itself. [onSignature] opens 【签章图片】 of the moved personal certificate.
+ * 【从旧手机迁移】 on the new phone: the old phone's move code (scanned with [viewfinder], read
+ * from a picture, pasted, or typed), a new PIN for this phone twice, then the code to compare
+ * while the old phone approves; the page finishes by itself. [onSignature] opens 【签章图片】 of
+ * the moved personal certificate.
  */
 @Composable
-fun MigrationInScreen(models: AppModels, onBack: () -> Unit, onSignature: (String) -> Unit = {}) {
+fun MigrationInScreen(
+    models: AppModels,
+    onBack: () -> Unit,
+    onSignature: (String) -> Unit = {},
+    viewfinder: @Composable (FrameReader) -> Unit = {},
+) {
     val m = models.migrationIn
+    val scanning by m.scanning.collectAsState()
+    if (scanning) {
+        val hint by m.hint.collectAsState()
+        DisposableEffect(Unit) { onDispose { m.stopScan() } }
+        ViewfinderPage(
+            reader = m,
+            title = tr("migration_scan"),
+            hint = hint ?: tr("migration_scan_hint"),
+            warning = hint != null,
+            onClose = m::stopScan,
+            viewfinder = viewfinder,
+            tag = "migration_viewfinder",
+        )
+        return
+    }
     val step by m.step.collectAsState()
     val code by m.code.collectAsState()
     val migration by m.migration.collectAsState()
@@ -216,6 +240,20 @@ fun MigrationInScreen(models: AppModels, onBack: () -> Unit, onSignature: (Strin
                 verticalArrangement = Arrangement.spacedBy(12.dp),
             ) {
                 HintBox(tr("migration_in_hint"), Modifier.testTag("migration_in_hint"))
+                Button(
+                    onClick = m::startScan,
+                    enabled = !busy,
+                    modifier = Modifier.fillMaxWidth().height(48.dp).testTag("migration_scan"),
+                ) {
+                    Icon(Icons.Outlined.QrCodeScanner, contentDescription = null, modifier = Modifier.size(20.dp))
+                    Text(tr("migration_scan"), Modifier.padding(start = 8.dp))
+                }
+                OutlinedButton(
+                    onClick = { models.run { Files.pick()?.let { m.onImage(it.bytes) } } },
+                    enabled = !busy,
+                    modifier = Modifier.fillMaxWidth().height(44.dp).testTag("migration_scan_picture"),
+                ) { Text(tr(if (busy) "migration_reading" else "migration_scan_picture")) }
+                Text(tr("migration_or_paste"), style = MaterialTheme.typography.titleSmall, modifier = Modifier.padding(top = 4.dp))
                 val clipboard = LocalClipboardManager.current
                 OutlinedTextField(
                     code,

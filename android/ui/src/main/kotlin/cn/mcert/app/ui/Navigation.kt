@@ -29,6 +29,7 @@ import androidx.compose.ui.text.font.FontFamily
 import cn.mcert.app.core.ReissueKind
 import cn.mcert.app.core.Texts
 import cn.mcert.app.state.AppModels
+import cn.mcert.app.state.FrameReader
 
 /** The screens, named as in the user manuals. */
 enum class Route(val tab: Boolean = false) {
@@ -42,11 +43,11 @@ enum class Route(val tab: Boolean = false) {
     // 修改证书密码, 证书挂失, 证书补办 and 忘记密码 of a certificate.
     ChangePin, ReportLost, Reissue, ForgotPin,
 
-    // 证书延期; 迁移到新手机 (the old phone) and 从旧手机迁移 (the new phone).
-    Renewal, MigrationOut, MigrationIn,
+    // 证书延期; 迁移到新手机 (the old phone) and 从旧手机迁移 (the new phone); 下载变更后的证书.
+    Renewal, MigrationOut, MigrationIn, ChangeDownload,
 
     // Organisations: 我的单位 (the home grid's 授权管理 and 我的), and the pages of one.
-    Orgs, OrgRegister, OrgDetail, OrgAuthorisation, OrgApply, OrgMembers, OrgMemberAdd,
+    Orgs, OrgRegister, OrgDetail, OrgAuthorisation, OrgApply, OrgChange, OrgMembers, OrgMemberAdd,
     OrgCertificates, OrgOwner, OrgUsage, Claims, Claim,
 
     // Seals: 印章管理, 申请印章, 用印授权, 用印审批.
@@ -84,7 +85,7 @@ class Navigator(start: Route) {
 /**
  * The whole app: login and platform choice, then the home with its bottom bar
  * (首页 / 证书 / 我的) and the pages it opens. [viewfinder] is the platform's camera preview
- * (CameraX on Android; the tests pass a still).
+ * feeding the page's [FrameReader] (CameraX on Android; the tests pass a still).
  */
 @Composable
 fun McertApp(
@@ -92,7 +93,7 @@ fun McertApp(
     nav: Navigator,
     fontFamily: FontFamily = FontFamily.Default,
     version: String = "",
-    viewfinder: @Composable () -> Unit,
+    viewfinder: @Composable (FrameReader) -> Unit,
 ) {
     val language by Texts.language.collectAsState()
     McertTheme(fontFamily) {
@@ -113,7 +114,7 @@ fun McertApp(
 }
 
 @Composable
-private fun Screen(route: Route, models: AppModels, nav: Navigator, version: String, viewfinder: @Composable () -> Unit) {
+private fun Screen(route: Route, models: AppModels, nav: Navigator, version: String, viewfinder: @Composable (FrameReader) -> Unit) {
     // The pages that start a flow of their own start it afresh when opened.
     val go: (Route) -> Unit = { r ->
         if (r == Route.MigrationIn) models.migrationIn.start()
@@ -127,11 +128,19 @@ private fun Screen(route: Route, models: AppModels, nav: Navigator, version: Str
         models.run { models.renewal.start(serial) }
         nav.go(Route.Renewal)
     }
+    val downloadChange: (String) -> Unit = { serial ->
+        models.run { models.renewal.start(serial) }
+        nav.go(Route.ChangeDownload)
+    }
+    val openSeals: (cn.mcert.app.core.Organisation) -> Unit = { org ->
+        models.orgs.open(org)
+        nav.go(Route.OrgSeals)
+    }
     when (route) {
         Route.Login -> LoginScreen(models) { nav.go(Route.Platform) }
         Route.Platform -> PlatformScreen(models) { nav.go(Route.Home) }
         Route.Home -> HomeScreen(models, go)
-        Route.Certificates -> CertificatesScreen(models, go, onBack = null)
+        Route.Certificates -> CertificatesScreen(models, go, onBack = null, onChangeDownload = downloadChange)
         Route.Me -> MeScreen(models, nav::go, version)
         Route.CertificateDetail -> CertificateDetailScreen(
             models,
@@ -155,6 +164,7 @@ private fun Screen(route: Route, models: AppModels, nav: Navigator, version: Str
                 nav.go(Route.MigrationOut)
             },
             onMoveIn = { go(Route.MigrationIn) },
+            onChangeDownload = downloadChange,
         )
         Route.ChangePin -> ChangePinScreen(models) {
             models.run { models.certificates.refresh() }
@@ -162,9 +172,10 @@ private fun Screen(route: Route, models: AppModels, nav: Navigator, version: Str
         }
         Route.ReportLost -> ReportLostScreen(models, nav::back)
         Route.Reissue, Route.ForgotPin -> ReissueScreen(models, nav::back, onSignature = openSignature)
-        Route.Renewal -> RenewalScreen(models, nav::back, onSignature = openSignature)
+        Route.Renewal -> RenewalScreen(models, nav::back, onSignature = openSignature, onSeals = openSeals)
+        Route.ChangeDownload -> ChangedCertificateScreen(models, nav::back, onSignature = openSignature, onSeals = openSeals)
         Route.MigrationOut -> MigrationOutScreen(models, nav::back)
-        Route.MigrationIn -> MigrationInScreen(models, nav::back, onSignature = openSignature)
+        Route.MigrationIn -> MigrationInScreen(models, nav::back, onSignature = openSignature, viewfinder = viewfinder)
         Route.Install -> InstallScreen(models, nav::back) { serial ->
             // A personal certificate just downloaded: the 签章图片告知函 comes next (seed 003 §7).
             nav.back()

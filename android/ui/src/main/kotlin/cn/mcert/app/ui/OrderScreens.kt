@@ -59,7 +59,11 @@ fun OrderDetailScreen(models: AppModels, onBack: () -> Unit) {
                     }
                     HorizontalDivider(color = Brand.Line)
                     Field(tr("order_id"), o.id)
-                    Field(tr("years"), tr("years_n", o.years.toInt()))
+                    if (o.isChange) {
+                        o.newName?.let { Field(tr("org_change_new_org_name"), it, Modifier.testTag("order_new_name")) }
+                    } else {
+                        Field(tr("years"), tr("years_n", o.years.toInt()))
+                    }
                     Field(tr("order_amount"), Display.money(o.amountFen))
                     Field(tr("order_created"), Display.beijingTime(o.createdAt))
                     Field(tr("payment_state"), Texts["payment_${o.paymentState}"], Modifier.testTag("payment_state"))

@@ -177,7 +177,7 @@ private fun OrderCard(
             HorizontalDivider(color = Brand.Line)
             Row(verticalAlignment = Alignment.CenterVertically) {
                 Column(Modifier.weight(1f)) {
-                    Text(tr("order_period", o.years.toInt()), style = MaterialTheme.typography.bodyMedium)
+                    Text(row.newName ?: tr("order_period", o.years.toInt()), style = MaterialTheme.typography.bodyMedium)
                     Text(Display.beijingTime(o.createdAt), style = MaterialTheme.typography.bodySmall, color = MaterialTheme.colorScheme.onSurfaceVariant)
                 }
                 Text(row.amount, style = MaterialTheme.typography.titleLarge, color = Brand.Text, modifier = Modifier.testTag("amount_${o.id}"))

@@ -56,10 +56,10 @@ internal fun slotValidity(s: OrgCertificate): String =
 /**
  * 【证书管理】: each slot with 所属人, 购买日期, 证书状态, 有效期 and 持有人; 【设置所属人员】 on a personal
  * slot without an owner, 【修改持有人】 with a confirmation that says when the old holder's
- * certificate will be revoked.
+ * certificate will be revoked. Above them, 【证书变更】 ([onChange]) for an organisation that was renamed.
  */
 @Composable
-fun OrgCertificatesScreen(models: AppModels, onBack: () -> Unit, onOwner: () -> Unit, onApply: () -> Unit) {
+fun OrgCertificatesScreen(models: AppModels, onBack: () -> Unit, onOwner: () -> Unit, onApply: () -> Unit, onChange: () -> Unit = {}) {
     val org by models.orgs.current.collectAsState()
     val m = models.orgCertificates
     val items by m.items.collectAsState()
@@ -90,6 +90,7 @@ fun OrgCertificatesScreen(models: AppModels, onBack: () -> Unit, onOwner: () -> 
                     verticalArrangement = Arrangement.spacedBy(12.dp),
                 ) {
                     problem?.let { item { ErrorText(it.message) } }
+                    if (items.any { it.status == "issued" }) item { ChangeLink(onChange) }
                     items(items, key = { it.entitlementId }) { slot ->
                         SlotCard(
                             slot,
@@ -331,6 +332,22 @@ fun ClaimScreen(models: AppModels, onBack: () -> Unit) {
                     onBack()
                 }
             }
+        }
+    }
+}
+
+/** 【证书变更】 from 证书管理: the organisation was renamed, apply with the new licence. */
+@Composable
+private fun ChangeLink(onChange: () -> Unit) {
+    Panel(Modifier.clickable(onClick = onChange).testTag("open_org_change")) {
+        Row(Modifier.padding(horizontal = 14.dp, vertical = 10.dp), verticalAlignment = Alignment.CenterVertically) {
+            Text(
+                tr("org_change_link_hint"),
+                style = MaterialTheme.typography.bodySmall,
+                color = MaterialTheme.colorScheme.onSurfaceVariant,
+                modifier = Modifier.weight(1f).padding(end = 8.dp),
+            )
+            TextButton(onClick = onChange) { Text(tr("org_change")) }
         }
     }
 }

@@ -23,6 +23,7 @@ import androidx.compose.material.icons.outlined.Approval
 import androidx.compose.material.icons.outlined.Business
 import androidx.compose.material.icons.outlined.CardMembership
 import androidx.compose.material.icons.outlined.Download
+import androidx.compose.material.icons.outlined.DriveFileRenameOutline
 import androidx.compose.material.icons.outlined.GppGood
 import androidx.compose.material.icons.outlined.Groups
 import androidx.compose.material.icons.outlined.History
@@ -58,9 +59,25 @@ internal fun OrgScreen(route: Route, models: AppModels, nav: Navigator) {
         Route.OrgDetail -> OrgDetailScreen(models, nav::go, nav::back)
         Route.OrgAuthorisation -> OrgAuthorisationScreen(models, nav::back) { nav.replace(Route.OrgApply) }
         Route.OrgApply -> OrgApplyScreen(models, nav::back, onAuthorise = { nav.replace(Route.OrgAuthorisation) })
+        Route.OrgChange -> OrgChangeScreen(
+            models,
+            nav::back,
+            onAuthorise = { nav.replace(Route.OrgAuthorisation) },
+            onOrderDetail = { nav.go(Route.OrderDetail) },
+            onSeals = { org ->
+                models.orgs.open(org)
+                nav.go(Route.OrgSeals)
+            },
+        )
         Route.OrgMembers -> OrgMembersScreen(models, nav::back) { nav.go(Route.OrgMemberAdd) }
         Route.OrgMemberAdd -> OrgMemberAddScreen(models, nav::back)
-        Route.OrgCertificates -> OrgCertificatesScreen(models, nav::back, onOwner = { nav.go(Route.OrgOwner) }, onApply = { nav.go(Route.OrgApply) })
+        Route.OrgCertificates -> OrgCertificatesScreen(
+            models,
+            nav::back,
+            onOwner = { nav.go(Route.OrgOwner) },
+            onApply = { nav.go(Route.OrgApply) },
+            onChange = { nav.go(Route.OrgChange) },
+        )
         Route.OrgOwner -> OrgOwnerScreen(models, nav::back)
         Route.OrgUsage -> OrgUsageScreen(models, nav::back)
         Route.Claims -> ClaimsScreen(models, nav::back) { nav.go(Route.Claim) }
@@ -205,8 +222,8 @@ fun OrgRegisterScreen(models: AppModels, onBack: () -> Unit, onRegistered: () ->
 
 /**
  * An organisation's page: who it is, the account's role, the CA authorisation with 审批进度, and
- * what the account may do there (an admin: apply, grant members, assign certificates; everyone:
- * usage records and certificates to claim).
+ * what the account may do there (an admin: apply, grant members, assign certificates, 【证书变更】;
+ * everyone: usage records and certificates to claim).
  */
 @Composable
 fun OrgDetailScreen(models: AppModels, go: (Route) -> Unit, onBack: () -> Unit) {
@@ -245,6 +262,8 @@ fun OrgDetailScreen(models: AppModels, go: (Route) -> Unit, onBack: () -> Unit) 
                         MenuRow(Icons.Outlined.Groups, Brand.Orange, tr("org_members"), null, "org_members") { go(Route.OrgMembers) }
                         HorizontalDivider(color = Brand.Line)
                         MenuRow(Icons.Outlined.CardMembership, Brand.Blue, tr("org_certificates"), null, "org_certificates") { go(Route.OrgCertificates) }
+                        HorizontalDivider(color = Brand.Line)
+                        MenuRow(Icons.Outlined.DriveFileRenameOutline, Brand.Purple, tr("org_change"), null, "org_change") { go(Route.OrgChange) }
                         HorizontalDivider(color = Brand.Line)
                         MenuRow(Icons.Outlined.Approval, Brand.Red, tr("seal_approvals"), null, "org_seal_approvals") { go(Route.OrgSealApprovals) }
                         HorizontalDivider(color = Brand.Line)

@@ -37,6 +37,7 @@ import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.text.style.TextAlign
 import androidx.compose.ui.unit.dp
 import cn.mcert.app.core.Display
+import cn.mcert.app.core.Organisation
 import cn.mcert.app.core.Subject
 import cn.mcert.app.state.AppModels
 import cn.mcert.app.state.RenewalModel
@@ -46,11 +47,21 @@ import cn.mcert.app.state.RenewalModel
  * order and pays it (the amount is the order's); an organisation's certificate is renewed from
  * the organisation's package (or the page says to ask the admin, with nothing to pay); then the
  * certificate PIN downloads the renewed certificate. [onSignature] opens 【签章图片】 of the
- * renewed personal certificate.
+ * renewed personal certificate. A slot whose organisation was renamed shows
+ * [ChangedCertificateScreen] instead ([onSeals] opens the organisation's seals).
  */
 @Composable
-fun RenewalScreen(models: AppModels, onBack: () -> Unit, onSignature: (String) -> Unit = {}) {
+fun RenewalScreen(
+    models: AppModels,
+    onBack: () -> Unit,
+    onSignature: (String) -> Unit = {},
+    onSeals: (Organisation) -> Unit = {},
+) {
     val m = models.renewal
+    if (m.change.collectAsState().value) {
+        ChangedCertificateScreen(models, onBack, onSignature, onSeals)
+        return
+    }
     val step by m.step.collectAsState()
     val certificate by m.certificate.collectAsState()
     val slot by m.slot.collectAsState()
@@ -232,7 +243,8 @@ internal fun Refusal(
 
 /**
  * The end of a flow that replaced a certificate: the new serial, what else happened ([lines]),
- * and for a personal certificate the 【签章图片】 to upload again ([onSignature]).
+ * [extra] (the seals after a change), and for a personal certificate the 【签章图片】 to upload
+ * again ([onSignature]).
  */
 @Composable
 internal fun LifeDone(
@@ -243,6 +255,7 @@ internal fun LifeDone(
     tag: String,
     onSignature: (() -> Unit)?,
     onDone: () -> Unit,
+    extra: (@Composable () -> Unit)? = null,
 ) {
     Column(
         Modifier.fillMaxSize().background(Color.White).verticalScroll(rememberScrollState()).padding(24.dp).testTag(tag),
@@ -258,6 +271,7 @@ internal fun LifeDone(
             }
         }
         lines.forEach { Text(it, color = MaterialTheme.colorScheme.onSurfaceVariant, textAlign = TextAlign.Center) }
+        extra?.invoke()
         onSignature?.let { SignatureAgain(it) }
         Spacer(Modifier.height(4.dp))
         Button(onClick = onDone, modifier = Modifier.fillMaxWidth().height(48.dp).testTag("done")) { Text(tr("done")) }

@@ -52,6 +52,7 @@ import cn.mcert.app.core.ScanRequest
 import cn.mcert.app.core.StampSeal
 import cn.mcert.app.core.Subject
 import cn.mcert.app.state.AppModels
+import cn.mcert.app.state.FrameReader
 import cn.mcert.app.state.ScanModel
 
 /**
@@ -60,12 +61,22 @@ import cn.mcert.app.state.ScanModel
  * expires before the bid opening offers 【证书延期】 ([onRenew], with its serial).
  */
 @Composable
-fun ScanScreen(models: AppModels, onClose: () -> Unit, viewfinder: @Composable () -> Unit, onRenew: (String) -> Unit = {}) {
+fun ScanScreen(models: AppModels, onClose: () -> Unit, viewfinder: @Composable (FrameReader) -> Unit, onRenew: (String) -> Unit = {}) {
     val scan = models.scan
     val state by scan.state.collectAsState()
     DisposableEffect(Unit) { onDispose { scan.reset() } }
     when (val s = state) {
-        ScanModel.State.Scanning, ScanModel.State.Reading -> ViewfinderPage(models, reading = s == ScanModel.State.Reading, onClose, viewfinder)
+        ScanModel.State.Scanning, ScanModel.State.Reading -> {
+            val hint by scan.hint.collectAsState()
+            ViewfinderPage(
+                reader = scan,
+                title = tr("scan"),
+                hint = if (s == ScanModel.State.Reading) tr("scan_reading") else hint ?: tr("scan_hint"),
+                warning = hint != null && s != ScanModel.State.Reading,
+                onClose = onClose,
+                viewfinder = viewfinder,
+            )
+        }
         is ScanModel.State.Confirm -> ConfirmScreen(
             view = s.view,
             selected = s.selected,
@@ -104,17 +115,30 @@ fun ScanScreen(models: AppModels, onClose: () -> Unit, viewfinder: @Composable (
     }
 }
 
+/**
+ * The camera page: [viewfinder] (the platform's preview, fed to [reader]) under the frame, [title]
+ * and the way back, [hint] under the frame ([warning] in amber), the torch, and [extra] below it
+ * (another way in, such as a picture).
+ */
 @Composable
-private fun ViewfinderPage(models: AppModels, reading: Boolean, onClose: () -> Unit, viewfinder: @Composable () -> Unit) {
-    val torch by models.scan.torch.collectAsState()
-    val hint by models.scan.hint.collectAsState()
-    Box(Modifier.fillMaxSize().background(Color.Black).testTag("viewfinder")) {
-        viewfinder()
+internal fun ViewfinderPage(
+    reader: FrameReader,
+    title: String,
+    hint: String,
+    warning: Boolean,
+    onClose: () -> Unit,
+    viewfinder: @Composable (FrameReader) -> Unit,
+    tag: String = "viewfinder",
+    extra: (@Composable () -> Unit)? = null,
+) {
+    val torch by reader.torch.collectAsState()
+    Box(Modifier.fillMaxSize().background(Color.Black).testTag(tag)) {
+        viewfinder(reader)
         Row(Modifier.fillMaxWidth().statusBarsPadding().padding(4.dp), verticalAlignment = Alignment.CenterVertically) {
             IconButton(onClick = onClose, modifier = Modifier.testTag("back")) {
                 Icon(Icons.AutoMirrored.Filled.ArrowBack, contentDescription = tr("back"), tint = Color.White)
             }
-            Text(tr("scan"), color = Color.White, style = MaterialTheme.typography.titleMedium, modifier = Modifier.weight(1f), textAlign = TextAlign.Center)
+            Text(title, color = Color.White, style = MaterialTheme.typography.titleMedium, modifier = Modifier.weight(1f), textAlign = TextAlign.Center)
             Spacer(Modifier.size(48.dp))
         }
         Box(Modifier.align(Alignment.Center).size(240.dp).drawBehind {
@@ -135,13 +159,14 @@ private fun ViewfinderPage(models: AppModels, reading: Boolean, onClose: () -> U
             verticalArrangement = Arrangement.spacedBy(20.dp),
         ) {
             Text(
-                if (reading) tr("scan_reading") else hint ?: tr("scan_hint"),
-                color = if (hint != null && !reading) Color(0xFFFFC53D) else Color.White,
+                hint,
+                color = if (warning) Color(0xFFFFC53D) else Color.White,
                 style = MaterialTheme.typography.bodyMedium,
-                modifier = Modifier.testTag("scan_hint"),
+                textAlign = TextAlign.Center,
+                modifier = Modifier.padding(horizontal = 24.dp).testTag("scan_hint"),
             )
             Column(
-                Modifier.clickable { models.scan.torch.value = !torch }.testTag("torch"),
+                Modifier.clickable { reader.torch.value = !torch }.testTag("torch"),
                 horizontalAlignment = Alignment.CenterHorizontally,
             ) {
                 Box(Modifier.size(52.dp).background(Color.White.copy(alpha = if (torch) 0.9f else 0.2f), CircleShape), contentAlignment = Alignment.Center) {
@@ -153,6 +178,7 @@ private fun ViewfinderPage(models: AppModels, reading: Boolean, onClose: () -> U
                 }
                 Text(tr("torch"), color = Color.White, style = MaterialTheme.typography.bodySmall)
             }
+            extra?.invoke()
         }
     }
 }
