@@ -578,6 +578,17 @@ class AppFlowsTest {
         assertEquals(File(service.dir, "bid.txt").readText(), opened.readText())
     }
 
+    /** A white PNG of [width] × [height]: a picture without a QR code. */
+    private fun blank(width: Int, height: Int): ByteArray {
+        val image = java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_INT_RGB)
+        image.createGraphics().apply {
+            color = java.awt.Color.WHITE
+            fillRect(0, 0, width, height)
+            dispose()
+        }
+        return java.io.ByteArrayOutputStream().also { javax.imageio.ImageIO.write(image, "png", it) }.toByteArray()
+    }
+
     /** `POST /v1/dev/clock`: the development service's clock moves [seconds] on (the reminders then due go out). */
     private fun advanceClock(seconds: Long) {
         val response = HttpClient.newHttpClient().send(
@@ -757,7 +768,23 @@ class AppFlowsTest {
         assertFalse(fresh.pinEntered((pad.state.value as PinEntryModel.State.Complete).pin))
         assertEquals(MigrationInModel.Step.Code, fresh.step.value)
         assertEquals("not_a_migration_code", fresh.problem.value!!.code)
-        assertTrue(fresh.scanned(qr))
+        // The camera reads the old phone's screen: a frame without a code passes quietly, then the code.
+        fresh.startScan()
+        assertTrue(fresh.wantsFrames)
+        assertFalse(fresh.onFrame(ByteArray(320 * 240) { 0x80.toByte() }, 320, 240, 320))
+        assertEquals(null, fresh.hint.value)
+        val screen = cameraFrame(javax.imageio.ImageIO.read(png.inputStream()))
+        assertTrue(fresh.onFrame(screen.luma, screen.width, screen.height, screen.rowStride), "${fresh.hint.value}")
+        assertFalse(fresh.scanning.value)
+        assertEquals(qr, fresh.code.value)
+        assertEquals(MigrationInModel.Step.NewPin, fresh.step.value)
+        // The same code read from a picture (a screenshot sent over); a picture without one says so.
+        val picture = MigrationInModel(phone3)
+        picture.start()
+        assertFalse(picture.onImage(javax.imageio.ImageIO.read(png.inputStream()).let { blank(it.width, it.height) }))
+        assertEquals("no_qr_code", picture.problem.value!!.code)
+        assertTrue(picture.onImage(png), "${picture.problem.value}")
+        assertEquals(qr, picture.code.value)
         pad = fresh.pad.value
         (newPin + newPin).forEach { pad.press(it.digitToInt()) }
         assertTrue(fresh.pinEntered((pad.state.value as PinEntryModel.State.Complete).pin), "${fresh.problem.value}")

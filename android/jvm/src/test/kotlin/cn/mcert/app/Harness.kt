@@ -1,6 +1,7 @@
 package cn.mcert.app
 
 import cn.mcert.ffi.DeviceSecretStore
+import java.awt.image.BufferedImage
 import java.io.BufferedReader
 import java.io.File
 import java.io.InputStreamReader
@@ -92,21 +93,7 @@ class PlatformSession(service: DevService, vararg args: String, command: String 
     }
 
     /** The camera's view of the page: the PNG as a luma plane with padded rows. */
-    fun cameraFrame(): Frame {
-        val image = ImageIO.read(png)
-        val stride = image.width + 32
-        val luma = ByteArray(stride * image.height) { 0xC8.toByte() }
-        for (y in 0 until image.height) {
-            for (x in 0 until image.width) {
-                val rgb = image.getRGB(x, y)
-                val r = (rgb shr 16) and 0xFF
-                val g = (rgb shr 8) and 0xFF
-                val b = rgb and 0xFF
-                luma[y * stride + x] = ((r * 299 + g * 587 + b * 114) / 1000).toByte()
-            }
-        }
-        return Frame(luma, image.width, image.height, stride)
-    }
+    fun cameraFrame(): Frame = cameraFrame(ImageIO.read(png))
 
     /** Waits for the platform's end; returns its exit code and what it printed. */
     fun finish(): Pair<Int, String> {
@@ -118,6 +105,22 @@ class PlatformSession(service: DevService, vararg args: String, command: String 
 }
 
 class Frame(val luma: ByteArray, val width: Int, val height: Int, val rowStride: Int)
+
+/** A camera's view of [image] (a screen showing a QR code): its luma plane with padded rows. */
+fun cameraFrame(image: BufferedImage): Frame {
+    val stride = image.width + 32
+    val luma = ByteArray(stride * image.height) { 0xC8.toByte() }
+    for (y in 0 until image.height) {
+        for (x in 0 until image.width) {
+            val rgb = image.getRGB(x, y)
+            val r = (rgb shr 16) and 0xFF
+            val g = (rgb shr 8) and 0xFF
+            val b = rgb and 0xFF
+            luma[y * stride + x] = ((r * 299 + g * 587 + b * 114) / 1000).toByte()
+        }
+    }
+    return Frame(luma, image.width, image.height, stride)
+}
 
 /** Runs the `mcert` CLI to completion. */
 fun mcert(vararg args: String): Pair<Int, String> {

@@ -13,17 +13,22 @@ import cn.mcert.app.core.Role
 import cn.mcert.app.core.Subject
 import cn.mcert.app.core.Texts
 import cn.mcert.app.state.AuthorisationModel
+import cn.mcert.app.state.CertificatesModel
 import cn.mcert.app.state.ClaimsModel
 import cn.mcert.app.state.MembersModel
 import cn.mcert.app.state.OrdersModel
 import cn.mcert.app.state.OrgApplyModel
+import cn.mcert.app.state.OrgChangeModel
 import cn.mcert.app.state.OrgCertificatesModel
 import cn.mcert.app.state.OrgUsageModel
 import cn.mcert.app.state.OrgsModel
+import cn.mcert.app.state.PinEntryModel
 import cn.mcert.app.state.RegisterOrgModel
+import cn.mcert.app.state.RenewalModel
 import cn.mcert.app.state.ScanModel
 import cn.mcert.app.state.SealsModel
 import cn.mcert.app.state.SignatureModel
+import cn.mcert.app.state.productText
 import cn.mcert.ffi.McertApp
 import java.awt.image.BufferedImage
 import java.io.ByteArrayOutputStream
@@ -53,7 +58,9 @@ import org.junit.jupiter.api.assertThrows
  * paid), members and roles and what a certificate user may not do, the slots (the applicant
  * claims the organisation certificate, the owner is set once, a colleague claims a personal
  * one, the holder change revokes the old holder's certificate), and the organisation's usage
- * records after the colleague logs in to a platform with the organisation's certificate.
+ * records after the colleague logs in to a platform with the organisation's certificate, and
+ * 【证书变更】: the rename applied for with the new licence, approved, paid, the colleague's
+ * changed certificates downloaded with the PIN and the organisation's seals void.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation::class)
@@ -629,4 +636,126 @@ class OrgFlowsTest {
         assertTrue(certs.items.value.isEmpty())
         assertNull(certs.problem.value)
     }
+
+    @Test
+    @Order(8)
+    fun `证书变更 - the rename with the new licence, reviewed, paid, the holder's changed certificates with the PIN, the seals void and back as drafts`() =
+        runBlocking<Unit> {
+            val newName = "青海某某新能源建设有限公司"
+            val oldName = byLetter.name
+            // A seal of the organisation certificate the colleague now holds, approved before the change.
+            val seals = SealsModel(admin)
+            seals.load(byLetter)
+            seals.startApply()
+            val held = seals.slots.value.single()
+            seals.photo.value = sealPhoto()
+            assertTrue(seals.apply(), "${seals.problem.value}")
+            val live = seals.draft.value!!
+            assertEquals(oldName, live.name)
+            assertTrue(seals.submit(live), "${seals.problem.value}")
+            reviewer.approve(oldName)
+            seals.refresh()
+            assertEquals("approved", seals.seals.value.single { it.id == live.id }.status)
+
+            // The admin applies: checked here first, then the licence and a notice uploaded.
+            val change = OrgChangeModel(admin)
+            change.load(admin.org(byLetter.id))
+            assertTrue(change.mayRequest())
+            change.newName.value = oldName
+            assertFalse(change.submit())
+            assertEquals("org_change_same_name", (change.state.value as OrgChangeModel.State.Failed).problem.code)
+            change.newName.value = newName
+            assertFalse(change.submit())
+            assertEquals("org_change_pick_licence", (change.state.value as OrgChangeModel.State.Failed).problem.code)
+            change.pickLicence(PickedFile("营业执照（变更后）.jpg", image("jpg")))
+            change.addOther(PickedFile("变更通知书.png", image("png")))
+            assertTrue(change.submit(), "${change.state.value}")
+            val order = (change.state.value as OrgChangeModel.State.Submitted).order
+            assertEquals(Triple("change", newName, "pending_review"), Triple(order.purpose, order.newName, order.status))
+            assertEquals("待审核", order.statusLabel)
+            assertEquals(2, order.materials.size)
+            assertEquals(listOf(order.id), change.orders.value.map { it.id })
+            assertFalse(change.mayRequest(), "one change at a time")
+            val twice = assertThrows<AppError> { runBlocking { admin.requestOrgChange(byLetter.id, "青海某某另一个名称有限公司", order.materials) } }
+            assertEquals("change_pending", twice.code)
+            // Its period is fixed; it is neither an application to resubmit nor one to 【修改】.
+            assertFalse(order.canChange)
+            val fixed = assertThrows<AppError> { runBlocking { admin.changeOrder(order.id, 2) } }
+            assertEquals("fixed_period", fixed.code)
+            val apply = OrgApplyModel(admin)
+            apply.load(byLetter)
+            assertTrue(apply.orders.value.none { it.id == order.id })
+            val mine = OrdersModel(admin).also { it.refresh() }
+            val listed = mine.orders.value.single { it.id == order.id }
+            assertEquals("证书变更", productText(listed))
+            assertEquals("变更为：$newName", mine.row(listed).newName)
+            // A certificate user may not apply.
+            val denied = assertThrows<AppError> { runBlocking { colleague.requestOrgChange(byLetter.id, newName, order.materials) } }
+            assertEquals("admin_required", denied.code)
+
+            // The reviewer compares the materials in the console and approves; the admin pays.
+            reviewer.approve(oldName)
+            change.refresh()
+            val toPay = change.orders.value.single()
+            assertEquals("awaiting_payment" to "待支付", toPay.status to toPay.statusLabel)
+            assertTrue(change.pay(toPay), "${change.state.value}")
+            assertTrue(change.state.value is OrgChangeModel.State.Paid)
+            assertEquals(newName, change.org.value!!.name)
+            assertEquals("completed", change.orders.value.single().status)
+            byLetter = OrgsModel(admin).also { it.refresh() }.orgs.value.single { it.id == byLetter.id }
+            assertEquals(newName, byLetter.name)
+            // Every seal of the organisation is void.
+            seals.load(byLetter)
+            assertTrue(seals.seals.value.isNotEmpty())
+            assertTrue(seals.seals.value.all { it.status == "void" }, "${seals.seals.value}")
+            assertEquals("org_changed", seals.seals.value.single { it.id == live.id }.voidReason)
+
+            // The colleague holds both certificates of the organisation: each changed one waits.
+            val certs = CertificatesModel(colleague)
+            certs.refresh()
+            val due = certs.changesDue()
+            assertEquals(2, due.size, "${certs.items.value.map { it.certificate }}")
+            assertTrue(due.all { it.certificate.orgName == newName && !it.canRenew })
+            val orgItem = due.single { it.subject.isOrganisation }
+            assertEquals(held.certificateSerial, orgItem.certificate.serial)
+            val renewal = RenewalModel(colleague)
+            renewal.start(orgItem.certificate.serial)
+            assertTrue(renewal.change.value)
+            assertEquals(RenewalModel.Step.Pin, renewal.step.value, "${renewal.notice.value}")
+            assertEquals(newName, renewal.slot.value!!.orgName)
+            assertFalse(renewal.pinEntered("135791"))
+            assertEquals(4, (renewal.pad.value.state.value as PinEntryModel.State.Entering).triesLeft)
+            assertTrue(renewal.pinEntered(pin), "${renewal.problem.value}")
+            assertEquals(RenewalModel.Step.Done, renewal.step.value)
+            val changed = renewal.result.value!!.serial
+            assertEquals(newName, renewal.changedOrganisation.value!!.name)
+            assertFalse(renewal.changedOrganisation.value!!.isAdmin)
+
+            // The list shows the new name on the changed certificate, the same key.
+            certs.refresh()
+            val by = certs.items.value.associateBy { it.certificate.serial }
+            val now = by.getValue(changed)
+            assertEquals(newName, now.subject.organisationShown)
+            assertEquals(byLetter.creditCode, now.subject.organisationId)
+            assertTrue(now.certificate.current && now.certificate.onThisDevice && !now.changeDue)
+            assertEquals(orgItem.key!!.id, now.key!!.id)
+            assertEquals(5, now.key!!.pinTriesLeft)
+            // The old one is no longer good (revoked, or no longer listed for the slot).
+            assertTrue(by[orgItem.certificate.serial]?.certificate?.status in setOf(null, "revoked"), "${by.keys}")
+            // The personal certificate's change, the same way.
+            val personal = certs.changesDue().single()
+            renewal.start(personal.certificate.serial)
+            assertTrue(renewal.pinEntered(pin), "${renewal.problem.value}")
+            certs.refresh()
+            assertTrue(certs.changesDue().isEmpty())
+
+            // The seals list: the old seals void, and the seal of the changed certificate back as a
+            // draft with the new name, to submit again.
+            seals.refresh()
+            assertEquals("void", seals.seals.value.single { it.id == live.id }.status)
+            val drafts = seals.seals.value.filter { it.status == "draft" }
+            assertTrue(drafts.isNotEmpty(), "${seals.seals.value}")
+            assertTrue(drafts.all { it.name == newName && it.certificateSerial == changed }, "$drafts")
+            assertTrue(seals.submit(drafts.first()), "${seals.problem.value}")
+        }
 }
