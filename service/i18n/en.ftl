@@ -95,6 +95,7 @@ err-unknown-invoice = No such invoice
 err-invoice-not-ready = The invoice is not issued yet; try again shortly
 err-not-refundable = The order is { $status }: only a completed order can be refunded
 err-certificates-issued = A certificate of this order was already issued: revoke it first
+err-in-effect = The renewal or change of this order has taken effect: it is not refunded
 err-already-partly-paid = Money has arrived for this order: it can no longer change, be cancelled or be paid online; transfer the rest
 
 ## Certification authority (issuance, revocation, status)

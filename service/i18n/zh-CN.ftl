@@ -95,6 +95,7 @@ err-unknown-invoice = 没有这张发票
 err-invoice-not-ready = 发票尚未开具，请稍后再试
 err-not-refundable = 订单当前状态为【{ $status }】，只有已完成的订单可以退款
 err-certificates-issued = 该订单的证书已签发，请先吊销证书
+err-in-effect = 该订单的延期或变更已生效，不能退款
 err-already-partly-paid = 订单已有到账，不能再修改、取消或在线支付，请转账支付余款
 
 ## Certification authority (证书签发、注销、状态)

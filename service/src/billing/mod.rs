@@ -172,6 +172,8 @@ pub enum OrderError {
     SameName,
     #[error("a change of the organisation is already under review or waiting for payment")]
     ChangePending,
+    #[error("the renewal or change of this order has taken effect: it is not refunded")]
+    InEffect,
     #[error("a change is bought once: it has no period to change")]
     FixedPeriod,
     #[error("a bid sealed to this certificate opens at {0}: its key cannot be replaced before")]

@@ -9,6 +9,7 @@ use serde_json::json;
 use super::{EntitlementStatus, OrderError, OrderStatus, Orders, repo};
 use crate::audit;
 use crate::authz::OperatorGrant;
+use crate::store::Tx;
 
 impl Orders {
     /// Refunds a completed order (or one paid in part); returns whether a red-letter invoice
@@ -44,12 +45,11 @@ impl Orders {
         if !refundable {
             return Err(OrderError::NotRefundable(status));
         }
-        let (issued,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM entitlements WHERE order_id = $1 AND status = $2")
-                .bind(order_id)
-                .bind(EntitlementStatus::Issued.as_str())
-                .fetch_one(&mut *tx)
+        if OrderStatus::parse(&status) == Some(OrderStatus::Completed) {
+            self.undo_renewal_or_change_in(&mut tx, order_id, now)
                 .await?;
+        }
+        let issued = used_slots_in(&mut tx, order_id).await?;
         if issued > 0 {
             return Err(OrderError::CertificatesIssued);
         }
@@ -65,12 +65,7 @@ impl Orders {
         .await?;
         // A certificate installed meanwhile (its claim committed before the slots were
         // withdrawn) keeps the order: counted again under the withdrawal's locks.
-        let (issued,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM entitlements WHERE order_id = $1 AND status = $2")
-                .bind(order_id)
-                .bind(EntitlementStatus::Issued.as_str())
-                .fetch_one(&mut *tx)
-                .await?;
+        let issued = used_slots_in(&mut tx, order_id).await?;
         if issued > 0 {
             return Err(OrderError::CertificatesIssued);
         }
@@ -94,5 +89,64 @@ impl Orders {
         tx.commit().await?;
         self.outbox.wake();
         Ok(red)
+    }
+}
+
+/// The order's slots that were used: a certificate issued, or taken to renew another slot.
+async fn used_slots_in(tx: &mut Tx, order_id: &str) -> Result<i64, OrderError> {
+    let (used,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM entitlements WHERE order_id = $1 AND status IN ($2, $3)",
+    )
+    .bind(order_id)
+    .bind(EntitlementStatus::Issued.as_str())
+    .bind(EntitlementStatus::Consumed.as_str())
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(used)
+}
+
+impl Orders {
+    /// Inside a refund's unit of work: a paid renewal whose certificate was not downloaded yet
+    /// gives its period back; one downloaded, or a paid change (it renamed the organisation),
+    /// has taken effect and is not refunded.
+    async fn undo_renewal_or_change_in(
+        &self,
+        tx: &mut Tx,
+        order_id: &str,
+        now: i64,
+    ) -> Result<(), OrderError> {
+        let changed: Option<(String,)> =
+            sqlx::query_as("SELECT id FROM org_changes WHERE order_id = $1 AND status = 'applied'")
+                .bind(order_id)
+                .fetch_optional(&mut **tx)
+                .await?;
+        if changed.is_some() {
+            return Err(OrderError::InEffect);
+        }
+        let (renews, years): (Option<String>, i64) =
+            sqlx::query_as("SELECT renews_entitlement_id, years FROM orders WHERE id = $1")
+                .bind(order_id)
+                .fetch_one(&mut **tx)
+                .await?;
+        let Some(slot) = renews else {
+            return Ok(());
+        };
+        let years = u32::try_from(years).map_err(|_| OrderError::BadPeriod)?;
+        let add =
+            i64::try_from((super::YEAR * years).as_millis()).map_err(|_| OrderError::BadPeriod)?;
+        let undone = sqlx::query(
+            "UPDATE entitlements SET valid_until = valid_until - $1, renewal_due = 0, updated_at = $2
+             WHERE id = $3 AND renewal_due = 1",
+        )
+        .bind(add)
+        .bind(now)
+        .bind(&slot)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+        if undone != 1 {
+            return Err(OrderError::InEffect);
+        }
+        Ok(())
     }
 }

@@ -479,6 +479,64 @@ async fn a_development_service_moves_its_clock_and_sends_the_reminders_then_due(
         assert_eq!(b["reminders_sent"], 1);
         assert_eq!(svc.clock.now(), before + DAY * 300);
         assert!(svc.last_text(phone).await.contains("还剩 65 天"));
+
+        // A paid renewal refunded before its certificate was downloaded gives the period back;
+        // a downloaded one has taken effect.
+        svc.clock.advance(Duration::from_secs(1));
+        let token = svc.login(phone).await;
+        let slot = slot_of_token(&svc, &token).await;
+        let ent = slot["id"].as_str().expect("id").to_string();
+        let (_, started) = svc
+            .post(
+                &format!("/v1/entitlements/{ent}/renewal"),
+                json!({"years": 1}),
+                Some(&token),
+            )
+            .await;
+        let order_id = started["order"]["id"].as_str().expect("order").to_string();
+        svc.post(
+            &format!("/v1/orders/{order_id}/pay"),
+            json!({}),
+            Some(&token),
+        )
+        .await;
+        wait_completed(&svc, &token, &order_id).await;
+        assert_eq!(slot_of_token(&svc, &token).await["renewal_due"], true);
+        let operator = mcert_service::authz::policy::operator(
+            &mcert_service::authz::Actor::Operator("t".into()),
+        )
+        .expect("operator");
+        let orders = &svc.running.state.orders;
+        // The order's invoice is issued by the outbox first (automatic invoicing in development).
+        let mut refunded = orders.refund(&operator, &order_id, "客户取消延期").await;
+        for _ in 0..100 {
+            if !matches!(
+                refunded,
+                Err(mcert_service::billing::OrderError::InvoiceNotReady)
+            ) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            refunded = orders.refund(&operator, &order_id, "客户取消延期").await;
+        }
+        refunded.expect("refunded");
+        let after = slot_of_token(&svc, &token).await;
+        assert_eq!(
+            (after["renewal_due"].clone(), after["valid_until"].clone()),
+            (json!(false), slot["valid_until"].clone())
+        );
+        let (_, again) = svc
+            .post(
+                &format!("/v1/entitlements/{ent}/renewal"),
+                json!({"years": 1}),
+                Some(&token),
+            )
+            .await;
+        let second = again["order"]["id"].as_str().expect("order").to_string();
+        assert_ne!(second, order_id);
+        svc.post(&format!("/v1/orders/{second}/pay"), json!({}), Some(&token))
+            .await;
+        wait_completed(&svc, &token, &second).await;
         svc.running.stop().await.expect("stop");
     }
 }
@@ -666,6 +724,18 @@ async fn a_rename_is_reviewed_and_paid_voids_the_seals_and_the_holder_downloads_
         }
         let slot_view = slot_of_token(&svc, &token).await;
         assert_eq!(slot_view["change_due"], true, "{slot_view}");
+        let operator = mcert_service::authz::policy::operator(
+            &mcert_service::authz::Actor::Operator("t".into()),
+        )
+        .expect("operator");
+        assert!(matches!(
+            svc.running
+                .state
+                .orders
+                .refund(&operator, &order_id, "撤回")
+                .await,
+            Err(mcert_service::billing::OrderError::InEffect)
+        ));
         let mut told = String::new();
         for _ in 0..100 {
             told = svc.last_text(who.0).await;

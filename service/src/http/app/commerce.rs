@@ -85,6 +85,7 @@ pub(super) fn commerce_error(e: OrderError) -> ApiError {
             "certificates_issued",
             "err-certificates-issued",
         ),
+        OrderError::InEffect => plain(StatusCode::CONFLICT, "in_effect", "err-in-effect"),
         OrderError::BadReason => plain(StatusCode::BAD_REQUEST, "bad_reason", "err-bad-reason"),
         OrderError::AlreadyPartlyPaid => plain(
             StatusCode::CONFLICT,
