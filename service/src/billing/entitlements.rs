@@ -75,12 +75,7 @@ impl Orders {
         csr: &[u8],
         mode: SlotIssue<'_>,
     ) -> Result<Installed, OrderError> {
-        if !self
-            .held_entitlements(owner)
-            .await?
-            .iter()
-            .any(|id| id == entitlement_id)
-        {
+        if !self.holds(owner, entitlement_id).await? {
             return Err(OrderError::UnknownEntitlement);
         }
         let slot: repo::InstallableRow = sqlx::query_as(
@@ -458,7 +453,10 @@ impl Orders {
     }
 
     /// The entitlements the account holds.
-    async fn held_entitlements(&self, owner: &OwnAccount) -> Result<Vec<String>, OrderError> {
+    pub(super) async fn held_entitlements(
+        &self,
+        owner: &OwnAccount,
+    ) -> Result<Vec<String>, OrderError> {
         Ok(repo::held_by(self.store.pool(), owner.account_id()).await?)
     }
 

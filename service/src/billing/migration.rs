@@ -8,13 +8,13 @@
 //! (superseded). Nobody without the old phone and its PIN can move a certificate.
 
 use base64ct::Encoding;
-use mcert_core::clock::{from_unix_millis, rfc3339, unix_millis};
+use mcert_core::clock::unix_millis;
 use mcert_core::crypto::{csr, hash, x509};
 use mcert_core::wire::{Installed, Migration, MigrationQr, MigrationStarted};
 use serde_json::json;
 
 use super::reissue::SlotIssue;
-use super::{EntitlementStatus, OrderError, Orders};
+use super::{EntitlementStatus, OrderError, Orders, ms_text};
 use crate::audit;
 use crate::authz::OwnAccount;
 use crate::store::Tx;
@@ -346,9 +346,4 @@ impl Orders {
             .await?;
         Ok(())
     }
-}
-
-/// A time in Unix ms as RFC 3339 text.
-fn ms_text(ms: i64) -> String {
-    rfc3339(from_unix_millis(ms))
 }

@@ -220,6 +220,17 @@ pub struct Invoicing {
     pub base_url: String,
 }
 
+/// A time in Unix ms as RFC 3339 text.
+fn ms_text(ms: i64) -> String {
+    mcert_core::clock::rfc3339(mcert_core::clock::from_unix_millis(ms))
+}
+
+/// `years` (1 to 3 as ordered) in Unix ms.
+fn years_ms(years: i64) -> Result<i64, OrderError> {
+    let years = u32::try_from(years).map_err(|_| OrderError::BadPeriod)?;
+    i64::try_from((YEAR * years).as_millis()).map_err(|_| OrderError::BadPeriod)
+}
+
 fn b64(bytes: &[u8]) -> String {
     use base64ct::Encoding;
     base64ct::Base64::encode_string(bytes)

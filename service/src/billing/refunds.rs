@@ -131,9 +131,7 @@ impl Orders {
         let Some(slot) = renews else {
             return Ok(());
         };
-        let years = u32::try_from(years).map_err(|_| OrderError::BadPeriod)?;
-        let add =
-            i64::try_from((super::YEAR * years).as_millis()).map_err(|_| OrderError::BadPeriod)?;
+        let add = super::years_ms(years)?;
         let undone = sqlx::query(
             "UPDATE entitlements SET valid_until = valid_until - $1, renewal_due = 0, updated_at = $2
              WHERE id = $3 AND renewal_due = 1",

@@ -7,12 +7,15 @@
 //!
 //! Reminders go by SMS 90, 30 and 7 days before a period ends (once each per period).
 
-use mcert_core::clock::{from_unix_millis, rfc3339, unix_millis};
+use mcert_core::clock::unix_millis;
 use mcert_core::wire::RenewalStarted;
 use serde_json::json;
 
-use super::{EntitlementKind, EntitlementStatus, Installed, OrderError, OrderStatus, Orders, YEAR};
-use super::{reissue::SlotIssue, repo};
+use super::reissue::SlotIssue;
+use super::{
+    EntitlementKind, EntitlementStatus, Installed, OrderError, OrderStatus, Orders, ms_text,
+    years_ms,
+};
 use crate::audit;
 use crate::authz::OwnAccount;
 use crate::store::Tx;
@@ -462,7 +465,8 @@ impl Orders {
         owner: &OwnAccount,
         entitlement_id: &str,
     ) -> Result<bool, OrderError> {
-        Ok(repo::held_by(self.store.pool(), owner.account_id())
+        Ok(self
+            .held_entitlements(owner)
             .await?
             .iter()
             .any(|id| id == entitlement_id))
@@ -471,12 +475,8 @@ impl Orders {
 
 /// The end of a period of `until` renewed by `years` at `now`.
 fn extended(until: i64, now: i64, years: i64) -> Result<i64, OrderError> {
-    let years = u32::try_from(years).map_err(|_| OrderError::BadPeriod)?;
-    let add = i64::try_from((YEAR * years).as_millis()).map_err(|_| OrderError::BadPeriod)?;
-    until.max(now).checked_add(add).ok_or(OrderError::BadPeriod)
-}
-
-/// A time in Unix ms as RFC 3339 text.
-fn ms_text(ms: i64) -> String {
-    rfc3339(from_unix_millis(ms))
+    until
+        .max(now)
+        .checked_add(years_ms(years)?)
+        .ok_or(OrderError::BadPeriod)
 }
