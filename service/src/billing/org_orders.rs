@@ -10,7 +10,7 @@ use serde_json::json;
 use super::{Order, OrderError, OrderStatus, Orders, repo};
 use crate::audit;
 use crate::authz::OrgAdmin;
-use crate::outbox::{Enqueued, JobKind};
+use crate::outbox::Enqueued;
 use crate::review::{self, ReviewKind, Submission};
 use crate::store::Tx;
 
@@ -344,12 +344,7 @@ impl Orders {
         };
         let job = self
             .outbox
-            .enqueue(
-                tx,
-                JobKind::Sms,
-                &json!({"phone": phone, "text": text}),
-                None,
-            )
+            .enqueue_sms(tx, &phone, &text)
             .await
             .map_err(|e| OrderError::Internal(e.to_string()))?;
         Ok(vec![job])

@@ -105,12 +105,7 @@ impl Orders {
             &[("serial", serial.to_string().into())],
         );
         self.outbox
-            .enqueue(
-                tx,
-                crate::outbox::JobKind::Sms,
-                &serde_json::json!({"phone": phone, "text": text}),
-                None,
-            )
+            .enqueue_sms(tx, &phone, &text)
             .await
             .map(Some)
             .map_err(|e| OrderError::Internal(e.to_string()))

@@ -13,7 +13,7 @@ use super::{
 };
 use crate::audit;
 use crate::authz::OrgAdmin;
-use crate::outbox::{Enqueued, JobKind};
+use crate::outbox::Enqueued;
 use crate::review::{self, ReviewKind, Submission};
 use crate::store::Tx;
 
@@ -285,12 +285,7 @@ impl Orgs {
         for phone in repo::admin_phones_in(tx, org_id).await? {
             jobs.push(
                 self.outbox
-                    .enqueue(
-                        tx,
-                        JobKind::Sms,
-                        &json!({"phone": phone, "text": text}),
-                        None,
-                    )
+                    .enqueue_sms(tx, &phone, &text)
                     .await
                     .map_err(|e| OrgError::Internal(e.to_string()))?,
             );

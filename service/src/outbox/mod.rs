@@ -239,6 +239,22 @@ impl Outbox {
         Ok(Enqueued(id))
     }
 
+    /// [`enqueue`](Self::enqueue) of an SMS of `text` to `phone`, without a deadline.
+    pub async fn enqueue_sms(
+        &self,
+        tx: &mut Tx,
+        phone: &str,
+        text: &str,
+    ) -> Result<Enqueued, OutboxError> {
+        self.enqueue(
+            tx,
+            JobKind::Sms,
+            &serde_json::json!({"phone": phone, "text": text}),
+            None,
+        )
+        .await
+    }
+
     /// Tries a just-committed job at once (the caller's request waits for it); whatever
     /// happens, the job stays the worker's to retry. Returns whether it was delivered.
     pub async fn deliver_now(&self, job: &Enqueued) -> bool {

@@ -495,12 +495,7 @@ impl Seals {
             for phone in crate::orgs::repo::admin_phones_in(&mut tx, &grant.org_id).await? {
                 let job = self
                     .outbox
-                    .enqueue(
-                        &mut tx,
-                        crate::outbox::JobKind::Sms,
-                        &json!({"phone": phone, "text": text}),
-                        None,
-                    )
+                    .enqueue_sms(&mut tx, &phone, &text)
                     .await
                     .map_err(internal)?;
                 texts.push(job);

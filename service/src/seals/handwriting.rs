@@ -20,7 +20,7 @@ use super::signatures::{NOTICE_VERSION, PERSONAL_KIND};
 use super::{SealError, SealFace, Seals, internal};
 use crate::audit;
 use crate::authz::OwnAccount;
-use crate::outbox::{Enqueued, JobKind};
+use crate::outbox::Enqueued;
 use crate::review::{ReviewKind, Submission};
 use crate::store::Tx;
 
@@ -346,12 +346,7 @@ impl Seals {
         };
         let job = self
             .outbox
-            .enqueue(
-                tx,
-                JobKind::Sms,
-                &json!({"phone": phone, "text": message}),
-                None,
-            )
+            .enqueue_sms(tx, &phone, &message)
             .await
             .map_err(internal)?;
         Ok(vec![job])

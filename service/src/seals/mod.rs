@@ -33,7 +33,7 @@ use crate::audit;
 use crate::authz::{OrgAdmin, OrgMember};
 use crate::ca::Authority;
 use crate::orgs::Orgs;
-use crate::outbox::{Enqueued, JobKind, Outbox};
+use crate::outbox::{Enqueued, Outbox};
 use crate::review::{ReviewKind, Submission};
 use crate::store::{Store, StoreError, Tx};
 use crate::uploads::Uploads;
@@ -487,12 +487,7 @@ impl Seals {
         for phone in crate::orgs::repo::admin_phones_in(tx, &org_id).await? {
             jobs.push(
                 self.outbox
-                    .enqueue(
-                        tx,
-                        JobKind::Sms,
-                        &json!({"phone": phone, "text": text}),
-                        None,
-                    )
+                    .enqueue_sms(tx, &phone, &text)
                     .await
                     .map_err(internal)?,
             );
