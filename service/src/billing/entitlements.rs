@@ -420,24 +420,18 @@ impl Orders {
 
     /// Refuses a CSR whose key is not the key of the slot's current certificate.
     async fn ensure_current_key(&self, entitlement_id: &str, csr: &[u8]) -> Result<(), OrderError> {
-        let (_, requested) = mcert_core::crypto::csr::verify(csr)
-            .map_err(|e| OrderError::Authority(crate::authority::AuthorityError::BadRequest(e)))?;
-        let current = self.current_certificate(entitlement_id).await?;
-        let cert =
-            x509::parse_certificate(&current.1).map_err(|e| OrderError::Internal(e.to_string()))?;
-        let key =
-            x509::certificate_public_key(&cert).map_err(|e| OrderError::Internal(e.to_string()))?;
-        if key != requested {
+        let (_, current) = self.current_key(entitlement_id).await?;
+        if requested_key(csr)? != current {
             return Err(OrderError::NotTheCurrentKey);
         }
         Ok(())
     }
 
-    /// The serial and DER of the slot's current certificate.
-    pub(super) async fn current_certificate(
+    /// The serial and the public key of the slot's current certificate.
+    pub(super) async fn current_key(
         &self,
         entitlement_id: &str,
-    ) -> Result<(String, Vec<u8>), OrderError> {
+    ) -> Result<(String, mcert_core::crypto::PublicKey), OrderError> {
         let serial: Option<String> =
             sqlx::query_scalar("SELECT certificate_serial FROM entitlements WHERE id = $1")
                 .bind(entitlement_id)
@@ -449,7 +443,10 @@ impl Orders {
         let (_, der) = crate::ca::repo::issuer_and_der(&mut conn, &serial)
             .await?
             .ok_or(OrderError::UnknownCertificate)?;
-        Ok((serial, der))
+        let internal = |e: mcert_core::crypto::Error| OrderError::Internal(e.to_string());
+        let key = x509::certificate_public_key(&x509::parse_certificate(&der).map_err(internal)?)
+            .map_err(internal)?;
+        Ok((serial, key))
     }
 
     /// The entitlements the account holds.
@@ -534,4 +531,11 @@ impl Orders {
         }
         Ok(out)
     }
+}
+
+/// The key a device's CSR asks to certify (its self-signature checked).
+pub(super) fn requested_key(csr: &[u8]) -> Result<mcert_core::crypto::PublicKey, OrderError> {
+    let (_, key) = mcert_core::crypto::csr::verify(csr)
+        .map_err(|e| OrderError::Authority(crate::authority::AuthorityError::BadRequest(e)))?;
+    Ok(key)
 }

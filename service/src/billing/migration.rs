@@ -9,7 +9,7 @@
 
 use base64ct::Encoding;
 use mcert_core::clock::unix_millis;
-use mcert_core::crypto::{csr, hash, x509};
+use mcert_core::crypto::hash;
 use mcert_core::wire::{Installed, Migration, MigrationQr, MigrationStarted};
 use serde_json::json;
 
@@ -111,12 +111,8 @@ impl Orders {
         if EntitlementStatus::parse(&status) != Some(EntitlementStatus::Issued) {
             return Err(OrderError::NotInstallable(status));
         }
-        let (serial, der) = self.current_certificate(entitlement_id).await?;
-        let algorithm = x509::certificate_public_key(
-            &x509::parse_certificate(&der).map_err(|e| OrderError::Internal(e.to_string()))?,
-        )
-        .map_err(|e| OrderError::Internal(e.to_string()))?
-        .algorithm();
+        let (serial, key) = self.current_key(entitlement_id).await?;
+        let algorithm = key.algorithm();
         let mut raw = zeroize::Zeroizing::new([0u8; 32]);
         getrandom::fill(raw.as_mut()).map_err(|_| OrderError::Internal("no randomness".into()))?;
         let secret = base64ct::Base64UrlUnpadded::encode_string(raw.as_ref());
@@ -208,14 +204,9 @@ impl Orders {
         if status != "open" {
             return Err(OrderError::MigrationClosed(status.to_string()));
         }
-        let (_, requested) = csr::verify(csr_bytes)
-            .map_err(|e| OrderError::Authority(crate::authority::AuthorityError::BadRequest(e)))?;
+        let requested = super::entitlements::requested_key(csr_bytes)?;
         // The slot's escrowed keys are delivered to a signing key of the same algorithm.
-        let (_, der) = self.current_certificate(&row.entitlement_id).await?;
-        let current = x509::certificate_public_key(
-            &x509::parse_certificate(&der).map_err(|e| OrderError::Internal(e.to_string()))?,
-        )
-        .map_err(|e| OrderError::Internal(e.to_string()))?;
+        let (_, current) = self.current_key(&row.entitlement_id).await?;
         if requested.algorithm() != current.algorithm() {
             return Err(OrderError::Authority(
                 crate::authority::AuthorityError::BadRequest(
@@ -265,14 +256,10 @@ impl Orders {
         let (Some(csr_bytes), Some(digest)) = (&row.csr, &row.csr_sha256) else {
             return Err(OrderError::MigrationClosed(status.to_string()));
         };
-        let (serial, der) = self.current_certificate(&row.entitlement_id).await?;
+        let (serial, key) = self.current_key(&row.entitlement_id).await?;
         if serial != row.old_serial {
             return Err(OrderError::MigrationClosed("cancelled".into()));
         }
-        let key = x509::certificate_public_key(
-            &x509::parse_certificate(&der).map_err(|e| OrderError::Internal(e.to_string()))?,
-        )
-        .map_err(|e| OrderError::Internal(e.to_string()))?;
         let message =
             mcert_core::wire::migration_approval_message(&row.id, &row.entitlement_id, digest);
         key.verify(&message, signature)

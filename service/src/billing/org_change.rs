@@ -122,14 +122,15 @@ impl Orders {
     }
 
     /// Inside the payment's unit of work: a paid change takes effect (nothing when the order
-    /// is not a change). Returns the SMS jobs telling the holders.
+    /// is not a change); the SMS telling the holders go out through the outbox worker, as the
+    /// payment's other jobs do.
     pub(super) async fn apply_change_in(
         &self,
         tx: &mut Tx,
         order_id: &str,
         now: i64,
         actor: &str,
-    ) -> Result<Vec<crate::outbox::Enqueued>, OrderError> {
+    ) -> Result<(), OrderError> {
         let change: Option<(String, String, String, String)> = sqlx::query_as(
             "SELECT id, org_id, old_name, new_name FROM org_changes WHERE order_id = $1 AND status = 'pending'",
         )
@@ -137,7 +138,7 @@ impl Orders {
         .fetch_optional(&mut **tx)
         .await?;
         let Some((change_id, org_id, old_name, new_name)) = change else {
-            return Ok(Vec::new());
+            return Ok(());
         };
         sqlx::query("UPDATE organisations SET name = $1, updated_at = $2 WHERE id = $3")
             .bind(&new_name)
@@ -195,26 +196,18 @@ impl Orders {
         .bind(&org_id)
         .fetch_all(&mut **tx)
         .await?;
-        let mut jobs = Vec::with_capacity(holders.len());
+        let text = crate::i18n::message(
+            mcert_core::i18n::Locale::ZhCn,
+            "sms-org-changed",
+            &[("name", new_name.into())],
+        );
         for (phone,) in holders {
-            let text = crate::i18n::message(
-                mcert_core::i18n::Locale::ZhCn,
-                "sms-org-changed",
-                &[("name", new_name.clone().into())],
-            );
-            jobs.push(
-                self.outbox
-                    .enqueue(
-                        tx,
-                        crate::outbox::JobKind::Sms,
-                        &json!({"phone": phone, "text": text}),
-                        None,
-                    )
-                    .await
-                    .map_err(|e| OrderError::Internal(e.to_string()))?,
-            );
+            self.outbox
+                .enqueue_sms(tx, &phone, &text)
+                .await
+                .map_err(|e| OrderError::Internal(e.to_string()))?;
         }
-        Ok(jobs)
+        Ok(())
     }
 
     /// Inside a changed certificate's unit of work: takes the due change (a concurrent download

@@ -79,12 +79,7 @@ impl Orders {
             .valid_until
             .ok_or(OrderError::NotInstallable(slot.status.clone()))?;
         if slot.renewal_due == 1 {
-            return Ok(RenewalStarted {
-                order: None,
-                package_entitlement_id: None,
-                valid_until: ms_text(until),
-                due: true,
-            });
+            return Ok(already_due(until));
         }
         if EntitlementStatus::parse(&slot.status) != Some(EntitlementStatus::Issued)
             || slot.certificate_serial.is_none()
@@ -94,7 +89,7 @@ impl Orders {
         if until <= now {
             return Err(OrderError::PeriodEnded);
         }
-        if !renewable(&slot.status, slot.valid_until, now) {
+        if until - RENEWAL_WINDOW_MS > now {
             return Err(OrderError::NotYetRenewable(ms_text(
                 until - RENEWAL_WINDOW_MS,
             )));
@@ -122,26 +117,6 @@ impl Orders {
         if !(1..=3).contains(&years) {
             return Err(OrderError::BadPeriod);
         }
-        let open: Option<String> = sqlx::query_scalar(
-            "SELECT id FROM orders WHERE renews_entitlement_id = $1 AND account_id = $2 AND status = $3",
-        )
-        .bind(entitlement_id)
-        .bind(owner.account_id())
-        .bind(OrderStatus::AwaitingPayment.as_str())
-        .fetch_optional(self.store.pool())
-        .await?;
-        if let Some(id) = open {
-            let mut order = self.order(owner, &id).await?;
-            if order.years != years {
-                order = self.change_order(owner, &id, years).await?;
-            }
-            return Ok(RenewalStarted {
-                valid_until: ms_text(extended(until, until, order.years)?),
-                order: Some(order),
-                package_entitlement_id: None,
-                due: false,
-            });
-        }
         let (product_id, price, currency): (String, i64, String) = sqlx::query_as(
             "SELECT id, price_fen_per_year, currency FROM products
              WHERE purpose = 'renewal' AND active = 1 ORDER BY id LIMIT 1",
@@ -156,14 +131,14 @@ impl Orders {
         let mut tx = self.store.begin().await?;
         // One open renewal order per slot: two taps at once make one order.
         crate::limits::lock(&mut tx, &format!("renewal:{entitlement_id}")).await?;
-        let raced: Option<String> = sqlx::query_scalar(
+        let open: Option<String> = sqlx::query_scalar(
             "SELECT id FROM orders WHERE renews_entitlement_id = $1 AND status = $2",
         )
         .bind(entitlement_id)
         .bind(OrderStatus::AwaitingPayment.as_str())
         .fetch_optional(&mut *tx)
         .await?;
-        let id = match raced {
+        let id = match open {
             Some(existing) => existing,
             None => {
                 sqlx::query(
@@ -195,7 +170,11 @@ impl Orders {
             }
         };
         tx.commit().await?;
-        let order = self.order(owner, &id).await?;
+        // An order already open for the slot takes the period asked now.
+        let mut order = self.order(owner, &id).await?;
+        if order.years != years {
+            order = self.change_order(owner, &id, years).await?;
+        }
         Ok(RenewalStarted {
             valid_until: ms_text(extended(until, until, order.years)?),
             order: Some(order),
@@ -226,12 +205,7 @@ impl Orders {
                 .await?;
         let until = until.ok_or_else(|| OrderError::NotInstallable(slot.status.clone()))?;
         if due == 1 {
-            return Ok(RenewalStarted {
-                order: None,
-                package_entitlement_id: None,
-                valid_until: ms_text(until),
-                due: true,
-            });
+            return Ok(already_due(until));
         }
         let unused: Option<(String, i64)> = sqlx::query_as(
             "SELECT id, years FROM entitlements
@@ -432,12 +406,7 @@ impl Orders {
             );
             let job = self
                 .outbox
-                .enqueue(
-                    &mut tx,
-                    crate::outbox::JobKind::Sms,
-                    &json!({"phone": phone, "text": text}),
-                    None,
-                )
+                .enqueue_sms(&mut tx, &phone, &text)
                 .await
                 .map_err(|e| OrderError::Internal(e.to_string()))?;
             audit::append(
@@ -470,6 +439,16 @@ impl Orders {
             .await?
             .iter()
             .any(|id| id == entitlement_id))
+    }
+}
+
+/// A renewal already paid or taken from a package: its certificate waits for download.
+fn already_due(until: i64) -> RenewalStarted {
+    RenewalStarted {
+        order: None,
+        package_entitlement_id: None,
+        valid_until: ms_text(until),
+        due: true,
     }
 }
 
