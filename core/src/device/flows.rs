@@ -313,12 +313,7 @@ impl Device {
         };
         let result = async {
             let key = self.unlock(&info.id, pin).await?;
-            let subject = SubjectName {
-                common_name: Some("mcert device".into()),
-                ..Default::default()
-            }
-            .to_name()?;
-            let request = csr::to_der(&csr::build(&subject, &key)?)?;
+            let request = csr::to_der(&csr::build(&device_subject()?, &key)?)?;
             let installed = match reissue {
                 None => self.client.install(entitlement_id, &request).await?,
                 Some(reason) => {
@@ -327,28 +322,8 @@ impl Device {
                         .await?
                 }
             };
-            let certificate = b64_decode(&installed.certificate)?;
-            self.keys.add_certificate(&info.id, &certificate)?;
-            let chain = installed
-                .chain
-                .iter()
-                .map(|c| b64_decode(c))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok::<_, DeviceError>((
-                key,
-                InstalledCertificate {
-                    key_id: info.id.clone(),
-                    serial: installed.serial,
-                    certificate,
-                    chain,
-                    encryption_serials: installed
-                        .encryption_keys
-                        .iter()
-                        .map(|k| k.serial.clone())
-                        .collect(),
-                },
-                installed.encryption_keys,
-            ))
+            let (installed, delivered) = self.keep_certificate(&info.id, installed)?;
+            Ok::<_, DeviceError>((key, installed, delivered))
         }
         .await;
         let (key, installed, delivered) = match result {
@@ -384,6 +359,63 @@ impl Device {
         .await?;
         Ok(installed)
     }
+}
+
+impl Device {
+    /// Keeps the certificate the service issued for key `key_id`; returns it, and the escrowed
+    /// encryption keys that came with it (for [`keep_encryption_keys`](Self::keep_encryption_keys)).
+    pub(super) fn keep_certificate(
+        &self,
+        key_id: &str,
+        installed: crate::wire::Installed,
+    ) -> Result<(InstalledCertificate, Vec<crate::wire::DeliveredKey>), DeviceError> {
+        let certificate = b64_decode(&installed.certificate)?;
+        self.keys.add_certificate(key_id, &certificate)?;
+        let chain = installed
+            .chain
+            .iter()
+            .map(|c| b64_decode(c))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((
+            InstalledCertificate {
+                key_id: key_id.to_string(),
+                serial: installed.serial,
+                certificate,
+                chain,
+                encryption_serials: installed
+                    .encryption_keys
+                    .iter()
+                    .map(|k| k.serial.clone())
+                    .collect(),
+            },
+            installed.encryption_keys,
+        ))
+    }
+}
+
+/// The subject a phone puts in its requests (the service names the certificate).
+pub(super) fn device_subject() -> Result<x509_cert::name::Name, DeviceError> {
+    Ok(SubjectName {
+        common_name: Some("mcert device".into()),
+        ..Default::default()
+    }
+    .to_name()?)
+}
+
+/// The first of the texts found in a picture that `parse` accepts; else the last refusal, or
+/// none when nothing was found.
+pub(super) fn first_code<E>(
+    found: Vec<String>,
+    parse: impl Fn(&str) -> Result<(), E>,
+) -> Result<String, Option<E>> {
+    let mut refused = None;
+    for text in found {
+        match parse(&text) {
+            Ok(()) => return Ok(text),
+            Err(e) => refused = Some(e),
+        }
+    }
+    Err(refused)
 }
 
 fn is_encryption(der: &[u8]) -> bool {
@@ -526,14 +558,7 @@ impl Device {
 
 /// The first mcert payload among those decoded (a frame may hold other codes too).
 fn pick_mcert(found: Vec<String>) -> Result<String, DeviceError> {
-    let mut other = None;
-    for text in found {
-        match scan::QrCode::parse(&text) {
-            Ok(_) => return Ok(text),
-            Err(e) => other = Some(e),
-        }
-    }
-    Err(match other {
+    first_code(found, |t| scan::QrCode::parse(t).map(|_| ())).map_err(|e| match e {
         Some(e) => DeviceError::Scan(e),
         None => DeviceError::NoQrCode,
     })

@@ -7,9 +7,10 @@ use std::time::Duration;
 
 use zeroize::Zeroizing;
 
-use super::flows::{Device, DeviceError, InstalledCertificate, b64_decode};
+use super::flows::{
+    Device, DeviceError, InstalledCertificate, b64_decode, device_subject, first_code,
+};
 use super::keystore::{KeyInfo, KeyStatus};
-use crate::crypto::name::SubjectName;
 use crate::crypto::{Algorithm, Signer, csr, hash, x509};
 use crate::wire::{Installed, Migration, MigrationQr, MigrationStarted, RenewalStarted};
 
@@ -214,46 +215,16 @@ impl Device {
         pin: &str,
         installed: Installed,
     ) -> Result<InstalledCertificate, DeviceError> {
-        let certificate = b64_decode(&installed.certificate)?;
-        self.keys().add_certificate(key_id, &certificate)?;
-        let chain = installed
-            .chain
-            .iter()
-            .map(|c| b64_decode(c))
-            .collect::<Result<Vec<_>, _>>()?;
-        self.keep_encryption_keys(
-            key,
-            &certificate,
-            &installed.encryption_keys,
-            pin,
-            label,
-            false,
-        )
-        .await?;
-        Ok(InstalledCertificate {
-            key_id: key_id.to_string(),
-            serial: installed.serial,
-            encryption_serials: installed
-                .encryption_keys
-                .iter()
-                .map(|k| k.serial.clone())
-                .collect(),
-            certificate,
-            chain,
-        })
+        let (installed, delivered) = self.keep_certificate(key_id, installed)?;
+        self.keep_encryption_keys(key, &installed.certificate, &delivered, pin, label, false)
+            .await?;
+        Ok(installed)
     }
 }
 
 /// The move code (`mcert-move.…`) among the QR codes found in a picture.
 fn pick_migration_code(found: Vec<String>) -> Result<String, DeviceError> {
-    let mut other = None;
-    for text in found {
-        match MigrationQr::parse(&text) {
-            Ok(_) => return Ok(text),
-            Err(e) => other = Some(e),
-        }
-    }
-    Err(match other {
+    first_code(found, |t| MigrationQr::parse(t).map(|_| ())).map_err(|e| match e {
         Some(e) => DeviceError::MigrationQr(e),
         None => DeviceError::NoQrCode,
     })
@@ -267,15 +238,6 @@ pub fn migration_code_in_frame(frame: &super::qr::LumaFrame<'_>) -> Result<Strin
 /// The old phone's move code in a picture (PNG or JPEG).
 pub fn migration_code_in_image(bytes: &[u8]) -> Result<String, DeviceError> {
     pick_migration_code(super::qr::decode_image(bytes, super::qr::Engine::Auto)?)
-}
-
-/// The subject a phone puts in its requests (the service names the certificate).
-fn device_subject() -> Result<x509_cert::name::Name, DeviceError> {
-    Ok(SubjectName {
-        common_name: Some("mcert device".into()),
-        ..Default::default()
-    }
-    .to_name()?)
 }
 
 #[cfg(test)]
