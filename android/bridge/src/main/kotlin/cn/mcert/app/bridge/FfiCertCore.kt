@@ -95,7 +95,7 @@ class FfiCertCore(private val app: McertApp) :
         ffi { app.reissue(entitlementId, algorithm.toFfi(), pin, reason.toFfi()).toApp() }
     override suspend fun certificates() = ffi {
         // A slot's current certificate is the one it names; one it names no more was replaced.
-        val slots = app.entitlements().filter { it.certificateSerial != null }.associateBy { it.certificateSerial!!.uppercase() }
+        val slots = app.entitlements().mapNotNull { e -> e.certificateSerial?.let { it.uppercase() to e } }.toMap()
         app.certificates().map { it.toApp(slots[it.serial.uppercase()]) }
     }
     override suspend fun localKeys() = ffi { app.localKeys().map { it.toApp() } }

@@ -273,22 +273,12 @@ fun ChangedCertificateScreen(
         TitleBar(tr("org_change_download"), onBack)
         when (step) {
             RenewalModel.Step.Loading -> Loading()
-            RenewalModel.Step.Pin -> Column(Modifier.fillMaxSize().background(Color.White)) {
-                Column(Modifier.padding(horizontal = 16.dp, vertical = 8.dp), verticalArrangement = Arrangement.spacedBy(6.dp)) {
-                    HintBox(tr("org_change_download_hint"), Modifier.testTag("org_change_download_hint"))
-                    slot?.orgName?.let { Field(tr("org_change_new_org_name"), it, Modifier.testTag("org_change_new_org_name")) }
-                    certificate?.let { Field(tr("serial"), it.serial) }
-                    problem?.let { ErrorText(it.message) }
-                    if (busy) Busy(tr("org_change_busy"), "org_change_busy")
-                }
-                PinPad(pad, title = tr("org_change_pin_title")) { pin ->
-                    models.run {
-                        if (m.pinEntered(pin)) {
-                            models.certificates.refresh()
-                            m.result.value?.let { models.certificates.open(it.serial) }
-                        }
-                    }
-                }
+            RenewalModel.Step.Pin -> RenewalPinStep(models, pad, tr("org_change_pin_title")) {
+                HintBox(tr("org_change_download_hint"), Modifier.testTag("org_change_download_hint"))
+                slot?.orgName?.let { Field(tr("org_change_new_org_name"), it, Modifier.testTag("org_change_new_org_name")) }
+                certificate?.let { Field(tr("serial"), it.serial) }
+                problem?.let { ErrorText(it.message) }
+                if (busy) Busy(tr("org_change_busy"), "org_change_busy")
             }
             RenewalModel.Step.Done -> {
                 val personal = certificate?.let { !Subject.parse(it.subject).isOrganisation } == true

@@ -4,6 +4,7 @@ import androidx.compose.foundation.background
 import androidx.compose.foundation.border
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.ColumnScope
 import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.Spacer
 import androidx.compose.foundation.layout.fillMaxSize
@@ -40,6 +41,7 @@ import cn.mcert.app.core.Display
 import cn.mcert.app.core.Organisation
 import cn.mcert.app.core.Subject
 import cn.mcert.app.state.AppModels
+import cn.mcert.app.state.PinEntryModel
 import cn.mcert.app.state.RenewalModel
 
 /**
@@ -83,21 +85,11 @@ fun RenewalScreen(
                 tr("renewal_ask_admin_hint"), "renewal_ask_admin", onBack,
             )
             RenewalModel.Step.Choose, RenewalModel.Step.Pay -> RenewalChoice(models, m, step)
-            RenewalModel.Step.Pin -> Column(Modifier.fillMaxSize().background(Color.White)) {
-                Column(Modifier.padding(horizontal = 16.dp, vertical = 8.dp), verticalArrangement = Arrangement.spacedBy(6.dp)) {
-                    notice?.let { Text(it, style = MaterialTheme.typography.bodyMedium, color = Brand.Green, modifier = Modifier.testTag("renewal_notice")) }
-                    validUntil?.let { Field(tr("renewal_new_until"), Display.beijingDate(it)) }
-                    problem?.let { ErrorText(it.message) }
-                    if (busy) Busy(tr("renewal_busy"), "renewal_busy")
-                }
-                PinPad(pad, title = tr("renewal_pin_title")) { pin ->
-                    models.run {
-                        if (m.pinEntered(pin)) {
-                            models.certificates.refresh()
-                            m.result.value?.let { models.certificates.open(it.serial) }
-                        }
-                    }
-                }
+            RenewalModel.Step.Pin -> RenewalPinStep(models, pad, tr("renewal_pin_title")) {
+                notice?.let { Text(it, style = MaterialTheme.typography.bodyMedium, color = Brand.Green, modifier = Modifier.testTag("renewal_notice")) }
+                validUntil?.let { Field(tr("renewal_new_until"), Display.beijingDate(it)) }
+                problem?.let { ErrorText(it.message) }
+                if (busy) Busy(tr("renewal_busy"), "renewal_busy")
             }
             RenewalModel.Step.Done -> {
                 val personal = certificate?.let { !Subject.parse(it.subject).isOrganisation } == true
@@ -238,6 +230,31 @@ internal fun Refusal(
         Spacer(Modifier.height(12.dp))
         action?.let { Button(onClick = onAction, modifier = Modifier.fillMaxWidth().height(48.dp).testTag("${tag}_action")) { Text(it) } }
         OutlinedButton(onClick = onBack, modifier = Modifier.fillMaxWidth().height(48.dp).testTag("${tag}_back")) { Text(tr("back")) }
+    }
+}
+
+/**
+ * The PIN page of a renewal or of a changed certificate's download: [header] above the pad;
+ * once the certificate is kept, the certificate list is read again and the new one opened.
+ */
+@Composable
+internal fun RenewalPinStep(
+    models: AppModels,
+    pad: PinEntryModel,
+    title: String,
+    header: @Composable ColumnScope.() -> Unit,
+) {
+    val m = models.renewal
+    Column(Modifier.fillMaxSize().background(Color.White)) {
+        Column(Modifier.padding(horizontal = 16.dp, vertical = 8.dp), verticalArrangement = Arrangement.spacedBy(6.dp), content = header)
+        PinPad(pad, title = title) { pin ->
+            models.run {
+                if (m.pinEntered(pin)) {
+                    models.certificates.refresh()
+                    m.result.value?.let { models.certificates.open(it.serial) }
+                }
+            }
+        }
     }
 }
 
