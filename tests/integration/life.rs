@@ -15,10 +15,11 @@ use mcert_core::device::flows::DeviceError;
 use mcert_core::scan::SealedBid;
 use mcert_core::wire::SessionKind;
 use mcert_test_support::databases;
-use mcert_test_support::device::{buy_and_install, login_by_sms, verify_by_phone};
+use mcert_test_support::device::login_by_sms;
 
 use crate::reissue::{
-    BID, ocsp, open_bid, phone_device, scan, service_with_platform, session, superseded, unb64,
+    BID, encryption_certificate_by_login, holder_phone, ocsp, open_bid, phone_device, scan,
+    service_with_platform, session, superseded,
 };
 
 const DAY: Duration = Duration::from_secs(86_400);
@@ -48,29 +49,11 @@ async fn a_bid_sealed_before_a_renewal_and_a_move_to_a_new_phone_still_opens() {
                 ("孙九", "110101199003070011"),
                 ("钱十", "110105198505120040"),
             ][i];
-            let mut old_phone = phone_device(&base, "phone-a");
-            login_by_sms(&mut old_phone, &phone).await;
-            verify_by_phone(&old_phone, &phone, name, id_number).await;
-            let a = buy_and_install(&old_phone, alg, "135790").await;
+            let (mut old_phone, a) =
+                holder_phone(&base, (&phone, name, id_number), alg, "135790").await;
             // The platform learns the encryption certificate at login and seals a bid to it.
-            let (created, pending) = scan(&old_phone, &platform, &session(SessionKind::Login))
-                .await
-                .expect("scan");
-            old_phone
-                .confirm(&pending, &a.serial, "135790")
-                .await
-                .expect("login");
-            let done = platform
-                .status(&created.session_id, None, None)
-                .await
-                .expect("status");
-            let enc = x509::parse_certificate(&unb64(
-                done.result
-                    .as_ref()
-                    .and_then(|r| r.encryption_certificate.as_ref())
-                    .expect("encryption certificate"),
-            ))
-            .expect("enc");
+            let enc =
+                encryption_certificate_by_login(&old_phone, &platform, &a.serial, "135790").await;
             let sealed = SealedBid::seal(&enc, BID).expect("seal");
             let slot = old_phone
                 .client()

@@ -191,6 +191,46 @@ pub(crate) async fn service_with_platform(
     (running, clock, base, platform, roots)
 }
 
+/// A phone logged in by SMS to `phone`, verified as `name` / `id_number`, holding a
+/// one-year personal certificate of `alg` under `pin`.
+pub(crate) async fn holder_phone(
+    base: &str,
+    (phone, name, id_number): (&str, &str, &str),
+    alg: Algorithm,
+    pin: &str,
+) -> (Device, mcert_core::device::flows::InstalledCertificate) {
+    let mut device = phone_device(base, "phone-a");
+    login_by_sms(&mut device, phone).await;
+    verify_by_phone(&device, phone, name, id_number).await;
+    let installed = buy_and_install(&device, alg, pin).await;
+    (device, installed)
+}
+
+/// The encryption certificate the platform learns when `device` logs in by scan with the
+/// certificate `serial` (its PIN `pin`): what platforms seal bids to.
+pub(crate) async fn encryption_certificate_by_login(
+    device: &Device,
+    platform: &RpClient,
+    serial: &str,
+    pin: &str,
+) -> Certificate {
+    let (created, pending) = scan(device, platform, &session(SessionKind::Login))
+        .await
+        .expect("scan");
+    device.confirm(&pending, serial, pin).await.expect("login");
+    let done = platform
+        .status(&created.session_id, None, None)
+        .await
+        .expect("status");
+    x509::parse_certificate(&unb64(
+        done.result
+            .as_ref()
+            .and_then(|r| r.encryption_certificate.as_ref())
+            .expect("the platform learns the encryption certificate"),
+    ))
+    .expect("enc")
+}
+
 pub(crate) fn superseded(status: &CertStatus) -> bool {
     matches!(
         status,
@@ -220,10 +260,8 @@ async fn a_bid_sealed_before_a_reissue_on_a_new_phone_and_a_pin_reset_still_open
                 ("钱十", "110105198505120040"),
             ][i];
             // Phone A: the certificate, and a login that gives the platform its encryption pair.
-            let mut old_phone = phone_device(&base, "phone-a");
-            login_by_sms(&mut old_phone, &phone).await;
-            verify_by_phone(&old_phone, &phone, name, id_number).await;
-            let a = buy_and_install(&old_phone, alg, "135790").await;
+            let (old_phone, a) =
+                holder_phone(&base, (&phone, name, id_number), alg, "135790").await;
             assert_eq!(a.encryption_serials.len(), 1);
             // The expiry guard: a project whose bids open after the one-year certificate ends
             // gets a warning on the phone; one that opens next month does not.
@@ -244,26 +282,8 @@ async fn a_bid_sealed_before_a_reissue_on_a_new_phone_and_a_pin_reset_still_open
                     "{days} days"
                 );
             }
-            let (created, pending) = scan(&old_phone, &platform, &session(SessionKind::Login))
-                .await
-                .expect("scan");
-            old_phone
-                .confirm(&pending, &a.serial, "135790")
-                .await
-                .expect("login");
-            let done = platform
-                .status(&created.session_id, None, None)
-                .await
-                .expect("status");
-            let enc = x509::parse_certificate(&unb64(
-                done.result
-                    .as_ref()
-                    .expect("result")
-                    .encryption_certificate
-                    .as_ref()
-                    .expect("the platform learns the encryption certificate"),
-            ))
-            .expect("enc");
+            let enc =
+                encryption_certificate_by_login(&old_phone, &platform, &a.serial, "135790").await;
             assert_eq!(x509::serial_hex(&enc), a.encryption_serials[0]);
             let sealed = SealedBid::seal(&enc, BID).expect("seal");
             assert_eq!(
